@@ -1,0 +1,48 @@
+import type { EmbargoConfig } from "../config/config-schema.js";
+import type { ResponseRecord } from "../record/response-record.js";
+
+/** What a command may see besides the record: nothing here calls GitHub. */
+export interface CommandInput {
+  args: string;
+  config: EmbargoConfig;
+  now: Date;
+  actor: string;
+  reporter: string;
+}
+
+/** Side effects a command asks for beyond its record change; the handler turns them into calls. */
+export interface CommandOutcome {
+  record: ResponseRecord;
+  ticks?: string[];
+  /** Replies to post, each with a key that makes it idempotent. */
+  replies?: { key: string; template?: string; body?: string; view?: object }[];
+  assign?: string[];
+  close?: "completed" | "not_planned";
+  /** Ask the handler to reply with the command list. */
+  help?: boolean;
+}
+
+export type CommandResult = { ok: true; outcome: CommandOutcome } | { ok: false; error: string };
+
+/**
+ * One command, one file (as Prow's plugins): usage, who may run it and examples live beside the
+ * code, so `/help` is generated from the same declarations that run.
+ */
+export interface CommandDefinition {
+  group: "triage" | "announce";
+  name: string;
+  usage: string;
+  summary: string;
+  examples: string[];
+  /** Runs on a closed response too (read-only commands). */
+  whenClosed?: boolean;
+  run(record: ResponseRecord, input: CommandInput): CommandResult;
+}
+
+export function fail(error: string): CommandResult {
+  return { ok: false, error };
+}
+
+export function done(outcome: CommandOutcome): CommandResult {
+  return { ok: true, outcome };
+}

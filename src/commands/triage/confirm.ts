@@ -1,0 +1,22 @@
+import { done, type CommandDefinition } from "../command.js";
+
+export const confirm: CommandDefinition = {
+  group: "triage",
+  name: "confirm",
+  usage: "/triage confirm",
+  summary: "It is a vulnerability: state → confirmed; release managers are told once. Rate it next.",
+  examples: ["/triage confirm"],
+  run(record, { config }) {
+    const next = { ...record, state: record.state === "triage" ? ("confirmed" as const) : record.state };
+    const replies = [];
+    const ticks = ["triage.decision"];
+    if (config.release_managers.length) {
+      ticks.push("triage.release_manager");
+      if (!record.release_managers_told) {
+        next.release_managers_told = true;
+        replies.push({ key: "release-managers", template: "release-managers", view: { release_managers: config.release_managers } });
+      }
+    }
+    return done({ record: next, ticks, replies });
+  },
+};

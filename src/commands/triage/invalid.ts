@@ -1,0 +1,20 @@
+import { done, fail, type CommandDefinition } from "../command.js";
+import { limitText } from "../validate-args.js";
+
+export const invalid: CommandDefinition = {
+  group: "triage",
+  name: "invalid",
+  usage: "/triage invalid <reason>",
+  summary: "Not a vulnerability: the reason is recorded, the reporter gets a reply, the issue closes as not planned.",
+  examples: ["/triage invalid The endpoint requires admin rights, which already allow this."],
+  run(record, { args, reporter }) {
+    const problem = limitText(args, 1000, "the reason");
+    if (problem) return fail(problem);
+    return done({
+      record: { ...record, state: "invalid", reason: args },
+      ticks: ["triage.decision"],
+      replies: [{ key: "invalid", template: "invalid-reply", view: { reporter, reason: args } }],
+      close: "not_planned",
+    });
+  },
+};

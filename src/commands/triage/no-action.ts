@@ -1,0 +1,15 @@
+import { done, fail, type CommandDefinition } from "../command.js";
+import { limitText } from "../validate-args.js";
+
+export const noAction: CommandDefinition = {
+  group: "triage",
+  name: "no-action",
+  usage: "/triage no-action <reason>",
+  summary: "Not affected or nothing to do: the reasons are recorded and the issue closes as completed.",
+  examples: ["/triage no-action We do not ship the affected module."],
+  run(record, { args }) {
+    const problem = limitText(args, 1000, "the reason");
+    if (problem) return fail(problem);
+    return done({ record: { ...record, state: "no-action", reason: args }, ticks: ["triage.decision"], close: "completed" });
+  },
+};

@@ -1,0 +1,91 @@
+import { Ajv, type ErrorObject } from "ajv";
+import { configSchema, type EmbargoConfig } from "./config-schema.js";
+
+export const CONFIG_FILE = "embargo.yml";
+
+export const DEFAULT_LABEL = "security";
+
+/** On failure, `label` is the file's label when it is readable, so the app still knows which events are its own. */
+export type ConfigResult = { ok: true; config: EmbargoConfig } | { ok: false; problems: string[]; label: string };
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const validate = ajv.compile(configSchema);
+
+const patternMeaning: Record<string, string> = {
+  [String(configSchema.properties.triage_rotation.items.pattern)]: "a GitHub login (letters, digits and single hyphens)",
+  [String(configSchema.properties.security_repo.pattern)]: 'a repository as "owner/name"',
+  [String(configSchema.properties.team.pattern)]: 'a team as "org/team-slug"',
+};
+
+function keyOf(error: ErrorObject): string {
+  const parts = error.instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return parts.length ? parts.join(".") : "(top level)";
+}
+
+function describe(error: ErrorObject): string {
+  const key = keyOf(error);
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const parent = error.instancePath ? `${key}.` : "";
+      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      return `\`${parent}${String(p.additionalProperty)}\` is not a known key${allowed.length ? ` (allowed here: ${allowed.join(", ")})` : ""}`;
+    }
+    case "enum":
+      return `\`${key}\` must be one of: ${(p.allowedValues as unknown[]).join(", ")}`;
+    case "type":
+      return `\`${key}\` must be ${p.type === "array" ? "a list" : p.type === "object" ? "a mapping" : `a${/^[aeiou]/.test(String(p.type)) ? "n" : ""} ${String(p.type)}`}`;
+    case "pattern":
+      return `\`${key}\` must be ${patternMeaning[String(p.pattern)] ?? `of the form ${String(p.pattern)}`}`;
+    case "propertyNames":
+      return `\`${key}\` has a name that is not allowed: names are letters, digits, ".", "_" and "-"`;
+    case "minimum":
+    case "maximum": {
+      const s = error.parentSchema as { minimum?: number; maximum?: number };
+      return `\`${key}\` must be between ${s.minimum} and ${s.maximum}`;
+    }
+    case "uniqueItems":
+      return `\`${key}\` lists the same value twice`;
+    case "required":
+      return `\`${key}\` needs \`${String(p.missingProperty)}\``;
+    default:
+      return `\`${key}\` ${error.message ?? "is not valid"}`;
+  }
+}
+
+/** Validates what `context.config` returned (null when no file exists) and fills the defaults. */
+export function validateConfig(raw: unknown): ConfigResult {
+  const candidate = raw == null ? {} : structuredClone(raw);
+  if (typeof candidate !== "object" || Array.isArray(candidate)) {
+    return { ok: false, problems: ["the file must be a YAML mapping of keys to values"], label: DEFAULT_LABEL };
+  }
+  const rawLabel = (candidate as { label?: unknown }).label;
+  const label = typeof rawLabel === "string" && rawLabel.trim() ? rawLabel : DEFAULT_LABEL;
+  if (!validate(candidate)) {
+    // propertyNames reports once per bad name and again for the object; keep one line per key.
+    const problems = [...new Set((validate.errors ?? []).map(describe))];
+    return { ok: false, problems, label };
+  }
+  const config = candidate as EmbargoConfig;
+  const problems: string[] = [];
+  if (config.public_reports === "transfer") {
+    if (!config.security_repo) problems.push("`public_reports: transfer` needs `security_repo`: the private repository to move reports to");
+  }
+  return problems.length ? { ok: false, problems, label } : { ok: true, config };
+}
+
+type ConfigReader = (file: string) => Promise<unknown>;
+
+/** Reads `.github/embargo.yml` through Probot (repo, then the owner's `.github` repo, following `_extends`). */
+export async function loadConfig(read: ConfigReader): Promise<ConfigResult> {
+  let raw: unknown;
+  try {
+    raw = await read(CONFIG_FILE);
+  } catch (error) {
+    // An HTTP failure is GitHub's problem, not the file's: let the handler fail and be retried.
+    if (typeof (error as { status?: unknown }).status === "number") throw error;
+    const message = error instanceof Error ? error.message.replace(/^\[@probot\/octokit-plugin-config\] /, "") : String(error);
+    return { ok: false, problems: [`the file could not be read: ${message}`], label: DEFAULT_LABEL };
+  }
+  return validateConfig(raw);
+}

@@ -1,0 +1,77 @@
+import type { ProbotOctokit } from "probot";
+import { replyMarker, RESPONSE_MARKER } from "../record/markers.js";
+import type { Effects } from "../response/effects.js";
+import type { CommentSummary, IssueRef } from "./issue-comments.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface IssueState {
+  comments: CommentSummary[];
+  botLogin: string;
+  labels: string[];
+  assignees: string[];
+  open: boolean;
+}
+
+export interface Applied {
+  responseCommentId?: number;
+  assigned: string[];
+}
+
+/**
+ * Applies decided effects with the fewest calls: nothing is written that is already so, which is
+ * also what makes a redelivered webhook harmless.
+ */
+export async function applyEffects(octokit: Octokit, issue: IssueRef, state: IssueState, effects: Effects): Promise<Applied> {
+  const applied: Applied = { assigned: [] };
+  if (effects.responseBody !== undefined) {
+    const existing = state.comments.find((c) => c.login === state.botLogin && c.body.includes(RESPONSE_MARKER));
+    if (!existing) {
+      const { data } = await octokit.rest.issues.createComment({ ...issue, body: effects.responseBody });
+      state.comments.push({ id: data.id, body: effects.responseBody, login: state.botLogin });
+      applied.responseCommentId = data.id;
+    } else {
+      if (existing.body !== effects.responseBody) {
+        await octokit.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: existing.id, body: effects.responseBody });
+        existing.body = effects.responseBody;
+      }
+      applied.responseCommentId = existing.id;
+    }
+  }
+  for (const reply of effects.replies) {
+    const marker = replyMarker(reply.key);
+    if (state.comments.some((c) => c.login === state.botLogin && c.body.includes(marker))) continue;
+    const body = `${reply.body}\n\n${marker}`;
+    const { data } = await octokit.rest.issues.createComment({ ...issue, body });
+    state.comments.push({ id: data.id, body, login: state.botLogin });
+  }
+  const have = new Set(state.labels.map((l) => l.toLowerCase()));
+  const add = effects.addLabels.filter((l) => !have.has(l.toLowerCase()));
+  if (add.length) {
+    await octokit.rest.issues.addLabels({ ...issue, labels: add });
+    state.labels.push(...add);
+  }
+  for (const name of effects.removeLabels) {
+    if (!have.has(name.toLowerCase())) continue;
+    try {
+      await octokit.rest.issues.removeLabel({ ...issue, name });
+    } catch (error) {
+      // Someone removed it between our read and now: the goal is reached.
+      if ((error as { status?: number }).status !== 404) throw error;
+    }
+    state.labels = state.labels.filter((l) => l.toLowerCase() !== name.toLowerCase());
+  }
+  const assign = effects.assign.filter((a) => !state.assignees.some((x) => x.toLowerCase() === a.toLowerCase()));
+  if (assign.length) {
+    const { data } = await octokit.rest.issues.addAssignees({ ...issue, assignees: assign });
+    const now = (data.assignees ?? []).map((a) => a.login.toLowerCase());
+    // GitHub answers 201 but silently drops people who cannot be assigned: report what stuck.
+    applied.assigned = assign.filter((a) => now.includes(a.toLowerCase()));
+    state.assignees.push(...applied.assigned);
+  }
+  if (effects.close && state.open) {
+    await octokit.rest.issues.update({ ...issue, state: "closed", state_reason: effects.close });
+    state.open = false;
+  }
+  return applied;
+}

@@ -1,0 +1,45 @@
+import type { Context } from "probot";
+import { handlePublicReport } from "./public-report.js";
+import { openResponse } from "./open-response.js";
+import { isPrivateRepo, issueKey, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
+
+type IntakeContext = Context<"issues.opened"> | Context<"issues.labeled">;
+
+/** `issues.labeled` with the configured label, or `issues.opened` already carrying it. */
+export async function onIntake(deps: Deps, context: IntakeContext): Promise<void> {
+  const { payload } = context;
+  if (payload.issue.pull_request) return;
+  const configResult = await readConfig(context);
+  const label = (configResult.ok ? configResult.config.label : configResult.label).toLowerCase();
+  const labels = (payload.issue.labels ?? []).map((l) => l.name);
+  const ours = payload.action === "labeled" ? payload.label?.name.toLowerCase() === label : labels.some((l) => l.toLowerCase() === label);
+  if (!ours) return;
+
+  const issue = { owner: payload.repository.owner.login, repo: payload.repository.name, issue_number: payload.issue.number };
+  const botLogin = await deps.botLogin();
+  if (!configResult.ok) {
+    await reportConfigProblems(context.octokit, issue, configResult.problems, configResult.label, botLogin);
+    return;
+  }
+  const config = configResult.config;
+  if (!isPrivateRepo(payload.repository)) {
+    const outcome = await handlePublicReport(context.octokit, issue, payload.issue.node_id, config, botLogin);
+    if (outcome.problem) context.log.warn({ issue: issueKey(issue) }, outcome.problem);
+    return;
+  }
+  await deps.queue.run(issueKey(issue), () =>
+    openResponse(
+      context.octokit,
+      issue,
+      {
+        created_at: payload.issue.created_at,
+        labels,
+        assignees: (payload.issue.assignees ?? []).flatMap((a) => (a ? [a.login] : [])),
+        open: payload.issue.state === "open",
+      },
+      config,
+      botLogin,
+      deps.now(),
+    ),
+  );
+}

@@ -1,0 +1,103 @@
+import type { ProbotOctokit } from "probot";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { applyEffects } from "../github/apply-effects.js";
+import { findOwnComment, listComments, type IssueRef } from "../github/issue-comments.js";
+import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
+import { newRecord, type ResponseRecord } from "../record/response-record.js";
+import { noEffects } from "../response/effects.js";
+import { rotationOrder } from "../response/pick-triager.js";
+import { renderResponse } from "../response/render-response.js";
+import { responseLabels } from "../response/response-labels.js";
+import { syncBoxes, tick } from "../response/sync-boxes.js";
+import { loadResponse } from "./response-context.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface OpenIssue {
+  created_at: string;
+  labels: string[];
+  assignees: string[];
+  open: boolean;
+}
+
+const PREVIOUS_RESPONSES_TO_READ = 5;
+
+/** Who triaged the most recent earlier response in this repo, to continue the rotation after them. */
+async function previousRotation(octokit: Octokit, issue: IssueRef, label: string, botLogin: string) {
+  const { data } = await octokit.rest.issues.listForRepo({
+    owner: issue.owner,
+    repo: issue.repo,
+    labels: label,
+    state: "all",
+    sort: "created",
+    direction: "desc",
+    per_page: PREVIOUS_RESPONSES_TO_READ + 1,
+  });
+  const earlier = data.filter((i) => i.number < issue.issue_number && !i.pull_request).slice(0, PREVIOUS_RESPONSES_TO_READ);
+  for (const other of earlier) {
+    const comments = await listComments(octokit, { ...issue, issue_number: other.number });
+    const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
+    const decoded = own ? decodeRecord(own.body) : undefined;
+    if (decoded?.found && (decoded.record.triager || decoded.record.rotation_index !== undefined)) {
+      return { triager: decoded.record.triager, index: decoded.record.rotation_index };
+    }
+  }
+  return undefined;
+}
+
+/** Assigns the next person in the rotation whom GitHub accepts; everyone skipped is recorded. */
+async function assignTriager(octokit: Octokit, issue: IssueRef, config: EmbargoConfig, botLogin: string, record: ResponseRecord) {
+  const previous = await previousRotation(octokit, issue, config.label, botLogin);
+  const skipped: string[] = [];
+  for (const candidate of rotationOrder(config.triage_rotation, previous)) {
+    const { data } = await octokit.rest.issues.addAssignees({ ...issue, assignees: [candidate.login] });
+    if ((data.assignees ?? []).some((a) => a.login.toLowerCase() === candidate.login.toLowerCase())) {
+      return { ...record, triager: candidate.login, rotation_index: candidate.index, rotation_skipped: skipped };
+    }
+    skipped.push(candidate.login);
+  }
+  return { ...record, rotation_skipped: skipped };
+}
+
+/**
+ * Opens (or, on a redelivery or a re-added label, refreshes) the response on a private issue:
+ * one response comment with status table, checklist and record; a state label; the on-call triager.
+ */
+export async function openResponse(
+  octokit: Octokit,
+  issue: IssueRef,
+  openIssue: OpenIssue,
+  config: EmbargoConfig,
+  botLogin: string,
+  now: Date,
+): Promise<void> {
+  const loaded = await loadResponse(octokit, issue, config, botLogin);
+  const effects = noEffects();
+  if (loaded.damaged) {
+    effects.replies.push({
+      key: "damaged-record",
+      body: "The response comment above was edited in a way that destroyed the app's hidden record, so the app will not overwrite it. Restore the comment from its edit history (the `edited` menu on the comment), then run `/triage status`.",
+    });
+    await applyEffects(octokit, issue, { comments: loaded.comments, botLogin, labels: openIssue.labels, assignees: openIssue.assignees, open: openIssue.open }, effects);
+    return;
+  }
+  const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
+  let record = loaded.record ?? newRecord(new Date(openIssue.created_at), now);
+  if (own) record = syncBoxes(record, own.body, now);
+  record = tick(record, ["intake.tracked"], now);
+  if (config.notify_team && config.team) record = tick(record, ["intake.notify"], now);
+  if (!loaded.record && config.triage_rotation.length) {
+    record = await assignTriager(octokit, issue, config, botLogin, record);
+    if (record.triager) openIssue.assignees.push(record.triager);
+  }
+  if (record.triager) record = tick(record, ["intake.triager"], now);
+
+  effects.responseBody = await renderResponse(record, config, loaded.overrides);
+  Object.assign(effects, responseLabels(openIssue.labels, record));
+  await applyEffects(
+    octokit,
+    issue,
+    { comments: loaded.comments, botLogin, labels: openIssue.labels, assignees: openIssue.assignees, open: openIssue.open },
+    effects,
+  );
+}

@@ -1,0 +1,92 @@
+import type { Context, ProbotOctokit } from "probot";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { loadConfig } from "../config/load-config.js";
+import { findOwnComment, listComments, type CommentSummary, type IssueRef } from "../github/issue-comments.js";
+import { repoOverrides } from "../github/template-overrides.js";
+import { CONFIG_ERROR_MARKER, decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
+import type { ResponseRecord } from "../record/response-record.js";
+import type { OverrideSource } from "../render/templates.js";
+import { renderTemplate, trusted } from "../render/templates.js";
+import { neutralize } from "../render/neutralize.js";
+import type { KeyedQueue } from "../util/keyed-queue.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** What every handler shares: injected so tests can fix the clock. */
+export interface Deps {
+  botLogin: () => Promise<string>;
+  queue: KeyedQueue;
+  now: () => Date;
+}
+
+export interface LoadedResponse {
+  octokit: Octokit;
+  issue: IssueRef;
+  config: EmbargoConfig;
+  botLogin: string;
+  comments: CommentSummary[];
+  record?: ResponseRecord;
+  /** The app's response comment exists but its record was destroyed by an edit. */
+  damaged: boolean;
+  overrides: OverrideSource;
+}
+
+export function issueKey(issue: IssueRef): string {
+  return `${issue.owner}/${issue.repo}#${issue.issue_number}`.toLowerCase();
+}
+
+export function isPrivateRepo(repository: { private: boolean; visibility?: string }): boolean {
+  // Internal repos are readable by the whole enterprise, which is not the security team.
+  return repository.private && repository.visibility !== "internal";
+}
+
+type ConfigContext = Pick<Context, "config">;
+
+export async function readConfig(context: ConfigContext) {
+  return loadConfig((file) => context.config(file));
+}
+
+/**
+ * Posts the configuration problems once per distinct set of problems: a redelivery or a second
+ * event with the same broken file does not repeat it.
+ */
+export async function reportConfigProblems(
+  octokit: Octokit,
+  issue: IssueRef,
+  problems: string[],
+  label: string,
+  botLogin: string,
+  comments?: CommentSummary[],
+): Promise<void> {
+  const { text } = await renderTemplate("config-error", {
+    file: "embargo.yml",
+    label,
+    problems: problems.map((p) => trusted(neutralize(p).replace(/</g, "&lt;"))),
+  });
+  const body = `${CONFIG_ERROR_MARKER}\n${text}`;
+  const existing = comments ?? (await listComments(octokit, issue));
+  if (existing.some((c) => c.login === botLogin && c.body === body)) return;
+  await octokit.rest.issues.createComment({ ...issue, body });
+}
+
+/** Reads the response comment and its record; used by every handler that touches a response. */
+export async function loadResponse(
+  octokit: Octokit,
+  issue: IssueRef,
+  config: EmbargoConfig,
+  botLogin: string,
+): Promise<LoadedResponse> {
+  const comments = await listComments(octokit, issue);
+  const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
+  const decoded = own ? decodeRecord(own.body) : undefined;
+  return {
+    octokit,
+    issue,
+    config,
+    botLogin,
+    comments,
+    record: decoded?.found ? decoded.record : undefined,
+    damaged: decoded ? !decoded.found : false,
+    overrides: repoOverrides(octokit, issue.owner, issue.repo),
+  };
+}

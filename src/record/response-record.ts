@@ -1,0 +1,108 @@
+import type { SeverityName } from "../config/config-schema.js";
+
+export type ResponseState =
+  | "triage"
+  | "confirmed"
+  | "fixing"
+  | "fixed"
+  | "announced"
+  | "invalid"
+  | "no-action";
+
+export interface Tick {
+  by: string; // "app" or the login of the person who ticked it by hand
+  at: string; // ISO timestamp
+}
+
+export interface LinkedPr {
+  repo: string; // owner/name
+  number: number;
+  state: "open" | "closed" | "merged";
+  review: "pending" | "approved" | "changes_requested";
+  base: string;
+  head_sha?: string;
+  private: boolean;
+}
+
+export interface Credit {
+  login: string;
+  type: string;
+}
+
+export interface AffectedPackage {
+  ecosystem: string;
+  package: string;
+  range: string;
+}
+
+export interface FixedPackage {
+  ecosystem: string;
+  package: string;
+  version: string;
+}
+
+/**
+ * Everything the app knows about one security response. It lives in the response comment as a
+ * hidden marker, so GitHub stays the only store; fields are optional so that old records keep
+ * parsing as the product grows.
+ */
+export interface ResponseRecord {
+  v: 1;
+  state: ResponseState;
+  reported_at: string; // YYYY-MM-DD
+  opened_at: string; // ISO timestamp of the response
+  triager?: string;
+  rotation_index?: number;
+  rotation_skipped?: string[];
+  severity?: SeverityName;
+  cvss?: { version: string; vector: string; score: number };
+  embargo_end?: string; // YYYY-MM-DD
+  embargo_by_hand?: boolean;
+  reason?: string;
+  components: string[];
+  affected: AffectedPackage[];
+  fixed: FixedPackage[];
+  cwes: string[];
+  cve?: string;
+  ghsa?: string;
+  mitigations: string[];
+  upstream: string[];
+  credits: Credit[];
+  experts: string[];
+  tickets: string[];
+  reproduced?: boolean;
+  fixed_upstream?: string;
+  upgrade?: string;
+  summary?: string;
+  prs: LinkedPr[];
+  patched: string[]; // supported branches with a merged fix
+  ticks: Record<string, Tick>;
+  /** Command lines already applied, by comment id, as short hashes: edits and redeliveries never re-run them. */
+  ran: Record<string, string[]>;
+  release_managers_told?: boolean;
+  experts_told?: string[];
+}
+
+export function newRecord(reportedAt: Date, now: Date): ResponseRecord {
+  return {
+    v: 1,
+    state: "triage",
+    reported_at: reportedAt.toISOString().slice(0, 10),
+    opened_at: now.toISOString(),
+    components: [],
+    affected: [],
+    fixed: [],
+    cwes: [],
+    mitigations: [],
+    upstream: [],
+    credits: [],
+    experts: [],
+    tickets: [],
+    prs: [],
+    patched: [],
+    ticks: {},
+    ran: {},
+  };
+}
+
+export const CLOSED_STATES: readonly ResponseState[] = ["announced", "invalid", "no-action"];
