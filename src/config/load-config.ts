@@ -8,7 +8,7 @@ export const DEFAULT_LABEL = "security";
 /** On failure, `label` is the file's label when it is readable, so the app still knows which events are its own. */
 export type ConfigResult = { ok: true; config: EmbargoConfig } | { ok: false; problems: string[]; label: string };
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validate = ajv.compile(configSchema);
 
 const patternMeaning: Record<string, string> = {

@@ -157,7 +157,7 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
       effects.replies.push({ key: `errors-${commentKey}-${failures.map((f) => f.line.hash).join("")}`, body: text });
     }
 
-    effects.responseBody = await renderResponse(record, config, loaded.overrides);
+    effects.responseBody = await renderResponse(record, config, { title: payload.issue.title, reporter: payload.issue.user?.login ?? "" }, loaded.overrides);
     if (!wasClosed || outcomes.length) Object.assign(effects, responseLabels(labels, record));
     const applied = await applyEffects(octokit, issue, state, effects);
     const refused = effects.assign.filter((a) => !applied.assigned.some((x) => x.toLowerCase() === a.toLowerCase()) && !assignees.some((x) => x.toLowerCase() === a.toLowerCase()));

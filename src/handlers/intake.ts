@@ -33,6 +33,8 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
       issue,
       {
         created_at: payload.issue.created_at,
+        title: payload.issue.title,
+        author: payload.issue.user?.login ?? "",
         labels,
         assignees: (payload.issue.assignees ?? []).flatMap((a) => (a ? [a.login] : [])),
         open: payload.issue.state === "open",

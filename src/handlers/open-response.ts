@@ -15,6 +15,8 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 
 export interface OpenIssue {
   created_at: string;
+  title: string;
+  author: string;
   labels: string[];
   assignees: string[];
   open: boolean;
@@ -92,7 +94,7 @@ export async function openResponse(
   }
   if (record.triager) record = tick(record, ["intake.triager"], now);
 
-  effects.responseBody = await renderResponse(record, config, loaded.overrides);
+  effects.responseBody = await renderResponse(record, config, { title: openIssue.title, reporter: openIssue.author }, loaded.overrides);
   Object.assign(effects, responseLabels(openIssue.labels, record));
   await applyEffects(
     octokit,

@@ -32,8 +32,14 @@ function responseNotes(record: ResponseRecord, config: EmbargoConfig): string[] 
   return notes;
 }
 
+/** What the response shows of the issue itself: reporter's words, neutralized before rendering. */
+export interface ReportFacts {
+  title: string;
+  reporter: string;
+}
+
 /** The view every response template gets; documented in the README for people who override it. */
-export function responseView(record: ResponseRecord, config: EmbargoConfig) {
+export function responseView(record: ResponseRecord, config: EmbargoConfig, report: ReportFacts) {
   const items = checklistFor(config);
   const phases = PHASES.map((phase) => ({
     title: phase.title,
@@ -50,6 +56,8 @@ export function responseView(record: ResponseRecord, config: EmbargoConfig) {
   const pendingBranches = config.supported_branches.filter((b) => !record.patched.includes(b));
   return {
     record,
+    title: report.title.slice(0, 256),
+    reporter: report.reporter,
     state: STATE_TITLES[record.state],
     severity: record.severity,
     cvss: record.cvss,
@@ -72,9 +80,10 @@ export function responseView(record: ResponseRecord, config: EmbargoConfig) {
 export async function renderResponse(
   record: ResponseRecord,
   config: EmbargoConfig,
+  report: ReportFacts,
   overrides?: OverrideSource,
 ): Promise<string> {
-  const view = responseView(record, config);
+  const view = responseView(record, config, report);
   const { text, overrideError } = await renderTemplate("response", view, overrides);
   const problem = overrideError ? `\n\n> [!WARNING]\n> ${overrideError}` : "";
   return `${RESPONSE_MARKER}\n${text}${problem}\n\n${recordMarker(record)}`;

@@ -1,0 +1,166 @@
+import { Probot, ProbotOctokit } from "probot";
+import { createApp } from "../../src/index.js";
+import { decodeRecord, RESPONSE_MARKER } from "../../src/record/markers.js";
+import type { ResponseRecord } from "../../src/record/response-record.js";
+import { loadWebhookExample, mockInstallationToken, testPrivateKey, type GitHubMock } from "./github-api.js";
+
+export const INSTALLATION_ID = 42;
+export const BOT = "embargo[bot]";
+export const NOW = new Date("2026-11-22T12:00:00Z");
+
+/** A Probot that talks only to nock: no retries and no throttling (DESIGN.md on Probot 14.3). */
+export function createTestProbot(now: Date = NOW): Probot {
+  const probot = new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { enabled: false },
+      throttle: { ...(o.throttle as object), enabled: false },
+    })),
+    logLevel: "fatal",
+  });
+  void probot.load(createApp({ now: () => now }));
+  return probot;
+}
+
+/** What every event costs before the app does anything: a token for the installation. */
+export function mockToken(gh: GitHubMock): void {
+  mockInstallationToken(gh.api, INSTALLATION_ID);
+}
+
+/** The app asks once per process who it is, to trust only its own comments. */
+export function mockIdentity(gh: GitHubMock): void {
+  gh.api.get("/app").reply(200, { id: 1, slug: "embargo", name: "embargo", owner: { login: "acme" } });
+}
+
+const CONFIG_PATH = `/contents/${encodeURIComponent(".github/embargo.yml")}`;
+
+/** `.github/embargo.yml`: a YAML text, or null for "no file" (then the owner's .github repo is asked too). */
+export function mockConfig(gh: GitHubMock, owner: string, repo: string, yaml: string | null): void {
+  if (yaml === null) {
+    gh.api.get(`/repos/${owner}/${repo}${CONFIG_PATH}`).reply(404, { message: "Not Found" });
+    gh.api.get(`/repos/${owner}/.github${CONFIG_PATH}`).reply(404, { message: "Not Found" });
+  } else {
+    gh.api.get(`/repos/${owner}/${repo}${CONFIG_PATH}`).reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
+  }
+}
+
+export function mockNoOverrides(gh: GitHubMock, owner: string, repo: string): void {
+  gh.api.get(`/repos/${owner}/${repo}/contents/${encodeURIComponent(".github/embargo")}`).reply(404, { message: "Not Found" });
+}
+
+export interface RepoShape {
+  owner?: string;
+  repo?: string;
+  private?: boolean;
+}
+
+function shapeRepository(payload: any, shape: RepoShape) {
+  const owner = shape.owner ?? "acme";
+  const repo = shape.repo ?? "security";
+  const isPrivate = shape.private ?? true;
+  payload.repository.name = repo;
+  payload.repository.full_name = `${owner}/${repo}`;
+  payload.repository.owner.login = owner;
+  payload.repository.private = isPrivate;
+  payload.repository.visibility = isPrivate ? "private" : "public";
+  payload.installation = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI=" };
+}
+
+export interface IssueShape extends RepoShape {
+  number?: number;
+  title?: string;
+  body?: string;
+  labels?: string[];
+  author?: string;
+  assignees?: string[];
+  state?: "open" | "closed";
+}
+
+function shapeIssue(issue: any, shape: IssueShape) {
+  issue.number = shape.number ?? 7;
+  issue.title = shape.title ?? "Report";
+  issue.body = shape.body ?? "";
+  issue.state = shape.state ?? "open";
+  issue.created_at = "2026-11-20T09:30:00Z";
+  issue.user = { ...issue.user, login: shape.author ?? "reporter", type: "User" };
+  issue.labels = (shape.labels ?? []).map((name, i) => ({ id: 1000 + i, node_id: `L${i}`, url: "", name, color: "ededed", default: false, description: null }));
+  issue.assignees = (shape.assignees ?? []).map((login, i) => ({ ...issue.user, login, id: 500 + i }));
+  issue.assignee = issue.assignees[0] ?? null;
+  delete issue.pull_request;
+}
+
+/** `issues.labeled` as GitHub sends it, from @octokit/webhooks-examples, reshaped. */
+export function labeledEvent(shape: IssueShape & { label?: string } = {}) {
+  const payload = loadWebhookExample("issues", "labeled");
+  shapeRepository(payload, shape);
+  const label = shape.label ?? "security";
+  shapeIssue(payload.issue, { ...shape, labels: shape.labels ?? [label] });
+  payload.label = { ...payload.label, name: label };
+  payload.sender = { ...payload.sender, login: "maintainer", type: "User" };
+  return { id: `labeled-${Math.random()}`, name: "issues" as const, payload };
+}
+
+export function openedEvent(shape: IssueShape = {}) {
+  const payload = loadWebhookExample("issues", "opened");
+  shapeRepository(payload, shape);
+  shapeIssue(payload.issue, shape);
+  return { id: `opened-${Math.random()}`, name: "issues" as const, payload };
+}
+
+export interface CommentShape extends IssueShape {
+  commentId?: number;
+  commentBody: string;
+  sender?: string;
+  senderType?: "User" | "Bot";
+  action?: "created" | "edited";
+  previousBody?: string;
+}
+
+export function commentEvent(shape: CommentShape) {
+  const action = shape.action ?? "created";
+  const payload = loadWebhookExample("issue_comment", action);
+  shapeRepository(payload, shape);
+  shapeIssue(payload.issue, { labels: ["security", "security: triage"], ...shape });
+  const sender = shape.sender ?? "alice";
+  const type = shape.senderType ?? "User";
+  payload.comment.id = shape.commentId ?? 9001;
+  payload.comment.body = shape.commentBody;
+  payload.comment.user = { ...payload.comment.user, login: sender, type };
+  payload.sender = { ...payload.sender, login: sender, type };
+  if (action === "edited") payload.changes = { body: { from: shape.previousBody ?? "" } };
+  return { id: `comment-${Math.random()}`, name: "issue_comment" as const, payload };
+}
+
+export interface StoredComment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
+}
+
+/** A comment list as `GET …/comments` returns it. */
+export function commentList(comments: StoredComment[]) {
+  return comments.map((c) => ({
+    id: c.id,
+    node_id: `IC_${c.id}`,
+    url: `https://api.github.com/repos/acme/security/issues/comments/${c.id}`,
+    html_url: `https://github.com/acme/security/issues/7#issuecomment-${c.id}`,
+    issue_url: "https://api.github.com/repos/acme/security/issues/7",
+    body: c.body,
+    user: { login: c.user.login, id: 1, type: c.user.type },
+    created_at: "2026-11-20T10:00:00Z",
+    updated_at: "2026-11-20T10:00:00Z",
+    author_association: "NONE",
+  }));
+}
+
+export function recordOf(body: string): ResponseRecord {
+  const decoded = decodeRecord(body);
+  if (!decoded.found) throw new Error(`no record in:\n${body}`);
+  return decoded.record;
+}
+
+export function isResponse(body: string): boolean {
+  return body.includes(RESPONSE_MARKER);
+}
