@@ -18,6 +18,8 @@ export interface CommandOutcome {
   replies?: { key: string; template?: string; body?: string; view?: object }[];
   assign?: string[];
   close?: "completed" | "not_planned";
+  /** A PR to link: the handler reads it from GitHub and syncs it. */
+  link?: { owner: string; repo: string; number: number };
   /** Ask the handler to reply with the command list. */
   help?: boolean;
 }

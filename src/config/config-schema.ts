@@ -11,6 +11,7 @@ export interface ComponentConfig {
 export interface PublicPrConfig {
   priority_label: string;
   check_name: string;
+  review_team?: string;
   leak_words: string[];
 }
 
@@ -96,6 +97,7 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
       properties: {
         priority_label: { ...labelName, default: "priority: high" },
         check_name: { type: "string", minLength: 1, maxLength: 60, default: "review gate" },
+        review_team: { type: "string", nullable: true, pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" },
         leak_words: {
           type: "array",
           items: { type: "string", minLength: 2, maxLength: 100 },

@@ -12,6 +12,8 @@ import { renderResponse } from "../response/render-response.js";
 import { responseLabels } from "../response/response-labels.js";
 import { syncBoxes, tick } from "../response/sync-boxes.js";
 import { renderTemplate, trusted } from "../render/templates.js";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
 import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
 
 type CommentContext = Context<"issue_comment.created"> | Context<"issue_comment.edited">;
@@ -61,6 +63,38 @@ function runLine(line: CommandLine, record: ResponseRecord, input: Omit<Paramete
   }
   if (!result.ok) return { ok: false, failure: { line, error: result.error, usage: command.usage } };
   return { ok: true, outcome: result.outcome };
+}
+
+/** `/triage pr`: read the PR and sync it; a PR the app cannot see is reported, not fatal. */
+async function linkPr(
+  deps: Deps,
+  octokit: CommentContext["octokit"],
+  issue: { owner: string; repo: string; issue_number: number },
+  config: EmbargoConfig,
+  link: { owner: string; repo: string; number: number },
+  log: (m: string) => void,
+): Promise<string | undefined> {
+  const ref = `${link.owner}/${link.repo}#${link.number}`;
+  let pull;
+  try {
+    ({ data: pull } = await octokit.rest.pulls.get({ owner: link.owner, repo: link.repo, pull_number: link.number }));
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return `Could not link ${ref}: no such pull request, or the app is not installed on that repository.`;
+    throw error;
+  }
+  const same = link.owner.toLowerCase() === issue.owner.toLowerCase() && link.repo.toLowerCase() === issue.repo.toLowerCase();
+  const prConfig = same ? { ok: true as const, config } : await readRepoConfig(octokit, link.owner, link.repo);
+  if (!prConfig.ok) return `Could not link ${ref}: its repository's \`.github/embargo.yml\` is invalid (${prConfig.problems.join("; ")}).`;
+  await syncPr({
+    octokit,
+    deps,
+    sealer: deps.sealer,
+    log,
+    issueKey: `${issue.owner}/${issue.repo}#${issue.issue_number}`,
+    pr: prFacts(pull as unknown as PullLike, pull.base.repo),
+    prConfig: prConfig.config,
+  });
+  return undefined;
 }
 
 /** `/triage …` and `/help` in a comment on a private security issue. */
@@ -167,7 +201,15 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
         replies: [{ key: `unassignable-${commentKey}`, body: `GitHub would not assign ${refused.map((l) => `@\u200b${l}`).join(", ")} (not a collaborator on this repository?). They were recorded as experts; invite them, then run \`/triage assign\` again.` }],
       });
     }
-    if (!failures.length) {
+    const linkFailures: string[] = [];
+    for (const link of outcomes.flatMap((o) => (o.link ? [o.link] : []))) {
+      const problem = await linkPr(deps, octokit, issue, config, link, (m) => context.log.info(m));
+      if (problem) linkFailures.push(problem);
+    }
+    if (linkFailures.length) {
+      await applyEffects(octokit, issue, state, { ...noEffects(), replies: [{ key: `link-${commentKey}`, body: linkFailures.join("\n\n") }] });
+    }
+    if (!failures.length && !linkFailures.length) {
       await octokit.rest.reactions.createForIssueComment({ owner: issue.owner, repo: issue.repo, comment_id: comment.id, content: "+1" });
     }
   });

@@ -9,6 +9,7 @@ import type { OverrideSource } from "../render/templates.js";
 import { renderTemplate, trusted } from "../render/templates.js";
 import { neutralize } from "../render/neutralize.js";
 import type { KeyedQueue } from "../util/keyed-queue.js";
+import type { LinkSealer } from "../pr/pr-link.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -17,6 +18,7 @@ export interface Deps {
   botLogin: () => Promise<string>;
   queue: KeyedQueue;
   now: () => Date;
+  sealer: LinkSealer;
 }
 
 export interface LoadedResponse {

@@ -22,6 +22,10 @@ export interface LinkedPr {
   base: string;
   head_sha?: string;
   private: boolean;
+  /** Who the app asked for review, so nobody is asked twice (a new push asks again on purpose). */
+  requested?: string[];
+  /** How many leak findings the last check of a public PR had. */
+  leaks?: number;
 }
 
 export interface Credit {

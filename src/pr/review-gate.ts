@@ -1,0 +1,25 @@
+export interface Review {
+  login: string;
+  state: string; // APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
+  commit_id: string | null;
+}
+
+export type GateState = "pending" | "approved" | "changes_requested";
+
+/**
+ * The merge gate: each reviewer's latest deciding review counts. Any reviewer from the team whose
+ * latest says "changes requested" keeps it failing; otherwise an approval of the current head
+ * opens it; an approval of an older head does not (a push needs a new look).
+ */
+export function gateState(reviews: Review[], isReviewer: (login: string) => boolean, headSha: string): GateState {
+  const latest = new Map<string, Review>();
+  for (const review of reviews) {
+    if (!isReviewer(review.login)) continue;
+    if (review.state === "COMMENTED" || review.state === "PENDING") continue;
+    latest.set(review.login.toLowerCase(), review);
+  }
+  const final = [...latest.values()];
+  if (final.some((r) => r.state === "CHANGES_REQUESTED")) return "changes_requested";
+  if (final.some((r) => r.state === "APPROVED" && r.commit_id === headSha)) return "approved";
+  return "pending";
+}
