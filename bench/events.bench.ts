@@ -1,0 +1,291 @@
+/**
+ * `npm run bench`: GitHub API calls (by operationId) and wall time per event, for the app's main
+ * event kinds, printed as markdown tables. Not part of `npm test`: speed is reported, never
+ * asserted. The only checks are the harness's own (`gh.done()`): every request matched a mock and
+ * conforms to GitHub's REST description, so the counted calls are the ones the app really makes.
+ *
+ * Each scenario gets a fresh Probot and a fresh harness, one warm-up delivery (which also pays the
+ * once-per-instance setup: the installation token and GET /app), then RUNS timed deliveries
+ * through `probot.receive()`. Times include the harness's request validation and nock's matching.
+ */
+import { performance } from "node:perf_hooks";
+import type nock from "nock";
+import type { Probot } from "probot";
+import { afterAll, describe, it } from "vitest";
+import { validateConfig } from "../src/config/load-config.js";
+import { newRecord } from "../src/record/response-record.js";
+import { renderResponse } from "../src/response/render-response.js";
+import {
+  BOT,
+  commentEvent,
+  commentList,
+  createTestProbot,
+  INSTALLATION_ID,
+  labeledEvent,
+  mockIdentity,
+  mockToken,
+  NOW,
+  type StoredComment,
+} from "../test/helpers/app.js";
+import { loadWebhookExample, mockGitHub, type GitHubMock } from "../test/helpers/github-api.js";
+
+const RUNS = 50;
+const PER_PAGE = 100;
+const SETUP_OPS = new Set(["apps/create-installation-access-token", "apps/get-authenticated"]);
+
+const API = "https://api.github.com";
+const ISSUE = "/repos/acme/security/issues/7";
+const RESPONSE_ID = 555;
+const COMMENT_ID = 9001;
+const CONFIG_PATH = `/contents/${encodeURIComponent(".github/embargo.yml")}`;
+const OVERRIDES_PATH = `/contents/${encodeURIComponent(".github/embargo")}`;
+const CVSS_COMMAND = "/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+// ---------------------------------------------------------------------------------------------
+
+interface Measured {
+  /** Calls of the warm-up delivery that any fresh Probot pays once. */
+  setup: string[];
+  /** Per timed delivery: the operationIds called (setup excluded), in order. */
+  calls: string[][];
+  ms: number[];
+}
+
+function opsOf(gh: GitHubMock, from: number): string[] {
+  return gh.requests.slice(from).map((r) => (r.matched ? (r.operationId ?? `${r.method} ${r.path}`) : `UNMATCHED ${r.method} ${r.path}`));
+}
+
+async function measure(gh: GitHubMock, deliver: (run: number) => Promise<unknown>, runs = RUNS): Promise<Measured> {
+  const start = gh.requests.length;
+  await deliver(-1);
+  const setup = opsOf(gh, start).filter((op) => SETUP_OPS.has(op));
+  const calls: string[][] = [];
+  const ms: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const before = gh.requests.length;
+    const t0 = performance.now();
+    await deliver(run);
+    ms.push(performance.now() - t0);
+    calls.push(opsOf(gh, before).filter((op) => !SETUP_OPS.has(op)));
+  }
+  return { setup, calls, ms };
+}
+
+function tally(ops: string[]): string {
+  const counts = new Map<string, number>();
+  for (const op of ops) counts.set(op, (counts.get(op) ?? 0) + 1);
+  return [...counts].map(([op, n]) => `${op} ×${n}`).join(", ") || "—";
+}
+
+function callsPerEvent(m: Measured): { count: string; ops: string } {
+  const signatures = new Set(m.calls.map((c) => tally([...c].sort())));
+  const lengths = m.calls.map((c) => c.length);
+  const min = Math.min(...lengths);
+  const max = Math.max(...lengths);
+  if (signatures.size === 1) return { count: String(min), ops: tally(m.calls[0] ?? []) };
+  return { count: `${min}–${max} (varies)`, ops: [...signatures].join(" / ") };
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function p95(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(sorted.length * 0.95) - 1)] ?? NaN;
+}
+
+const fmt = (ms: number) => ms.toFixed(2);
+
+// ---------------------------------------------------------------------------------------------
+// Mocks (persisted: the same interceptors answer every delivery)
+// ---------------------------------------------------------------------------------------------
+
+function noConfig(s: nock.Scope, owner: string, repo: string): void {
+  s.get(`/repos/${owner}/${repo}${CONFIG_PATH}`).reply(404, { message: "Not Found" });
+  s.get(`/repos/${owner}/.github${CONFIG_PATH}`).reply(404, { message: "Not Found" });
+}
+
+function noOverrides(s: nock.Scope, owner: string, repo: string): void {
+  s.get(`/repos/${owner}/${repo}${OVERRIDES_PATH}`).reply(404, { message: "Not Found" });
+}
+
+/** A list endpoint served in pages the way GitHub does: `per_page`, `page`, and a `link` header. */
+function paginated(s: nock.Scope, path: string, items: () => unknown[]): nock.Interceptor {
+  const interceptor = s.get(path).query(true);
+  interceptor.reply((uri) => {
+    const url = new URL(uri, API);
+    const all = items();
+    const perPage = Number(url.searchParams.get("per_page") ?? "30");
+    const page = Number(url.searchParams.get("page") ?? "1");
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const headers: Record<string, string> = {};
+    if (page < last) {
+      const at = (p: number) => {
+        const u = new URL(url);
+        u.searchParams.set("page", String(p));
+        return `<${u.toString()}>`;
+      };
+      headers.link = `${at(page + 1)}; rel="next", ${at(last)}; rel="last"`;
+    }
+    return [200, all.slice((page - 1) * perPage, page * perPage), headers];
+  });
+  return interceptor;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------------------------
+
+interface Row {
+  scenario: string;
+  m: Measured;
+}
+
+const rows: Row[] = [];
+const commentScaling: Array<{ n: number; m: Measured }> = [];
+const prScaling: Array<{ size: number; m: Measured }> = [];
+const setups: string[][] = [];
+
+function start(): { gh: GitHubMock; probot: Probot; s: nock.Scope } {
+  const gh = mockGitHub();
+  const probot = createTestProbot();
+  return { gh, probot, s: gh.scope().persist() };
+}
+
+function finish(gh: GitHubMock, m: Measured): void {
+  setups.push(m.setup);
+  gh.done();
+}
+
+/** 1 and 2: the security label on a private issue, no config file, no rotation. */
+async function intake(redelivery: boolean): Promise<Measured> {
+  const { gh, probot, s } = start();
+  mockToken(gh);
+  mockIdentity(gh);
+  noConfig(s, "acme", "security");
+  noOverrides(s, "acme", "security");
+  // Intake alone: the response never exists, so every delivery creates it.
+  // Redelivery: the warm-up creates it, every timed delivery finds it (and writes nothing).
+  const stored: StoredComment[] = [];
+  s.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+  s.post(`${ISSUE}/comments`).reply(201, (_uri, b: any) => {
+    if (redelivery) stored.push({ id: RESPONSE_ID, body: b.body, user: { login: BOT, type: "Bot" } });
+    return { id: RESPONSE_ID, body: b.body };
+  });
+  s.post(`${ISSUE}/labels`).reply(200, []);
+  const same = labeledEvent();
+  const m = await measure(gh, () => probot.receive(redelivery ? same : labeledEvent()));
+  finish(gh, m);
+  return m;
+}
+
+/** 3 and 5: `/triage cvss …` by a team member on an issue with `n` earlier comments, the response first. */
+async function cvssComment(n: number): Promise<Measured> {
+  const config = validateConfig({ team: "acme/sec" });
+  if (!config.ok) throw new Error(config.problems.join("\n"));
+  const response = await renderResponse(newRecord(new Date("2026-11-20T09:30:00Z"), NOW), config.config, { title: "t", reporter: "r" });
+  const stored: StoredComment[] = [{ id: RESPONSE_ID, body: response, user: { login: BOT, type: "Bot" } }];
+  for (let i = 1; i < n; i++) stored.push({ id: 10_000 + i, body: `comment ${i}: looks bad, see logs`, user: { login: `user${i % 7}`, type: "User" } });
+  const list = commentList(stored);
+
+  const { gh, probot, s } = start();
+  mockToken(gh);
+  mockIdentity(gh);
+  s.get(`/repos/acme/security${CONFIG_PATH}`).reply(200, "team: acme/sec\n", { "content-type": "text/plain; charset=utf-8" });
+  noOverrides(s, "acme", "security");
+  paginated(s, `${ISSUE}/comments`, () => list);
+  s.get("/orgs/acme/teams/sec/memberships/alice").reply(200, { url: "", role: "member", state: "active" });
+  s.post(`/repos/acme/security/issues/comments/${COMMENT_ID}/reactions`).reply(201, (_uri, b: any) => ({ id: 1, content: b.content }));
+  // The stored response is not updated, so every delivery applies the command afresh.
+  s.patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`).reply(200, { id: RESPONSE_ID });
+  s.post(`${ISSUE}/labels`).reply(200, []);
+  const m = await measure(gh, () => probot.receive(commentEvent({ commentId: COMMENT_ID, commentBody: CVSS_COMMAND })));
+  finish(gh, m);
+  return m;
+}
+
+/**
+ * 4: `pull_request.opened` on an unlinked public PR, in a repo with `size` issues and PRs. The
+ * repo's issue and PR lists are mocked (optionally) so that if the handler ever read them, the
+ * calls would show up here and grow with `size`.
+ */
+async function unlinkedPr(size: number): Promise<Measured> {
+  const payload = loadWebhookExample("pull_request", "opened");
+  payload.installation = { id: INSTALLATION_ID };
+  payload.number = size;
+  payload.pull_request.number = size;
+  const owner: string = payload.repository.owner.login;
+  const repo: string = payload.repository.name;
+  const sha: string = payload.pull_request.head.sha;
+  const items = Array.from({ length: size }, (_, i) => ({ number: i + 1, title: `#${i + 1}` }));
+
+  const { gh, probot, s } = start();
+  mockToken(gh);
+  noConfig(s, owner, repo);
+  s.get(`/repos/${owner}/${repo}/commits/${sha}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
+  paginated(s, `/repos/${owner}/${repo}/issues`, () => items).optionally();
+  paginated(s, `/repos/${owner}/${repo}/pulls`, () => items).optionally();
+  const m = await measure(gh, () => probot.receive({ id: `pr-${Math.random()}`, name: "pull_request", payload }));
+  finish(gh, m);
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs and report
+// ---------------------------------------------------------------------------------------------
+
+describe(`events (${RUNS} deliveries each)`, () => {
+  it("1. issues.labeled: new response on a private issue", async () => {
+    rows.push({ scenario: "1. `issues.labeled` security, private, no config (new response)", m: await intake(false) });
+  });
+
+  it("2. issues.labeled redelivered: response exists", async () => {
+    rows.push({ scenario: "2. same `issues.labeled` redelivered (response exists)", m: await intake(true) });
+  });
+
+  it("3 and 5. /triage cvss comment with N earlier comments", async () => {
+    for (const n of [1, 100, 101, 1000]) {
+      const m = await cvssComment(n);
+      commentScaling.push({ n, m });
+      if (n === 1) rows.push({ scenario: "3. `issue_comment.created` `/triage cvss …` by a team member (1 earlier comment)", m });
+    }
+  });
+
+  it("4. pull_request.opened on an unlinked public PR, repos of several sizes", async () => {
+    for (const size of [1, 100, 1000]) {
+      const m = await unlinkedPr(size);
+      prScaling.push({ size, m });
+      if (size === 1) rows.push({ scenario: "4. `pull_request.opened`, unlinked public PR", m });
+    }
+  });
+});
+
+afterAll(() => {
+  const out: string[] = [];
+  out.push(`## API calls and wall time per event (${RUNS} deliveries per scenario, after one warm-up)`, "");
+  out.push("| Scenario | Calls per event | Calls by operationId | Mean ms | p95 ms |", "|---|---:|---|---:|---:|");
+  for (const { scenario, m } of rows) {
+    const c = callsPerEvent(m);
+    out.push(`| ${scenario} | ${c.count} | ${c.ops} | ${fmt(mean(m.ms))} | ${fmt(p95(m.ms))} |`);
+  }
+  const setup = [...new Set(setups.map((s) => tally(s)))];
+  out.push("", `Setup, once per Probot instance and not counted above: ${setup.join(" / ")} (GET /app is not made by the PR scenario, which never needs the bot login).`);
+
+  out.push("", `## Comment scaling: \`/triage cvss …\` with N earlier comments (listed ${PER_PAGE} per page)`, "");
+  out.push("| N comments | issues/list-comments calls | Calls per event | Mean ms | p95 ms |", "|---:|---:|---:|---:|---:|");
+  for (const { n, m } of commentScaling) {
+    const pages = (m.calls[0] ?? []).filter((op) => op === "issues/list-comments").length;
+    out.push(`| ${n} | ${pages} | ${callsPerEvent(m).count} | ${fmt(mean(m.ms))} | ${fmt(p95(m.ms))} |`);
+  }
+
+  out.push("", "## Unlinked PR: cost against the repo's number of issues/PRs", "");
+  out.push("| Issues/PRs in repo | Calls per event | Calls by operationId | Mean ms | p95 ms |", "|---:|---:|---|---:|---:|");
+  for (const { size, m } of prScaling) {
+    const c = callsPerEvent(m);
+    out.push(`| ${size} | ${c.count} | ${c.ops} | ${fmt(mean(m.ms))} | ${fmt(p95(m.ms))} |`);
+  }
+  console.log(out.join("\n"));
+});

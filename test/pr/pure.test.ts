@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { findReferences } from "../../src/pr/find-references.js";
+import { findLeaks } from "../../src/pr/leak-check.js";
+import { LinkSealer, parseIssueKey } from "../../src/pr/pr-link.js";
+import { gateState } from "../../src/pr/review-gate.js";
+
+describe("sealed PR links", () => {
+  it("round-trips and reveals nothing readable", () => {
+    const sealer = new LinkSealer("secret");
+    const token = sealer.seal("acme/security#12");
+    expect(token).not.toMatch(/acme|security|12/);
+    expect(sealer.open(token)).toBe("acme/security#12");
+  });
+
+  it("opens nothing sealed with another key, tampered or foreign", () => {
+    const token = new LinkSealer("a").seal("acme/security#12");
+    expect(new LinkSealer("b").open(token)).toBeUndefined();
+    expect(new LinkSealer("a").open(`${token.slice(0, -2)}AA`)).toBeUndefined();
+    expect(new LinkSealer("a").open("ci-build-17")).toBeUndefined();
+    expect(new LinkSealer("a").open(null)).toBeUndefined();
+  });
+
+  it("parses issue keys", () => {
+    expect(parseIssueKey("acme/security#12")).toEqual({ owner: "acme", repo: "security", issue_number: 12 });
+    expect(parseIssueKey("nope")).toBeUndefined();
+  });
+});
+
+describe("references in a private PR", () => {
+  it("finds #n, owner/repo#n and the issue URL, and nothing else", () => {
+    expect(findReferences("Fixes #12", "acme/security")).toEqual([12]);
+    expect(findReferences("see acme/security#7.", "acme/security")).toEqual([7]);
+    expect(findReferences("https://github.com/acme/security/issues/9", "acme/security")).toEqual([9]);
+    expect(findReferences("other/repo#5 and version 1.2#3 and abc#4", "acme/security")).toEqual([]);
+  });
+});
+
+describe("leak check", () => {
+  const secrets = { issueKey: "acme/security#12", cve: "CVE-2026-1234", words: ["vulnerability", "exploit"] };
+  const clean = { title: "Tighten input handling", body: "Refactor.", branch: "fix-input", commits: [{ sha: "a".repeat(40), message: "Refactor parser" }] };
+
+  it("passes a neutral PR", () => {
+    expect(findLeaks(clean, secrets)).toEqual([]);
+  });
+
+  it("names the rule and the place, never the text", () => {
+    const findings = findLeaks(
+      {
+        title: "Fix CVE-2026-1234",
+        body: "Closes https://github.com/acme/security/issues/12",
+        branch: "exploit-guard",
+        commits: [{ sha: "abcdef1234567890", message: "Stop the vulnerability (acme/security#12)" }],
+      },
+      secrets,
+    );
+    expect(findings).toEqual([
+      { rule: "names a CVE or GHSA id", place: "the title" },
+      { rule: "points at the private tracking issue", place: "the description" },
+      { rule: "uses a word from the configured list", place: "the branch name" },
+      { rule: "points at the private tracking issue", place: "the message of commit abcdef1" },
+      { rule: "uses a word from the configured list", place: "the message of commit abcdef1" },
+    ]);
+    for (const f of findings) expect(JSON.stringify(f)).not.toMatch(/CVE-2026|security#12|exploit|vulnerability/i);
+  });
+
+  it("catches any CVE or GHSA id, not only this issue's", () => {
+    expect(findLeaks({ ...clean, title: "cve-2025-99999" }, secrets)).toHaveLength(1);
+    expect(findLeaks({ ...clean, body: "GHSA-abcd-efgh-jkmp" }, { ...secrets, ghsa: "GHSA-abcd-efgh-jkmp" })).toHaveLength(1);
+  });
+});
+
+describe("review gate", () => {
+  const team = (l: string) => ["sec1", "sec2"].includes(l);
+  it("is pending without a team approval of the head", () => {
+    expect(gateState([], team, "h2")).toBe("pending");
+    expect(gateState([{ login: "outsider", state: "APPROVED", commit_id: "h2" }], team, "h2")).toBe("pending");
+    expect(gateState([{ login: "sec1", state: "APPROVED", commit_id: "h1" }], team, "h2")).toBe("pending");
+  });
+  it("opens on a team approval of the current head", () => {
+    expect(gateState([{ login: "sec1", state: "APPROVED", commit_id: "h2" }], team, "h2")).toBe("approved");
+  });
+  it("stays failing while a team member's latest review requests changes", () => {
+    const reviews = [
+      { login: "sec1", state: "APPROVED", commit_id: "h2" },
+      { login: "sec2", state: "CHANGES_REQUESTED", commit_id: "h2" },
+      { login: "sec2", state: "COMMENTED", commit_id: "h2" },
+    ];
+    expect(gateState(reviews, team, "h2")).toBe("changes_requested");
+    expect(gateState([...reviews, { login: "sec2", state: "APPROVED", commit_id: "h2" }], team, "h2")).toBe("approved");
+    expect(gateState([...reviews.slice(1), { login: "sec2", state: "DISMISSED", commit_id: "h2" }], team, "h2")).toBe("pending");
+  });
+});
