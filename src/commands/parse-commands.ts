@@ -30,11 +30,12 @@ export function parseCommands(body: string): CommandLine[] {
   const seen = new Map<string, number>();
   let fence: string | null = null;
   for (const raw of body.split(/\r?\n/)) {
-    const fenceMatch = /^ {0,3}(`{3,}|~{3,})/.exec(raw);
+    const fenceMatch = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(raw);
     if (fenceMatch) {
       const marker = fenceMatch[1]!;
+      // An opening fence may carry an info string ("```js"); a closing one carries nothing.
       if (fence === null) fence = marker;
-      else if (marker[0] === fence[0] && marker.length >= fence.length) fence = null;
+      else if (marker[0] === fence[0] && marker.length >= fence.length && !fenceMatch[2]!.trim()) fence = null;
       continue;
     }
     if (fence !== null || !raw.startsWith("/")) continue;

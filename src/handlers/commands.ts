@@ -12,6 +12,7 @@ import { renderResponse } from "../response/render-response.js";
 import { responseLabels } from "../response/response-labels.js";
 import { syncBoxes, tick } from "../response/sync-boxes.js";
 import { renderTemplate, trusted } from "../render/templates.js";
+import { neutralize } from "../render/neutralize.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
 import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
@@ -20,6 +21,14 @@ type CommentContext = Context<"issue_comment.created"> | Context<"issue_comment.
 
 /** How many comments' worth of "already ran" the record keeps: older comments are rarely edited. */
 const RAN_COMMENTS_KEPT = 100;
+
+/** Applies `fn` to the text outside inline code spans: examples in backticks stay copyable. */
+function outsideCode(text: string, fn: (s: string) => string): string {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith("`") && part.endsWith("`") && part.length > 1 ? part : fn(part)))
+    .join("");
+}
 
 interface Failure {
   line: CommandLine;
@@ -48,7 +57,11 @@ function runLine(line: CommandLine, record: ResponseRecord, input: Omit<Paramete
   const command = findCommand(line.group, line.name);
   if (!command) {
     const known = usageOf(line.group);
-    const error = known ? `\`/${line.group} ${line.name}\` is not a command (known: ${known})` : `\`/${line.group}\` commands are not available yet`;
+    const error = !known
+      ? `\`/${line.group}\` commands are not available yet`
+      : line.name
+        ? `\`/${line.group} ${line.name}\` is not a command (known: ${known})`
+        : `give a sub-command after \`/${line.group}\` (known: ${known})`;
     return { ok: false, failure: { line, error, usage: "/triage help" } };
   }
   if (CLOSED_STATES.includes(record.state) && !command.whenClosed) {
@@ -167,8 +180,10 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
       outcomes.push(result.outcome);
       ran.add(line.hash);
     }
-    const ranEntries = Object.entries({ ...record.ran, [commentKey]: [...ran] });
-    record = { ...record, ran: Object.fromEntries(ranEntries.slice(-RAN_COMMENTS_KEPT)) };
+    if (outcomes.length) {
+      const ranEntries = Object.entries({ ...record.ran, [commentKey]: [...ran] });
+      record = { ...record, ran: Object.fromEntries(ranEntries.slice(-RAN_COMMENTS_KEPT)) };
+    }
 
     for (const outcome of outcomes) {
       for (const reply of outcome.replies ?? []) {
@@ -185,7 +200,7 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
     if (failures.length) {
       const { text } = await renderTemplate(
         "command-errors",
-        { failures: failures.map((f) => ({ text: f.line.text.slice(0, 300), error: trusted(f.error.replace(/</g, "&lt;").replace(/@(?=\w)/g, "@\u200b")), usage: f.usage ? trusted(f.usage) : undefined })) },
+        { failures: failures.map((f) => ({ text: f.line.text.slice(0, 300), error: trusted(outsideCode(f.error.replace(/</g, "&lt;"), neutralize)), usage: f.usage ? trusted(f.usage) : undefined })) },
         loaded.overrides,
       );
       effects.replies.push({ key: `errors-${commentKey}-${failures.map((f) => f.line.hash).join("")}`, body: text });
@@ -198,7 +213,7 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
     if (refused.length) {
       await applyEffects(octokit, issue, state, {
         ...noEffects(),
-        replies: [{ key: `unassignable-${commentKey}`, body: `GitHub would not assign ${refused.map((l) => `@\u200b${l}`).join(", ")} (not a collaborator on this repository?). They were recorded as experts; invite them, then run \`/triage assign\` again.` }],
+        replies: [{ key: `unassignable-${commentKey}-${refused.join("-").toLowerCase()}`, body: `GitHub would not assign ${refused.map((l) => `@\u200b${l}`).join(", ")} (not a collaborator on this repository?). They were recorded as experts; invite them, then run \`/triage assign\` again.` }],
       });
     }
     const linkFailures: string[] = [];

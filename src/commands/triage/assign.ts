@@ -15,7 +15,7 @@ export const assign: CommandDefinition = {
     const fresh = logins.filter((l) => !told.has(l.toLowerCase()));
     const next = {
       ...record,
-      experts: [...new Set([...record.experts, ...logins])],
+      experts: [...record.experts, ...logins].filter((l, i, all) => all.findIndex((x) => x.toLowerCase() === l.toLowerCase()) === i),
       experts_told: [...(record.experts_told ?? []), ...fresh],
     };
     const replies = fresh.length ? [{ key: `experts-${fresh.join("-").toLowerCase()}`, template: "experts", view: { experts: fresh } }] : [];
