@@ -7,6 +7,7 @@ import { credit } from "./triage/credit.js";
 import { cve } from "./triage/cve.js";
 import { cvss } from "./triage/cvss.js";
 import { cwe } from "./triage/cwe.js";
+import { description } from "./triage/description.js";
 import { embargo } from "./triage/embargo.js";
 import { fixed } from "./triage/fixed.js";
 import { help } from "./triage/help.js";
@@ -25,7 +26,7 @@ import { upstream } from "./triage/upstream.js";
 /** Every command the app knows, in the order `/help` lists them. */
 export const COMMANDS: CommandDefinition[] = [
   confirm, invalid, noAction, cvss, severity, component, affects, fixed, cwe, cve, mitigation, upstream,
-  credit, assign, ticket, embargo, reproduced, upgrade, summary, pr, status, help,
+  credit, assign, ticket, embargo, reproduced, upgrade, summary, description, pr, status, help,
 ];
 
 export function findCommand(group: string, name: string): CommandDefinition | undefined {

@@ -78,6 +78,7 @@ export interface ResponseRecord {
   fixed_upstream?: string;
   upgrade?: string;
   summary?: string;
+  description?: string;
   prs: LinkedPr[];
   patched: string[]; // supported branches with a merged fix
   ticks: Record<string, Tick>;

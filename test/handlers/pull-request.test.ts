@@ -373,3 +373,66 @@ describe("merges and closing", () => {
     expect(gh.leaks(SECRETS, gh.requestsTo("acme", "product"))).toEqual([]);
   });
 });
+
+describe("/triage pr input and temporary private forks", () => {
+  it("refuses a malformed reference and changes nothing", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    const stored = await storeResponse();
+    const before = stored[0]!.body;
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    gh.api.get("/orgs/acme/teams/sec/memberships/alice").reply(200, { state: "active", role: "member" });
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.post("/repos/acme/security/issues/comments/9001/reactions", { content: "eyes" }).reply(201, {});
+    let reply = "";
+    gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).reply(201, { id: 600 });
+    await probot.receive(commentEvent({ title: TITLE, commentBody: "/triage pr product 42", labels: ["security", "security: confirmed", "severity: high"] }));
+    expect(reply).toContain('"product 42" is not a pull request: write owner/repo#number or the PR&#x27;s URL');
+    expect(reply).toContain("Usage: `/triage pr <owner/repo#n | PR URL>`");
+    expect(stored[0]!.body).toBe(before);
+  });
+
+  it("says so when the PR does not exist or the app cannot see it", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    const stored = await storeResponse();
+    serveComments(stored);
+    gh.api.get("/orgs/acme/teams/sec/memberships/alice").reply(200, { state: "active", role: "member" });
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.post("/repos/acme/security/issues/comments/9001/reactions", { content: "eyes" }).reply(201, {});
+    gh.api.get("/repos/acme/product/pulls/99").reply(404, { message: "Not Found" });
+    let reply = "";
+    gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).reply(201, { id: 600 });
+    await probot.receive(commentEvent({ commentBody: "/triage pr https://github.com/acme/product/pull/99", labels: ["security", "security: confirmed", "severity: high"] }));
+    expect(reply).toContain("Could not link acme/product#99: no such pull request, or the app is not installed on that repository.");
+    expect(recordOf(stored[0]!.body).prs).toEqual([]);
+  });
+
+  it("links a PR in a temporary private fork that names the issue, using the fork's security_repo", async () => {
+    const probot = createTestProbot();
+    const FORK = "acme/product-ghsa-abcd-efgh-jkmp";
+    mockPrStart(FORK, PRODUCT_YAML);
+    mockIdentity(gh);
+    gh.api.get(RUNS(FORK, HEAD)).query(true).reply(200, { total_count: 0, check_runs: [] });
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    const stored = await storeResponse();
+    serveComments(stored);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads({ repo: FORK });
+    gh.api.post(`/repos/${FORK}/issues/42/labels`).reply(200, []);
+    let reviewRequest: any;
+    gh.api.post(`/repos/${FORK}/pulls/42/requested_reviewers`, (b) => ((reviewRequest = b), true)).reply(201, {});
+    gh.api.post(`/repos/${FORK}/check-runs`).reply(201, { id: 81 });
+    gh.api.post(`${ISSUE}/labels`).reply(200, []);
+    gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: confirmed")}`).reply(200, []);
+
+    await probot.receive(prEvent("opened", pull({ repo: FORK, private: true, body: "Fix for acme/security#7" })));
+
+    expect(reviewRequest).toEqual({ reviewers: ["owner1"], team_reviewers: ["sec"] });
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ repo: FORK, private: true, state: "open" });
+  });
+});
