@@ -389,7 +389,7 @@ describe("/triage pr input and temporary private forks", () => {
     let reply = "";
     gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).reply(201, { id: 600 });
     await probot.receive(commentEvent({ title: TITLE, commentBody: "/triage pr product 42", labels: ["security", "security: confirmed", "severity: high"] }));
-    expect(reply).toContain('"product 42" is not a pull request: write owner/repo#number or the PR&#x27;s URL');
+    expect(reply).toContain("\"product 42\" is not a pull request: write owner/repo#number or the PR's URL");
     expect(reply).toContain("Usage: `/triage pr <owner/repo#n | PR URL>`");
     expect(stored[0]!.body).toBe(before);
   });
