@@ -235,6 +235,22 @@ describe("PR events on a linked PR", () => {
     expect(again).toEqual({ reviewers: ["owner1"], team_reviewers: ["core"] });
     // the approval was of the old head: a new push needs a new look
     expect(created).toMatchObject({ head_sha: NEW, status: "in_progress", output: { title: "Waiting for review" } });
+    expect(sealer.open(created.external_id)).toBe("acme/security#7");
+
+    // re-approval of the new head opens the gate
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    gh.api.get(RUNS("acme/product", NEW)).query(true).reply(200, { total_count: 1, check_runs: [{ id: 78, external_id: created.external_id, status: "in_progress", conclusion: null, output: { title: "Waiting for review" } }] });
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads({ reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }, { login: "alice", state: "APPROVED", commit_id: NEW }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
+    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+    let opened: any;
+    gh.api.patch("/repos/acme/product/check-runs/78", (b) => ((opened = b), true)).reply(200, {});
+    gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
+    await probot.receive(reviewEvent(pull({ head: NEW }), "alice", "approved"));
+    expect(opened).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Approved" } });
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "approved", head_sha: NEW });
   });
 
   it("fails the leak check, naming the rule and place and never the secret", async () => {
