@@ -106,6 +106,7 @@ async function linkPr(
     issueKey: `${issue.owner}/${issue.repo}#${issue.issue_number}`,
     pr: prFacts(pull as unknown as PullLike, pull.base.repo),
     prConfig: prConfig.config,
+    security: config,
   });
   return undefined;
 }

@@ -21,7 +21,7 @@ export async function onIssueClosed(deps: Deps, context: Context<"issues.closed"
     if (!prConfig.ok) continue;
     const facts = prFacts(pull as unknown as PullLike, pull.base.repo);
     await deps.queue.run(key, () =>
-      syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey: `${issue.owner}/${issue.repo}#${issue.issue_number}`, pr: facts, prConfig: prConfig.config }),
+      syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey: `${issue.owner}/${issue.repo}#${issue.issue_number}`, pr: facts, prConfig: prConfig.config, security: configResult.config }),
     );
   }
 }

@@ -46,6 +46,6 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   if (!key) return;
   const issueKey = key;
   await deps.queue.run(issueKey.toLowerCase(), () =>
-    syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey, pr: facts, prConfig, runs, rerequest: pushed }),
+    syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey, pr: facts, prConfig, runs }),
   );
 }

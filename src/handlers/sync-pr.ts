@@ -94,10 +94,10 @@ export interface SyncPrInput {
   issueKey: string;
   pr: PrFacts;
   prConfig: EmbargoConfig;
+  /** The security repo's config, when the caller (an event on the security issue) has read it. */
+  security?: EmbargoConfig;
   /** The gate runs already on the head commit, when the caller has read them. */
   runs?: GateRun[];
-  /** A new push: ask the reviewers again. */
-  rerequest?: boolean;
 }
 
 /**
@@ -109,7 +109,11 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   const issue = parseIssueKey(input.issueKey);
   if (!issue) return;
   const sameRepo = issue.owner.toLowerCase() === pr.owner.toLowerCase() && issue.repo.toLowerCase() === pr.repo.toLowerCase();
-  const securityResult = sameRepo ? { ok: true as const, config: prConfig } : await readRepoConfig(octokit, issue.owner, issue.repo);
+  const securityResult = input.security
+    ? { ok: true as const, config: input.security }
+    : sameRepo
+      ? { ok: true as const, config: prConfig }
+      : await readRepoConfig(octokit, issue.owner, issue.repo);
   if (!securityResult.ok) {
     input.log(`the security repository's config is invalid; ${pr.owner}/${pr.repo}#${pr.number} was not synced`);
     return;
@@ -155,7 +159,9 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
     gate,
     leaks,
     alreadyRequested: previous?.requested ?? [],
-    rerequest: Boolean(input.rerequest),
+    // A new head since the last sync is a push: ask again. Derived from the record, not from the
+    // event's action, so a redelivered `synchronize` does not ping the reviewers twice.
+    rerequest: Boolean(previous?.head_sha && previous.head_sha !== pr.head_sha),
   });
 
   const prIssue = { owner: pr.owner, repo: pr.repo, issue_number: pr.number };
@@ -169,7 +175,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, prConfig.public_pr.check_name));
   const existing = runs[0];
   // Keep the sealed link byte-for-byte when it still opens to this issue: a fresh seal differs every time.
-  const externalId = existing && input.sealer.open(existing.external_id) === input.issueKey ? existing.external_id! : input.sealer.seal(input.issueKey);
+  const externalId = existing && input.sealer.open(existing.external_id)?.toLowerCase() === input.issueKey.toLowerCase() ? existing.external_id! : input.sealer.seal(input.issueKey);
   await upsertGateRun(octokit, { owner: pr.owner, repo: pr.repo, head_sha: pr.head_sha, name: prConfig.public_pr.check_name, external_id: externalId }, existing, decision.check);
 
   const now = deps.now();

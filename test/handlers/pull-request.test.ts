@@ -132,7 +132,6 @@ describe("/triage pr links a public PR", () => {
     gh.api.post("/repos/acme/security/issues/comments/9001/reactions").times(2).reply(201, {});
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull());
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
-    mockConfig(gh, "acme", "security", SECURITY_YAML);
     mockNoOverrides(gh, "acme", "security"); // read again by the PR sync
     mockSyncReads({ commits: [{ sha: HEAD, message: "Refactor the parser" }] });
     let prLabels: string[] = [];
@@ -236,6 +235,21 @@ describe("PR events on a linked PR", () => {
     // the approval was of the old head: a new push needs a new look
     expect(created).toMatchObject({ head_sha: NEW, status: "in_progress", output: { title: "Waiting for review" } });
     expect(sealer.open(created.external_id)).toBe("acme/security#7");
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ head_sha: NEW });
+
+    // the same push delivered again: the record already knows this head, so nobody is asked twice
+    const pushEvent = prEvent("synchronize", pull({ head: NEW }), { before: HEAD, after: NEW });
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    gh.api.get(RUNS("acme/product", NEW)).query(true).reply(200, { total_count: 1, check_runs: [{ id: 78, external_id: created.external_id, status: "in_progress", conclusion: null, output: { title: "Waiting for review" } }] });
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads({ reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
+    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+    const before = gh.requests.length;
+    await probot.receive(pushEvent);
+    const redelivered = gh.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+    expect(redelivered.filter((r) => r.includes("requested_reviewers") || r.includes("check-runs/") || r.startsWith("POST /repos/acme/product/check-runs"))).toEqual([]);
 
     // re-approval of the new head opens the gate
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
@@ -367,7 +381,6 @@ describe("merges and closing", () => {
     serveComments(stored, 2);
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: ["priority: high"] }));
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
-    mockConfig(gh, "acme", "security", SECURITY_YAML);
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads({ issueState: "closed", issueLabels: ["security", "security: invalid", "severity: high"] });
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
