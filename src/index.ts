@@ -7,25 +7,25 @@ import { onPullRequest } from "./handlers/pull-request.js";
 import { LinkSealer } from "./pr/pr-link.js";
 import type { Deps } from "./handlers/response-context.js";
 import { KeyedQueue } from "./util/keyed-queue.js";
+import { KeyRing, keyRingFromEnv } from "./security/key-ring.js";
 
 export interface AppOptions {
   /** The clock, injectable so tests and dry runs see fixed dates. */
   now?: () => Date;
-  /** The key material that seals PR links (README, "Fix PRs"); defaults to the environment's. */
-  linkSecret?: string;
-}
-
-function linkSecretFromEnv(): string {
-  return process.env.EMBARGO_LINK_SECRET || process.env.WEBHOOK_SECRET || process.env.PRIVATE_KEY || "development";
+  /** The app's secret and the one being rotated out (README, "Secrets"); default: the environment's. */
+  secret?: string;
+  previousSecret?: string;
 }
 
 export function createApp(options: AppOptions = {}) {
   return (app: Probot): void => {
+    const keys = options.secret ? new KeyRing(options.secret, options.previousSecret) : keyRingFromEnv();
     const deps: Deps = {
       botLogin: appIdentity(app),
       queue: new KeyedQueue(),
       now: options.now ?? (() => new Date()),
-      sealer: new LinkSealer(options.linkSecret ?? linkSecretFromEnv()),
+      keys,
+      sealer: new LinkSealer(keys),
     };
     app.on(["issues.opened", "issues.labeled"], (context) => onIntake(deps, context));
     app.on(["issue_comment.created", "issue_comment.edited"], (context) => onCommandComment(deps, context));

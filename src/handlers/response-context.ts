@@ -10,6 +10,7 @@ import { renderTemplate, trusted } from "../render/templates.js";
 import { neutralize } from "../render/neutralize.js";
 import type { KeyedQueue } from "../util/keyed-queue.js";
 import type { LinkSealer } from "../pr/pr-link.js";
+import type { KeyRing } from "../security/key-ring.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -19,6 +20,8 @@ export interface Deps {
   queue: KeyedQueue;
   now: () => Date;
   sealer: LinkSealer;
+  /** The app's keys: PR-link sealing and record signatures. */
+  keys: KeyRing;
 }
 
 export interface LoadedResponse {

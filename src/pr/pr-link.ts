@@ -1,20 +1,22 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { KeyRing } from "../security/key-ring.js";
 
 /**
  * The PR → security-issue link, sealed for a check run's `external_id`. A public PR must not name
  * the private issue, yet every PR event must find it in a constant number of calls: the app keeps
- * the link on the PR's own check run, encrypted (AES-256-GCM) with a key only the app holds.
+ * the link on the PR's own check run, encrypted (AES-256-GCM) with a key only the app holds. Links
+ * sealed under the previous secret still open, so rotating the secret strands no PR.
  */
 export class LinkSealer {
-  readonly #key: Buffer;
+  readonly #keys: KeyRing;
 
-  constructor(secret: string) {
-    this.#key = createHash("sha256").update(`embargo pr link\0${secret}`).digest();
+  constructor(keys: KeyRing | string) {
+    this.#keys = typeof keys === "string" ? new KeyRing(keys) : keys;
   }
 
   seal(issueKey: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.#key, iv);
+    const cipher = createCipheriv("aes-256-gcm", this.#keys.key("pr-link"), iv);
     const data = Buffer.concat([cipher.update(issueKey, "utf8"), cipher.final()]);
     return `e1.${Buffer.concat([iv, cipher.getAuthTag(), data]).toString("base64url")}`;
   }
@@ -22,14 +24,17 @@ export class LinkSealer {
   /** The issue key, or undefined for anything the app did not seal with this key. */
   open(token: string | null | undefined): string | undefined {
     if (!token?.startsWith("e1.")) return undefined;
-    try {
-      const raw = Buffer.from(token.slice(3), "base64url");
-      const decipher = createDecipheriv("aes-256-gcm", this.#key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
-    } catch {
-      return undefined;
+    const raw = Buffer.from(token.slice(3), "base64url");
+    for (const key of this.#keys.keys("pr-link")) {
+      try {
+        const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
+        decipher.setAuthTag(raw.subarray(12, 28));
+        return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+      } catch {
+        // Not sealed under this key: try the previous secret's.
+      }
     }
+    return undefined;
   }
 }
 

@@ -20,7 +20,7 @@ export function createTestProbot(now: Date = NOW): Probot {
     })),
     logLevel: "fatal",
   });
-  void probot.load(createApp({ now: () => now, linkSecret: "test-link-secret" }));
+  void probot.load(createApp({ now: () => now, secret: "test-link-secret" }));
   return probot;
 }
 
