@@ -8,6 +8,7 @@ import { LinkSealer } from "./pr/pr-link.js";
 import type { Deps } from "./handlers/response-context.js";
 import { KeyedQueue } from "./util/keyed-queue.js";
 import { KeyRing, keyRingFromEnv } from "./security/key-ring.js";
+import { withFirewall, type GuardedContext } from "./github/with-firewall.js";
 
 export interface AppOptions {
   /** The clock, injectable so tests and dry runs see fixed dates. */
@@ -15,6 +16,8 @@ export interface AppOptions {
   /** The app's secret and the one being rotated out (README, "Secrets"); default: the environment's. */
   secret?: string;
   previousSecret?: string;
+  /** Internal, for the benchmark only: `false` runs events without the leak firewall. */
+  leakFirewall?: boolean;
 }
 
 export function createApp(options: AppOptions = {}) {
@@ -27,8 +30,11 @@ export function createApp(options: AppOptions = {}) {
       keys,
       sealer: new LinkSealer(keys),
     };
-    app.on(["issues.opened", "issues.labeled"], (context) => onIntake(deps, context));
-    app.on(["issue_comment.created", "issue_comment.edited"], (context) => onCommandComment(deps, context));
+    // Every handler runs behind the leak firewall (README, "Leak firewall").
+    const guarded = (context: GuardedContext, run: () => Promise<void>) =>
+      options.leakFirewall === false ? run() : withFirewall(context, deps.botLogin, run);
+    app.on(["issues.opened", "issues.labeled"], (context) => guarded(context, () => onIntake(deps, context)));
+    app.on(["issue_comment.created", "issue_comment.edited"], (context) => guarded(context, () => onCommandComment(deps, context)));
     app.on(
       [
         "pull_request.opened",
@@ -39,9 +45,9 @@ export function createApp(options: AppOptions = {}) {
         "pull_request_review.submitted",
         "pull_request_review.dismissed",
       ],
-      (context) => onPullRequest(deps, context),
+      (context) => guarded(context, () => onPullRequest(deps, context)),
     );
-    app.on("issues.closed", (context) => onIssueClosed(deps, context));
+    app.on("issues.closed", (context) => guarded(context, () => onIssueClosed(deps, context)));
   };
 }
 

@@ -2,6 +2,7 @@ import type { ProbotOctokit } from "probot";
 import { replyMarker, RESPONSE_MARKER } from "../record/markers.js";
 import type { Effects } from "../response/effects.js";
 import type { CommentSummary, IssueRef } from "./issue-comments.js";
+import { assertNoLeak } from "./leak-firewall.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -23,6 +24,7 @@ export interface Applied {
  * also what makes a redelivered webhook harmless.
  */
 export async function applyEffects(octokit: Octokit, issue: IssueRef, state: IssueState, effects: Effects): Promise<Applied> {
+  await assertNoLeak(octokit, issue, effects);
   const applied: Applied = { assigned: [] };
   if (effects.responseBody !== undefined) {
     const existing = state.comments.find((c) => c.login === state.botLogin && c.body.includes(RESPONSE_MARKER));

@@ -3,6 +3,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { loadConfig } from "../config/load-config.js";
 import { findOwnComment, listComments, type CommentSummary, type IssueRef } from "../github/issue-comments.js";
 import { repoOverrides } from "../github/template-overrides.js";
+import { registerResponse } from "../github/event-scope.js";
 import { CONFIG_ERROR_MARKER, decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { OverrideSource } from "../render/templates.js";
@@ -84,6 +85,7 @@ export async function loadResponse(
   const comments = await listComments(octokit, issue);
   const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
   const decoded = own ? decodeRecord(own.body) : undefined;
+  registerResponse(issue, decoded?.found ? decoded.record : undefined);
   return {
     octokit,
     issue,

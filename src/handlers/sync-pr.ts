@@ -3,6 +3,7 @@ import { branchItemId } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { loadConfig } from "../config/load-config.js";
 import { applyEffects } from "../github/apply-effects.js";
+import { assertNoLeak } from "../github/leak-firewall.js";
 import { gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
 import { decidePr, type PrFacts } from "../pr/decide-pr.js";
 import { findLeaks } from "../pr/leak-check.js";
@@ -164,6 +165,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
     rerequest: Boolean(previous?.head_sha && previous.head_sha !== pr.head_sha),
   });
 
+  await assertNoLeak(octokit, pr, { ...decision, checkName: prConfig.public_pr.check_name });
   const prIssue = { owner: pr.owner, repo: pr.repo, issue_number: pr.number };
   if (decision.addLabels.length) await octokit.rest.issues.addLabels({ ...prIssue, labels: decision.addLabels });
   for (const name of decision.removeLabels) {

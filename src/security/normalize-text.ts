@@ -1,8 +1,9 @@
 /**
  * One normal form for "does this text name the secret?", shared by the wording check on public
  * PRs and the leak firewall, so both see through the same disguises: case, Unicode compatibility
- * forms (fullwidth, ligatures), confusable letters, invisible characters, any dash or separator,
- * and URL-encoding. Every step is linear in the input: no regex here can backtrack.
+ * forms (fullwidth, ligatures), confusable letters, invisible characters (tag characters too), any
+ * dash or separator, URL-encoding and HTML character references (markdown renders `&#45;` as "-").
+ * Every step is linear in the input: no regex here can backtrack.
  */
 
 // Letters that look like Latin ones in common fonts (Cyrillic, Greek), folded to the Latin letter.
@@ -13,7 +14,7 @@ const CONFUSABLES: Record<string, string> = {
   ı: "i", ł: "l", ø: "o", đ: "d", ħ: "h",
 };
 
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/gu;
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
 const COMBINING = /\p{M}/gu;
 /** Everything that is not a letter or a digit separates words: dashes, dots, slashes, "#", spaces. */
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
@@ -33,13 +34,26 @@ function urlDecode(text: string): string {
   return out;
 }
 
+const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", hyphen: "-", dash: "-", ndash: "-", mdash: "-", num: "#", sol: "/", colon: ":", period: ".", lowbar: "_", shy: "" };
+const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/g;
+
+/** Decodes numeric and common named character references, as a markdown renderer would show them. */
+function htmlDecode(text: string): string {
+  if (!text.includes("&")) return text;
+  return text.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+    if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
+    const code = dec !== undefined ? Number(dec) : parseInt(hex as string, 16);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
 /**
  * The text as a sequence of lower-case words joined by single spaces, with a leading and trailing
  * space, so that `includes(" word ")` matches whole words and `includes("cve 2026 1234")` matches
  * every spelling of the id. Compare only against secrets normalised by this same function.
  */
 export function normalizeForMatch(text: string): string {
-  const decoded = urlDecode(text).normalize("NFKD").replace(INVISIBLE, "").replace(COMBINING, "").toLowerCase();
+  const decoded = htmlDecode(urlDecode(text)).normalize("NFKD").replace(INVISIBLE, "").replace(COMBINING, "").toLowerCase();
   let folded = "";
   for (const ch of decoded) folded += CONFUSABLES[ch] ?? ch;
   const words = folded.normalize("NFKC").replace(SEPARATORS, " ").trim();

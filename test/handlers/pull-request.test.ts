@@ -13,6 +13,7 @@ import {
   mockIdentity,
   mockNoOverrides,
   mockToken,
+  mockVisibility,
   NOW,
   recordOf,
   type StoredComment,
@@ -189,6 +190,7 @@ describe("PR events on a linked PR", () => {
     const stored = await storeResponse({ state: "fixing", prs: [{ repo: "acme/product", number: 42, state: "open", review: "pending", base: "main", private: false, requested: ["owner1", "team:core"] }] });
     serveComments(stored);
     mockNoOverrides(gh, "acme", "security");
+    mockVisibility(gh, "acme", "security"); // the leak firewall: may the response be written there?
     mockSyncReads({ reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     let update: any;
@@ -211,6 +213,7 @@ describe("PR events on a linked PR", () => {
     const stored = await storeResponse({ state: "fixing", prs: [{ repo: "acme/product", number: 42, state: "open", review: "pending", base: "main", private: false, requested: ["owner1", "team:core"] }] });
     serveComments(stored, 2);
     mockNoOverrides(gh, "acme", "security");
+    mockVisibility(gh, "acme", "security"); // the leak firewall: may the response be written there?
     mockSyncReads({ reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").times(2).reply(200, []);
     let failed: any;
@@ -225,6 +228,7 @@ describe("PR events on a linked PR", () => {
     gh.api.get(RUNS("acme/product", HEAD)).query(true).reply(200, { total_count: 1, check_runs: [{ ...ourRun, status: "completed", conclusion: "failure" }] });
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     mockNoOverrides(gh, "acme", "security");
+    mockVisibility(gh, "acme", "security"); // the leak firewall: may the response be written there?
     mockSyncReads({ reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
     let again: any;
     gh.api.post("/repos/acme/product/pulls/42/requested_reviewers", (b) => ((again = b), true)).reply(201, {});
@@ -244,6 +248,7 @@ describe("PR events on a linked PR", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
     mockNoOverrides(gh, "acme", "security");
+    mockVisibility(gh, "acme", "security"); // the leak firewall: may the response be written there?
     mockSyncReads({ reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     const before = gh.requests.length;
@@ -257,6 +262,7 @@ describe("PR events on a linked PR", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
     mockNoOverrides(gh, "acme", "security");
+    mockVisibility(gh, "acme", "security"); // the leak firewall: may the response be written there?
     mockSyncReads({ reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }, { login: "alice", state: "APPROVED", commit_id: NEW }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     let opened: any;
@@ -277,6 +283,7 @@ describe("PR events on a linked PR", () => {
     const stored = await storeResponse({ state: "fixing", prs: [{ repo: "acme/product", number: 42, state: "open", review: "pending", base: "main", private: false, requested: ["owner1", "team:core"] }] });
     serveComments(stored);
     mockNoOverrides(gh, "acme", "security");
+    mockVisibility(gh, "acme", "security"); // the leak firewall: may the response be written there?
     mockSyncReads({
       commits: [{ sha: "abcdef1234567890abcdef1234567890abcdef12", message: "Close acme/security#7: an exploit" }],
       issueLabels: ["security", "security: fixing", "severity: high"],
@@ -359,6 +366,7 @@ describe("merges and closing", () => {
     const stored = await storeResponse({ state: "fixing", patched: ["main"], prs: [{ repo: "acme/product", number: 42, state: "open", review: "approved", base: "4.19", private: false, requested: ["owner1", "team:core"] }] });
     serveComments(stored);
     mockNoOverrides(gh, "acme", "security");
+    mockVisibility(gh, "acme", "security"); // the leak firewall: may the response be written there?
     mockSyncReads({ reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post(`${ISSUE}/labels`, { labels: ["security: fixed"] }).reply(200, []);
     gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: fixing")}`).reply(200, []);
@@ -451,6 +459,7 @@ describe("/triage pr input and temporary private forks", () => {
     const stored = await storeResponse();
     serveComments(stored);
     mockNoOverrides(gh, "acme", "security");
+    mockVisibility(gh, "acme", "security"); // the leak firewall: may the response be written there?
     mockSyncReads({ repo: FORK });
     gh.api.post(`/repos/${FORK}/issues/42/labels`).reply(200, []);
     let reviewRequest: any;

@@ -46,6 +46,14 @@ export function mockConfig(gh: GitHubMock, owner: string, repo: string, yaml: st
   }
 }
 
+/**
+ * `GET /repos/{owner}/{repo}`: the leak firewall asks GitHub once per event whether a repo other
+ * than the event's own is private before it lets secrets be written there.
+ */
+export function mockVisibility(gh: GitHubMock, owner: string, repo: string, visibility: "private" | "public" | "internal" = "private"): void {
+  gh.api.get(`/repos/${owner}/${repo}`).reply(200, { name: repo, full_name: `${owner}/${repo}`, private: visibility !== "public", visibility });
+}
+
 export function mockNoOverrides(gh: GitHubMock, owner: string, repo: string): void {
   gh.api.get(`/repos/${owner}/${repo}/contents/${encodeURIComponent(".github/embargo")}`).reply(404, { message: "Not Found" });
 }

@@ -1,0 +1,115 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { ResponseRecord } from "../record/response-record.js";
+import { SecretSet } from "../security/leak-secrets.js";
+import type { IssueRef } from "./issue-comments.js";
+import { isReleased } from "./leak-allowlist.js";
+
+/**
+ * What one webhook event has touched, carried with AsyncLocalStorage so that the leak firewall,
+ * deep in Octokit's request hook, knows the secrets of every response the event loaded without any
+ * handler passing them along. Outside an event (no scope) the firewall has nothing to protect.
+ */
+export type Visibility = "private" | "public" | "internal" | "unknown";
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export function repoKey(repo: RepoRef): string {
+  return `${repo.owner}/${repo.repo}`.toLowerCase();
+}
+
+export function issueKeyOf(issue: IssueRef): string {
+  return `${issue.owner}/${issue.repo}#${issue.issue_number}`.toLowerCase();
+}
+
+export class EventScope {
+  readonly secrets = new SecretSet();
+  /** Every write the firewall stopped in this event, in order. */
+  readonly blocks: Error[] = [];
+  /** The security issues whose secrets are registered, by lower-case key. */
+  readonly issues = new Map<string, IssueRef>();
+  private ghsa = new Map<string, string>();
+  private known = new Map<string, Visibility>();
+  private reading = new Map<string, Promise<Visibility>>();
+
+  constructor(readonly event: string) {}
+
+  /** GitHub's word on a repo's visibility, from the event payload or a read earlier in the event. */
+  knownVisibility(key: string): Visibility | undefined {
+    return this.known.get(key);
+  }
+
+  setVisibility(key: string, visibility: Visibility): void {
+    this.known.set(key, visibility);
+  }
+
+  /** Reads a visibility once per event, however many writes ask. */
+  visibility(key: string, read: () => Promise<Visibility>): Promise<Visibility> {
+    const known = this.known.get(key);
+    if (known) return Promise.resolve(known);
+    let pending = this.reading.get(key);
+    if (!pending) {
+      pending = read().then((v) => (this.known.set(key, v), v));
+      this.reading.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** The issue's reference and links (any host: the path form covers web and API URLs alike). */
+  addIssue(issue: IssueRef, htmlUrl?: string): string {
+    const key = issueKeyOf(issue);
+    if (this.issues.has(key)) return key;
+    this.issues.set(key, issue);
+    const { owner, repo, issue_number: n } = issue;
+    for (const form of [`${owner}/${repo}#${n}`, `${owner}/${repo}/issues/${n}`, `${owner}/${repo}/pull/${n}`, htmlUrl]) {
+      this.secrets.add(key, "reference", form);
+    }
+    return key;
+  }
+
+  /** The security issue's own texts: title, and the report (its body). */
+  addIssueTexts(issue: IssueRef, texts: { title?: string | null; body?: string | null; html_url?: string }): void {
+    const key = this.addIssue(issue, texts.html_url);
+    this.secrets.add(key, "title", texts.title ?? undefined);
+    this.secrets.add(key, "report", texts.body ?? undefined);
+  }
+
+  addRecord(issue: IssueRef, record: ResponseRecord): void {
+    const key = this.addIssue(issue);
+    if (isReleased(record)) {
+      this.secrets.release(key);
+      return;
+    }
+    this.secrets.add(key, "cve", record.cve);
+    this.secrets.add(key, "ghsa", record.ghsa);
+    this.secrets.add(key, "summary", record.summary);
+    this.secrets.add(key, "description", record.description);
+    if (record.ghsa) this.ghsa.set(record.ghsa.toLowerCase(), key);
+  }
+
+  /** GitHub accepted the advisory's publication: its issue is public from here on. */
+  releaseAdvisory(ghsaId: string): void {
+    const key = this.ghsa.get(ghsaId.toLowerCase());
+    if (key) this.secrets.release(key);
+  }
+}
+
+const storage = new AsyncLocalStorage<EventScope>();
+
+export function currentScope(): EventScope | undefined {
+  return storage.getStore();
+}
+
+export function runInScope<T>(scope: EventScope, fn: () => Promise<T>): Promise<T> {
+  return storage.run(scope, fn);
+}
+
+/** `loadResponse`'s one line: the response it loaded becomes part of what the event must not leak. */
+export function registerResponse(issue: IssueRef, record: ResponseRecord | undefined): void {
+  const scope = storage.getStore();
+  if (!scope) return;
+  if (record) scope.addRecord(issue, record);
+  else scope.addIssue(issue);
+}

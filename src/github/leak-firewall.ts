@@ -1,0 +1,171 @@
+import type { ProbotOctokit } from "probot";
+import type { TextPart } from "../security/leak-secrets.js";
+import { currentScope, repoKey, type EventScope, type RepoRef, type Visibility } from "./event-scope.js";
+import { allowedWrite, publishedAdvisory } from "./leak-allowlist.js";
+import { LeakBlocked, type BlockDetail } from "./leak-blocked.js";
+import { isMutation, mutationTargets, targetsVisibility } from "./leak-graphql.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/**
+ * The leak firewall: every request the app makes passes Octokit's request hook, where a write
+ * (anything but GET/HEAD) to a repository that is not private is checked — URL, headers and body —
+ * against the secrets of every response the current event touched (see event-scope.ts). A hit
+ * never leaves: the request fails with LeakBlocked. Deciders call `assertNoLeak` on their effects
+ * before their first write, so a blocked event writes nothing; the hook catches what they missed.
+ */
+
+const INSTALLED = Symbol.for("embargo.leak-firewall");
+const SKIPPED_HEADERS = new Set(["authorization"]);
+
+interface EndpointOptions {
+  method: string;
+  url: string;
+  baseUrl: string;
+  headers: Record<string, string | number | undefined>;
+  [key: string]: unknown;
+}
+
+interface Parsed {
+  method: string;
+  url: string;
+  headers: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+/** The strings of a body or of decided effects, each with where it sits. */
+export function textParts(value: unknown, describe: (path: string) => string, path = "", out: TextPart[] = []): TextPart[] {
+  if (typeof value === "string") out.push({ place: describe(path), text: value });
+  else if (Array.isArray(value)) value.forEach((v, i) => textParts(v, describe, `${path}[${i}]`, out));
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      out.push({ place: describe(path ? `${path}.${k}` : k), text: k });
+      textParts(v, describe, path ? `${path}.${k}` : k, out);
+    }
+  }
+  return out;
+}
+
+/** The API path without the API base (`/api/v3` on GHES), percent-encoding kept. */
+function apiPath(url: string, baseUrl: string): string {
+  const path = new URL(url).pathname;
+  const base = new URL(baseUrl).pathname.replace(/\/$/, "");
+  return base && path.startsWith(`${base}/`) ? path.slice(base.length) : path;
+}
+
+function repoOf(path: string): RepoRef | undefined {
+  const m = /^\/repos\/([^/]+)\/([^/]+)/.exec(path);
+  if (!m) return undefined;
+  try {
+    return { owner: decodeURIComponent(m[1]!), repo: decodeURIComponent(m[2]!) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function readVisibility(octokit: Octokit, repo: RepoRef): Promise<Visibility> {
+  try {
+    const { data } = await octokit.request("GET /repos/{owner}/{repo}", { owner: repo.owner, repo: repo.repo });
+    if (data.visibility === "internal") return "internal";
+    return data.private ? "private" : "public";
+  } catch {
+    return "unknown";
+  }
+}
+
+/** GitHub's word on the repo, read at most once per event (the event's own repo: from its payload). */
+export function repoVisibility(octokit: Octokit, scope: EventScope, repo: RepoRef): Promise<Visibility> {
+  return scope.visibility(repoKey(repo), () => readVisibility(octokit, repo));
+}
+
+/** The block's own words must not carry the secret either (a route or field name could). */
+function block(scope: EventScope, detail: BlockDetail): LeakBlocked {
+  const clean = (text: string, instead: string) => (scope.secrets.find([{ place: "", text }]) ? instead : text);
+  const error = new LeakBlocked({
+    ...detail,
+    request: clean(detail.request, "a request whose route itself names the secret"),
+    target: clean(detail.target, "a repository whose name itself names the secret"),
+    place: clean(detail.place, "a field whose name itself names the secret"),
+  });
+  scope.blocks.push(error);
+  return error;
+}
+
+async function guardWrite(octokit: Octokit, scope: EventScope, options: EndpointOptions, parsed: Parsed, path: string): Promise<void> {
+  const request = `${parsed.method} ${options.url}`;
+  if (path.endsWith("/graphql")) {
+    if (scope.secrets.empty) return;
+    const body = (parsed.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+    if (!isMutation(body.query)) return;
+    const hit = scope.secrets.find(textParts(body, (p) => `the GraphQL field \`${p}\``));
+    if (!hit) return;
+    const targets = mutationTargets(String(body.query), body.variables);
+    const visibility = await targetsVisibility(octokit, scope, targets);
+    if (visibility === "private") return;
+    throw block(scope, { request: "a GraphQL mutation", target: targets.length ? "the repository it acts on" : "a target the firewall cannot tell", visibility, ...hit });
+  }
+  if (allowedWrite(parsed.method, path)) return;
+  const repo = repoOf(path);
+  if (repo && scope.knownVisibility(repoKey(repo)) === "private") return;
+  if (scope.secrets.empty) return;
+  const parts: TextPart[] = [{ place: "the URL", text: parsed.url }];
+  for (const [name, value] of Object.entries(parsed.headers)) {
+    if (value !== undefined && !SKIPPED_HEADERS.has(name.toLowerCase())) parts.push({ place: `the header \`${name}\``, text: String(value) });
+  }
+  textParts(parsed.body, (p) => (p ? `the body field \`${p}\`` : "the body"), "", parts);
+  const hit = scope.secrets.find(parts);
+  if (!hit) return;
+  const visibility = repo ? await repoVisibility(octokit, scope, repo) : "unknown";
+  if (visibility === "private") return;
+  throw block(scope, { request, target: repo ? repoKey(repo) : path, visibility, ...hit });
+}
+
+/** What a response teaches the scope: the security issue's own texts, an advisory now published. */
+function observe(scope: EventScope, options: EndpointOptions, parsed: Parsed | undefined, path: string | undefined, data: unknown): void {
+  if (options.method === "GET" && options.url === "/repos/{owner}/{repo}/issues/{issue_number}") {
+    const issue = { owner: String(options.owner), repo: String(options.repo), issue_number: Number(options.issue_number) };
+    if (scope.issues.has(`${issue.owner}/${issue.repo}#${issue.issue_number}`.toLowerCase()) && data && typeof data === "object") {
+      scope.addIssueTexts(issue, data as { title?: string; body?: string; html_url?: string });
+    }
+    return;
+  }
+  const ghsa = parsed && path ? publishedAdvisory(parsed.method, path, parsed.body) : undefined;
+  if (ghsa) scope.releaseAdvisory(ghsa);
+}
+
+/** Wraps one Octokit instance (idempotent). Outside an event scope requests pass untouched. */
+export function installFirewall(octokit: Octokit): void {
+  const marked = octokit as unknown as Record<symbol, boolean>;
+  if (marked[INSTALLED]) return;
+  marked[INSTALLED] = true;
+  octokit.hook.wrap("request", async (request, raw) => {
+    const scope = currentScope();
+    const options = raw as unknown as EndpointOptions;
+    if (!scope) return request(raw);
+    const method = options.method.toUpperCase();
+    let parsed: Parsed | undefined;
+    let path: string | undefined;
+    if (method !== "GET" && method !== "HEAD") {
+      parsed = octokit.request.endpoint.parse(raw as never) as Parsed;
+      path = apiPath(parsed.url, options.baseUrl);
+      await guardWrite(octokit, scope, options, parsed, path);
+    }
+    const response = await request(raw);
+    observe(scope, { ...options, method }, parsed, path, (response as { data?: unknown }).data);
+    return response;
+  });
+}
+
+/**
+ * The first line: a handler checks the effects it decided for `target` before its first write, so
+ * a blocked event writes nothing at all. Throws LeakBlocked, like the hook.
+ */
+export async function assertNoLeak(octokit: Octokit, target: RepoRef, effects: unknown): Promise<void> {
+  const scope = currentScope();
+  if (!scope || scope.knownVisibility(repoKey(target)) === "private" || scope.secrets.empty) return;
+  const hit = scope.secrets.find(textParts(effects, (p) => `\`${p}\` of the decided effects`));
+  if (!hit) return;
+  const visibility = await repoVisibility(octokit, scope, target);
+  if (visibility === "private") return;
+  throw block(scope, { request: "the writes this event decided", target: repoKey(target), visibility, ...hit });
+}

@@ -1,0 +1,100 @@
+import { createHash } from "node:crypto";
+import type { ProbotOctokit } from "probot";
+import { replyMarker } from "../record/markers.js";
+import { renderTemplate } from "../render/templates.js";
+import { EventScope, repoKey, runInScope, type Visibility } from "./event-scope.js";
+import { listComments } from "./issue-comments.js";
+import { LeakBlocked, describeVisibility } from "./leak-blocked.js";
+import { installFirewall } from "./leak-firewall.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** The parts of Probot's context the firewall needs. */
+export interface GuardedContext {
+  name: string;
+  payload: object;
+  octokit: Octokit;
+  log: { error: (fields: object, message: string) => void };
+}
+
+interface PayloadRepo {
+  owner?: { login?: string };
+  name?: string;
+  private?: boolean;
+  visibility?: string;
+}
+
+interface PayloadIssue {
+  number?: number;
+  title?: string;
+  body?: string | null;
+  html_url?: string;
+}
+
+/**
+ * The event's own repository is as visible as its payload says: GitHub's word at the moment of the
+ * event, good enough to spare a call. On a private repo, the event's issue is a security issue
+ * (or harmless to protect): its title, report and links are secrets from the start.
+ */
+export function scopeForEvent(name: string, payload: object): EventScope {
+  const p = payload as { action?: string; repository?: PayloadRepo; issue?: PayloadIssue };
+  const scope = new EventScope(p.action ? `${name}.${p.action}` : name);
+  const repo = p.repository;
+  if (!repo?.owner?.login || !repo.name) return scope;
+  const visibility: Visibility = repo.visibility === "internal" ? "internal" : repo.private ? "private" : "public";
+  scope.setVisibility(repoKey({ owner: repo.owner.login, repo: repo.name }), visibility);
+  if (visibility === "private" && p.issue?.number) {
+    scope.addIssueTexts({ owner: repo.owner.login, repo: repo.name, issue_number: p.issue.number }, p.issue);
+  }
+  return scope;
+}
+
+function blockKey(block: LeakBlocked): string {
+  const { request, target, place, rule } = block.detail;
+  return createHash("sha256").update(JSON.stringify([request, target, place, rule])).digest("hex").slice(0, 16);
+}
+
+/** One reply per distinct block on the security issue (a redelivery finds it and stays quiet), and the log. */
+async function reportBlocks(context: GuardedContext, scope: EventScope, botLogin: () => Promise<string>): Promise<void> {
+  const seen = new Set<string>();
+  for (const block of scope.blocks as LeakBlocked[]) {
+    const key = blockKey(block);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { detail } = block;
+    context.log.error({ leak_firewall: { ...detail, event: scope.event } }, block.message);
+    const issue = scope.issues.get(detail.issue);
+    if (!issue) continue;
+    try {
+      const marker = replyMarker(`leak-blocked-${key}`);
+      const login = await botLogin();
+      const comments = await listComments(context.octokit, issue);
+      if (comments.some((c) => c.login === login && c.body.includes(marker))) continue;
+      const view = { ...detail, visibility: describeVisibility(detail.visibility), event: scope.event };
+      const { text } = await renderTemplate("leak-blocked", view);
+      await context.octokit.rest.issues.createComment({ ...issue, body: `${text}\n\n${marker}` });
+    } catch (error) {
+      context.log.error({ err: error, leak_firewall: detail }, "leak firewall: could not post the block reply on the security issue");
+    }
+  }
+}
+
+/**
+ * Runs one event's handler behind the leak firewall: its Octokit is wrapped, its scope carries
+ * what it must not leak. A block fails the event with LeakBlocked, after the reply and the log.
+ */
+export async function withFirewall(context: GuardedContext, botLogin: () => Promise<string>, run: () => Promise<void>): Promise<void> {
+  installFirewall(context.octokit);
+  const scope = scopeForEvent(context.name, context.payload);
+  let failure: unknown;
+  await runInScope(scope, async () => {
+    try {
+      await run();
+    } catch (error) {
+      failure = error;
+    }
+    if (scope.blocks.length) await reportBlocks(context, scope, botLogin);
+  });
+  if (failure !== undefined) throw failure;
+  if (scope.blocks.length) throw scope.blocks[0];
+}
