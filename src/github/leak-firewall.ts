@@ -113,7 +113,7 @@ async function guardWrite(octokit: Octokit, scope: EventScope, options: Endpoint
     if (value !== undefined && !SKIPPED_HEADERS.has(name.toLowerCase())) parts.push({ place: `the header \`${name}\``, text: String(value) });
   }
   textParts(parsed.body, (p) => (p ? `the body field \`${p}\`` : "the body"), "", parts);
-  const hit = scope.secrets.find(parts);
+  const hit = scope.secrets.find(parts, repo && repoKey(repo));
   if (!hit) return;
   const visibility = repo ? await repoVisibility(octokit, scope, repo) : "unknown";
   if (visibility === "private") return;
@@ -163,7 +163,7 @@ export function installFirewall(octokit: Octokit): void {
 export async function assertNoLeak(octokit: Octokit, target: RepoRef, effects: unknown): Promise<void> {
   const scope = currentScope();
   if (!scope || scope.knownVisibility(repoKey(target)) === "private" || scope.secrets.empty) return;
-  const hit = scope.secrets.find(textParts(effects, (p) => `\`${p}\` of the decided effects`));
+  const hit = scope.secrets.find(textParts(effects, (p) => `\`${p}\` of the decided effects`), repoKey(target));
   if (!hit) return;
   const visibility = await repoVisibility(octokit, scope, target);
   if (visibility === "private") return;

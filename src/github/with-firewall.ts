@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ProbotOctokit } from "probot";
 import { replyMarker } from "../record/markers.js";
-import { renderTemplate } from "../render/templates.js";
+import { renderTemplate, trusted } from "../render/templates.js";
 import { EventScope, repoKey, runInScope, type Visibility } from "./event-scope.js";
 import { listComments } from "./issue-comments.js";
 import { LeakBlocked, describeVisibility } from "./leak-blocked.js";
@@ -49,6 +49,11 @@ export function scopeForEvent(name: string, payload: object): EventScope {
   return scope;
 }
 
+/** The app's own words for one table cell: kept as written (backticks too), unable to break the table. */
+function cell(text: string) {
+  return trusted(text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;"));
+}
+
 function blockKey(block: LeakBlocked): string {
   const { request, target, place, rule } = block.detail;
   return createHash("sha256").update(JSON.stringify([request, target, place, rule])).digest("hex").slice(0, 16);
@@ -70,7 +75,14 @@ async function reportBlocks(context: GuardedContext, scope: EventScope, botLogin
       const login = await botLogin();
       const comments = await listComments(context.octokit, issue);
       if (comments.some((c) => c.login === login && c.body.includes(marker))) continue;
-      const view = { ...detail, visibility: describeVisibility(detail.visibility), event: scope.event };
+      const view = {
+        request: cell(detail.request),
+        target: cell(detail.target),
+        visibility: cell(describeVisibility(detail.visibility)),
+        place: cell(detail.place),
+        rule: cell(detail.rule),
+        event: scope.event,
+      };
       const { text } = await renderTemplate("leak-blocked", view);
       await context.octokit.rest.issues.createComment({ ...issue, body: `${text}\n\n${marker}` });
     } catch (error) {

@@ -41,6 +41,7 @@ interface Owner {
 }
 
 const FREE_TEXT: SecretKind[] = ["title", "summary", "description"];
+const OWN_REPO_KNOWS: SecretKind[] = ["reference", "title", "report"];
 
 export class SecretSet {
   private raw: Array<Owner & { text: string }> = [];
@@ -79,27 +80,29 @@ export class SecretSet {
       const trimmed = norm.trim();
       if (!trimmed) continue;
       if (kind === "report") {
+        // A report shorter than one run has none: its title still protects it.
         const words = trimmed.split(" ");
-        if (words.length >= RUN_WORDS) {
-          for (let i = 0; i + RUN_WORDS <= words.length; i++) {
-            const run = words.slice(i, i + RUN_WORDS).join(" ");
-            if (!this.runs.has(run)) this.runs.set(run, { issue, kind });
-          }
-          continue;
+        for (let i = 0; i + RUN_WORDS <= words.length; i++) {
+          const run = words.slice(i, i + RUN_WORDS).join(" ");
+          if (!this.runs.has(run)) this.runs.set(run, { issue, kind });
         }
+        continue;
       }
-      if ((FREE_TEXT.includes(kind) || kind === "report") && trimmed.length < MIN_TEXT_CHARS) continue;
+      if (FREE_TEXT.includes(kind) && trimmed.length < MIN_TEXT_CHARS) continue;
       if (!this.needles.has(norm)) this.needles.set(norm, { issue, kind });
     }
   }
 
-  private match(norm: string): Owner | undefined {
-    for (const [needle, owner] of this.needles) if (norm.includes(needle)) return owner;
+  private match(norm: string, target: string | undefined): Owner | undefined {
+    // The issue's own repository shows the issue itself to its readers: its reference, title and
+    // report say nothing new there. What the response added (CVE, summary…) still counts.
+    const counts = (o: Owner) => !(target && OWN_REPO_KNOWS.includes(o.kind) && o.issue.startsWith(`${target}#`));
+    for (const [needle, owner] of this.needles) if (norm.includes(needle) && counts(owner)) return owner;
     if (this.runs.size) {
       const words = norm.trim().split(" ");
       for (let i = 0; i + RUN_WORDS <= words.length; i++) {
         const owner = this.runs.get(words.slice(i, i + RUN_WORDS).join(" "));
-        if (owner) return owner;
+        if (owner && counts(owner)) return owner;
       }
     }
     return undefined;
@@ -107,19 +110,20 @@ export class SecretSet {
 
   /**
    * The first secret any part names, with the part's place; then the parts read together (a
-   * secret split over two fields), with place "several fields together".
+   * secret split over two fields), with place "several fields together". `target` is the
+   * `owner/repo` written to, when known.
    */
-  find(parts: TextPart[]): SecretHit | undefined {
+  find(parts: TextPart[], target?: string): SecretHit | undefined {
     if (this.empty) return undefined;
     const normalized: string[] = [];
     for (const part of parts) {
       const norm = normalizeForMatch(part.text);
-      const owner = this.match(norm);
+      const owner = this.match(norm, target);
       if (owner) return { ...owner, rule: RULES[owner.kind], place: part.place };
       if (norm.trim()) normalized.push(norm.trim());
     }
     if (normalized.length < 2) return undefined;
-    const owner = this.match(` ${normalized.join(" ")} `);
+    const owner = this.match(` ${normalized.join(" ")} `, target);
     return owner ? { ...owner, rule: RULES[owner.kind], place: "several fields together" } : undefined;
   }
 }

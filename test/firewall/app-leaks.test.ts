@@ -1,0 +1,208 @@
+import type { Probot } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { validateConfig } from "../../src/config/load-config.js";
+import { repoOverrides } from "../../src/github/template-overrides.js";
+import { withFirewall } from "../../src/github/with-firewall.js";
+import { loadResponse } from "../../src/handlers/response-context.js";
+import { LinkSealer } from "../../src/pr/pr-link.js";
+import { newRecord } from "../../src/record/response-record.js";
+import { renderTemplate } from "../../src/render/templates.js";
+import { renderResponse } from "../../src/response/render-response.js";
+import {
+  BOT,
+  commentEvent,
+  commentList,
+  createTestProbot,
+  INSTALLATION_ID,
+  mockConfig,
+  mockIdentity,
+  mockNoOverrides,
+  mockToken,
+  mockVisibility,
+  NOW,
+  recordOf,
+  type StoredComment,
+} from "../helpers/app.js";
+import { loadWebhookExample, mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+
+/**
+ * The app's own code made to leak, through paths that exist: the product repo's config (written by
+ * that repo's admins, not the security team) naming the issue's title in what the app puts on a
+ * public PR, and a future feature rendering a template override onto a public PR. Each is stopped,
+ * the security issue gets one reply naming the rule and the place, and nothing reaches the public repo.
+ */
+let gh: GitHubMock;
+beforeEach(() => {
+  gh = mockGitHub();
+});
+afterEach(() => gh.done());
+
+const ISSUE = "/repos/acme/security/issues/7";
+const TITLE = "SQL injection in the login form";
+const CVE = "CVE-2026-1234";
+const SECRETS = [TITLE, CVE, "acme/security#7", "security/issues/7"];
+const HEAD = "1111111111111111111111111111111111111111";
+const SECURITY_YAML = "team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\n";
+const SEALED = new LinkSealer("test-link-secret").seal("acme/security#7");
+
+async function storedResponse(): Promise<StoredComment[]> {
+  const config = validateConfig({ team: "acme/sec", components: { api: { repo: "acme/product", owners: ["owner1"] } } });
+  if (!config.ok) throw new Error(config.problems.join());
+  const record = { ...newRecord(new Date("2026-11-20T09:30:00Z"), NOW), state: "fixing" as const, components: ["api"], cve: CVE };
+  const body = await renderResponse(record, config.config, { title: TITLE, reporter: "reporter" });
+  return [{ id: 555, body, user: { login: BOT, type: "Bot" } }];
+}
+
+function reviewEvent() {
+  const payload = loadWebhookExample("pull_request_review", "submitted");
+  const p = payload.pull_request;
+  Object.assign(p, { number: 42, title: "Tighten input handling", body: "Refactors the parser.", state: "open", merged: false, merged_at: null, labels: [], requested_reviewers: [], requested_teams: [] });
+  p.user = { ...p.user, login: "dev1" };
+  p.head = { ...p.head, sha: HEAD, ref: "tidy-parser" };
+  p.base = { ...p.base, ref: "main", repo: { ...p.base.repo, name: "product", full_name: "acme/product", owner: { ...p.base.repo.owner, login: "acme" }, private: false, visibility: "public" } };
+  payload.repository = { ...payload.repository, ...p.base.repo };
+  payload.installation = { id: INSTALLATION_ID };
+  payload.review = { ...payload.review, user: { ...payload.review.user, login: "sec1" }, state: "approved", commit_id: HEAD };
+  return { id: `review-${Math.random()}`, name: "pull_request_review" as const, payload };
+}
+
+/** Everything a linked public PR's event reads before it decides what to write. */
+function mockLinkedPrReads(productYaml: string, stored: StoredComment[]) {
+  mockConfig(gh, "acme", "product", productYaml);
+  gh.api.get(`/repos/acme/product/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [{ id: 77, external_id: SEALED, status: "in_progress", conclusion: null, output: { title: "Waiting for review" } }] });
+  mockConfig(gh, "acme", "security", SECURITY_YAML);
+  gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+  gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, body: "Details of the report.", state: "open", user: { login: "reporter" }, labels: [{ name: "security" }, { name: "security: fixing" }] });
+  gh.api.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: HEAD, body: "" }]);
+  gh.api.get("/orgs/acme/teams/sec/members").query(true).reply(200, [{ login: "sec1" }]);
+  gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
+}
+
+/** The one reply on the security issue: read back as posted, with the comments list that finds it next time. */
+function expectReply(stored: StoredComment[]): { body?: string } {
+  const reply: { body?: string } = {};
+  gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+  gh.api.post(`${ISSUE}/comments`, (b) => ((reply.body = b.body), true)).reply(201, (_u, b: any) => {
+    stored.push({ id: 556, body: b.body, user: { login: BOT, type: "Bot" } });
+    return { id: 556 };
+  });
+  return reply;
+}
+
+/** Reads may name a secret (the check-runs listing filters by the configured check name): GitHub alone sees them. */
+function expectNothingWrittenTo(owner: string, repo: string) {
+  const requests = gh.requestsTo(owner, repo);
+  expect(requests.length).toBeGreaterThan(0);
+  expect(requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual([]);
+}
+
+describe("the product repo's config names the issue on its public PR", () => {
+  const cases: Array<[string, string, string]> = [
+    ["the priority label", `  priority_label: "${TITLE}"\n`, "`addLabels[0]` of the decided effects"],
+    ["the check run's name", `  check_name: "${TITLE}"\n`, "`checkName` of the decided effects"],
+    ["the team asked for review (the review request body)", "  review_team: acme/sql-injection-in-the-login-form\n", "`teamReviewers[0]` of the decided effects"],
+  ];
+  for (const [what, yaml, place] of cases) {
+    it(`${what}: blocked before any write, one reply on the security issue, once`, async () => {
+      const probot = createTestProbot();
+      mockToken(gh);
+      mockIdentity(gh);
+      const stored = await storedResponse();
+      mockLinkedPrReads(`security_repo: acme/security\npublic_pr:\n${yaml}`, stored);
+      const reply = expectReply(stored);
+
+      await expect(probot.receive(reviewEvent())).rejects.toThrow(/leak firewall blocked the writes this event decided to acme\/product/);
+
+      expect(reply.body).toContain("**The leak firewall stopped a write**");
+      expect(reply.body).toContain(`| **To** | acme/product (public repository) |`);
+      expect(reply.body).toContain(`| **Where** | ${place} |`);
+      expect(reply.body).toContain("| **Rule** | repeats the security issue's title |");
+      expect(reply.body).toContain("`pull_request_review.submitted`");
+      expect(gh.leaks([TITLE, CVE], [gh.requests.at(-1)!])).toEqual([]);
+      expectNothingWrittenTo("acme", "product");
+      expect(recordOf(stored[0]!.body).prs).toEqual([]);
+
+      // Delivered again: blocked again, and the reply is not repeated.
+      mockLinkedPrReads(`security_repo: acme/security\npublic_pr:\n${yaml}`, stored);
+      gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+      await expect(probot.receive(reviewEvent())).rejects.toThrow(/leak firewall blocked/);
+      expect(stored).toHaveLength(2);
+      expectNothingWrittenTo("acme", "product");
+    });
+  }
+});
+
+describe("the security repo was made public mid-embargo", () => {
+  it("its response comment is not rewritten there: GitHub is asked, once, and says public", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockIdentity(gh);
+    const stored = await storedResponse();
+    mockLinkedPrReads("security_repo: acme/security\n", stored);
+    mockVisibility(gh, "acme", "security", "public");
+    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+    gh.api.post("/repos/acme/product/pulls/42/requested_reviewers").reply(201, {});
+    gh.api.patch("/repos/acme/product/check-runs/77").reply(200, {});
+    mockNoOverrides(gh, "acme", "security");
+    const reply = expectReply(stored);
+
+    await expect(probot.receive(reviewEvent())).rejects.toThrow(/to acme\/security \(public repository\): `responseBody` of the decided effects/);
+
+    expect(gh.requests.filter((r) => r.path === "/repos/acme/security").length).toBe(1);
+    expect(gh.requestsTo("acme", "security").filter((r) => r.method === "PATCH")).toEqual([]);
+    // The reply names no secret, so even on a now-public issue it says only what was stopped.
+    expect(gh.leaks(SECRETS, [{ ...gh.requests.at(-1)!, path: "/" }])).toEqual([]);
+    expect(reply.body).toContain("| **Rule** | names the CVE id |");
+  });
+});
+
+describe("a future feature renders a template override of the product repo onto its public PR", () => {
+  const OVERRIDE = "Thanks! This fixes {{record.cve}}.";
+
+  function feature(guarded: boolean) {
+    return (app: Probot) => {
+      app.on("issue_comment.created", async (context) => {
+        const run = async () => {
+          const issue = { owner: "acme", repo: "security", issue_number: 7 };
+          const config = validateConfig({});
+          if (!config.ok) throw new Error("config");
+          const loaded = await loadResponse(context.octokit, issue, config.config, BOT);
+          const { text } = await renderTemplate("public-notice", { record: loaded.record }, repoOverrides(context.octokit, "acme", "product"));
+          await context.octokit.rest.issues.createComment({ owner: "acme", repo: "product", issue_number: 42, body: text });
+        };
+        await (guarded ? withFirewall(context, async () => BOT, run) : run());
+      });
+    };
+  }
+
+  async function deliver(guarded: boolean) {
+    const probot = createTestProbot();
+    await probot.load(feature(guarded));
+    mockToken(gh);
+    const stored = await storedResponse();
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    gh.api.get(`/repos/acme/product/contents/${encodeURIComponent(".github/embargo")}`).reply(200, [{ type: "file", name: "public-notice.hbs", path: ".github/embargo/public-notice.hbs", sha: "a" }]);
+    gh.api.get(`/repos/acme/product/contents/${encodeURIComponent(".github/embargo/public-notice.hbs")}`).reply(200, OVERRIDE, { "content-type": "text/plain" });
+    return { probot, stored };
+  }
+
+  it("without the firewall the CVE would reach the public PR (the test can fail)", async () => {
+    const { probot } = await deliver(false);
+    gh.api.post("/repos/acme/product/issues/42/comments").reply(201, { id: 1 });
+    // The app itself ignores the comment: it is not a command. Only the feature acts.
+    await probot.receive(commentEvent({ commentBody: "looks good" }));
+    expect(gh.leaks([CVE], gh.requestsTo("acme", "product"))).toEqual(["secret #0 in POST /repos/acme/product/issues/42/comments"]);
+  });
+
+  it("with it, the request hook stops the comment and the security issue is told", async () => {
+    const { probot, stored } = await deliver(true);
+    mockVisibility(gh, "acme", "product", "public"); // not the event's repo: GitHub is asked
+    const reply = expectReply(stored);
+    await expect(probot.receive(commentEvent({ commentBody: "looks good" }))).rejects.toThrow(
+      "leak firewall blocked POST /repos/{owner}/{repo}/issues/{issue_number}/comments to acme/product (public repository): the body field `body` names the CVE id",
+    );
+    expect(reply.body).toContain("| **Stopped** | POST /repos/{owner}/{repo}/issues/{issue_number}/comments |");
+    expect(reply.body).toContain("`issue_comment.created`");
+    expectNothingWrittenTo("acme", "product");
+  });
+});
