@@ -13,6 +13,8 @@ import type nock from "nock";
 import type { Probot } from "probot";
 import { afterAll, describe, it } from "vitest";
 import { validateConfig } from "../src/config/load-config.js";
+import { LinkSealer } from "../src/pr/pr-link.js";
+import { firewallClock } from "../src/security/leak-secrets.js";
 import { newRecord } from "../src/record/response-record.js";
 import { renderResponse } from "../src/response/render-response.js";
 import {
@@ -51,6 +53,10 @@ interface Measured {
   /** Per timed delivery: the operationIds called (setup excluded), in order. */
   calls: string[][];
   ms: number[];
+  /** Per timed delivery: CPU time of the process (user + system), ms. */
+  cpu: number[];
+  /** Per timed delivery: the leak firewall's own time (its clock: scans, parsing, scope set-up), ms. */
+  guard: number[];
 }
 
 function opsOf(gh: GitHubMock, from: number): string[] {
@@ -63,14 +69,21 @@ async function measure(gh: GitHubMock, deliver: (run: number) => Promise<unknown
   const setup = opsOf(gh, start).filter((op) => SETUP_OPS.has(op));
   const calls: string[][] = [];
   const ms: number[] = [];
+  const cpu: number[] = [];
+  const guard: number[] = [];
   for (let run = 0; run < runs; run++) {
     const before = gh.requests.length;
     const t0 = performance.now();
+    const g0 = firewallClock.ms;
+    const c0 = process.cpuUsage();
     await deliver(run);
+    const c = process.cpuUsage(c0);
+    guard.push(firewallClock.ms - g0);
     ms.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
     calls.push(opsOf(gh, before).filter((op) => !SETUP_OPS.has(op)));
   }
-  return { setup, calls, ms };
+  return { setup, calls, ms, cpu, guard };
 }
 
 function tally(ops: string[]): string {
@@ -148,10 +161,11 @@ const rows: Row[] = [];
 const commentScaling: Array<{ n: number; m: Measured }> = [];
 const prScaling: Array<{ size: number; m: Measured }> = [];
 const setups: string[][] = [];
+const firewallCost: Array<{ scenario: string; off: Measured; on: Measured }> = [];
 
-function start(): { gh: GitHubMock; probot: Probot; s: nock.Scope } {
+function start(leakFirewall = true): { gh: GitHubMock; probot: Probot; s: nock.Scope } {
   const gh = mockGitHub();
-  const probot = createTestProbot();
+  const probot = createTestProbot(NOW, { leakFirewall });
   return { gh, probot, s: gh.scope().persist() };
 }
 
@@ -161,8 +175,8 @@ function finish(gh: GitHubMock, m: Measured): void {
 }
 
 /** 1 and 2: the security label on a private issue, no config file, no rotation. */
-async function intake(redelivery: boolean): Promise<Measured> {
-  const { gh, probot, s } = start();
+async function intake(redelivery: boolean, firewall = true): Promise<Measured> {
+  const { gh, probot, s } = start(firewall);
   mockToken(gh);
   mockIdentity(gh);
   noConfig(s, "acme", "security");
@@ -183,7 +197,7 @@ async function intake(redelivery: boolean): Promise<Measured> {
 }
 
 /** 3 and 5: `/triage cvss …` by a team member on an issue with `n` earlier comments, the response first. */
-async function cvssComment(n: number): Promise<Measured> {
+async function cvssComment(n: number, firewall = true): Promise<Measured> {
   const config = validateConfig({ team: "acme/sec" });
   if (!config.ok) throw new Error(config.problems.join("\n"));
   const response = await renderResponse(newRecord(new Date("2026-11-20T09:30:00Z"), NOW), config.config, { title: "t", reporter: "r" });
@@ -191,7 +205,7 @@ async function cvssComment(n: number): Promise<Measured> {
   for (let i = 1; i < n; i++) stored.push({ id: 10_000 + i, body: `comment ${i}: looks bad, see logs`, user: { login: `user${i % 7}`, type: "User" } });
   const list = commentList(stored);
 
-  const { gh, probot, s } = start();
+  const { gh, probot, s } = start(firewall);
   mockToken(gh);
   mockIdentity(gh);
   s.get(`/repos/acme/security${CONFIG_PATH}`).reply(200, "team: acme/sec\n", { "content-type": "text/plain; charset=utf-8" });
@@ -212,7 +226,7 @@ async function cvssComment(n: number): Promise<Measured> {
  * repo's issue and PR lists are mocked (optionally) so that if the handler ever read them, the
  * calls would show up here and grow with `size`.
  */
-async function unlinkedPr(size: number): Promise<Measured> {
+async function unlinkedPr(size: number, firewall = true): Promise<Measured> {
   const payload = loadWebhookExample("pull_request", "opened");
   payload.installation = { id: INSTALLATION_ID };
   payload.number = size;
@@ -222,13 +236,62 @@ async function unlinkedPr(size: number): Promise<Measured> {
   const sha: string = payload.pull_request.head.sha;
   const items = Array.from({ length: size }, (_, i) => ({ number: i + 1, title: `#${i + 1}` }));
 
-  const { gh, probot, s } = start();
+  const { gh, probot, s } = start(firewall);
   mockToken(gh);
   noConfig(s, owner, repo);
   s.get(`/repos/${owner}/${repo}/commits/${sha}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
   paginated(s, `/repos/${owner}/${repo}/issues`, () => items).optionally();
   paginated(s, `/repos/${owner}/${repo}/pulls`, () => items).optionally();
   const m = await measure(gh, () => probot.receive({ id: `pr-${Math.random()}`, name: "pull_request", payload }));
+  finish(gh, m);
+  return m;
+}
+
+/**
+ * 5: `pull_request_review.submitted` (approval) on a linked public PR: the event that writes to a
+ * public repo (label, review request, check run) and to the security issue (response comment), so
+ * the leak firewall scans what it writes and asks GitHub once whether the security repo is private.
+ */
+async function linkedPrReview(firewall = true): Promise<Measured> {
+  const config = validateConfig({ team: "acme/sec", components: { api: { repo: "acme/product", owners: ["owner1"] } } });
+  if (!config.ok) throw new Error(config.problems.join("\n"));
+  const record = { ...newRecord(new Date("2026-11-20T09:30:00Z"), NOW), state: "fixing" as const, components: ["api"], cve: "CVE-2026-1234", summary: "SQL injection in the login form" };
+  const response = await renderResponse(record, config.config, { title: "Login form: SQL injection through the user name", reporter: "r" });
+  // A long report (440 words): the firewall cuts it into runs of 8 words once per event.
+  const report = "When the login form receives a crafted user name, the query builder pastes it into the SQL text and returns every row. ".repeat(20);
+  const head = "1".repeat(40);
+  const sealed = new LinkSealer("test-link-secret").seal("acme/security#7");
+
+  const { gh, probot, s } = start(firewall);
+  mockToken(gh);
+  mockIdentity(gh);
+  s.get(`/repos/acme/product${CONFIG_PATH}`).reply(200, "security_repo: acme/security\n", { "content-type": "text/plain; charset=utf-8" });
+  s.get(`/repos/acme/security${CONFIG_PATH}`).reply(200, "team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\n", { "content-type": "text/plain; charset=utf-8" });
+  noOverrides(s, "acme", "security");
+  s.get(`/repos/acme/product/commits/${head}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [{ id: 77, external_id: sealed, status: "in_progress", conclusion: null, output: { title: "Waiting for review" } }] });
+  paginated(s, `${ISSUE}/comments`, () => commentList([{ id: RESPONSE_ID, body: response, user: { login: BOT, type: "Bot" } }]));
+  s.get(ISSUE).reply(200, { number: 7, title: "Login form: SQL injection through the user name", body: report, state: "open", user: { login: "r" }, labels: [{ name: "security" }, { name: "security: fixing" }] });
+  s.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: head, body: "" }]);
+  s.get("/orgs/acme/teams/sec/members").query(true).reply(200, [{ login: "sec1" }]);
+  s.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: head, commit: { message: "Refactor the parser" } }]);
+  s.post("/repos/acme/product/issues/42/labels").reply(200, []);
+  s.post("/repos/acme/product/pulls/42/requested_reviewers").reply(201, {});
+  s.patch("/repos/acme/product/check-runs/77").reply(200, {});
+  s.patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`).reply(200, { id: RESPONSE_ID });
+  // Only the firewall asks; without it the interceptor stays unused, which the harness allows here.
+  const visibility = s.get("/repos/acme/security");
+  (firewall ? visibility : visibility.optionally()).reply(200, { private: true, visibility: "private" });
+
+  const payload = loadWebhookExample("pull_request_review", "submitted");
+  const p = payload.pull_request;
+  Object.assign(p, { number: 42, title: "Tighten input handling", body: "Refactors the parser.", state: "open", merged: false, merged_at: null, labels: [], requested_reviewers: [], requested_teams: [] });
+  p.user = { ...p.user, login: "dev1" };
+  p.head = { ...p.head, sha: head, ref: "tidy-parser" };
+  p.base = { ...p.base, ref: "main", repo: { ...p.base.repo, name: "product", full_name: "acme/product", owner: { ...p.base.repo.owner, login: "acme" }, private: false, visibility: "public" } };
+  payload.repository = { ...payload.repository, ...p.base.repo };
+  payload.installation = { id: INSTALLATION_ID };
+  payload.review = { ...payload.review, user: { ...payload.review.user, login: "sec1" }, state: "approved", commit_id: head };
+  const m = await measure(gh, () => probot.receive({ id: `review-${Math.random()}`, name: "pull_request_review", payload }));
   finish(gh, m);
   return m;
 }
@@ -259,6 +322,35 @@ describe(`events (${RUNS} deliveries each)`, () => {
       const m = await unlinkedPr(size);
       prScaling.push({ size, m });
       if (size === 1) rows.push({ scenario: "4. `pull_request.opened`, unlinked public PR", m });
+    }
+  });
+
+  it("5. pull_request_review.submitted on a linked public PR", async () => {
+    rows.push({ scenario: "5. `pull_request_review.submitted` approval, linked public PR", m: await linkedPrReview() });
+  });
+
+  it("6. the leak firewall: the same events with the guard off (internal option) and on", async () => {
+    const scenarios: Array<[string, (firewall: boolean) => Promise<Measured>]> = [
+      ["1. new response", (f) => intake(false, f)],
+      ["2. redelivered intake", (f) => intake(true, f)],
+      ["3. `/triage cvss`", (f) => cvssComment(1, f)],
+      ["4. unlinked PR", (f) => unlinkedPr(1, f)],
+      ["5. linked public PR approval", (f) => linkedPrReview(f)],
+    ];
+    const join = (ms: Measured[]): Measured => ({
+      setup: [],
+      calls: ms.flatMap((m) => m.calls),
+      ms: ms.flatMap((m) => m.ms),
+      cpu: ms.flatMap((m) => m.cpu),
+      guard: ms.flatMap((m) => m.guard),
+    });
+    for (const [scenario, run] of scenarios) {
+      // Alternate off/on twice so drift (JIT warm-up, GC) weighs on both alike.
+      const off = [await run(false)];
+      const on = [await run(true)];
+      off.push(await run(false));
+      on.push(await run(true));
+      firewallCost.push({ scenario, off: join(off), on: join(on) });
     }
   });
 });
@@ -292,5 +384,22 @@ afterAll(() => {
     const c = callsPerEvent(m);
     out.push(`| ${size} | ${c.count} | ${c.ops} | ${fmt(mean(m.ms))} | ${fmt(p95(m.ms))} |`);
   }
+
+  out.push("", `## Leak firewall: cost per event, guard off vs on (the same events, 2 × ${RUNS} deliveries each)`, "");
+  out.push(
+    "| Scenario | Calls off → on | CPU ms off | CPU ms on | CPU on/off | Guard's own ms | Guard's share of the event's CPU |",
+    "|---|---|---:|---:|---:|---:|---:|",
+  );
+  for (const { scenario, off, on } of firewallCost) {
+    const calls = `${callsPerEvent(off).count} → ${callsPerEvent(on).count}`;
+    const ratio = mean(on.cpu) / mean(off.cpu);
+    const share = (100 * mean(on.guard)) / mean(on.cpu);
+    out.push(`| ${scenario} | ${calls} | ${fmt(mean(off.cpu))} | ${fmt(mean(on.cpu))} | ${ratio.toFixed(3)} | ${fmt(mean(on.guard))} | ${share.toFixed(2)} % |`);
+  }
+  out.push(
+    "",
+    "CPU is the whole process's, harness included (validating each request against GitHub's REST description costs about 1 ms, " +
+      "which is why one more call shows in on/off); the guard's own ms is its clock (`firewallClock`), which leaves out the harness and network waits.",
+  );
   console.log(out.join("\n"));
 });

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ResponseRecord } from "../record/response-record.js";
-import { SecretSet } from "../security/leak-secrets.js";
+import { SecretSet, timed } from "../security/leak-secrets.js";
 import type { IssueRef } from "./issue-comments.js";
 import { isReleased } from "./leak-allowlist.js";
 
@@ -110,6 +110,5 @@ export function runInScope<T>(scope: EventScope, fn: () => Promise<T>): Promise<
 export function registerResponse(issue: IssueRef, record: ResponseRecord | undefined): void {
   const scope = storage.getStore();
   if (!scope) return;
-  if (record) scope.addRecord(issue, record);
-  else scope.addIssue(issue);
+  timed(() => (record ? scope.addRecord(issue, record) : scope.addIssue(issue)));
 }

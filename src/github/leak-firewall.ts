@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import type { TextPart } from "../security/leak-secrets.js";
+import { timed, type SecretHit, type TextPart } from "../security/leak-secrets.js";
 import { currentScope, repoKey, type EventScope, type RepoRef, type Visibility } from "./event-scope.js";
 import { allowedWrite, publishedAdvisory } from "./leak-allowlist.js";
 import { LeakBlocked, type BlockDetail } from "./leak-blocked.js";
@@ -91,33 +91,47 @@ function block(scope: EventScope, detail: BlockDetail): LeakBlocked {
   return error;
 }
 
-async function guardWrite(octokit: Octokit, scope: EventScope, options: EndpointOptions, parsed: Parsed, path: string): Promise<void> {
-  const request = `${parsed.method} ${options.url}`;
+interface Finding {
+  hit: SecretHit;
+  request: string;
+  path: string;
+  repo?: RepoRef;
+  /** Set for a GraphQL mutation: the node ids it acts on. */
+  nodes?: string[];
+}
+
+/** The CPU part of the check: what a write names, if it may not. No network here. */
+function scanWrite(scope: EventScope, options: EndpointOptions, parsed: Parsed, path: string): Finding | undefined {
   if (path.endsWith("/graphql")) {
-    if (scope.secrets.empty) return;
     const body = (parsed.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
-    if (!isMutation(body.query)) return;
+    if (!isMutation(body.query) || scope.secrets.empty) return undefined;
     const hit = scope.secrets.find(textParts(body, (p) => `the GraphQL field \`${p}\``));
-    if (!hit) return;
-    const targets = mutationTargets(String(body.query), body.variables);
-    const visibility = await targetsVisibility(octokit, scope, targets);
-    if (visibility === "private") return;
-    throw block(scope, { request: "a GraphQL mutation", target: targets.length ? "the repository it acts on" : "a target the firewall cannot tell", visibility, ...hit });
+    return hit && { hit, request: "a GraphQL mutation", path, nodes: mutationTargets(String(body.query), body.variables) };
   }
-  if (allowedWrite(parsed.method, path)) return;
+  if (allowedWrite(parsed.method, path)) return undefined;
   const repo = repoOf(path);
-  if (repo && scope.knownVisibility(repoKey(repo)) === "private") return;
-  if (scope.secrets.empty) return;
+  if (repo && scope.knownVisibility(repoKey(repo)) === "private") return undefined;
+  if (scope.secrets.empty) return undefined;
   const parts: TextPart[] = [{ place: "the URL", text: parsed.url }];
   for (const [name, value] of Object.entries(parsed.headers)) {
     if (value !== undefined && !SKIPPED_HEADERS.has(name.toLowerCase())) parts.push({ place: `the header \`${name}\``, text: String(value) });
   }
   textParts(parsed.body, (p) => (p ? `the body field \`${p}\`` : "the body"), "", parts);
   const hit = scope.secrets.find(parts, repo && repoKey(repo));
-  if (!hit) return;
+  return hit && { hit, request: `${parsed.method} ${options.url}`, path, repo };
+}
+
+/** A write that names a secret leaves only when GitHub says its target is private. */
+async function guardWrite(octokit: Octokit, scope: EventScope, finding: Finding): Promise<void> {
+  const { hit, request, repo, nodes } = finding;
+  if (nodes) {
+    const visibility = await targetsVisibility(octokit, scope, nodes);
+    if (visibility === "private") return;
+    throw block(scope, { request, target: nodes.length ? "the repository it acts on" : "a target the firewall cannot tell", visibility, ...hit });
+  }
   const visibility = repo ? await repoVisibility(octokit, scope, repo) : "unknown";
   if (visibility === "private") return;
-  throw block(scope, { request, target: repo ? repoKey(repo) : path, visibility, ...hit });
+  throw block(scope, { request, target: repo ? repoKey(repo) : finding.path, visibility, ...hit });
 }
 
 /** What a response teaches the scope: the security issue's own texts, an advisory now published. */
@@ -146,12 +160,15 @@ export function installFirewall(octokit: Octokit): void {
     let parsed: Parsed | undefined;
     let path: string | undefined;
     if (method !== "GET" && method !== "HEAD") {
-      parsed = octokit.request.endpoint.parse(raw as never) as Parsed;
-      path = apiPath(parsed.url, options.baseUrl);
-      await guardWrite(octokit, scope, options, parsed, path);
+      const finding = timed(() => {
+        parsed = octokit.request.endpoint.parse(raw as never) as Parsed;
+        path = apiPath(parsed.url, options.baseUrl);
+        return scanWrite(scope, options, parsed, path);
+      });
+      if (finding) await guardWrite(octokit, scope, finding);
     }
     const response = await request(raw);
-    observe(scope, { ...options, method }, parsed, path, (response as { data?: unknown }).data);
+    timed(() => observe(scope, { ...options, method }, parsed, path, (response as { data?: unknown }).data));
     return response;
   });
 }
@@ -162,8 +179,12 @@ export function installFirewall(octokit: Octokit): void {
  */
 export async function assertNoLeak(octokit: Octokit, target: RepoRef, effects: unknown): Promise<void> {
   const scope = currentScope();
-  if (!scope || scope.knownVisibility(repoKey(target)) === "private" || scope.secrets.empty) return;
-  const hit = scope.secrets.find(textParts(effects, (p) => `\`${p}\` of the decided effects`), repoKey(target));
+  if (!scope) return;
+  const hit = timed(() =>
+    scope.knownVisibility(repoKey(target)) === "private" || scope.secrets.empty
+      ? undefined
+      : scope.secrets.find(textParts(effects, (p) => `\`${p}\` of the decided effects`), repoKey(target)),
+  );
   if (!hit) return;
   const visibility = await repoVisibility(octokit, scope, target);
   if (visibility === "private") return;

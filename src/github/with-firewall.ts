@@ -6,6 +6,7 @@ import { EventScope, repoKey, runInScope, type Visibility } from "./event-scope.
 import { listComments } from "./issue-comments.js";
 import { LeakBlocked, describeVisibility } from "./leak-blocked.js";
 import { installFirewall } from "./leak-firewall.js";
+import { timed } from "../security/leak-secrets.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -96,8 +97,10 @@ async function reportBlocks(context: GuardedContext, scope: EventScope, botLogin
  * what it must not leak. A block fails the event with LeakBlocked, after the reply and the log.
  */
 export async function withFirewall(context: GuardedContext, botLogin: () => Promise<string>, run: () => Promise<void>): Promise<void> {
-  installFirewall(context.octokit);
-  const scope = scopeForEvent(context.name, context.payload);
+  const scope = timed(() => {
+    installFirewall(context.octokit);
+    return scopeForEvent(context.name, context.payload);
+  });
   let failure: unknown;
   await runInScope(scope, async () => {
     try {

@@ -18,6 +18,12 @@ const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200
 const COMBINING = /\p{M}/gu;
 /** Everything that is not a letter or a digit separates words: dashes, dots, slashes, "#", spaces. */
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
+const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_SEPARATORS = /[^a-z0-9]+/g;
+const NON_ASCII = /[^\x00-\x7f]/gu;
+const HAS_NON_ASCII = /[^\x00-\x7f]/;
+/** A maximal run of anything but ASCII separators: ASCII letters, digits, and every non-ASCII unit. */
+const TOKEN = /[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/g;
 
 /** Decodes %XX escapes (repeatedly, for double encoding) without ever throwing. */
 function urlDecode(text: string): string {
@@ -53,11 +59,34 @@ function htmlDecode(text: string): string {
  * every spelling of the id. Compare only against secrets normalised by this same function.
  */
 export function normalizeForMatch(text: string): string {
-  const decoded = htmlDecode(urlDecode(text)).normalize("NFKD").replace(INVISIBLE, "").replace(COMBINING, "").toLowerCase();
-  let folded = "";
-  for (const ch of decoded) folded += CONFUSABLES[ch] ?? ch;
-  const words = folded.normalize("NFKC").replace(SEPARATORS, " ").trim();
+  const plain = htmlDecode(urlDecode(text));
+  let words: string;
+  if (ASCII.test(plain)) {
+    words = plain.toLowerCase().replace(ASCII_SEPARATORS, " ").trim();
+  } else {
+    // Every Unicode step acts within a run of non-separators (marks, invisibles and compatibility
+    // forms are never ASCII separators), so only the runs that hold non-ASCII take the long way.
+    const out: string[] = [];
+    for (const token of plain.match(TOKEN) ?? []) {
+      const folded = HAS_NON_ASCII.test(token) ? unicodeWords(token) : token.toLowerCase();
+      if (folded) out.push(folded);
+    }
+    words = out.join(" ");
+  }
   return words ? ` ${words} ` : " ";
+}
+
+/** The full pipeline, for text with non-ASCII characters. */
+function unicodeWords(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(INVISIBLE, "")
+    .replace(COMBINING, "")
+    .toLowerCase()
+    .replace(NON_ASCII, (ch) => CONFUSABLES[ch] ?? ch)
+    .normalize("NFKC")
+    .replace(SEPARATORS, " ")
+    .trim();
 }
 
 /** True when `text` names `secret` (both normalised; the secret matched on word boundaries). */

@@ -1,5 +1,5 @@
 import { Probot, ProbotOctokit } from "probot";
-import { createApp } from "../../src/index.js";
+import { createApp, type AppOptions } from "../../src/index.js";
 import { decodeRecord, RESPONSE_MARKER } from "../../src/record/markers.js";
 import type { ResponseRecord } from "../../src/record/response-record.js";
 import { loadWebhookExample, mockInstallationToken, testPrivateKey, type GitHubMock } from "./github-api.js";
@@ -9,7 +9,7 @@ export const BOT = "embargo[bot]";
 export const NOW = new Date("2026-11-22T12:00:00Z");
 
 /** A Probot that talks only to nock: no retries and no throttling (DESIGN.md on Probot 14.3). */
-export function createTestProbot(now: Date = NOW): Probot {
+export function createTestProbot(now: Date = NOW, options: Pick<AppOptions, "leakFirewall"> = {}): Probot {
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
@@ -20,7 +20,7 @@ export function createTestProbot(now: Date = NOW): Probot {
     })),
     logLevel: "fatal",
   });
-  void probot.load(createApp({ now: () => now, secret: "test-link-secret" }));
+  void probot.load(createApp({ now: () => now, secret: "test-link-secret", ...options }));
   return probot;
 }
 
