@@ -17,6 +17,7 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 
 const INSTALLED = Symbol.for("embargo.leak-firewall");
 const SKIPPED_HEADERS = new Set(["authorization"]);
+const JSON_TYPE = "application/json; charset=utf-8";
 
 interface EndpointOptions {
   method: string;
@@ -101,7 +102,7 @@ interface Finding {
 }
 
 /** The CPU part of the check: what a write names, if it may not. No network here. */
-function scanWrite(scope: EventScope, options: EndpointOptions, parsed: Parsed, path: string): Finding | undefined {
+function scanWrite(scope: EventScope, options: EndpointOptions, parsed: Parsed, path: string, defaults: Parsed["headers"]): Finding | undefined {
   if (path.endsWith("/graphql")) {
     const body = (parsed.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
     if (!isMutation(body.query) || scope.secrets.empty) return undefined;
@@ -114,7 +115,10 @@ function scanWrite(scope: EventScope, options: EndpointOptions, parsed: Parsed, 
   if (scope.secrets.empty) return undefined;
   const parts: TextPart[] = [{ place: "the URL", text: parsed.url }];
   for (const [name, value] of Object.entries(parsed.headers)) {
-    if (value !== undefined && !SKIPPED_HEADERS.has(name.toLowerCase())) parts.push({ place: `the header \`${name}\``, text: String(value) });
+    if (value === undefined || SKIPPED_HEADERS.has(name.toLowerCase())) continue;
+    // Octokit's own constants (accept, user-agent, JSON content type) carry nothing of an event.
+    if (String(value) === String(defaults[name] ?? "") || (name === "content-type" && value === JSON_TYPE)) continue;
+    parts.push({ place: `the header \`${name}\``, text: String(value) });
   }
   textParts(parsed.body, (p) => (p ? `the body field \`${p}\`` : "the body"), "", parts);
   const hit = scope.secrets.find(parts, repo && repoKey(repo));
@@ -135,8 +139,8 @@ async function guardWrite(octokit: Octokit, scope: EventScope, finding: Finding)
 }
 
 /** What a response teaches the scope: the security issue's own texts, an advisory now published. */
-function observe(scope: EventScope, options: EndpointOptions, parsed: Parsed | undefined, path: string | undefined, data: unknown): void {
-  if (options.method === "GET" && options.url === "/repos/{owner}/{repo}/issues/{issue_number}") {
+function observe(scope: EventScope, method: string, options: EndpointOptions, parsed: Parsed | undefined, path: string | undefined, data: unknown): void {
+  if (method === "GET" && options.url === "/repos/{owner}/{repo}/issues/{issue_number}") {
     const issue = { owner: String(options.owner), repo: String(options.repo), issue_number: Number(options.issue_number) };
     if (scope.issues.has(`${issue.owner}/${issue.repo}#${issue.issue_number}`.toLowerCase()) && data && typeof data === "object") {
       scope.addIssueTexts(issue, data as { title?: string; body?: string; html_url?: string });
@@ -145,6 +149,12 @@ function observe(scope: EventScope, options: EndpointOptions, parsed: Parsed | u
   }
   const ghsa = parsed && path ? publishedAdvisory(parsed.method, path, parsed.body) : undefined;
   if (ghsa) scope.releaseAdvisory(ghsa);
+}
+
+/** A REST write addressed to a repo the event knows is private: no need to even parse it. */
+function toKnownPrivateRepo(scope: EventScope, options: EndpointOptions): boolean {
+  const { owner, repo, url } = options;
+  return typeof owner === "string" && typeof repo === "string" && url.startsWith("/repos/{owner}/{repo}/") && scope.knownVisibility(repoKey({ owner, repo })) === "private";
 }
 
 /** Wraps one Octokit instance (idempotent). Outside an event scope requests pass untouched. */
@@ -159,16 +169,16 @@ export function installFirewall(octokit: Octokit): void {
     const method = options.method.toUpperCase();
     let parsed: Parsed | undefined;
     let path: string | undefined;
-    if (method !== "GET" && method !== "HEAD") {
+    if (method !== "GET" && method !== "HEAD" && !toKnownPrivateRepo(scope, options)) {
       const finding = timed(() => {
         parsed = octokit.request.endpoint.parse(raw as never) as Parsed;
         path = apiPath(parsed.url, options.baseUrl);
-        return scanWrite(scope, options, parsed, path);
+        return scanWrite(scope, options, parsed, path, octokit.request.endpoint.DEFAULTS.headers);
       });
       if (finding) await guardWrite(octokit, scope, finding);
     }
     const response = await request(raw);
-    timed(() => observe(scope, { ...options, method }, parsed, path, (response as { data?: unknown }).data));
+    if (method === "GET" || parsed?.method === "PATCH") timed(() => observe(scope, method, options, parsed, path, (response as { data?: unknown }).data));
     return response;
   });
 }

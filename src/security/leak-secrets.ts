@@ -79,6 +79,7 @@ export class SecretSet {
   private runs = new Map<string, Owner>();
   /** The first word of every run: most positions in a text are skipped without building a run. */
   private firstWords = new Set<string>();
+  private runIssues = new Set<string>();
   private released = new Set<string>();
 
   add(issue: string, kind: SecretKind, text: string | undefined): void {
@@ -118,6 +119,7 @@ export class SecretSet {
           const run = trimmed.slice(starts[i], wordEnd(trimmed, starts, i + RUN_WORDS - 1));
           if (this.runs.has(run)) continue;
           this.runs.set(run, { issue, kind });
+          this.runIssues.add(issue);
           this.firstWords.add(trimmed.slice(starts[i], wordEnd(trimmed, starts, i)));
         }
         continue;
@@ -132,7 +134,7 @@ export class SecretSet {
     // report say nothing new there. What the response added (CVE, summary…) still counts.
     const counts = (o: Owner) => !(target && OWN_REPO_KNOWS.includes(o.kind) && o.issue.startsWith(`${target}#`));
     for (const [needle, owner] of this.needles) if (norm.includes(needle) && counts(owner)) return owner;
-    if (this.runs.size) {
+    if (this.runs.size && (!target || [...this.runIssues].some((issue) => !issue.startsWith(`${target}#`)))) {
       const text = norm.trim();
       const words = text.split(" ");
       for (let i = 0, at = 0; i + RUN_WORDS <= words.length; at += words[i]!.length + 1, i++) {
