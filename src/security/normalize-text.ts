@@ -21,9 +21,10 @@ const SEPARATORS = /[^\p{L}\p{N}]+/gu;
 const ASCII = /^[\x00-\x7f]*$/;
 const ASCII_SEPARATORS = /[^a-z0-9]+/g;
 const NON_ASCII = /[^\x00-\x7f]/gu;
-const HAS_NON_ASCII = /[^\x00-\x7f]/;
-/** A maximal run of anything but ASCII separators: ASCII letters, digits, and every non-ASCII unit. */
-const TOKEN = /[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/g;
+const NON_ASCII_CHAR = /[^\x00-\x7f]/;
+/** ASCII separators only: non-ASCII characters stay, to be folded word by word. */
+const ASCII_SEPARATORS_ANY_CASE = /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/g;
+const SPACES = / {2,}/g;
 
 /** Decodes %XX escapes (repeatedly, for double encoding) without ever throwing. */
 function urlDecode(text: string): string {
@@ -66,12 +67,18 @@ export function normalizeForMatch(text: string): string {
   } else {
     // Every Unicode step acts within a run of non-separators (marks, invisibles and compatibility
     // forms are never ASCII separators), so only the runs that hold non-ASCII take the long way.
-    const out: string[] = [];
-    for (const token of plain.match(TOKEN) ?? []) {
-      const folded = HAS_NON_ASCII.test(token) ? unicodeWords(token) : token.toLowerCase();
-      if (folded) out.push(folded);
+    const spaced = plain.replace(ASCII_SEPARATORS_ANY_CASE, " ");
+    let out = "";
+    let done = 0;
+    const found = new RegExp(NON_ASCII_CHAR.source, "g");
+    for (let m = found.exec(spaced); m; m = found.exec(spaced)) {
+      const start = spaced.lastIndexOf(" ", m.index) + 1;
+      const end = spaced.indexOf(" ", m.index) === -1 ? spaced.length : spaced.indexOf(" ", m.index);
+      out += `${spaced.slice(done, start).toLowerCase()} ${unicodeWords(spaced.slice(start, end))} `;
+      done = end;
+      found.lastIndex = end;
     }
-    words = out.join(" ");
+    words = (out + spaced.slice(done).toLowerCase()).replace(SPACES, " ").trim();
   }
   return words ? ` ${words} ` : " ";
 }
