@@ -63,7 +63,7 @@ function blockKey(block: LeakBlocked): string {
 /** One reply per distinct block on the security issue (a redelivery finds it and stays quiet), and the log. */
 async function reportBlocks(context: GuardedContext, scope: EventScope, botLogin: () => Promise<string>): Promise<void> {
   const seen = new Set<string>();
-  for (const block of scope.blocks as LeakBlocked[]) {
+  for (const block of [...scope.blocks] as LeakBlocked[]) {
     const key = blockKey(block);
     if (seen.has(key)) continue;
     seen.add(key);

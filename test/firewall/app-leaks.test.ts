@@ -5,7 +5,7 @@ import { repoOverrides } from "../../src/github/template-overrides.js";
 import { withFirewall } from "../../src/github/with-firewall.js";
 import { loadResponse } from "../../src/handlers/response-context.js";
 import { LinkSealer } from "../../src/pr/pr-link.js";
-import { newRecord } from "../../src/record/response-record.js";
+import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { renderTemplate } from "../../src/render/templates.js";
 import { renderResponse } from "../../src/response/render-response.js";
 import {
@@ -45,10 +45,10 @@ const HEAD = "1111111111111111111111111111111111111111";
 const SECURITY_YAML = "team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\n";
 const SEALED = new LinkSealer("test-link-secret").seal("acme/security#7");
 
-async function storedResponse(): Promise<StoredComment[]> {
+async function storedResponse(extra: Partial<ResponseRecord> = {}): Promise<StoredComment[]> {
   const config = validateConfig({ team: "acme/sec", components: { api: { repo: "acme/product", owners: ["owner1"] } } });
   if (!config.ok) throw new Error(config.problems.join());
-  const record = { ...newRecord(new Date("2026-11-20T09:30:00Z"), NOW), state: "fixing" as const, components: ["api"], cve: CVE };
+  const record = { ...newRecord(new Date("2026-11-20T09:30:00Z"), NOW), state: "fixing" as const, components: ["api"], cve: CVE, ...extra };
   const body = await renderResponse(record, config.config, { title: TITLE, reporter: "reporter" });
   return [{ id: 555, body, user: { login: BOT, type: "Bot" } }];
 }
@@ -67,12 +67,12 @@ function reviewEvent() {
 }
 
 /** Everything a linked public PR's event reads before it decides what to write. */
-function mockLinkedPrReads(productYaml: string, stored: StoredComment[]) {
+function mockLinkedPrReads(productYaml: string, stored: StoredComment[], report = "Details of the report.") {
   mockConfig(gh, "acme", "product", productYaml);
   gh.api.get(`/repos/acme/product/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [{ id: 77, external_id: SEALED, status: "in_progress", conclusion: null, output: { title: "Waiting for review" } }] });
   mockConfig(gh, "acme", "security", SECURITY_YAML);
   gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
-  gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, body: "Details of the report.", state: "open", user: { login: "reporter" }, labels: [{ name: "security" }, { name: "security: fixing" }] });
+  gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, body: report, state: "open", user: { login: "reporter" }, labels: [{ name: "security" }, { name: "security: fixing" }] });
   gh.api.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: HEAD, body: "" }]);
   gh.api.get("/orgs/acme/teams/sec/members").query(true).reply(200, [{ login: "sec1" }]);
   gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
@@ -130,6 +130,36 @@ describe("the product repo's config names the issue on its public PR", () => {
       expectNothingWrittenTo("acme", "product");
     });
   }
+});
+
+describe("no false positives", () => {
+  it("a linked public PR with every secret set (CVE, GHSA, summary, description, a long report) is served as usual", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockIdentity(gh);
+    const summary = "Unauthenticated SQL injection in /login";
+    const description = "The user name reaches the SQL query builder unescaped.";
+    const report = "When the login form receives a crafted user name, the query builder pastes it into the SQL text and returns every row of the users table. Reproduced on 4.19 and main.";
+    const stored = await storedResponse({ ghsa: "GHSA-c2fg-hj3m-pq4r", summary, description });
+    mockLinkedPrReads("security_repo: acme/security\n", stored, report);
+    mockVisibility(gh, "acme", "security", "private");
+    let labels: string[] = [];
+    gh.api.post("/repos/acme/product/issues/42/labels", (b) => ((labels = b.labels), true)).reply(200, []);
+    gh.api.post("/repos/acme/product/pulls/42/requested_reviewers").reply(201, {});
+    let run: any;
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((run = b), true)).reply(200, {});
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
+
+    await probot.receive(reviewEvent());
+
+    expect(labels).toEqual(["priority: high"]);
+    expect(run).toMatchObject({ conclusion: "success", output: { title: "Approved" } });
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "approved" });
+    const product = gh.requestsTo("acme", "product").filter((r) => r.method !== "GET");
+    expect(product).toHaveLength(3);
+    expect(gh.leaks([...SECRETS, summary, description, "crafted user name, the query builder pastes it into"], product)).toEqual([]);
+  });
 });
 
 describe("the security repo was made public mid-embargo", () => {
