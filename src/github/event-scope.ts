@@ -31,6 +31,8 @@ export class EventScope {
   /** The security issues whose secrets are registered, by lower-case key. */
   readonly issues = new Map<string, IssueRef>();
   private ghsa = new Map<string, string>();
+  /** The issues whose response record the event loaded. */
+  private responses = new Set<string>();
   private known = new Map<string, Visibility>();
   private reading = new Map<string, Promise<Visibility>>();
 
@@ -78,6 +80,7 @@ export class EventScope {
 
   addRecord(issue: IssueRef, record: ResponseRecord): void {
     const key = this.addIssue(issue);
+    this.responses.add(key);
     if (isReleased(record)) {
       this.secrets.release(key);
       return;
@@ -89,9 +92,13 @@ export class EventScope {
     if (record.ghsa) this.ghsa.set(record.ghsa.toLowerCase(), key);
   }
 
-  /** GitHub accepted the advisory's publication: its issue is public from here on. */
+  /**
+   * GitHub accepted the advisory's publication: its issue is public from here on. An advisory the
+   * event itself created is not in the record the event loaded; then the one response the event
+   * loaded is the one published (a command acts on one issue).
+   */
   releaseAdvisory(ghsaId: string): void {
-    const key = this.ghsa.get(ghsaId.toLowerCase());
+    const key = this.ghsa.get(ghsaId.toLowerCase()) ?? (this.responses.size === 1 ? [...this.responses][0] : undefined);
     if (key) this.secrets.release(key);
   }
 }

@@ -92,6 +92,14 @@ function block(scope: EventScope, detail: BlockDetail): LeakBlocked {
   return error;
 }
 
+/** A file written through the contents or git-blob API travels base64-encoded: read what it says. */
+function base64File(path: string, body: unknown): string | undefined {
+  const { content, encoding } = (body ?? {}) as { content?: unknown; encoding?: unknown };
+  if (typeof content !== "string") return undefined;
+  const isFile = /\/contents\//.test(path) || (/\/git\/blobs$/.test(path) && encoding === "base64");
+  return isFile ? Buffer.from(content, "base64").toString("utf8") : undefined;
+}
+
 interface Finding {
   hit: SecretHit;
   request: string;
@@ -121,6 +129,8 @@ function scanWrite(scope: EventScope, options: EndpointOptions, parsed: Parsed, 
     parts.push({ place: `the header \`${name}\``, text: String(value) });
   }
   textParts(parsed.body, (p) => (p ? `the body field \`${p}\`` : "the body"), "", parts);
+  const file = base64File(path, parsed.body);
+  if (file !== undefined) parts.push({ place: "the file content (base64-decoded)", text: file });
   const hit = scope.secrets.find(parts, repo && repoKey(repo));
   return hit && { hit, request: `${parsed.method} ${options.url}`, path, repo };
 }

@@ -113,6 +113,12 @@ describe("every secret form is stopped on its way to a public repo", () => {
     expect(unknown.message).toContain("visibility could not be read, so treated as public");
   });
 
+  it("in a file written through the contents API, base64-encoded", async () => {
+    const content = Buffer.from(`## 4.19.1\n\n- Fixes ${CVE}\n`).toString("base64");
+    const error = await blocked(scope(), () => client().rest.repos.createOrUpdateFileContents({ owner: "acme", repo: "product", path: "NEWS.md", message: "Update NEWS", content }));
+    expect(error.detail).toMatchObject({ place: "the file content (base64-decoded)", rule: "names the CVE id" });
+  });
+
   it("assertNoLeak stops decided effects the same way, before any request", async () => {
     const error = await blocked(scope(), () => assertNoLeak(client(), { owner: "acme", repo: "product" }, { addLabels: ["ok", `tracking ${CVE}`] }));
     expect(error.detail).toMatchObject({ request: "the writes this event decided", place: "`addLabels[1]` of the decided effects", rule: "names the CVE id" });
@@ -159,12 +165,19 @@ describe("what passes", () => {
   it("everything about an announced issue, and about one whose advisory this event published", async () => {
     gh.api.post("/repos/acme/product/issues/42/comments").times(2).reply(201, { id: 1 });
     await runInScope(scope({ state: "announced" }), () => comment(`${TITLE}, ${CVE}`)());
-    gh.api.patch(`/repos/acme/product/security-advisories/${GHSA}`).reply(200, {});
+    gh.api.patch(`/repos/acme/product/security-advisories/${GHSA}`).times(2).reply(200, {});
+    gh.api.post("/repos/acme/product/issues/42/comments").reply(201, { id: 1 });
     const s = scope();
     await runInScope(s, async () => {
       await blocked(s, comment(CVE));
       await client().request("PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}", { owner: "acme", repo: "product", ghsa_id: GHSA, state: "published" });
       await comment(`CHANGES: ${CVE}`)();
+    });
+    // An advisory this event created itself is not in the record it loaded: the one response is released.
+    const fresh = scope({ ghsa: undefined });
+    await runInScope(fresh, async () => {
+      await client().request("PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}", { owner: "acme", repo: "product", ghsa_id: GHSA, state: "published" });
+      await comment(`Released: ${CVE}`)();
     });
   });
 });
