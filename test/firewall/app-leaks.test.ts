@@ -189,7 +189,7 @@ describe("the security repo was made public mid-embargo", () => {
 describe("a future feature renders a template override of the product repo onto its public PR", () => {
   const OVERRIDE = "Thanks! This fixes {{record.cve}}.";
 
-  function feature(guarded: boolean) {
+  function feature(guarded: boolean, swallow = false) {
     return (app: Probot) => {
       app.on("issue_comment.created", async (context) => {
         const run = async () => {
@@ -198,16 +198,17 @@ describe("a future feature renders a template override of the product repo onto 
           if (!config.ok) throw new Error("config");
           const loaded = await loadResponse(context.octokit, issue, config.config, BOT);
           const { text } = await renderTemplate("public-notice", { record: loaded.record }, repoOverrides(context.octokit, "acme", "product"));
-          await context.octokit.rest.issues.createComment({ owner: "acme", repo: "product", issue_number: 42, body: text });
+          const posting = context.octokit.rest.issues.createComment({ owner: "acme", repo: "product", issue_number: 42, body: text });
+          await (swallow ? posting.catch(() => undefined) : posting);
         };
         await (guarded ? withFirewall(context, async () => BOT, run) : run());
       });
     };
   }
 
-  async function deliver(guarded: boolean) {
+  async function deliver(guarded: boolean, swallow = false) {
     const probot = createTestProbot();
-    await probot.load(feature(guarded));
+    await probot.load(feature(guarded, swallow));
     mockToken(gh);
     const stored = await storedResponse();
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
@@ -233,6 +234,15 @@ describe("a future feature renders a template override of the product repo onto 
     );
     expect(reply.body).toContain("| **Stopped** | POST /repos/{owner}/{repo}/issues/{issue_number}/comments |");
     expect(reply.body).toContain("`issue_comment.created`");
+    expectNothingWrittenTo("acme", "product");
+  });
+
+  it("a feature that swallows the error still fails the event, and the issue is still told", async () => {
+    const { probot, stored } = await deliver(true, true);
+    mockVisibility(gh, "acme", "product", "public");
+    const reply = expectReply(stored);
+    await expect(probot.receive(commentEvent({ commentBody: "looks good" }))).rejects.toThrow(/leak firewall blocked POST/);
+    expect(reply.body).toContain("| **Rule** | names the CVE id |");
     expectNothingWrittenTo("acme", "product");
   });
 });
