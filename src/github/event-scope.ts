@@ -3,6 +3,7 @@ import type { ResponseRecord } from "../record/response-record.js";
 import { SecretSet, timed } from "../security/leak-secrets.js";
 import type { IssueRef } from "./issue-comments.js";
 import { isReleased } from "./leak-allowlist.js";
+import type { LeakBlocked } from "./leak-blocked.js";
 
 /**
  * What one webhook event has touched, carried with AsyncLocalStorage so that the leak firewall,
@@ -27,7 +28,7 @@ export function issueKeyOf(issue: IssueRef): string {
 export class EventScope {
   readonly secrets = new SecretSet();
   /** Every write the firewall stopped in this event, in order. */
-  readonly blocks: Error[] = [];
+  readonly blocks: LeakBlocked[] = [];
   /** The security issues whose secrets are registered, by lower-case key. */
   readonly issues = new Map<string, IssueRef>();
   private ghsa = new Map<string, string>();

@@ -4,7 +4,7 @@ import { replyMarker } from "../record/markers.js";
 import { renderTemplate, trusted } from "../render/templates.js";
 import { EventScope, repoKey, runInScope, type Visibility } from "./event-scope.js";
 import { listComments } from "./issue-comments.js";
-import { LeakBlocked, describeVisibility } from "./leak-blocked.js";
+import { describeVisibility, type LeakBlocked } from "./leak-blocked.js";
 import { installFirewall } from "./leak-firewall.js";
 import { timed } from "../security/leak-secrets.js";
 
@@ -63,7 +63,7 @@ function blockKey(block: LeakBlocked): string {
 /** One reply per distinct block on the security issue (a redelivery finds it and stays quiet), and the log. */
 async function reportBlocks(context: GuardedContext, scope: EventScope, botLogin: () => Promise<string>): Promise<void> {
   const seen = new Set<string>();
-  for (const block of [...scope.blocks] as LeakBlocked[]) {
+  for (const block of [...scope.blocks]) {
     const key = blockKey(block);
     if (seen.has(key)) continue;
     seen.add(key);
