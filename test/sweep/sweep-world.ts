@@ -24,7 +24,7 @@ export const PRIVATE_PR = 43;
 export const HEAD = "1111111111111111111111111111111111111111";
 export const PRIVATE_HEAD = "2222222222222222222222222222222222222222";
 export const PUSHED = "3333333333333333333333333333333333333333";
-export const SECURITY_YAML = "team: acme/sec\nsupported_branches: [main]\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\n";
+export const SECURITY_YAML = "team: acme/sec\ntriage_rotation: [sec1, alice]\nsupported_branches: [main]\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\n";
 export const PRODUCT_YAML = "security_repo: acme/security\n";
 export const CVSS = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
 
@@ -135,11 +135,13 @@ export interface Session {
 }
 
 let deliveries = 0;
+let shared: Probot | undefined;
 
 export function session(fake: FakeGitHub): Session {
   const gh = mockGitHub();
   fake.install(gh);
-  const probot = createTestProbot();
+  shared ??= createTestProbot();
+  const probot = shared;
   return {
     gh,
     fake,
@@ -248,7 +250,7 @@ export function commentEvent(example: any, fake: FakeGitHub, fullName: string, n
 }
 
 /** A `pull_request` or `pull_request_review` example on the stored PR, after the event's change. */
-export function pullEvent(example: any, fake: FakeGitHub, fullName: string, number: number, sender = "dev1"): any {
+export function pullEvent(example: any, fake: FakeGitHub, fullName: string, number: number, sender = "dev1", merged = false): any {
   const stored = fake.pull(fullName, number);
   const action = example.action as string;
   const p = inRepo(example, fake, fullName);
@@ -261,7 +263,7 @@ export function pullEvent(example: any, fake: FakeGitHub, fullName: string, numb
     }
     if (action === "closed") {
       stored.state = "closed";
-      stored.merged = Boolean(example.pull_request?.merged);
+      stored.merged = merged || Boolean(example.pull_request?.merged);
     }
     if (action === "reopened") stored.state = "open";
   }
@@ -289,10 +291,10 @@ export function pullEvent(example: any, fake: FakeGitHub, fullName: string, numb
 }
 
 /** A review example by `reviewer` (null: a deleted account) on the stored PR; the review is stored too. */
-export function reviewEvent(example: any, fake: FakeGitHub, fullName: string, number: number, reviewer: string | null = "alice"): any {
+export function reviewEvent(example: any, fake: FakeGitHub, fullName: string, number: number, reviewer: string | null = "alice", reviewState?: string): any {
   const p = pullEvent(example, fake, fullName, number, reviewer ?? "ghost");
   const stored = fake.pull(fullName, number);
-  const state = String(example.review?.state ?? "approved").toUpperCase();
+  const state = String(reviewState ?? example.review?.state ?? "approved").toUpperCase();
   const id = 70_000 + stored.reviews.length;
   stored.reviews.push({ id, login: reviewer, state, commit_id: stored.head_sha });
   p.review = { ...p.review, id, user: reviewer === null ? null : person(reviewer, p.review?.user), state: state.toLowerCase(), commit_id: stored.head_sha };

@@ -9,6 +9,7 @@
  * does), and nothing embargoed sent towards the public product repo.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { COMMANDS } from "../../src/commands/registry.js";
 import { RESPONSE_MARKER } from "../../src/record/markers.js";
 import { BOT_LOGIN, type FakeGitHub } from "./fake-github.js";
 import {
@@ -37,6 +38,7 @@ import { FakeGitHub as EmptyGitHub } from "./fake-github.js";
 const examples = subscribedExamples();
 const of = (event: string) => examples.filter((e) => e.event === event);
 const PUBLIC_ISSUE = 9;
+const FRESH_ISSUE = 8;
 const SECRETS = [TITLE, "SQL injection", `${SECURITY}#${ISSUE}`, `security/issues/${ISSUE}`];
 
 /** `issues.closed` has no example in the package: the `reopened` one, closed. */
@@ -86,6 +88,13 @@ describe("every example driven into the app's paths", () => {
       await expect(s.deliver("issues", issuesEvent(example.payload, fake, SECURITY, ISSUE))).resolves.toBeUndefined();
       keepsPromises(s);
     });
+    it(`${example.label} on a fresh private issue (no response yet, triage rotation configured)`, async () => {
+      const fake = linked.clone();
+      fake.issue(SECURITY, FRESH_ISSUE, { title: "XSS in the profile page", author: "reporter2", labels: ["security"] });
+      const s = session(fake);
+      await expect(s.deliver("issues", issuesEvent(example.payload, fake, SECURITY, FRESH_ISSUE, "maintainer"))).resolves.toBeUndefined();
+      keepsPromises(s);
+    });
     it(`${example.label} on a public product issue with the security label`, async () => {
       const fake = linked.clone();
       fake.issue(PRODUCT, PUBLIC_ISSUE, { title: "Login form looks odd", author: "passerby", labels: ["security"] });
@@ -107,6 +116,24 @@ describe("every example driven into the app's paths", () => {
     }
   }
 
+  const created = examples.find((e) => e.label === "issue_comment.created #1")!.payload;
+  for (const line of COMMANDS.flatMap((c) => c.examples)) {
+    it(`documented command "${line}" by a team member on the security issue`, async () => {
+      const fake = linked.clone();
+      const s = session(fake);
+      await expect(s.deliver("issue_comment", commentEvent(created, fake, SECURITY, ISSUE, line))).resolves.toBeUndefined();
+      keepsPromises(s);
+    });
+  }
+  for (const example of of("issue_comment")) {
+    it(`${example.label} "/triage status" by someone outside the team`, async () => {
+      const fake = linked.clone();
+      const s = session(fake);
+      await expect(s.deliver("issue_comment", commentEvent(example.payload, fake, SECURITY, ISSUE, "/triage status", "passerby"))).resolves.toBeUndefined();
+      keepsPromises(s);
+    });
+  }
+
   for (const example of of("pull_request")) {
     it(`${example.label} on the public fix PR linked by /triage pr`, async () => {
       const fake = linked.clone();
@@ -123,14 +150,28 @@ describe("every example driven into the app's paths", () => {
     });
   }
 
-  for (const example of of("pull_request_review")) {
+  for (const example of of("pull_request").filter((e) => e.action === "closed")) {
     for (const [repo, number] of [[PRODUCT, PUBLIC_PR], [SECURITY, PRIVATE_PR]] as const) {
-      it(`${example.label} by a team member on ${repo}#${number}`, async () => {
+      it(`${example.label} merged into a supported branch, on ${repo}#${number}`, async () => {
         const fake = linked.clone();
         const s = session(fake);
-        await expect(s.deliver("pull_request_review", reviewEvent(example.payload, fake, repo, number))).resolves.toBeUndefined();
+        await expect(s.deliver("pull_request", pullEvent(example.payload, fake, repo, number, "dev1", true))).resolves.toBeUndefined();
         keepsPromises(s);
       });
+    }
+  }
+
+  for (const example of of("pull_request_review")) {
+    const states = example.action === "submitted" ? [undefined, "approved", "changes_requested"] : [undefined];
+    for (const [repo, number] of [[PRODUCT, PUBLIC_PR], [SECURITY, PRIVATE_PR]] as const) {
+      for (const state of states) {
+        it(`${example.label}${state ? ` (${state})` : ""} by a team member on ${repo}#${number}`, async () => {
+          const fake = linked.clone();
+          const s = session(fake);
+          await expect(s.deliver("pull_request_review", reviewEvent(example.payload, fake, repo, number, "alice", state))).resolves.toBeUndefined();
+          keepsPromises(s);
+        });
+      }
     }
   }
 
