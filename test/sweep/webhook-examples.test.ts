@@ -11,7 +11,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/commands/registry.js";
 import { RESPONSE_MARKER } from "../../src/record/markers.js";
-import { BOT_LOGIN, type FakeGitHub } from "./fake-github.js";
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { BOT_LOGIN, FakeGitHub } from "./fake-github.js";
 import {
   advisoryPayloads,
   commentEvent,
@@ -33,7 +35,6 @@ import {
   type Example,
   type Session,
 } from "./sweep-world.js";
-import { FakeGitHub as EmptyGitHub } from "./fake-github.js";
 
 const examples = subscribedExamples();
 const of = (event: string) => examples.filter((e) => e.event === event);
@@ -58,6 +59,10 @@ function keepsPromises(s: Session): void {
 }
 
 describe("the sweep covers what the app subscribes to", () => {
+  it("sweeps exactly the events app.yml subscribes to", () => {
+    const manifest = parseYaml(readFileSync(new URL("../../app.yml", import.meta.url), "utf8")) as { default_events: string[] };
+    expect([...SUBSCRIBED].sort()).toEqual([...manifest.default_events].sort());
+  });
   it("has example payloads for every subscribed event but repository_advisory, which is swept from its documented shape", () => {
     const events = new Set(examples.map((e) => e.event));
     expect(SUBSCRIBED.filter((e) => !events.has(e))).toEqual(["repository_advisory"]);
@@ -68,7 +73,7 @@ describe("the sweep covers what the app subscribes to", () => {
 describe("every example as-is (no config anywhere)", () => {
   for (const example of [...examples, ...advisoryPayloads(), closedExample()]) {
     it(`${example.label} does not throw`, async () => {
-      const s = session(new EmptyGitHub());
+      const s = session(new FakeGitHub());
       await expect(s.deliver(example.event, structuredClone(example.payload))).resolves.toBeUndefined();
       keepsPromises(s);
     });
