@@ -1,6 +1,6 @@
 import type { Context, ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { loadConfig } from "../config/load-config.js";
+import { readConfigFrom } from "../github/read-config.js";
 import { findOwnComment, listComments, type CommentSummary, type IssueRef } from "../github/issue-comments.js";
 import { repoOverrides } from "../github/template-overrides.js";
 import { CONFIG_ERROR_MARKER, decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
@@ -45,10 +45,12 @@ export function isPrivateRepo(repository: { private: boolean; visibility?: strin
   return repository.private && repository.visibility !== "internal";
 }
 
-type ConfigContext = Pick<Context, "config">;
+type ConfigContext = Pick<Context, "octokit" | "repo">;
 
+/** The event's repository's config, read and merged the one way every path reads config. */
 export async function readConfig(context: ConfigContext) {
-  return loadConfig((file) => context.config(file));
+  const { owner, repo } = context.repo();
+  return readConfigFrom(context.octokit, owner, repo);
 }
 
 /**
