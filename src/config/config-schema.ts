@@ -36,7 +36,8 @@ const login = { type: "string", pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z
 const repoFullName = { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description: 'a repository as "owner/name"' } as const;
 const teamName = { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description: 'a team as "org/team-slug"' } as const;
 const days = { type: "integer", minimum: 1, maximum: 365 } as const;
-const labelName = { type: "string", minLength: 1, maxLength: 50 } as const;
+// Label names are written into replies inside code spans: no backtick, "<", ">" or line break.
+const labelName = { type: "string", minLength: 1, maxLength: 50, pattern: "^[^`<>\\r\\n]*$", description: 'a label name (no backtick, "<", ">" or line break)' } as const;
 
 /**
  * The whole product's config. Defaults live here (ajv `useDefaults`) rather than in

@@ -64,10 +64,13 @@ export async function reportConfigProblems(
   label: string,
   botLogin: string,
   comments?: CommentSummary[],
+  /** How to try again once fixed: re-add the label (default), or write the command again. */
+  retry: "label" | "command" = "label",
 ): Promise<void> {
   const { text } = await renderTemplate("config-error", {
     file: "embargo.yml",
     label,
+    retry_command: retry === "command",
     problems: problems.map((p) => trusted(neutralize(p).replace(/</g, "&lt;"))),
   });
   const body = `${CONFIG_ERROR_MARKER}\n${text}`;

@@ -8,6 +8,7 @@ import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 const CASES: [string, object, string][] = [
   ["label", { label: "" }, "`label` must not be empty"],
   ["label (long)", { label: "x".repeat(51) }, "`label` must be at most 50 characters long"],
+  ["label (markdown)", { label: "sec`urity" }, '`label` must be a label name (no backtick, "<", ">" or line break)'],
   ["team", { team: "security-team" }, '`team` must be a team as "org/team-slug"'],
   ["release_managers", { release_managers: ["not a login"] }, "`release_managers.0` must be a GitHub login (letters, digits and single hyphens)"],
   ["release_managers (twice)", { release_managers: ["rm", "rm"] }, "`release_managers` lists the same value twice"],
