@@ -33,7 +33,7 @@ export async function mayRunCommands(octokit: Octokit, config: EmbargoConfig, ow
         allowed: false,
         who,
         problem:
-          `${membership.problem}. Until it does, nobody can run embargo commands here, admins included. ` +
+          `${membership.problem}. Until this is fixed, nobody can run embargo commands here, admins included. ` +
           "To fix it, set `team` to an existing team as `org/team-slug` (teams exist only in organisations), " +
           "or remove `team` so that the admins and maintainers of this repository may run commands",
       };
