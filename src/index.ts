@@ -7,7 +7,7 @@ import { onPullRequest } from "./handlers/pull-request.js";
 import { LinkSealer } from "./pr/pr-link.js";
 import type { Deps } from "./handlers/response-context.js";
 import { KeyedQueue } from "./util/keyed-queue.js";
-import { KeyRing, keyRingFromEnv } from "./security/key-ring.js";
+import { KeyRing, keyRingFromEnv, MissingSecretError } from "./security/key-ring.js";
 
 export interface AppOptions {
   /** The clock, injectable so tests and dry runs see fixed dates. */
@@ -15,11 +15,32 @@ export interface AppOptions {
   /** The app's secret and the one being rotated out (README, "Secrets"); default: the environment's. */
   secret?: string;
   previousSecret?: string;
+  /** Where the secrets come from when `secret` is not given; default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** What happens when a secret is missing; default: the one line on stderr and exit code 1. */
+  refuseStart?: (line: string) => void;
+}
+
+/**
+ * `probot run` loads the app after its server is set up; a thrown error there ends the process as
+ * an unhandled rejection, with a stack trace that buries the reason. One line, written
+ * synchronously (a pipe or file on Linux), then a non-zero exit, says what to fix.
+ */
+function refuseToStart(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
 }
 
 export function createApp(options: AppOptions = {}) {
   return (app: Probot): void => {
-    const keys = options.secret ? new KeyRing(options.secret, options.previousSecret) : keyRingFromEnv();
+    let keys: KeyRing;
+    try {
+      keys = options.secret ? new KeyRing(options.secret, options.previousSecret) : keyRingFromEnv(options.env);
+    } catch (error) {
+      if (!(error instanceof MissingSecretError)) throw error;
+      (options.refuseStart ?? refuseToStart)(error.message);
+      return;
+    }
     const deps: Deps = {
       botLogin: appIdentity(app),
       queue: new KeyedQueue(),

@@ -30,10 +30,14 @@ export interface EmbargoConfig {
   public_pr: PublicPrConfig;
 }
 
-const login = { type: "string", pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" } as const;
-const repoFullName = { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" } as const;
+// `description` is what an invalid value is told it must be (load-config.ts): one per kind of
+// value, so two keys that share a pattern never share a wrong message.
+const login = { type: "string", pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", description: "a GitHub login (letters, digits and single hyphens)" } as const;
+const repoFullName = { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description: 'a repository as "owner/name"' } as const;
+const teamName = { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description: 'a team as "org/team-slug"' } as const;
 const days = { type: "integer", minimum: 1, maximum: 365 } as const;
-const labelName = { type: "string", minLength: 1, maxLength: 50 } as const;
+// Label names are written into replies inside code spans: no backtick, "<", ">" or line break.
+const labelName = { type: "string", minLength: 1, maxLength: 50, pattern: "^[^`<>\\r\\n]*$", description: 'a label name (no backtick, "<", ">" or line break)' } as const;
 
 /**
  * The whole product's config. Defaults live here (ajv `useDefaults`) rather than in
@@ -44,7 +48,7 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
   additionalProperties: false,
   properties: {
     label: { ...labelName, default: "security" },
-    team: { type: "string", nullable: true, pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" },
+    team: { ...teamName, nullable: true },
     release_managers: { type: "array", items: login, default: [], uniqueItems: true },
     triage_rotation: { type: "array", items: login, default: [], uniqueItems: true },
     embargo_days: {
@@ -61,7 +65,8 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
     } as never,
     supported_branches: {
       type: "array",
-      items: { type: "string", minLength: 1, maxLength: 100, pattern: "^[^\\s~^:?*\\[\\\\]+$" },
+      // Git's rules, plus no backtick, "<", ">" or "|": branch names are written into the response.
+      items: { type: "string", minLength: 1, maxLength: 100, pattern: "^[^\\s~^:?*\\[\\\\`<>|]+$", description: 'a branch name (no spaces, no backtick and none of ~ ^ : ? * [ \\ < > |)' },
       default: [],
       uniqueItems: true,
     },
@@ -69,7 +74,7 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
       type: "object",
       default: {},
       required: [],
-      propertyNames: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$" } as never,
+      propertyNames: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$", description: 'a component name (up to 50 letters, digits, ".", "_" and "-", starting with a letter or digit)' } as never,
       additionalProperties: {
         type: "object",
         additionalProperties: false,
@@ -97,7 +102,7 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
       properties: {
         priority_label: { ...labelName, default: "priority: high" },
         check_name: { type: "string", minLength: 1, maxLength: 60, default: "review gate" },
-        review_team: { type: "string", nullable: true, pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" },
+        review_team: { ...teamName, nullable: true },
         leak_words: {
           type: "array",
           items: { type: "string", minLength: 2, maxLength: 100 },

@@ -140,6 +140,7 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
     const commentKey = String(comment.id);
 
     const permission = await mayRunCommands(octokit, config, issue.owner, issue.repo, actor);
+    if (permission.problem) return void (await reportConfigProblems(octokit, issue, [permission.problem], config.label, botLogin, loaded.comments, "command"));
     if (!permission.allowed) {
       effects.replies.push({
         key: `refused-${commentKey}`,

@@ -1,6 +1,6 @@
 import type { Context, ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { loadConfig } from "../config/load-config.js";
+import { readConfigFrom } from "../github/read-config.js";
 import { findOwnComment, listComments, type CommentSummary, type IssueRef } from "../github/issue-comments.js";
 import { repoOverrides } from "../github/template-overrides.js";
 import { CONFIG_ERROR_MARKER, decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
@@ -45,10 +45,12 @@ export function isPrivateRepo(repository: { private: boolean; visibility?: strin
   return repository.private && repository.visibility !== "internal";
 }
 
-type ConfigContext = Pick<Context, "config">;
+type ConfigContext = Pick<Context, "octokit" | "repo">;
 
+/** The event's repository's config, read and merged the one way every path reads config. */
 export async function readConfig(context: ConfigContext) {
-  return loadConfig((file) => context.config(file));
+  const { owner, repo } = context.repo();
+  return readConfigFrom(context.octokit, owner, repo);
 }
 
 /**
@@ -62,10 +64,13 @@ export async function reportConfigProblems(
   label: string,
   botLogin: string,
   comments?: CommentSummary[],
+  /** How to try again once fixed: re-add the label (default), or write the command again. */
+  retry: "label" | "command" = "label",
 ): Promise<void> {
   const { text } = await renderTemplate("config-error", {
     file: "embargo.yml",
     label,
+    retry_command: retry === "command",
     problems: problems.map((p) => trusted(neutralize(p).replace(/</g, "&lt;"))),
   });
   const body = `${CONFIG_ERROR_MARKER}\n${text}`;

@@ -1,7 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import { branchItemId } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { loadConfig } from "../config/load-config.js";
+import { readConfigFrom } from "../github/read-config.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
 import { decidePr, type PrFacts } from "../pr/decide-pr.js";
@@ -55,10 +55,7 @@ export function prFacts(pull: PullLike, repository: { owner: { login: string }; 
 }
 
 export async function readRepoConfig(octokit: Octokit, owner: string, repo: string) {
-  return loadConfig(async (file) => {
-    const { config, files } = await octokit.config.get({ owner, repo, path: `.github/${file}` });
-    return files.some((f) => f.config !== null) ? config : null;
-  });
+  return readConfigFrom(octokit, owner, repo);
 }
 
 /** Reviewers who count for the gate: the security team, or admins and maintainers without one. */

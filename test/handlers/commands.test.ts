@@ -170,6 +170,7 @@ function expectReads(f: FakeIssue, asker: Asker, login: string, overrides: boole
     gh.api.get(`/orgs/acme/teams/security-team/memberships/${login}`).reply(200, { url: "", role: "member", state: asker.team });
   } else if (asker.outsider === "team") {
     gh.api.get(`/orgs/acme/teams/security-team/memberships/${login}`).reply(404, { message: "Not Found" });
+    gh.api.get("/orgs/acme/teams/security-team").reply(200, { id: 1, slug: "security-team", name: "security-team" });
   } else {
     gh.api.get(`/repos/acme/security/collaborators/${login}/permission`).reply(404, { message: "Not Found" });
   }
