@@ -124,8 +124,8 @@ it.fails("a push to a linked PR when the configured team was renamed does not th
   expect(newBotComments(fake, SECURITY, ISSUE, before).map((c) => c.body).join("\n")).toMatch(/acme\/sec/);
 });
 
-// Defect: a team that cannot be read (404) is taken as "not a member": everyone is refused, with no config error.
-it.fails("a command when the configured team was renamed reports the team as a config problem, not a refusal", async () => {
+// A team that cannot be read (404) must not read as "not a member": that would refuse everyone silently.
+it("a command when the configured team was renamed reports the team as a config problem, not a refusal", async () => {
   const fake = linked.clone();
   fake.state.teams.delete("acme/sec");
   const s = session(fake);
@@ -137,8 +137,8 @@ it.fails("a command when the configured team was renamed reports the team as a c
   expect(said).not.toMatch(/only members of/);
 });
 
-// Defect: `public_reports: transfer` to a repo GraphQL cannot resolve (NOT_FOUND) throws before the public notice.
-it.fails("a public report with an unresolvable security_repo still gets the public notice and is not moved", async () => {
+// `public_reports: transfer` to a repo GraphQL cannot resolve (NOT_FOUND) must not stop the public notice.
+it("a public report with an unresolvable security_repo still gets the public notice and is not moved", async () => {
   const fake = linked.clone();
   fake.repo(PRODUCT).config = "public_reports: transfer\nsecurity_repo: acme/secx\n";
   fake.issue(PRODUCT, 9, { title: "Login form looks odd", author: "passerby" });
