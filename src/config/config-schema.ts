@@ -13,6 +13,7 @@ export interface PublicPrConfig {
   check_name: string;
   review_team?: string;
   leak_words: string[];
+  max_reviewers: number;
 }
 
 export interface EmbargoConfig {
@@ -98,6 +99,7 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
         priority_label: { ...labelName, default: "priority: high" },
         check_name: { type: "string", minLength: 1, maxLength: 60, default: "review gate" },
         review_team: { type: "string", nullable: true, pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" },
+        max_reviewers: { type: "integer", minimum: 1, maximum: 10, default: 2 },
         leak_words: {
           type: "array",
           items: { type: "string", minLength: 2, maxLength: 100 },

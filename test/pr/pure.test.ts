@@ -7,17 +7,31 @@ import { gateState } from "../../src/pr/review-gate.js";
 describe("sealed PR links", () => {
   it("round-trips and reveals nothing readable", () => {
     const sealer = new LinkSealer("secret");
-    const token = sealer.seal("acme/security#12");
-    expect(token).not.toMatch(/acme|security|12/);
-    expect(sealer.open(token)).toBe("acme/security#12");
+    const token = sealer.seal("acme/product#42", "acme/security#12");
+    expect(token).not.toMatch(/acme|security|12|product/);
+    expect(sealer.open(token, "acme/product#42")).toEqual(["acme/security#12"]);
+    expect(sealer.open(token, "ACME/Product#42")).toEqual(["acme/security#12"]);
+  });
+
+  it("is bound to one PR in one repo: another PR, or the same number elsewhere, opens nothing", () => {
+    const sealer = new LinkSealer("secret");
+    const token = sealer.seal("acme/product#42", "acme/security#12");
+    expect(sealer.open(token, "acme/product#43")).toEqual([]);
+    expect(sealer.open(token, "fork/product#42")).toEqual([]);
+  });
+
+  it("holds several responses", () => {
+    const sealer = new LinkSealer("secret");
+    expect(sealer.open(sealer.seal("acme/product#42", ["acme/security#12", "acme/security#13"]), "acme/product#42")).toEqual(["acme/security#12", "acme/security#13"]);
   });
 
   it("opens nothing sealed with another key, tampered or foreign", () => {
-    const token = new LinkSealer("a").seal("acme/security#12");
-    expect(new LinkSealer("b").open(token)).toBeUndefined();
-    expect(new LinkSealer("a").open(`${token.slice(0, -2)}AA`)).toBeUndefined();
-    expect(new LinkSealer("a").open("ci-build-17")).toBeUndefined();
-    expect(new LinkSealer("a").open(null)).toBeUndefined();
+    const token = new LinkSealer("a").seal("acme/product#42", "acme/security#12");
+    expect(new LinkSealer("b").open(token, "acme/product#42")).toEqual([]);
+    expect(new LinkSealer("a").open(`${token.slice(0, -2)}AA`, "acme/product#42")).toEqual([]);
+    expect(new LinkSealer("a").open("ci-build-17", "acme/product#42")).toEqual([]);
+    expect(new LinkSealer("a").open("e2.AAAA", "acme/product#42")).toEqual([]);
+    expect(new LinkSealer("a").open(null, "acme/product#42")).toEqual([]);
   });
 
   it("parses issue keys", () => {
@@ -29,9 +43,15 @@ describe("sealed PR links", () => {
 describe("references in a private PR", () => {
   it("finds #n, owner/repo#n and the issue URL, and nothing else", () => {
     expect(findReferences("Fixes #12", "acme/security")).toEqual([12]);
+    expect(findReferences("https://ghe.example.com/acme/security/issues/9", "acme/security", "https://ghe.example.com/acme/security")).toEqual([9]);
+    expect(findReferences("https://github.com/acme/security/issues/9", "acme/security", "https://ghe.example.com/acme/security")).toEqual([]);
     expect(findReferences("see acme/security#7.", "acme/security")).toEqual([7]);
     expect(findReferences("https://github.com/acme/security/issues/9", "acme/security")).toEqual([9]);
     expect(findReferences("other/repo#5 and version 1.2#3 and abc#4", "acme/security")).toEqual([]);
+  });
+
+  it("considers every reference, in order, not only the first", () => {
+    expect(findReferences("Follows up #3; fixes acme/security#7 and see #3 again", "acme/security")).toEqual([3, 7]);
   });
 });
 
