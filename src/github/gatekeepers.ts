@@ -33,6 +33,7 @@ export class Gatekeepers {
 
   async #ask(login: string): Promise<boolean> {
     if (this.security.team) {
+      if (this.problem) return false; // the team cannot be read: asking again would say the same
       const membership = await teamMembership(this.octokit, this.security.team, login);
       if (!membership.ok) {
         this.problem = membership.problem;

@@ -35,6 +35,8 @@ export function defaultConfig(): EmbargoConfig {
 async function selfLinks(context: PrContext, facts: PrFacts, config: EmbargoConfig, htmlUrl?: string): Promise<string[]> {
   if (!facts.private || !facts.author || facts.author.endsWith("[bot]")) return [];
   const repo = `${facts.owner}/${facts.repo}`;
+  // A repo whose config names another security repo is a product repo, whatever its visibility.
+  if (config.security_repo && config.security_repo.toLowerCase() !== repo.toLowerCase()) return [];
   const numbers = findReferences(`${facts.title}\n${facts.body}`, repo, htmlUrl).slice(0, MAX_REFERENCES);
   if (!numbers.length) return [];
   const allowed = await new Gatekeepers(context.octokit, config, { owner: facts.owner, repo: facts.repo }).is(facts.author);
