@@ -46,15 +46,18 @@ export async function prCommits(octokit: Octokit, ref: PrRef, pull: { base_sha?:
   }
 }
 
-/** Adds and removes PR labels; a label already gone is the goal reached. */
-export async function setPrLabels(octokit: Octokit, ref: PrRef, add: string[], remove: string[]): Promise<void> {
+/**
+ * Adds and removes PR labels; a label already gone is the goal reached. Labels the app may not
+ * write (403, 404, 410) are logged and skipped: they never stop the gate.
+ */
+export async function setPrLabels(octokit: Octokit, ref: PrRef, add: string[], remove: string[], log: (message: string) => void): Promise<void> {
   const issue = { owner: ref.owner, repo: ref.repo, issue_number: ref.pull_number };
-  if (add.length) await octokit.rest.issues.addLabels({ ...issue, labels: add });
-  for (const name of remove) {
-    await octokit.rest.issues.removeLabel({ ...issue, name }).catch((error: unknown) => {
-      if ((error as { status?: number }).status !== 404) throw error;
-    });
-  }
+  const skip = (error: unknown) => {
+    if (!isGone(error)) throw error;
+    log(`labels on ${ref.owner}/${ref.repo}#${ref.pull_number}: ${(error as { status?: number }).status}; skipped`);
+  };
+  if (add.length) await octokit.rest.issues.addLabels({ ...issue, labels: add }).catch(skip);
+  for (const name of remove) await octokit.rest.issues.removeLabel({ ...issue, name }).catch(skip);
 }
 
 export interface IssueSummary {

@@ -130,7 +130,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   const decision = combineDecisions(decisions);
 
   const prRef = { owner: pr.owner, repo: pr.repo, pull_number: pr.number };
-  await setPrLabels(octokit, prRef, decision.addLabels, decision.removeLabels);
+  await setPrLabels(octokit, prRef, decision.addLabels, decision.removeLabels, input.log);
   const asked = await requestReviews(octokit, prRef, decision.reviewers, decision.teamReviewers, input.log);
   const linkedKeys = views.map((v) => v.key);
   // Keep the sealed links byte-for-byte when they still say the same: a fresh seal differs every time.
