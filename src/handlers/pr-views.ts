@@ -76,8 +76,12 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const gate = gateState(reviews, (login) => counted.has(login.toLowerCase()), pr.head_sha);
 
   const released = !summary.open || CLOSED_STATES.includes(record.state);
+  const slot = `${pr.owner}/${pr.repo}`.toLowerCase();
+  const previous = record.prs.find((p) => p.repo.toLowerCase() === slot && p.number === pr.number);
+  // Reviewers were already asked for this head: who else might be added is not worth the calls.
+  const askedThisHead = Boolean(previous?.requested?.length) && previous?.head_sha === pr.head_sha;
   const reviewerFacts: ReviewerFacts = { gatekeepers: [], pool: [] };
-  if (!released && pr.open) {
+  if (!released && pr.open && !askedThisHead) {
     reviewerFacts.gatekeepers = await gatekeepers.filter(reviewerCandidates(pr, record, security));
     if (security.team && needsPool(pr, security, reviewerFacts.gatekeepers)) {
       reviewerFacts.pool = await teamMembers(octokit, security.team, input.prConfig.public_pr.max_reviewers + 1);
@@ -90,7 +94,5 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
           { title: pr.title, body: pr.body, branch: pr.head_ref, commits: await input.reads.commits() },
           { issueKey: input.key, issueUrls: [summary.html_url, summary.url], cve: record.cve, ghsa: record.ghsa, words: input.prConfig.public_pr.leak_words },
         );
-  const slot = `${pr.owner}/${pr.repo}`.toLowerCase();
-  const previous = record.prs.find((p) => p.repo.toLowerCase() === slot && p.number === pr.number);
   return { key: input.key, issue, security, loaded, record, summary, gate, leaks, reviewerFacts, reviewerProblem: gatekeepers.problem, previous };
 }
