@@ -67,7 +67,9 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
     const previous = await gateRuns(octokit, facts.owner, facts.repo, before, checkName, deps.appId);
     keys = previous.flatMap((r) => deps.sealer.open(r.external_id, self));
   }
-  if (!keys.length && configResult.ok) keys = await selfLinks(context, facts, prConfig, repository.html_url);
+  // Only a change of the PR's text can make it name an issue: reviews and pushes never self-link.
+  const textChanged = ["opened", "edited", "reopened"].includes(payload.action);
+  if (!keys.length && configResult.ok && textChanged) keys = await selfLinks(context, facts, prConfig, repository.html_url);
   const unique = [...new Map(keys.map((k) => [k.toLowerCase(), k])).values()];
   for (const [i, issueKey] of unique.entries()) {
     // Each response gets its own sync under its own queue; after the first, the run is read afresh.

@@ -172,3 +172,13 @@ describe("closing the security issue", () => {
     expect(updates[1]).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for review" } });
   });
 });
+
+describe("cost of mentions", () => {
+  it("a review on an unlinked private PR that mentions an issue reads nothing more than an unlinked PR", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh, "acme/security", SECURITY_YAML);
+    serveRuns(gh, "acme/security", HEAD);
+    await probot.receive(reviewEvent(pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "sec1" }), "sec1", "approved"));
+    expect(gh.requests.filter((r) => !r.path.startsWith("/app/")).map((r) => r.operationId)).toEqual(["repos/get-content", "checks/list-for-ref"]);
+  });
+});
