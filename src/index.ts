@@ -1,5 +1,5 @@
 import type { Probot } from "probot";
-import { appIdentity } from "./github/app-identity.js";
+import { appIdentity, appIdOf } from "./github/app-identity.js";
 import { onCommandComment } from "./handlers/commands.js";
 import { onIntake } from "./handlers/intake.js";
 import { onIssueClosed } from "./handlers/issue-closed.js";
@@ -43,6 +43,7 @@ export function createApp(options: AppOptions = {}) {
     }
     const deps: Deps = {
       botLogin: appIdentity(app),
+      appId: appIdOf(app),
       queue: new KeyedQueue(),
       now: options.now ?? (() => new Date()),
       keys,
@@ -62,7 +63,7 @@ export function createApp(options: AppOptions = {}) {
       ],
       (context) => onPullRequest(deps, context),
     );
-    app.on("issues.closed", (context) => onIssueClosed(deps, context));
+    app.on(["issues.closed", "issues.reopened"], (context) => onIssueClosed(deps, context));
   };
 }
 

@@ -13,6 +13,7 @@ export interface PublicPrConfig {
   check_name: string;
   review_team?: string;
   leak_words: string[];
+  max_reviewers: number;
 }
 
 export interface EmbargoConfig {
@@ -103,6 +104,7 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
         priority_label: { ...labelName, default: "priority: high" },
         check_name: { type: "string", minLength: 1, maxLength: 60, default: "review gate" },
         review_team: { ...teamName, nullable: true },
+        max_reviewers: { type: "integer", minimum: 1, maximum: 10, default: 2 },
         leak_words: {
           type: "array",
           items: { type: "string", minLength: 2, maxLength: 100 },

@@ -17,6 +17,8 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** What every handler shares: injected so tests can fix the clock. */
 export interface Deps {
   botLogin: () => Promise<string>;
+  /** The app's id: only its own check runs are read. */
+  appId: () => Promise<number>;
   queue: KeyedQueue;
   now: () => Date;
   sealer: LinkSealer;

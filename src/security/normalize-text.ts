@@ -18,6 +18,14 @@ const COMBINING = /\p{M}/gu;
 /** Everything that is not a letter or a digit separates words: dashes, dots, slashes, "#", spaces. */
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
 
+/** Numeric HTML character references (`&#35;`, `&#x23;`) render as the character in markdown. */
+function htmlDecode(text: string): string {
+  return text.replace(/&#(?:x([0-9a-f]{1,6})|([0-9]{1,7}));/gi, (all, hex: string | undefined, dec: string | undefined) => {
+    const code = hex ? parseInt(hex, 16) : Number(dec);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
+  });
+}
+
 /** Decodes %XX escapes (repeatedly, for double encoding) without ever throwing. */
 function urlDecode(text: string): string {
   let out = text;
@@ -39,10 +47,11 @@ function urlDecode(text: string): string {
  * every spelling of the id. Compare only against secrets normalised by this same function.
  */
 export function normalizeForMatch(text: string): string {
-  const decoded = urlDecode(text).normalize("NFKD").replace(INVISIBLE, "").replace(COMBINING, "").toLowerCase();
+  const decoded = urlDecode(htmlDecode(text)).normalize("NFKD").replace(INVISIBLE, "").replace(COMBINING, "").toLowerCase();
   let folded = "";
   for (const ch of decoded) folded += CONFUSABLES[ch] ?? ch;
-  const words = folded.normalize("NFKC").replace(SEPARATORS, " ").trim();
+  // "#007" and "#7" name the same issue: leading zeros of a number are not part of it.
+  const words = ` ${folded.normalize("NFKC").replace(SEPARATORS, " ")} `.replace(/ 0+(?=\d)/g, " ").trim();
   return words ? ` ${words} ` : " ";
 }
 

@@ -93,26 +93,28 @@ describe("start-up without a secret", () => {
   }, 20_000);
 });
 
+const PR = "acme/product#42";
+
 describe("which secret is used", () => {
   it("EMBARGO_SECRET first, then EMBARGO_LINK_SECRET, then WEBHOOK_SECRET; none is an error, never a default", () => {
-    const sealedWith = (secret: string) => new LinkSealer(new KeyRing(secret)).seal("acme/security#7");
-    const opens = (env: NodeJS.ProcessEnv, token: string) => new LinkSealer(keyRingFromEnv(env)).open(token);
-    expect(opens({ EMBARGO_SECRET: "e", EMBARGO_LINK_SECRET: "l", WEBHOOK_SECRET: "w" }, sealedWith("e"))).toBe("acme/security#7");
-    expect(opens({ EMBARGO_LINK_SECRET: "l", WEBHOOK_SECRET: "w" }, sealedWith("l"))).toBe("acme/security#7");
-    expect(opens({ WEBHOOK_SECRET: "w" }, sealedWith("w"))).toBe("acme/security#7");
-    expect(opens({ EMBARGO_SECRET: "e", WEBHOOK_SECRET: "w" }, sealedWith("w"))).toBeUndefined();
+    const sealedWith = (secret: string) => new LinkSealer(new KeyRing(secret)).seal(PR, "acme/security#7");
+    const opens = (env: NodeJS.ProcessEnv, token: string) => new LinkSealer(keyRingFromEnv(env)).open(token, PR);
+    expect(opens({ EMBARGO_SECRET: "e", EMBARGO_LINK_SECRET: "l", WEBHOOK_SECRET: "w" }, sealedWith("e"))).toEqual(["acme/security#7"]);
+    expect(opens({ EMBARGO_LINK_SECRET: "l", WEBHOOK_SECRET: "w" }, sealedWith("l"))).toEqual(["acme/security#7"]);
+    expect(opens({ WEBHOOK_SECRET: "w" }, sealedWith("w"))).toEqual(["acme/security#7"]);
+    expect(opens({ EMBARGO_SECRET: "e", WEBHOOK_SECRET: "w" }, sealedWith("w"))).toEqual([]);
     expect(() => keyRingFromEnv({})).toThrow(MissingSecretError);
     expect(() => new KeyRing("")).toThrow();
   });
 
   it("EMBARGO_SECRET_PREVIOUS opens links sealed under the old secret; new links use the new one", () => {
-    const old = new LinkSealer(keyRingFromEnv({ EMBARGO_SECRET: "old-secret", WEBHOOK_SECRET: "w" })).seal("acme/security#7");
+    const old = new LinkSealer(keyRingFromEnv({ EMBARGO_SECRET: "old-secret", WEBHOOK_SECRET: "w" })).seal(PR, "acme/security#7");
     const rotated = new LinkSealer(keyRingFromEnv({ EMBARGO_SECRET: "new-secret", EMBARGO_SECRET_PREVIOUS: "old-secret", WEBHOOK_SECRET: "w" }));
-    expect(rotated.open(old)).toBe("acme/security#7");
-    const fresh = rotated.seal("acme/security#8");
-    expect(new LinkSealer(new KeyRing("old-secret")).open(fresh)).toBeUndefined();
+    expect(rotated.open(old, PR)).toEqual(["acme/security#7"]);
+    const fresh = rotated.seal(PR, "acme/security#8");
+    expect(new LinkSealer(new KeyRing("old-secret")).open(fresh, PR)).toEqual([]);
     // Once the rotation is over (previous secret removed), the old links no longer open.
-    expect(new LinkSealer(keyRingFromEnv({ EMBARGO_SECRET: "new-secret", WEBHOOK_SECRET: "w" })).open(old)).toBeUndefined();
+    expect(new LinkSealer(keyRingFromEnv({ EMBARGO_SECRET: "new-secret", WEBHOOK_SECRET: "w" })).open(old, PR)).toEqual([]);
   });
 
   it("no hard-coded fallback secret anywhere in the app's code", () => {

@@ -51,8 +51,8 @@ function newBotComments(fake: FakeGitHub, repo: string, number: number, before: 
 const ids = (fake: FakeGitHub, repo: string, number: number) => fake.comments(repo, number).map((c) => c.id);
 const responseOf = (fake: FakeGitHub) => fake.comments(SECURITY, ISSUE).find((c) => c.login === BOT_LOGIN && c.body.includes(RESPONSE_MARKER))!;
 
-// Defect: a review by a deleted account (`user: null`) is looked up as the login "" when no team is configured.
-it.fails("a review by a deleted account (review.user null, sender ghost) does not throw and opens no gate", async () => {
+// Issue 10: a review by a deleted account (`user: null`) is looked up as the login "" when no team is configured.
+it("a review by a deleted account (review.user null, sender ghost) does not throw and opens no gate", async () => {
   const fake = linked.clone();
   fake.repo(SECURITY).config = "supported_branches: [main]\n";
   const s = session(fake);
@@ -73,8 +73,8 @@ it.fails("a command on a deleted or transferred issue (comments answer 404) does
   s.finish();
 });
 
-// Defect: a PR event whose linked issue was deleted or transferred (comments answer 404) throws in syncPr.
-it.fails("a push to a PR whose security issue was deleted or transferred does not throw", async () => {
+// Issue 10: a PR event whose linked issue was deleted or transferred (comments answer 404) throws in syncPr.
+it("a push to a PR whose security issue was deleted or transferred does not throw", async () => {
   const fake = linked.clone();
   fake.issue(SECURITY, ISSUE).gone = true;
   const s = session(fake);
@@ -82,8 +82,8 @@ it.fails("a push to a PR whose security issue was deleted or transferred does no
   s.finish();
 });
 
-// Defect: issues.closed stops at the first linked PR whose repo is gone (404 on pulls.get); later PRs stay gated.
-it.fails("closing an issue whose first linked PR's repo was deleted still releases the other PRs", async () => {
+// Issue 10: issues.closed stops at the first linked PR whose repo is gone (404 on pulls.get); later PRs stay gated.
+it("closing an issue whose first linked PR's repo was deleted still releases the other PRs", async () => {
   const fake = response.clone();
   fake.repo("acme/gone", { private: false });
   fake.pull("acme/gone", 5, { title: "Old fix", head_sha: "5".repeat(40) });
@@ -113,8 +113,8 @@ it("/triage pr naming a PR in a deleted repo says it could not be linked", async
   expect(newBotComments(fake, SECURITY, ISSUE, before).map((c) => c.body).join("\n")).toMatch(/Could not link acme\/gone#5/);
 });
 
-// Defect: a configured team that cannot be read (renamed: 404 on its members) makes every event on a linked PR throw.
-it.fails("a push to a linked PR when the configured team was renamed does not throw and tells the team", async () => {
+// Issue 10: a configured team that cannot be read (renamed: 404 on its members) makes every event on a linked PR throw.
+it("a push to a linked PR when the configured team was renamed does not throw and tells the team", async () => {
   const fake = linked.clone();
   fake.state.teams.delete("acme/sec");
   const s = session(fake);
