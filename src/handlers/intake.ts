@@ -42,6 +42,7 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
       config,
       botLogin,
       deps.now(),
+      deps.keys,
     ),
   );
 }

@@ -12,7 +12,7 @@ export async function onIssueClosed(deps: Deps, context: Context<"issues.closed"
   const key = issueKey(issue);
   const octokit = context.octokit;
   const botLogin = await deps.botLogin();
-  const loaded = await loadResponse(octokit, issue, configResult.config, botLogin);
+  const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys);
   if (!loaded.record?.prs.length) return;
   for (const linked of loaded.record.prs) {
     const [owner, repo] = linked.repo.split("/") as [string, string];

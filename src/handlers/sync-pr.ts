@@ -120,7 +120,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   }
   const security = securityResult.config;
   const botLogin = await deps.botLogin();
-  const loaded = await loadResponse(octokit, issue, security, botLogin);
+  const loaded = await loadResponse(octokit, issue, security, botLogin, deps.keys);
   if (!loaded.record) return;
   const { data: securityIssue } = await octokit.rest.issues.get(issue);
   const issueOpen = securityIssue.state === "open";
@@ -202,7 +202,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   record = advance(tick(record, ticks, now), security);
 
   const effects = noEffects();
-  effects.responseBody = await renderResponse(record, security, { title: securityIssue.title, reporter: securityIssue.user?.login ?? "" }, loaded.overrides);
+  effects.responseBody = await renderResponse(record, security, { title: securityIssue.title, reporter: securityIssue.user?.login ?? "" }, loaded.overrides, { keys: deps.keys, issue, now });
   const labels = securityIssue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? "")));
   if (issueOpen) Object.assign(effects, responseLabels(labels, record));
   await applyEffects(octokit, issue, { comments: loaded.comments, botLogin, labels, assignees: [], open: issueOpen }, effects);

@@ -15,6 +15,7 @@ import {
   mockToken,
   NOW,
   recordOf,
+  RENDER_CONTEXT,
   type StoredComment,
 } from "../helpers/app.js";
 import { loadWebhookExample, mockGitHub, type GitHubMock } from "../helpers/github-api.js";
@@ -44,7 +45,7 @@ function securityConfig() {
 /** The security issue's comments: the app's response comment with a record, kept current by PATCHes. */
 async function storeResponse(record: Partial<ResponseRecord> = {}): Promise<StoredComment[]> {
   const base = { ...newRecord(new Date("2026-11-20T09:30:00Z"), NOW), state: "confirmed" as const, components: ["api"], severity: "high" as const, cve: CVE, ...record };
-  const body = await renderResponse(base, securityConfig(), { title: TITLE, reporter: "reporter" });
+  const body = await renderResponse(base, securityConfig(), { title: TITLE, reporter: "reporter" }, undefined, RENDER_CONTEXT);
   return [{ id: 555, body, user: { login: BOT, type: "Bot" } }];
 }
 
@@ -154,7 +155,7 @@ describe("/triage pr links a public PR", () => {
     const record = recordOf(stored[0]!.body);
     expect(record.prs).toMatchObject([{ repo: "acme/product", number: 42, state: "open", review: "pending", private: false, leaks: 0 }]);
     expect(record.state).toBe("fixing");
-    expect(stored[0]!.body).toContain("| **Linked PRs** | acme/product#42 (open, pending) |");
+    expect(stored[0]!.body).toContain("| **Linked PRs** | acme/product#42 into main (open, pending; wording check passes) |");
     expect(stored[0]!.body).toContain("| **Still to patch** | main, 4.19 |");
     expect(stored[0]!.body).toMatch(/- \[x\] Commits do not refer to the vulnerability/);
     expect(added).toEqual(["security: fixing"]);
