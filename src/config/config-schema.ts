@@ -130,7 +130,7 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
             properties: {
               id: { type: "string", pattern: "^[a-z0-9][a-z0-9_.-]{0,49}$" },
               phase: { type: "string", enum: ["intake", "triage", "fix", "release", "disclosure", "follow-up"] },
-              text: { type: "string", minLength: 1, maxLength: 300 },
+              text: { type: "string", minLength: 1, maxLength: 200 },
             },
             required: ["id", "phase", "text"],
           },

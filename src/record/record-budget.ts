@@ -8,7 +8,7 @@ import type { ResponseRecord } from "./response-record.js";
  * else is the team's data; it is dropped only as a last resort, and then visibly (`trimmed`).
  */
 export const RAN_COMMENTS_KEPT = 100;
-export const RAN_HASHES_KEPT = 600;
+export const RAN_HASHES_KEPT = 500;
 
 /** Keeps the newest comments' hashes, at most RAN_COMMENTS_KEPT comments and RAN_HASHES_KEPT hashes in all. */
 export function boundRan(ran: ResponseRecord["ran"]): ResponseRecord["ran"] {
@@ -64,7 +64,8 @@ export function fitRecord(record: ResponseRecord, keys: KeyRing, scope: RecordSc
   fitted = structuredClone(fitted);
   const notes = new Map<string, number>();
   while (marker.length > budget && shrink(fitted, notes)) {
-    fitted.trimmed = [...new Set([...(record.trimmed ?? []), ...[...notes].map(([f, n]) => (n ? `${f}: ${n} dropped` : `${f}: shortened`))])].slice(0, 20);
+    // Forgetting old `ran` hashes is not news for the team; dropping their data is.
+    if (notes.size) fitted.trimmed = [...new Set([...(record.trimmed ?? []), ...[...notes].map(([f, n]) => (n ? `${f}: ${n} dropped` : `${f}: shortened`))])].slice(0, 20);
     marker = recordMarker(fitted, keys, scope);
   }
   return { record: fitted, marker };

@@ -98,7 +98,7 @@ function phasesView(record: ResponseRecord, config: EmbargoConfig, caps: ViewCap
         id: i.id,
         done: Boolean(record.ticks[i.id]),
         // Built-in texts are the app's markdown; a team's own items are config text, escaped.
-        text: i.source === "config" ? i.text : trusted(i.text),
+        text: i.source === "config" ? clip(i.text, caps.text) : trusted(i.text),
         how: caps.how && i.how ? trusted(i.how) : undefined,
         ticked: tickNote(record.ticks[i.id], record.unticked?.[i.id]),
         marker: trusted(itemMarker(i.id)),

@@ -26,7 +26,7 @@ export const LEVELS: readonly ViewCaps[] = [
 
 /** GitHub's limit for a comment body, and the share the signed record may take of it. */
 export const COMMENT_LIMIT = 65_536;
-export const RECORD_BUDGET = 24_000;
+export const RECORD_BUDGET = 34_000;
 
 export function clip(text: string, max: number): string {
   const chars = [...text];
