@@ -105,8 +105,9 @@ export interface BranchTarget {
 }
 
 /**
- * The repositories a fix must land in: those of the affected components (config `components.<name>.repo`)
- * and of every linked PR that is not closed unmerged. Named per item only when there are several.
+ * The repositories a fix must land in: those of the affected components (config
+ * `components.<name>.repo`); without any, those of the linked PRs not closed unmerged. Items name
+ * their repository only when there are several.
  */
 function fixRepos(record: ResponseRecord | undefined, config: EmbargoConfig): string[] {
   if (!record) return [];
@@ -115,7 +116,7 @@ function fixRepos(record: ResponseRecord | undefined, config: EmbargoConfig): st
     const repo = config.components[name]?.repo;
     if (repo) repos.set(repo.toLowerCase(), repo);
   }
-  for (const pr of record.prs) if (pr.state !== "closed") repos.set(pr.repo.toLowerCase(), pr.repo);
+  if (!repos.size) for (const pr of record.prs) if (pr.state !== "closed") repos.set(pr.repo.toLowerCase(), pr.repo);
   return [...repos.values()];
 }
 

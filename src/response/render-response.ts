@@ -35,6 +35,9 @@ export async function renderResponse(
   overrides: OverrideSource | undefined,
   context: RenderContext,
 ): Promise<string> {
+  // The ladder may render several times: read the repo's override once.
+  const cached = new Map<string, Promise<string | null>>();
+  const source: OverrideSource | undefined = overrides && ((name) => cached.get(name) ?? (cached.set(name, overrides(name)), cached.get(name)!));
   const settled = settleTicks(record, config, context.now);
   const { record: fitted, marker } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET);
   const room = COMMENT_LIMIT - marker.length - RESPONSE_MARKER.length - SLACK;
@@ -42,7 +45,7 @@ export async function renderResponse(
   for (const [level, caps] of LEVELS.entries()) {
     const last = level === LEVELS.length - 1;
     const view = responseView(fitted, config, report, context.now, caps);
-    const { text, overrideError } = await renderTemplate("response", view, overrides);
+    const { text, overrideError } = await renderTemplate("response", view, source);
     let problem = overrideError ? `\n\n> [!WARNING]\n> ${overrideError}` : "";
     body = `${text}${problem}`;
     if (body.length <= room) break;

@@ -85,3 +85,19 @@ describe("checklist.skip and checklist.extra", () => {
     expect(validateConfig({ checklist: { extra: [{ id: "x", phase: "later", text: "t" }] } }).ok).toBe(false);
   });
 });
+
+describe("which repositories a fix must land in", () => {
+  it("without components, the linked PRs' repositories; a PR closed unmerged adds none", async () => {
+    const body = await render(record({ prs: [pr({ repo: "acme/a", state: "merged", default_branch: "main" }), pr({ repo: "acme/b", number: 2 }), pr({ repo: "acme/c", number: 3, state: "closed" })] }));
+    expect(box(body, defaultBranchItemId("acme/a"))).toMatch(/^- \[x\] Patched on the default branch of acme\/a/);
+    expect(box(body, defaultBranchItemId("acme/b"))).toMatch(/^- \[ \]/);
+    expect(box(body, defaultBranchItemId("acme/c"))).toBeUndefined();
+  });
+
+  it("with components, their repositories decide: a PR elsewhere adds no item", async () => {
+    const c = config({ supported_branches: ["main"], components: { api: { repo: "acme/api" } } });
+    const body = await render(record({ components: ["api"], prs: [pr({ repo: "acme/security", private: true, state: "merged" })] }), c);
+    expect(box(body, "fix.branch:main")).toMatch(/^- \[x\]/);
+    expect(body).not.toContain("of acme/security");
+  });
+});
