@@ -25,7 +25,7 @@ export interface ReportFacts {
 const DAY = 86_400_000;
 const day = (iso: string) => iso.slice(0, 10);
 /** "@login", or "the app" / "someone (by hand)": neutralized later like every string of the view. */
-const who = (login: string) => (login === "app" ? "the app" : login === "hand" ? "someone, by hand" : `@${login}`);
+const who = (login: string) => (login === "app" ? "the app" : login === "hand" ? "someone" : `@${login}`);
 const act = (a: Act) => `${who(a.by)} on ${day(a.at)}`;
 
 function rotationNotes(record: ResponseRecord): string[] {

@@ -1,7 +1,7 @@
 import { readBoxes } from "../record/markers.js";
 import type { ResponseRecord, Tick } from "../record/response-record.js";
 
-function setBox(record: ResponseRecord, id: string, checked: boolean, act: Tick, ticks: ResponseRecord["ticks"], unticked: Record<string, Tick>): void {
+function setBox(id: string, checked: boolean, act: Tick, ticks: ResponseRecord["ticks"], unticked: Record<string, Tick>): void {
   if (checked) {
     // A tick folded in earlier without knowing who ("hand") gets its author now.
     if (!ticks[id] || ticks[id]!.by === "hand") ticks[id] = act;
@@ -22,7 +22,7 @@ export function syncBoxes(record: ResponseRecord, body: string, now: Date, by = 
   const unticked = { ...record.unticked };
   const act = { by, at: now.toISOString() };
   for (const [id, checked] of readBoxes(body)) {
-    if (checked !== Boolean(ticks[id]) || (checked && ticks[id]?.by === "hand" && by !== "hand")) setBox(record, id, checked, act, ticks, unticked);
+    if (checked !== Boolean(ticks[id]) || (checked && ticks[id]?.by === "hand" && by !== "hand")) setBox(id, checked, act, ticks, unticked);
   }
   return { ...record, ticks, ...(Object.keys(unticked).length ? { unticked } : { unticked: undefined }) };
 }
@@ -52,7 +52,7 @@ export function foldBoxEdits(
     const mine = after.get(id) === checked && (before ? before.get(id) !== checked : Boolean(ticks[id]) !== checked);
     const differs = checked !== Boolean(ticks[id]);
     if (!differs && !(mine && checked && ticks[id]?.by === "hand")) continue;
-    setBox(record, id, checked, { by: mine ? sender : "hand", at }, ticks, unticked);
+    setBox(id, checked, { by: mine ? sender : "hand", at }, ticks, unticked);
     changed.push(id);
   }
   return { record: { ...record, ticks, unticked: Object.keys(unticked).length ? unticked : undefined }, changed };
