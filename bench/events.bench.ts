@@ -16,6 +16,7 @@ import { validateConfig } from "../src/config/load-config.js";
 import { newRecord } from "../src/record/response-record.js";
 import { renderResponse } from "../src/response/render-response.js";
 import {
+  RENDER_CONTEXT,
   BOT,
   commentEvent,
   commentList,
@@ -186,7 +187,7 @@ async function intake(redelivery: boolean): Promise<Measured> {
 async function cvssComment(n: number): Promise<Measured> {
   const config = validateConfig({ team: "acme/sec" });
   if (!config.ok) throw new Error(config.problems.join("\n"));
-  const response = await renderResponse(newRecord(new Date("2026-11-20T09:30:00Z"), NOW), config.config, { title: "t", reporter: "r" });
+  const response = await renderResponse(newRecord(new Date("2026-11-20T09:30:00Z"), NOW), config.config, { title: "t", reporter: "r" }, undefined, RENDER_CONTEXT);
   const stored: StoredComment[] = [{ id: RESPONSE_ID, body: response, user: { login: BOT, type: "Bot" } }];
   for (let i = 1; i < n; i++) stored.push({ id: 10_000 + i, body: `comment ${i}: looks bad, see logs`, user: { login: `user${i % 7}`, type: "User" } });
   const list = commentList(stored);

@@ -4,6 +4,7 @@ import { onCommandComment } from "./handlers/commands.js";
 import { onIntake } from "./handlers/intake.js";
 import { onIssueClosed } from "./handlers/issue-closed.js";
 import { onPullRequest } from "./handlers/pull-request.js";
+import { onResponseEdited } from "./handlers/response-edited.js";
 import { LinkSealer } from "./pr/pr-link.js";
 import type { Deps } from "./handlers/response-context.js";
 import { KeyedQueue } from "./util/keyed-queue.js";
@@ -51,6 +52,7 @@ export function createApp(options: AppOptions = {}) {
     };
     app.on(["issues.opened", "issues.labeled"], (context) => onIntake(deps, context));
     app.on(["issue_comment.created", "issue_comment.edited"], (context) => onCommandComment(deps, context));
+    app.on("issue_comment.edited", (context) => onResponseEdited(deps, context));
     app.on(
       [
         "pull_request.opened",

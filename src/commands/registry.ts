@@ -14,6 +14,7 @@ import { help } from "./triage/help.js";
 import { invalid } from "./triage/invalid.js";
 import { mitigation } from "./triage/mitigation.js";
 import { noAction } from "./triage/no-action.js";
+import { owner } from "./triage/owner.js";
 import { pr } from "./triage/pr.js";
 import { reproduced } from "./triage/reproduced.js";
 import { severity } from "./triage/severity.js";
@@ -26,7 +27,7 @@ import { upstream } from "./triage/upstream.js";
 /** Every command the app knows, in the order `/help` lists them. */
 export const COMMANDS: CommandDefinition[] = [
   confirm, invalid, noAction, cvss, severity, component, affects, fixed, cwe, cve, mitigation, upstream,
-  credit, assign, ticket, embargo, reproduced, upgrade, summary, description, pr, status, help,
+  credit, assign, owner, ticket, embargo, reproduced, upgrade, summary, description, pr, status, help,
 ];
 
 export function findCommand(group: string, name: string): CommandDefinition | undefined {

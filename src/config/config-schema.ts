@@ -29,6 +29,13 @@ export interface EmbargoConfig {
   report_instructions?: string;
   notify_team: boolean;
   public_pr: PublicPrConfig;
+  checklist: ChecklistConfig;
+}
+
+/** `checklist`: items to leave out (by id) and the team's own items (README, "Checklist"). */
+export interface ChecklistConfig {
+  skip: string[];
+  extra: { id: string; phase: "intake" | "triage" | "fix" | "release" | "disclosure" | "follow-up"; text: string }[];
 }
 
 // `description` is what an invalid value is told it must be (load-config.ts): one per kind of
@@ -109,6 +116,31 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
           type: "array",
           items: { type: "string", minLength: 2, maxLength: 100 },
           default: ["vulnerability", "vulnerable", "exploit", "CVE-", "GHSA-", "security fix", "security issue", "embargo", "advisory", "CVSS"],
+        },
+      },
+      required: [],
+      default: {},
+    } as never,
+    // Unknown skip ids and clashing extra ids are checked in src/checklist/checklist-config.ts.
+    checklist: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        skip: { type: "array", items: { type: "string", minLength: 1, maxLength: 200 }, maxItems: 100, uniqueItems: true, default: [] },
+        extra: {
+          type: "array",
+          maxItems: 20,
+          default: [],
+          items: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              id: { type: "string", pattern: "^[a-z0-9][a-z0-9_.-]{0,49}$" },
+              phase: { type: "string", enum: ["intake", "triage", "fix", "release", "disclosure", "follow-up"] },
+              text: { type: "string", minLength: 1, maxLength: 200 },
+            },
+            required: ["id", "phase", "text"],
+          },
         },
       },
       required: [],

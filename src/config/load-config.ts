@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from "ajv";
 import { configSchema, type EmbargoConfig } from "./config-schema.js";
+import { checklistProblems } from "../checklist/checklist-config.js";
 
 export const CONFIG_FILE = "embargo.yml";
 
@@ -77,7 +78,7 @@ export function validateConfig(raw: unknown): ConfigResult {
     return { ok: false, problems, label };
   }
   const config = candidate as EmbargoConfig;
-  const problems: string[] = [];
+  const problems: string[] = checklistProblems(config);
   if (config.public_reports === "transfer") {
     if (!config.security_repo) problems.push("`public_reports: transfer` needs `security_repo`: the private repository to move reports to");
   }

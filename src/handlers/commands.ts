@@ -132,7 +132,7 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
   const actor = payload.sender.login;
 
   await deps.queue.run(issueKey(issue), async () => {
-    const loaded = await loadResponse(octokit, issue, config, botLogin);
+    const loaded = await loadResponse(octokit, issue, config, botLogin, deps.keys);
     const labels = (payload.issue.labels ?? []).map((l) => l.name);
     const assignees = (payload.issue.assignees ?? []).flatMap((a) => (a ? [a.login] : []));
     const state = { comments: loaded.comments, botLogin, labels, assignees, open: payload.issue.state === "open" };
@@ -208,7 +208,7 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
       effects.replies.push({ key: `errors-${commentKey}-${failures.map((f) => f.line.hash).join("")}`, body: text });
     }
 
-    effects.responseBody = await renderResponse(record, config, { title: payload.issue.title, reporter: payload.issue.user?.login ?? "" }, loaded.overrides);
+    effects.responseBody = await renderResponse(record, config, { title: payload.issue.title, reporter: payload.issue.user?.login ?? "" }, loaded.overrides, { keys: deps.keys, issue, now });
     if (!wasClosed || outcomes.length) Object.assign(effects, responseLabels(labels, record));
     const applied = await applyEffects(octokit, issue, state, effects);
     const refused = effects.assign.filter((a) => !applied.assigned.some((x) => x.toLowerCase() === a.toLowerCase()) && !assignees.some((x) => x.toLowerCase() === a.toLowerCase()));

@@ -45,6 +45,7 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
       config,
       botLogin,
       deps.now(),
+      deps.keys,
     ),
   );
 }

@@ -51,7 +51,7 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
   const key = issueKey(issue);
   const octokit = context.octokit;
   const botLogin = await deps.botLogin();
-  const loaded = await loadResponse(octokit, issue, configResult.config, botLogin);
+  const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys);
   if (!loaded.record) return;
   if (payload.action === "closed" && !(await closeCounts(deps, context, loaded))) return;
   const failures: unknown[] = [];

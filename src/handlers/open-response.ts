@@ -10,6 +10,7 @@ import { renderResponse } from "../response/render-response.js";
 import { responseLabels } from "../response/response-labels.js";
 import { syncBoxes, tick } from "../response/sync-boxes.js";
 import { loadResponse } from "./response-context.js";
+import type { KeyRing } from "../security/key-ring.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -25,7 +26,7 @@ export interface OpenIssue {
 const PREVIOUS_RESPONSES_TO_READ = 5;
 
 /** Who triaged the most recent earlier response in this repo, to continue the rotation after them. */
-async function previousRotation(octokit: Octokit, issue: IssueRef, label: string, botLogin: string) {
+async function previousRotation(octokit: Octokit, issue: IssueRef, label: string, botLogin: string, keys: KeyRing) {
   const { data } = await octokit.rest.issues.listForRepo({
     owner: issue.owner,
     repo: issue.repo,
@@ -39,7 +40,7 @@ async function previousRotation(octokit: Octokit, issue: IssueRef, label: string
   for (const other of earlier) {
     const comments = await listComments(octokit, { ...issue, issue_number: other.number });
     const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
-    const decoded = own ? decodeRecord(own.body) : undefined;
+    const decoded = own ? decodeRecord(own.body, keys, { ...issue, issue_number: other.number }) : undefined;
     if (decoded?.found && (decoded.record.triager || decoded.record.rotation_index !== undefined)) {
       return { triager: decoded.record.triager, index: decoded.record.rotation_index };
     }
@@ -48,8 +49,8 @@ async function previousRotation(octokit: Octokit, issue: IssueRef, label: string
 }
 
 /** Assigns the next person in the rotation whom GitHub accepts; everyone skipped is recorded. */
-async function assignTriager(octokit: Octokit, issue: IssueRef, config: EmbargoConfig, botLogin: string, record: ResponseRecord) {
-  const previous = await previousRotation(octokit, issue, config.label, botLogin);
+async function assignTriager(octokit: Octokit, issue: IssueRef, config: EmbargoConfig, botLogin: string, record: ResponseRecord, keys: KeyRing) {
+  const previous = await previousRotation(octokit, issue, config.label, botLogin, keys);
   const skipped: string[] = [];
   for (const candidate of rotationOrder(config.triage_rotation, previous)) {
     const { data } = await octokit.rest.issues.addAssignees({ ...issue, assignees: [candidate.login] });
@@ -72,8 +73,9 @@ export async function openResponse(
   config: EmbargoConfig,
   botLogin: string,
   now: Date,
+  keys: KeyRing,
 ): Promise<void> {
-  const loaded = await loadResponse(octokit, issue, config, botLogin);
+  const loaded = await loadResponse(octokit, issue, config, botLogin, keys);
   const effects = noEffects();
   if (loaded.damaged) {
     effects.replies.push({
@@ -89,12 +91,12 @@ export async function openResponse(
   record = tick(record, ["intake.tracked"], now);
   if (config.notify_team && config.team) record = tick(record, ["intake.notify"], now);
   if (!loaded.record && config.triage_rotation.length) {
-    record = await assignTriager(octokit, issue, config, botLogin, record);
+    record = await assignTriager(octokit, issue, config, botLogin, record, keys);
     if (record.triager) openIssue.assignees.push(record.triager);
   }
   if (record.triager) record = tick(record, ["intake.triager"], now);
 
-  effects.responseBody = await renderResponse(record, config, { title: openIssue.title, reporter: openIssue.author }, loaded.overrides);
+  effects.responseBody = await renderResponse(record, config, { title: openIssue.title, reporter: openIssue.author }, loaded.overrides, { keys, issue, now });
   Object.assign(effects, responseLabels(openIssue.labels, record));
   await applyEffects(
     octokit,

@@ -1,3 +1,4 @@
+import type { KeyRing } from "../security/key-ring.js";
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
@@ -43,6 +44,7 @@ export function prReads(octokit: Octokit, pr: PrFacts) {
 export interface ViewInput {
   octokit: Octokit;
   botLogin: string;
+  keys: KeyRing;
   key: string;
   pr: PrFacts;
   prConfig: EmbargoConfig;
@@ -66,7 +68,7 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const security = result.config;
   const summary = await getIssue(octokit, issue);
   if (!summary) return undefined;
-  const loaded = await loadResponse(octokit, issue, security, input.botLogin);
+  const loaded = await loadResponse(octokit, issue, security, input.botLogin, input.keys);
   const record = loaded.record;
   if (!record) return undefined;
 

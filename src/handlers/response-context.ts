@@ -33,8 +33,10 @@ export interface LoadedResponse {
   botLogin: string;
   comments: CommentSummary[];
   record?: ResponseRecord;
-  /** The app's response comment exists but its record was destroyed by an edit. */
+  /** The app's response comment exists but its record was destroyed or does not verify (edited by a person). */
   damaged: boolean;
+  /** Set when damaged: "missing" or a short id of the marker that failed to verify (one reply per damage). */
+  damage?: string;
   overrides: OverrideSource;
 }
 
@@ -87,10 +89,11 @@ export async function loadResponse(
   issue: IssueRef,
   config: EmbargoConfig,
   botLogin: string,
+  keys: KeyRing,
 ): Promise<LoadedResponse> {
   const comments = await listComments(octokit, issue);
   const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
-  const decoded = own ? decodeRecord(own.body) : undefined;
+  const decoded = own ? decodeRecord(own.body, keys, issue) : undefined;
   return {
     octokit,
     issue,
@@ -99,6 +102,7 @@ export async function loadResponse(
     comments,
     record: decoded?.found ? decoded.record : undefined,
     damaged: decoded ? !decoded.found : false,
+    damage: decoded && !decoded.found ? decoded.fingerprint : undefined,
     overrides: repoOverrides(octokit, issue.owner, issue.repo),
   };
 }

@@ -100,7 +100,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   const views: ResponseView[] = [];
   for (const key of keys) {
     const security = same(key, input.issueKey) ? input.security : undefined;
-    const view = await readResponseView({ octokit, botLogin, key, pr, prConfig, security, reads });
+    const view = await readResponseView({ octokit, botLogin, keys: deps.keys, key, pr, prConfig, security, reads });
     if (view) views.push(view);
   }
   const primary = views.find((v) => same(v.key, input.issueKey));
@@ -183,7 +183,7 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
   record = advance(tick(record, ticks, now), security);
 
   const effects = noEffects();
-  effects.responseBody = await renderResponse(record, security, { title: summary.title, reporter: summary.reporter }, loaded.overrides);
+  effects.responseBody = await renderResponse(record, security, { title: summary.title, reporter: summary.reporter }, loaded.overrides, { keys: deps.keys, issue: view.issue, now });
   if (summary.open) Object.assign(effects, responseLabels(summary.labels, record));
   await applyEffects(octokit, view.issue, { comments: loaded.comments, botLogin, labels: [...summary.labels], assignees: [], open: summary.open }, effects);
 }

@@ -29,6 +29,8 @@ const CASES: [string, object, string][] = [
   ["public_pr.check_name", { public_pr: { check_name: "x".repeat(61) } }, "`public_pr.check_name` must be at most 60 characters long"],
   ["public_pr.review_team", { public_pr: { review_team: "reviewers" } }, '`public_pr.review_team` must be a team as "org/team-slug"'],
   ["public_pr.leak_words", { public_pr: { leak_words: ["x"] } }, "`public_pr.leak_words.0` must be at least 2 characters long"],
+  ["checklist.skip", { checklist: { skip: ["intake.nope"] } }, "intake.nope"],
+  ["public_pr.max_reviewers", { public_pr: { max_reviewers: 0 } }, "`public_pr.max_reviewers` must be between 1 and 10"],
   ["unknown key", { colour: "red" }, "`colour` is not a known key"],
   ["transfer without security_repo", { public_reports: "transfer" }, "`public_reports: transfer` needs `security_repo`: the private repository to move reports to"],
 ];

@@ -20,6 +20,7 @@ import {
   mockNoOverrides,
   mockToken,
   recordOf,
+  RENDER_CONTEXT,
   type CommentShape,
   type StoredComment,
 } from "../helpers/app.js";
@@ -80,7 +81,7 @@ async function fakeIssue(options: { yaml?: string | null; record?: ResponseRecor
   const record = options.record === undefined ? triageRecord() : options.record;
   const comments: StoredComment[] = [];
   if (options.responseBody !== undefined || record) {
-    const body = options.responseBody ?? (await renderResponse(record!, config, { title: "Report", reporter: "reporter" }));
+    const body = options.responseBody ?? (await renderResponse(record!, config, { title: "Report", reporter: "reporter" }, undefined, RENDER_CONTEXT));
     comments.push({ id: RESPONSE_ID, body, user: { login: BOT, type: "Bot" } });
   }
   const probot: Probot = createTestProbot();
@@ -310,7 +311,7 @@ describe("each command's happy path", () => {
       embargo_end: "2026-12-05",
     });
     expect(f.response).toContain("| **Severity** | critical — CVSS 3.1 score 9.8, `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H` |");
-    expect(f.response).toContain("| **Embargo ends** | 2026-12-05 |");
+    expect(f.response).toContain("| **Embargo ends** | 2026-12-05 (13 days left) |");
     expect(f.response).toMatch(/- \[x\] Risk rated with CVSS/);
     expect(f.response).toMatch(/- \[x\] Embargo agreed with the reporter/);
   });
@@ -465,7 +466,7 @@ describe("each command's happy path", () => {
     await send(f, "/triage embargo 2026-12-24");
     expect(writes()).toEqual(APPLIED);
     expect(f.record).toMatchObject({ embargo_end: "2026-12-24", embargo_by_hand: true });
-    expect(f.response).toContain("| **Embargo ends** | 2026-12-24 |");
+    expect(f.response).toContain("| **Embargo ends** | 2026-12-24 (32 days left) |");
 
     await send(f, "/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", { commentId: COMMENT_ID + 1 });
     expect(f.record).toMatchObject({ severity: "critical", embargo_end: "2026-12-24" });
@@ -498,7 +499,7 @@ describe("each command's happy path", () => {
 
   it("status: re-renders a response comment somebody edited badly, from its record", async () => {
     const record = triageRecord({ severity: "low", embargo_end: "2026-12-20" });
-    const good = await renderResponse(record, configOf(CONFIG), { title: "Report", reporter: "reporter" });
+    const good = await renderResponse(record, configOf(CONFIG), { title: "Report", reporter: "reporter" }, undefined, RENDER_CONTEXT);
     const broken = good.replace(/\| \*\*Severity\*\* .*\n/, "").replace("| **State** | Triage |", "| **State** | whatever |");
     const f = await fakeIssue({ record, responseBody: broken });
     await send(f, "/triage status", { labels: ["security", "security: triage", "severity: low"] });

@@ -115,7 +115,7 @@ describe("a PR linked from two responses", () => {
     expect(gh.requests.some((r) => r.method === "DELETE" && r.path.includes("/repos/acme/product/issues/42/labels"))).toBe(false);
     // Each response keeps receiving the PR's events: both records saw the edit.
     expect(recordOf(seven[0]!.body).prs[0]).toMatchObject({ repo: "acme/product", number: 42, head_sha: HEAD });
-    expect(recordOf(eight[0]!.body).prs[0]).toMatchObject({ repo: "acme/product", number: 42, head_sha: HEAD });
+    expect(recordOf(eight[0]!.body, "acme/security#8").prs[0]).toMatchObject({ repo: "acme/product", number: 42, head_sha: HEAD });
   });
 });
 

@@ -69,7 +69,7 @@ describe("/triage pr links a public PR", () => {
     const record = recordOf(stored[0]!.body);
     expect(record.prs).toMatchObject([{ repo: "acme/product", number: 42, state: "open", review: "pending", private: false, leaks: 0 }]);
     expect(record.state).toBe("fixing");
-    expect(stored[0]!.body).toContain("| **Linked PRs** | acme/product#42 (open, pending) |");
+    expect(stored[0]!.body).toContain("| **Linked PRs** | acme/product#42 into main (open, pending; wording check passes) |");
     expect(stored[0]!.body).toContain("| **Still to patch** | main, 4.19 |");
     expect(stored[0]!.body).toMatch(/- \[x\] Commits do not refer to the vulnerability/);
     expect(added).toEqual(["security: fixing"]);

@@ -3,7 +3,7 @@ import { validateConfig } from "../../src/config/load-config.js";
 import { LinkSealer } from "../../src/pr/pr-link.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
-import { BOT, commentList, INSTALLATION_ID, mockConfig, mockToken, NOW, type StoredComment } from "../helpers/app.js";
+import { BOT, commentList, INSTALLATION_ID, mockConfig, mockToken, NOW, RENDER_CONTEXT, type StoredComment } from "../helpers/app.js";
 import { loadWebhookExample, type GitHubMock } from "../helpers/github-api.js";
 
 export const SECURITY_YAML = 'team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\nsupported_branches: [main, "4.19"]\n';
@@ -30,7 +30,7 @@ export const commentIdOf = (number: number) => (number === 7 ? 555 : 550 + numbe
 /** The security issue's comments: the app's response comment with a record, kept current by PATCHes. */
 export async function storeResponse(record: Partial<ResponseRecord> = {}, number = 7): Promise<StoredComment[]> {
   const base = { ...newRecord(new Date("2026-11-20T09:30:00Z"), NOW), state: "confirmed" as const, components: ["api"], severity: "high" as const, cve: CVE, ...record };
-  const body = await renderResponse(base, securityConfig(), { title: TITLE, reporter: "reporter" });
+  const body = await renderResponse(base, securityConfig(), { title: TITLE, reporter: "reporter" }, undefined, { ...RENDER_CONTEXT, issue: { ...RENDER_CONTEXT.issue, issue_number: number } });
   return [{ id: commentIdOf(number), body, user: { login: BOT, type: "Bot" } }];
 }
 

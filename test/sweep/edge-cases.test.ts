@@ -172,8 +172,8 @@ it.fails("65,000 characters of failing /triage lines get an error reply under Gi
   for (const c of fake.comments(SECURITY, ISSUE)) expect(c.body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
 });
 
-// Defect: the record keeps every line hash and every ticket URL, so the response comment outgrows the limit and stays stuck.
-it.fails("65,000 characters of valid /triage lines keep the response under the limit, and later commands still update it", async () => {
+// Issue 10: the record keeps every line hash and every ticket URL, so the response comment outgrows the limit and stays stuck.
+it("65,000 characters of valid /triage lines keep the response under the limit, and later commands still update it", async () => {
   const fake = linked.clone();
   const s = session(fake);
   await expect(
