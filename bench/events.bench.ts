@@ -198,6 +198,7 @@ async function cvssComment(n: number): Promise<Measured> {
   noOverrides(s, "acme", "security");
   paginated(s, `${ISSUE}/comments`, () => list);
   s.get("/orgs/acme/teams/sec/memberships/alice").reply(200, { url: "", role: "member", state: "active" });
+  s.get(ISSUE).reply(200, { number: 7, title: "t", state: "open", user: { login: "r" }, labels: [{ name: "security" }, { name: "security: triage" }], assignees: [] });
   s.post(`/repos/acme/security/issues/comments/${COMMENT_ID}/reactions`).reply(201, (_uri, b: any) => ({ id: 1, content: b.content }));
   // The stored response is not updated, so every delivery applies the command afresh.
   s.patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`).reply(200, { id: RESPONSE_ID });

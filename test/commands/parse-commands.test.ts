@@ -15,6 +15,7 @@ describe("parseCommands", () => {
         name: "cvss",
         args: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
         hash: expect.stringMatching(/^[A-Za-z0-9_-]{10}$/),
+        line: 1,
       },
     ]);
   });

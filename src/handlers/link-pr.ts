@@ -1,0 +1,60 @@
+import type { ProbotOctokit } from "probot";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { httpStatus } from "../github/http-status.js";
+import type { IssueRef } from "../github/issue-comments.js";
+import { readPull } from "../github/pull-requests.js";
+import { canSeeRepo } from "../github/repo-access.js";
+import type { PrFacts } from "../pr/decide-pr.js";
+import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
+import type { Deps } from "./response-context.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface LinkTarget {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+export type PreparedLink = { ok: true; ref: string; pr: PrFacts; prConfig: EmbargoConfig } | { ok: false; ref: string; problem: string };
+
+/**
+ * The reads of `/triage pr`, before anything is written: the author must see the PR's repository
+ * (the app sees more than they do, and must not act there for them), the PR must exist, and its
+ * repository's config must be valid. Whether a repo exists is never told apart from "you cannot
+ * see it", so the answer does not reveal private repositories.
+ */
+export async function prepareLink(octokit: Octokit, issue: IssueRef, config: EmbargoConfig, author: string, link: LinkTarget): Promise<PreparedLink> {
+  const ref = `${link.owner}/${link.repo}#${link.number}`;
+  const same = link.owner.toLowerCase() === issue.owner.toLowerCase() && link.repo.toLowerCase() === issue.repo.toLowerCase();
+  if (!same && !(await canSeeRepo(octokit, link.owner, link.repo, author))) {
+    return { ok: false, ref, problem: `@${author} cannot see \`${link.owner}/${link.repo}\` (or it does not exist, or the app is not installed there), so the app did not look at it. A PR is linked only where the person who links it can read it.` };
+  }
+  const pull = await readPull(octokit, link.owner, link.repo, link.number);
+  if (!pull) return { ok: false, ref, problem: "no such pull request, or the app is not installed on that repository." };
+  const prConfig = same ? { ok: true as const, config } : await readRepoConfig(octokit, link.owner, link.repo);
+  if (!prConfig.ok) return { ok: false, ref, problem: `its repository's \`.github/embargo.yml\` is invalid (${prConfig.problems.join("; ")}).` };
+  return { ok: true, ref, pr: prFacts(pull as unknown as PullLike, pull.base.repo), prConfig: prConfig.config };
+}
+
+/** Syncs a prepared link; a refusal from GitHub on the way is returned as the problem to answer. */
+export async function syncLink(deps: Deps, octokit: Octokit, issue: IssueRef, config: EmbargoConfig, link: Extract<PreparedLink, { ok: true }>, log: (m: string) => void): Promise<string | undefined> {
+  try {
+    await syncPr({
+      octokit,
+      deps,
+      sealer: deps.sealer,
+      log,
+      issueKey: `${issue.owner}/${issue.repo}#${issue.issue_number}`,
+      pr: link.pr,
+      prConfig: link.prConfig,
+      security: config,
+    });
+    return undefined;
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === undefined) throw error;
+    log(`linking ${link.ref} failed: ${status} ${(error as Error).message}`);
+    return `GitHub answered ${status} (${(error as Error).message.split("\n")[0]!.slice(0, 200)}) part way through; what was done stays, the rest was not.`;
+  }
+}
