@@ -117,6 +117,44 @@ describe("parseCommands", () => {
     expect(parsedLine!.text.length).toBeGreaterThan(MAX_COMMAND_LINE);
   });
 
+  it("ignores lines inside HTML comments, which GitHub does not show, however many lines they span", () => {
+    const body = [
+      "<!-- /triage invalid hidden on one line -->",
+      "<!--",
+      "/triage invalid hidden",
+      "/triage no-action hidden too",
+      "-->",
+      "/triage cwe CWE-79",
+      "text <!-- opened mid-line",
+      "/triage confirm",
+      "closed --> and <!-- opened again",
+      "/triage confirm",
+      "-->",
+      "/triage cve CVE-2026-1234",
+    ].join("\n");
+    expect(parsed(body)).toEqual([
+      ["triage", "cwe", "CWE-79"],
+      ["triage", "cve", "CVE-2026-1234"],
+    ]);
+  });
+
+  it("treats an HTML comment that never closes as hiding the rest; inside a code fence `<!--` is just code", () => {
+    expect(parsed("/triage confirm\n<!-- never closed\n/triage invalid x")).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("```\n<!--\n```\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("ignores lines that lazily continue a block quote, until a blank line ends it", () => {
+    // GitHub renders these lines inside the quote: "> words" then "/triage confirm" is one quoted paragraph.
+    const body = ["> the reporter wrote", "/triage invalid quoted by laziness", "/triage no-action still the quote", "", "/triage confirm"].join("\n");
+    expect(parsed(body)).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("   > indented quote\n/triage confirm")).toEqual([]);
+    expect(parsed("> quote\n\t\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("numbers each command by its line in the comment", () => {
+    expect(parseCommands("hello\n\n/triage confirm\n/triage cwe CWE-79").map((l) => l.line)).toEqual([3, 4]);
+  });
+
   it("returns nothing for an empty body", () => {
     expect(parseCommands("")).toEqual([]);
   });
