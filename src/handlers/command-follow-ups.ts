@@ -33,10 +33,10 @@ export async function runFollowUps(run: CommentRun, config: EmbargoConfig, follo
     const link = links.get(line);
     if (link && !link.ok) continue; // refused before anything was written, and answered then
     if (link) {
-      const problem = await syncLink(run.deps, octokit, issue, config, link, log);
-      if (problem) {
+      const failure = await syncLink(run.deps, octokit, issue, config, link, log);
+      if (failure) {
         failed.push(line);
-        replies.push(failedReply(run, line, { ref: link.ref, problem }));
+        replies.push(failedReply(run, line, failure));
         continue;
       }
     }

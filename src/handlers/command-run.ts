@@ -7,6 +7,7 @@ import type { CommentSummary, IssueRef } from "../github/issue-comments.js";
 import type { IssueNow } from "../github/issue-now.js";
 import type { Effects } from "../response/effects.js";
 import { renderTemplate, type OverrideSource } from "../render/templates.js";
+import type { LinkFailure } from "./link-pr.js";
 import type { Deps } from "./response-context.js";
 
 export type CommentContext = Context<"issue_comment.created"> | Context<"issue_comment.edited">;
@@ -38,8 +39,11 @@ export function issueState(comments: CommentSummary[], botLogin: string, now?: I
  * A line whose GitHub work failed (a link, an action). Answered once per delivery, so a redelivery
  * stays quiet while a retry (the author's next edit, a new delivery) is answered again.
  */
-export function failedReply(run: CommentRun, line: CommandLine, failure: { ref: string; problem: string } | { problem: string }): ReplySpec {
+export function failedReply(run: CommentRun, line: CommandLine, failure: LinkFailure | { problem: string }): ReplySpec {
   const key = `failed-${run.commentKey}-${line.hash}-${run.context.id}`;
-  if ("ref" in failure) return { key, template: "link-failed", view: { ref: failure.ref, problem: safeText(failure.problem) } };
+  if ("ref" in failure) {
+    const { ref, reason, author, repo, detail } = failure;
+    return { key, template: "link-failed", view: { ref, reason, author, repo, detail: detail === undefined ? undefined : safeText(detail) } };
+  }
   return { key, template: "action-failed", view: { line: line.text.slice(0, 300), problem: safeText(failure.problem) } };
 }

@@ -16,7 +16,17 @@ export interface LinkTarget {
   number: number;
 }
 
-export type PreparedLink = { ok: true; ref: string; pr: PrFacts; prConfig: EmbargoConfig } | { ok: false; ref: string; problem: string };
+/** Why a link failed, for the `link-failed` template: it words each reason and how to retry. */
+export interface LinkFailure {
+  ref: string;
+  reason: "unseen" | "no-pull" | "config" | "github";
+  author?: string;
+  repo?: string;
+  /** The config's problems or GitHub's answer: someone else's words, neutralized before printing. */
+  detail?: string;
+}
+
+export type PreparedLink = { ok: true; ref: string; pr: PrFacts; prConfig: EmbargoConfig } | ({ ok: false } & LinkFailure);
 
 /**
  * The reads of `/triage pr`, before anything is written: the author must see the PR's repository
@@ -28,17 +38,17 @@ export async function prepareLink(octokit: Octokit, issue: IssueRef, config: Emb
   const ref = `${link.owner}/${link.repo}#${link.number}`;
   const same = link.owner.toLowerCase() === issue.owner.toLowerCase() && link.repo.toLowerCase() === issue.repo.toLowerCase();
   if (!same && !(await canSeeRepo(octokit, link.owner, link.repo, author))) {
-    return { ok: false, ref, problem: `@${author} cannot see \`${link.owner}/${link.repo}\` (or it does not exist, or the app is not installed there), so the app did not look at it. A PR is linked only where the person who links it can read it.` };
+    return { ok: false, ref, reason: "unseen", author: `@${author}`, repo: `${link.owner}/${link.repo}` };
   }
   const pull = await readPull(octokit, link.owner, link.repo, link.number);
-  if (!pull) return { ok: false, ref, problem: "no such pull request, or the app is not installed on that repository." };
+  if (!pull) return { ok: false, ref, reason: "no-pull" };
   const prConfig = same ? { ok: true as const, config } : await readRepoConfig(octokit, link.owner, link.repo);
-  if (!prConfig.ok) return { ok: false, ref, problem: `its repository's \`.github/embargo.yml\` is invalid (${prConfig.problems.join("; ")}).` };
+  if (!prConfig.ok) return { ok: false, ref, reason: "config", detail: prConfig.problems.join("; ") };
   return { ok: true, ref, pr: prFacts(pull as unknown as PullLike, pull.base.repo), prConfig: prConfig.config };
 }
 
-/** Syncs a prepared link; a refusal from GitHub on the way is returned as the problem to answer. */
-export async function syncLink(deps: Deps, octokit: Octokit, issue: IssueRef, config: EmbargoConfig, link: Extract<PreparedLink, { ok: true }>, log: (m: string) => void): Promise<string | undefined> {
+/** Syncs a prepared link; a refusal from GitHub on the way is returned as the failure to answer. */
+export async function syncLink(deps: Deps, octokit: Octokit, issue: IssueRef, config: EmbargoConfig, link: Extract<PreparedLink, { ok: true }>, log: (m: string) => void): Promise<LinkFailure | undefined> {
   try {
     await syncPr({
       octokit,
@@ -55,6 +65,6 @@ export async function syncLink(deps: Deps, octokit: Octokit, issue: IssueRef, co
     const status = httpStatus(error);
     if (status === undefined) throw error;
     log(`linking ${link.ref} failed: ${status} ${(error as Error).message}`);
-    return `GitHub answered ${status} (${(error as Error).message.split("\n")[0]!.slice(0, 200)}) part way through; what was done stays, the rest was not.`;
+    return { ref: link.ref, reason: "github", detail: `${status} (${(error as Error).message.split("\n")[0]!.slice(0, 200)})` };
   }
 }

@@ -25,7 +25,7 @@ import {
   type CommentShape,
   type StoredComment,
 } from "../helpers/app.js";
-import { mockGitHub, type GitHubMock, type RecordedRequest } from "../helpers/github-api.js";
+import { loadWebhookExample, mockGitHub, type GitHubMock, type RecordedRequest } from "../helpers/github-api.js";
 import { WORST_SHAPES } from "../commands/worst-shapes.js";
 
 let gh: GitHubMock;
@@ -1104,5 +1104,35 @@ describe("actions: GitHub work a command asks for, run by the executor of its ki
       COMMANDS.pop();
       delete ACTION_EXECUTORS["test-kind"];
     }
+  });
+});
+
+describe("issue 8: a /triage pr that GitHub refuses part way is answered and can be retried", () => {
+  it("a 403 while labelling the PR: one reply naming the link and GitHub's answer, the line not remembered, no 👍", async () => {
+    const f = await fakeIssue({ yaml: null });
+    const pr = loadWebhookExample("pull_request", "opened").pull_request;
+    pr.number = 42;
+    pr.state = "open";
+    pr.labels = [];
+    pr.base = { ...pr.base, ref: "main", repo: { ...pr.base.repo, name: "security", full_name: "acme/security", owner: { ...pr.base.repo.owner, login: "acme" }, private: true, visibility: "private" } };
+    gh.api.get("/repos/acme/security/pulls/42").reply(200, pr);
+    // The PR sync reads the response and the issue, then the reviews; labelling the PR is refused.
+    gh.api
+      .get(`${ISSUE}/comments`)
+      .query(true)
+      .times(2)
+      .reply(200, () => commentList(f.comments));
+    mockIssueNow({});
+    gh.api.get("/repos/acme/security/pulls/42/reviews").query(true).reply(200, []);
+    gh.api.post("/repos/acme/security/issues/42/labels").reply(403, { message: "Resource not accessible by integration" });
+    // Then the response is read again to forget the line.
+    mockIssueNow({});
+    mockNoOverrides(gh, "acme", "security");
+    await send(f, "/triage pr acme/security#42");
+    expect(f.replies).toHaveLength(1);
+    expect(f.replies[0]).toMatch(/^Could not link acme\/security#42: GitHub answered 403 \(Resource not accessible by integration\) part way through/);
+    expect(f.replies[0]).toContain("`/triage pr acme/security#42` was not recorded as done");
+    expect(f.reactions).toEqual(["eyes"]);
+    expect(f.record.ran[String(COMMENT_ID)] ?? []).toEqual([]);
   });
 });
