@@ -15,6 +15,8 @@ export interface ActionContext {
   /** The comment's author: check their rights before acting on their behalf elsewhere. */
   author: string;
   log: (message: string) => void;
+  /** The record as the commands left it (written just before the actions run). */
+  record: ResponseRecord;
 }
 
 /**

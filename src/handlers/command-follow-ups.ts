@@ -22,7 +22,13 @@ import { loadResponse } from "./response-context.js";
  * (an action that fails stops the rest of its line). Failures are answered, one reply per line,
  * and their lines forgotten from `ran` so the author can retry. Returns whether anything failed.
  */
-export async function runFollowUps(run: CommentRun, config: EmbargoConfig, followUps: FollowUp[], links: Map<CommandLine, PreparedLink>): Promise<boolean> {
+export async function runFollowUps(
+  run: CommentRun,
+  config: EmbargoConfig,
+  record: ResponseRecord,
+  followUps: FollowUp[],
+  links: Map<CommandLine, PreparedLink>,
+): Promise<boolean> {
   const { context, issue } = run;
   const octokit = context.octokit;
   const log = (m: string) => context.log.info(m);
@@ -41,7 +47,7 @@ export async function runFollowUps(run: CommentRun, config: EmbargoConfig, follo
       }
     }
     for (const action of actions) {
-      const result = await runAction(action, { octokit, issue, config, author: run.author, log });
+      const result = await runAction(action, { octokit, issue, config, author: run.author, log, record });
       if (!result.ok) {
         failed.push(line);
         replies.push(failedReply(run, line, { problem: result.problem }));

@@ -5,7 +5,7 @@ import { blockAddedLines, forgetRan } from "../commands/ran-memory.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { httpStatus, isGone } from "../github/http-status.js";
-import { findOwnComment, listComments, type IssueRef } from "../github/issue-comments.js";
+import { findOwnComment, listComments } from "../github/issue-comments.js";
 import { readIssueNow, type IssueNow } from "../github/issue-now.js";
 import { mayRunCommands } from "../github/may-run-commands.js";
 import { reactToComment } from "../github/reactions.js";
@@ -130,7 +130,7 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
     await replyOnly(run, state.comments, { key, template: "unassignable", view: { people: unassigned.map((l) => `@${l}`) } });
   }
 
-  const followUpsFailed = await runFollowUps(run, config, decision.followUps, links);
+  const followUpsFailed = await runFollowUps(run, config, record, decision.followUps, links);
   if (!decision.failures.length && !refusedLines.length && !followUpsFailed) await reactToComment(octokit, issue, context.payload.comment.id, "+1");
 }
 
