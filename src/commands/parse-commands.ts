@@ -60,6 +60,32 @@ function readFence(raw: string): { marker: string; rest: string } | null {
   return j - i >= 3 ? { marker: raw.slice(i, j), rest: raw.slice(j) } : null;
 }
 
+/**
+ * Whether a line opens or continues a block quote: `>` after at most three spaces, also behind list
+ * markers (`- > quoted`, `1. > quoted`), whose quote a following line can lazily continue too.
+ */
+function startsQuote(raw: string): boolean {
+  let i = 0;
+  for (;;) {
+    const start = i;
+    while (i < raw.length && i - start < 4 && raw[i] === " ") i++;
+    if (i - start > 3) return false;
+    const c = raw[i];
+    if (c === ">") return true;
+    if ((c === "-" || c === "*" || c === "+") && raw[i + 1] === " ") {
+      i += 2;
+      continue;
+    }
+    let j = i;
+    while (j < raw.length && j - i < 9 && raw[j]! >= "0" && raw[j]! <= "9") j++;
+    if (j > i && (raw[j] === "." || raw[j] === ")") && raw[j + 1] === " ") {
+      i = j + 2;
+      continue;
+    }
+    return false;
+  }
+}
+
 /** Whether an HTML comment is still open at the end of `raw`, given whether one was open at its start. */
 function commentOpenAfter(raw: string, open: boolean): boolean {
   let at = 0;
@@ -107,7 +133,7 @@ export function parseCommands(body: string): CommandLine[] {
       quote = false;
       continue;
     }
-    if (trimmed.startsWith(">") && raw.length - trimmed.length <= 3) quote = true;
+    if (startsQuote(raw)) quote = true;
     if (quote || !raw.startsWith("/")) continue;
     const text = raw.trim();
     const command = readCommand(text);

@@ -151,6 +151,13 @@ describe("parseCommands", () => {
     expect(parsed("> quote\n\t\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
   });
 
+  it("knows quotes behind list markers, whose lazy lines are quoted too", () => {
+    expect(parsed("- > quoted in a list\n/triage invalid lazy")).toEqual([]);
+    expect(parsed("1. > quoted\n/triage invalid lazy\n\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("- a list item\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("    > indented code, not a quote\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+  });
+
   it("numbers each command by its line in the comment", () => {
     expect(parseCommands("hello\n\n/triage confirm\n/triage cwe CWE-79").map((l) => l.line)).toEqual([3, 4]);
   });

@@ -23,6 +23,7 @@ export const WORST_SHAPES: Record<string, string> = {
   "<!-- and --> alternating on new lines": fill("<!--\n-->\n/triage confirm\n"),
   "> runs (quotes)": fill(">"),
   "> lines with lazy continuations": fill("> q\n/triage confirm\n"),
+  "list markers before a quote": fill("- 1. ", "", "> x\n/triage confirm"),
   "#digits runs (issue references)": fill("#1", " "),
   "acme/security# runs": fill("acme/security#"),
   "digits after # with no end": fill("9", " #"),
