@@ -905,13 +905,13 @@ async function editBy(f: FakeIssue, editor: string, commentBody: string, previou
 }
 
 describe("issue 8: a command runs as its author, never as its editor", () => {
-  it("an outsider with write access who edits a team member's comment to add /triage invalid changes nothing, even on the author's next save", async () => {
+  it("an outsider with write access who edits a team member's comment to add /triage confirm changes nothing, even on the author's next save", async () => {
     const f = await fakeIssue({ yaml: TEAM_CONFIG });
     await send(f, "/triage cwe CWE-79", { asker: { team: "active" } });
     const mark = gh.requests.length;
     mockIssueNow({});
     mockNoOverrides(gh, "acme", "security");
-    await editBy(f, "mallory", "/triage cwe CWE-79\n/triage invalid not a bug", "/triage cwe CWE-79");
+    await editBy(f, "mallory", "/triage cwe CWE-79\n/triage confirm", "/triage cwe CWE-79");
     // Nobody's permission was asked on mallory's behalf; only the record learnt to never run her line.
     expect(writes(mark)).toEqual(["edit response", "reply"]);
     expect(gh.requests.slice(mark).some((r) => r.path.includes("/memberships/"))).toBe(false);
@@ -922,7 +922,7 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
 
     // alice saves the comment again (a typo fixed elsewhere): mallory's line still does not run.
     const again = gh.requests.length;
-    await send(f, "/triage cwe CWE-79\n/triage invalid not a bug\nThanks!", { action: "edited", previousBody: "/triage cwe CWE-79\n/triage invalid not a bug", asker: { team: "active" } });
+    await send(f, "/triage cwe CWE-79\n/triage confirm\nThanks!", { action: "edited", previousBody: "/triage cwe CWE-79\n/triage confirm", asker: { team: "active" } });
     expect(writes(again)).toEqual(["react eyes", "react +1"]);
     expect(f.record.state).toBe("triage");
     expect(f.closed).toEqual([]);
