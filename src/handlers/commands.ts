@@ -152,7 +152,7 @@ async function onForeignEdit(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const effects: Effects = {
     ...noEffects(),
     responseBody: await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides),
-    replies: await renderReplies([{ key: `edited-by-other-${commentKey}`, template: "edited-by-other", view: { editor: `@${context.payload.sender.login}`, author: `@${run.author}` } }]),
+    replies: await renderReplies([{ key: `edited-by-other-${commentKey}-${context.id}`, template: "edited-by-other", view: { editor: `@${context.payload.sender.login}`, author: `@${run.author}` } }]),
   };
   await applyEffects(context.octokit, issue, issueState(loaded.comments, botLogin, now), effects);
 }

@@ -902,6 +902,7 @@ async function editBy(f: FakeIssue, editor: string, commentBody: string, previou
     .query(true)
     .reply(200, () => commentList(f.comments));
   await f.probot.receive(event);
+  return event;
 }
 
 describe("issue 8: a command runs as its author, never as its editor", () => {
@@ -911,7 +912,7 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
     const mark = gh.requests.length;
     mockIssueNow({});
     mockNoOverrides(gh, "acme", "security");
-    await editBy(f, "mallory", "/triage cwe CWE-79\n/triage confirm", "/triage cwe CWE-79");
+    const attack = await editBy(f, "mallory", "/triage cwe CWE-79\n/triage confirm", "/triage cwe CWE-79");
     // Nobody's permission was asked on mallory's behalf; only the record learnt to never run her line.
     expect(writes(mark)).toEqual(["edit response", "reply"]);
     expect(gh.requests.slice(mark).some((r) => r.path.includes("/memberships/"))).toBe(false);
@@ -919,6 +920,16 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
     expect(f.record.state).toBe("triage");
     expect(f.closed).toEqual([]);
     expect(f.added).toEqual([]);
+
+    // The same event redelivered: nothing more.
+    const redelivered = gh.requests.length;
+    mockConfig(gh, "acme", "security", f.yaml);
+    gh.api
+      .get(`${ISSUE}/comments`)
+      .query(true)
+      .reply(200, () => commentList(f.comments));
+    await f.probot.receive(attack);
+    expect(writes(redelivered)).toEqual([]);
 
     // alice saves the comment again (a typo fixed elsewhere): mallory's line still does not run.
     const again = gh.requests.length;
