@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import type { Review } from "../pr/review-gate.js";
-import { isGone } from "./gone.js";
+import { isOutOfReach } from "./http-status.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -15,7 +15,7 @@ export async function getPull(octokit: Octokit, ref: PrRef) {
   try {
     return (await octokit.rest.pulls.get({ ...ref })).data;
   } catch (error) {
-    if (isGone(error)) return undefined;
+    if (isOutOfReach(error)) return undefined;
     throw error;
   }
 }
@@ -53,7 +53,7 @@ export async function prCommits(octokit: Octokit, ref: PrRef, pull: { base_sha?:
 export async function setPrLabels(octokit: Octokit, ref: PrRef, add: string[], remove: string[], log: (message: string) => void): Promise<void> {
   const issue = { owner: ref.owner, repo: ref.repo, issue_number: ref.pull_number };
   const skip = (error: unknown) => {
-    if (!isGone(error)) throw error;
+    if (!isOutOfReach(error)) throw error;
     log(`labels on ${ref.owner}/${ref.repo}#${ref.pull_number}: ${(error as { status?: number }).status}; skipped`);
   };
   if (add.length) await octokit.rest.issues.addLabels({ ...issue, labels: add }).catch(skip);
@@ -83,7 +83,7 @@ export async function getIssue(octokit: Octokit, issue: { owner: string; repo: s
       url: data.url ?? "",
     };
   } catch (error) {
-    if (isGone(error)) return undefined;
+    if (isOutOfReach(error)) return undefined;
     throw error;
   }
 }
@@ -99,7 +99,7 @@ export async function teamMembers(octokit: Octokit, team: string, count: number)
     const { data } = await octokit.rest.teams.listMembersInOrg({ org, team_slug, per_page: Math.min(100, count) });
     return data.map((m) => m.login);
   } catch (error) {
-    if (isGone(error)) return [];
+    if (isOutOfReach(error)) return [];
     throw error;
   }
 }

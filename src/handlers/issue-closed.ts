@@ -1,7 +1,7 @@
 import type { Context } from "probot";
 import { applyEffects } from "../github/apply-effects.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
-import { isGone } from "../github/gone.js";
+import { isOutOfReach } from "../github/http-status.js";
 import { getPull, reopenIssue } from "../github/pull-requests.js";
 import { CLOSED_STATES } from "../record/response-record.js";
 import { renderTemplate } from "../render/templates.js";
@@ -79,7 +79,7 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
         }),
       );
     } catch (error) {
-      if (isGone(error)) context.log.info(`${linked.repo}#${linked.number}: ${String((error as Error).message)}; skipped`);
+      if (isOutOfReach(error)) context.log.info(`${linked.repo}#${linked.number}: ${String((error as Error).message)}; skipped`);
       else failures.push(error);
     }
   }

@@ -7,6 +7,7 @@ import { newRecord, type ResponseRecord } from "../record/response-record.js";
 import { noEffects } from "../response/effects.js";
 import { rotationOrder } from "../response/pick-triager.js";
 import { renderResponse } from "../response/render-response.js";
+import { renderTemplate } from "../render/templates.js";
 import { responseLabels } from "../response/response-labels.js";
 import { syncBoxes, tick } from "../response/sync-boxes.js";
 import { loadResponse } from "./response-context.js";
@@ -78,10 +79,8 @@ export async function openResponse(
   const loaded = await loadResponse(octokit, issue, config, botLogin, keys);
   const effects = noEffects();
   if (loaded.damaged) {
-    effects.replies.push({
-      key: "damaged-record",
-      body: "The response comment above was edited in a way that destroyed the app's hidden record, so the app will not overwrite it. Restore the comment from its edit history (the `edited` menu on the comment), then run `/triage status`.",
-    });
+    const { text } = await renderTemplate("damaged-record", { restored: false }, loaded.overrides);
+    effects.replies.push({ key: `damaged-record-${loaded.damage ?? "missing"}`, body: text });
     await applyEffects(octokit, issue, { comments: loaded.comments, botLogin, labels: openIssue.labels, assignees: openIssue.assignees, open: openIssue.open }, effects);
     return;
   }

@@ -33,6 +33,12 @@ const PR = "acme/product#42";
 const waiting = { id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", title: "Waiting for review" };
 const linkedRecord = { state: "fixing" as const, prs: [{ repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1", "sec1", "team:core"] }] };
 
+/** The command handler's own reads: the issue as it is now, and (for a PR elsewhere) whether alice can see that repo. */
+function mockCommandReads(linkRepo?: string) {
+  gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state: "open", user: { login: "reporter" }, labels: ["security", "security: confirmed", "severity: high"].map((name) => ({ name })) });
+  if (linkRepo) gh.api.get(`/repos/${linkRepo}/collaborators/alice/permission`).reply(200, { permission: "read", role_name: "read", user: { login: "alice", id: 77, type: "User" } });
+}
+
 describe("/triage pr links a public PR", () => {
   it("labels it, asks for reviewers by login plus one who can open the gate, gates it — and nothing on the PR names the issue", async () => {
     const probot = createTestProbot();
@@ -44,6 +50,7 @@ describe("/triage pr links a public PR", () => {
     serveTeam(gh, ["sec1", "alice"]);
     mockNoOverrides(gh, "acme", "security");
     gh.api.post("/repos/acme/security/issues/comments/9001/reactions").times(2).reply(201, {});
+    mockCommandReads(); // a public repo: everybody sees it, no permission asked
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull());
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     mockNoOverrides(gh, "acme", "security"); // read again by the PR sync
@@ -320,6 +327,7 @@ describe("/triage pr input", () => {
     gh.api.get("/orgs/acme/teams/sec/memberships/alice").reply(200, { state: "active", role: "member" });
     mockNoOverrides(gh, "acme", "security");
     gh.api.post("/repos/acme/security/issues/comments/9001/reactions", { content: "eyes" }).reply(201, {});
+    mockCommandReads();
     let reply = "";
     gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).reply(201, { id: 600 });
     await probot.receive(commentEvent({ title: TITLE, commentBody: "/triage pr product 42", labels: ["security", "security: confirmed", "severity: high"] }));
@@ -338,6 +346,7 @@ describe("/triage pr input", () => {
     gh.api.get("/orgs/acme/teams/sec/memberships/alice").reply(200, { state: "active", role: "member" });
     mockNoOverrides(gh, "acme", "security");
     gh.api.post("/repos/acme/security/issues/comments/9001/reactions", { content: "eyes" }).reply(201, {});
+    mockCommandReads("acme/product");
     gh.api.get("/repos/acme/product/pulls/99").reply(404, { message: "Not Found" });
     let reply = "";
     gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).reply(201, { id: 600 });

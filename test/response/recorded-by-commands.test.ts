@@ -31,6 +31,8 @@ async function command(body: string, line: string, overrides = true) {
   gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
   gh.api.get("/repos/acme/security/collaborators/lead1/permission").reply(200, { permission: "admin", role_name: "admin", user: { login: "lead1", id: 1, type: "User" } });
   if (overrides) mockNoOverrides(gh, "acme", "security");
+  // The issue as it is now: labels and state are read from GitHub, not from the event.
+  gh.api.get(ISSUE).optionally().reply(200, { number: 7, title: "Report", state: "open", user: { login: "reporter" }, assignees: [], labels: [{ name: "security" }, { name: "security: triage" }] });
   const w = gh.scope().persist();
   w.patch("/repos/acme/security/issues/comments/555").optionally().reply(200, (_u, b: any) => (out.patched++, (stored[0]!.body = b.body), { id: 555 }));
   w.post(`${ISSUE}/comments`).optionally().reply(201, (_u, b: any) => (out.replies.push(b.body), { id: 1 }));

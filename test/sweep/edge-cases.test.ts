@@ -63,8 +63,8 @@ it("a review by a deleted account (review.user null, sender ghost) does not thro
   expect(gate.conclusion).not.toBe("success");
 });
 
-// Defect: reading the comments of a deleted or transferred issue (404) throws in the command handler.
-it.fails("a command on a deleted or transferred issue (comments answer 404) does not throw", async () => {
+// Issue 10: reading the comments of a deleted or transferred issue (404) throws in the command handler.
+it("a command on a deleted or transferred issue (comments answer 404) does not throw", async () => {
   const fake = linked.clone();
   const payload = commentEvent(CREATED, fake, SECURITY, ISSUE, "/triage status");
   fake.issue(SECURITY, ISSUE).gone = true;
@@ -160,8 +160,8 @@ function huge(line: (i: number) => string): string {
   return lines.join("\n");
 }
 
-// Defect: the error reply lists every failed line and outgrows GitHub's 65,536-character limit (422, only 👀 seen).
-it.fails("65,000 characters of failing /triage lines get an error reply under GitHub's limit", async () => {
+// Issue 10: the error reply lists every failed line and outgrows GitHub's 65,536-character limit (422, only 👀 seen).
+it("65,000 characters of failing /triage lines get an error reply under GitHub's limit", async () => {
   const fake = linked.clone();
   const s = session(fake);
   const before = ids(fake, SECURITY, ISSUE);
@@ -185,8 +185,8 @@ it("65,000 characters of valid /triage lines keep the response under the limit, 
   expect(recordOf(responseOf(fake).body).severity).toBe("high");
 });
 
-// Defect: a command in a PR conversation is told to "add the security label first", which cannot work there.
-it.fails("a command in a pull request's conversation is told where commands work", async () => {
+// Issue 10: a command in a PR conversation is told to "add the security label first", which cannot work there.
+it("a command in a pull request's conversation is told where commands work", async () => {
   const fake = linked.clone();
   const s = session(fake);
   const before = ids(fake, SECURITY, PRIVATE_PR);
