@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import { branchItemId } from "../checklist/checklist-items.js";
+import { pendingBranches } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { applyEffects } from "../github/apply-effects.js";
@@ -37,7 +37,7 @@ export interface PullLike {
   html_url?: string;
 }
 
-export function prFacts(pull: PullLike, repository: { owner: { login: string }; name: string; private: boolean; visibility?: string }): PrFacts {
+export function prFacts(pull: PullLike, repository: { owner: { login: string }; name: string; private: boolean; visibility?: string; default_branch?: string }): PrFacts {
   return {
     owner: repository.owner.login,
     repo: repository.name,
@@ -46,6 +46,7 @@ export function prFacts(pull: PullLike, repository: { owner: { login: string }; 
     author: pull.user?.login ?? "",
     base: pull.base.ref,
     base_sha: pull.base.sha,
+    default_branch: repository.default_branch,
     head_sha: pull.head.sha,
     head_ref: pull.head.ref,
     open: pull.state === "open",
@@ -146,12 +147,12 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   await updateRecord(input, primary, asked, botLogin);
 }
 
+/** Fixing once a PR is linked; fixed once a PR merged and no "patched on" item is still open (the checklist's own rule). */
 function advance(record: ResponseRecord, security: EmbargoConfig): ResponseRecord {
   let state = record.state;
   if ((state === "triage" || state === "confirmed") && record.prs.length) state = "fixing";
   const merged = record.prs.some((p) => p.state === "merged");
-  const allPatched = security.supported_branches.every((b) => record.patched.includes(b));
-  if (state === "fixing" && merged && allPatched) state = "fixed";
+  if (state === "fixing" && merged && !pendingBranches(record, security).length) state = "fixed";
   return { ...record, state };
 }
 
@@ -170,17 +171,15 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
     base: pr.base,
     head_sha: pr.head_sha,
     private: pr.private,
+    ...(pr.default_branch ? { default_branch: pr.default_branch } : {}),
     requested: [...new Set([...(previous?.requested ?? []), ...asked])],
     ...(pr.private ? {} : { leaks: leaks.length }),
   };
   record = { ...record, prs: [...record.prs.filter((p) => !(p.repo === linked.repo && p.number === linked.number) && p !== previous), linked] };
-  const ticks = ["fix.patch", "fix.prioritised"];
-  if (!pr.private && !leaks.length && summary.open) ticks.push("fix.no_reference");
-  if (pr.merged && security.supported_branches.includes(pr.base)) {
-    record = { ...record, patched: [...new Set([...record.patched, pr.base])] };
-    ticks.push(branchItemId(pr.base));
-  }
-  record = advance(tick(record, ticks, now), security);
+  // "Patched on …" and "commits do not refer to the vulnerability" follow from `prs` when the
+  // response is rendered (settleTicks); `patched` keeps the supported branches for old records.
+  if (pr.merged && security.supported_branches.includes(pr.base)) record = { ...record, patched: [...new Set([...record.patched, pr.base])] };
+  record = advance(tick(record, ["fix.patch", "fix.prioritised"], now), security);
 
   const effects = noEffects();
   effects.responseBody = await renderResponse(record, security, { title: summary.title, reporter: summary.reporter }, loaded.overrides, { keys: deps.keys, issue: view.issue, now });

@@ -12,6 +12,8 @@ export interface PrFacts {
   private: boolean;
   author: string;
   base: string;
+  /** The repository's default branch, for the "patched on the default branch" item. */
+  default_branch?: string;
   head_sha: string;
   head_ref: string;
   open: boolean;
