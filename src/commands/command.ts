@@ -22,6 +22,13 @@ export interface CommandOutcome {
   link?: { owner: string; repo: string; number: number };
   /** Ask the handler to reply with the command list. */
   help?: boolean;
+  /** Work on GitHub beyond this issue, each handed to the executor registered for its kind. */
+  actions?: OutcomeAction[];
+}
+
+export interface OutcomeAction {
+  kind: string;
+  [key: string]: unknown;
 }
 
 export type CommandResult = { ok: true; outcome: CommandOutcome } | { ok: false; error: string };

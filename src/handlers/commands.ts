@@ -3,6 +3,7 @@ import type { CommandDefinition, CommandOutcome } from "../commands/command.js";
 import { MAX_COMMAND_LINE, mayHaveCommands, parseCommands, type CommandLine } from "../commands/parse-commands.js";
 import { COMMANDS, findCommand, usageOf } from "../commands/registry.js";
 import { applyEffects } from "../github/apply-effects.js";
+import { runAnnounceActions } from "../github/announce-run.js";
 import { findOwnComment } from "../github/issue-comments.js";
 import { mayRunCommands } from "../github/may-run-commands.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
@@ -225,7 +226,10 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
     if (linkFailures.length) {
       await applyEffects(octokit, issue, state, { ...noEffects(), replies: [{ key: `link-${commentKey}`, body: linkFailures.join("\n\n") }] });
     }
-    if (!failures.length && !linkFailures.length) {
+    // announce actions: merged with the executor registry by the lead
+    const announceActions = outcomes.flatMap((o) => o.actions ?? []);
+    const announceOk = !announceActions.length || (await runAnnounceActions(octokit, { issue, config, record, state, overrides: loaded.overrides, now, keys: deps.keys, issueData: payload.issue, key: commentKey }, announceActions));
+    if (!failures.length && !linkFailures.length && announceOk) {
       await octokit.rest.reactions.createForIssueComment({ owner: issue.owner, repo: issue.repo, comment_id: comment.id, content: "+1" });
     }
   });
