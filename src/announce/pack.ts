@@ -14,6 +14,12 @@ export function fenced(text: string, info = ""): string {
   return `${fence}${info}\n${text}\n${fence}`;
 }
 
+const ENTITIES: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#x60;": "`", "&#x3D;": "=", "&amp;": "&" };
+
+export function unescapeHtml(text: string): string {
+  return text.replace(/&(?:lt|gt|quot|amp|#x27|#x60|#x3D);/g, (e) => ENTITIES[e] ?? e);
+}
+
 /** The advisory text, plain: what CVE and OSV carry as the description. */
 export async function advisoryDescription(record: ResponseRecord, config: EmbargoConfig, facts: AnnounceFacts, overrides?: OverrideSource): Promise<string> {
   return (await renderTemplate("advisory-description", announceView(record, config, facts), overrides)).text;
@@ -38,18 +44,19 @@ export interface PackExtras {
 /** The announcement pack comment: one `<details>` per text, then the CVE JSON 5 and OSV records. */
 export async function renderPack(record: ResponseRecord, config: EmbargoConfig, facts: AnnounceFacts, now: Date, overrides?: OverrideSource, extras: PackExtras = {}): Promise<string> {
   const view = announceView(record, config, facts);
-  const text = async (name: string) => (await renderTemplate(name, view, overrides)).text;
+  // Mails are copied as plain text: a code block keeps their lines, so Handlebars' escaping is undone.
+  const mail = async (name: string) => fenced(unescapeHtml((await renderTemplate(name, view, overrides)).text), "text");
   const description = await advisoryDescription(record, config, facts, overrides);
   const sections: { title: string; body: string }[] = [];
   if (!facts.advisoryUrl) sections.push({ title: "Advisory text (summary, then description)", body: `**${record.summary ?? ""}**\n\n${description}` });
   sections.push(
-    { title: "Mail to the dev list", body: await text("announce-dev-list") },
-    { title: "Mail to the users list", body: await text("announce-users-list") },
-    { title: "Security alerts page entry", body: await text("security-page") },
-    { title: "Full-disclosure / oss-security mail", body: await text("full-disclosure") },
-    { title: `Distributors' pre-notification (embargoed until ${record.embargo_end ?? "the embargo end"})`, body: await text("distributors") },
+    { title: "Mail to the dev list", body: await mail("announce-dev-list") },
+    { title: "Mail to the users list", body: await mail("announce-users-list") },
+    { title: "Security alerts page entry", body: await mail("security-page") },
+    { title: "Full-disclosure / oss-security mail", body: await mail("full-disclosure") },
+    { title: `Pre-notification for distributors (embargoed until ${record.embargo_end ?? "the embargo end"})`, body: await mail("distributors") },
   );
-  if (extras.reporterText) sections.push({ title: "Reply to the reporter (they cannot read this repository: send it yourselves)", body: extras.reporterText });
+  if (extras.reporterText) sections.push({ title: "Reply to the reporter (they cannot read this repository: send it yourselves)", body: fenced(unescapeHtml(extras.reporterText), "text") });
   const ef = exportFacts(record, facts, description, now);
   const cve = cveRecord(record, config.cna_org_id, facts.project.split("/")[0]!, ef);
   sections.push({
