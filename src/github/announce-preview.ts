@@ -58,7 +58,7 @@ export async function runPreview(octokit: Octokit, ctx: AnnounceCtx): Promise<vo
       gates,
       ready: gatesPass(gates),
       forceable: !gatesPass(gates) && gatesPass(forcedGates),
-      steps: PUBLISH_STEPS.map((s) => ({ title: s.title, done: stepDone(r, s.id), details: indent(details[s.id] ?? "") })),
+      steps: PUBLISH_STEPS.map((s, i) => ({ number: i + 1, title: s.title, done: stepDone(r, s.id), details: indent(details[s.id] ?? "") })),
     },
     ctx.overrides,
   );

@@ -64,6 +64,9 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
   }
 
   if (!stepDone(ctx.record, "announced")) await done(octokit, ctx, "announced", ["follow-up.closed"], { state: "announced" }, true);
+  // The label and the close ride on the same write as the record: a failure between them is
+  // mended on every run (nothing is written when the issue already is so).
+  else await saveRecord(octokit, ctx, ctx.record, { close: "completed" });
 
   if (!stepDone(ctx.record, "process_review")) {
     const url = await openProcessReview(octokit, ctx);

@@ -242,6 +242,8 @@ export class FakeGitHub {
       const key = `${full(m).toLowerCase()}:${String(b.ref).replace("refs/heads/", "")}`;
       if (this.refs.has(key)) return [422, { message: "Reference already exists" }];
       this.refs.set(key, b.sha);
+      const repo = this.repos.get(full(m).toLowerCase())!;
+      repo.files[String(b.ref).replace("refs/heads/", "")] = { ...repo.files[repo.default_branch] };
       return [201, { ref: b.ref, object: { sha: b.sha } }];
     });
     this.route("GET", `${R}/pulls`, (m, _b, q) => {
