@@ -5,6 +5,8 @@ import { insertEntry } from "../../src/announce/changelog-insert.js";
 import { publishGates } from "../../src/announce/publish-gates.js";
 import { parseRange } from "../../src/announce/version-range.js";
 import { branchItemId } from "../../src/checklist/checklist-items.js";
+import { parseCommands } from "../../src/commands/parse-commands.js";
+import { COMMANDS, findCommand } from "../../src/commands/registry.js";
 import { validateConfig } from "../../src/config/load-config.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 
@@ -117,5 +119,35 @@ describe("hand edits of the draft", () => {
     const onGitHub = { summary: "S", description: "Body\n", severity: "high", cwe_ids: ["CWE-22"], vulnerabilities: [], credits: [], cvss_severities: { cvss_v3: { vector_string: null }, cvss_v4: null } };
     expect(editedByHand(fieldHashes(fields), onGitHub)).toEqual([]);
     expect(editedByHand(fieldHashes(fields), { ...onGitHub, summary: "S (edited)", cwe_ids: ["CWE-23"] })).toEqual(["summary", "cwe_ids"]);
+  });
+});
+
+describe("the /announce commands", () => {
+  const config = configWith({ components: { core: { repo: "acme/widget" } } });
+  const ready: ResponseRecord = {
+    ...newRecord(new Date("2026-10-01T00:00:00Z"), new Date("2026-10-01T00:00:00Z")),
+    state: "fixed", severity: "high", summary: "S", embargo_end: "2026-11-01", components: ["core"], ghsa: "GHSA-abcd-4q2w-9x8v",
+  };
+
+  it("each example /help shows parses as its own command and runs on a ready response, leaving it unchanged in place", () => {
+    for (const c of COMMANDS.filter((c) => c.group === "announce")) {
+      expect(c.usage.startsWith(`/announce ${c.name}`)).toBe(true);
+      for (const example of c.examples) {
+        const [line] = parseCommands(example);
+        expect(findCommand(line!.group, line!.name), example).toBe(c);
+        const frozen = Object.freeze({ ...ready });
+        const result = c.run(frozen, { args: line!.args, config, now: new Date("2026-11-22T00:00:00Z"), actor: "alice", reporter: "r" });
+        expect(result.ok, `${example}: ${result.ok ? "" : result.error}`).toBe(true);
+      }
+    }
+  });
+
+  it("publish asks for nothing more once every step is recorded, and resumes a half-done publish without the gates", () => {
+    const publish = findCommand("announce", "publish")!;
+    const input = { args: "", config, now: new Date("2026-10-02T00:00:00Z"), actor: "alice", reporter: "r" };
+    const half = { ...ready, state: "announced" as const, publish_steps: { advisory: "x", changelog: "x" } };
+    expect(publish.run(half, input)).toMatchObject({ ok: true, outcome: { actions: [{ kind: "announce.publish" }] } });
+    const all = { ...half, publish_steps: Object.fromEntries(["advisory", "changelog", "unembargo", "reporter", "announced", "process_review"].map((s) => [s, "x"])) };
+    expect(publish.run(all, input)).toMatchObject({ ok: false, error: expect.stringContaining("every publish step is done already") });
   });
 });

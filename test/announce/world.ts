@@ -4,7 +4,7 @@ import { validateConfig } from "../../src/config/load-config.js";
 import type { EmbargoConfig } from "../../src/config/config-schema.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
-import { BOT, commentEvent, createTestProbot, INSTALLATION_ID, recordOf } from "../helpers/app.js";
+import { BOT, commentEvent, createTestProbot, INSTALLATION_ID, isResponse, recordOf } from "../helpers/app.js";
 import type { GitHubMock } from "../helpers/github-api.js";
 import { FakeGitHub } from "./fake-github.js";
 
@@ -66,7 +66,7 @@ export interface World {
 
 let commentIds = 9000;
 
-export async function world(gh: GitHubMock, options: { record?: ResponseRecord; yaml?: string; changes?: string; widgetConfig?: string } = {}): Promise<World> {
+export async function world(gh: GitHubMock, options: { record?: ResponseRecord | null; yaml?: string; changes?: string; widgetConfig?: string } = {}): Promise<World> {
   const yaml = options.yaml ?? SECURITY_CONFIG;
   const config = configOf(yaml);
   const fake = new FakeGitHub(gh);
@@ -76,8 +76,9 @@ export async function world(gh: GitHubMock, options: { record?: ResponseRecord; 
     config: options.widgetConfig,
   });
   fake.issues.push({ repo: "acme/security", number: 7, title: TITLE, body: BODY, state: "open", state_reason: null, labels: ["security", "security: fixed", "severity: critical"], assignees: ["alice"], user: "reporter" });
-  const record = options.record ?? readyRecord();
-  fake.comments.push({ id: RESPONSE_ID, issue: "acme/security#7", body: await renderResponse(record, config, { title: TITLE, reporter: "reporter" }), user: BOT });
+  // null: no response yet (the lifecycle test starts from the label).
+  const record = options.record === undefined ? readyRecord() : options.record;
+  if (record) fake.comments.push({ id: RESPONSE_ID, issue: "acme/security#7", body: await renderResponse(record, config, { title: TITLE, reporter: "reporter" }), user: BOT });
   const probots = new Map<number, Probot>();
   const probot = (now: Date) => {
     let p = probots.get(now.getTime());
@@ -96,10 +97,10 @@ export async function world(gh: GitHubMock, options: { record?: ResponseRecord; 
       await probot(now).receive(event as never);
     },
     get record() {
-      return recordOf(fake.comments.find((c) => c.id === RESPONSE_ID)!.body);
+      return recordOf(fake.commentsOn("acme/security", 7).find((c) => c.user === BOT && isResponse(c.body))!.body);
     },
     replies() {
-      return fake.commentsOn("acme/security", 7).filter((c) => c.id !== RESPONSE_ID && c.user === BOT).map((c) => c.body);
+      return fake.commentsOn("acme/security", 7).filter((c) => c.user === BOT && !isResponse(c.body)).map((c) => c.body);
     },
   };
 }
