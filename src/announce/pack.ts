@@ -57,7 +57,8 @@ export async function renderPack(record: ResponseRecord, config: EmbargoConfig, 
     { title: `Pre-notification for distributors (embargoed until ${record.embargo_end ?? "the embargo end"})`, body: await mail("distributors") },
   );
   if (extras.reporterText) sections.push({ title: "Reply to the reporter (they cannot read this repository: send it yourselves)", body: fenced(unescapeHtml(extras.reporterText), "text") });
-  const ef = exportFacts(record, facts, description, now);
+  // CVE and OSV carry the text as written, not as HTML-escaped markdown.
+  const ef = exportFacts(record, facts, unescapeHtml(description), now);
   const cve = cveRecord(record, config.cna_org_id, facts.project.split("/")[0]!, ef);
   sections.push({
     title: "CVE JSON 5 record",

@@ -29,12 +29,22 @@ async function readFile(octokit: Octokit, repo: string, path: string, ref: strin
   }
 }
 
+/** A `changelog` template that is neither built in nor overridden falls back to `changes-entry`. */
+async function renderEntry(template: string, view: object, ctx: AnnounceCtx): Promise<string> {
+  try {
+    return (await renderTemplate(template, view, ctx.overrides)).text;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    return (await renderTemplate("changes-entry", view, ctx.overrides)).text;
+  }
+}
+
 async function entries(ctx: AnnounceCtx): Promise<{ path: string; entry: string }[]> {
   const view = announceView(ctx.record, ctx.config, ctx.facts);
   const out: { path: string; entry: string }[] = [];
   for (const c of ctx.config.changelog) {
     if (c.path.split("/").includes("..")) continue;
-    out.push({ path: c.path, entry: (await renderTemplate(c.template, view, ctx.overrides)).text });
+    out.push({ path: c.path, entry: await renderEntry(c.template, view, ctx) });
   }
   return out;
 }

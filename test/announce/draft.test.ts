@@ -151,3 +151,24 @@ describe("/announce cve", () => {
     expect(w.fake.cveRequests).toEqual([]);
   });
 });
+
+describe("the status table", () => {
+  it("shows the GHSA id and link once the draft exists", async () => {
+    w = await world(gh);
+    await w.send("/announce");
+    const response = w.fake.comments.find((c) => c.id === 555)!.body;
+    const ghsa = w.record.ghsa!;
+    expect(response).toContain(`| **Advisory** | [${ghsa}](https://github.com/acme/widget/security/advisories/${ghsa}) (draft) |`);
+  });
+});
+
+describe("the pack's exports", () => {
+  it("carry the advisory text unescaped and valid JSON", async () => {
+    w = await world(gh);
+    await w.send("/announce");
+    const pack = w.replies().find((b) => b.includes(PACK_MARKER))!;
+    const osv = JSON.parse(/<summary>OSV record<\/summary>\n\n`{3,}json\n([\s\S]*?)\n`{3,}/.exec(pack)![1]!);
+    expect(osv.details).toContain("- npm `widget` >= 1.0.0, < 1.3.1 (fixed in 1.3.1)");
+    expect(osv.affected[0].ranges[0]).toEqual({ type: "SEMVER", events: [{ introduced: "1.0.0" }, { fixed: "1.3.1" }] });
+  });
+});
