@@ -143,6 +143,8 @@ describe("/announce publish", () => {
     await clean.send("/announce publish", { now: AFTER_END });
     const requests = [...new Set(clean.fake.answered.filter((r) => !r.startsWith("GET /app") && !r.startsWith("POST /app/")))];
     expect(requests.length).toBeGreaterThan(15);
+    expect(clean.fake.unknown).toEqual([]);
+    gh.done();
     for (const request of requests) {
       gh = mockGitHub();
       w = await world(gh);
