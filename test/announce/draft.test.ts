@@ -137,12 +137,14 @@ describe("/announce cve", () => {
   it("is refused without a draft, or when the response has a CVE already", async () => {
     w = await world(gh);
     await w.send("/announce cve");
+    await w.send("/announce cve please");
     await w.send("/triage cve CVE-2026-1234");
     await w.send("/announce cve");
     expect(w.fake.cveRequests).toEqual([]);
     const text = w.replies().join("\n");
     expect(text).toContain("there is no draft advisory yet: run `/announce` first");
     expect(text).toContain("this response already has CVE-2026-1234");
+    expect(text).toContain("`/announce cve` takes no arguments");
   });
 
   it("refuses non-members", async () => {

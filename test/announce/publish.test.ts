@@ -64,6 +64,7 @@ describe("/announce publish gates", () => {
     w = await world(gh, { record: readyRecord({ patched: [] }) });
     await w.send("/announce publish --force the reporter published a blog post", { now: BEFORE_END });
     expect(w.record.forced).toMatchObject({ by: "alice", reason: "the reporter published a blog post", gates: ["embargo", "fixes"] });
+    expect(w.replies().join("\n")).toContain("Publishing past the embargo and fixes gates with `--force`, by alice. Reason (recorded, and shown in the process review): the reporter published a blog post");
     expectPublishedOnce(w);
     const review = w.fake.issues.find((i) => i.title.startsWith("Process review"))!;
     expect(review.body).toContain("lifted early with `--force` by alice: the reporter published a blog post");
@@ -208,6 +209,12 @@ describe("/announce preview", () => {
 });
 
 describe("/announce help", () => {
+  it("refuses non-members", async () => {
+    w = await world(gh);
+    await w.send("/announce help", { sender: "mallory" });
+    expect(w.replies()).toEqual([expect.stringContaining("@mallory only people with the admin or maintain role")]);
+  });
+
   it("lists the /announce commands with /help's list", async () => {
     w = await world(gh);
     await w.send("/announce help");

@@ -33,7 +33,9 @@ export const publish: CommandDefinition = {
       return fail(`not published, nothing was changed. ${failed.map((g) => `Gate "${g.title}" fails: ${g.why}.`).join(" ")}${failed.some((g) => g.id !== "advisory") && !force ? " To publish anyway (the reporter agreed, or it is public already), use `--force <reason>`." : ""}`);
     }
     const forced = gates.filter((g) => g.forced).map((g) => g.id);
-    const next = forced.length ? { ...record, forced: { by: actor, at: now.toISOString(), reason, gates: forced } } : record;
-    return done({ record: next, actions: [{ kind: "announce.publish" }] });
+    if (!forced.length) return done({ record, actions: [{ kind: "announce.publish" }] });
+    const next = { ...record, forced: { by: actor, at: now.toISOString(), reason, gates: forced } };
+    const reply = { key: `forced-${now.getTime()}`, template: "announce-forced", view: { by: actor, reason, gates: forced, plural: forced.length > 1 } };
+    return done({ record: next, replies: [reply], actions: [{ kind: "announce.publish" }] });
   },
 };
