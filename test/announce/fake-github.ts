@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { GitHubMock } from "../helpers/github-api.js";
 import { BOT, INSTALLATION_ID } from "../helpers/app.js";
+import { productRoutes } from "./fake-github-repos.js";
 
 /**
  * A small stateful GitHub behind the harness's nock scope: issues, comments, labels, advisories,
@@ -33,10 +34,10 @@ export interface FakeRepo {
   config?: string;
 }
 
-type Reply = [number, unknown, Record<string, string>?];
-type Handler = (m: RegExpExecArray, body: any, query: URLSearchParams) => Reply;
+export type Reply = [number, unknown, Record<string, string>?];
+export type Handler = (m: RegExpExecArray, body: any, query: URLSearchParams) => Reply;
 
-const sha = (text: string) => createHash("sha1").update(text).digest("hex");
+export const sha = (text: string) => createHash("sha1").update(text).digest("hex");
 
 export class FakeGitHub {
   repos = new Map<string, FakeRepo>();
@@ -50,7 +51,7 @@ export class FakeGitHub {
   cveRequests: string[] = [];
   unknown: string[] = [];
   private failures: { method: string; path: RegExp; status: number }[] = [];
-  private nextId = 1000;
+  nextId = 1000;
   private routes: [string, RegExp, Handler][] = [];
   /** Which request (in order) this fake has answered, for "fail at step N" tests. */
   answered: string[] = [];
@@ -104,12 +105,12 @@ export class FakeGitHub {
     return [404, { message: "Not Found (fake)" }];
   }
 
-  private route(method: string, path: string, handler: Handler): void {
+  route(method: string, path: string, handler: Handler): void {
     const re = new RegExp(`^${path.replace(/:(\w+)/g, "(?<$1>[^/]+)")}$`);
     this.routes.push([method, re, handler]);
   }
 
-  private issueJson(i: FakeIssue) {
+  issueJson(i: FakeIssue) {
     return {
       id: i.number, node_id: `I${i.number}`, number: i.number, title: i.title, body: i.body, state: i.state, state_reason: i.state_reason,
       html_url: `https://github.com/${i.repo}/issues/${i.number}`, user: { login: i.user, id: 1, type: i.user.endsWith("[bot]") ? "Bot" : "User" },
@@ -122,11 +123,11 @@ export class FakeGitHub {
     return this.issues.find((i) => i.repo.toLowerCase() === repo && i.number === Number(m.groups!.n));
   }
 
-  private advisoryJson(a: Record<string, any>) {
+  advisoryJson(a: Record<string, any>) {
     return { ...a, html_url: `https://github.com/${a.repo}/security/advisories/${a.ghsa_id}`, url: `https://api.github.com/repos/${a.repo}/security-advisories/${a.ghsa_id}` };
   }
 
-  private setAdvisoryFields(a: Record<string, any>, body: any) {
+  setAdvisoryFields(a: Record<string, any>, body: any) {
     for (const k of ["summary", "description", "severity", "cwe_ids", "vulnerabilities", "credits", "cve_id", "state"]) if (k in body) a[k] = body[k];
     if ("cvss_vector_string" in body) {
       const v = body.cvss_vector_string;
@@ -143,22 +144,6 @@ export class FakeGitHub {
     this.route("GET", `${R}/collaborators/:user/permission`, (m) => {
       const p = full(m).toLowerCase() === "acme/security" ? this.roles.get(m.groups!.user!) : undefined;
       return p ? [200, { permission: p === "read" ? "read" : p, role_name: p, user: { login: m.groups!.user } }] : [404, { message: "Not Found" }];
-    });
-    this.route("GET", `${R}/contents/(?<path>.+)`, (m, _b, q) => {
-      const repo = this.repos.get(full(m).toLowerCase());
-      const path = m.groups!.path!;
-      if (path === ".github/embargo.yml" && repo?.config) return [200, repo.config, { "content-type": "text/plain; charset=utf-8" }];
-      const text = repo?.files[q.get("ref") ?? repo.default_branch]?.[path];
-      if (text === undefined) return [404, { message: "Not Found" }];
-      return [200, { type: "file", name: path, path, sha: sha(text), encoding: "base64", content: Buffer.from(text).toString("base64") }];
-    });
-    this.route("PUT", `${R}/contents/(?<path>.+)`, (m, b) => {
-      const repo = this.repos.get(full(m).toLowerCase())!;
-      const files = (repo.files[b.branch] ??= { ...repo.files[repo.default_branch] });
-      const old = files[m.groups!.path!];
-      if (old !== undefined && b.sha !== sha(old)) return [409, { message: "sha does not match" }];
-      files[m.groups!.path!] = Buffer.from(b.content, "base64").toString("utf8");
-      return [old === undefined ? 201 : 200, { content: { path: m.groups!.path }, commit: { sha: "c0ffee" } }];
     });
     this.route("GET", `${R}/issues/:n/comments`, (m) => {
       const key = this.issueKey(full(m), Number(m.groups!.n));
@@ -206,55 +191,6 @@ export class FakeGitHub {
       this.issues.push(i);
       return [201, this.issueJson(i)];
     });
-    this.route("GET", `${R}/security-advisories`, (m, _b, q) => {
-      const list = this.advisories.filter((a) => a.repo.toLowerCase() === full(m).toLowerCase() && (!q.get("state") || a.state === q.get("state")));
-      return [200, list.map((a) => this.advisoryJson(a))];
-    });
-    this.route("POST", `${R}/security-advisories`, (m, b) => {
-      const a: Record<string, any> = { repo: full(m), ghsa_id: `GHSA-${"abcdefghjmpq".slice(this.advisories.length, this.advisories.length + 4).padEnd(4, "x")}-4q2w-9x8v`, state: "draft", cve_id: null, published_at: null };
-      this.setAdvisoryFields(a, b);
-      this.advisories.push(a);
-      return [201, this.advisoryJson(a)];
-    });
-    this.route("GET", `${R}/security-advisories/:ghsa`, (m) => {
-      const a = this.advisories.find((x) => x.ghsa_id === m.groups!.ghsa);
-      return a ? [200, this.advisoryJson(a)] : [404, { message: "Not Found" }];
-    });
-    this.route("PATCH", `${R}/security-advisories/:ghsa`, (m, b) => {
-      const a = this.advisories.find((x) => x.ghsa_id === m.groups!.ghsa);
-      if (!a) return [404, { message: "Not Found" }];
-      this.setAdvisoryFields(a, b);
-      return [200, this.advisoryJson(a)];
-    });
-    this.route("POST", `${R}/security-advisories/:ghsa/cve`, (m) => {
-      this.cveRequests.push(m.groups!.ghsa!);
-      return [202, {}];
-    });
-    this.route("GET", R, (m) => {
-      const repo = this.repos.get(full(m).toLowerCase());
-      return repo ? [200, { id: 1, name: m.groups!.repo, full_name: full(m), private: repo.private, default_branch: repo.default_branch }] : [404, { message: "Not Found" }];
-    });
-    this.route("GET", `${R}/git/ref/heads/(?<branch>.+)`, (m) => {
-      const s = this.refs.get(`${full(m).toLowerCase()}:${m.groups!.branch}`);
-      return s ? [200, { ref: `refs/heads/${m.groups!.branch}`, object: { sha: s, type: "commit" } }] : [404, { message: "Not Found" }];
-    });
-    this.route("POST", `${R}/git/refs`, (m, b) => {
-      const key = `${full(m).toLowerCase()}:${String(b.ref).replace("refs/heads/", "")}`;
-      if (this.refs.has(key)) return [422, { message: "Reference already exists" }];
-      this.refs.set(key, b.sha);
-      const repo = this.repos.get(full(m).toLowerCase())!;
-      repo.files[String(b.ref).replace("refs/heads/", "")] = { ...repo.files[repo.default_branch] };
-      return [201, { ref: b.ref, object: { sha: b.sha } }];
-    });
-    this.route("GET", `${R}/pulls`, (m, _b, q) => {
-      const head = q.get("head")?.split(":")[1];
-      return [200, this.pulls.filter((p) => p.repo.toLowerCase() === full(m).toLowerCase() && (!head || p.head === head)).map((p) => ({ number: p.number, html_url: `https://github.com/${p.repo}/pull/${p.number}` }))];
-    });
-    this.route("POST", `${R}/pulls`, (m, b) => {
-      if (this.pulls.some((p) => p.repo === full(m) && p.head === b.head)) return [422, { message: "A pull request already exists" }];
-      const p = { repo: full(m), number: this.nextId++, head: b.head, base: b.base, title: b.title, body: b.body, state: "open" };
-      this.pulls.push(p);
-      return [201, { number: p.number, html_url: `https://github.com/${p.repo}/pull/${p.number}` }];
-    });
+    productRoutes(this, R, full);
   }
 }
