@@ -6,8 +6,10 @@ import type { ExportFacts } from "./osv-export.js";
 
 /** What the announce templates know beyond the record: links and names GitHub gave. */
 export interface AnnounceFacts {
-  /** The product's name in mails: the advisory repo, else the security repo's owner. */
+  /** The product's name in mails: the advisory repo's name, else the security repo's owner. */
   project: string;
+  /** Who makes it (CVE `vendor`): the advisory repo's owner, else the security repo's. */
+  vendor: string;
   /** The security issue, for the team's own texts (never for public ones). */
   issueUrl: string;
   issueNumber: number;

@@ -59,7 +59,7 @@ export async function renderPack(record: ResponseRecord, config: EmbargoConfig, 
   if (extras.reporterText) sections.push({ title: "Reply to the reporter (they cannot read this repository: send it yourselves)", body: fenced(unescapeHtml(extras.reporterText), "text") });
   // CVE and OSV carry the text as written, not as HTML-escaped markdown.
   const ef = exportFacts(record, facts, unescapeHtml(description), now);
-  const cve = cveRecord(record, config.cna_org_id, facts.project.split("/")[0]!, ef);
+  const cve = cveRecord(record, config.cna_org_id, facts.vendor, ef);
   sections.push({
     title: "CVE JSON 5 record",
     body: cve.ok ? fenced(JSON.stringify(cve.json, null, 2), "json") : `Not generated yet; it needs ${cve.missing.join(", ")}.`,

@@ -38,7 +38,8 @@ export function announceCtx(input: AnnounceInput): AnnounceCtx {
     keys: input.keys,
     report: { title: input.issueData.title, reporter: input.issueData.user?.login ?? "" },
     facts: {
-      project: repo ?? `${issue.owner}`,
+      project: repo ? repo.split("/")[1]! : issue.owner,
+      vendor: repo ? repo.split("/")[0]! : issue.owner,
       issueUrl: input.issueData.html_url,
       issueNumber: issue.issue_number,
       htmlBase: new URL(input.issueData.html_url).origin,

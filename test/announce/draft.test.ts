@@ -45,6 +45,7 @@ describe("/announce draft", () => {
     }
     expect(packs()[0]).toContain(`"id": "${ghsa}"`);
     expect(packs()[0]).toContain("Not generated yet; it needs a CVE id");
+    expect(packs()[0]).toContain("Hello widget users,");
   });
 
   it("updates the same advisory and the same pack when run again, without mentioning anyone again", async () => {

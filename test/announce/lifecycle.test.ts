@@ -68,6 +68,7 @@ describe("the whole lifecycle", () => {
     const packs = w.replies().filter((b) => b.includes(PACK_MARKER));
     expect(packs).toHaveLength(1);
     expect(packs[0]).toContain('"cveId": "CVE-2026-4242"');
+    expect(packs[0]).toContain('"vendor": "acme"');
     expect(packs[0]).toContain(`"id": "${ghsa}"`);
     expect(w.record).toMatchObject({ state: "announced", cve: "CVE-2026-4242", ghsa });
     expect(w.fake.issues.find((i) => i.number === 7)).toMatchObject({ state: "closed", state_reason: "completed" });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { editedByHand, advisoryFields, fieldHashes } from "../../src/announce/advisory-fields.js";
 import { insertEntry } from "../../src/announce/changelog-insert.js";
 import { publishGates } from "../../src/announce/publish-gates.js";
+import { unifiedDiff } from "../../src/announce/unified-diff.js";
 import { parseRange } from "../../src/announce/version-range.js";
 import { branchItemId } from "../../src/checklist/checklist-items.js";
 import { parseCommands } from "../../src/commands/parse-commands.js";
@@ -149,5 +150,16 @@ describe("the /announce commands", () => {
     expect(publish.run(half, input)).toMatchObject({ ok: true, outcome: { actions: [{ kind: "announce.publish" }] } });
     const all = { ...half, publish_steps: Object.fromEntries(["advisory", "changelog", "unembargo", "reporter", "announced", "process_review"].map((s) => [s, "x"])) };
     expect(publish.run(all, input)).toMatchObject({ ok: false, error: expect.stringContaining("every publish step is done already") });
+  });
+});
+
+describe("unified diff", () => {
+  it("shows an inserted entry with three lines of context and correct hunk ranges", () => {
+    const before = "# C\n\n## Unreleased\n\n- a\n- b\n- c\n- d\n- e\n";
+    const after = insertEntry(before, "- new");
+    expect(unifiedDiff("CHANGES.md", before, after)).toBe(
+      ["--- a/CHANGES.md", "+++ b/CHANGES.md", "@@ -2,6 +2,8 @@", " ", " ## Unreleased", " ", "+- new", "+", " - a", " - b", " - c"].join("\n"),
+    );
+    expect(unifiedDiff("NEWS.md", null, "- new\n")).toBe("--- /dev/null\n+++ b/NEWS.md\n@@ -0,0 +1,1 @@\n+- new");
   });
 });
