@@ -167,7 +167,7 @@ describe("/announce publish", () => {
       expect(w.fake.unknown).toEqual([]);
       gh.done();
     }
-  });
+  }, 120_000);
 });
 
 describe("/announce preview", () => {
