@@ -32,7 +32,8 @@ export async function runPreview(octokit: Octokit, ctx: AnnounceCtx): Promise<vo
   const parts: string[] = [];
   for (const product of productRepos(r, ctx.config)) {
     const base = await defaultBranch(octokit, product);
-    const branch = disclosureBranch(ctx.config.disclosure_branch, r, ctx.issue.issue_number);
+    // Without a draft yet, the branch takes the GHSA id GitHub gives it at publish time.
+    const branch = repo && !r.ghsa ? disclosureBranch(ctx.config.disclosure_branch, { ...r, ghsa: "GHSA_ID" }, ctx.issue.issue_number).replace("GHSA_ID", "<GHSA id>") : disclosureBranch(ctx.config.disclosure_branch, r, ctx.issue.issue_number);
     parts.push(`On ${product}: branch \`${branch}\` off \`${base}\`, then one pull request with:`);
     for (const change of await changelogChanges(octokit, ctx, product, base)) {
       parts.push(change.before === change.after ? `\`${change.path}\` already has the entry.` : fenced(unifiedDiff(change.path, change.before, change.after), "diff"));

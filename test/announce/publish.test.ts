@@ -185,7 +185,7 @@ describe("/announce preview", () => {
     expect(preview).toContain("--- a/CHANGES.md");
     expect(preview).toMatch(/--- \/dev\/null\n\s*\+\+\+ b\/NEWS\.md/);
     expect(preview).toContain('Issue "Process review: #7" opened in this repository, assigned to alice.');
-    expect(preview).toContain("branch `embargo/disclosure-7` off `main`");
+    expect(preview).toContain("branch `embargo/disclosure-<GHSA id>` off `main`");
     expect(w.record.state).toBe("fixed");
     expect(w.fake.advisories).toEqual([]);
   });
