@@ -2,6 +2,7 @@ import type { Probot } from "probot";
 import { appIdentity, appIdOf } from "./github/app-identity.js";
 import { onCommandComment } from "./handlers/commands.js";
 import { onIntake } from "./handlers/intake.js";
+import { onAdvisoryPublished } from "./github/announce-published.js";
 import { onIssueClosed } from "./handlers/issue-closed.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onResponseEdited } from "./handlers/response-edited.js";
@@ -66,6 +67,7 @@ export function createApp(options: AppOptions = {}) {
       (context) => onPullRequest(deps, context),
     );
     app.on(["issues.closed", "issues.reopened"], (context) => onIssueClosed(deps, context));
+    app.on("repository_advisory.published", (context) => onAdvisoryPublished(deps, context));
   };
 }
 

@@ -1,3 +1,8 @@
+import { requestCve } from "./announce/cve.js";
+import { draft } from "./announce/draft.js";
+import { announceHelp } from "./announce/help.js";
+import { preview } from "./announce/preview.js";
+import { publish } from "./announce/publish.js";
 import type { CommandDefinition } from "./command.js";
 import { affects } from "./triage/affects.js";
 import { assign } from "./triage/assign.js";
@@ -28,10 +33,12 @@ import { upstream } from "./triage/upstream.js";
 export const COMMANDS: CommandDefinition[] = [
   confirm, invalid, noAction, cvss, severity, component, affects, fixed, cwe, cve, mitigation, upstream,
   credit, assign, owner, ticket, embargo, reproduced, upgrade, summary, description, pr, status, help,
+  draft, requestCve, preview, publish, announceHelp,
 ];
 
 export function findCommand(group: string, name: string): CommandDefinition | undefined {
   if (group === "help") return help;
+  if (group === "announce" && name === "") return draft;
   return COMMANDS.find((c) => c.group === group && c.name === name);
 }
 

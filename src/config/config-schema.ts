@@ -30,6 +30,12 @@ export interface EmbargoConfig {
   notify_team: boolean;
   public_pr: PublicPrConfig;
   checklist: ChecklistConfig;
+  // /announce (issue 11)
+  cna_org_id?: string;
+  osv_prefix: string;
+  changelog: { path: string; template: string }[];
+  disclosure_branch: string;
+  public_issue: boolean;
 }
 
 /** `checklist`: items to leave out (by id) and the team's own items (README, "Checklist"). */
@@ -146,6 +152,26 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
       required: [],
       default: {},
     } as never,
+    // /announce (issue 11): the CNA's org UUID for CVE JSON 5, the OSV id prefix (`x_…` unless
+    // registered with OSV), CHANGES/NEWS files, the disclosure branch name, a public issue on publish.
+    cna_org_id: { type: "string", nullable: true, pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" },
+    osv_prefix: { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]{0,29}$", default: "x_EMBARGO" },
+    changelog: {
+      type: "array",
+      maxItems: 10,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          path: { type: "string", minLength: 1, maxLength: 200, pattern: "^[^/\\\\.][^\\\\]*$" },
+          template: { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,49}$" },
+        },
+        required: ["path", "template"],
+      },
+      default: [{ path: "CHANGES.md", template: "changes-entry" }, { path: "NEWS.md", template: "news-entry" }],
+    } as never,
+    disclosure_branch: { type: "string", minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9._/{}-]+$", default: "embargo/disclosure-{id}" },
+    public_issue: { type: "boolean", default: false },
   },
   required: [],
 };

@@ -2,7 +2,9 @@ import type { FollowUp, ReplySpec } from "../commands/decide-commands.js";
 import type { CommandLine } from "../commands/parse-commands.js";
 import { forgetRan } from "../commands/ran-memory.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
+import type { CommandAction } from "../commands/command.js";
 import { runAction } from "../github/action-executors.js";
+import { isAnnounceAction, runAnnounceActions } from "../github/announce-run.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { findOwnComment } from "../github/issue-comments.js";
 import { readIssueNow } from "../github/issue-now.js";
@@ -35,6 +37,7 @@ export async function runFollowUps(
   const failed: CommandLine[] = [];
   const replies: ReplySpec[] = [];
   const updates: ((record: ResponseRecord) => ResponseRecord)[] = [];
+  const announce: CommandAction[] = [];
   for (const { line, actions } of followUps) {
     const link = links.get(line);
     if (link && !link.ok) continue; // refused before anything was written, and answered then
@@ -47,6 +50,10 @@ export async function runFollowUps(
       }
     }
     for (const action of actions) {
+      if (isAnnounceAction(action)) {
+        announce.push(action);
+        continue;
+      }
       const result = await runAction(action, { octokit, issue, config, author: run.author, log, record });
       if (!result.ok) {
         failed.push(line);
@@ -56,7 +63,8 @@ export async function runFollowUps(
       if (result.update) updates.push(result.update);
     }
   }
-  if (!failed.length && !updates.length) return false;
+  const announceFailed = announce.length ? !(await runAnnounce(run, config, announce)) : false;
+  if (!failed.length && !updates.length) return announceFailed;
 
   // The response changed since this event read it (a PR sync writes it): read it again.
   const loaded = await loadResponse(octokit, issue, config, run.botLogin, run.deps.keys);
@@ -72,5 +80,33 @@ export async function runFollowUps(
   }
   effects.replies = await renderReplies(replies, loaded.overrides);
   await applyEffects(octokit, issue, issueState(loaded.comments, run.botLogin, now), effects);
-  return failed.length > 0;
+  return failed.length > 0 || announceFailed;
+}
+
+/**
+ * `/announce` work: each step writes the record itself as soon as it is done on GitHub (a publish
+ * GitHub breaks halfway is finished by running it again), so it reads the response afresh and
+ * answers its own failures. False when a step failed.
+ */
+async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: CommandAction[]): Promise<boolean> {
+  const { context, issue } = run;
+  const loaded = await loadResponse(context.octokit, issue, config, run.botLogin, run.deps.keys);
+  if (!loaded.record) return false;
+  const now = await readIssueNow(context.octokit, issue);
+  const payloadIssue = context.payload.issue;
+  return runAnnounceActions(
+    context.octokit,
+    {
+      issue,
+      config,
+      record: loaded.record,
+      state: issueState(loaded.comments, run.botLogin, now),
+      overrides: loaded.overrides,
+      now: run.deps.now(),
+      keys: run.deps.keys,
+      issueData: { title: now.title, html_url: payloadIssue.html_url, user: { login: now.reporter } },
+      key: run.commentKey,
+    },
+    actions,
+  );
 }

@@ -106,6 +106,22 @@ export interface ResponseRecord {
   ran: Record<string, string[]>;
   release_managers_told?: boolean;
   experts_told?: string[];
+  /** `/announce`: the response's one repository advisory (GHSA id in `ghsa`), once GitHub made it. */
+  advisory?: AdvisoryRef;
+  /** `/announce publish`: steps done (step id → ISO time), so a broken publish resumes where it stopped. */
+  publish_steps?: Record<string, string>;
+  /** `/announce publish --force <reason>`: who forced past which gates, and why. */
+  forced?: { by: string; at: string; reason: string; gates: string[] };
+  /** Comment ids of the pack and preview comments, each updated in place. */
+  announce_comments?: { pack?: number; preview?: number };
+}
+
+export interface AdvisoryRef {
+  repo: string; // owner/name
+  url: string; // html_url
+  /** Hash of the fields the app last wrote: a different hash on GitHub means someone edited the draft. */
+  written?: Record<string, string>;
+  published_at?: string;
 }
 
 export function newRecord(reportedAt: Date, now: Date): ResponseRecord {

@@ -31,6 +31,11 @@ const CASES: [string, object, string][] = [
   ["public_pr.leak_words", { public_pr: { leak_words: ["x"] } }, "`public_pr.leak_words.0` must be at least 2 characters long"],
   ["checklist.skip", { checklist: { skip: ["intake.nope"] } }, "intake.nope"],
   ["public_pr.max_reviewers", { public_pr: { max_reviewers: 0 } }, "`public_pr.max_reviewers` must be between 1 and 10"],
+  ["cna_org_id", { cna_org_id: "acme" }, "`cna_org_id` must be"],
+  ["osv_prefix", { osv_prefix: "1x" }, "`osv_prefix` must be"],
+  ["changelog", { changelog: [{ path: "CHANGES.md" }] }, "`changelog.0` needs `template`"],
+  ["disclosure_branch", { disclosure_branch: "has space" }, "`disclosure_branch` must be"],
+  ["public_issue", { public_issue: "yes" }, "`public_issue` must be a boolean"],
   ["unknown key", { colour: "red" }, "`colour` is not a known key"],
   ["transfer without security_repo", { public_reports: "transfer" }, "`public_reports: transfer` needs `security_repo`: the private repository to move reports to"],
 ];

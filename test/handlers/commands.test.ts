@@ -594,7 +594,7 @@ describe("bad input", () => {
     ["/triage upgrade", "the upgrade note is missing", "/triage upgrade <text>"],
     ["/triage summary", "the summary is missing", "/triage summary <one line>"],
     ["/triage frobnicate now", "`/triage frobnicate` is not a command (known: confirm, invalid, no-action, cvss,", "/triage help"],
-    ["/announce draft", "`/announce` commands are not available yet", "/triage help"],
+    ["/announce draft", "no advisory can be drafted yet: the response is not confirmed yet", "/announce draft"],
   ];
 
   it.each(cases)("%s → the line is quoted with the error and the usage, nothing changes, no 👍", async (line, error, usage) => {
