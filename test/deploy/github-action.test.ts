@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runGitHubAction } from "../../src/adapters/github-action.js";
+import { main } from "../../src/cli/main.js";
 import { INSTALLATION_ID, labeledEvent } from "../helpers/app.js";
 import { loadWebhookExample, mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { deployEnv, expectAppReadsConfig, probotOptions, testApp } from "./deploy-helpers.js";
@@ -91,5 +92,35 @@ describe("the GitHub Action adapter", () => {
     await expect(runGitHubAction({ env: actionEnv("issues", payload), appFn: testApp, probotOptions })).rejects.toThrow(
       "the GitHub App with APP_ID 1 is not installed on acme/security",
     );
+  });
+});
+
+describe("action.yml", () => {
+  const text = readFileSync(new URL("../../action.yml", import.meta.url), "utf8");
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { bin: Record<string, string> };
+
+  it("runs the embargo CLI's `action` command with the app's credentials, never the workflow's token", () => {
+    expect(text).toContain(`run: node ${pkg.bin.embargo} action`);
+    for (const line of ["APP_ID: ${{ inputs.app-id }}", "PRIVATE_KEY: ${{ inputs.private-key }}", "EMBARGO_SECRET: ${{ inputs.secret }}"]) expect(text).toContain(line);
+    const code = text.split("\n").filter((l) => !l.trim().startsWith("#") && !l.trim().startsWith("description:")).join("\n");
+    expect(code).not.toMatch(/github\.token|GITHUB_TOKEN|secrets\./i);
+  });
+
+  it("`embargo action`, the command it runs, delivers the workflow's event and prints what it did", async () => {
+    const { payload } = labeledEvent();
+    const seen = expectAppReadsConfig(gh);
+    const out: string[] = [];
+    // The real app reads its secret from the environment, as in the workflow step.
+    const env = actionEnv("issues", payload);
+    const saved = process.env.EMBARGO_SECRET;
+    process.env.EMBARGO_SECRET = env.EMBARGO_SECRET;
+    try {
+      const code = await main(["action"], { env: { ...env, LOG_LEVEL: "fatal" }, out: (t) => out.push(t), err: (t) => out.push(t) });
+      expect({ code, out }).toEqual({ code: 0, out: [`delivered "issues" on acme/security to embargo (installation ${INSTALLATION_ID})`] });
+    } finally {
+      if (saved === undefined) delete process.env.EMBARGO_SECRET;
+      else process.env.EMBARGO_SECRET = saved;
+    }
+    expect(seen.authorization).toBe("token ghs_installation_token");
   });
 });
