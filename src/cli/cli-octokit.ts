@@ -37,9 +37,13 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): AppCredentials | { p
   return { appId: env.APP_ID!, privateKey, baseUrl };
 }
 
+// Doctor's probes expect refusals and report each one themselves: @octokit/rest's request log
+// would print every 404 a second time.
+const quiet = { debug: () => undefined, info: () => undefined, warn: console.warn, error: () => undefined };
+
 /** Authenticated as the app itself (a JWT): installations, the app's identity. */
 export function appOctokit(creds: AppCredentials): CliOctokitInstance {
-  return new CliOctokit({ authStrategy: createAppAuth, auth: { appId: creds.appId, privateKey: creds.privateKey }, baseUrl: creds.baseUrl });
+  return new CliOctokit({ authStrategy: createAppAuth, auth: { appId: creds.appId, privateKey: creds.privateKey }, baseUrl: creds.baseUrl, log: quiet });
 }
 
 /** Authenticated as one installation of the app: what the app itself can see and do there. */
@@ -48,5 +52,6 @@ export function installationOctokit(creds: AppCredentials, installationId: numbe
     authStrategy: createAppAuth,
     auth: { appId: creds.appId, privateKey: creds.privateKey, installationId },
     baseUrl: creds.baseUrl,
+    log: quiet,
   });
 }

@@ -19,12 +19,15 @@ export interface AppInfo {
   id: number;
   slug: string;
   html_url: string;
+  /** What the app asks of every installation (its settings, from app.yml). */
+  permissions: Record<string, string>;
 }
 
 export const getApp = (app: CliOctokitInstance) =>
   probe(async () => {
     const { data } = await app.rest.apps.getAuthenticated();
-    return { data: { id: data?.id ?? 0, slug: data?.slug ?? "", html_url: data?.html_url ?? "" } as AppInfo };
+    const permissions = Object.fromEntries(Object.entries(data?.permissions ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
+    return { data: { id: data?.id ?? 0, slug: data?.slug ?? "", html_url: data?.html_url ?? "", permissions } as AppInfo };
   });
 
 export const getInstallation = (app: CliOctokitInstance, owner: string, repo: string) =>

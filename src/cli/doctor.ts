@@ -47,6 +47,9 @@ export async function runDoctor(target: string | undefined, creds: AppCredential
     return done();
   }
   line("PASS", `the app ${me.data.slug} is installed on ${owner}/${repo}`);
+  const missing = missingPermissions(me.data.permissions, installation.data.permissions as Record<string, string | undefined>);
+  if (!missing.length) line("PASS", `the installation has every permission the app asks for`);
+  else line("FAIL", `the installation on ${owner} has not accepted: ${missing.join(", ")}`, `an owner of ${owner} accepts the app's new permissions: ${installation.data.html_url}`);
   const installations = new Map<number, CliOctokitInstance>();
   const asInstallation = (id: number) => {
     if (!installations.has(id)) installations.set(id, installationOctokit(creds, id));
@@ -79,6 +82,15 @@ export async function runDoctor(target: string | undefined, creds: AppCredential
     await checkGate(asInstallation(inst.data.id), o, r, config, me.data, line);
   }
   return done();
+}
+
+const LEVEL: Record<string, number> = { read: 1, write: 2, admin: 3 };
+
+/** Permissions the app asks for that an installation has not granted (new ones wait for an owner to accept them). */
+function missingPermissions(wanted: Record<string, string>, granted: Record<string, string | undefined>): string[] {
+  return Object.entries(wanted)
+    .filter(([name, level]) => (LEVEL[granted[name] ?? ""] ?? 0) < (LEVEL[level] ?? 1))
+    .map(([name, level]) => `${name}: ${level}`);
 }
 
 type Line = (verdict: Verdict, what: string, fix?: string) => void;

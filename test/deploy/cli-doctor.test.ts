@@ -11,7 +11,9 @@ beforeEach(() => {
 afterEach(() => gh.done());
 
 const creds = () => ({ appId: "1", privateKey: testPrivateKey(), baseUrl: "https://api.github.com" });
-const APP = { id: 1, slug: "embargo", html_url: "https://github.com/apps/embargo" };
+const PERMISSIONS = { metadata: "read", issues: "write", checks: "write", members: "read" };
+const APP = { id: 1, slug: "embargo", html_url: "https://github.com/apps/embargo", permissions: PERMISSIONS };
+const INSTALLATION = { id: INSTALLATION_ID, html_url: "https://github.com/organizations/acme/settings/installations/42", permissions: PERMISSIONS };
 
 async function doctor(target = "acme/security") {
   const lines: string[] = [];
@@ -25,9 +27,9 @@ components:
   api: { repo: acme/product, owners: [api-owner] }
 `;
 
-function mockSecurityRepo(config: string | null = CONFIG) {
+function mockSecurityRepo(config: string | null = CONFIG, installation: object = INSTALLATION) {
   gh.api.get("/app").reply(200, APP);
-  gh.api.get("/repos/acme/security/installation").reply(200, { id: INSTALLATION_ID });
+  gh.api.get("/repos/acme/security/installation").reply(200, installation);
   mockInstallationToken(gh.api, INSTALLATION_ID);
   gh.api.get("/repos/acme/security").reply(200, { private: true, visibility: "private", default_branch: "main" });
   mockConfig(gh, "acme", "security", config);
@@ -61,6 +63,7 @@ describe("embargo doctor", () => {
 
     expect(lines).toEqual([
       "PASS  the app embargo is installed on acme/security",
+      "PASS  the installation has every permission the app asks for",
       "PASS  acme/security is private",
       "PASS  .github/embargo.yml is valid",
       "PASS  the team `acme/security-team` exists and the app can read its members",
@@ -120,13 +123,15 @@ components:
     expect(lines).toContain("      fix: install it on other-org/web: https://github.com/apps/embargo/installations/new");
   });
 
-  it("reports an invalid config line by line and stops there", async () => {
-    mockSecurityRepo("team: not a team\nlabel: security\nsupported_branch: [main]\n");
+  it("reports an invalid config line by line and stops there; and permissions an owner has not accepted", async () => {
+    mockSecurityRepo("team: not a team\nlabel: security\nsupported_branch: [main]\n", { ...INSTALLATION, permissions: { metadata: "read", issues: "write", checks: "read" } });
     const { code, lines } = await doctor();
     expect(code).toBe(1);
     expect(lines).toContain('FAIL  .github/embargo.yml: `team` must be a team as "org/team-slug"');
     expect(lines.filter((l) => l.startsWith("FAIL  .github/embargo.yml: `supported_branch` is not a known key"))).toHaveLength(1);
     expect(lines).toContain("      fix: edit .github/embargo.yml on the default branch (every key is in the README)");
+    expect(lines).toContain("FAIL  the installation on acme has not accepted: checks: write, members: read");
+    expect(lines).toContain("      fix: an owner of acme accepts the app's new permissions: https://github.com/organizations/acme/settings/installations/42");
   });
 
   it("names the install link when the app is not on the security repo, and checks nothing else", async () => {
