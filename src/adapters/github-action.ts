@@ -35,9 +35,10 @@ interface EventPayload {
 export async function runGitHubAction(options: AdapterOptions = {}): Promise<ActionOutcome> {
   const env = options.env ?? process.env;
   const eventName = env.GITHUB_EVENT_NAME ?? "";
+  if (!eventName) throw new Error("GITHUB_EVENT_NAME is not set: `embargo action` runs inside a GitHub Actions step (see action.yml)");
   const name = EVENT_NAMES[eventName];
   if (!name) {
-    return { delivered: false, message: `embargo does not act on "${eventName || "(no GITHUB_EVENT_NAME)"}" events; nothing to do (it handles: ${Object.keys(EVENT_NAMES).join(", ")})` };
+    return { delivered: false, message: `embargo does not act on "${eventName}" events; nothing to do (it handles: ${Object.keys(EVENT_NAMES).join(", ")})` };
   }
   requireEnv(env, [
     ...APP_CREDENTIALS.map(([names, why]): [string[], string] => [names, `${why}, from the workflow's secrets (GITHUB_TOKEN cannot act as the app)`]),

@@ -78,6 +78,12 @@ describe("the GitHub Action adapter", () => {
     expect(gh.requests).toEqual([]);
   });
 
+  it("refuses to run outside a workflow step", async () => {
+    const env = actionEnv("issues", {});
+    delete env.GITHUB_EVENT_NAME;
+    await expect(runGitHubAction({ env, appFn: testApp, probotOptions })).rejects.toThrow("GITHUB_EVENT_NAME is not set: `embargo action` runs inside a GitHub Actions step");
+  });
+
   it("refuses to fall back to GITHUB_TOKEN when the app's private key is missing", async () => {
     const env = actionEnv("issues", labeledEvent().payload);
     delete env.PRIVATE_KEY;
