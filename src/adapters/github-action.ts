@@ -42,6 +42,7 @@ export async function runGitHubAction(options: AdapterOptions = {}): Promise<Act
   }
   requireEnv(env, [
     ...APP_CREDENTIALS.map(([names, why]): [string[], string] => [names, `${why}, from the workflow's secrets (GITHUB_TOKEN cannot act as the app)`]),
+    [["EMBARGO_SECRET", "EMBARGO_LINK_SECRET", "WEBHOOK_SECRET"], "embargo's own secret (the action's `secret` input), the same value everywhere the app runs"],
     [["GITHUB_EVENT_PATH"], "set by GitHub Actions: run this inside a workflow step"],
   ]);
   const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH!, "utf8")) as EventPayload;

@@ -87,7 +87,8 @@ describe("the GitHub Action adapter", () => {
   it("refuses to fall back to GITHUB_TOKEN when the app's private key is missing", async () => {
     const env = actionEnv("issues", labeledEvent().payload);
     delete env.PRIVATE_KEY;
-    await expect(runGitHubAction({ env, appFn: testApp, probotOptions })).rejects.toThrow(/PRIVATE_KEY or PRIVATE_KEY_PATH: .*GITHUB_TOKEN cannot act as the app/);
+    delete env.EMBARGO_SECRET;
+    await expect(runGitHubAction({ env, appFn: testApp, probotOptions })).rejects.toThrow(/PRIVATE_KEY or PRIVATE_KEY_PATH: .*GITHUB_TOKEN cannot act as the app\)\n  EMBARGO_SECRET or EMBARGO_LINK_SECRET or WEBHOOK_SECRET: embargo's own secret/);
     expect(gh.requests).toEqual([]);
   });
 
