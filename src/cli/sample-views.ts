@@ -1,9 +1,10 @@
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { validateConfig } from "../config/load-config.js";
-import { helpView } from "../handlers/commands.js";
+import { helpView } from "../commands/help-view.js";
 import { newRecord, type ResponseRecord } from "../record/response-record.js";
 import { responseView } from "../response/render-response.js";
 import { trusted } from "../render/templates.js";
+import { LEVELS } from "../response/view-budget.js";
 
 export const SAMPLE_REPORT = { title: "Path traversal in the upload endpoint", reporter: "reporter" };
 
@@ -48,10 +49,10 @@ export function sampleRecord(now: Date): ResponseRecord {
  * The view the app gives each built-in template, filled from the record and config. A template
  * with no entry here (a new one) gets the response view, which carries the whole record.
  */
-export function sampleView(name: string, record: ResponseRecord, config: EmbargoConfig): object | undefined {
+export function sampleView(name: string, record: ResponseRecord, config: EmbargoConfig, now: Date): object | undefined {
   switch (name) {
     case "response":
-      return responseView(record, config, SAMPLE_REPORT);
+      return responseView(record, config, SAMPLE_REPORT, now, LEVELS[0]!);
     case "help":
       return helpView();
     case "invalid-reply":

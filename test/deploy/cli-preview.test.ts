@@ -6,12 +6,12 @@ import { runPreview } from "../../src/cli/preview.js";
 import { main } from "../../src/cli/main.js";
 import { newRecord } from "../../src/record/response-record.js";
 import { recordMarker } from "../../src/record/markers.js";
-import { NOW, recordOf } from "../helpers/app.js";
+import { NOW, recordOf, TEST_KEYS, TEST_SECRET } from "../helpers/app.js";
 
 async function preview(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runPreview(args, { out: (t) => out.push(t), err: (t) => err.push(t), now: NOW });
+  const code = await runPreview(args, { out: (t) => out.push(t), err: (t) => err.push(t), now: NOW, env: { EMBARGO_SECRET: TEST_SECRET } });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -45,7 +45,7 @@ describe("embargo preview", () => {
     const fromJson = await preview("response", "--record", tempFile("record.json", JSON.stringify(record)));
     expect(fromJson.out).toContain("| **CVE** | CVE-2026-99999 |");
     expect(fromJson.out).toContain("| **Reported** | 2026-10-01 |");
-    const fromComment = await preview("response", "--record", tempFile("comment.md", `<!-- embargo:response -->\nsome text\n\n${recordMarker(record)}`));
+    const fromComment = await preview("response", "--record", tempFile("comment.md", `<!-- embargo:response -->\nsome text\n\n${recordMarker(record, TEST_KEYS, "acme/security#7")}`));
     expect(fromComment.out).toContain("| **CVE** | CVE-2026-99999 |");
   });
 
