@@ -5,7 +5,11 @@ import { isOutOfReach } from "../github/http-status.js";
 import { getPull, reopenIssue } from "../github/pull-requests.js";
 import { CLOSED_STATES } from "../record/response-record.js";
 import { renderTemplate } from "../render/templates.js";
+import { readIssueNow } from "../github/issue-now.js";
+import { closedByHand, reopenedByHand } from "../response/closed-by-hand.js";
 import { noEffects } from "../response/effects.js";
+import { renderResponse } from "../response/render-response.js";
+import { responseLabels } from "../response/response-labels.js";
 import { defaultConfig } from "./pull-request.js";
 import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
 import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
@@ -37,6 +41,24 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
 }
 
 /**
+ * A close by a person (no command) is what the response says from now on: "closed by hand by @x",
+ * its own state and label, "This issue closed" ticked; a reopen puts back the state it had. A close
+ * a command made (invalid, no-action, announced) keeps its own account.
+ */
+async function recordHandClose(deps: Deps, context: StateContext, loaded: LoadedResponse): Promise<void> {
+  const now = deps.now();
+  const before = loaded.record!;
+  const record = context.payload.action === "closed" ? closedByHand(before, context.payload.sender.login, now) : reopenedByHand(before);
+  if (record === before) return;
+  const { octokit } = context;
+  const current = await readIssueNow(octokit, loaded.issue);
+  const effects = noEffects();
+  effects.responseBody = await renderResponse(record, loaded.config, { title: current.title, reporter: current.reporter }, loaded.overrides, { keys: deps.keys, issue: loaded.issue, now });
+  Object.assign(effects, responseLabels(current.labels, record));
+  await applyEffects(octokit, loaded.issue, { comments: loaded.comments, botLogin: loaded.botLogin, labels: current.labels, assignees: current.assignees, open: current.open }, effects);
+}
+
+/**
  * A security issue closed or reopened: its PRs follow. On a close that counts they lose their
  * priority and the gate completes; on a reopen the gates come back. One PR, repo or reviewer
  * failing never stops the others: "gone" answers are logged, other failures are thrown once every
@@ -54,6 +76,7 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
   const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys);
   if (!loaded.record) return;
   if (payload.action === "closed" && !(await closeCounts(deps, context, loaded))) return;
+  await deps.queue.run(key, () => recordHandClose(deps, context, loaded));
   const failures: unknown[] = [];
   for (const linked of loaded.record.prs) {
     const [owner, repo] = linked.repo.split("/") as [string, string];

@@ -8,6 +8,7 @@ import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import {
   HEAD,
   ISSUE,
+  TITLE,
   issueStateEvent,
   mockPrStart,
   mockSyncReads,
@@ -155,21 +156,34 @@ describe("closing the security issue", () => {
       gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: action === "closed" ? ["priority: high"] : [] }));
       mockConfig(gh, "acme", "product", PRODUCT_YAML);
       mockNoOverrides(gh, "acme", "security");
-      mockSyncReads(gh, { issueState: state, issueLabels: ["security", "security: fixing"], commits: state === "open" ? [{ sha: HEAD, message: "Refactor" }] : undefined });
+      // The hand close is recorded first (the issue as it is now, then the response and its state label).
+      const labelsNow = action === "closed" ? ["security", "security: fixing", "severity: high"] : ["security", "security: closed", "severity: high"];
+      gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state, user: { login: "reporter" }, assignees: [], labels: labelsNow.map((name) => ({ name })) });
+      mockNoOverrides(gh, "acme", "security");
+      mockSyncReads(gh, { issueState: state, issueLabels: action === "closed" ? ["security", "security: closed", "severity: high"] : ["security", "security: fixing", "severity: high"], commits: state === "open" ? [{ sha: HEAD, message: "Refactor" }] : undefined });
       serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: action === "closed" ? "action_required" : "neutral", title: action === "closed" ? "Waiting for review" : "No longer gated" }]);
     }
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
     gh.api.post("/repos/acme/product/issues/42/labels", { labels: ["priority: high"] }).reply(200, []);
     gh.api.post("/repos/acme/product/pulls/42/requested_reviewers").optionally().reply(201, {});
-    gh.api.post(`${ISSUE}/labels`).optionally().reply(200, []);
+    gh.api.post(`${ISSUE}/labels`, { labels: ["security: closed"] }).reply(200, []);
+    gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: fixing")}`).reply(200, []);
+    gh.api.post(`${ISSUE}/labels`, { labels: ["security: fixing"] }).reply(200, []);
+    gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: closed")}`).reply(200, []);
     const updates: any[] = [];
     gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).times(2).reply(200, {});
 
     await probot.receive(issueStateEvent("closed", "sec1"));
     expect(updates[0]).toMatchObject({ conclusion: "neutral", output: { title: "No longer gated" } });
+    // Issue 13: the response says what happened, and "This issue closed" is ticked.
+    expect(recordOf(stored[0]!.body)).toMatchObject({ state: "closed", closed_by_hand: { by: "sec1", previous: "fixing" } });
+    expect(stored[0]!.body).toMatch(/closed by hand by @\u200bsec1/i);
+    expect(stored[0]!.body).toMatch(/- \[x\] This issue closed/);
 
     await probot.receive(issueStateEvent("reopened", "sec1"));
     expect(updates[1]).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for review" } });
+    expect(recordOf(stored[0]!.body).state).toBe("fixing");
+    expect(stored[0]!.body).toMatch(/- \[ \] This issue closed/);
   });
 });
 

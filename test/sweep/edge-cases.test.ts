@@ -3,9 +3,6 @@
  * deleted or transferred issues, deleted repos, renamed teams, unresolvable repos, comments at the
  * size limit, commands in PR conversations). Each must not throw, and where issue 10 says what the
  * user should see, that is asserted too.
- *
- * `it.fails` marks a case that fails today because of a defect issue 10 names (one line says which);
- * the lead turns it into `it` once the fix is merged.
  */
 import { beforeAll, expect, it } from "vitest";
 import { validateConfig } from "../../src/config/load-config.js";
@@ -51,7 +48,7 @@ function newBotComments(fake: FakeGitHub, repo: string, number: number, before: 
 const ids = (fake: FakeGitHub, repo: string, number: number) => fake.comments(repo, number).map((c) => c.id);
 const responseOf = (fake: FakeGitHub) => fake.comments(SECURITY, ISSUE).find((c) => c.login === BOT_LOGIN && c.body.includes(RESPONSE_MARKER))!;
 
-// Issue 10: a review by a deleted account (`user: null`) is looked up as the login "" when no team is configured.
+// Issue 10 (before the fix: a review by a deleted account (`user: null`) is looked up as the login "" when no team is configured.)
 it("a review by a deleted account (review.user null, sender ghost) does not throw and opens no gate", async () => {
   const fake = linked.clone();
   fake.repo(SECURITY).config = "supported_branches: [main]\n";
@@ -63,7 +60,7 @@ it("a review by a deleted account (review.user null, sender ghost) does not thro
   expect(gate.conclusion).not.toBe("success");
 });
 
-// Issue 10: reading the comments of a deleted or transferred issue (404) throws in the command handler.
+// Issue 10 (before the fix: reading the comments of a deleted or transferred issue (404) throws in the command handler.)
 it("a command on a deleted or transferred issue (comments answer 404) does not throw", async () => {
   const fake = linked.clone();
   const payload = commentEvent(CREATED, fake, SECURITY, ISSUE, "/triage status");
@@ -73,7 +70,7 @@ it("a command on a deleted or transferred issue (comments answer 404) does not t
   s.finish();
 });
 
-// Issue 10: a PR event whose linked issue was deleted or transferred (comments answer 404) throws in syncPr.
+// Issue 10 (before the fix: a PR event whose linked issue was deleted or transferred (comments answer 404) throws in syncPr.)
 it("a push to a PR whose security issue was deleted or transferred does not throw", async () => {
   const fake = linked.clone();
   fake.issue(SECURITY, ISSUE).gone = true;
@@ -82,7 +79,7 @@ it("a push to a PR whose security issue was deleted or transferred does not thro
   s.finish();
 });
 
-// Issue 10: issues.closed stops at the first linked PR whose repo is gone (404 on pulls.get); later PRs stay gated.
+// Issue 10 (before the fix: issues.closed stops at the first linked PR whose repo is gone (404 on pulls.get); later PRs stay gated.)
 it("closing an issue whose first linked PR's repo was deleted still releases the other PRs", async () => {
   const fake = response.clone();
   fake.repo("acme/gone", { private: false });
@@ -113,7 +110,7 @@ it("/triage pr naming a PR in a deleted repo says it could not be linked", async
   expect(newBotComments(fake, SECURITY, ISSUE, before).map((c) => c.body).join("\n")).toMatch(/Could not link acme\/gone#5/);
 });
 
-// Issue 10: a configured team that cannot be read (renamed: 404 on its members) makes every event on a linked PR throw.
+// Issue 10 (before the fix: a configured team that cannot be read (renamed: 404 on its members) makes every event on a linked PR throw.)
 it("a push to a linked PR when the configured team was renamed does not throw and tells the team", async () => {
   const fake = linked.clone();
   fake.state.teams.delete("acme/sec");
@@ -160,7 +157,7 @@ function huge(line: (i: number) => string): string {
   return lines.join("\n");
 }
 
-// Issue 10: the error reply lists every failed line and outgrows GitHub's 65,536-character limit (422, only 👀 seen).
+// Issue 10 (before the fix: the error reply lists every failed line and outgrows GitHub's 65,536-character limit (422, only 👀 seen).)
 it("65,000 characters of failing /triage lines get an error reply under GitHub's limit", async () => {
   const fake = linked.clone();
   const s = session(fake);
@@ -172,7 +169,7 @@ it("65,000 characters of failing /triage lines get an error reply under GitHub's
   for (const c of fake.comments(SECURITY, ISSUE)) expect(c.body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
 });
 
-// Issue 10: the record keeps every line hash and every ticket URL, so the response comment outgrows the limit and stays stuck.
+// Issue 10 (before the fix: the record keeps every line hash and every ticket URL, so the response comment outgrows the limit and stays stuck.)
 it("65,000 characters of valid /triage lines keep the response under the limit, and later commands still update it", async () => {
   const fake = linked.clone();
   const s = session(fake);
@@ -185,7 +182,7 @@ it("65,000 characters of valid /triage lines keep the response under the limit, 
   expect(recordOf(responseOf(fake).body).severity).toBe("high");
 });
 
-// Issue 10: a command in a PR conversation is told to "add the security label first", which cannot work there.
+// Issue 10 (before the fix: a command in a PR conversation is told to "add the security label first", which cannot work there.)
 it("a command in a pull request's conversation is told where commands work", async () => {
   const fake = linked.clone();
   const s = session(fake);
@@ -197,10 +194,11 @@ it("a command in a pull request's conversation is told where commands work", asy
   expect(said).not.toMatch(/label first/i);
 });
 
-// Defect: only the first issue reference in a private PR's text is tried, so naming an ordinary issue first loses the link.
-it.fails("a private PR naming an ordinary issue first and the security issue second is linked to the security issue", async () => {
+// Issue 10 (before the fix: only the first issue reference in a private PR's text is tried, so naming an ordinary issue first loses the link.)
+it("a private PR naming an ordinary issue first and the security issue second is linked to the security issue", async () => {
   const fake = linked.clone();
-  fake.pull(SECURITY, 44, { title: "Escape the password too", body: `Context in #3; fixes #${ISSUE}.`, head_sha: "4".repeat(40) });
+  // By a team member: only people who may run commands link a PR by naming the issue (issue 8).
+  fake.pull(SECURITY, 44, { title: "Escape the password too", body: `Context in #3; fixes #${ISSUE}.`, head_sha: "4".repeat(40), author: "sec1" });
   const s = session(fake);
   await expect(s.deliver("pull_request", pullEvent(example("pull_request.opened #1"), fake, SECURITY, 44))).resolves.toBeUndefined();
   s.finish();
