@@ -12,12 +12,15 @@ import { performance } from "node:perf_hooks";
 import type nock from "nock";
 import type { Probot } from "probot";
 import { afterAll, describe, it } from "vitest";
+import { parseCommands } from "../src/commands/parse-commands.js";
 import { validateConfig } from "../src/config/load-config.js";
 import { LinkSealer } from "../src/pr/pr-link.js";
 import { firewallClock } from "../src/security/leak-secrets.js";
 import { newRecord } from "../src/record/response-record.js";
 import { renderResponse } from "../src/response/render-response.js";
 import {
+  RENDER_CONTEXT,
+  TEST_SECRET,
   BOT,
   commentEvent,
   commentList,
@@ -30,6 +33,7 @@ import {
   type StoredComment,
 } from "../test/helpers/app.js";
 import { loadWebhookExample, mockGitHub, type GitHubMock } from "../test/helpers/github-api.js";
+import { WORST_SHAPES } from "../test/commands/worst-shapes.js";
 
 const RUNS = 50;
 const PER_PAGE = 100;
@@ -200,7 +204,7 @@ async function intake(redelivery: boolean, firewall = true): Promise<Measured> {
 async function cvssComment(n: number, firewall = true): Promise<Measured> {
   const config = validateConfig({ team: "acme/sec" });
   if (!config.ok) throw new Error(config.problems.join("\n"));
-  const response = await renderResponse(newRecord(new Date("2026-11-20T09:30:00Z"), NOW), config.config, { title: "t", reporter: "r" });
+  const response = await renderResponse(newRecord(new Date("2026-11-20T09:30:00Z"), NOW), config.config, { title: "t", reporter: "r" }, undefined, RENDER_CONTEXT);
   const stored: StoredComment[] = [{ id: RESPONSE_ID, body: response, user: { login: BOT, type: "Bot" } }];
   for (let i = 1; i < n; i++) stored.push({ id: 10_000 + i, body: `comment ${i}: looks bad, see logs`, user: { login: `user${i % 7}`, type: "User" } });
   const list = commentList(stored);
@@ -212,6 +216,7 @@ async function cvssComment(n: number, firewall = true): Promise<Measured> {
   noOverrides(s, "acme", "security");
   paginated(s, `${ISSUE}/comments`, () => list);
   s.get("/orgs/acme/teams/sec/memberships/alice").reply(200, { url: "", role: "member", state: "active" });
+  s.get(ISSUE).reply(200, { number: 7, title: "t", state: "open", user: { login: "r" }, labels: [{ name: "security" }, { name: "security: triage" }], assignees: [] });
   s.post(`/repos/acme/security/issues/comments/${COMMENT_ID}/reactions`).reply(201, (_uri, b: any) => ({ id: 1, content: b.content }));
   // The stored response is not updated, so every delivery applies the command afresh.
   s.patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`).reply(200, { id: RESPONSE_ID });
@@ -256,11 +261,11 @@ async function linkedPrReview(firewall = true): Promise<Measured> {
   const config = validateConfig({ team: "acme/sec", components: { api: { repo: "acme/product", owners: ["owner1"] } } });
   if (!config.ok) throw new Error(config.problems.join("\n"));
   const record = { ...newRecord(new Date("2026-11-20T09:30:00Z"), NOW), state: "fixing" as const, components: ["api"], cve: "CVE-2026-1234", summary: "SQL injection in the login form" };
-  const response = await renderResponse(record, config.config, { title: "Login form: SQL injection through the user name", reporter: "r" });
+  const response = await renderResponse(record, config.config, { title: "Login form: SQL injection through the user name", reporter: "r" }, undefined, RENDER_CONTEXT);
   // A long report (440 words): the firewall cuts it into runs of 8 words once per event.
   const report = "When the login form receives a crafted user name, the query builder pastes it into the SQL text and returns every row. ".repeat(20);
   const head = "1".repeat(40);
-  const sealed = new LinkSealer("test-link-secret").seal("acme/security#7");
+  const sealed = new LinkSealer(TEST_SECRET).seal("acme/product#42", "acme/security#7");
 
   const { gh, probot, s } = start(firewall);
   mockToken(gh);
@@ -296,6 +301,39 @@ async function linkedPrReview(firewall = true): Promise<Measured> {
   return m;
 }
 
+/**
+ * 6: a 65,536-character comment of a worst shape (issue 8) by a team member, against row 3's
+ * ordinary command: the handler must cost the same order of time. Fewer runs: each is large.
+ */
+async function worstShapeComment(body: string): Promise<Measured> {
+  const config = validateConfig({ team: "acme/sec" });
+  if (!config.ok) throw new Error(config.problems.join("\n"));
+  const response = await renderResponse(newRecord(new Date("2026-11-20T09:30:00Z"), NOW), config.config, { title: "t", reporter: "r" }, undefined, RENDER_CONTEXT);
+  const list = commentList([{ id: RESPONSE_ID, body: response, user: { login: BOT, type: "Bot" } }]);
+  const { gh, probot, s } = start();
+  // A comment without a line that could run costs no call at all.
+  if (!parseCommands(body).length) {
+    const m = await measure(gh, () => probot.receive(commentEvent({ commentId: COMMENT_ID, commentBody: body })), 10);
+    finish(gh, m);
+    return m;
+  }
+  mockToken(gh);
+  mockIdentity(gh);
+  s.get(`/repos/acme/security${CONFIG_PATH}`).optionally().reply(200, "team: acme/sec\n", { "content-type": "text/plain; charset=utf-8" });
+  noOverrides(s, "acme", "security");
+  s.get(`${ISSUE}/comments`).query(true).optionally().reply(200, () => list);
+  s.get("/orgs/acme/teams/sec/memberships/alice").optionally().reply(200, { url: "", role: "member", state: "active" });
+  s.get(ISSUE).optionally().reply(200, { number: 7, title: "t", state: "open", user: { login: "r" }, labels: [{ name: "security" }, { name: "security: triage" }], assignees: [] });
+  s.post(`/repos/acme/security/issues/comments/${COMMENT_ID}/reactions`).optionally().reply(201, (_uri, b: any) => ({ id: 1, content: b.content }));
+  s.patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`).optionally().reply(200, { id: RESPONSE_ID });
+  s.post(`${ISSUE}/comments`).optionally().reply(201, { id: 1 });
+  s.post(`${ISSUE}/labels`).optionally().reply(200, []);
+  s.delete(/\/repos\/acme\/security\/issues\/7\/labels\/.+/).optionally().reply(200, []);
+  const m = await measure(gh, () => probot.receive(commentEvent({ commentId: COMMENT_ID, commentBody: body })), 10);
+  finish(gh, m);
+  return m;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Runs and report
 // ---------------------------------------------------------------------------------------------
@@ -314,6 +352,12 @@ describe(`events (${RUNS} deliveries each)`, () => {
       const m = await cvssComment(n);
       commentScaling.push({ n, m });
       if (n === 1) rows.push({ scenario: "3. `issue_comment.created` `/triage cvss …` by a team member (1 earlier comment)", m });
+    }
+  });
+
+  it("6. 65,536-character comments of the worst shapes (issue 8)", async () => {
+    for (const [name, body] of Object.entries(WORST_SHAPES)) {
+      rows.push({ scenario: `6. \`issue_comment.created\`, 65,536 characters: ${name} (10 deliveries)`, m: await worstShapeComment(body) });
     }
   });
 

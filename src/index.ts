@@ -1,13 +1,15 @@
 import type { Probot } from "probot";
-import { appIdentity } from "./github/app-identity.js";
+import { appIdentity, appIdOf } from "./github/app-identity.js";
 import { onCommandComment } from "./handlers/commands.js";
 import { onIntake } from "./handlers/intake.js";
+import { onAdvisoryPublished } from "./github/announce-published.js";
 import { onIssueClosed } from "./handlers/issue-closed.js";
 import { onPullRequest } from "./handlers/pull-request.js";
+import { onResponseEdited } from "./handlers/response-edited.js";
 import { LinkSealer } from "./pr/pr-link.js";
 import type { Deps } from "./handlers/response-context.js";
 import { KeyedQueue } from "./util/keyed-queue.js";
-import { KeyRing, keyRingFromEnv } from "./security/key-ring.js";
+import { KeyRing, keyRingFromEnv, MissingSecretError } from "./security/key-ring.js";
 import { withFirewall, type GuardedContext } from "./github/with-firewall.js";
 
 export interface AppOptions {
@@ -18,13 +20,35 @@ export interface AppOptions {
   previousSecret?: string;
   /** Internal, for the benchmark only: `false` runs events without the leak firewall. */
   leakFirewall?: boolean;
+  /** Where the secrets come from when `secret` is not given; default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** What happens when a secret is missing; default: the one line on stderr and exit code 1. */
+  refuseStart?: (line: string) => void;
+}
+
+/**
+ * `probot run` loads the app after its server is set up; a thrown error there ends the process as
+ * an unhandled rejection, with a stack trace that buries the reason. One line, written
+ * synchronously (a pipe or file on Linux), then a non-zero exit, says what to fix.
+ */
+function refuseToStart(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
 }
 
 export function createApp(options: AppOptions = {}) {
   return (app: Probot): void => {
-    const keys = options.secret ? new KeyRing(options.secret, options.previousSecret) : keyRingFromEnv();
+    let keys: KeyRing;
+    try {
+      keys = options.secret ? new KeyRing(options.secret, options.previousSecret) : keyRingFromEnv(options.env);
+    } catch (error) {
+      if (!(error instanceof MissingSecretError)) throw error;
+      (options.refuseStart ?? refuseToStart)(error.message);
+      return;
+    }
     const deps: Deps = {
       botLogin: appIdentity(app),
+      appId: appIdOf(app),
       queue: new KeyedQueue(),
       now: options.now ?? (() => new Date()),
       keys,
@@ -35,6 +59,7 @@ export function createApp(options: AppOptions = {}) {
       options.leakFirewall === false ? run() : withFirewall(context, deps.botLogin, run);
     app.on(["issues.opened", "issues.labeled"], (context) => guarded(context, () => onIntake(deps, context)));
     app.on(["issue_comment.created", "issue_comment.edited"], (context) => guarded(context, () => onCommandComment(deps, context)));
+    app.on("issue_comment.edited", (context) => guarded(context, () => onResponseEdited(deps, context)));
     app.on(
       [
         "pull_request.opened",
@@ -47,7 +72,8 @@ export function createApp(options: AppOptions = {}) {
       ],
       (context) => guarded(context, () => onPullRequest(deps, context)),
     );
-    app.on("issues.closed", (context) => guarded(context, () => onIssueClosed(deps, context)));
+    app.on(["issues.closed", "issues.reopened"], (context) => guarded(context, () => onIssueClosed(deps, context)));
+    app.on("repository_advisory.published", (context) => guarded(context, () => onAdvisoryPublished(deps, context)));
   };
 }
 

@@ -1,4 +1,5 @@
 import type { EmbargoConfig } from "../config/config-schema.js";
+import type { ResponseRecord } from "../record/response-record.js";
 
 export type Phase = "intake" | "triage" | "fix" | "release" | "disclosure" | "follow-up";
 
@@ -17,8 +18,10 @@ export interface ChecklistItem {
   text: string;
   /** How the box gets ticked when the app can see the step done; absent = ticked by hand. */
   how?: string;
-  /** Which seed process asks for it: GOV.UK PaaS, Apache CloudStack, or both. */
-  source: "gov.uk" | "cloudstack" | "both";
+  /** Which seed process asks for it: GOV.UK PaaS, Apache CloudStack, or both; "config" for `checklist.extra`. */
+  source: "gov.uk" | "cloudstack" | "both" | "config";
+  /** The id `checklist.skip` names it by, when it differs (one branch item per repository). */
+  family?: string;
 }
 
 /**
@@ -50,7 +53,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
 
   { id: "fix.patch", phase: "fix", source: "cloudstack", text: "Patch written with the code maintainers", how: "a linked PR" },
   { id: "fix.prioritised", phase: "fix", source: "gov.uk", text: "Every PR for this issue prioritised for review until the issue is fully resolved", how: "linked PRs get a priority label and review requests" },
-  { id: "fix.no_reference", phase: "fix", source: "cloudstack", text: "Commits do not refer to the vulnerability", how: "the leak check on public PRs" },
+  { id: "fix.no_reference", phase: "fix", source: "cloudstack", text: "Commits do not refer to the vulnerability", how: "the app's own: ticked while every linked public PR passes the wording check, unticked when one fails" },
   { id: "fix.tested", phase: "fix", source: "cloudstack", text: "Tested: the patch mitigates the issue and causes no regressions" },
   { id: "fix.confirmed", phase: "fix", source: "cloudstack", text: "Fix confirmed and the release manager told, so it goes into the right release" },
 
@@ -71,19 +74,104 @@ export const CHECKLIST: readonly ChecklistItem[] = [
   { id: "follow-up.process_review", phase: "follow-up", source: "cloudstack", text: "Development process reviewed to make similar vulnerabilities less likely", how: "`/announce publish` opens the review issue" },
 ];
 
-export function branchItemId(branch: string): string {
-  return `fix.branch:${branch.toLowerCase().replace(/[^a-z0-9._-]/g, "-")}`;
+function branchSlug(branch: string): string {
+  return branch.toLowerCase().replace(/[^a-z0-9._-]/g, "-");
 }
 
-/** The items for one repo: the fixed list plus one "patched on <branch>" per supported branch. */
-export function checklistFor(config: EmbargoConfig): ChecklistItem[] {
-  const branches: ChecklistItem[] = config.supported_branches.map((branch) => ({
-    id: branchItemId(branch),
+/**
+ * The id of a "patched on <branch>" item: `fix.branch:<branch>` while the response concerns one
+ * repository, `fix.branch:<owner/repo>:<branch>` once it spans several (a merge into `main` of one
+ * repo must not tick `main` of another).
+ */
+export function branchItemId(branch: string): string;
+export function branchItemId(repo: string | undefined, branch: string): string;
+export function branchItemId(a: string | undefined, b?: string): string {
+  if (b === undefined) return `fix.branch:${branchSlug(a!)}`;
+  return a ? `fix.branch:${a.toLowerCase()}:${branchSlug(b)}` : `fix.branch:${branchSlug(b)}`;
+}
+
+/** "Patched on the default branch", when config names no `supported_branches`. */
+export function defaultBranchItemId(repo?: string): string {
+  return repo ? `fix.default_branch:${repo.toLowerCase()}` : "fix.default_branch";
+}
+
+/** One branch to patch: in one repository (or, while only one is involved, in any). */
+export interface BranchTarget {
+  id: string;
+  family: string;
+  repo?: string;
+  /** Undefined: the repository's default branch. */
+  branch?: string;
+}
+
+/**
+ * The repositories a fix must land in: those of the affected components (config
+ * `components.<name>.repo`); without any, those of the linked PRs not closed unmerged. Items name
+ * their repository only when there are several.
+ */
+function fixRepos(record: ResponseRecord | undefined, config: EmbargoConfig): string[] {
+  if (!record) return [];
+  const repos = new Map<string, string>();
+  for (const name of record.components) {
+    const repo = config.components[name]?.repo;
+    if (repo) repos.set(repo.toLowerCase(), repo);
+  }
+  if (!repos.size) for (const pr of record.prs) if (pr.state !== "closed") repos.set(pr.repo.toLowerCase(), pr.repo);
+  return [...repos.values()];
+}
+
+export function branchTargets(record: ResponseRecord | undefined, config: EmbargoConfig): BranchTarget[] {
+  const repos = fixRepos(record, config);
+  const scoped: (string | undefined)[] = repos.length > 1 ? repos : [undefined];
+  return scoped.flatMap((repo) =>
+    config.supported_branches.length
+      ? config.supported_branches.map((branch) => ({ id: branchItemId(repo, branch), family: branchItemId(branch), repo, branch }))
+      : [{ id: defaultBranchItemId(repo), family: defaultBranchItemId(), repo }],
+  );
+}
+
+/** True when a merged linked PR lands on the target. A PR whose default branch is unknown counts for the default-branch item. */
+export function targetPatched(target: BranchTarget, record: ResponseRecord): boolean {
+  // `patched` lists supported branches with a merged fix, repository unknown: it speaks for one repo only.
+  if (!target.repo && target.branch !== undefined && record.patched.includes(target.branch)) return true;
+  return record.prs.some(
+    (pr) =>
+      pr.state === "merged" &&
+      (!target.repo || pr.repo.toLowerCase() === target.repo.toLowerCase()) &&
+      (target.branch !== undefined ? pr.base === target.branch : pr.default_branch === undefined || pr.base === pr.default_branch),
+  );
+}
+
+/** Branch items still open: neither a merged PR nor a person's tick says they are patched. */
+export function pendingBranches(record: ResponseRecord, config: EmbargoConfig): BranchTarget[] {
+  const skip = new Set(config.checklist.skip);
+  return branchTargets(record, config).filter((t) => !skip.has(t.id) && !skip.has(t.family) && !record.ticks[t.id] && !targetPatched(t, record));
+}
+
+/** "Patched on …" in words: markdown for the checklist, plain for the status table. */
+export function targetText(target: BranchTarget, code = false): string {
+  const where = target.branch === undefined ? "the default branch" : code ? `\`${target.branch.replace(/`/g, "'")}\`` : target.branch;
+  return target.repo ? `${where} of ${target.repo}` : where;
+}
+
+/**
+ * The items for one response: the fixed list without what `checklist.skip` names, one "patched on"
+ * item per branch (and repository, when several), and the team's own `checklist.extra` at the end
+ * of their phase.
+ */
+export function checklistFor(config: EmbargoConfig, record?: ResponseRecord): ChecklistItem[] {
+  const branches: ChecklistItem[] = branchTargets(record, config).map((t) => ({
+    id: t.id,
+    family: t.family,
     phase: "fix",
     source: "cloudstack",
-    text: `Patched on \`${branch}\``,
+    text: `Patched on ${targetText(t, true)}`,
     how: "a linked PR into it is merged",
   }));
+  const extra: ChecklistItem[] = config.checklist.extra.map((e) => ({ id: e.id, phase: e.phase, text: e.text, source: "config" }));
   const at = CHECKLIST.findIndex((i) => i.id === "fix.tested");
-  return [...CHECKLIST.slice(0, at), ...branches, ...CHECKLIST.slice(at)];
+  const all = [...CHECKLIST.slice(0, at), ...branches, ...CHECKLIST.slice(at)];
+  const ordered = PHASES.flatMap((p) => [...all.filter((i) => i.phase === p.id), ...extra.filter((i) => i.phase === p.id)]);
+  const skip = new Set(config.checklist.skip);
+  return ordered.filter((i) => !skip.has(i.id) && !(i.family && skip.has(i.family)));
 }

@@ -22,6 +22,19 @@ export interface CommandOutcome {
   link?: { owner: string; repo: string; number: number };
   /** Ask the handler to reply with the command list. */
   help?: boolean;
+  /**
+   * Work on GitHub beyond this issue (for `/announce`: advisory drafts, CVE requests, publishing).
+   * The command only names it; the apply step hands each action to the executor registered for
+   * its `kind` in `src/github/action-executors.ts`. A failed action is answered in a reply and its
+   * line is not remembered as ran, so editing or re-posting the line tries again.
+   */
+  actions?: CommandAction[];
+}
+
+/** One piece of GitHub work a command asks for: `kind` picks the executor, the rest is its input. */
+export interface CommandAction {
+  kind: string;
+  [field: string]: unknown;
 }
 
 export type CommandResult = { ok: true; outcome: CommandOutcome } | { ok: false; error: string };

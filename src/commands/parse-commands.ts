@@ -11,46 +11,136 @@ export interface CommandLine {
   args: string;
   /** A short, stable id of the line: what `ran` remembers so edits and redeliveries do not re-run it. */
   hash: string;
+  /** Where the line stands in the comment (1-based), for replies about it. */
+  line: number;
 }
 
 export const MAX_COMMAND_LINE = 2000;
+/**
+ * A comment runs at most this many command lines; the rest are answered as failures. It bounds
+ * the work one comment can ask for and what the record remembers of it (issue 10).
+ */
+export const MAX_COMMANDS_PER_COMMENT = 50;
 const GROUPS = new Set(["triage", "announce", "help"]);
-const COMMAND = /^\/([a-z]+)(?:[ \t]+([a-z][a-z-]*))?(?:[ \t]+(.*))?$/i;
 
 function lineHash(text: string, occurrence: number): string {
   return createHash("sha256").update(`${occurrence}\0${text}`).digest("base64url").slice(0, 10);
 }
 
+const isLetter = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
+const isBlank = (c: string) => c === " " || c === "\t";
+
+/**
+ * `/group [name] [args]`, read by hand rather than by a regex: one pass over the line, so a line
+ * of any length and shape costs its length (issue 8, denial of service).
+ */
+function readCommand(text: string): { group: string; name: string; args: string } | null {
+  let i = 1;
+  while (i < text.length && isLetter(text[i]!)) i++;
+  const group = text.slice(1, i).toLowerCase();
+  if (!GROUPS.has(group) || (i < text.length && !isBlank(text[i]!))) return null;
+  while (i < text.length && isBlank(text[i]!)) i++;
+  let j = i;
+  if (j < text.length && isLetter(text[j]!)) {
+    while (j < text.length && (isLetter(text[j]!) || text[j] === "-")) j++;
+    // A word glued to something else ("cwe:79", "x1") is no sub-command: all of it is arguments.
+    if (j === text.length || isBlank(text[j]!)) return { group, name: text.slice(i, j).toLowerCase(), args: text.slice(j).trim() };
+  }
+  return { group, name: "", args: text.slice(i).trim() };
+}
+
+/** A fence line (up to three spaces, then ``` or ~~~ at least three long): its marker and the rest. */
+function readFence(raw: string): { marker: string; rest: string } | null {
+  let i = 0;
+  while (i < 3 && raw[i] === " ") i++;
+  const c = raw[i];
+  if (c !== "`" && c !== "~") return null;
+  let j = i;
+  while (raw[j] === c) j++;
+  return j - i >= 3 ? { marker: raw.slice(i, j), rest: raw.slice(j) } : null;
+}
+
+/**
+ * Whether a line opens or continues a block quote: `>` after at most three spaces, also behind list
+ * markers (`- > quoted`, `1. > quoted`), whose quote a following line can lazily continue too.
+ */
+function startsQuote(raw: string): boolean {
+  let i = 0;
+  for (;;) {
+    const start = i;
+    while (i < raw.length && i - start < 4 && raw[i] === " ") i++;
+    if (i - start > 3) return false;
+    const c = raw[i];
+    if (c === ">") return true;
+    if ((c === "-" || c === "*" || c === "+") && raw[i + 1] === " ") {
+      i += 2;
+      continue;
+    }
+    let j = i;
+    while (j < raw.length && j - i < 9 && raw[j]! >= "0" && raw[j]! <= "9") j++;
+    if (j > i && (raw[j] === "." || raw[j] === ")") && raw[j + 1] === " ") {
+      i = j + 2;
+      continue;
+    }
+    return false;
+  }
+}
+
+/** Whether an HTML comment is still open at the end of `raw`, given whether one was open at its start. */
+function commentOpenAfter(raw: string, open: boolean): boolean {
+  let at = 0;
+  for (;;) {
+    const next = raw.indexOf(open ? "-->" : "<!--", at);
+    if (next < 0) return open;
+    at = next + (open ? 3 : 4);
+    open = !open;
+  }
+}
+
 /**
  * Command lines of a comment: a line that starts with `/triage`, `/announce` or `/help`, outside
- * fenced code blocks and block quotes. Indented lines and text inside a sentence never count.
+ * what GitHub does not show as a line of its own: fenced code blocks, HTML comments (which may
+ * span lines), block quotes and the lines that lazily continue them (a line right after a `>` line,
+ * with no blank line between, is part of the quote). Indented lines and text inside a sentence
+ * never count. Where Markdown is ambiguous the line does not run: a missed command gets no 👍, a
+ * hidden one must never act.
  */
 export function parseCommands(body: string): CommandLine[] {
   const out: CommandLine[] = [];
   const seen = new Map<string, number>();
   let fence: string | null = null;
-  for (const raw of body.split(/\r?\n/)) {
-    const fenceMatch = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(raw);
-    if (fenceMatch) {
-      const marker = fenceMatch[1]!;
-      // An opening fence may carry an info string ("```js"); a closing one carries nothing.
-      if (fence === null) fence = marker;
-      else if (marker[0] === fence[0] && marker.length >= fence.length && !fenceMatch[2]!.trim()) fence = null;
+  let comment = false;
+  let quote = false;
+  const rows = body.split(/\r?\n/);
+  for (let n = 0; n < rows.length; n++) {
+    const raw = rows[n]!;
+    if (comment) {
+      comment = commentOpenAfter(raw, true);
       continue;
     }
-    if (fence !== null || !raw.startsWith("/")) continue;
+    const fenceLine = readFence(raw);
+    if (fenceLine) {
+      // An opening fence may carry an info string ("```js"); a closing one carries nothing.
+      if (fence === null) fence = fenceLine.marker;
+      else if (fenceLine.marker[0] === fence[0] && fenceLine.marker.length >= fence.length && !fenceLine.rest.trim()) fence = null;
+      quote = false;
+      continue;
+    }
+    if (fence !== null) continue;
+    comment = commentOpenAfter(raw, false);
+    const trimmed = raw.trimStart();
+    if (!trimmed) {
+      quote = false;
+      continue;
+    }
+    if (startsQuote(raw)) quote = true;
+    if (quote || !raw.startsWith("/")) continue;
     const text = raw.trim();
-    const match = COMMAND.exec(text.slice(0, MAX_COMMAND_LINE + 1));
-    if (!match || !GROUPS.has(match[1]!.toLowerCase())) continue;
+    const command = readCommand(text);
+    if (!command) continue;
     const occurrence = seen.get(text) ?? 0;
     seen.set(text, occurrence + 1);
-    out.push({
-      text,
-      group: match[1]!.toLowerCase(),
-      name: (match[2] ?? "").toLowerCase(),
-      args: (match[3] ?? "").trim(),
-      hash: lineHash(text, occurrence),
-    });
+    out.push({ text, ...command, hash: lineHash(text, occurrence), line: n + 1 });
   }
   return out;
 }

@@ -1,3 +1,8 @@
+import { requestCve } from "./announce/cve.js";
+import { draft } from "./announce/draft.js";
+import { announceHelp } from "./announce/help.js";
+import { preview } from "./announce/preview.js";
+import { publish } from "./announce/publish.js";
 import type { CommandDefinition } from "./command.js";
 import { affects } from "./triage/affects.js";
 import { assign } from "./triage/assign.js";
@@ -14,6 +19,7 @@ import { help } from "./triage/help.js";
 import { invalid } from "./triage/invalid.js";
 import { mitigation } from "./triage/mitigation.js";
 import { noAction } from "./triage/no-action.js";
+import { owner } from "./triage/owner.js";
 import { pr } from "./triage/pr.js";
 import { reproduced } from "./triage/reproduced.js";
 import { severity } from "./triage/severity.js";
@@ -26,11 +32,13 @@ import { upstream } from "./triage/upstream.js";
 /** Every command the app knows, in the order `/help` lists them. */
 export const COMMANDS: CommandDefinition[] = [
   confirm, invalid, noAction, cvss, severity, component, affects, fixed, cwe, cve, mitigation, upstream,
-  credit, assign, ticket, embargo, reproduced, upgrade, summary, description, pr, status, help,
+  credit, assign, owner, ticket, embargo, reproduced, upgrade, summary, description, pr, status, help,
+  draft, requestCve, preview, publish, announceHelp,
 ];
 
 export function findCommand(group: string, name: string): CommandDefinition | undefined {
   if (group === "help") return help;
+  if (group === "announce" && name === "") return draft;
   return COMMANDS.find((c) => c.group === group && c.name === name);
 }
 

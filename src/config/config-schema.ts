@@ -13,6 +13,7 @@ export interface PublicPrConfig {
   check_name: string;
   review_team?: string;
   leak_words: string[];
+  max_reviewers: number;
 }
 
 export interface EmbargoConfig {
@@ -28,12 +29,29 @@ export interface EmbargoConfig {
   report_instructions?: string;
   notify_team: boolean;
   public_pr: PublicPrConfig;
+  checklist: ChecklistConfig;
+  // /announce (issue 11)
+  cna_org_id?: string;
+  osv_prefix: string;
+  changelog: { path: string; template: string }[];
+  disclosure_branch: string;
+  public_issue: boolean;
 }
 
-const login = { type: "string", pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$" } as const;
-const repoFullName = { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" } as const;
+/** `checklist`: items to leave out (by id) and the team's own items (README, "Checklist"). */
+export interface ChecklistConfig {
+  skip: string[];
+  extra: { id: string; phase: "intake" | "triage" | "fix" | "release" | "disclosure" | "follow-up"; text: string }[];
+}
+
+// `description` is what an invalid value is told it must be (load-config.ts): one per kind of
+// value, so two keys that share a pattern never share a wrong message.
+const login = { type: "string", pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", description: "a GitHub login (letters, digits and single hyphens)" } as const;
+const repoFullName = { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description: 'a repository as "owner/name"' } as const;
+const teamName = { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description: 'a team as "org/team-slug"' } as const;
 const days = { type: "integer", minimum: 1, maximum: 365 } as const;
-const labelName = { type: "string", minLength: 1, maxLength: 50 } as const;
+// Label names are written into replies inside code spans: no backtick, "<", ">" or line break.
+const labelName = { type: "string", minLength: 1, maxLength: 50, pattern: "^[^`<>\\r\\n]*$", description: 'a label name (no backtick, "<", ">" or line break)' } as const;
 
 /**
  * The whole product's config. Defaults live here (ajv `useDefaults`) rather than in
@@ -44,7 +62,7 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
   additionalProperties: false,
   properties: {
     label: { ...labelName, default: "security" },
-    team: { type: "string", nullable: true, pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" },
+    team: { ...teamName, nullable: true },
     release_managers: { type: "array", items: login, default: [], uniqueItems: true },
     triage_rotation: { type: "array", items: login, default: [], uniqueItems: true },
     embargo_days: {
@@ -61,7 +79,8 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
     } as never,
     supported_branches: {
       type: "array",
-      items: { type: "string", minLength: 1, maxLength: 100, pattern: "^[^\\s~^:?*\\[\\\\]+$" },
+      // Git's rules, plus no backtick, "<", ">" or "|": branch names are written into the response.
+      items: { type: "string", minLength: 1, maxLength: 100, pattern: "^[^\\s~^:?*\\[\\\\`<>|]+$", description: 'a branch name (no spaces, no backtick and none of ~ ^ : ? * [ \\ < > |)' },
       default: [],
       uniqueItems: true,
     },
@@ -69,7 +88,7 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
       type: "object",
       default: {},
       required: [],
-      propertyNames: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$" } as never,
+      propertyNames: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$", description: 'a component name (up to 50 letters, digits, ".", "_" and "-", starting with a letter or digit)' } as never,
       additionalProperties: {
         type: "object",
         additionalProperties: false,
@@ -97,7 +116,8 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
       properties: {
         priority_label: { ...labelName, default: "priority: high" },
         check_name: { type: "string", minLength: 1, maxLength: 60, default: "review gate" },
-        review_team: { type: "string", nullable: true, pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$" },
+        review_team: { ...teamName, nullable: true },
+        max_reviewers: { type: "integer", minimum: 1, maximum: 10, default: 2 },
         leak_words: {
           type: "array",
           items: { type: "string", minLength: 2, maxLength: 100 },
@@ -107,6 +127,51 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
       required: [],
       default: {},
     } as never,
+    // Unknown skip ids and clashing extra ids are checked in src/checklist/checklist-config.ts.
+    checklist: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        skip: { type: "array", items: { type: "string", minLength: 1, maxLength: 200 }, maxItems: 100, uniqueItems: true, default: [] },
+        extra: {
+          type: "array",
+          maxItems: 20,
+          default: [],
+          items: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              id: { type: "string", pattern: "^[a-z0-9][a-z0-9_.-]{0,49}$" },
+              phase: { type: "string", enum: ["intake", "triage", "fix", "release", "disclosure", "follow-up"] },
+              text: { type: "string", minLength: 1, maxLength: 200 },
+            },
+            required: ["id", "phase", "text"],
+          },
+        },
+      },
+      required: [],
+      default: {},
+    } as never,
+    // /announce (issue 11): the CNA's org UUID for CVE JSON 5, the OSV id prefix (`x_…` unless
+    // registered with OSV), CHANGES/NEWS files, the disclosure branch name, a public issue on publish.
+    cna_org_id: { type: "string", nullable: true, pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" },
+    osv_prefix: { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]{0,29}$", default: "x_EMBARGO" },
+    changelog: {
+      type: "array",
+      maxItems: 10,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          path: { type: "string", minLength: 1, maxLength: 200, pattern: "^[^/\\\\.][^\\\\]*$" },
+          template: { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,49}$" },
+        },
+        required: ["path", "template"],
+      },
+      default: [{ path: "CHANGES.md", template: "changes-entry" }, { path: "NEWS.md", template: "news-entry" }],
+    } as never,
+    disclosure_branch: { type: "string", minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9._/{}-]+$", default: "embargo/disclosure-{id}" },
+    public_issue: { type: "boolean", default: false },
   },
   required: [],
 };

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from "ajv";
 import { configSchema, type EmbargoConfig } from "./config-schema.js";
+import { checklistProblems } from "../checklist/checklist-config.js";
 
 export const CONFIG_FILE = "embargo.yml";
 
@@ -11,45 +12,56 @@ export type ConfigResult = { ok: true; config: EmbargoConfig } | { ok: false; pr
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validate = ajv.compile(configSchema);
 
-const patternMeaning: Record<string, string> = {
-  [String(configSchema.properties.triage_rotation.items.pattern)]: "a GitHub login (letters, digits and single hyphens)",
-  [String(configSchema.properties.security_repo.pattern)]: 'a repository as "owner/name"',
-  [String(configSchema.properties.team.pattern)]: 'a team as "org/team-slug"',
-};
+/** A key or a name from the file, safe inside a code span whatever it holds. */
+function code(text: string): string {
+  return `\`${text.replace(/[`\r\n]/g, " ").slice(0, 100)}\``;
+}
 
 function keyOf(error: ErrorObject): string {
   const parts = error.instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
   return parts.length ? parts.join(".") : "(top level)";
 }
 
+/** What a value must be, from the schema that rejected it (its `description`), never from its pattern alone. */
+function meaning(error: ErrorObject): string {
+  const description = (error.parentSchema as { description?: string } | undefined)?.description;
+  return description ?? `of the form ${String((error.params as { pattern?: unknown }).pattern)}`;
+}
+
 function describe(error: ErrorObject): string {
-  const key = keyOf(error);
+  const key = code(keyOf(error));
   const p = error.params as Record<string, unknown>;
+  const s = (error.parentSchema ?? {}) as { minimum?: number; maximum?: number; minLength?: number; maxLength?: number; properties?: object };
+  // A bad name inside `propertyNames`: ajv reports the name's own error and then one for the mapping.
+  const name = (error as { propertyName?: string }).propertyName;
+  if (name !== undefined) return `${key} has a name that is not allowed, ${code(name)}: it must be ${meaning(error)}`;
   switch (error.keyword) {
     case "additionalProperties": {
-      const parent = error.instancePath ? `${key}.` : "";
-      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
-      return `\`${parent}${String(p.additionalProperty)}\` is not a known key${allowed.length ? ` (allowed here: ${allowed.join(", ")})` : ""}`;
+      const parent = error.instancePath ? `${keyOf(error)}.` : "";
+      const allowed = Object.keys(s.properties ?? {});
+      return `${code(`${parent}${String(p.additionalProperty)}`)} is not a known key${allowed.length ? ` (allowed here: ${allowed.join(", ")})` : ""}`;
     }
-    case "enum":
-      return `\`${key}\` must be one of: ${(p.allowedValues as unknown[]).join(", ")}`;
-    case "type":
-      return `\`${key}\` must be ${p.type === "array" ? "a list" : p.type === "object" ? "a mapping" : `a${/^[aeiou]/.test(String(p.type)) ? "n" : ""} ${String(p.type)}`}`;
-    case "pattern":
-      return `\`${key}\` must be ${patternMeaning[String(p.pattern)] ?? `of the form ${String(p.pattern)}`}`;
     case "propertyNames":
-      return `\`${key}\` has a name that is not allowed: names are letters, digits, ".", "_" and "-"`;
+      return ""; // said above, with the name, by the name's own error
+    case "enum":
+      return `${key} must be one of: ${(p.allowedValues as unknown[]).join(", ")}`;
+    case "type":
+      return `${key} must be ${p.type === "array" ? "a list" : p.type === "object" ? "a mapping" : `a${/^[aeiou]/.test(String(p.type)) ? "n" : ""} ${String(p.type)}`}`;
+    case "pattern":
+      return `${key} must be ${meaning(error)}`;
     case "minimum":
-    case "maximum": {
-      const s = error.parentSchema as { minimum?: number; maximum?: number };
-      return `\`${key}\` must be between ${s.minimum} and ${s.maximum}`;
-    }
+    case "maximum":
+      return `${key} must be between ${s.minimum} and ${s.maximum}`;
+    case "minLength":
+      return s.minLength === 1 ? `${key} must not be empty` : `${key} must be at least ${s.minLength} characters long`;
+    case "maxLength":
+      return `${key} must be at most ${s.maxLength} characters long`;
     case "uniqueItems":
-      return `\`${key}\` lists the same value twice`;
+      return `${key} lists the same value twice`;
     case "required":
-      return `\`${key}\` needs \`${String(p.missingProperty)}\``;
+      return `${key} needs ${code(String(p.missingProperty))}`;
     default:
-      return `\`${key}\` ${error.message ?? "is not valid"}`;
+      return `${key} ${error.message ?? "is not valid"}`;
   }
 }
 
@@ -62,12 +74,11 @@ export function validateConfig(raw: unknown): ConfigResult {
   const rawLabel = (candidate as { label?: unknown }).label;
   const label = typeof rawLabel === "string" && rawLabel.trim() ? rawLabel : DEFAULT_LABEL;
   if (!validate(candidate)) {
-    // propertyNames reports once per bad name and again for the object; keep one line per key.
-    const problems = [...new Set((validate.errors ?? []).map(describe))];
+    const problems = [...new Set((validate.errors ?? []).map(describe).filter(Boolean))];
     return { ok: false, problems, label };
   }
   const config = candidate as EmbargoConfig;
-  const problems: string[] = [];
+  const problems: string[] = checklistProblems(config);
   if (config.public_reports === "transfer") {
     if (!config.security_repo) problems.push("`public_reports: transfer` needs `security_repo`: the private repository to move reports to");
   }

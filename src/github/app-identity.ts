@@ -1,20 +1,42 @@
 import type { Probot } from "probot";
 
-/**
- * The app's bot login (`<slug>[bot]`), asked of GitHub once per process: the app trusts hidden
- * markers only in comments written by this login, so nobody else can forge a response record.
- */
-export function appIdentity(app: Probot): () => Promise<string> {
-  let login: Promise<string> | undefined;
-  return () => {
-    login ??= app
+export interface AppIdentity {
+  /** `<slug>[bot]`: hidden markers are trusted only in comments written by this login. */
+  login: string;
+  /** The app's id: only check runs created by this app are read (`app.id` of the run). */
+  id: number;
+}
+
+const identities = new WeakMap<Probot, () => Promise<AppIdentity>>();
+
+/** Who the app is, asked of GitHub (`GET /app`) once per process and shared by every reader. */
+function identityOf(app: Probot): () => Promise<AppIdentity> {
+  let known = identities.get(app);
+  if (known) return known;
+  let pending: Promise<AppIdentity> | undefined;
+  known = () => {
+    pending ??= app
       .auth()
       .then((octokit) => octokit.rest.apps.getAuthenticated())
-      .then(({ data }) => `${data?.slug ?? "embargo"}[bot]`)
+      .then(({ data }) => ({ login: `${data?.slug ?? "embargo"}[bot]`, id: Number(data?.id) }))
       .catch((error: unknown) => {
-        login = undefined;
+        pending = undefined;
         throw error;
       });
-    return login;
+    return pending;
   };
+  identities.set(app, known);
+  return known;
+}
+
+/** The app's bot login (`<slug>[bot]`). */
+export function appIdentity(app: Probot): () => Promise<string> {
+  const identity = identityOf(app);
+  return () => identity().then((i) => i.login);
+}
+
+/** The app's id, from the same single `GET /app`. */
+export function appIdOf(app: Probot): () => Promise<number> {
+  const identity = identityOf(app);
+  return () => identity().then((i) => i.id);
 }

@@ -19,6 +19,17 @@ export interface Applied {
   assigned: string[];
 }
 
+/** GitHub refuses a comment over 65,536 characters (422), and then the team sees nothing at all. */
+export const MAX_COMMENT = 65_536;
+
+/** A reply cut to fit with its marker: replies are built to stay small, this is the backstop. */
+export function fitReply(body: string, marker: string): string {
+  const room = MAX_COMMENT - marker.length - 2;
+  if (body.length <= room) return `${body}\n\n${marker}`;
+  const note = "\n\n… (cut: the rest did not fit in one GitHub comment)";
+  return `${body.slice(0, room - note.length)}${note}\n\n${marker}`;
+}
+
 /**
  * Applies decided effects with the fewest calls: nothing is written that is already so, which is
  * also what makes a redelivered webhook harmless.
@@ -43,7 +54,7 @@ export async function applyEffects(octokit: Octokit, issue: IssueRef, state: Iss
   for (const reply of effects.replies) {
     const marker = replyMarker(reply.key);
     if (state.comments.some((c) => c.login === state.botLogin && c.body.includes(marker))) continue;
-    const body = `${reply.body}\n\n${marker}`;
+    const body = fitReply(reply.body, marker);
     const { data } = await octokit.rest.issues.createComment({ ...issue, body });
     state.comments.push({ id: data.id, body, login: state.botLogin });
   }

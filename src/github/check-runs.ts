@@ -9,51 +9,60 @@ export interface GateRun {
   status: string;
   conclusion: string | null;
   title: string | null;
+  summary: string | null;
 }
 
-/** The app's gate runs on one commit: one call, whatever the number of issues or PRs. */
-export async function gateRuns(octokit: Octokit, owner: string, repo: string, sha: string, name: string): Promise<GateRun[]> {
+/**
+ * The app's own gate runs on one commit: one call, whatever the number of issues or PRs. Runs of
+ * the same name by another app or a workflow are dropped: anyone with write access can create one,
+ * and its external_id must never reach the link sealer. The app's id is asked only when there is
+ * a run to check, so an unlinked PR still costs one call.
+ */
+export async function gateRuns(octokit: Octokit, owner: string, repo: string, sha: string, name: string, appId: () => Promise<number>): Promise<GateRun[]> {
   const { data } = await octokit.rest.checks.listForRef({ owner, repo, ref: sha, check_name: name, filter: "latest", per_page: 10 });
-  return data.check_runs.map((r) => ({ id: r.id, external_id: r.external_id, status: r.status, conclusion: r.conclusion, title: r.output?.title ?? null }));
+  if (!data.check_runs.length) return [];
+  const id = await appId();
+  return data.check_runs
+    .filter((r) => r.app?.id === id)
+    .map((r) => ({ id: r.id, external_id: r.external_id, status: r.status, conclusion: r.conclusion, title: r.output?.title ?? null, summary: r.output?.summary ?? null }));
 }
 
 /** Creates or updates the gate run on the head commit; a run that already says the same costs nothing. */
 export async function upsertGateRun(
   octokit: Octokit,
-  target: { owner: string; repo: string; head_sha: string; name: string; external_id: string },
+  target: { owner: string; repo: string; head_sha: string; name: string; external_id: string; details_url?: string },
   existing: GateRun | undefined,
   check: CheckRunDecision,
+  now: Date,
 ): Promise<void> {
   const output = { title: check.title, summary: check.summary };
   const conclusion = check.status === "completed" ? check.conclusion : undefined;
-  if (existing && existing.status === check.status && (existing.conclusion ?? undefined) === conclusion && existing.title === check.title && existing.external_id === target.external_id) return;
+  const same =
+    existing &&
+    existing.status === check.status &&
+    (existing.conclusion ?? undefined) === conclusion &&
+    existing.title === check.title &&
+    (existing.summary === null || existing.summary === check.summary) &&
+    existing.external_id === target.external_id;
+  if (same) return;
+  // action_required sends people to details_url: the PR itself, which says nothing new.
+  const details = target.details_url ? { details_url: target.details_url } : {};
+  const completion = conclusion ? { conclusion, completed_at: now.toISOString() } : {};
   if (existing) {
-    await octokit.rest.checks.update({
-      owner: target.owner,
-      repo: target.repo,
-      check_run_id: existing.id,
-      status: check.status,
-      ...(conclusion ? { conclusion, completed_at: new Date().toISOString() } : {}),
-      external_id: target.external_id,
-      output,
-    });
+    await octokit.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: existing.id, status: check.status, ...completion, ...details, external_id: target.external_id, output });
     return;
   }
-  await octokit.rest.checks.create({
-    owner: target.owner,
-    repo: target.repo,
-    name: target.name,
-    head_sha: target.head_sha,
-    status: check.status,
-    ...(conclusion ? { conclusion, completed_at: new Date().toISOString() } : {}),
-    external_id: target.external_id,
-    output,
-  });
+  await octokit.rest.checks.create({ owner: target.owner, repo: target.repo, name: target.name, head_sha: target.head_sha, status: check.status, ...completion, ...details, external_id: target.external_id, output });
+}
+
+function status(error: unknown): number | undefined {
+  return (error as { status?: number }).status;
 }
 
 /**
  * Asks for reviews. GitHub refuses the whole request when one reviewer is not a collaborator
- * (422); then each is asked alone, and whoever is refused is logged and skipped.
+ * (422); then each is asked alone, and whoever is refused (422, 403, 404) is logged and skipped:
+ * one reviewer never stops the others.
  */
 export async function requestReviews(
   octokit: Octokit,
@@ -62,26 +71,27 @@ export async function requestReviews(
   teamReviewers: string[],
   log: (message: string) => void,
 ): Promise<string[]> {
+  reviewers = reviewers.filter(Boolean);
+  teamReviewers = teamReviewers.filter(Boolean);
   if (!reviewers.length && !teamReviewers.length) return [];
   const asked = [...reviewers, ...teamReviewers.map((t) => `team:${t}`)];
   try {
     await octokit.rest.pulls.requestReviewers({ ...pr, reviewers, team_reviewers: teamReviewers });
     return asked;
   } catch (error) {
-    if ((error as { status?: number }).status !== 422) throw error;
+    if (![422, 403, 404].includes(status(error) ?? 0)) throw error;
   }
   const done: string[] = [];
   for (const one of asked) {
     const team = one.startsWith("team:");
     try {
       await octokit.rest.pulls.requestReviewers({ ...pr, ...(team ? { team_reviewers: [one.slice(5)] } : { reviewers: [one] }) });
-      done.push(one);
     } catch (error) {
-      if ((error as { status?: number }).status !== 422) throw error;
+      if (![422, 403, 404].includes(status(error) ?? 0)) throw error;
       log(`review request refused for ${one} on ${pr.owner}/${pr.repo}#${pr.pull_number}`);
-      // Recorded as asked all the same: asking again on every event would only repeat the refusal.
-      done.push(one);
     }
+    // Recorded as asked either way: asking again on every event would only repeat the refusal.
+    done.push(one);
   }
   return done;
 }

@@ -23,7 +23,10 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
   }
   const config = configResult.config;
   if (!isPrivateRepo(payload.repository)) {
-    const outcome = await handlePublicReport(context.octokit, issue, payload.issue.node_id, config, botLogin);
+    // The same per-issue queue as private issues: an `opened` and a `labeled` at the same moment
+    // post one notice and attempt one transfer.
+    const publicIssue = { ...issue, node_id: payload.issue.node_id, repo_html_url: payload.repository.html_url };
+    const outcome = await deps.queue.run(issueKey(issue), () => handlePublicReport(context.octokit, publicIssue, config, botLogin));
     if (outcome.problem) context.log.warn({ issue: issueKey(issue) }, outcome.problem);
     return;
   }
@@ -42,6 +45,7 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
       config,
       botLogin,
       deps.now(),
+      deps.keys,
     ),
   );
 }

@@ -1,9 +1,70 @@
 import type { Context } from "probot";
+import { applyEffects } from "../github/apply-effects.js";
+import { Gatekeepers } from "../github/gatekeepers.js";
+import { isOutOfReach } from "../github/http-status.js";
+import { getPull, reopenIssue } from "../github/pull-requests.js";
+import { CLOSED_STATES } from "../record/response-record.js";
+import { renderTemplate } from "../render/templates.js";
+import { readIssueNow } from "../github/issue-now.js";
+import { closedByHand, reopenedByHand } from "../response/closed-by-hand.js";
+import { noEffects } from "../response/effects.js";
+import { renderResponse } from "../response/render-response.js";
+import { responseLabels } from "../response/response-labels.js";
+import { defaultConfig } from "./pull-request.js";
 import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
-import { isPrivateRepo, issueKey, loadResponse, readConfig, type Deps } from "./response-context.js";
+import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
 
-/** A security issue closed (by a command or by hand): its PRs lose their priority and the gate completes. */
-export async function onIssueClosed(deps: Deps, context: Context<"issues.closed">): Promise<void> {
+type StateContext = Context<"issues.closed"> | Context<"issues.reopened">;
+
+/**
+ * A close counts only when the response is really over: the app closed it (a command did), or
+ * someone who may run commands did. Anyone else's close is undone, with a reply that says why.
+ */
+async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResponse): Promise<boolean> {
+  const { payload } = context;
+  const sender = payload.sender.login;
+  if (sender === loaded.botLogin || CLOSED_STATES.includes(loaded.record!.state)) return true;
+  const gatekeepers = new Gatekeepers(context.octokit, loaded.config, { owner: loaded.issue.owner, repo: loaded.issue.repo });
+  if (await gatekeepers.is(sender)) return true;
+  if (gatekeepers.problem) {
+    // Nobody can be verified: keep the gates (no release) and say why, but lock nobody out.
+    await reportConfigProblems(context.octokit, loaded.issue, [gatekeepers.problem], loaded.config.label, loaded.botLogin, loaded.comments);
+    return false;
+  }
+  await reopenIssue(context.octokit, loaded.issue);
+  const who = loaded.config.team ? `members of the ${loaded.config.team} team` : "people with the admin or maintain role on this repository";
+  const { text } = await renderTemplate("close-undone", { actor: sender, who }, loaded.overrides);
+  const state = { comments: loaded.comments, botLogin: loaded.botLogin, labels: [], assignees: [], open: true };
+  await applyEffects(context.octokit, loaded.issue, state, { ...noEffects(), replies: [{ key: `close-undone-${payload.issue.closed_at ?? payload.issue.updated_at}`, body: text }] });
+  context.log.info(`${sender} may not close ${issueKey(loaded.issue)}: reopened`);
+  return false;
+}
+
+/**
+ * A close by a person (no command) is what the response says from now on: "closed by hand by @x",
+ * its own state and label, "This issue closed" ticked; a reopen puts back the state it had. A close
+ * a command made (invalid, no-action, announced) keeps its own account.
+ */
+async function recordHandClose(deps: Deps, context: StateContext, loaded: LoadedResponse): Promise<void> {
+  const now = deps.now();
+  const before = loaded.record!;
+  const record = context.payload.action === "closed" ? closedByHand(before, context.payload.sender.login, now) : reopenedByHand(before);
+  if (record === before) return;
+  const { octokit } = context;
+  const current = await readIssueNow(octokit, loaded.issue);
+  const effects = noEffects();
+  effects.responseBody = await renderResponse(record, loaded.config, { title: current.title, reporter: current.reporter }, loaded.overrides, { keys: deps.keys, issue: loaded.issue, now });
+  Object.assign(effects, responseLabels(current.labels, record));
+  await applyEffects(octokit, loaded.issue, { comments: loaded.comments, botLogin: loaded.botLogin, labels: current.labels, assignees: current.assignees, open: current.open }, effects);
+}
+
+/**
+ * A security issue closed or reopened: its PRs follow. On a close that counts they lose their
+ * priority and the gate completes; on a reopen the gates come back. One PR, repo or reviewer
+ * failing never stops the others: "gone" answers are logged, other failures are thrown once every
+ * PR has had its turn.
+ */
+export async function onIssueClosed(deps: Deps, context: StateContext): Promise<void> {
   const { payload } = context;
   if (payload.issue.pull_request || !isPrivateRepo(payload.repository)) return;
   const configResult = await readConfig(context);
@@ -12,16 +73,38 @@ export async function onIssueClosed(deps: Deps, context: Context<"issues.closed"
   const key = issueKey(issue);
   const octokit = context.octokit;
   const botLogin = await deps.botLogin();
-  const loaded = await loadResponse(octokit, issue, configResult.config, botLogin);
-  if (!loaded.record?.prs.length) return;
+  const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys);
+  if (!loaded.record) return;
+  if (payload.action === "closed" && !(await closeCounts(deps, context, loaded))) return;
+  await deps.queue.run(key, () => recordHandClose(deps, context, loaded));
+  const failures: unknown[] = [];
   for (const linked of loaded.record.prs) {
     const [owner, repo] = linked.repo.split("/") as [string, string];
-    const { data: pull } = await octokit.rest.pulls.get({ owner, repo, pull_number: linked.number });
-    const prConfig = await readRepoConfig(octokit, owner, repo);
-    if (!prConfig.ok) continue;
-    const facts = prFacts(pull as unknown as PullLike, pull.base.repo);
-    await deps.queue.run(key, () =>
-      syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey: `${issue.owner}/${issue.repo}#${issue.issue_number}`, pr: facts, prConfig: prConfig.config, security: configResult.config }),
-    );
+    try {
+      const pull = await getPull(octokit, { owner, repo, pull_number: linked.number });
+      if (!pull) {
+        context.log.info(`${linked.repo}#${linked.number} is gone or out of reach; skipped`);
+        continue;
+      }
+      const prConfig = await readRepoConfig(octokit, owner, repo);
+      const facts = prFacts(pull as unknown as PullLike, pull.base.repo);
+      await deps.queue.run(key, () =>
+        syncPr({
+          octokit,
+          deps,
+          sealer: deps.sealer,
+          log: (m) => context.log.info(m),
+          issueKey: `${issue.owner}/${issue.repo}#${issue.issue_number}`,
+          pr: facts,
+          prConfig: prConfig.ok ? prConfig.config : defaultConfig(),
+          prConfigProblem: !prConfig.ok,
+          security: configResult.config,
+        }),
+      );
+    } catch (error) {
+      if (isOutOfReach(error)) context.log.info(`${linked.repo}#${linked.number}: ${String((error as Error).message)}; skipped`);
+      else failures.push(error);
+    }
   }
+  if (failures.length) throw failures[0];
 }

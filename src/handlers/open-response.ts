@@ -7,9 +7,11 @@ import { newRecord, type ResponseRecord } from "../record/response-record.js";
 import { noEffects } from "../response/effects.js";
 import { rotationOrder } from "../response/pick-triager.js";
 import { renderResponse } from "../response/render-response.js";
+import { renderTemplate } from "../render/templates.js";
 import { responseLabels } from "../response/response-labels.js";
 import { syncBoxes, tick } from "../response/sync-boxes.js";
 import { loadResponse } from "./response-context.js";
+import type { KeyRing } from "../security/key-ring.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -25,7 +27,7 @@ export interface OpenIssue {
 const PREVIOUS_RESPONSES_TO_READ = 5;
 
 /** Who triaged the most recent earlier response in this repo, to continue the rotation after them. */
-async function previousRotation(octokit: Octokit, issue: IssueRef, label: string, botLogin: string) {
+async function previousRotation(octokit: Octokit, issue: IssueRef, label: string, botLogin: string, keys: KeyRing) {
   const { data } = await octokit.rest.issues.listForRepo({
     owner: issue.owner,
     repo: issue.repo,
@@ -39,7 +41,7 @@ async function previousRotation(octokit: Octokit, issue: IssueRef, label: string
   for (const other of earlier) {
     const comments = await listComments(octokit, { ...issue, issue_number: other.number });
     const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
-    const decoded = own ? decodeRecord(own.body) : undefined;
+    const decoded = own ? decodeRecord(own.body, keys, { ...issue, issue_number: other.number }) : undefined;
     if (decoded?.found && (decoded.record.triager || decoded.record.rotation_index !== undefined)) {
       return { triager: decoded.record.triager, index: decoded.record.rotation_index };
     }
@@ -48,8 +50,8 @@ async function previousRotation(octokit: Octokit, issue: IssueRef, label: string
 }
 
 /** Assigns the next person in the rotation whom GitHub accepts; everyone skipped is recorded. */
-async function assignTriager(octokit: Octokit, issue: IssueRef, config: EmbargoConfig, botLogin: string, record: ResponseRecord) {
-  const previous = await previousRotation(octokit, issue, config.label, botLogin);
+async function assignTriager(octokit: Octokit, issue: IssueRef, config: EmbargoConfig, botLogin: string, record: ResponseRecord, keys: KeyRing) {
+  const previous = await previousRotation(octokit, issue, config.label, botLogin, keys);
   const skipped: string[] = [];
   for (const candidate of rotationOrder(config.triage_rotation, previous)) {
     const { data } = await octokit.rest.issues.addAssignees({ ...issue, assignees: [candidate.login] });
@@ -72,14 +74,13 @@ export async function openResponse(
   config: EmbargoConfig,
   botLogin: string,
   now: Date,
+  keys: KeyRing,
 ): Promise<void> {
-  const loaded = await loadResponse(octokit, issue, config, botLogin);
+  const loaded = await loadResponse(octokit, issue, config, botLogin, keys);
   const effects = noEffects();
   if (loaded.damaged) {
-    effects.replies.push({
-      key: "damaged-record",
-      body: "The response comment above was edited in a way that destroyed the app's hidden record, so the app will not overwrite it. Restore the comment from its edit history (the `edited` menu on the comment), then run `/triage status`.",
-    });
+    const { text } = await renderTemplate("damaged-record", { restored: false }, loaded.overrides);
+    effects.replies.push({ key: `damaged-record-${loaded.damage ?? "missing"}`, body: text });
     await applyEffects(octokit, issue, { comments: loaded.comments, botLogin, labels: openIssue.labels, assignees: openIssue.assignees, open: openIssue.open }, effects);
     return;
   }
@@ -89,12 +90,12 @@ export async function openResponse(
   record = tick(record, ["intake.tracked"], now);
   if (config.notify_team && config.team) record = tick(record, ["intake.notify"], now);
   if (!loaded.record && config.triage_rotation.length) {
-    record = await assignTriager(octokit, issue, config, botLogin, record);
+    record = await assignTriager(octokit, issue, config, botLogin, record, keys);
     if (record.triager) openIssue.assignees.push(record.triager);
   }
   if (record.triager) record = tick(record, ["intake.triager"], now);
 
-  effects.responseBody = await renderResponse(record, config, { title: openIssue.title, reporter: openIssue.author }, loaded.overrides);
+  effects.responseBody = await renderResponse(record, config, { title: openIssue.title, reporter: openIssue.author }, loaded.overrides, { keys, issue, now });
   Object.assign(effects, responseLabels(openIssue.labels, record));
   await applyEffects(
     octokit,

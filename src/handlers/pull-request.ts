@@ -1,6 +1,11 @@
 import type { Context } from "probot";
+import { validateConfig } from "../config/load-config.js";
+import type { EmbargoConfig } from "../config/config-schema.js";
 import { gateRuns } from "../github/check-runs.js";
+import { Gatekeepers } from "../github/gatekeepers.js";
+import type { PrFacts } from "../pr/decide-pr.js";
 import { findReferences } from "../pr/find-references.js";
+import { prKey } from "../pr/pr-link.js";
 import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
 import { readConfig, type Deps } from "./response-context.js";
 
@@ -13,39 +18,63 @@ type PrContext =
   | Context<"pull_request_review.submitted">
   | Context<"pull_request_review.dismissed">;
 
+/** At most this many references in a PR's text are tried as self-links (each costs a few reads). */
+const MAX_REFERENCES = 5;
+
+export function defaultConfig(): EmbargoConfig {
+  const result = validateConfig({});
+  if (!result.ok) throw new Error("the default config does not validate");
+  return result.config;
+}
+
 /**
- * Any PR event: find the security issue this PR is linked to in a constant number of calls (the
- * sealed link on the gate run of its head, or of the previous head after a push; for a private PR,
- * a reference in its text), then sync it. Unlinked PRs cost one config read and one call.
+ * A PR links itself only when it lives in the security repo itself and its author may run
+ * commands there; every reference in its text is tried. For anyone else nothing is read, so
+ * nothing on the PR can tell its author whether an issue is a response.
+ */
+async function selfLinks(context: PrContext, facts: PrFacts, config: EmbargoConfig, htmlUrl?: string): Promise<string[]> {
+  if (!facts.private || !facts.author || facts.author.endsWith("[bot]")) return [];
+  const repo = `${facts.owner}/${facts.repo}`;
+  // A repo whose config names another security repo is a product repo, whatever its visibility.
+  if (config.security_repo && config.security_repo.toLowerCase() !== repo.toLowerCase()) return [];
+  const numbers = findReferences(`${facts.title}\n${facts.body}`, repo, htmlUrl).slice(0, MAX_REFERENCES);
+  if (!numbers.length) return [];
+  const allowed = await new Gatekeepers(context.octokit, config, { owner: facts.owner, repo: facts.repo }).is(facts.author);
+  return allowed ? numbers.map((n) => `${repo}#${n}`) : [];
+}
+
+/**
+ * Any PR event: find the responses this PR is linked to in a constant number of calls (the sealed
+ * links on the app's own gate run of its head, or of the previous head after a push; for a PR in
+ * the security repo by someone who may run commands, the references in its text), then sync it for
+ * each. Unlinked PRs cost one config read and one call.
  */
 export async function onPullRequest(deps: Deps, context: PrContext): Promise<void> {
   const { payload } = context;
   const pull = payload.pull_request as unknown as PullLike;
   const repository = payload.repository;
   const configResult = await readConfig(context);
-  if (!configResult.ok) {
-    context.log.warn(`.github/embargo.yml of ${repository.full_name} is invalid; PR events are ignored until it is fixed`);
-    return;
-  }
-  const prConfig = configResult.config;
+  // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
+  const prConfig = configResult.ok ? configResult.config : defaultConfig();
   const facts = prFacts(pull, repository);
   const octokit = context.octokit;
   const checkName = prConfig.public_pr.check_name;
-  const runs = await gateRuns(octokit, facts.owner, facts.repo, facts.head_sha, checkName);
-  let key = runs.map((r) => deps.sealer.open(r.external_id)).find(Boolean);
-  const pushed = payload.action === "synchronize";
-  if (!key && pushed) {
-    const before = (payload as { before?: string }).before;
-    if (before) key = (await gateRuns(octokit, facts.owner, facts.repo, before, checkName)).map((r) => deps.sealer.open(r.external_id)).find(Boolean);
+  const self = prKey(facts);
+  const runs = await gateRuns(octokit, facts.owner, facts.repo, facts.head_sha, checkName, deps.appId);
+  let keys = runs.flatMap((r) => deps.sealer.open(r.external_id, self));
+  const before = payload.action === "synchronize" ? (payload as { before?: string }).before : undefined;
+  if (!keys.length && before) {
+    const previous = await gateRuns(octokit, facts.owner, facts.repo, before, checkName, deps.appId);
+    keys = previous.flatMap((r) => deps.sealer.open(r.external_id, self));
   }
-  if (!key && facts.private) {
-    const securityRepo = prConfig.security_repo ?? repository.full_name;
-    const [number] = findReferences(`${facts.title}\n${facts.body}`, securityRepo);
-    if (number) key = `${securityRepo}#${number}`;
+  // Only a change of the PR's text can make it name an issue: reviews and pushes never self-link.
+  const textChanged = ["opened", "edited", "reopened"].includes(payload.action);
+  if (!keys.length && configResult.ok && textChanged) keys = await selfLinks(context, facts, prConfig, repository.html_url);
+  const unique = [...new Map(keys.map((k) => [k.toLowerCase(), k])).values()];
+  for (const [i, issueKey] of unique.entries()) {
+    // Each response gets its own sync under its own queue; after the first, the run is read afresh.
+    await deps.queue.run(issueKey.toLowerCase(), () =>
+      syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, ...(i === 0 ? { runs } : {}) }),
+    );
   }
-  if (!key) return;
-  const issueKey = key;
-  await deps.queue.run(issueKey.toLowerCase(), () =>
-    syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey, pr: facts, prConfig, runs }),
-  );
 }

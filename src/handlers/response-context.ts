@@ -1,6 +1,6 @@
 import type { Context, ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { loadConfig } from "../config/load-config.js";
+import { readConfigFrom } from "../github/read-config.js";
 import { findOwnComment, listComments, type CommentSummary, type IssueRef } from "../github/issue-comments.js";
 import { repoOverrides } from "../github/template-overrides.js";
 import { registerResponse } from "../github/event-scope.js";
@@ -18,6 +18,8 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** What every handler shares: injected so tests can fix the clock. */
 export interface Deps {
   botLogin: () => Promise<string>;
+  /** The app's id: only its own check runs are read. */
+  appId: () => Promise<number>;
   queue: KeyedQueue;
   now: () => Date;
   sealer: LinkSealer;
@@ -32,8 +34,10 @@ export interface LoadedResponse {
   botLogin: string;
   comments: CommentSummary[];
   record?: ResponseRecord;
-  /** The app's response comment exists but its record was destroyed by an edit. */
+  /** The app's response comment exists but its record was destroyed or does not verify (edited by a person). */
   damaged: boolean;
+  /** Set when damaged: "missing" or a short id of the marker that failed to verify (one reply per damage). */
+  damage?: string;
   overrides: OverrideSource;
 }
 
@@ -46,10 +50,12 @@ export function isPrivateRepo(repository: { private: boolean; visibility?: strin
   return repository.private && repository.visibility !== "internal";
 }
 
-type ConfigContext = Pick<Context, "config">;
+type ConfigContext = Pick<Context, "octokit" | "repo">;
 
+/** The event's repository's config, read and merged the one way every path reads config. */
 export async function readConfig(context: ConfigContext) {
-  return loadConfig((file) => context.config(file));
+  const { owner, repo } = context.repo();
+  return readConfigFrom(context.octokit, owner, repo);
 }
 
 /**
@@ -63,10 +69,13 @@ export async function reportConfigProblems(
   label: string,
   botLogin: string,
   comments?: CommentSummary[],
+  /** How to try again once fixed: re-add the label (default), or write the command again. */
+  retry: "label" | "command" = "label",
 ): Promise<void> {
   const { text } = await renderTemplate("config-error", {
     file: "embargo.yml",
     label,
+    retry_command: retry === "command",
     problems: problems.map((p) => trusted(neutralize(p).replace(/</g, "&lt;"))),
   });
   const body = `${CONFIG_ERROR_MARKER}\n${text}`;
@@ -81,10 +90,11 @@ export async function loadResponse(
   issue: IssueRef,
   config: EmbargoConfig,
   botLogin: string,
+  keys: KeyRing,
 ): Promise<LoadedResponse> {
   const comments = await listComments(octokit, issue);
   const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
-  const decoded = own ? decodeRecord(own.body) : undefined;
+  const decoded = own ? decodeRecord(own.body, keys, issue) : undefined;
   registerResponse(issue, decoded?.found ? decoded.record : undefined);
   return {
     octokit,
@@ -94,6 +104,7 @@ export async function loadResponse(
     comments,
     record: decoded?.found ? decoded.record : undefined,
     damaged: decoded ? !decoded.found : false,
+    damage: decoded && !decoded.found ? decoded.fingerprint : undefined,
     overrides: repoOverrides(octokit, issue.owner, issue.repo),
   };
 }

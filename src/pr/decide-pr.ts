@@ -2,6 +2,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
 import { SEVERITY_LABEL_PREFIX } from "../response/effects.js";
 import type { LeakFinding } from "./leak-check.js";
+import { wantedReviewers, type ReviewerFacts } from "./pick-reviewers.js";
 import type { GateState } from "./review-gate.js";
 
 export interface PrFacts {
@@ -11,6 +12,8 @@ export interface PrFacts {
   private: boolean;
   author: string;
   base: string;
+  /** The repository's default branch, for the "patched on the default branch" item. */
+  default_branch?: string;
   head_sha: string;
   head_ref: string;
   open: boolean;
@@ -20,11 +23,15 @@ export interface PrFacts {
   requested_teams: string[];
   title: string;
   body: string;
+  /** For the compare API past 250 commits, and the gate's neutral details link. */
+  base_sha?: string;
+  commits?: number;
+  html_url?: string;
 }
 
 export interface CheckRunDecision {
   status: "in_progress" | "completed";
-  conclusion?: "success" | "failure" | "neutral";
+  conclusion?: "success" | "failure" | "neutral" | "action_required";
   title: string;
   summary: string;
 }
@@ -35,20 +42,6 @@ export interface PrDecision {
   reviewers: string[];
   teamReviewers: string[];
   check: CheckRunDecision;
-}
-
-/** The reviewers a linked PR should have: the team (a neutral one on public PRs) and component owners. */
-export function wantedReviewers(pr: PrFacts, record: ResponseRecord, security: EmbargoConfig, prConfig: EmbargoConfig) {
-  const team = pr.private ? security.team : prConfig.public_pr.review_team;
-  const teamReviewers: string[] = [];
-  if (team) {
-    const [org, slug] = team.split("/") as [string, string];
-    // GitHub takes team reviewers only from the PR's own organization.
-    if (org.toLowerCase() === pr.owner.toLowerCase()) teamReviewers.push(slug);
-  }
-  const owners = record.components.flatMap((c) => security.components[c]?.owners ?? []);
-  const reviewers = [...new Set(owners)].filter((l) => l.toLowerCase() !== pr.author.toLowerCase());
-  return { reviewers, teamReviewers };
 }
 
 /**
@@ -65,6 +58,11 @@ export function decidePr(input: {
   leaks: LeakFinding[];
   alreadyRequested: string[];
   rerequest: boolean;
+  reviewerFacts: ReviewerFacts;
+  /** Who may approve cannot be verified (the configured team cannot be read). */
+  reviewerProblem?: boolean;
+  /** The PR's repository has an invalid config: the gate cannot be evaluated. */
+  configProblem?: boolean;
 }): PrDecision {
   const { pr, record, security, prConfig, gate, leaks } = input;
   const priority = prConfig.public_pr.priority_label;
@@ -85,7 +83,7 @@ export function decidePr(input: {
     };
   }
 
-  const wanted = wantedReviewers(pr, record, security, prConfig);
+  const wanted = wantedReviewers(pr, record, security, prConfig, input.reviewerFacts);
   const asked = new Set([...input.alreadyRequested, ...pr.requested_reviewers].map((l) => l.toLowerCase()));
   const askedTeams = new Set(pr.requested_teams.map((t) => t.toLowerCase()));
   const reviewers = pr.open ? wanted.reviewers.filter((l) => input.rerequest || !asked.has(l.toLowerCase())) : [];
@@ -99,12 +97,16 @@ export function decidePr(input: {
       title: `Wording needs a change (${leaks.length})`,
       summary: ["This change may not say what it fixes until the fix is released. Reword these places:", "", ...leaks.map((l) => `- ${l.place}: ${l.rule}`)].join("\n"),
     };
+  } else if (input.configProblem) {
+    check = blocked("Configuration needs a fix", "This repository's configuration file for this app is invalid, so this check cannot be evaluated. It is evaluated again on the next change to this pull request once the file is fixed.");
   } else if (gate === "changes_requested") {
     check = { status: "completed", conclusion: "failure", title: "Changes requested", summary: "A required reviewer asked for changes. The gate opens when they approve the current head commit." };
   } else if (gate === "approved") {
     check = { status: "completed", conclusion: "success", title: "Approved", summary: "A required reviewer approved the current head commit." };
+  } else if (input.reviewerProblem) {
+    check = blocked("Reviewers cannot be verified", "The app cannot check who may approve this change, so it keeps waiting. The maintainers have been told.");
   } else {
-    check = { status: "in_progress", title: "Waiting for review", summary: "A required reviewer must approve the current head commit before this can merge. A new push needs a new approval." };
+    check = blocked("Waiting for review", "Waiting for a required reviewer to approve the current head commit. A new push needs a new approval.");
   }
   return {
     addLabels: pr.open ? [priority, ...(severityLabel ? [severityLabel] : [])].filter((l) => !has(l)) : [],
@@ -113,4 +115,13 @@ export function decidePr(input: {
     teamReviewers,
     check,
   };
+}
+
+/**
+ * A waiting gate is completed with `action_required` rather than left in progress: GitHub turns a
+ * run in progress for more than 14 days into `stale`, and an embargo lasts up to 30. Its details
+ * link is the PR itself, so nothing new is said.
+ */
+function blocked(title: string, summary: string): CheckRunDecision {
+  return { status: "completed", conclusion: "action_required", title, summary };
 }

@@ -1,3 +1,5 @@
+import { normalizeForMatch } from "../security/normalize-text.js";
+
 export interface PrTexts {
   title: string;
   body: string;
@@ -11,8 +13,10 @@ export interface LeakFinding {
 }
 
 export interface LeakSecrets {
-  /** The security issue's key, e.g. "acme/security#12", and its URL. */
+  /** The security issue's key, e.g. "acme/security#12". */
   issueKey: string;
+  /** GitHub's own addresses of the issue (its page and its API URL), never built from a fixed host. */
+  issueUrls?: string[];
   cve?: string;
   ghsa?: string;
   words: string[];
@@ -24,44 +28,48 @@ const RULES = {
   word: "uses a word from the configured list",
 };
 
+// Over normalised text (lower-case words joined by single spaces): linear, no backtracking.
+const ANY_ID = / cve \d{4} \d+ | ghsa(?: [23456789cfghjmpqrvwx]{4}){3} /;
+
 /**
- * Finds what a public PR must not say during the embargo. A finding names the rule and the place
- * (commit sha, "title", …) and never the matched text: check-run output on a public PR is public.
+ * The forms a text is matched in: as written, and without markdown emphasis and code marks, which
+ * render as nothing (`sec**uri**ty`). Both go through the one normal form for secret matching.
+ */
+function forms(text: string): string[] {
+  const plain = text.replace(/[*_~`]/g, "");
+  return plain === text ? [normalizeForMatch(text)] : [normalizeForMatch(text), normalizeForMatch(plain)];
+}
+
+/**
+ * Finds what a public PR must not say during the embargo. Matching happens after normalisation
+ * (case, Unicode compatibility forms, confusables, invisible characters, any separator,
+ * URL-encoding), so `ACME／security＃7`, `acme%2Fsecurity%237` and the issue's web or API URL are
+ * all the same reference, while `#70` or another repo's `#7` are not. A finding names the rule and
+ * the place (commit sha, "title", …) and never the matched text: check-run output on a public PR
+ * is public.
  */
 export function findLeaks(texts: PrTexts, secrets: LeakSecrets): LeakFinding[] {
   const [repoPath, number] = secrets.issueKey.split("#");
+  const issueNeedles = [`${repoPath}#${number}`, `${repoPath}/issues/${number}`, ...(secrets.issueUrls ?? []).filter(Boolean)].map(normalizeForMatch);
+  const idNeedles = [secrets.cve, secrets.ghsa].filter((s): s is string => Boolean(s)).map(normalizeForMatch);
+  // A listed word matches at the start of a word: "exploit" also finds "exploitable".
+  const wordNeedles = secrets.words.map((w) => normalizeForMatch(w).trimEnd()).filter((w) => w.trim());
   const checks: { rule: string; test: (s: string) => boolean }[] = [
-    {
-      rule: RULES.id,
-      test: (s) => {
-        const lower = s.toLowerCase();
-        return Boolean((secrets.cve && lower.includes(secrets.cve.toLowerCase())) || (secrets.ghsa && lower.includes(secrets.ghsa.toLowerCase())) || /\bcve-\d{4}-\d{4,}\b|\bghsa(-[23456789cfghjmpqrvwx]{4}){3}\b/i.test(s));
-      },
-    },
-    {
-      rule: RULES.issue,
-      test: (s) => {
-        const lower = s.toLowerCase();
-        return lower.includes(`${repoPath}#${number}`.toLowerCase()) || lower.includes(`github.com/${repoPath}/issues/${number}`.toLowerCase());
-      },
-    },
-    {
-      rule: RULES.word,
-      test: (s) => {
-        const lower = s.toLowerCase();
-        return secrets.words.some((w) => lower.includes(w.toLowerCase()));
-      },
-    },
+    { rule: RULES.id, test: (s) => idNeedles.some((n) => s.includes(n)) || ANY_ID.test(s) },
+    { rule: RULES.issue, test: (s) => issueNeedles.some((n) => s.includes(n)) },
+    { rule: RULES.word, test: (s) => wordNeedles.some((n) => s.includes(n)) },
   ];
   const places: { place: string; text: string }[] = [
     { place: "the title", text: texts.title },
     { place: "the description", text: texts.body },
-    { place: "the branch name", text: texts.branch.replace(/[-_/]+/g, " ") + " " + texts.branch },
+    { place: "the branch name", text: texts.branch },
     ...texts.commits.map((c) => ({ place: `the message of commit ${c.sha.slice(0, 7)}`, text: c.message })),
   ];
   const findings: LeakFinding[] = [];
   for (const { place, text } of places) {
-    for (const check of checks) if (text && check.test(text)) findings.push({ rule: check.rule, place });
+    if (!text) continue;
+    const normal = forms(text);
+    for (const check of checks) if (normal.some(check.test)) findings.push({ rule: check.rule, place });
   }
   return findings;
 }

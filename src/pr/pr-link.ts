@@ -2,10 +2,15 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { KeyRing } from "../security/key-ring.js";
 
 /**
- * The PR → security-issue link, sealed for a check run's `external_id`. A public PR must not name
+ * The PR → security-issue links, sealed for the gate run's `external_id`. A public PR must not name
  * the private issue, yet every PR event must find it in a constant number of calls: the app keeps
- * the link on the PR's own check run, encrypted (AES-256-GCM) with a key only the app holds. Links
- * sealed under the previous secret still open, so rotating the secret strands no PR.
+ * the link on the PR's own check run, encrypted (AES-256-GCM) with a key only the app holds.
+ *
+ * A link is bound to one PR in one repo, not to a commit: the sealed payload carries
+ * `owner/repo#n` and `open` returns nothing for any other PR, so another PR at the same head sha
+ * (a fork of the fix) gets nothing from the fix's link. One token holds every response the PR
+ * belongs to (its gate opens only when all of them are satisfied). Links sealed under the previous
+ * secret still open, so rotating the secret strands no PR.
  */
 export class LinkSealer {
   readonly #keys: KeyRing;
@@ -14,32 +19,43 @@ export class LinkSealer {
     this.#keys = typeof keys === "string" ? new KeyRing(keys) : keys;
   }
 
-  seal(issueKey: string): string {
+  /** Seals the links of `pr` ("owner/repo#n") to one or more issue keys. */
+  seal(pr: string, issueKeys: string | string[]): string {
+    const payload = JSON.stringify({ pr: pr.toLowerCase(), issues: [issueKeys].flat() });
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", this.#keys.key("pr-link"), iv);
-    const data = Buffer.concat([cipher.update(issueKey, "utf8"), cipher.final()]);
-    return `e1.${Buffer.concat([iv, cipher.getAuthTag(), data]).toString("base64url")}`;
+    const data = Buffer.concat([cipher.update(payload, "utf8"), cipher.final()]);
+    return `e2.${Buffer.concat([iv, cipher.getAuthTag(), data]).toString("base64url")}`;
   }
 
-  /** The issue key, or undefined for anything the app did not seal with this key. */
-  open(token: string | null | undefined): string | undefined {
-    if (!token?.startsWith("e1.")) return undefined;
+  /** The issue keys `pr` is linked to; empty for another PR, or anything the app did not seal. */
+  open(token: string | null | undefined, pr: string): string[] {
+    if (!token?.startsWith("e2.")) return [];
     const raw = Buffer.from(token.slice(3), "base64url");
+    if (raw.length < 29) return [];
     for (const key of this.#keys.keys("pr-link")) {
+      let text: string;
       try {
         const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
         decipher.setAuthTag(raw.subarray(12, 28));
-        return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+        text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
       } catch {
-        // Not sealed under this key: try the previous secret's.
+        continue; // not sealed under this key: try the previous secret's
       }
+      const payload = JSON.parse(text) as { pr?: unknown; issues?: unknown };
+      if (payload.pr !== pr.toLowerCase() || !Array.isArray(payload.issues)) return [];
+      return payload.issues.filter((k): k is string => typeof k === "string" && parseIssueKey(k) !== undefined);
     }
-    return undefined;
+    return [];
   }
 }
 
 /** `owner/repo#12` → parts; the only form issue keys take. */
 export function parseIssueKey(key: string): { owner: string; repo: string; issue_number: number } | undefined {
-  const m = /^([^/\s]+)\/([^#\s]+)#(\d+)$/.exec(key);
+  const m = /^([^/\s#]+)\/([^#\s/]+)#(\d+)$/.exec(key);
   return m ? { owner: m[1]!, repo: m[2]!, issue_number: Number(m[3]) } : undefined;
+}
+
+export function prKey(pr: { owner: string; repo: string; number: number }): string {
+  return `${pr.owner}/${pr.repo}#${pr.number}`.toLowerCase();
 }

@@ -1,19 +1,41 @@
+import { createHash } from "node:crypto";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import type { KeyRing } from "../security/key-ring.js";
 import type { ResponseRecord } from "./response-record.js";
 
 /**
  * Hidden markdown markers hold the app's machine state (as Renovate's dashboard does). Only
- * comments written by the app itself are ever read for them, so a reporter cannot forge one.
+ * comments written by the app itself are ever read for them, and the record is signed, because
+ * anyone with write access can still edit the app's comment.
  */
 export const RESPONSE_MARKER = "<!-- embargo:response -->";
 export const PUBLIC_NOTICE_MARKER = "<!-- embargo:public-notice -->";
 export const CONFIG_ERROR_MARKER = "<!-- embargo:config-error -->";
 export const REPLY_MARKER_PREFIX = "<!-- embargo:reply ";
 
-const RECORD_RE = /<!-- embargo:record:v1 ([A-Za-z0-9_-]+) -->/;
-const ITEM_RE = /^\s*[-*] \[( |x|X)\] .*<!-- embargo:item ([a-z0-9_.:-]+) -->\s*$/gm;
+// v2: base64url of the deflated JSON, then an HMAC over the issue and that text. v1 records were
+// unsigned: indistinguishable from a forged one, so they are read as damaged.
+const RECORD_RE = /<!-- embargo:record:v(\d+) ([A-Za-z0-9_-]+)(?: ([A-Za-z0-9_-]+))? -->/;
+// Applied to one line at a time, so a body of any shape costs linear time.
+const ITEM_RE = /^[ \t]*[-*] \[( |x|X)\] [^\n]*<!-- embargo:item ([a-z0-9_.:/-]{1,200}) -->[ \t\r]*$/;
 
-export function recordMarker(record: ResponseRecord): string {
-  return `<!-- embargo:record:v1 ${Buffer.from(JSON.stringify(record), "utf8").toString("base64url")} -->`;
+/** The record's JSON may not inflate past this: a forged marker must not be a zip bomb. */
+const MAX_RECORD_JSON = 1_000_000;
+
+/** What a signature is bound to: the record's issue, so a record copied from another issue does not verify. */
+export type RecordScope = string | { owner: string; repo: string; issue_number: number };
+
+function scopeOf(scope: RecordScope): string {
+  return (typeof scope === "string" ? scope : `${scope.owner}/${scope.repo}#${scope.issue_number}`).toLowerCase();
+}
+
+function signedText(scope: RecordScope, payload: string): string {
+  return `embargo:record:v2\n${scopeOf(scope)}\n${payload}`;
+}
+
+export function recordMarker(record: ResponseRecord, keys: KeyRing, scope: RecordScope): string {
+  const payload = deflateRawSync(Buffer.from(JSON.stringify(record), "utf8"), { level: 9 }).toString("base64url");
+  return `<!-- embargo:record:v2 ${payload} ${keys.sign("record", signedText(scope, payload))} -->`;
 }
 
 export function itemMarker(id: string): string {
@@ -24,23 +46,53 @@ export function replyMarker(key: string): string {
   return `${REPLY_MARKER_PREFIX}${key} -->`;
 }
 
-export type DecodedRecord = { found: true; record: ResponseRecord } | { found: false; damaged: boolean };
+/**
+ * `damaged`: the app's response comment has no record it can trust. `forged` says why: the
+ * marker is there but its signature does not verify (edited, copied from another issue, or
+ * written before records were signed), as opposed to a marker destroyed by an edit.
+ */
+export type DecodedRecord =
+  | { found: true; record: ResponseRecord }
+  | { found: false; damaged: boolean; forged?: boolean; fingerprint?: string };
 
-export function decodeRecord(body: string): DecodedRecord {
+/** A short stable id of the bad marker, so each distinct damage gets one reply, not one per event. */
+function fingerprint(text: string): string {
+  return createHash("sha256").update(text).digest("base64url").slice(0, 10);
+}
+
+export function decodeRecord(body: string, keys: KeyRing, scope: RecordScope): DecodedRecord {
   const match = RECORD_RE.exec(body);
-  if (!match) return { found: false, damaged: body.includes(RESPONSE_MARKER) };
+  if (!match) {
+    const damaged = body.includes(RESPONSE_MARKER);
+    return damaged ? { found: false, damaged, fingerprint: "missing" } : { found: false, damaged };
+  }
+  const [, version, payload, signature] = match as unknown as [string, string, string, string | undefined];
+  const forged = { found: false as const, damaged: true, forged: true, fingerprint: fingerprint(match[0]) };
+  if (version !== "2" || !signature || !keys.verify("record", signedText(scope, payload), signature)) return forged;
   try {
-    const parsed = JSON.parse(Buffer.from(match[1]!, "base64url").toString("utf8")) as ResponseRecord;
-    if (parsed?.v !== 1 || typeof parsed.state !== "string") return { found: false, damaged: true };
+    const json = inflateRawSync(Buffer.from(payload, "base64url"), { maxOutputLength: MAX_RECORD_JSON }).toString("utf8");
+    const parsed = JSON.parse(json) as ResponseRecord;
+    if (parsed?.v !== 1 || typeof parsed.state !== "string") return { ...forged, forged: false };
     return { found: true, record: parsed };
   } catch {
-    return { found: false, damaged: true };
+    return { ...forged, forged: false };
   }
 }
 
-/** The task-list boxes as they stand in the comment now: a person may have ticked or unticked them. */
+/**
+ * The task-list boxes as they stand in the comment now: a person may have ticked or unticked
+ * them. An id whose box appears twice (a line copied by hand) counts for nothing.
+ */
 export function readBoxes(body: string): Map<string, boolean> {
   const boxes = new Map<string, boolean>();
-  for (const m of body.matchAll(ITEM_RE)) boxes.set(m[2]!, m[1] !== " ");
+  const twice = new Set<string>();
+  for (const line of body.split("\n")) {
+    if (!line.includes("<!-- embargo:item ")) continue;
+    const m = ITEM_RE.exec(line);
+    if (!m) continue;
+    if (boxes.has(m[2]!)) twice.add(m[2]!);
+    boxes.set(m[2]!, m[1] !== " ");
+  }
+  for (const id of twice) boxes.delete(id);
   return boxes;
 }

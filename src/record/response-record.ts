@@ -7,7 +7,9 @@ export type ResponseState =
   | "fixed"
   | "announced"
   | "invalid"
-  | "no-action";
+  | "no-action"
+  /** A team member closed the issue by hand (not through a command). */
+  | "closed";
 
 export interface Tick {
   by: string; // "app" or the login of the person who ticked it by hand
@@ -26,6 +28,14 @@ export interface LinkedPr {
   requested?: string[];
   /** How many leak findings the last check of a public PR had. */
   leaks?: number;
+  /** The PR repository's default branch: a merge into it ticks "Patched on the default branch". */
+  default_branch?: string;
+}
+
+/** Who did something and when (ISO timestamp). */
+export interface Act {
+  by: string;
+  at: string;
 }
 
 export interface Credit {
@@ -63,6 +73,12 @@ export interface ResponseRecord {
   embargo_end?: string; // YYYY-MM-DD
   embargo_by_hand?: boolean;
   reason?: string;
+  /** Who confirmed it (`/triage confirm`), the first time. */
+  confirmed?: Act;
+  /** Who closed it as invalid or no-action, and when (the reason is `reason`). */
+  decided?: Act;
+  /** Closed by hand (the issue closed without a command): who, when, and the state before. */
+  closed_by_hand?: Act & { previous: ResponseState };
   components: string[];
   affected: AffectedPackage[];
   fixed: FixedPackage[];
@@ -82,10 +98,30 @@ export interface ResponseRecord {
   prs: LinkedPr[];
   patched: string[]; // supported branches with a merged fix
   ticks: Record<string, Tick>;
+  /** Boxes a person unticked, with who and when: shown beside the box until it is ticked again. */
+  unticked?: Record<string, Tick>;
+  /** What the size budget had to drop from the record (last resort; see record-budget.ts). */
+  trimmed?: string[];
   /** Command lines already applied, by comment id, as short hashes: edits and redeliveries never re-run them. */
   ran: Record<string, string[]>;
   release_managers_told?: boolean;
   experts_told?: string[];
+  /** `/announce`: the response's one repository advisory (GHSA id in `ghsa`), once GitHub made it. */
+  advisory?: AdvisoryRef;
+  /** `/announce publish`: steps done (step id → ISO time), so a broken publish resumes where it stopped. */
+  publish_steps?: Record<string, string>;
+  /** `/announce publish --force <reason>`: who forced past which gates, and why. */
+  forced?: { by: string; at: string; reason: string; gates: string[] };
+  /** Comment ids of the pack and preview comments, each updated in place. */
+  announce_comments?: { pack?: number; preview?: number };
+}
+
+export interface AdvisoryRef {
+  repo: string; // owner/name
+  url: string; // html_url
+  /** Hash of the fields the app last wrote: a different hash on GitHub means someone edited the draft. */
+  written?: Record<string, string>;
+  published_at?: string;
 }
 
 export function newRecord(reportedAt: Date, now: Date): ResponseRecord {
@@ -110,4 +146,4 @@ export function newRecord(reportedAt: Date, now: Date): ResponseRecord {
   };
 }
 
-export const CLOSED_STATES: readonly ResponseState[] = ["announced", "invalid", "no-action"];
+export const CLOSED_STATES: readonly ResponseState[] = ["announced", "invalid", "no-action", "closed"];

@@ -1,90 +1,59 @@
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { checklistFor, PHASES } from "../checklist/checklist-items.js";
-import { itemMarker, recordMarker, RESPONSE_MARKER } from "../record/markers.js";
+import type { IssueRef } from "../github/issue-comments.js";
+import { RESPONSE_MARKER } from "../record/markers.js";
+import { fitRecord } from "../record/record-budget.js";
 import type { ResponseRecord } from "../record/response-record.js";
-import { renderTemplate, trusted, type OverrideSource } from "../render/templates.js";
+import { renderTemplate, type OverrideSource } from "../render/templates.js";
+import type { KeyRing } from "../security/key-ring.js";
+import { responseView, type ReportFacts } from "./response-view.js";
+import { settleTicks } from "./settle-ticks.js";
+import { COMMENT_LIMIT, LEVELS, RECORD_BUDGET } from "./view-budget.js";
 
-export const STATE_TITLES: Record<ResponseRecord["state"], string> = {
-  triage: "Triage",
-  confirmed: "Confirmed",
-  fixing: "Fixing",
-  fixed: "Fixed",
-  announced: "Announced",
-  invalid: "Closed: invalid",
-  "no-action": "Closed: no action needed",
-};
+export { STATE_TITLES, responseView, type ReportFacts } from "./response-view.js";
 
-function rotationNotes(record: ResponseRecord): string[] {
-  const skipped = record.rotation_skipped ?? [];
-  if (!skipped.length) return [];
-  const who = skipped.map((l) => `@\u200b${l}`).join(", ");
-  return [
-    record.triager
-      ? `Skipped in the triage rotation because GitHub would not assign them (not a collaborator?): ${who}.`
-      : `Nobody in the triage rotation could be assigned (not collaborators?): ${who}. Assign a triager by hand.`,
-  ];
+/** What rendering needs besides the record: the keys that sign it, its issue, the clock (days left). */
+export interface RenderContext {
+  keys: KeyRing;
+  issue: IssueRef;
+  now: Date;
 }
 
-/** Lines shown under the status table: derived from record and config, so every render agrees. */
-function responseNotes(record: ResponseRecord, config: EmbargoConfig): string[] {
-  const notes = rotationNotes(record);
-  if (config.notify_team && config.team) notes.unshift(`@${config.team}: a new security report needs triage.`);
-  return notes;
-}
+/** Room kept for the framing and a warning line, so the total never reaches the limit. */
+const SLACK = 600;
 
-/** What the response shows of the issue itself: reporter's words, neutralized before rendering. */
-export interface ReportFacts {
-  title: string;
-  reporter: string;
-}
-
-/** The view every response template gets; documented in the README for people who override it. */
-export function responseView(record: ResponseRecord, config: EmbargoConfig, report: ReportFacts) {
-  const items = checklistFor(config);
-  const phases = PHASES.map((phase) => ({
-    title: phase.title,
-    items: items
-      .filter((i) => i.phase === phase.id)
-      .map((i) => ({
-        id: i.id,
-        done: Boolean(record.ticks[i.id]),
-        text: trusted(i.text),
-        how: i.how ? trusted(i.how) : undefined,
-        marker: trusted(itemMarker(i.id)),
-      })),
-  }));
-  const pendingBranches = config.supported_branches.filter((b) => !record.patched.includes(b));
-  return {
-    record,
-    title: report.title.slice(0, 256),
-    reporter: report.reporter,
-    state: STATE_TITLES[record.state],
-    severity: record.severity,
-    cvss: record.cvss,
-    embargo_end: record.embargo_end,
-    triager: record.triager,
-    cve: record.cve,
-    cwes: record.cwes,
-    components: record.components,
-    reported: record.reported_at,
-    prs: record.prs.map((pr) => ({ ...pr, ref: `${pr.repo}#${pr.number}` })),
-    patched: record.patched,
-    pending_branches: pendingBranches,
-    team: config.team,
-    phases,
-    notes: responseNotes(record, config).map((n) => trusted(n)),
-  };
-}
-
-/** The whole response comment: template output framed by the markers the app needs to find it again. */
+/**
+ * The whole response comment: template output framed by the markers the app needs to find it
+ * again, and the signed record. Derived ticks are settled first, so the boxes and the record agree.
+ * Under GitHub's limit by construction: the record has its budget, and the view takes the first
+ * level of detail whose output fits the rest (a repo's override that cannot fit falls back to the
+ * built-in template at its tightest level, which is bounded).
+ */
 export async function renderResponse(
   record: ResponseRecord,
   config: EmbargoConfig,
   report: ReportFacts,
-  overrides?: OverrideSource,
+  overrides: OverrideSource | undefined,
+  context: RenderContext,
 ): Promise<string> {
-  const view = responseView(record, config, report);
-  const { text, overrideError } = await renderTemplate("response", view, overrides);
-  const problem = overrideError ? `\n\n> [!WARNING]\n> ${overrideError}` : "";
-  return `${RESPONSE_MARKER}\n${text}${problem}\n\n${recordMarker(record)}`;
+  // The ladder may render several times: read the repo's override once.
+  const cached = new Map<string, Promise<string | null>>();
+  const source: OverrideSource | undefined = overrides && ((name) => cached.get(name) ?? (cached.set(name, overrides(name)), cached.get(name)!));
+  const settled = settleTicks(record, config, context.now);
+  const { record: fitted, marker } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET);
+  const room = COMMENT_LIMIT - marker.length - RESPONSE_MARKER.length - SLACK;
+  let body = "";
+  for (const [level, caps] of LEVELS.entries()) {
+    const last = level === LEVELS.length - 1;
+    const view = responseView(fitted, config, report, context.now, caps);
+    const { text, overrideError } = await renderTemplate("response", view, source);
+    let problem = overrideError ? `\n\n> [!WARNING]\n> ${overrideError}` : "";
+    body = `${text}${problem}`;
+    if (body.length <= room) break;
+    if (last) {
+      const builtin = await renderTemplate("response", view);
+      problem = overrides ? "\n\n> [!WARNING]\n> The repository's `response` template produced more than a comment can hold; the built-in one was used." : "";
+      body = `${builtin.text.slice(0, room - problem.length)}${problem}`;
+    }
+  }
+  return `${RESPONSE_MARKER}\n${body}\n\n${marker}`;
 }

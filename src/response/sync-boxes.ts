@@ -1,5 +1,16 @@
 import { readBoxes } from "../record/markers.js";
-import type { ResponseRecord } from "../record/response-record.js";
+import type { ResponseRecord, Tick } from "../record/response-record.js";
+
+function setBox(id: string, checked: boolean, act: Tick, ticks: ResponseRecord["ticks"], unticked: Record<string, Tick>): void {
+  if (checked) {
+    // A tick folded in earlier without knowing who ("hand") gets its author now.
+    if (!ticks[id] || ticks[id]!.by === "hand") ticks[id] = act;
+    delete unticked[id];
+  } else if (ticks[id]) {
+    delete ticks[id];
+    unticked[id] = act;
+  }
+}
 
 /**
  * Folds a person's edits of the checklist into the record. The record in a comment was written
@@ -7,13 +18,44 @@ import type { ResponseRecord } from "../record/response-record.js";
  * a new tick is kept for good, and an untick of an app tick is respected.
  */
 export function syncBoxes(record: ResponseRecord, body: string, now: Date, by = "hand"): ResponseRecord {
-  const boxes = readBoxes(body);
   const ticks = { ...record.ticks };
-  for (const [id, checked] of boxes) {
-    if (checked && !ticks[id]) ticks[id] = { by, at: now.toISOString() };
-    if (!checked && ticks[id]) delete ticks[id];
+  const unticked = { ...record.unticked };
+  const act = { by, at: now.toISOString() };
+  for (const [id, checked] of readBoxes(body)) {
+    if (checked !== Boolean(ticks[id]) || (checked && ticks[id]?.by === "hand" && by !== "hand")) setBox(id, checked, act, ticks, unticked);
   }
-  return { ...record, ticks };
+  return { ...record, ticks, ...(Object.keys(unticked).length ? { unticked } : { unticked: undefined }) };
+}
+
+/**
+ * One `issue_comment.edited` of the response comment by a person: the boxes that edit changed
+ * (`before` → `after`, from GitHub's payload) are theirs, with who and when, as long as the
+ * comment still shows them so (`current`: a redelivered or stale edit cannot undo a newer one).
+ * Only boxes of `known` items count; any other box changes still showing are folded as "hand".
+ */
+export function foldBoxEdits(
+  record: ResponseRecord,
+  edit: { before?: string; after: string; current: string },
+  known: Set<string>,
+  sender: string,
+  now: Date,
+): { record: ResponseRecord; changed: string[] } {
+  const current = readBoxes(edit.current);
+  const after = readBoxes(edit.after);
+  const before = edit.before !== undefined ? readBoxes(edit.before) : undefined;
+  const ticks = { ...record.ticks };
+  const unticked = { ...record.unticked };
+  const changed: string[] = [];
+  const at = now.toISOString();
+  for (const [id, checked] of current) {
+    if (!known.has(id)) continue;
+    const mine = after.get(id) === checked && (before ? before.get(id) !== checked : Boolean(ticks[id]) !== checked);
+    const differs = checked !== Boolean(ticks[id]);
+    if (!differs && !(mine && checked && ticks[id]?.by === "hand")) continue;
+    setBox(id, checked, { by: mine ? sender : "hand", at }, ticks, unticked);
+    changed.push(id);
+  }
+  return { record: { ...record, ticks, unticked: Object.keys(unticked).length ? unticked : undefined }, changed };
 }
 
 /** Ticks items the app saw done; a tick already there (by hand or earlier) keeps its author and date. */

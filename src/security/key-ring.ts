@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 
 /** What each derived key is for: a key never serves two purposes (HKDF `info`). */
-export type KeyPurpose = "pr-link" | "record";
+export type KeyPurpose = "pr-link" | "record" | "advisory";
 
 /**
  * The app's secrets: the current one, and the previous one while a rotation is under way (read
@@ -46,11 +46,26 @@ function derive(secret: string, purpose: KeyPurpose): Buffer {
   return Buffer.from(hkdfSync("sha256", Buffer.from(secret, "utf8"), Buffer.from("embargo", "utf8"), Buffer.from(`embargo:${purpose}`, "utf8"), 32));
 }
 
-/** The environment's secrets, or the one line that says which variable to set. */
+/** The app cannot start safely; the message is the one line that says which variable to set. */
+export class MissingSecretError extends Error {}
+
+/**
+ * The environment's secrets: EMBARGO_SECRET (EMBARGO_LINK_SECRET is its former name), else
+ * WEBHOOK_SECRET; EMBARGO_SECRET_PREVIOUS while rotating. Never a default: no secret, no start.
+ * WEBHOOK_SECRET is required as well, because without it Probot checks webhook signatures against
+ * its public default ("development"), so anyone could send the app events.
+ */
 export function keyRingFromEnv(env: NodeJS.ProcessEnv = process.env): KeyRing {
   const current = env.EMBARGO_SECRET || env.EMBARGO_LINK_SECRET || env.WEBHOOK_SECRET;
   if (!current) {
-    throw new Error("embargo needs a secret: set EMBARGO_SECRET (or WEBHOOK_SECRET, which Probot's setup writes into .env)");
+    throw new MissingSecretError(
+      "embargo refuses to start: no secret is set. Set EMBARGO_SECRET to a long random string, and WEBHOOK_SECRET to the GitHub App's webhook secret (Probot's setup writes it into .env); see README, Secrets.",
+    );
+  }
+  if (!env.WEBHOOK_SECRET) {
+    throw new MissingSecretError(
+      'embargo refuses to start: WEBHOOK_SECRET is not set, so Probot would accept webhooks signed with its public default "development". Set WEBHOOK_SECRET to the webhook secret in the GitHub App\'s settings; see README, Secrets.',
+    );
   }
   return new KeyRing(current, env.EMBARGO_SECRET_PREVIOUS);
 }

@@ -80,6 +80,8 @@ export function normalizeForMatch(text: string): string {
     }
     words = (out + spaced.slice(done).toLowerCase()).replace(SPACES, " ").trim();
   }
+  // "#007" and "#7" name the same issue: leading zeros of a number are not part of it.
+  words = ` ${words} `.replace(/ 0+(?=\d)/g, " ").trim();
   return words ? ` ${words} ` : " ";
 }
 

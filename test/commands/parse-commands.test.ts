@@ -15,6 +15,7 @@ describe("parseCommands", () => {
         name: "cvss",
         args: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
         hash: expect.stringMatching(/^[A-Za-z0-9_-]{10}$/),
+        line: 1,
       },
     ]);
   });
@@ -114,6 +115,51 @@ describe("parseCommands", () => {
     expect(parsedLine?.name).toBe("summary");
     expect(parsedLine?.text).toHaveLength(line.length);
     expect(parsedLine!.text.length).toBeGreaterThan(MAX_COMMAND_LINE);
+  });
+
+  it("ignores lines inside HTML comments, which GitHub does not show, however many lines they span", () => {
+    const body = [
+      "<!-- /triage invalid hidden on one line -->",
+      "<!--",
+      "/triage invalid hidden",
+      "/triage no-action hidden too",
+      "-->",
+      "/triage cwe CWE-79",
+      "text <!-- opened mid-line",
+      "/triage confirm",
+      "closed --> and <!-- opened again",
+      "/triage confirm",
+      "-->",
+      "/triage cve CVE-2026-1234",
+    ].join("\n");
+    expect(parsed(body)).toEqual([
+      ["triage", "cwe", "CWE-79"],
+      ["triage", "cve", "CVE-2026-1234"],
+    ]);
+  });
+
+  it("treats an HTML comment that never closes as hiding the rest; inside a code fence `<!--` is just code", () => {
+    expect(parsed("/triage confirm\n<!-- never closed\n/triage invalid x")).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("```\n<!--\n```\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("ignores lines that lazily continue a block quote, until a blank line ends it", () => {
+    // GitHub renders these lines inside the quote: "> words" then "/triage confirm" is one quoted paragraph.
+    const body = ["> the reporter wrote", "/triage invalid quoted by laziness", "/triage no-action still the quote", "", "/triage confirm"].join("\n");
+    expect(parsed(body)).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("   > indented quote\n/triage confirm")).toEqual([]);
+    expect(parsed("> quote\n\t\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("knows quotes behind list markers, whose lazy lines are quoted too", () => {
+    expect(parsed("- > quoted in a list\n/triage invalid lazy")).toEqual([]);
+    expect(parsed("1. > quoted\n/triage invalid lazy\n\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("- a list item\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("    > indented code, not a quote\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("numbers each command by its line in the comment", () => {
+    expect(parseCommands("hello\n\n/triage confirm\n/triage cwe CWE-79").map((l) => l.line)).toEqual([3, 4]);
   });
 
   it("returns nothing for an empty body", () => {

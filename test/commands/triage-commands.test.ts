@@ -70,15 +70,16 @@ describe("the registry", () => {
     expect(findCommand("help", "")?.name).toBe("help");
     expect(findCommand("help", "me")?.name).toBe("help");
     expect(usageOf("triage").split(", ")).toEqual(COMMANDS.filter((c) => c.group === "triage").map((c) => c.name));
-    expect(usageOf("announce")).toBe("");
+    expect(usageOf("announce")).toBe("draft, cve, preview, publish, help");
   });
 
   it("lets only the read-only commands run on a closed response", () => {
-    expect(COMMANDS.filter((c) => c.whenClosed).map((c) => c.name)).toEqual(["status", "help"]);
+    expect(COMMANDS.filter((c) => c.whenClosed).map((c) => `${c.group} ${c.name}`)).toEqual(["triage status", "triage help", "announce preview", "announce publish", "announce help"]);
   });
 
   it("every example /help shows parses as its own command and runs on a fresh record, without changing it in place", () => {
-    for (const c of COMMANDS) {
+    // /announce examples need a confirmed response: test/announce/commands.test.ts runs them.
+    for (const c of COMMANDS.filter((c) => c.group === "triage")) {
       for (const example of c.examples) {
         const [line] = parseCommands(example);
         expect(line, example).toBeDefined();

@@ -22,6 +22,9 @@ import {
   NOW,
   recordOf,
   type StoredComment,
+  RENDER_CONTEXT,
+  TEST_KEYS,
+  TEST_SECRET,
 } from "../helpers/app.js";
 import { loadWebhookExample, mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 
@@ -43,13 +46,13 @@ const CVE = "CVE-2026-1234";
 const SECRETS = [TITLE, CVE, "acme/security#7", "security/issues/7"];
 const HEAD = "1111111111111111111111111111111111111111";
 const SECURITY_YAML = "team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\n";
-const SEALED = new LinkSealer("test-link-secret").seal("acme/security#7");
+const SEALED = new LinkSealer(TEST_SECRET).seal("acme/product#42", "acme/security#7");
 
 async function storedResponse(extra: Partial<ResponseRecord> = {}): Promise<StoredComment[]> {
   const config = validateConfig({ team: "acme/sec", components: { api: { repo: "acme/product", owners: ["owner1"] } } });
   if (!config.ok) throw new Error(config.problems.join());
   const record = { ...newRecord(new Date("2026-11-20T09:30:00Z"), NOW), state: "fixing" as const, components: ["api"], cve: CVE, ...extra };
-  const body = await renderResponse(record, config.config, { title: TITLE, reporter: "reporter" });
+  const body = await renderResponse(record, config.config, { title: TITLE, reporter: "reporter" }, undefined, RENDER_CONTEXT);
   return [{ id: 555, body, user: { login: BOT, type: "Bot" } }];
 }
 
@@ -196,7 +199,7 @@ describe("a future feature renders a template override of the product repo onto 
           const issue = { owner: "acme", repo: "security", issue_number: 7 };
           const config = validateConfig({});
           if (!config.ok) throw new Error("config");
-          const loaded = await loadResponse(context.octokit, issue, config.config, BOT);
+          const loaded = await loadResponse(context.octokit, issue, config.config, BOT, TEST_KEYS);
           const { text } = await renderTemplate("public-notice", { record: loaded.record }, repoOverrides(context.octokit, "acme", "product"));
           const posting = context.octokit.rest.issues.createComment({ owner: "acme", repo: "product", issue_number: 42, body: text });
           await (swallow ? posting.catch(() => undefined) : posting);

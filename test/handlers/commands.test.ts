@@ -3,7 +3,9 @@ import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parseCommands } from "../../src/commands/parse-commands.js";
+import { done } from "../../src/commands/command.js";
 import { COMMANDS, usageOf } from "../../src/commands/registry.js";
+import { ACTION_EXECUTORS, type ActionResult } from "../../src/github/action-executors.js";
 import type { EmbargoConfig } from "../../src/config/config-schema.js";
 import { validateConfig } from "../../src/config/load-config.js";
 import { replyMarker } from "../../src/record/markers.js";
@@ -20,10 +22,12 @@ import {
   mockNoOverrides,
   mockToken,
   recordOf,
+  RENDER_CONTEXT,
   type CommentShape,
   type StoredComment,
 } from "../helpers/app.js";
-import { mockGitHub, type GitHubMock, type RecordedRequest } from "../helpers/github-api.js";
+import { loadWebhookExample, mockGitHub, type GitHubMock, type RecordedRequest } from "../helpers/github-api.js";
+import { WORST_SHAPES } from "../commands/worst-shapes.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -80,7 +84,7 @@ async function fakeIssue(options: { yaml?: string | null; record?: ResponseRecor
   const record = options.record === undefined ? triageRecord() : options.record;
   const comments: StoredComment[] = [];
   if (options.responseBody !== undefined || record) {
-    const body = options.responseBody ?? (await renderResponse(record!, config, { title: "Report", reporter: "reporter" }));
+    const body = options.responseBody ?? (await renderResponse(record!, config, { title: "Report", reporter: "reporter" }, undefined, RENDER_CONTEXT));
     comments.push({ id: RESPONSE_ID, body, user: { login: BOT, type: "Bot" } });
   }
   const probot: Probot = createTestProbot();
@@ -155,7 +159,7 @@ async function fakeIssue(options: { yaml?: string | null; record?: ResponseRecor
 type FakeIssue = Awaited<ReturnType<typeof fakeIssue>>;
 
 /** The reads of one command event: config, the comment list, the permission check, and (when a template renders) the overrides folder. */
-function expectReads(f: FakeIssue, asker: Asker, login: string, overrides: boolean) {
+function expectReads(f: FakeIssue, asker: Asker, login: string, overrides: boolean, current?: IssueNow | false) {
   mockConfig(gh, "acme", "security", f.yaml);
   gh.api
     .get(`${ISSUE}/comments`)
@@ -170,19 +174,43 @@ function expectReads(f: FakeIssue, asker: Asker, login: string, overrides: boole
     gh.api.get(`/orgs/acme/teams/security-team/memberships/${login}`).reply(200, { url: "", role: "member", state: asker.team });
   } else if (asker.outsider === "team") {
     gh.api.get(`/orgs/acme/teams/security-team/memberships/${login}`).reply(404, { message: "Not Found" });
+    gh.api.get("/orgs/acme/teams/security-team").reply(200, { id: 1, slug: "security-team", name: "security-team" });
   } else {
     gh.api.get(`/repos/acme/security/collaborators/${login}/permission`).reply(404, { message: "Not Found" });
   }
   if (overrides) mockNoOverrides(gh, "acme", "security");
+  if (current) mockIssueNow(current);
 }
 
-type Send = Partial<CommentShape> & { asker?: Asker; overrides?: boolean };
+/** The issue as GitHub answers `GET …/issues/7` now: the handler reads it instead of trusting the payload. */
+interface IssueNow {
+  labels?: string[];
+  assignees?: string[];
+  state?: "open" | "closed";
+}
 
-/** One command comment by alice (an admin unless told otherwise), with the reads it costs. */
+function mockIssueNow(now: IssueNow) {
+  gh.api.get(ISSUE).reply(200, {
+    number: 7,
+    title: "Report",
+    state: now.state ?? "open",
+    user: { login: "reporter" },
+    labels: (now.labels ?? ["security", "security: triage"]).map((name) => ({ name })),
+    assignees: (now.assignees ?? []).map((login) => ({ login })),
+  });
+}
+
+type Send = Partial<CommentShape> & { asker?: Asker; overrides?: boolean; current?: IssueNow | false };
+
+/**
+ * One command comment by alice (an admin unless told otherwise), with the reads it costs. The issue
+ * is read when the command runs (`overrides`); unless told otherwise GitHub has what the payload says.
+ */
 async function send(f: FakeIssue, commentBody: string, shape: Send = {}) {
-  const { asker = { role: "admin" }, overrides = true, ...rest } = shape;
+  const { asker = { role: "admin" }, overrides = true, current, ...rest } = shape;
   const event = commentEvent({ commentId: COMMENT_ID, commentBody, ...rest });
-  expectReads(f, asker, rest.sender ?? "alice", overrides);
+  const now = current ?? (overrides && { labels: rest.labels, assignees: rest.assignees, state: rest.state });
+  expectReads(f, asker, rest.sender ?? "alice", overrides, now);
   await f.probot.receive(event);
   return event;
 }
@@ -309,7 +337,7 @@ describe("each command's happy path", () => {
       embargo_end: "2026-12-05",
     });
     expect(f.response).toContain("| **Severity** | critical — CVSS 3.1 score 9.8, `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H` |");
-    expect(f.response).toContain("| **Embargo ends** | 2026-12-05 |");
+    expect(f.response).toContain("| **Embargo ends** | 2026-12-05 (13 days left) |");
     expect(f.response).toMatch(/- \[x\] Risk rated with CVSS/);
     expect(f.response).toMatch(/- \[x\] Embargo agreed with the reporter/);
   });
@@ -464,7 +492,7 @@ describe("each command's happy path", () => {
     await send(f, "/triage embargo 2026-12-24");
     expect(writes()).toEqual(APPLIED);
     expect(f.record).toMatchObject({ embargo_end: "2026-12-24", embargo_by_hand: true });
-    expect(f.response).toContain("| **Embargo ends** | 2026-12-24 |");
+    expect(f.response).toContain("| **Embargo ends** | 2026-12-24 (32 days left) |");
 
     await send(f, "/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", { commentId: COMMENT_ID + 1 });
     expect(f.record).toMatchObject({ severity: "critical", embargo_end: "2026-12-24" });
@@ -497,7 +525,7 @@ describe("each command's happy path", () => {
 
   it("status: re-renders a response comment somebody edited badly, from its record", async () => {
     const record = triageRecord({ severity: "low", embargo_end: "2026-12-20" });
-    const good = await renderResponse(record, configOf(CONFIG), { title: "Report", reporter: "reporter" });
+    const good = await renderResponse(record, configOf(CONFIG), { title: "Report", reporter: "reporter" }, undefined, RENDER_CONTEXT);
     const broken = good.replace(/\| \*\*Severity\*\* .*\n/, "").replace("| **State** | Triage |", "| **State** | whatever |");
     const f = await fakeIssue({ record, responseBody: broken });
     await send(f, "/triage status", { labels: ["security", "security: triage", "severity: low"] });
@@ -566,7 +594,7 @@ describe("bad input", () => {
     ["/triage upgrade", "the upgrade note is missing", "/triage upgrade <text>"],
     ["/triage summary", "the summary is missing", "/triage summary <one line>"],
     ["/triage frobnicate now", "`/triage frobnicate` is not a command (known: confirm, invalid, no-action, cvss,", "/triage help"],
-    ["/announce draft", "`/announce` commands are not available yet", "/triage help"],
+    ["/announce draft", "no advisory can be drafted yet: the response is not confirmed yet", "/announce draft"],
   ];
 
   it.each(cases)("%s → the line is quoted with the error and the usage, nothing changes, no 👍", async (line, error, usage) => {
@@ -781,13 +809,13 @@ describe("edits and redeliveries", () => {
     const recordAfterFirst = f.record;
     const mark = gh.requests.length;
 
-    expectReads(f, { role: "admin" }, "alice", true);
+    // The payload still carries the labels of its time; GitHub now has what the first delivery set.
+    expectReads(f, { role: "admin" }, "alice", true, { labels: ["security", "security: confirmed"], assignees: ["octocat"] });
     await f.probot.receive(event);
     expect(f.responses).toHaveLength(1); // unchanged, so not written
     expect(f.replies).toHaveLength(2);
     expect(f.record).toEqual(recordAfterFirst);
-    // The payload carries the labels of its time, so those idempotent label writes repeat.
-    expect(writes(mark)).toEqual(["react eyes", "add labels security: confirmed", "remove label security: triage", "react +1"]);
+    expect(writes(mark)).toEqual(["react eyes", "react +1"]);
   });
 });
 
@@ -796,7 +824,7 @@ describe("two comments at the same moment", () => {
     const f = await fakeIssue();
     const first = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage cwe CWE-79" });
     const second = commentEvent({ commentId: COMMENT_ID + 1, commentBody: "/triage cve CVE-2026-12345" });
-    for (let i = 0; i < 2; i++) expectReads(f, { role: "admin" }, "alice", true);
+    for (let i = 0; i < 2; i++) expectReads(f, { role: "admin" }, "alice", true, {});
     await Promise.all([f.probot.receive(first), f.probot.receive(second)]);
     expect(f.record).toMatchObject({ cwes: ["CWE-79"], cve: "CVE-2026-12345" });
     expect(Object.keys(f.record.ran)).toEqual([String(COMMENT_ID), String(COMMENT_ID + 1)]);
@@ -840,7 +868,7 @@ describe("issues without a usable response", () => {
 
   it("no response comment: /help still gets the command list", async () => {
     const f = await fakeIssue({ record: null });
-    await send(f, "/help");
+    await send(f, "/help", { current: false });
     expect(writes()).toEqual(["reply"]);
     expect(f.replies[0]).toMatch(/^\*\*embargo commands\*\*/);
   });
@@ -849,7 +877,8 @@ describe("issues without a usable response", () => {
     const f = await fakeIssue({ record: null, responseBody: "<!-- embargo:response -->\n### Security response\n(someone deleted the rest)" });
     await send(f, "/triage confirm", { overrides: false });
     expect(writes()).toEqual(["reply"]);
-    expect(f.replies[0]).toMatch(/^The response comment's hidden record was destroyed by an edit/);
+    expect(f.replies[0]).toMatch(/^The response comment's hidden record was changed or removed by an edit/);
+    expect(f.replies[0]).toContain("open the comment's edit history");
   });
 
   it("a broken config is reported instead of running anything", async () => {
@@ -863,5 +892,260 @@ describe("issues without a usable response", () => {
     expect(writes()).toEqual(["reply"]);
     expect(f.replies[0]).toContain("embargo could not use its configuration");
     expect(f.replies[0]).toContain("`colour` is not a known key");
+  });
+});
+
+/** An `issue_comment.edited` of alice's comment, delivered as done by `editor`, with the reads it costs. */
+async function editBy(f: FakeIssue, editor: string, commentBody: string, previousBody: string) {
+  const event = commentEvent({ commentId: COMMENT_ID, commentBody, action: "edited", previousBody, sender: "alice" });
+  event.payload.sender = { ...event.payload.sender, login: editor };
+  mockConfig(gh, "acme", "security", f.yaml);
+  gh.api
+    .get(`${ISSUE}/comments`)
+    .query(true)
+    .reply(200, () => commentList(f.comments));
+  await f.probot.receive(event);
+  return event;
+}
+
+describe("issue 8: a command runs as its author, never as its editor", () => {
+  it("an outsider with write access who edits a team member's comment to add /triage confirm changes nothing, even on the author's next save", async () => {
+    const f = await fakeIssue({ yaml: TEAM_CONFIG });
+    await send(f, "/triage cwe CWE-79", { asker: { team: "active" } });
+    const mark = gh.requests.length;
+    mockIssueNow({});
+    mockNoOverrides(gh, "acme", "security");
+    const attack = await editBy(f, "mallory", "/triage cwe CWE-79\n/triage confirm", "/triage cwe CWE-79");
+    // Nobody's permission was asked on mallory's behalf; only the record learnt to never run her line.
+    expect(writes(mark)).toEqual(["edit response", "reply"]);
+    expect(gh.requests.slice(mark).some((r) => r.path.includes("/memberships/"))).toBe(false);
+    expect(f.replies.at(-1)).toMatch(/^This comment was changed by @\u200bmallory, not by its author @\u200balice\. Commands run only as their author writes them/);
+    expect(f.record.state).toBe("triage");
+    expect(f.closed).toEqual([]);
+    expect(f.added).toEqual([]);
+
+    // The same event redelivered: nothing more.
+    const redelivered = gh.requests.length;
+    mockConfig(gh, "acme", "security", f.yaml);
+    gh.api
+      .get(`${ISSUE}/comments`)
+      .query(true)
+      .reply(200, () => commentList(f.comments));
+    await f.probot.receive(attack);
+    expect(writes(redelivered)).toEqual([]);
+
+    // alice saves the comment again (a typo fixed elsewhere): mallory's line still does not run.
+    const again = gh.requests.length;
+    await send(f, "/triage cwe CWE-79\n/triage confirm\nThanks!", { action: "edited", previousBody: "/triage cwe CWE-79\n/triage confirm", asker: { team: "active" } });
+    expect(writes(again)).toEqual(["react eyes", "react +1"]);
+    expect(f.record.state).toBe("triage");
+    expect(f.closed).toEqual([]);
+  });
+
+  it("an edit by someone else that adds no command line runs nothing and says nothing", async () => {
+    const f = await fakeIssue();
+    await send(f, "/triage cwe CWE-79");
+    const mark = gh.requests.length;
+    await editBy(f, "mallory", "/triage cwe CWE-79\nTypo fixed.", "/triage cwe CWE-79\nTypo fixd.");
+    expect(writes(mark)).toEqual([]);
+  });
+});
+
+describe("issue 8: lines GitHub does not show as commands", () => {
+  it("commands inside an HTML comment or lazily continuing a quote never run and cost no request", async () => {
+    const body = ["<!--", "/triage invalid hidden", "-->", "> the reporter said", "/triage no-action lazily quoted"].join("\n");
+    await createTestProbot().receive(commentEvent({ commentBody: body }));
+    expect(gh.requests).toEqual([]);
+  });
+
+  it("beside a real command, only the real one runs", async () => {
+    const f = await fakeIssue();
+    await send(f, "> quoted\n/triage invalid lazy\n\n<!-- /triage no-action x -->\n/triage reproduced yes");
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record).toMatchObject({ state: "triage", reproduced: true });
+  });
+});
+
+describe("issue 8: state labels follow GitHub's current labels", () => {
+  it("the payload says `security: triage` but the issue now has `security: confirmed`: after /triage invalid exactly one state label", async () => {
+    const f = await fakeIssue({ record: triageRecord({ state: "confirmed" }) });
+    await send(f, "/triage invalid Needs admin rights.", { labels: ["security", "security: triage"], current: { labels: ["security", "security: confirmed"] } });
+    expect(f.added).toEqual(["security: invalid"]);
+    expect(f.removed).toEqual(["security: confirmed"]);
+    const now = ["security", "security: confirmed", ...f.added].filter((l) => !f.removed.includes(l));
+    expect(now.filter((l) => l.startsWith("security: "))).toEqual(["security: invalid"]);
+  });
+});
+
+describe("issue 8: /triage pr acts only where its author can see", () => {
+  const permission = "/repos/acme/secret-product/collaborators/alice/permission";
+
+  it("a team member linking a PR in a repo they cannot see is refused, nothing on that PR is touched, and an edit tries again", async () => {
+    const f = await fakeIssue({ yaml: TEAM_CONFIG });
+    gh.api.get("/repos/acme/secret-product/pulls/5").reply(404, { message: "Not Found" });
+    gh.api.get(permission).reply(404, { message: "Not Found" });
+    await send(f, "/triage pr acme/secret-product#5", { asker: { team: "active" } });
+    expect(gh.requestsTo("acme", "secret-product").map((r) => `${r.method} ${r.path}`)).toEqual(["GET /repos/acme/secret-product/pulls/5", `GET ${permission}`]);
+    expect(writes()).toEqual(["react eyes", "reply"]);
+    expect(f.replies[0]).toMatch(/^Could not link acme\/secret-product#5: @\u200balice cannot see `acme\/secret-product` \(or it does not exist, or the app is not installed there\)/);
+    expect(f.replies[0]).toContain("was not recorded as done");
+    expect(f.record.ran[String(COMMENT_ID)] ?? []).toEqual([]);
+    expect(f.record.prs).toEqual([]);
+
+    // Access granted, the author edits the comment: the line runs again, and its new failure is answered too.
+    gh.api.get(permission).reply(200, { permission: "read", role_name: "read", user: { login: "alice", id: 77, type: "User" } });
+    gh.api.get("/repos/acme/secret-product/pulls/5").reply(404, { message: "Not Found" });
+    await send(f, "/triage pr acme/secret-product#5\nretrying", { action: "edited", previousBody: "/triage pr acme/secret-product#5", asker: { team: "active" } });
+    expect(f.replies).toHaveLength(2);
+    expect(f.replies[1]).toContain("Could not link acme/secret-product#5: no such pull request, or the app is not installed on that repository.");
+    expect(f.reactions).toEqual(["eyes", "eyes"]);
+  });
+});
+
+describe("issue 10: what GitHub really sends", () => {
+  it("a deleted or transferred issue (its comments answer 404) stops the handler without throwing", async () => {
+    const f = await fakeIssue();
+    mockConfig(gh, "acme", "security", f.yaml);
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(404, { message: "Not Found" });
+    await expect(f.probot.receive(commentEvent({ commentBody: "/triage confirm" }))).resolves.toBeUndefined();
+    expect(writes()).toEqual([]);
+  });
+
+  it("3,000 failing lines get one reply under GitHub's limit that says how many failed", async () => {
+    const f = await fakeIssue();
+    const body = Array.from({ length: 3000 }, (_, i) => `/triage cwe ${i}`).join("\n");
+    await send(f, body);
+    expect(f.replies).toHaveLength(1);
+    const reply = f.replies[0]!;
+    expect(reply.length).toBeLessThanOrEqual(65_536);
+    expect(reply).toContain("> /triage cwe 19\n");
+    expect(reply).not.toContain("> /triage cwe 20\n");
+    expect(reply).toContain("…and 2980 more lines failed (3000 in all; lines 21–3000 of the comment)");
+    expect(writes()).toEqual(["react eyes", "reply"]);
+  });
+
+  it("the longest lines GitHub allows, all failing, still give one reply under the limit", async () => {
+    const f = await fakeIssue();
+    const line = (i: number) => `/triage ${"a".repeat(1990)}${String(i).padStart(4, "0")}`.replace(/\d/g, (d) => "abcdefghij"[Number(d)]!);
+    const body = Array.from({ length: 32 }, (_, i) => line(i)).join("\n");
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    await send(f, body);
+    expect(f.replies).toHaveLength(1);
+    expect(f.replies[0]!.length).toBeLessThanOrEqual(65_536);
+    expect(f.replies[0]).toContain("…and 12 more lines failed (32 in all");
+  });
+
+  it("one comment cannot blow the record: at most 50 of its commands run, the rest are answered", async () => {
+    const f = await fakeIssue();
+    const body = Array.from({ length: 3000 }, (_, i) => `/triage upstream https://example.org/${i}`).join("\n");
+    await send(f, body);
+    expect(f.record.ran[String(COMMENT_ID)]).toHaveLength(50);
+    expect(f.record.upstream).toHaveLength(50);
+    expect(f.replies).toHaveLength(1);
+    expect(f.replies[0]).toContain("a comment runs at most 50 commands; post this line in another comment");
+    expect(f.replies[0]).toContain("…and 2930 more lines failed (2950 in all; lines 71–3000 of the comment)");
+  });
+
+  it("a command in a pull request's conversation is told where commands work, not to add a label", async () => {
+    const f = await fakeIssue();
+    const event = commentEvent({ commentBody: "/triage confirm", number: 42 });
+    event.payload.issue.pull_request = { url: "https://api.github.com/repos/acme/security/pulls/42", html_url: "https://github.com/acme/security/pull/42", diff_url: null, patch_url: null, merged_at: null };
+    gh.api.get("/repos/acme/security/issues/42/comments").query(true).reply(200, []);
+    let reply = "";
+    gh.api.post("/repos/acme/security/issues/42/comments", (b) => ((reply = b.body), true)).reply(201, { id: 1 });
+    await f.probot.receive(event);
+    expect(reply).toMatch(/^embargo commands work only in a security issue of the private security repository \(the issue with embargo's response comment\), not in a pull request's conversation/);
+    expect(reply).toContain("write `/triage pr acme/security#42` in that issue");
+    expect(reply).not.toContain("label first");
+  });
+});
+
+describe("issue 8: a 65,536-character comment of any shape", () => {
+  for (const [name, body] of Object.entries(WORST_SHAPES)) {
+    it(`${name}: no throw, at most one reply, under GitHub's limit`, async () => {
+      if (!parseCommands(body).length) {
+        await createTestProbot().receive(commentEvent({ commentBody: body }));
+        expect(gh.requests).toEqual([]);
+        return;
+      }
+      const f = await fakeIssue({ yaml: null });
+      await send(f, body);
+      expect(f.replies.length).toBeLessThanOrEqual(1);
+      for (const reply of f.replies) expect(reply.length).toBeLessThanOrEqual(65_536);
+    });
+  }
+});
+
+describe("actions: GitHub work a command asks for, run by the executor of its kind", () => {
+  it("a failed action is answered and its line runs again on the next edit; a successful one updates the record", async () => {
+    const calls: string[] = [];
+    let answer: ActionResult = { ok: false, problem: "GitHub answered 422 (Validation Failed)" };
+    COMMANDS.push({
+      group: "triage",
+      name: "test-action",
+      usage: "/triage test-action",
+      summary: "test only",
+      examples: [],
+      run: (record) => done({ record, actions: [{ kind: "test-kind", ghsa: "GHSA-2222-3333-4444" }] }),
+    });
+    ACTION_EXECUTORS["test-kind"] = async (action, context) => (calls.push(`${action.kind} for ${context.author}`), answer);
+    try {
+      const f = await fakeIssue();
+      // After the work, the response is read again to forget the failed line (or to record the result).
+      const rereads = () => {
+        gh.api
+          .get(`${ISSUE}/comments`)
+          .query(true)
+          .reply(200, () => commentList(f.comments));
+        mockIssueNow({});
+        mockNoOverrides(gh, "acme", "security");
+      };
+      rereads();
+      await send(f, "/triage test-action");
+      expect(calls).toEqual(["test-kind for alice"]);
+      expect(f.replies).toHaveLength(1);
+      expect(f.replies[0]).toMatch(/^This command did not complete:\n\n> \/triage test-action\n\nGitHub answered 422 \(Validation Failed\)/);
+      expect(f.reactions).toEqual(["eyes"]);
+      expect(f.record.ran[String(COMMENT_ID)] ?? []).toEqual([]);
+
+      answer = { ok: true, update: (record) => ({ ...record, ghsa: "GHSA-2222-3333-4444" }) };
+      rereads();
+      await send(f, "/triage test-action\nretry", { action: "edited", previousBody: "/triage test-action" });
+      expect(calls).toHaveLength(2);
+      expect(f.record.ghsa).toBe("GHSA-2222-3333-4444");
+      expect(f.record.ran[String(COMMENT_ID)]).toHaveLength(1);
+      expect(f.reactions).toEqual(["eyes", "eyes", "+1"]);
+    } finally {
+      COMMANDS.pop();
+      delete ACTION_EXECUTORS["test-kind"];
+    }
+  });
+});
+
+describe("issue 8: a /triage pr that GitHub refuses part way is answered and can be retried", () => {
+  it("a 403 while reading the PR's gate: one reply naming the link and GitHub's answer, the line not remembered, no 👍", async () => {
+    const f = await fakeIssue({ yaml: null });
+    const pr = loadWebhookExample("pull_request", "opened").pull_request;
+    pr.number = 42;
+    pr.state = "open";
+    pr.labels = [];
+    pr.base = { ...pr.base, ref: "main", repo: { ...pr.base.repo, name: "security", full_name: "acme/security", owner: { ...pr.base.repo.owner, login: "acme" }, private: true, visibility: "private" } };
+    gh.api.get("/repos/acme/security/pulls/42").reply(200, pr);
+    // The PR sync reads the PR's gate runs first.
+    gh.api
+      .get(`${ISSUE}/comments`)
+      .query(true)
+      .reply(200, () => commentList(f.comments));
+    // Reading the PR's gate runs is refused (the installation lost the checks permission).
+    gh.api.get(/\/repos\/acme\/security\/commits\/[0-9a-f]+\/check-runs/).query(true).reply(403, { message: "Resource not accessible by integration" });
+    // Then the response is read again to forget the line.
+    mockIssueNow({});
+    mockNoOverrides(gh, "acme", "security");
+    await send(f, "/triage pr acme/security#42");
+    expect(f.replies).toHaveLength(1);
+    expect(f.replies[0]).toMatch(/^Could not link acme\/security#42: GitHub answered 403 \(Resource not accessible by integration\) part way through/);
+    expect(f.replies[0]).toContain("`/triage pr acme/security#42` was not recorded as done");
+    expect(f.reactions).toEqual(["eyes"]);
+    expect(f.record.ran[String(COMMENT_ID)] ?? []).toEqual([]);
   });
 });

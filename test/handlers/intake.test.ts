@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CHECKLIST } from "../../src/checklist/checklist-items.js";
-import { itemMarker } from "../../src/record/markers.js";
+import { itemMarker, recordMarker } from "../../src/record/markers.js";
+import type { ResponseRecord } from "../../src/record/response-record.js";
 import {
   BOT,
   commentList,
@@ -13,6 +14,7 @@ import {
   mockToken,
   openedEvent,
   recordOf,
+  TEST_KEYS,
   type StoredComment,
 } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
@@ -217,7 +219,7 @@ describe("triage rotation", () => {
       .get("/repos/acme/security/issues")
       .query({ labels: "security", state: "all", sort: "created", direction: "desc", per_page: "6" })
       .reply(200, [{ number: 7 }, { number: 5 }]);
-    const prev = "<!-- embargo:response -->\n" + `<!-- embargo:record:v1 ${Buffer.from(JSON.stringify({ v: 1, state: "triage", triager: "tri-a", rotation_index: 0 })).toString("base64url")} -->`;
+    const prev = "<!-- embargo:response -->\n" + recordMarker({ v: 1, state: "triage", triager: "tri-a", rotation_index: 0 } as ResponseRecord, TEST_KEYS, "acme/security#5");
     gh.api.get("/repos/acme/security/issues/5/comments").query(true).reply(200, commentList([{ id: 3, body: prev, user: { login: BOT, type: "Bot" } }]));
     gh.api.post(`${ISSUE}/assignees`, { assignees: ["tri-b"] }).reply(201, { number: 7, assignees: [{ login: "tri-b" }] });
     let body = "";

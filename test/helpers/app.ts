@@ -2,11 +2,17 @@ import { Probot, ProbotOctokit } from "probot";
 import { createApp, type AppOptions } from "../../src/index.js";
 import { decodeRecord, RESPONSE_MARKER } from "../../src/record/markers.js";
 import type { ResponseRecord } from "../../src/record/response-record.js";
+import { KeyRing } from "../../src/security/key-ring.js";
 import { loadWebhookExample, mockInstallationToken, testPrivateKey, type GitHubMock } from "./github-api.js";
 
 export const INSTALLATION_ID = 42;
 export const BOT = "embargo[bot]";
 export const NOW = new Date("2026-11-22T12:00:00Z");
+/** The app's secret in tests, and its keys: records the tests build are signed like the app's. */
+export const TEST_SECRET = "test-link-secret";
+export const TEST_KEYS = new KeyRing(TEST_SECRET);
+/** How tests render a response comment for acme/security#7 the way the app would. */
+export const RENDER_CONTEXT = { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now: NOW };
 
 /** A Probot that talks only to nock: no retries and no throttling (DESIGN.md on Probot 14.3). */
 export function createTestProbot(now: Date = NOW, options: Pick<AppOptions, "leakFirewall"> = {}): Probot {
@@ -20,7 +26,7 @@ export function createTestProbot(now: Date = NOW, options: Pick<AppOptions, "lea
     })),
     logLevel: "fatal",
   });
-  void probot.load(createApp({ now: () => now, secret: "test-link-secret", ...options }));
+  void probot.load(createApp({ now: () => now, secret: TEST_SECRET, ...options }));
   return probot;
 }
 
@@ -163,8 +169,9 @@ export function commentList(comments: StoredComment[]) {
   }));
 }
 
-export function recordOf(body: string): ResponseRecord {
-  const decoded = decodeRecord(body);
+/** The record of a response body, verified as the app verifies it (bound to acme/security#7 unless told). */
+export function recordOf(body: string, issue = "acme/security#7"): ResponseRecord {
+  const decoded = decodeRecord(body, TEST_KEYS, issue);
   if (!decoded.found) throw new Error(`no record in:\n${body}`);
   return decoded.record;
 }

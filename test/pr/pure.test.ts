@@ -3,21 +3,45 @@ import { findReferences } from "../../src/pr/find-references.js";
 import { findLeaks } from "../../src/pr/leak-check.js";
 import { LinkSealer, parseIssueKey } from "../../src/pr/pr-link.js";
 import { gateState } from "../../src/pr/review-gate.js";
+import { combineDecisions } from "../../src/pr/combine-decisions.js";
+import { reviewerCandidates, wantedReviewers } from "../../src/pr/pick-reviewers.js";
+import { validateConfig } from "../../src/config/load-config.js";
+import { newRecord } from "../../src/record/response-record.js";
+
+function validate(raw: Record<string, unknown>) {
+  const result = validateConfig(raw);
+  if (!result.ok) throw new Error(result.problems.join());
+  return result.config;
+}
 
 describe("sealed PR links", () => {
   it("round-trips and reveals nothing readable", () => {
     const sealer = new LinkSealer("secret");
-    const token = sealer.seal("acme/security#12");
-    expect(token).not.toMatch(/acme|security|12/);
-    expect(sealer.open(token)).toBe("acme/security#12");
+    const token = sealer.seal("acme/product#42", "acme/security#12");
+    expect(token).not.toMatch(/acme|security|12|product/);
+    expect(sealer.open(token, "acme/product#42")).toEqual(["acme/security#12"]);
+    expect(sealer.open(token, "ACME/Product#42")).toEqual(["acme/security#12"]);
+  });
+
+  it("is bound to one PR in one repo: another PR, or the same number elsewhere, opens nothing", () => {
+    const sealer = new LinkSealer("secret");
+    const token = sealer.seal("acme/product#42", "acme/security#12");
+    expect(sealer.open(token, "acme/product#43")).toEqual([]);
+    expect(sealer.open(token, "fork/product#42")).toEqual([]);
+  });
+
+  it("holds several responses", () => {
+    const sealer = new LinkSealer("secret");
+    expect(sealer.open(sealer.seal("acme/product#42", ["acme/security#12", "acme/security#13"]), "acme/product#42")).toEqual(["acme/security#12", "acme/security#13"]);
   });
 
   it("opens nothing sealed with another key, tampered or foreign", () => {
-    const token = new LinkSealer("a").seal("acme/security#12");
-    expect(new LinkSealer("b").open(token)).toBeUndefined();
-    expect(new LinkSealer("a").open(`${token.slice(0, -2)}AA`)).toBeUndefined();
-    expect(new LinkSealer("a").open("ci-build-17")).toBeUndefined();
-    expect(new LinkSealer("a").open(null)).toBeUndefined();
+    const token = new LinkSealer("a").seal("acme/product#42", "acme/security#12");
+    expect(new LinkSealer("b").open(token, "acme/product#42")).toEqual([]);
+    expect(new LinkSealer("a").open(`${token.slice(0, -2)}AA`, "acme/product#42")).toEqual([]);
+    expect(new LinkSealer("a").open("ci-build-17", "acme/product#42")).toEqual([]);
+    expect(new LinkSealer("a").open("e2.AAAA", "acme/product#42")).toEqual([]);
+    expect(new LinkSealer("a").open(null, "acme/product#42")).toEqual([]);
   });
 
   it("parses issue keys", () => {
@@ -29,9 +53,15 @@ describe("sealed PR links", () => {
 describe("references in a private PR", () => {
   it("finds #n, owner/repo#n and the issue URL, and nothing else", () => {
     expect(findReferences("Fixes #12", "acme/security")).toEqual([12]);
+    expect(findReferences("https://ghe.example.com/acme/security/issues/9", "acme/security", "https://ghe.example.com/acme/security")).toEqual([9]);
+    expect(findReferences("https://github.com/acme/security/issues/9", "acme/security", "https://ghe.example.com/acme/security")).toEqual([]);
     expect(findReferences("see acme/security#7.", "acme/security")).toEqual([7]);
     expect(findReferences("https://github.com/acme/security/issues/9", "acme/security")).toEqual([9]);
     expect(findReferences("other/repo#5 and version 1.2#3 and abc#4", "acme/security")).toEqual([]);
+  });
+
+  it("considers every reference, in order, not only the first", () => {
+    expect(findReferences("Follows up #3; fixes acme/security#7 and see #3 again", "acme/security")).toEqual([3, 7]);
   });
 });
 
@@ -88,5 +118,47 @@ describe("review gate", () => {
     expect(gateState(reviews, team, "h2")).toBe("changes_requested");
     expect(gateState([...reviews, { login: "sec2", state: "APPROVED", commit_id: "h2" }], team, "h2")).toBe("approved");
     expect(gateState([...reviews.slice(1), { login: "sec2", state: "DISMISSED", commit_id: "h2" }], team, "h2")).toBe("pending");
+  });
+});
+
+describe("a PR in several responses", () => {
+  const waiting = { status: "completed" as const, conclusion: "action_required" as const, title: "Waiting for review", summary: "" };
+  const released = { status: "completed" as const, conclusion: "neutral" as const, title: "No longer gated", summary: "" };
+  const approved = { status: "completed" as const, conclusion: "success" as const, title: "Approved", summary: "" };
+  const failed = { status: "completed" as const, conclusion: "failure" as const, title: "Changes requested", summary: "" };
+  const d = (check: typeof waiting | typeof released | typeof approved | typeof failed, add: string[] = [], remove: string[] = []) => ({ addLabels: add, removeLabels: remove, reviewers: [], teamReviewers: [], check });
+
+  it("opens only when every response is satisfied: the most blocking verdict wins", () => {
+    expect(combineDecisions([d(released), d(waiting)]).check).toBe(waiting);
+    expect(combineDecisions([d(approved), d(released)]).check).toBe(approved);
+    expect(combineDecisions([d(approved), d(failed), d(waiting)]).check).toBe(failed);
+    expect(combineDecisions([d(released), d(released)]).check.conclusion).toBe("neutral");
+  });
+
+  it("keeps a label one response releases while another still wants it", () => {
+    const combined = combineDecisions([d(released, [], ["priority: high", "severity: low"]), d(waiting, ["Priority: High"])]);
+    expect(combined.addLabels).toEqual(["Priority: High"]);
+    expect(combined.removeLabels).toEqual(["severity: low"]);
+  });
+});
+
+describe("reviewers by default", () => {
+  const pr = { owner: "acme", repo: "product", number: 1, private: false, author: "dev1", base: "main", head_sha: "h", head_ref: "x", open: true, merged: false, labels: [], requested_reviewers: [], requested_teams: [], title: "", body: "" };
+  const security = validate({ team: "acme/sec", components: { api: { owners: ["own1", "dev1"] } } });
+  const prConfig = validate({});
+  const record = { ...newRecord(new Date(), new Date()), triager: "tri1", experts: ["exp1", "TRI1"], components: ["api"] };
+
+  it("owner, experts, component owners in order, deduplicated, never the author", () => {
+    expect(reviewerCandidates(pr, record, security)).toEqual(["tri1", "exp1", "own1"]);
+  });
+
+  it("adds one team member when none of them may open the gate, and none when one may", () => {
+    expect(wantedReviewers(pr, record, security, prConfig, { gatekeepers: [], pool: ["dev1", "sec1", "sec2"] }).reviewers).toEqual(["tri1", "exp1", "own1", "sec1"]);
+    expect(wantedReviewers(pr, record, security, prConfig, { gatekeepers: ["tri1"], pool: ["sec1"] }).reviewers).toEqual(["tri1", "exp1", "own1"]);
+  });
+
+  it("with nobody to ask, up to max_reviewers team members", () => {
+    const empty = { ...record, triager: undefined, experts: [], components: [] };
+    expect(wantedReviewers(pr, empty, security, validate({ public_pr: { max_reviewers: 3 } }), { gatekeepers: [], pool: ["dev1", "a", "b", "c", "d"] }).reviewers).toEqual(["a", "b", "c"]);
   });
 });

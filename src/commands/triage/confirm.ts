@@ -6,8 +6,10 @@ export const confirm: CommandDefinition = {
   usage: "/triage confirm",
   summary: "It is a vulnerability: state → confirmed; release managers are told once. Rate it next.",
   examples: ["/triage confirm"],
-  run(record, { config }) {
+  run(record, { config, actor, now }) {
     const next = { ...record, state: record.state === "triage" ? ("confirmed" as const) : record.state };
+    // The first confirmation is the decision; a later `/triage confirm` does not rewrite who made it.
+    next.confirmed ??= { by: actor, at: now.toISOString() };
     const replies = [];
     const ticks = ["triage.decision"];
     if (config.release_managers.length) {

@@ -7,11 +7,11 @@ export const invalid: CommandDefinition = {
   usage: "/triage invalid <reason>",
   summary: "Not a vulnerability: the reason is recorded, the reporter gets a reply, the issue closes as not planned.",
   examples: ["/triage invalid The endpoint requires admin rights, which already allow this."],
-  run(record, { args, reporter }) {
+  run(record, { args, reporter, actor, now }) {
     const problem = limitText(args, 1000, "the reason");
     if (problem) return fail(problem);
     return done({
-      record: { ...record, state: "invalid", reason: args },
+      record: { ...record, state: "invalid", reason: args, decided: { by: actor, at: now.toISOString() } },
       ticks: ["triage.decision"],
       replies: [{ key: "invalid", template: "invalid-reply", view: { reporter, reason: args } }],
       close: "not_planned",

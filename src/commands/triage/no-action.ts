@@ -7,9 +7,9 @@ export const noAction: CommandDefinition = {
   usage: "/triage no-action <reason>",
   summary: "Not affected or nothing to do: the reasons are recorded and the issue closes as completed.",
   examples: ["/triage no-action We do not ship the affected module."],
-  run(record, { args }) {
+  run(record, { args, actor, now }) {
     const problem = limitText(args, 1000, "the reason");
     if (problem) return fail(problem);
-    return done({ record: { ...record, state: "no-action", reason: args }, ticks: ["triage.decision"], close: "completed" });
+    return done({ record: { ...record, state: "no-action", reason: args, decided: { by: actor, at: now.toISOString() } }, ticks: ["triage.decision"], close: "completed" });
   },
 };

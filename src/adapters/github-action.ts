@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+import { APP_CREDENTIALS, defaultApp, probotFromEnv, requireEnv, type AdapterOptions } from "./probot-from-env.js";
+
+/**
+ * The events embargo subscribes to (app.yml) that a workflow can be triggered by. A workflow on a
+ * fork's pull request gets no secrets; `pull_request_target` runs in the base repository with
+ * them and carries the same payload, so it is handed to the app as `pull_request`.
+ */
+const EVENT_NAMES: Record<string, string> = {
+  issues: "issues",
+  issue_comment: "issue_comment",
+  pull_request: "pull_request",
+  pull_request_target: "pull_request",
+  pull_request_review: "pull_request_review",
+};
+
+export interface ActionOutcome {
+  delivered: boolean;
+  message: string;
+}
+
+interface EventPayload {
+  installation?: { id: number; node_id?: string };
+  repository?: { name: string; owner: { login: string } };
+}
+
+/**
+ * Runs embargo once, in a GitHub Actions step, on the event that triggered the workflow
+ * (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH). It authenticates as the embargo GitHub App with
+ * APP_ID and PRIVATE_KEY and never with the workflow's GITHUB_TOKEN: under that token the gate's
+ * check runs would belong to GitHub Actions, and team membership and advisories are out of reach.
+ * Workflow payloads usually carry no `installation`, so the app's installation on the repository
+ * is looked up (one call as the app) and the installation token is minted here, in the step.
+ */
+export async function runGitHubAction(options: AdapterOptions = {}): Promise<ActionOutcome> {
+  const env = options.env ?? process.env;
+  const eventName = env.GITHUB_EVENT_NAME ?? "";
+  if (!eventName) throw new Error("GITHUB_EVENT_NAME is not set: `embargo action` runs inside a GitHub Actions step (see action.yml)");
+  const name = EVENT_NAMES[eventName];
+  if (!name) {
+    return { delivered: false, message: `embargo does not act on "${eventName}" events; nothing to do (it handles: ${Object.keys(EVENT_NAMES).join(", ")})` };
+  }
+  requireEnv(env, [
+    ...APP_CREDENTIALS.map(([names, why]): [string[], string] => [names, `${why}, from the workflow's secrets (GITHUB_TOKEN cannot act as the app)`]),
+    [["EMBARGO_SECRET", "EMBARGO_LINK_SECRET", "WEBHOOK_SECRET"], "embargo's own secret (the action's `secret` input), the same value everywhere the app runs"],
+    [["GITHUB_EVENT_PATH"], "set by GitHub Actions: run this inside a workflow step"],
+  ]);
+  const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH!, "utf8")) as EventPayload;
+  const repository = payload.repository;
+  if (!repository) return { delivered: false, message: `the "${eventName}" event has no repository; nothing to do` };
+
+  const probot = probotFromEnv(env, {
+    ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
+    ...options.probotOptions,
+  });
+  await probot.load(options.appFn ?? defaultApp, { cwd: process.cwd(), addHandler: () => undefined });
+
+  const full = `${repository.owner.login}/${repository.name}`;
+  if (!payload.installation?.id) {
+    const appOctokit = await probot.auth();
+    try {
+      const { data } = await appOctokit.rest.apps.getRepoInstallation({ owner: repository.owner.login, repo: repository.name });
+      payload.installation = { id: data.id };
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error;
+      throw new Error(`the GitHub App with APP_ID ${env.APP_ID} is not installed on ${full}: install it on this repository, or check that APP_ID and PRIVATE_KEY are embargo's`);
+    }
+  }
+  // A rerun of the workflow is a new attempt of the same run: the id says which.
+  const id = `action-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+  await probot.receive({ id, name: name as never, payload: payload as never });
+  return { delivered: true, message: `delivered "${eventName}" on ${full} to embargo (installation ${payload.installation.id})` };
+}

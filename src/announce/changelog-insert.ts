@@ -1,0 +1,59 @@
+/**
+ * Adds a CHANGES/NEWS entry the way the file is already written: under the first heading that
+ * names "Unreleased", else right after the first heading, else at the top. Line endings and the
+ * presence of a final newline are the file's own; a missing file is created with the entry.
+ */
+export function insertEntry(current: string | null, entry: string): string {
+  const body = entry.replace(/\r\n?/g, "\n").trim();
+  if (current === null || current === "") return `${body}\n`;
+  const eol = current.includes("\r\n") ? "\r\n" : "\n";
+  const finalNewline = /\r?\n$/.test(current);
+  // Re-running a publish must not add the entry twice.
+  const firstLine = body.split("\n")[0]!.trim();
+  if (firstLine && current.replace(/\r\n/g, "\n").split("\n").some((l) => l.trim() === firstLine)) return current;
+
+  const lines = (finalNewline ? current.slice(0, -eol.length) : current).split(eol);
+  const headings = headingLines(lines);
+  const unreleased = headings.find((h) => /unreleased/i.test(h.text));
+  const heading = unreleased ?? headings[0];
+  const entryLines = body.split("\n");
+  let out: string[];
+  if (!heading) {
+    out = [...entryLines, "", ...lines];
+  } else {
+    let at = heading.end + 1;
+    while (at < lines.length && lines[at]!.trim() === "") at++;
+    const before = lines.slice(0, heading.end + 1);
+    const after = lines.slice(at);
+    out = [...before, "", ...entryLines, ...(after.length ? ["", ...after] : [])];
+  }
+  return out.join(eol) + (finalNewline ? eol : "");
+}
+
+interface Heading {
+  text: string;
+  /** Index of the heading's last line (the underline of a setext heading). */
+  end: number;
+}
+
+/** ATX (`## 1.2`) and setext (a line underlined with === or ---) headings, outside code fences. */
+export function headingLines(lines: string[]): Heading[] {
+  const out: Heading[] = [];
+  let fenced = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (/^\s{0,3}(```|~~~)/.test(line)) fenced = !fenced;
+    if (fenced) continue;
+    const atx = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (atx) {
+      out.push({ text: atx[1]!, end: i });
+      continue;
+    }
+    const next = lines[i + 1];
+    if (line.trim() && !/^\s*[-*+]\s/.test(line) && next !== undefined && /^\s{0,3}(=+|-{2,})\s*$/.test(next)) {
+      out.push({ text: line.trim(), end: i + 1 });
+      i++;
+    }
+  }
+  return out;
+}

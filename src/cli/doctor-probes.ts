@@ -1,0 +1,84 @@
+import { Context } from "probot";
+import { CONFIG_FILE } from "../config/load-config.js";
+import type { CliOctokitInstance } from "./cli-octokit.js";
+
+/** Every GitHub read `embargo doctor` makes; each answers data or the HTTP status GitHub gave. */
+export type Probe<T> = { ok: true; data: T } | { ok: false; status: number; message: string };
+
+async function probe<T>(call: () => Promise<{ data: T }>): Promise<Probe<T>> {
+  try {
+    return { ok: true, data: (await call()).data };
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status !== "number") throw error;
+    return { ok: false, status, message: (error as Error).message };
+  }
+}
+
+export interface AppInfo {
+  id: number;
+  slug: string;
+  html_url: string;
+  /** What the app asks of every installation (its settings, from app.yml). */
+  permissions: Record<string, string>;
+}
+
+export const getApp = (app: CliOctokitInstance) =>
+  probe(async () => {
+    const { data } = await app.rest.apps.getAuthenticated();
+    const permissions = Object.fromEntries(Object.entries(data?.permissions ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"));
+    return { data: { id: data?.id ?? 0, slug: data?.slug ?? "", html_url: data?.html_url ?? "", permissions } as AppInfo };
+  });
+
+export const getInstallation = (app: CliOctokitInstance, owner: string, repo: string) =>
+  probe(() => app.rest.apps.getRepoInstallation({ owner, repo }));
+
+export const getRepo = (octokit: CliOctokitInstance, owner: string, repo: string) => probe(() => octokit.rest.repos.get({ owner, repo }));
+
+/**
+ * `.github/embargo.yml` exactly as the app reads it: Probot's `context.config` (the repo's file,
+ * else the owner's `.github` repo, `_extends` followed, arrays concatenated). Null: no file.
+ */
+export async function readRawConfig(octokit: CliOctokitInstance, owner: string, repo: string): Promise<unknown> {
+  const event = { id: "embargo-doctor", name: "repository", payload: { repository: { name: repo, owner: { login: owner } } } };
+  const context = new Context(event as never, octokit as never, undefined as never);
+  return context.config(CONFIG_FILE);
+}
+
+export const getTeam = (octokit: CliOctokitInstance, org: string, team_slug: string) =>
+  probe(() => octokit.rest.teams.getByName({ org, team_slug }));
+
+export const listTeamMembers = (octokit: CliOctokitInstance, org: string, team_slug: string) =>
+  probe(() => octokit.rest.teams.listMembersInOrg({ org, team_slug, per_page: 1 }));
+
+export const getLabel = (octokit: CliOctokitInstance, owner: string, repo: string, name: string) =>
+  probe(() => octokit.rest.issues.getLabel({ owner, repo, name }));
+
+/** A required status check as either source names it; `appId` is the app it must come from, if pinned. */
+export interface RequiredCheck {
+  context: string;
+  appId?: number;
+  source: "ruleset" | "branch protection";
+}
+
+/**
+ * The status checks required on a branch, from rulesets (`GET …/rules/branches/{branch}`, what
+ * applies to the branch from every level) and from classic branch protection (the summary in
+ * `GET …/branches/{branch}`, readable without the administration permission). Null: no branch.
+ */
+export async function requiredChecks(octokit: CliOctokitInstance, owner: string, repo: string, branch: string): Promise<Probe<RequiredCheck[] | null>> {
+  const found = await probe(() => octokit.rest.repos.getBranch({ owner, repo, branch }));
+  if (!found.ok) return found.status === 404 ? { ok: true, data: null } : found;
+  const checks: RequiredCheck[] = [];
+  const classic = found.data.protection?.required_status_checks;
+  for (const c of classic?.checks ?? []) checks.push({ context: c.context, appId: c.app_id ?? undefined, source: "branch protection" });
+  for (const c of classic?.contexts ?? []) if (!checks.some((x) => x.context === c)) checks.push({ context: c, source: "branch protection" });
+  const rules = await probe(() => octokit.rest.repos.getBranchRules({ owner, repo, branch, per_page: 100 }));
+  if (!rules.ok) return rules;
+  for (const rule of rules.data) {
+    if (rule.type !== "required_status_checks") continue;
+    const params = (rule as { parameters?: { required_status_checks?: Array<{ context: string; integration_id?: number }> } }).parameters;
+    for (const c of params?.required_status_checks ?? []) checks.push({ context: c.context, appId: c.integration_id, source: "ruleset" });
+  }
+  return { ok: true, data: checks };
+}

@@ -1,0 +1,20 @@
+import { advisoryRepo, draftProblems } from "../../announce/advisory-fields.js";
+import { done, fail, type CommandDefinition } from "../command.js";
+
+export const draft: CommandDefinition = {
+  group: "announce",
+  name: "draft",
+  usage: "/announce draft (or just /announce)",
+  summary: "Creates or updates the response's draft advisory (private until published) and posts or updates the announcement pack.",
+  examples: ["/announce", "/announce draft"],
+  run(record, { args, config }) {
+    if (args) return fail("`/announce draft` takes no arguments");
+    const problems = draftProblems(record);
+    if (problems.length) return fail(`no advisory can be drafted yet: ${problems.join("; ")}`);
+    const repo = advisoryRepo(record, config);
+    const replies = repo
+      ? []
+      : [{ key: `no-advisory-repo-${record.components.join("-") || "none"}`, body: "No component of this response has a `repo` in `.github/embargo.yml`, so there is no GitHub advisory to draft. The announcement pack still carries the advisory text." }];
+    return done({ record, ticks: ["disclosure.announcement"], replies, actions: [...(repo ? [{ kind: "announce.draft" }] : []), { kind: "announce.pack" }] });
+  },
+};

@@ -1,0 +1,41 @@
+import { draftProblems } from "../../announce/advisory-fields.js";
+import { PUBLISH_STEPS, stepsLeft } from "../../announce/publish-steps.js";
+import { publishGates } from "../../announce/publish-gates.js";
+import { done, fail, type CommandDefinition } from "../command.js";
+
+export const publish: CommandDefinition = {
+  group: "announce",
+  name: "publish",
+  usage: "/announce publish [--force <reason>]",
+  summary:
+    "Publishes once the gates pass (embargo end reached; fixes merged and branches patched; advisory ready), then opens the CHANGES/NEWS PR, posts the un-embargo steps, tells the reporter, closes this issue and opens the process review. Run it again to finish a publish GitHub broke off. `--force` passes the date and fix gates, never the advisory one; the reason is recorded.",
+  examples: ["/announce publish", "/announce publish --force the reporter went public early"],
+  // A publish that broke off after the state changed must be finishable.
+  whenClosed: true,
+  run(record, { args, config, now, actor }) {
+    const m = /^(?:--force(?:\s+(.*))?)?$/s.exec(args);
+    if (!m) return fail("`/announce publish` takes nothing, or `--force <reason>`");
+    const force = args.startsWith("--force");
+    const reason = (m[1] ?? "").trim();
+    if (force && !reason) return fail("`--force` needs a reason, e.g. `/announce publish --force the fix is already public`");
+    if (reason.length > 500) return fail(`the reason is ${reason.length} characters long; keep it under 500`);
+    if (record.state === "invalid" || record.state === "no-action") return fail(`this response is closed (${record.state}); there is nothing to publish`);
+    const steps = record.publish_steps ?? {};
+    if (steps.advisory) {
+      // Step 1 happened: the gates were passed then; what is left only finishes the publish.
+      if (!stepsLeft(record).length) return fail(`every publish step is done already (${PUBLISH_STEPS.map((s) => s.id).join(", ")}); nothing was changed`);
+      return done({ record, actions: [{ kind: "announce.publish" }] });
+    }
+    if (record.state === "triage") return fail(`no advisory can be published yet: ${draftProblems(record).join("; ")}`);
+    const gates = publishGates(record, config, now, force);
+    const failed = gates.filter((g) => !g.pass);
+    if (failed.length) {
+      return fail(`not published, nothing was changed. ${failed.map((g) => `Gate "${g.title}" fails: ${g.why}.`).join(" ")}${failed.some((g) => g.id !== "advisory") && !force ? " To publish anyway (the reporter agreed, or it is public already), use `--force <reason>`." : ""}`);
+    }
+    const forced = gates.filter((g) => g.forced).map((g) => g.id);
+    if (!forced.length) return done({ record, actions: [{ kind: "announce.publish" }] });
+    const next = { ...record, forced: { by: actor, at: now.toISOString(), reason, gates: forced } };
+    const reply = { key: `forced-${now.getTime()}`, template: "announce-forced", view: { by: actor, reason, gates: forced, plural: forced.length > 1 } };
+    return done({ record: next, replies: [reply], actions: [{ kind: "announce.publish" }] });
+  },
+};

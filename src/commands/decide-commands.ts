@@ -1,0 +1,131 @@
+import { createHash } from "node:crypto";
+import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
+import type { Effects } from "../response/effects.js";
+import { responseLabels } from "../response/response-labels.js";
+import { tick } from "../response/sync-boxes.js";
+import type { CommandAction, CommandInput, CommandOutcome } from "./command.js";
+import { helpView } from "./help-view.js";
+import { errorsView, type Failure } from "./error-summary.js";
+import { MAX_COMMAND_LINE, MAX_COMMANDS_PER_COMMENT, type CommandLine } from "./parse-commands.js";
+import { rememberRan } from "./ran-memory.js";
+import { findCommand, usageOf } from "./registry.js";
+
+/** A reply to post: a template to render with its view, or (from older commands) a ready body. */
+export interface ReplySpec {
+  key: string;
+  template?: string;
+  view?: object;
+  body?: string;
+}
+
+/** Work that needs GitHub beyond this issue; its line counts as ran only if all of it succeeds. */
+export interface FollowUp {
+  line: CommandLine;
+  link?: { owner: string; repo: string; number: number };
+  actions: CommandAction[];
+}
+
+export interface CommandsDecision {
+  record: ResponseRecord;
+  replies: ReplySpec[];
+  labels: Pick<Effects, "addLabels" | "removeLabels">;
+  assign: string[];
+  close?: "completed" | "not_planned";
+  failures: Failure[];
+  followUps: FollowUp[];
+}
+
+export interface CommandsInput extends Omit<CommandInput, "args"> {
+  lines: CommandLine[];
+  /** The record with the boxes people ticked by hand folded in. */
+  record: ResponseRecord;
+  commentKey: string;
+  /** The issue's labels as GitHub has them now (not the event's snapshot). */
+  labels: string[];
+}
+
+function runLine(line: CommandLine, record: ResponseRecord, input: Omit<CommandInput, "args">): { outcome: CommandOutcome } | { failure: Failure } {
+  if (line.text.length > MAX_COMMAND_LINE) {
+    return { failure: { line, error: `the line is ${line.text.length} characters long; commands take at most ${MAX_COMMAND_LINE}` } };
+  }
+  const command = findCommand(line.group, line.name);
+  if (!command) {
+    const known = usageOf(line.group);
+    const name = line.name.length > 40 ? `${line.name.slice(0, 40)}…` : line.name;
+    const error = !known
+      ? `\`/${line.group}\` commands are not available yet`
+      : line.name
+        ? `\`/${line.group} ${name}\` is not a command (known: ${known})`
+        : `give a sub-command after \`/${line.group}\` (known: ${known})`;
+    return { failure: { line, error, usage: "/triage help" } };
+  }
+  if (CLOSED_STATES.includes(record.state) && !command.whenClosed) {
+    return { failure: { line, error: `this response is closed (${record.state}); only \`/triage status\` and \`/help\` still work` } };
+  }
+  const args = line.group === "help" ? "" : line.args;
+  let result;
+  try {
+    result = command.run(record, { ...input, args });
+  } catch (error) {
+    result = { ok: false as const, error: `could not run: ${(error as Error).message}` };
+  }
+  if (!result.ok) return { failure: { line, error: result.error, usage: command.usage } };
+  return { outcome: result.outcome };
+}
+
+/** A stable key for the error reply: the same failed lines are answered once, however often delivered. */
+function errorsKey(commentKey: string, failures: Failure[]): string {
+  const hashes = failures.map((f) => f.line.hash).join("");
+  return `errors-${commentKey}-${failures.length <= 4 ? hashes : createHash("sha256").update(hashes).digest("base64url").slice(0, 16)}`;
+}
+
+/**
+ * What a comment's command lines do to a response, without calling GitHub: each line runs on the
+ * record the lines before it left; a failed line changes nothing; lines that already ran from this
+ * comment (an edit, a redelivery) are skipped.
+ */
+export function decideCommands(input: CommandsInput): CommandsDecision {
+  const { lines, commentKey } = input;
+  let record = input.record;
+  const ran = new Set(record.ran[commentKey] ?? []);
+  const wasClosed = CLOSED_STATES.includes(record.state);
+  const failures: Failure[] = [];
+  const outcomes: CommandOutcome[] = [];
+  const followUps: FollowUp[] = [];
+  lines.forEach((line, index) => {
+    if (ran.has(line.hash)) return;
+    if (index >= MAX_COMMANDS_PER_COMMENT) {
+      failures.push({ line, error: `a comment runs at most ${MAX_COMMANDS_PER_COMMENT} commands; post this line in another comment` });
+      return;
+    }
+    const result = runLine(line, record, input);
+    if ("failure" in result) {
+      failures.push(result.failure);
+      return;
+    }
+    const { outcome } = result;
+    record = tick(outcome.record, outcome.ticks ?? [], input.now);
+    outcomes.push(outcome);
+    ran.add(line.hash);
+    if (outcome.link || outcome.actions?.length) followUps.push({ line, link: outcome.link, actions: outcome.actions ?? [] });
+  });
+  if (outcomes.length) record = rememberRan(record, commentKey, [...ran]);
+
+  const replies: ReplySpec[] = outcomes.flatMap((o) => [
+    ...(o.replies ?? []),
+    ...(o.help ? [{ key: `help-${commentKey}`, template: "help", view: helpView() }] : []),
+  ]);
+  const close = outcomes.reduce<CommandsDecision["close"]>((last, o) => o.close ?? last, undefined);
+  if (close) record = tick(record, ["follow-up.closed"], input.now);
+  if (failures.length) replies.push({ key: errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures) });
+  return {
+    record,
+    replies,
+    // A closed response keeps the labels people gave it, unless a command here changed it.
+    labels: !wasClosed || outcomes.length ? responseLabels(input.labels, record) : { addLabels: [], removeLabels: [] },
+    assign: outcomes.flatMap((o) => o.assign ?? []),
+    close,
+    failures,
+    followUps,
+  };
+}

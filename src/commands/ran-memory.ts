@@ -1,0 +1,43 @@
+import type { ResponseRecord } from "../record/response-record.js";
+import type { CommandLine } from "./parse-commands.js";
+
+/** How many comments' worth of "already ran" the record keeps: older comments are rarely edited. */
+export const RAN_COMMENTS_KEPT = 100;
+/**
+ * And how many line hashes in all (about 13 characters each in the record): with at most
+ * `MAX_COMMANDS_PER_COMMENT` per comment this keeps the memory near 13 KB however the issue is used.
+ */
+export const RAN_HASHES_KEPT = 1000;
+
+/** The record remembering `hashes` for one comment; the oldest comments are forgotten first. */
+export function rememberRan(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
+  // Comment ids are integer-like keys, so entries come back in id order: oldest first.
+  const entries = Object.entries({ ...record.ran, [commentKey]: hashes }).filter(([, h]) => h.length > 0);
+  let kept = entries.slice(-RAN_COMMENTS_KEPT);
+  let total = kept.reduce((n, [, h]) => n + h.length, 0);
+  while (total > RAN_HASHES_KEPT && kept.length > 1) {
+    total -= kept[0]![1].length;
+    kept = kept.slice(1);
+  }
+  return { ...record, ran: Object.fromEntries(kept) };
+}
+
+/** Forgets lines whose follow-up work failed, so editing or re-posting the comment runs them again. */
+export function forgetRan(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
+  const drop = new Set(hashes);
+  const left = (record.ran[commentKey] ?? []).filter((h) => !drop.has(h));
+  return rememberRan(record, commentKey, left);
+}
+
+/**
+ * Someone other than the author edited the comment: the command lines that edit added are marked
+ * as done without running, so they never run, not even when the author later saves the comment.
+ * Lines the author wrote keep their state (a failed one can still be fixed by the author's edit).
+ */
+export function blockAddedLines(record: ResponseRecord, commentKey: string, lines: CommandLine[], before: CommandLine[] | undefined): { record: ResponseRecord; blocked: number } {
+  const ran = record.ran[commentKey] ?? [];
+  const known = new Set([...ran, ...(before ?? []).map((l) => l.hash)]);
+  const added = lines.filter((l) => !known.has(l.hash)).map((l) => l.hash);
+  if (!added.length) return { record, blocked: 0 };
+  return { record: rememberRan(record, commentKey, [...ran, ...added]), blocked: added.length };
+}

@@ -1,0 +1,110 @@
+import { announceView } from "../announce/announce-view.js";
+import { insertEntry } from "../announce/changelog-insert.js";
+import { disclosureBranch } from "../announce/publish-steps.js";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import type { ResponseRecord } from "../record/response-record.js";
+import { renderTemplate } from "../render/templates.js";
+import { httpStatus, repoParams, type AnnounceCtx, type Octokit } from "./announce-context.js";
+
+/** Every product repo of the response (components with a `repo`), each once. */
+export function productRepos(record: ResponseRecord, config: EmbargoConfig): string[] {
+  const repos = record.components.map((c) => config.components[c]?.repo).filter((r): r is string => Boolean(r));
+  return [...new Map(repos.map((r) => [r.toLowerCase(), r])).values()];
+}
+
+export interface FileChange {
+  path: string;
+  before: string | null;
+  after: string;
+}
+
+async function readFile(octokit: Octokit, repo: string, path: string, ref: string): Promise<{ text: string; sha: string } | null> {
+  try {
+    const { data } = await octokit.rest.repos.getContent({ ...repoParams(repo), path, ref });
+    if (Array.isArray(data) || data.type !== "file") return null;
+    return { text: Buffer.from((data as { content?: string }).content ?? "", "base64").toString("utf8"), sha: data.sha };
+  } catch (error) {
+    if (httpStatus(error) === 404) return null;
+    throw error;
+  }
+}
+
+/** A `changelog` template that is neither built in nor overridden falls back to `changes-entry`. */
+async function renderEntry(template: string, view: object, ctx: AnnounceCtx): Promise<string> {
+  try {
+    return (await renderTemplate(template, view, ctx.overrides)).text;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    return (await renderTemplate("changes-entry", view, ctx.overrides)).text;
+  }
+}
+
+async function entries(ctx: AnnounceCtx): Promise<{ path: string; entry: string }[]> {
+  const view = announceView(ctx.record, ctx.config, ctx.facts);
+  const out: { path: string; entry: string }[] = [];
+  for (const c of ctx.config.changelog) {
+    if (c.path.split("/").includes("..")) continue;
+    out.push({ path: c.path, entry: await renderEntry(c.template, view, ctx) });
+  }
+  return out;
+}
+
+/** What the CHANGES/NEWS files would become on `ref`: the preview's diffs, and the PR's commits. */
+export async function changelogChanges(octokit: Octokit, ctx: AnnounceCtx, repo: string, ref: string): Promise<(FileChange & { sha?: string })[]> {
+  const out: (FileChange & { sha?: string })[] = [];
+  for (const { path, entry } of await entries(ctx)) {
+    const file = await readFile(octokit, repo, path, ref);
+    out.push({ path, before: file?.text ?? null, after: insertEntry(file?.text ?? null, entry), sha: file?.sha });
+  }
+  return out;
+}
+
+export async function defaultBranch(octokit: Octokit, repo: string): Promise<string> {
+  return (await octokit.rest.repos.get(repoParams(repo))).data.default_branch;
+}
+
+async function findPr(octokit: Octokit, repo: string, branch: string): Promise<string | undefined> {
+  const { owner } = repoParams(repo);
+  const { data } = await octokit.rest.pulls.list({ ...repoParams(repo), head: `${owner}:${branch}`, state: "all", per_page: 10 });
+  return data[0]?.html_url;
+}
+
+/**
+ * Publish step 2 on one repo: a branch off the default branch, the entries committed, one PR.
+ * Each part is found again on a re-run (branch, entry already in the file, PR by its head).
+ */
+export async function openChangelogPr(octokit: Octokit, ctx: AnnounceCtx, repo: string): Promise<string> {
+  const branch = disclosureBranch(ctx.config.disclosure_branch, ctx.record, ctx.issue.issue_number);
+  const existing = await findPr(octokit, repo, branch);
+  if (existing) return existing;
+  const base = await defaultBranch(octokit, repo);
+  try {
+    await octokit.rest.git.getRef({ ...repoParams(repo), ref: `heads/${branch}` });
+  } catch (error) {
+    if (httpStatus(error) !== 404) throw error;
+    const { data: head } = await octokit.rest.git.getRef({ ...repoParams(repo), ref: `heads/${base}` });
+    await octokit.rest.git.createRef({ ...repoParams(repo), ref: `refs/heads/${branch}`, sha: head.object.sha });
+  }
+  const id = ctx.record.cve ?? ctx.record.ghsa ?? "the security advisory";
+  for (const change of await changelogChanges(octokit, ctx, repo, branch)) {
+    if (change.before === change.after) continue;
+    await octokit.rest.repos.createOrUpdateFileContents({
+      ...repoParams(repo),
+      path: change.path,
+      branch,
+      message: `${change.path}: ${id}`,
+      content: Buffer.from(change.after, "utf8").toString("base64"),
+      ...(change.sha ? { sha: change.sha } : {}),
+    });
+  }
+  const body = `Adds ${id} to ${ctx.config.changelog.map((c) => c.path).join(" and ")}, now that the advisory is public${ctx.facts.advisoryUrl ? `: ${ctx.facts.advisoryUrl}` : ""}.`;
+  try {
+    const { data } = await octokit.rest.pulls.create({ ...repoParams(repo), title: `Changelog: ${id}`, head: branch, base, body });
+    return data.html_url;
+  } catch (error) {
+    // A PR made by an earlier run whose answer was lost.
+    const again = httpStatus(error) === 422 ? await findPr(octokit, repo, branch) : undefined;
+    if (again) return again;
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+import type { ProbotOctokit } from "probot";
+import type { AnnounceFacts } from "../announce/announce-view.js";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import type { ResponseRecord } from "../record/response-record.js";
+import { neutralize } from "../render/neutralize.js";
+import type { OverrideSource } from "../render/templates.js";
+import { noEffects, type Effects } from "../response/effects.js";
+import { renderResponse, type ReportFacts } from "../response/render-response.js";
+import { responseLabels } from "../response/response-labels.js";
+import type { KeyRing } from "../security/key-ring.js";
+import { applyEffects, type IssueState } from "./apply-effects.js";
+import type { IssueRef } from "./issue-comments.js";
+
+export type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** What every announce executor gets: the security issue as loaded, and the record as it stands now. */
+export interface AnnounceCtx {
+  issue: IssueRef;
+  config: EmbargoConfig;
+  botLogin: string;
+  overrides: OverrideSource;
+  now: Date;
+  keys: KeyRing;
+  report: ReportFacts;
+  facts: AnnounceFacts;
+  /** The command's comment id (or the webhook's delivery key): reply keys derive from it. */
+  key: string;
+  state: IssueState;
+  record: ResponseRecord;
+}
+
+/** Writes the record into the response comment (and its labels): a step is done once this returns. */
+export async function saveRecord(octokit: Octokit, ctx: AnnounceCtx, record: ResponseRecord, extra: Partial<Effects> = {}): Promise<void> {
+  ctx.record = record;
+  const responseBody = await renderResponse(record, ctx.config, ctx.report, ctx.overrides, { keys: ctx.keys, issue: ctx.issue, now: ctx.now });
+  await applyEffects(octokit, ctx.issue, ctx.state, { ...noEffects(), ...extra, responseBody, ...responseLabels(ctx.state.labels, record) });
+}
+
+/** A reply in the security issue, posted once per key. */
+export async function reply(octokit: Octokit, ctx: AnnounceCtx, key: string, body: string): Promise<void> {
+  await applyEffects(octokit, ctx.issue, ctx.state, { ...noEffects(), replies: [{ key, body }] });
+}
+
+export function httpStatus(error: unknown): number | undefined {
+  return (error as { status?: number }).status;
+}
+
+/** GitHub's own words for a refused request, safe to quote. */
+export function githubMessage(error: unknown): string {
+  const data = (error as { response?: { data?: { message?: string; errors?: unknown[] } } }).response?.data;
+  const details = (data?.errors ?? []).map((e) => (typeof e === "string" ? e : ((e as { message?: string }).message ?? JSON.stringify(e))));
+  const text = [data?.message ?? (error as Error).message, ...details].filter(Boolean).join("; ");
+  return neutralize(text.slice(0, 500)).replace(/</g, "&lt;");
+}
+
+/** `owner/name` split for Octokit calls. */
+export function repoParams(full: string): { owner: string; repo: string } {
+  const [owner, repo] = full.split("/") as [string, string];
+  return { owner, repo };
+}

@@ -1,0 +1,60 @@
+import type { Context } from "probot";
+import { markStep } from "../announce/publish-steps.js";
+import { readRepoConfig } from "../handlers/sync-pr.js";
+import { issueKey, loadResponse, type Deps } from "../handlers/response-context.js";
+import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
+import { tick } from "../response/sync-boxes.js";
+import { repoParams, saveRecord, type Octokit } from "./announce-context.js";
+import { findOwnComment, listComments } from "./issue-comments.js";
+import { announceCtx } from "./announce-run.js";
+import { runPublish } from "./announce-publish.js";
+import type { KeyRing } from "../security/key-ring.js";
+
+/** The security issue whose record names this advisory: open responses labelled in the security repo. */
+async function findResponse(octokit: Octokit, securityRepo: string, label: string, ghsa: string, botLogin: string, keys: KeyRing) {
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { ...repoParams(securityRepo), labels: label, state: "all", per_page: 100 });
+  for (const issue of issues) {
+    if (issue.pull_request) continue;
+    const ref = { ...repoParams(securityRepo), issue_number: issue.number };
+    const own = findOwnComment(await listComments(octokit, ref), botLogin, RESPONSE_MARKER);
+    const decoded = own ? decodeRecord(own.body, keys, `${securityRepo}#${issue.number}`) : undefined;
+    if (decoded?.found && decoded.record.ghsa?.toUpperCase() === ghsa.toUpperCase()) return issue;
+  }
+  return undefined;
+}
+
+/**
+ * `repository_advisory.published`: an advisory published by hand on GitHub is followed, so the
+ * response runs publish steps 2–6 (CHANGES/NEWS PR, un-embargo steps, reporter, close, review).
+ */
+export async function onAdvisoryPublished(deps: Deps, context: Context<"repository_advisory.published">): Promise<void> {
+  const { payload } = context;
+  const octokit = context.octokit;
+  const ghsa = payload.repository_advisory.ghsa_id;
+  const product = await readRepoConfig(octokit, payload.repository.owner.login, payload.repository.name);
+  if (!product.ok) return;
+  const securityRepo = product.config.security_repo ?? (payload.repository.private ? payload.repository.full_name : undefined);
+  if (!securityRepo) return;
+  const security = await readRepoConfig(octokit, ...(securityRepo.split("/") as [string, string]));
+  if (!security.ok) return;
+  const botLogin = await deps.botLogin();
+  const issue = await findResponse(octokit, securityRepo, security.config.label, ghsa, botLogin, deps.keys);
+  if (!issue) return;
+  const ref = { ...repoParams(securityRepo), issue_number: issue.number };
+  await deps.queue.run(issueKey(ref), async () => {
+    const loaded = await loadResponse(octokit, ref, security.config, botLogin, deps.keys);
+    if (!loaded.record) return;
+    const labels = issue.labels.flatMap((l) => (typeof l === "string" ? [l] : l.name ? [l.name] : []));
+    const state = { comments: loaded.comments, botLogin, labels, assignees: [], open: issue.state === "open" };
+    const ctx = announceCtx({
+      issue: ref, config: security.config, record: loaded.record, state, overrides: loaded.overrides, now: deps.now(), keys: deps.keys,
+      issueData: { title: issue.title, html_url: issue.html_url, user: issue.user }, key: `advisory-published-${ghsa}`,
+    });
+    if (!ctx.record.publish_steps?.advisory) {
+      const at = payload.repository_advisory.published_at ?? ctx.now.toISOString();
+      const record = tick(markStep(ctx.record, "advisory", ctx.now), ["disclosure.published"], ctx.now);
+      await saveRecord(octokit, ctx, { ...record, advisory: record.advisory ? { ...record.advisory, published_at: at } : record.advisory });
+    }
+    await runPublish(octokit, ctx);
+  });
+}

@@ -1,0 +1,101 @@
+import type { CommandAction } from "../commands/command.js";
+import { advisoryRepo } from "../announce/advisory-fields.js";
+import { stepsLeft } from "../announce/publish-steps.js";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import type { ResponseRecord } from "../record/response-record.js";
+import type { OverrideSource } from "../render/templates.js";
+import type { KeyRing } from "../security/key-ring.js";
+import { ensureDraft, requestCve } from "./announce-advisory.js";
+import { githubMessage, httpStatus, reply, type AnnounceCtx, type Octokit } from "./announce-context.js";
+import { updatePack } from "./announce-pack.js";
+import { runPreview } from "./announce-preview.js";
+import { runPublish } from "./announce-publish.js";
+import type { IssueState } from "./apply-effects.js";
+import type { IssueRef } from "./issue-comments.js";
+
+export interface AnnounceInput {
+  issue: IssueRef;
+  config: EmbargoConfig;
+  record: ResponseRecord;
+  state: IssueState;
+  overrides: OverrideSource;
+  now: Date;
+  keys: KeyRing;
+  /** The security issue as GitHub sent it. */
+  issueData: { title: string; html_url: string; user?: { login: string } | null };
+  key: string;
+}
+
+export function announceCtx(input: AnnounceInput): AnnounceCtx {
+  const { issue, config, record } = input;
+  const repo = advisoryRepo(record, config);
+  return {
+    issue,
+    config,
+    botLogin: input.state.botLogin,
+    overrides: input.overrides,
+    now: input.now,
+    keys: input.keys,
+    report: { title: input.issueData.title, reporter: input.issueData.user?.login ?? "" },
+    facts: {
+      project: repo ? repo.split("/")[1]! : issue.owner,
+      vendor: repo ? repo.split("/")[0]! : issue.owner,
+      issueUrl: input.issueData.html_url,
+      issueNumber: issue.issue_number,
+      htmlBase: new URL(input.issueData.html_url).origin,
+      advisoryUrl: record.advisory?.url,
+      publishedAt: record.advisory?.published_at,
+      reporter: input.issueData.user?.login,
+    },
+    key: input.key,
+    state: input.state,
+    record,
+  };
+}
+
+type Executor = (octokit: Octokit, ctx: AnnounceCtx, action: CommandAction) => Promise<{ ok: true } | { ok: false; error: string }>;
+
+/** `/announce`'s actions run here, not through the generic executors: they record each step themselves. */
+export function isAnnounceAction(action: CommandAction): boolean {
+  return action.kind.startsWith("announce.");
+}
+
+/** The announce executors by action kind. */
+export const ANNOUNCE_EXECUTORS: Record<string, Executor> = {
+  "announce.draft": (octokit, ctx) => ensureDraft(octokit, ctx),
+  "announce.pack": async (octokit, ctx) => {
+    await updatePack(octokit, ctx);
+    return { ok: true };
+  },
+  "announce.cve": (octokit, ctx) => requestCve(octokit, ctx),
+  "announce.preview": async (octokit, ctx) => {
+    await runPreview(octokit, ctx);
+    return { ok: true };
+  },
+  "announce.publish": (octokit, ctx) => runPublish(octokit, ctx),
+};
+
+/**
+ * Runs a command's announce actions in order. A refusal (GitHub 4xx) or a failure (5xx, network)
+ * is replied in the issue and stops the rest; what was done is already recorded. False = not 👍.
+ */
+export async function runAnnounceActions(octokit: Octokit, input: AnnounceInput, actions: CommandAction[]): Promise<boolean> {
+  const ctx = announceCtx(input);
+  for (const action of actions) {
+    const executor = ANNOUNCE_EXECUTORS[action.kind];
+    if (!executor) continue;
+    let result;
+    try {
+      result = await executor(octokit, ctx, action);
+    } catch (error) {
+      const left = action.kind === "announce.publish" ? stepsLeft(ctx.record) : [];
+      const again = action.kind === "announce.publish" ? `Steps still to do: ${left.join(", ") || "updating the pack"}. Run \`/announce publish\` again to finish; steps already done are not repeated.` : "Nothing was half-recorded; run the command again.";
+      result = { ok: false as const, error: `GitHub failed (${httpStatus(error) ?? "no answer"}: ${githubMessage(error)}). ${again}` };
+    }
+    if (!result.ok) {
+      await reply(octokit, ctx, `announce-failed-${input.key}-${action.kind}`, result.error);
+      return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,112 @@
+import type { FollowUp, ReplySpec } from "../commands/decide-commands.js";
+import type { CommandLine } from "../commands/parse-commands.js";
+import { forgetRan } from "../commands/ran-memory.js";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import type { CommandAction } from "../commands/command.js";
+import { runAction } from "../github/action-executors.js";
+import { isAnnounceAction, runAnnounceActions } from "../github/announce-run.js";
+import { applyEffects } from "../github/apply-effects.js";
+import { findOwnComment } from "../github/issue-comments.js";
+import { readIssueNow } from "../github/issue-now.js";
+import { RESPONSE_MARKER } from "../record/markers.js";
+import type { ResponseRecord } from "../record/response-record.js";
+import { noEffects } from "../response/effects.js";
+import { renderResponse } from "../response/render-response.js";
+import { responseLabels } from "../response/response-labels.js";
+import { syncBoxes } from "../response/sync-boxes.js";
+import { failedReply, issueState, renderReplies, type CommentRun } from "./command-run.js";
+import { syncLink, type PreparedLink } from "./link-pr.js";
+import { loadResponse } from "./response-context.js";
+
+/**
+ * The GitHub work commands asked for beyond this issue, after the response is written (syncing a
+ * PR reads the response back and adds the PR to it): linked PRs, then each line's actions in order
+ * (an action that fails stops the rest of its line). Failures are answered, one reply per line,
+ * and their lines forgotten from `ran` so the author can retry. Returns whether anything failed.
+ */
+export async function runFollowUps(
+  run: CommentRun,
+  config: EmbargoConfig,
+  record: ResponseRecord,
+  followUps: FollowUp[],
+  links: Map<CommandLine, PreparedLink>,
+): Promise<boolean> {
+  const { context, issue } = run;
+  const octokit = context.octokit;
+  const log = (m: string) => context.log.info(m);
+  const failed: CommandLine[] = [];
+  const replies: ReplySpec[] = [];
+  const updates: ((record: ResponseRecord) => ResponseRecord)[] = [];
+  const announce: CommandAction[] = [];
+  for (const { line, actions } of followUps) {
+    const link = links.get(line);
+    if (link && !link.ok) continue; // refused before anything was written, and answered then
+    if (link) {
+      const failure = await syncLink(run.deps, octokit, issue, config, link, log);
+      if (failure) {
+        failed.push(line);
+        replies.push(failedReply(run, line, failure));
+        continue;
+      }
+    }
+    for (const action of actions) {
+      if (isAnnounceAction(action)) {
+        announce.push(action);
+        continue;
+      }
+      const result = await runAction(action, { octokit, issue, config, author: run.author, log, record });
+      if (!result.ok) {
+        failed.push(line);
+        replies.push(failedReply(run, line, { problem: result.problem }));
+        break;
+      }
+      if (result.update) updates.push(result.update);
+    }
+  }
+  const announceFailed = announce.length ? !(await runAnnounce(run, config, announce)) : false;
+  if (!failed.length && !updates.length) return announceFailed;
+
+  // The response changed since this event read it (a PR sync writes it): read it again.
+  const loaded = await loadResponse(octokit, issue, config, run.botLogin, run.deps.keys);
+  const now = await readIssueNow(octokit, issue);
+  const effects = noEffects();
+  if (loaded.record) {
+    const own = findOwnComment(loaded.comments, run.botLogin, RESPONSE_MARKER)!;
+    const time = run.deps.now();
+    let record = forgetRan(syncBoxes(loaded.record, own.body, time), run.commentKey, failed.map((l) => l.hash));
+    for (const update of updates) record = update(record);
+    effects.responseBody = await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time });
+    if (now.open) Object.assign(effects, responseLabels(now.labels, record));
+  }
+  effects.replies = await renderReplies(replies, loaded.overrides);
+  await applyEffects(octokit, issue, issueState(loaded.comments, run.botLogin, now), effects);
+  return failed.length > 0 || announceFailed;
+}
+
+/**
+ * `/announce` work: each step writes the record itself as soon as it is done on GitHub (a publish
+ * GitHub breaks halfway is finished by running it again), so it reads the response afresh and
+ * answers its own failures. False when a step failed.
+ */
+async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: CommandAction[]): Promise<boolean> {
+  const { context, issue } = run;
+  const loaded = await loadResponse(context.octokit, issue, config, run.botLogin, run.deps.keys);
+  if (!loaded.record) return false;
+  const now = await readIssueNow(context.octokit, issue);
+  const payloadIssue = context.payload.issue;
+  return runAnnounceActions(
+    context.octokit,
+    {
+      issue,
+      config,
+      record: loaded.record,
+      state: issueState(loaded.comments, run.botLogin, now),
+      overrides: loaded.overrides,
+      now: run.deps.now(),
+      keys: run.deps.keys,
+      issueData: { title: now.title, html_url: payloadIssue.html_url, user: { login: now.reporter } },
+      key: run.commentKey,
+    },
+    actions,
+  );
+}

@@ -1,0 +1,74 @@
+import type { ProbotOctokit } from "probot";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { httpStatus } from "../github/http-status.js";
+import type { IssueRef } from "../github/issue-comments.js";
+import { getPull } from "../github/pull-requests.js";
+import { canSeeRepo } from "../github/repo-access.js";
+import type { PrFacts } from "../pr/decide-pr.js";
+import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
+import type { Deps } from "./response-context.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface LinkTarget {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+/** Why a link failed, for the `link-failed` template: it words each reason and how to retry. */
+export interface LinkFailure {
+  ref: string;
+  reason: "unseen" | "no-pull" | "config" | "github";
+  author?: string;
+  repo?: string;
+  /** The config's problems or GitHub's answer: someone else's words, neutralized before printing. */
+  detail?: string;
+}
+
+export type PreparedLink = { ok: true; ref: string; pr: PrFacts; prConfig: EmbargoConfig } | ({ ok: false } & LinkFailure);
+
+/**
+ * The reads of `/triage pr`, before anything is written: the author must see the PR's repository
+ * (the app sees more than they do, and must not act there for them; a public one everybody sees),
+ * the PR must exist, and its
+ * repository's config must be valid. Whether a repo exists is never told apart from "you cannot
+ * see it", so the answer does not reveal private repositories.
+ */
+export async function prepareLink(octokit: Octokit, issue: IssueRef, config: EmbargoConfig, author: string, link: LinkTarget): Promise<PreparedLink> {
+  const ref = `${link.owner}/${link.repo}#${link.number}`;
+  const same = link.owner.toLowerCase() === issue.owner.toLowerCase() && link.repo.toLowerCase() === issue.repo.toLowerCase();
+  const pull = await getPull(octokit, { owner: link.owner, repo: link.repo, pull_number: link.number });
+  // A public repository is readable by everyone (GitHub's own word, from the PR's base repo); any
+  // other needs the author's permission there, asked of GitHub.
+  const isPublic = pull?.base.repo.private === false && pull.base.repo.visibility !== "internal";
+  if (!same && !isPublic && !(await canSeeRepo(octokit, link.owner, link.repo, author))) {
+    return { ok: false, ref, reason: "unseen", author: `@${author}`, repo: `${link.owner}/${link.repo}` };
+  }
+  if (!pull) return { ok: false, ref, reason: "no-pull" };
+  const prConfig = same ? { ok: true as const, config } : await readRepoConfig(octokit, link.owner, link.repo);
+  if (!prConfig.ok) return { ok: false, ref, reason: "config", detail: prConfig.problems.join("; ") };
+  return { ok: true, ref, pr: prFacts(pull as unknown as PullLike, pull.base.repo), prConfig: prConfig.config };
+}
+
+/** Syncs a prepared link; a refusal from GitHub on the way is returned as the failure to answer. */
+export async function syncLink(deps: Deps, octokit: Octokit, issue: IssueRef, config: EmbargoConfig, link: Extract<PreparedLink, { ok: true }>, log: (m: string) => void): Promise<LinkFailure | undefined> {
+  try {
+    await syncPr({
+      octokit,
+      deps,
+      sealer: deps.sealer,
+      log,
+      issueKey: `${issue.owner}/${issue.repo}#${issue.issue_number}`,
+      pr: link.pr,
+      prConfig: link.prConfig,
+      security: config,
+    });
+    return undefined;
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === undefined) throw error;
+    log(`linking ${link.ref} failed: ${status} ${(error as Error).message}`);
+    return { ref: link.ref, reason: "github", detail: `${status} (${(error as Error).message.split("\n")[0]!.slice(0, 200)})` };
+  }
+}

@@ -1,0 +1,74 @@
+import type { Context } from "probot";
+import { checklistFor } from "../checklist/checklist-items.js";
+import { applyEffects } from "../github/apply-effects.js";
+import { findOwnComment } from "../github/issue-comments.js";
+import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
+import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
+import { renderTemplate } from "../render/templates.js";
+import { noEffects } from "../response/effects.js";
+import { renderResponse } from "../response/render-response.js";
+import { responseLabels } from "../response/response-labels.js";
+import { stateFromBoxes } from "../response/settle-ticks.js";
+import { foldBoxEdits } from "../response/sync-boxes.js";
+import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
+
+/**
+ * A person edited the app's response comment (GitHub sends `issue_comment.edited` with them as
+ * `sender`). Ticking and unticking boxes is the one edit people are meant to make: those are
+ * recorded with who and when, and the comment is re-rendered at once, so the status and the state
+ * label follow. Anything else they changed has no effect and is rendered away; a record they
+ * changed does not verify, and the app puts back the version before their edit when it can.
+ */
+export async function onResponseEdited(deps: Deps, context: Context<"issue_comment.edited">): Promise<void> {
+  const { payload } = context;
+  const { comment, repository } = payload;
+  if (!comment.body.includes(RESPONSE_MARKER) || payload.issue.pull_request || !isPrivateRepo(repository)) return;
+  const botLogin = await deps.botLogin();
+  // Only the app's own comment is a response; the app's own edits are what it already knows.
+  if (comment.user?.login !== botLogin || payload.sender.login === botLogin) return;
+
+  const octokit = context.octokit;
+  const issue = { owner: repository.owner.login, repo: repository.name, issue_number: payload.issue.number };
+  const configResult = await readConfig(context);
+  if (!configResult.ok) {
+    await reportConfigProblems(octokit, issue, configResult.problems, configResult.label, botLogin);
+    return;
+  }
+  const config = configResult.config;
+  const editor = payload.sender.login;
+  const before = (payload.changes as { body?: { from?: string } } | undefined)?.body?.from;
+
+  await deps.queue.run(issueKey(issue), async () => {
+    const loaded = await loadResponse(octokit, issue, config, botLogin, deps.keys);
+    const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
+    if (!own || own.id !== comment.id) return;
+    const labels = (payload.issue.labels ?? []).map((l) => l.name);
+    const state = { comments: loaded.comments, botLogin, labels, assignees: [], open: payload.issue.state === "open" };
+    const effects = noEffects();
+    const now = deps.now();
+    let record: ResponseRecord | undefined = loaded.record;
+
+    if (!record) {
+      if (!loaded.damaged) return;
+      // GitHub's payload says what the comment read before this edit: if that record verifies,
+      // it is the app's own, and putting it back is the repair.
+      const previous = before !== undefined ? decodeRecord(before, deps.keys, issue) : undefined;
+      record = previous?.found ? previous.record : undefined;
+      const { text } = await renderTemplate("damaged-record", { restored: Boolean(record), editor: `@${editor}` }, loaded.overrides);
+      effects.replies.push({ key: `damaged-record-${loaded.damage ?? "missing"}`, body: text });
+      if (!record) {
+        await applyEffects(octokit, issue, state, effects);
+        return;
+      }
+    } else {
+      const items = checklistFor(config, record);
+      const folded = foldBoxEdits(record, { before, after: comment.body, current: own.body }, new Set(items.map((i) => i.id)), editor, now);
+      const branchBoxes = new Set(items.filter((i) => i.family).map((i) => i.id));
+      record = folded.changed.some((id) => branchBoxes.has(id)) ? stateFromBoxes(folded.record, config) : folded.record;
+    }
+
+    effects.responseBody = await renderResponse(record, config, { title: payload.issue.title, reporter: payload.issue.user?.login ?? "" }, loaded.overrides, { keys: deps.keys, issue, now });
+    if (!CLOSED_STATES.includes(record.state)) Object.assign(effects, responseLabels(labels, record));
+    await applyEffects(octokit, issue, state, effects);
+  });
+}

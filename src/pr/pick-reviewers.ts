@@ -1,0 +1,57 @@
+import type { EmbargoConfig } from "../config/config-schema.js";
+import type { ResponseRecord } from "../record/response-record.js";
+import type { PrFacts } from "./decide-pr.js";
+
+/** What the reads found out about possible reviewers. */
+export interface ReviewerFacts {
+  /** Of `reviewerCandidates`, those whose approval opens the gate. */
+  gatekeepers: string[];
+  /** Members of the security team the app may add when no candidate counts (read only then). */
+  pool: string[];
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+function unique(logins: string[]): string[] {
+  const seen = new Set<string>();
+  return logins.filter((l) => l && !seen.has(lower(l)) && Boolean(seen.add(lower(l))));
+}
+
+/**
+ * Who should review a fix, by login (a login reveals less than a team called "security"): the
+ * response's owner, its experts, then the owners of the affected components. Never the author.
+ */
+export function reviewerCandidates(pr: PrFacts, record: ResponseRecord, security: EmbargoConfig): string[] {
+  const owners = record.components.flatMap((c) => security.components[c]?.owners ?? []);
+  return unique([...(record.triager ? [record.triager] : []), ...record.experts, ...owners]).filter((l) => lower(l) !== lower(pr.author));
+}
+
+function teamFor(pr: PrFacts, security: EmbargoConfig, prConfig: EmbargoConfig): string | undefined {
+  const team = pr.private ? security.team : prConfig.public_pr.review_team;
+  if (!team) return undefined;
+  const [org, slug] = team.split("/") as [string, string];
+  // GitHub takes team reviewers only from the PR's own organization.
+  return org.toLowerCase() === pr.owner.toLowerCase() ? slug : undefined;
+}
+
+/** True when the candidates hold nobody whose approval counts, so team members must be added. */
+export function needsPool(pr: PrFacts, security: EmbargoConfig, gatekeepers: string[]): boolean {
+  const securityTeamAsked = pr.private && Boolean(teamFor(pr, security, security));
+  return !securityTeamAsked && gatekeepers.length === 0;
+}
+
+/**
+ * The reviewers a linked PR should have. With nobody to ask by login, up to
+ * `public_pr.max_reviewers` members of the security team; with candidates of whom none may open
+ * the gate, one team member more, so that at least one request can lead to an open gate.
+ */
+export function wantedReviewers(pr: PrFacts, record: ResponseRecord, security: EmbargoConfig, prConfig: EmbargoConfig, facts: ReviewerFacts) {
+  const team = teamFor(pr, security, prConfig);
+  const candidates = reviewerCandidates(pr, record, security);
+  let reviewers = candidates;
+  if (needsPool(pr, security, facts.gatekeepers)) {
+    const pool = unique(facts.pool).filter((l) => lower(l) !== lower(pr.author) && !candidates.some((c) => lower(c) === lower(l)));
+    reviewers = [...candidates, ...pool.slice(0, candidates.length ? 1 : prConfig.public_pr.max_reviewers)];
+  }
+  return { reviewers, teamReviewers: team ? [team] : [] };
+}

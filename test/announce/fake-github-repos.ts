@@ -1,0 +1,71 @@
+import { sha, type FakeGitHub } from "./fake-github.js";
+
+/** The product repo's side of the fake: contents, advisories, the repo, git refs and pulls. */
+export function productRoutes(fake: FakeGitHub, R: string, full: (m: RegExpExecArray) => string): void {
+    fake.route("GET", `${R}/contents/(?<path>.+)`, (m, _b, q) => {
+      const repo = fake.repos.get(full(m).toLowerCase());
+      const path = m.groups!.path!;
+      if (path === ".github/embargo.yml" && repo?.config) return [200, repo.config, { "content-type": "text/plain; charset=utf-8" }];
+      const text = repo?.files[q.get("ref") ?? repo.default_branch]?.[path];
+      if (text === undefined) return [404, { message: "Not Found" }];
+      return [200, { type: "file", name: path, path, sha: sha(text), encoding: "base64", content: Buffer.from(text).toString("base64") }];
+    });
+    fake.route("PUT", `${R}/contents/(?<path>.+)`, (m, b) => {
+      const repo = fake.repos.get(full(m).toLowerCase())!;
+      const files = (repo.files[b.branch] ??= { ...repo.files[repo.default_branch] });
+      const old = files[m.groups!.path!];
+      if (old !== undefined && b.sha !== sha(old)) return [409, { message: "sha does not match" }];
+      files[m.groups!.path!] = Buffer.from(b.content, "base64").toString("utf8");
+      return [old === undefined ? 201 : 200, { content: { path: m.groups!.path }, commit: { sha: "c0ffee" } }];
+    });
+    fake.route("GET", `${R}/security-advisories`, (m, _b, q) => {
+      const list = fake.advisories.filter((a) => a.repo.toLowerCase() === full(m).toLowerCase() && (!q.get("state") || a.state === q.get("state")));
+      return [200, list.map((a) => fake.advisoryJson(a))];
+    });
+    fake.route("POST", `${R}/security-advisories`, (m, b) => {
+      const a: Record<string, any> = { repo: full(m), ghsa_id: `GHSA-${"abcdefghjmpq".slice(fake.advisories.length, fake.advisories.length + 4).padEnd(4, "x")}-4q2w-9x8v`, state: "draft", cve_id: null, published_at: null };
+      fake.setAdvisoryFields(a, b);
+      fake.advisories.push(a);
+      return [201, fake.advisoryJson(a)];
+    });
+    fake.route("GET", `${R}/security-advisories/:ghsa`, (m) => {
+      const a = fake.advisories.find((x) => x.ghsa_id === m.groups!.ghsa);
+      return a ? [200, fake.advisoryJson(a)] : [404, { message: "Not Found" }];
+    });
+    fake.route("PATCH", `${R}/security-advisories/:ghsa`, (m, b) => {
+      const a = fake.advisories.find((x) => x.ghsa_id === m.groups!.ghsa);
+      if (!a) return [404, { message: "Not Found" }];
+      fake.setAdvisoryFields(a, b);
+      return [200, fake.advisoryJson(a)];
+    });
+    fake.route("POST", `${R}/security-advisories/:ghsa/cve`, (m) => {
+      fake.cveRequests.push(m.groups!.ghsa!);
+      return [202, {}];
+    });
+    fake.route("GET", R, (m) => {
+      const repo = fake.repos.get(full(m).toLowerCase());
+      return repo ? [200, { id: 1, name: m.groups!.repo, full_name: full(m), private: repo.private, default_branch: repo.default_branch }] : [404, { message: "Not Found" }];
+    });
+    fake.route("GET", `${R}/git/ref/heads/(?<branch>.+)`, (m) => {
+      const s = fake.refs.get(`${full(m).toLowerCase()}:${m.groups!.branch}`);
+      return s ? [200, { ref: `refs/heads/${m.groups!.branch}`, object: { sha: s, type: "commit" } }] : [404, { message: "Not Found" }];
+    });
+    fake.route("POST", `${R}/git/refs`, (m, b) => {
+      const key = `${full(m).toLowerCase()}:${String(b.ref).replace("refs/heads/", "")}`;
+      if (fake.refs.has(key)) return [422, { message: "Reference already exists" }];
+      fake.refs.set(key, b.sha);
+      const repo = fake.repos.get(full(m).toLowerCase())!;
+      repo.files[String(b.ref).replace("refs/heads/", "")] = { ...repo.files[repo.default_branch] };
+      return [201, { ref: b.ref, object: { sha: b.sha } }];
+    });
+    fake.route("GET", `${R}/pulls`, (m, _b, q) => {
+      const head = q.get("head")?.split(":")[1];
+      return [200, fake.pulls.filter((p) => p.repo.toLowerCase() === full(m).toLowerCase() && (!head || p.head === head)).map((p) => ({ number: p.number, html_url: `https://github.com/${p.repo}/pull/${p.number}` }))];
+    });
+    fake.route("POST", `${R}/pulls`, (m, b) => {
+      if (fake.pulls.some((p) => p.repo === full(m) && p.head === b.head)) return [422, { message: "A pull request already exists" }];
+      const p = { repo: full(m), number: fake.nextId++, head: b.head, base: b.base, title: b.title, body: b.body, state: "open" };
+      fake.pulls.push(p);
+      return [201, { number: p.number, html_url: `https://github.com/${p.repo}/pull/${p.number}` }];
+    });
+}

@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PACK_MARKER } from "../../src/announce/pack.js";
+import { INSTALLATION_ID, labeledEvent } from "../helpers/app.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { AFTER_END, BEFORE_END, BODY, readyRecord, TITLE, world, type World } from "./world.js";
+
+let gh: GitHubMock;
+let w: World | undefined;
+beforeEach(() => {
+  gh = mockGitHub();
+  w = undefined;
+});
+afterEach(() => {
+  expect(w?.fake.unknown ?? []).toEqual([]);
+  gh.done();
+});
+
+const LIFECYCLE_CONFIG = [
+  "release_managers: [rm-alice]",
+  "components:",
+  "  core: { repo: acme/widget, package: { ecosystem: npm, name: widget } }",
+  "cna_org_id: 8254265b-2729-46b6-b9e3-3dfca2d5bfca",
+  "osv_prefix: x_ACME",
+  "",
+].join("\n");
+
+const SUMMARY = "Upload endpoint reads files outside its root";
+const DESCRIPTION = "File names sent to the upload endpoint are joined to the storage root unchecked.";
+
+describe("the whole lifecycle", () => {
+  it("from the label to publish: one advisory, one PR, one review issue, one pack; nothing embargoed reaches the public repo before publishing", async () => {
+    w = await world(gh, { record: null, yaml: LIFECYCLE_CONFIG });
+    const intake = labeledEvent({ title: TITLE, body: BODY, author: "reporter", labels: ["security"] });
+    intake.payload.issue.html_url = "https://github.com/acme/security/issues/7";
+    await w.probot(BEFORE_END).receive(intake as never);
+    expect(w.record.state).toBe("triage");
+
+    await w.send(
+      [
+        "/triage confirm",
+        "/triage cvss CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:N/SC:N/SI:N/SA:N",
+        "/triage component core",
+        "/triage affects npm/widget >=1.0.0,<1.3.1",
+        "/triage fixed npm/widget 1.3.1",
+        "/triage cwe CWE-22",
+        `/triage summary ${SUMMARY}`,
+        `/triage description ${DESCRIPTION}`,
+        "/triage credit @reporter finder",
+      ].join("\n"),
+    );
+    expect(w.record).toMatchObject({ state: "confirmed", severity: "critical", summary: SUMMARY });
+    await w.send("/announce");
+    await w.send("/announce cve");
+    w.fake.advisories[0]!.cve_id = "CVE-2026-4242";
+    await w.send("/announce");
+    await w.send("/announce preview");
+    await w.send("/announce publish");
+    expect(w.replies().at(-1)).toContain('Gate "Embargo end reached" fails');
+    expect(w.fake.advisories[0]!.state).toBe("draft");
+
+    await w.send("/announce publish", { now: AFTER_END });
+    const ghsa = w.fake.advisories[0]!.ghsa_id as string;
+    expect(w.fake.advisories).toHaveLength(1);
+    expect(w.fake.advisories[0]).toMatchObject({ state: "published", cve_id: "CVE-2026-4242", cvss_severities: { cvss_v4: { vector_string: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:N/SC:N/SI:N/SA:N" } } });
+    expect(w.fake.pulls).toHaveLength(1);
+    expect(w.fake.pulls[0]!.head).toBe(`embargo/disclosure-${ghsa}`);
+    expect(w.fake.issues.filter((i) => i.title.startsWith("Process review"))).toHaveLength(1);
+    const packs = w.replies().filter((b) => b.includes(PACK_MARKER));
+    expect(packs).toHaveLength(1);
+    expect(packs[0]).toContain('"cveId": "CVE-2026-4242"');
+    expect(packs[0]).toContain('"vendor": "acme"');
+    expect(packs[0]).toContain(`"id": "${ghsa}"`);
+    expect(w.record).toMatchObject({ state: "announced", cve: "CVE-2026-4242", ghsa });
+    expect(w.fake.issues.find((i) => i.number === 7)).toMatchObject({ state: "closed", state_reason: "completed" });
+
+    // The leak scan: every request towards the public product repo until the advisory is
+    // published, except the draft-advisory ones (GitHub keeps drafts private).
+    const publishAt = gh.requests.findIndex((r) => (r.body as { state?: string } | undefined)?.state === "published");
+    expect(publishAt).toBeGreaterThan(0);
+    const before = gh.requests.slice(0, publishAt);
+    const toPublic = before.filter((r) => gh.requestsTo("acme", "widget").includes(r));
+    const secrets = [SUMMARY, DESCRIPTION, "CVE-2026-4242", ghsa, TITLE, BODY, "Hello acme/widget users", "Dear distributor"];
+    const drafts = toPublic.filter((r) => r.path.includes("/security-advisories"));
+    expect(gh.leaks(secrets, drafts).length).toBeGreaterThan(0); // the scan sees text where it is
+    expect(toPublic.length).toBeGreaterThan(drafts.length); // and it looked at other requests too
+    expect(gh.leaks(secrets, toPublic.filter((r) => !drafts.includes(r)))).toEqual([]);
+    // Every request was checked against GitHub's REST description by the harness (gh.done()).
+  });
+});
+
+describe("repository_advisory.published", () => {
+  it("follows an advisory published by hand: runs publish steps 2–6 once", async () => {
+    w = await world(gh, {
+      record: readyRecord({ ghsa: "GHSA-hand-4q2w-9x8v", advisory: { repo: "acme/widget", url: "https://github.com/acme/widget/security/advisories/GHSA-hand-4q2w-9x8v" } }),
+      widgetConfig: "security_repo: acme/security\n",
+    });
+    w.fake.advisories.push({ repo: "acme/widget", ghsa_id: "GHSA-hand-4q2w-9x8v", state: "published", summary: "s", description: "d", published_at: "2026-12-02T08:00:00Z" });
+    const event = {
+      id: "adv-1",
+      name: "repository_advisory",
+      payload: {
+        action: "published",
+        repository_advisory: { ghsa_id: "GHSA-hand-4q2w-9x8v", state: "published", published_at: "2026-12-02T08:00:00Z", summary: "s" },
+        repository: { id: 2, name: "widget", full_name: "acme/widget", private: false, owner: { login: "acme" }, html_url: "https://github.com/acme/widget" },
+        installation: { id: INSTALLATION_ID, node_id: "x" },
+        sender: { login: "alice", type: "User" },
+      },
+    };
+    await w.probot(AFTER_END).receive(event as never);
+    await w.probot(AFTER_END).receive({ ...event, id: "adv-2" } as never); // redelivered
+    expect(gh.requests.filter((r) => r.path.includes("/security-advisories") && r.method !== "GET")).toEqual([]);
+    expect(w.fake.pulls).toHaveLength(1);
+    expect(w.fake.issues.filter((i) => i.title.startsWith("Process review"))).toHaveLength(1);
+    expect(w.replies().filter((b) => b.includes("### Un-embargo steps"))).toHaveLength(1);
+    expect(w.record).toMatchObject({ state: "announced", advisory: { published_at: "2026-12-02T08:00:00Z" } });
+    const review = w.fake.issues.find((i) => i.title.startsWith("Process review"))!;
+    expect(review.body).toContain("| **Published** | 2026-12-02 |");
+  });
+});

@@ -1,0 +1,106 @@
+import type { Probot } from "probot";
+import { parse as parseYaml } from "yaml";
+import { validateConfig } from "../../src/config/load-config.js";
+import type { EmbargoConfig } from "../../src/config/config-schema.js";
+import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
+import { renderResponse } from "../../src/response/render-response.js";
+import { BOT, commentEvent, createTestProbot, INSTALLATION_ID, isResponse, recordOf, RENDER_CONTEXT } from "../helpers/app.js";
+import type { GitHubMock } from "../helpers/github-api.js";
+import { FakeGitHub } from "./fake-github.js";
+
+export const SECURITY_CONFIG = [
+  "release_managers: [rm-alice]",
+  "supported_branches: [main]",
+  "components:",
+  "  core: { repo: acme/widget, package: { ecosystem: npm, name: widget } }",
+  "cna_org_id: 8254265b-2729-46b6-b9e3-3dfca2d5bfca",
+  "",
+].join("\n");
+
+export const TITLE = "Upload handler lets me read /etc/passwd";
+export const BODY = "Send ../../etc/passwd as the file name to /upload and the server returns it.";
+export const SUMMARY = "Path traversal in the upload endpoint";
+export const DESCRIPTION = "The upload endpoint joins user-supplied file names to the storage root without normalising them.";
+export const RESPONSE_ID = 555;
+export const BEFORE_END = new Date("2026-11-22T12:00:00Z");
+export const AFTER_END = new Date("2026-12-20T12:00:00Z");
+
+export function configOf(yaml: string): EmbargoConfig {
+  const result = validateConfig(parseYaml(yaml));
+  if (!result.ok) throw new Error(result.problems.join("\n"));
+  return result.config;
+}
+
+/** A response ready to announce: confirmed, scored, summarised, fixed, embargo ending 2026-12-01. */
+export function readyRecord(changes: Partial<ResponseRecord> = {}): ResponseRecord {
+  return {
+    ...newRecord(new Date("2026-11-16T09:30:00Z"), new Date("2026-11-16T09:31:00Z")),
+    state: "fixed",
+    triager: "alice",
+    severity: "critical",
+    cvss: { version: "3.1", vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N", score: 9.1 },
+    embargo_end: "2026-12-01",
+    summary: SUMMARY,
+    description: DESCRIPTION,
+    components: ["core"],
+    affected: [{ ecosystem: "npm", package: "widget", range: ">= 1.0.0, < 1.3.1" }],
+    fixed: [{ ecosystem: "npm", package: "widget", version: "1.3.1" }],
+    cwes: ["CWE-22"],
+    credits: [{ login: "reporter", type: "finder" }],
+    patched: ["main"],
+    ticks: { "triage.decision": { by: "app", at: "2026-11-17T10:00:00.000Z" }, "fix.patch": { by: "app", at: "2026-11-25T10:00:00.000Z" } },
+    ...changes,
+  };
+}
+
+export interface World {
+  fake: FakeGitHub;
+  config: EmbargoConfig;
+  /** Sends a comment on acme/security#7 as `sender` (default alice, an admin) at `now`. */
+  send(text: string, options?: { sender?: string; now?: Date }): Promise<void>;
+  readonly record: ResponseRecord;
+  /** Comments of the app on the security issue other than the response comment. */
+  replies(): string[];
+  probot(now: Date): Probot;
+}
+
+let commentIds = 9000;
+
+export async function world(gh: GitHubMock, options: { record?: ResponseRecord | null; yaml?: string; changes?: string; widgetConfig?: string } = {}): Promise<World> {
+  const yaml = options.yaml ?? SECURITY_CONFIG;
+  const config = configOf(yaml);
+  const fake = new FakeGitHub(gh);
+  fake.addRepo("acme/security", { private: true, config: yaml });
+  fake.addRepo("acme/widget", {
+    files: { main: { "CHANGES.md": options.changes ?? "# Changes\n\n## Unreleased\n\n- Faster start-up\n\n## 1.3.0\n\n- First release\n" } },
+    config: options.widgetConfig,
+  });
+  fake.issues.push({ repo: "acme/security", number: 7, title: TITLE, body: BODY, state: "open", state_reason: null, labels: ["security", "security: fixed", "severity: critical"], assignees: ["alice"], user: "reporter" });
+  // null: no response yet (the lifecycle test starts from the label).
+  const record = options.record === undefined ? readyRecord() : options.record;
+  if (record) fake.comments.push({ id: RESPONSE_ID, issue: "acme/security#7", body: await renderResponse(record, config, { title: TITLE, reporter: "reporter" }, undefined, RENDER_CONTEXT), user: BOT });
+  const probots = new Map<number, Probot>();
+  const probot = (now: Date) => {
+    let p = probots.get(now.getTime());
+    if (!p) probots.set(now.getTime(), (p = createTestProbot(now)));
+    return p;
+  };
+  return {
+    fake,
+    config,
+    probot,
+    async send(text, { sender = "alice", now = BEFORE_END } = {}) {
+      const issue = fake.issues.find((i) => i.repo === "acme/security" && i.number === 7)!;
+      const event = commentEvent({ commentBody: text, commentId: ++commentIds, sender, title: TITLE, body: BODY, labels: issue.labels, author: "reporter", state: issue.state, assignees: issue.assignees });
+      event.payload.issue.html_url = "https://github.com/acme/security/issues/7";
+      event.payload.installation = { id: INSTALLATION_ID, node_id: "x" };
+      await probot(now).receive(event as never);
+    },
+    get record() {
+      return recordOf(fake.commentsOn("acme/security", 7).find((c) => c.user === BOT && isResponse(c.body))!.body);
+    },
+    replies() {
+      return fake.commentsOn("acme/security", 7).filter((c) => c.user === BOT && !isResponse(c.body)).map((c) => c.body);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { parseCommands } from "../../src/commands/parse-commands.js";
+import { blockAddedLines, forgetRan, RAN_COMMENTS_KEPT, RAN_HASHES_KEPT, rememberRan } from "../../src/commands/ran-memory.js";
+import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
+
+const base = (): ResponseRecord => newRecord(new Date("2026-11-20T00:00:00Z"), new Date("2026-11-20T00:00:00Z"));
+const hashes = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}-${i}`);
+
+describe("the record's memory of lines that ran", () => {
+  it("keeps the newest comments when there are more than it keeps", () => {
+    let record = base();
+    for (let id = 1; id <= RAN_COMMENTS_KEPT + 5; id++) record = rememberRan(record, String(id), [`h${id}`]);
+    const ids = Object.keys(record.ran).map(Number);
+    expect(ids).toHaveLength(RAN_COMMENTS_KEPT);
+    expect(Math.min(...ids)).toBe(6);
+  });
+
+  it("keeps at most RAN_HASHES_KEPT hashes in all, forgetting the oldest comments first", () => {
+    let record = base();
+    for (let id = 1; id <= 40; id++) record = rememberRan(record, String(id), hashes(50, String(id)));
+    const total = Object.values(record.ran).reduce((n, h) => n + h.length, 0);
+    expect(total).toBeLessThanOrEqual(RAN_HASHES_KEPT);
+    expect(record.ran["40"]).toHaveLength(50);
+    expect(record.ran["1"]).toBeUndefined();
+    expect(JSON.stringify(record.ran).length).toBeLessThan(20_000);
+  });
+
+  it("stores no empty entry, and forgets single lines on request", () => {
+    expect(rememberRan(base(), "9", []).ran).toEqual({});
+    const record = rememberRan(base(), "9", ["a", "b"]);
+    expect(forgetRan(record, "9", ["a"]).ran).toEqual({ "9": ["b"] });
+    expect(forgetRan(record, "9", ["a", "b"]).ran).toEqual({});
+  });
+
+  it("an edit by someone else blocks only the command lines it added", () => {
+    const before = parseCommands("/triage cwe 79\n/triage confirm");
+    const after = parseCommands("/triage cwe 79\n/triage confirm\n/triage invalid spam");
+    const ranConfirm = rememberRan(base(), "9", [before[1]!.hash]);
+    const { record, blocked } = blockAddedLines(ranConfirm, "9", after, before);
+    expect(blocked).toBe(1);
+    // The author's own failed line (cwe 79) stays runnable by their edit; the added line never runs.
+    expect(record.ran["9"]).toEqual([before[1]!.hash, after[2]!.hash]);
+    expect(blockAddedLines(record, "9", after, before).blocked).toBe(0);
+  });
+});

@@ -1,0 +1,130 @@
+import { Readable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLambdaHandler, type LambdaHttpEvent } from "../../src/adapters/aws-lambda.js";
+import { embargoMiddleware } from "../../src/adapters/node-middleware.js";
+import { labeledEvent } from "../helpers/app.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { deployEnv, expectAppReadsConfig, probotOptions, sign, testApp } from "./deploy-helpers.js";
+
+let gh: GitHubMock;
+beforeEach(() => {
+  gh = mockGitHub();
+});
+afterEach(() => gh.done());
+
+const delivery = () => {
+  const event = labeledEvent();
+  return { id: event.id, name: event.name, body: JSON.stringify(event.payload) };
+};
+
+function functionUrlEvent(body: string, signature: string | undefined, d = delivery()): LambdaHttpEvent {
+  const headers: Record<string, string> = { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id };
+  if (signature) headers["x-hub-signature-256"] = signature;
+  return { headers, body: Buffer.from(body).toString("base64"), isBase64Encoded: true, requestContext: { http: { method: "POST" } } };
+}
+
+describe("AWS Lambda handler", () => {
+  const handler = () => createLambdaHandler({ env: deployEnv(), appFn: testApp, probotOptions });
+
+  it("runs the app on a signed delivery from a function URL (base64 body) and answers 200", async () => {
+    const d = delivery();
+    const seen = expectAppReadsConfig(gh);
+    const result = await handler()(functionUrlEvent(d.body, sign(d.body), d));
+    expect(result.statusCode).toBe(200);
+    expect(seen.authorization).toBe("token ghs_installation_token");
+  });
+
+  it("runs the app on a signed API Gateway v1 event (header case as sent, plain body)", async () => {
+    const d = delivery();
+    const seen = expectAppReadsConfig(gh);
+    const event: LambdaHttpEvent = {
+      httpMethod: "POST",
+      headers: { "Content-Type": "application/json", "X-GitHub-Event": d.name, "X-GitHub-Delivery": d.id, "X-Hub-Signature-256": sign(d.body) },
+      body: d.body,
+      isBase64Encoded: false,
+    };
+    expect((await handler()(event)).statusCode).toBe(200);
+    expect(seen.authorization).toBe("token ghs_installation_token");
+  });
+
+  it("refuses a delivery signed with another secret: 401, the app does nothing", async () => {
+    const d = delivery();
+    const result = await handler()(functionUrlEvent(d.body, sign(d.body, "not-the-secret"), d));
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(result.body).error).toMatch(/signature/);
+    expect(gh.requests).toEqual([]);
+  });
+
+  it("refuses a genuine signature replayed with another body: 401", async () => {
+    const d = delivery();
+    const forged = d.body.replace('"security"', '"security "');
+    expect(forged).not.toBe(d.body);
+    const result = await handler()(functionUrlEvent(forged, sign(d.body), d));
+    expect(result.statusCode).toBe(401);
+    expect(gh.requests).toEqual([]);
+  });
+
+  it("refuses an unsigned delivery (400) and other methods than POST (405)", async () => {
+    const d = delivery();
+    const h = handler();
+    const unsigned = await h(functionUrlEvent(d.body, undefined, d));
+    expect(unsigned.statusCode).toBe(400);
+    expect(JSON.parse(unsigned.body).error).toContain("x-hub-signature-256");
+    expect((await h({ ...functionUrlEvent(d.body, sign(d.body), d), requestContext: { http: { method: "GET" } } })).statusCode).toBe(405);
+    expect(gh.requests).toEqual([]);
+  });
+
+  it("will not run without WEBHOOK_SECRET (Probot would accept deliveries signed with 'development')", async () => {
+    const env = deployEnv();
+    delete env.WEBHOOK_SECRET;
+    const d = delivery();
+    await expect(createLambdaHandler({ env, appFn: testApp, probotOptions })(functionUrlEvent(d.body, sign(d.body, "development"), d))).rejects.toThrow(/WEBHOOK_SECRET/);
+    expect(gh.requests).toEqual([]);
+  });
+});
+
+/** A request as Node's HTTP server hands it over, and a response that records what was written. */
+function nodeRequest(body: string, headers: Record<string, string>) {
+  const req = Object.assign(Readable.from([Buffer.from(body)]), { method: "POST", url: "/api/github/webhooks", headers });
+  const res = {
+    status: 0,
+    body: "",
+    writeHead(status: number) {
+      res.status = status;
+      return res;
+    },
+    end(chunk?: string) {
+      res.body = chunk ?? "";
+      return res;
+    },
+  };
+  return { req: req as never, res };
+}
+
+describe("Node (req, res) middleware", () => {
+  it("runs the app on a signed delivery and answers 200", async () => {
+    const d = delivery();
+    const seen = expectAppReadsConfig(gh);
+    const middleware = await embargoMiddleware({ env: deployEnv(), appFn: testApp, probotOptions });
+    const { req, res } = nodeRequest(d.body, { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body) });
+    expect(await middleware(req, res as never)).toBe(true);
+    expect(res.status).toBe(200);
+    expect(seen.authorization).toBe("token ghs_installation_token");
+  });
+
+  it("refuses a forged delivery before the app sees it", async () => {
+    const d = delivery();
+    const middleware = await embargoMiddleware({ env: deployEnv(), appFn: testApp, probotOptions });
+    const { req, res } = nodeRequest(d.body, { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body, "guessed") });
+    await middleware(req, res as never);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatch(/signature does not match/);
+    expect(gh.requests).toEqual([]);
+  });
+
+  it("will not start without WEBHOOK_SECRET", async () => {
+    const env = deployEnv();
+    delete env.WEBHOOK_SECRET;
+    await expect(embargoMiddleware({ env, appFn: testApp, probotOptions })).rejects.toThrow(/WEBHOOK_SECRET: the GitHub App's webhook secret/);
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * Issue 8, "Who may link a PR to a response": each test plays the attacker through
+ * probot.receive() and shows the attack changes nothing.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { commentList, createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import {
+  HEAD,
+  ISSUE,
+  TITLE,
+  issueStateEvent,
+  mockPrStart,
+  mockSyncReads,
+  prEvent,
+  PRODUCT_YAML,
+  pull,
+  reviewEvent,
+  SEALED,
+  sealer,
+  SECURITY_YAML,
+  serveComments,
+  serveRuns,
+  serveTeam,
+  storeResponse,
+} from "../pr/fixtures.js";
+
+let gh: GitHubMock;
+beforeEach(() => {
+  gh = mockGitHub();
+});
+afterEach(() => gh.done());
+
+const writes = () => gh.requests.filter((r) => r.method !== "GET" && !r.path.startsWith("/app/"));
+
+describe("linking by mention", () => {
+  it("a private PR elsewhere in the organisation that says 'Fixes acme/security#7' links nothing and learns nothing", async () => {
+    const probot = createTestProbot();
+    const PRIVATE_PRODUCT_YAML = "security_repo: acme/security\n";
+    mockPrStart(gh, "acme/internal-tool", PRIVATE_PRODUCT_YAML);
+    serveRuns(gh, "acme/internal-tool", HEAD);
+    await probot.receive(prEvent("opened", pull({ repo: "acme/internal-tool", private: true, body: "Fixes #7, see acme/security#7 and https://github.com/acme/security/issues/7", author: "sec1" })));
+    expect(writes()).toEqual([]);
+    // Not even a read of the security repo: nothing can differ between "#7 exists" and "it does not".
+    expect(gh.requestsTo("acme", "security")).toEqual([]);
+  });
+
+  it("a PR in the security repo by someone who may not run commands links nothing, and nothing about #7 is read", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh, "acme/security", SECURITY_YAML);
+    serveRuns(gh, "acme/security", HEAD);
+    serveTeam(gh, ["sec1"]);
+    await probot.receive(prEvent("opened", pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "outsider" })));
+    expect(writes()).toEqual([]);
+    expect(gh.requests.filter((r) => r.path.startsWith("/repos/acme/security/issues"))).toEqual([]);
+  });
+});
+
+describe("a link is bound to one PR", () => {
+  it("another PR at the same head sha (a fork of the fix) gets nothing from the fix's link and cannot change its gate", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh);
+    mockIdentity(gh);
+    // The fix's gate run is on the shared head commit, sealed for acme/product#42.
+    serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
+    const fork = pull({ number: 43, author: "attacker", title: "Same commits" });
+    await probot.receive(reviewEvent(fork, "attacker", "approved"));
+    expect(writes()).toEqual([]);
+    expect(gh.requestsTo("acme", "security")).toEqual([]);
+  });
+
+  it("a run of the same name by another app or workflow, even carrying a copy of the sealed link, is ignored", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/product", HEAD, [{ id: 99, external_id: SEALED, status: "completed", conclusion: "success", title: "Approved", appId: 666 }]);
+    await probot.receive(prEvent("edited", pull()));
+    expect(writes()).toEqual([]);
+    expect(gh.requestsTo("acme", "security")).toEqual([]);
+  });
+});
+
+describe("a PR linked from two responses", () => {
+  it("is gated by both: the gate waits while one is open though the other is released, and both records follow the PR", async () => {
+    const probot = createTestProbot();
+    const both = sealer.seal("acme/product#42", ["acme/security#7", "acme/security#8"]);
+    const prLine = { repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1", "sec1", "team:core"] };
+    mockPrStart(gh);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: both, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
+    serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: both, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveTeam(gh, ["sec1"]);
+    // #7 was announced (released); #8 is still waiting for its review.
+    const seven = await storeResponse({ state: "announced", prs: [prLine] }, 7);
+    const eight = await storeResponse({ state: "fixing", prs: [prLine] }, 8);
+    serveComments(gh, seven, 2, 7);
+    serveComments(gh, eight, 2, 8);
+    mockNoOverrides(gh, "acme", "security");
+    mockNoOverrides(gh, "acme", "security");
+    for (let i = 0; i < 2; i++) {
+      mockSyncReads(gh, { number: 7, issueState: "closed", issueLabels: ["security"], reviews: [{ login: "sec1", state: "APPROVED", commit_id: "0".repeat(40) }] });
+      gh.api.get("/repos/acme/security/issues/8").reply(200, { number: 8, title: "Other", state: "open", user: { login: "r" }, html_url: "https://github.com/acme/security/issues/8", url: "https://api.github.com/repos/acme/security/issues/8", labels: [{ name: "security" }, { name: "security: fixing" }, { name: "severity: high" }] });
+    }
+    gh.api.get("/repos/acme/product/pulls/42/commits").query(true).times(2).reply(200, [{ sha: HEAD, commit: { message: "Refactor" } }]);
+    gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(2).reply(200, []);
+    gh.api.patch("/repos/acme/product/check-runs/77").optionally().times(2).reply(200, {});
+
+    await probot.receive(prEvent("edited", pull({ title: "Tighten input handling more" })));
+
+    // Released by #7 but not by #8: the run still waits (it was not opened, nor released).
+    expect(gh.requests.filter((r) => r.path === "/repos/acme/product/check-runs/77")).toEqual([]);
+    expect(gh.requests.some((r) => r.method === "DELETE" && r.path.includes("/repos/acme/product/issues/42/labels"))).toBe(false);
+    // Each response keeps receiving the PR's events: both records saw the edit.
+    expect(recordOf(seven[0]!.body).prs[0]).toMatchObject({ repo: "acme/product", number: 42, head_sha: HEAD });
+    expect(recordOf(eight[0]!.body, "acme/security#8").prs[0]).toMatchObject({ repo: "acme/product", number: 42, head_sha: HEAD });
+  });
+});
+
+describe("closing the security issue", () => {
+  const linked = { state: "fixing" as const, prs: [{ repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1"] }] };
+
+  it("a close by someone who may not run commands is undone, says why, and releases no gate", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    mockIdentity(gh);
+    const stored = await storeResponse(linked);
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    serveTeam(gh, ["sec1"]);
+    mockNoOverrides(gh, "acme", "security");
+    let reopened: any;
+    gh.api.patch(ISSUE, (b) => ((reopened = b), true)).reply(200, {});
+    let reply = "";
+    gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).reply(201, { id: 700 });
+
+    await probot.receive(issueStateEvent("closed", "triager-without-rights"));
+
+    expect(reopened).toEqual({ state: "open" });
+    expect(reply).toContain("only members of the acme/sec team may close a security response, so it was reopened");
+    expect(gh.requestsTo("acme", "product")).toEqual([]);
+  });
+
+  it("a close by a team member releases the gates, and reopening restores them", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockIdentity(gh);
+    serveTeam(gh, ["sec1"]);
+    const stored = await storeResponse(linked);
+    for (const [action, state] of [["closed", "closed"], ["reopened", "open"]] as const) {
+      mockConfig(gh, "acme", "security", SECURITY_YAML);
+      serveComments(gh, stored, 2);
+      gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: action === "closed" ? ["priority: high"] : [] }));
+      mockConfig(gh, "acme", "product", PRODUCT_YAML);
+      mockNoOverrides(gh, "acme", "security");
+      // The hand close is recorded first (the issue as it is now, then the response and its state label).
+      const labelsNow = action === "closed" ? ["security", "security: fixing", "severity: high"] : ["security", "security: closed", "severity: high"];
+      gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state, user: { login: "reporter" }, assignees: [], labels: labelsNow.map((name) => ({ name })) });
+      mockNoOverrides(gh, "acme", "security");
+      mockSyncReads(gh, { issueState: state, issueLabels: action === "closed" ? ["security", "security: closed", "severity: high"] : ["security", "security: fixing", "severity: high"], commits: state === "open" ? [{ sha: HEAD, message: "Refactor" }] : undefined });
+      serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: action === "closed" ? "action_required" : "neutral", title: action === "closed" ? "Waiting for review" : "No longer gated" }]);
+    }
+    gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
+    gh.api.post("/repos/acme/product/issues/42/labels", { labels: ["priority: high"] }).reply(200, []);
+    gh.api.post("/repos/acme/product/pulls/42/requested_reviewers").optionally().reply(201, {});
+    gh.api.post(`${ISSUE}/labels`, { labels: ["security: closed"] }).reply(200, []);
+    gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: fixing")}`).reply(200, []);
+    gh.api.post(`${ISSUE}/labels`, { labels: ["security: fixing"] }).reply(200, []);
+    gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: closed")}`).reply(200, []);
+    const updates: any[] = [];
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).times(2).reply(200, {});
+
+    await probot.receive(issueStateEvent("closed", "sec1"));
+    expect(updates[0]).toMatchObject({ conclusion: "neutral", output: { title: "No longer gated" } });
+    // Issue 13: the response says what happened, and "This issue closed" is ticked.
+    expect(recordOf(stored[0]!.body)).toMatchObject({ state: "closed", closed_by_hand: { by: "sec1", previous: "fixing" } });
+    expect(stored[0]!.body).toMatch(/closed by hand by @\u200bsec1/i);
+    expect(stored[0]!.body).toMatch(/- \[x\] This issue closed/);
+
+    await probot.receive(issueStateEvent("reopened", "sec1"));
+    expect(updates[1]).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for review" } });
+    expect(recordOf(stored[0]!.body).state).toBe("fixing");
+    expect(stored[0]!.body).toMatch(/- \[ \] This issue closed/);
+  });
+});
+
+describe("cost of mentions", () => {
+  it("a review on an unlinked private PR that mentions an issue reads nothing more than an unlinked PR", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh, "acme/security", SECURITY_YAML);
+    serveRuns(gh, "acme/security", HEAD);
+    await probot.receive(reviewEvent(pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "sec1" }), "sec1", "approved"));
+    expect(gh.requests.filter((r) => !r.path.startsWith("/app/")).map((r) => r.operationId)).toEqual(["repos/get-content", "checks/list-for-ref"]);
+  });
+});

@@ -1,0 +1,208 @@
+/** Shared fixtures for fix-PR tests: a security issue with a response, PRs, and GitHub's answers. */
+import { validateConfig } from "../../src/config/load-config.js";
+import { LinkSealer } from "../../src/pr/pr-link.js";
+import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
+import { renderResponse } from "../../src/response/render-response.js";
+import { BOT, commentList, INSTALLATION_ID, mockConfig, mockToken, mockVisibility, NOW, RENDER_CONTEXT, type StoredComment } from "../helpers/app.js";
+import { loadWebhookExample, type GitHubMock } from "../helpers/github-api.js";
+
+export const SECURITY_YAML = 'team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\nsupported_branches: [main, "4.19"]\n';
+export const PRODUCT_YAML = "security_repo: acme/security\npublic_pr:\n  review_team: acme/core\n";
+export const ISSUE = "/repos/acme/security/issues/7";
+export const TITLE = "SQL injection in the login form";
+export const CVE = "CVE-2026-1234";
+export const SECRETS = [CVE, "acme/security", "security#7", TITLE, "SQL injection", "security/issues/7"];
+export const HEAD = "1111111111111111111111111111111111111111";
+export const APP_ID = 1;
+export const sealer = new LinkSealer("test-link-secret");
+export const SEALED = sealer.seal("acme/product#42", "acme/security#7");
+export const RUNS = (repo: string, sha: string) => `/repos/${repo}/commits/${sha}/check-runs`;
+
+export function securityConfig(yaml: Record<string, unknown> = { team: "acme/sec", components: { api: { repo: "acme/product", owners: ["owner1"] } }, supported_branches: ["main", "4.19"] }) {
+  const result = validateConfig(yaml);
+  if (!result.ok) throw new Error(result.problems.join());
+  return result.config;
+}
+
+/** The response comment's id on security issue `number`. */
+export const commentIdOf = (number: number) => (number === 7 ? 555 : 550 + number);
+
+/** The security issue's comments: the app's response comment with a record, kept current by PATCHes. */
+export async function storeResponse(record: Partial<ResponseRecord> = {}, number = 7): Promise<StoredComment[]> {
+  const base = { ...newRecord(new Date("2026-11-20T09:30:00Z"), NOW), state: "confirmed" as const, components: ["api"], severity: "high" as const, cve: CVE, ...record };
+  const body = await renderResponse(base, securityConfig(), { title: TITLE, reporter: "reporter" }, undefined, { ...RENDER_CONTEXT, issue: { ...RENDER_CONTEXT.issue, issue_number: number } });
+  return [{ id: commentIdOf(number), body, user: { login: BOT, type: "Bot" } }];
+}
+
+export function serveComments(gh: GitHubMock, stored: StoredComment[], times = 1, number = 7) {
+  const issue = `/repos/acme/security/issues/${number}`;
+  gh.api.get(`${issue}/comments`).query(true).times(times).reply(200, () => commentList(stored));
+  gh.api
+    .patch(`/repos/acme/security/issues/comments/${commentIdOf(number)}`)
+    .optionally()
+    .times(times)
+    .reply(200, (_u, b: any) => {
+      stored[0]!.body = b.body;
+      return { id: commentIdOf(number) };
+    });
+}
+
+export interface PullShape {
+  repo?: string;
+  private?: boolean;
+  number?: number;
+  title?: string;
+  body?: string;
+  base?: string;
+  head?: string;
+  ref?: string;
+  state?: string;
+  merged?: boolean;
+  labels?: string[];
+  author?: string;
+  commits?: number;
+}
+
+export function pull(shape: PullShape = {}) {
+  const p = loadWebhookExample("pull_request", "opened").pull_request;
+  const [owner, repo] = (shape.repo ?? "acme/product").split("/");
+  p.number = shape.number ?? 42;
+  p.title = shape.title ?? "Tighten input handling";
+  p.body = shape.body ?? "Refactors the parser.";
+  p.state = shape.state ?? "open";
+  p.merged = shape.merged ?? false;
+  p.merged_at = shape.merged ? "2026-11-22T11:00:00Z" : null;
+  p.user = { ...p.user, login: shape.author ?? "dev1" };
+  p.html_url = `https://github.com/${owner}/${repo}/pull/${p.number}`;
+  p.commits = shape.commits ?? 1;
+  p.head = { ...p.head, sha: shape.head ?? HEAD, ref: shape.ref ?? "tidy-parser" };
+  p.base = { ...p.base, ref: shape.base ?? "main", sha: "b".repeat(40) };
+  p.base.repo = {
+    ...p.base.repo,
+    name: repo,
+    full_name: `${owner}/${repo}`,
+    html_url: `https://github.com/${owner}/${repo}`,
+    owner: { ...p.base.repo.owner, login: owner },
+    private: shape.private ?? false,
+    visibility: shape.private ? "private" : "public",
+  };
+  p.labels = (shape.labels ?? []).map((name, i) => ({ id: i, node_id: `L${i}`, url: "", name, color: "ededed", default: false, description: null }));
+  p.requested_reviewers = [];
+  p.requested_teams = [];
+  return p;
+}
+
+export function prEvent(action: string, p: ReturnType<typeof pull>, extra: Record<string, unknown> = {}) {
+  const payload = loadWebhookExample("pull_request", "opened");
+  payload.action = action;
+  payload.number = p.number;
+  payload.pull_request = p;
+  payload.repository = { ...payload.repository, ...p.base.repo };
+  payload.installation = { id: INSTALLATION_ID };
+  Object.assign(payload, extra);
+  return { id: `pr-${Math.random()}`, name: "pull_request" as const, payload };
+}
+
+export function reviewEvent(p: ReturnType<typeof pull>, login: string | null, state: string) {
+  const payload = loadWebhookExample("pull_request_review", "submitted");
+  payload.pull_request = p;
+  payload.repository = { ...payload.repository, ...p.base.repo };
+  payload.installation = { id: INSTALLATION_ID };
+  payload.review = { ...payload.review, user: login === null ? null : { ...payload.review.user, login }, state, commit_id: p.head.sha };
+  return { id: `review-${Math.random()}`, name: "pull_request_review" as const, payload };
+}
+
+/** `issues.closed` / `issues.reopened` on the security issue, by `sender`. */
+export function issueStateEvent(action: "closed" | "reopened", sender: string, senderType: "User" | "Bot" = "User", number = 7) {
+  // The examples have no issues.closed; a reopened one has the same shape.
+  const payload = loadWebhookExample("issues", "reopened");
+  payload.action = action;
+  payload.issue.state = action === "closed" ? "closed" : "open";
+  payload.issue.closed_at = action === "closed" ? "2026-11-22T11:30:00Z" : null;
+  payload.issue.number = number;
+  payload.repository = { ...payload.repository, name: "security", full_name: "acme/security", owner: { ...payload.repository.owner, login: "acme" }, private: true, visibility: "private" };
+  payload.installation = { id: INSTALLATION_ID };
+  payload.sender = { ...payload.sender, login: sender, type: senderType };
+  delete payload.issue.pull_request;
+  return { id: `${action}-${Math.random()}`, name: "issues" as const, payload };
+}
+
+export interface RunShape {
+  id: number;
+  external_id: string | null;
+  status: string;
+  conclusion: string | null;
+  title?: string;
+  appId?: number;
+}
+
+/** A check-runs list as GitHub answers it; runs are the app's own unless `appId` says otherwise. */
+export function runList(runs: RunShape[]) {
+  return {
+    total_count: runs.length,
+    check_runs: runs.map((r) => ({ id: r.id, external_id: r.external_id, status: r.status, conclusion: r.conclusion, output: { title: r.title ?? null, summary: null }, app: { id: r.appId ?? APP_ID, slug: r.appId && r.appId !== APP_ID ? "other" : "embargo" } })),
+  };
+}
+
+export function serveRuns(gh: GitHubMock, repo: string, sha: string, runs: RunShape[] = []) {
+  gh.api.get(RUNS(repo, sha)).query(true).reply(200, runList(runs));
+}
+
+/**
+ * The security team: membership answers for anyone (GitHub's 404 for a non-member, then the team
+ * itself found), and its member list. Optional: each test asserts on what users see.
+ */
+export function serveTeam(gh: GitHubMock, members: string[], opts: { exists?: boolean; team?: string } = {}) {
+  const team = opts.team ?? "acme/sec";
+  const [org, slug] = team.split("/");
+  const exists = opts.exists ?? true;
+  gh.api
+    .get(new RegExp(`^/orgs/${org}/teams/${slug}/memberships/[^/]+$`))
+    .optionally()
+    .times(50)
+    .reply((uri) => {
+      const user = decodeURIComponent(uri.split("/").pop()!);
+      return exists && members.includes(user) ? [200, { state: "active", role: "member", url: `https://api.github.com${uri}` }] : [404, { message: "Not Found" }];
+    });
+  gh.api.get(`/orgs/${org}/teams/${slug}`).optionally().times(50).reply(exists ? 200 : 404, exists ? { id: 9, slug, name: slug } : { message: "Not Found" });
+  gh.api.get(`/orgs/${org}/teams/${slug}/members`).query(true).optionally().times(10).reply(exists ? 200 : 404, exists ? members.map((login) => ({ login })) : { message: "Not Found" });
+}
+
+export interface SyncMocks {
+  repo?: string;
+  reviews?: { login: string | null; state: string; commit_id: string }[];
+  commits?: { sha: string; message: string }[];
+  issueLabels?: string[];
+  issueState?: "open" | "closed";
+  number?: number;
+  /** The leak firewall asks once per event whether the security repo is private, before writing the response there. */
+  visibility?: boolean;
+}
+
+/** The reads syncPr makes for one response once it knows the link (the security repo's config is read separately). */
+export function mockSyncReads(gh: GitHubMock, m: SyncMocks) {
+  const repo = m.repo ?? "acme/product";
+  const number = m.number ?? 7;
+  if (m.visibility !== false) mockVisibility(gh, "acme", "security");
+  gh.api.get(`/repos/acme/security/issues/${number}`).reply(200, {
+    number,
+    title: TITLE,
+    state: m.issueState ?? "open",
+    user: { login: "reporter" },
+    html_url: `https://github.com/acme/security/issues/${number}`,
+    url: `https://api.github.com/repos/acme/security/issues/${number}`,
+    labels: (m.issueLabels ?? ["security", "security: confirmed", "severity: high"]).map((name) => ({ name })),
+  });
+  gh.api
+    .get(`/repos/${repo}/pulls/42/reviews`)
+    .query(true)
+    .reply(200, (m.reviews ?? []).map((r, i) => ({ id: i, user: r.login === null ? null : { login: r.login }, state: r.state, commit_id: r.commit_id, body: "" })));
+  if (m.commits) gh.api.get(`/repos/${repo}/pulls/42/commits`).query(true).reply(200, m.commits.map((c) => ({ sha: c.sha, commit: { message: c.message } })));
+}
+
+/** The calls every PR event makes before it knows the link. */
+export function mockPrStart(gh: GitHubMock, repo = "acme/product", yaml: string | null = PRODUCT_YAML) {
+  mockToken(gh);
+  const [owner, name] = repo.split("/") as [string, string];
+  mockConfig(gh, owner, name, yaml);
+}

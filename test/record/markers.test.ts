@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { decodeRecord, readBoxes, recordMarker, RESPONSE_MARKER } from "../../src/record/markers.js";
+import { newRecord } from "../../src/record/response-record.js";
+import { KeyRing } from "../../src/security/key-ring.js";
+
+const record = { ...newRecord(new Date("2026-11-20T09:30:00Z"), new Date("2026-11-20T09:31:00Z")), summary: "x" };
+const ISSUE = { owner: "acme", repo: "security", issue_number: 7 };
+
+describe("signed record markers", () => {
+  it("decode what the app signed, for its issue only", () => {
+    const keys = new KeyRing("s1");
+    const body = `${RESPONSE_MARKER}\n${recordMarker(record, keys, ISSUE)}`;
+    expect(decodeRecord(body, keys, "ACME/security#7")).toEqual({ found: true, record });
+    expect(decodeRecord(body, keys, "acme/security#8")).toMatchObject({ found: false, damaged: true, forged: true });
+    expect(decodeRecord(body, new KeyRing("other"), ISSUE)).toMatchObject({ found: false, damaged: true, forged: true });
+  });
+
+  it("the previous secret still verifies during a rotation; a new record is signed with the current one", () => {
+    const old = new KeyRing("old-secret");
+    const rotated = new KeyRing("new-secret", "old-secret");
+    const body = `${RESPONSE_MARKER}\n${recordMarker(record, old, ISSUE)}`;
+    expect(decodeRecord(body, rotated, ISSUE).found).toBe(true);
+    const rewritten = `${RESPONSE_MARKER}\n${recordMarker(record, rotated, ISSUE)}`;
+    expect(decodeRecord(rewritten, new KeyRing("new-secret"), ISSUE).found).toBe(true);
+    expect(decodeRecord(rewritten, old, ISSUE).found).toBe(false);
+  });
+
+  it("an unsigned (v1) record reads as damaged: it cannot be told from a forged one", () => {
+    const v1 = `${RESPONSE_MARKER}\n<!-- embargo:record:v1 ${Buffer.from(JSON.stringify(record)).toString("base64url")} -->`;
+    expect(decodeRecord(v1, new KeyRing("s1"), ISSUE)).toMatchObject({ found: false, damaged: true });
+    expect(decodeRecord(RESPONSE_MARKER, new KeyRing("s1"), ISSUE)).toMatchObject({ found: false, damaged: true, fingerprint: "missing" });
+    expect(decodeRecord("just a comment", new KeyRing("s1"), ISSUE)).toEqual({ found: false, damaged: false });
+  });
+});
+
+describe("readBoxes", () => {
+  it("reads each item's box; an id whose box appears twice counts for nothing", () => {
+    const body = ["- [x] a <!-- embargo:item a.one -->", "- [ ] b <!-- embargo:item b.two -->", "* [X] c <!-- embargo:item c -->", "- [x] c again <!-- embargo:item c -->"].join("\n");
+    expect([...readBoxes(body)]).toEqual([
+      ["a.one", true],
+      ["b.two", false],
+    ]);
+  });
+
+  it("costs linear time on the worst shapes a 65,536-character edit can take", () => {
+    const shapes = [
+      "\n".repeat(65_536),
+      " ".repeat(65_536),
+      "- [x] <!-- embargo:item ".repeat(2_700),
+      `- [x] ${"<!-- embargo:item a".repeat(3_400)}`,
+      Array.from({ length: 2_000 }, (_, i) => `- [x] item <!-- embargo:item id${i} -->`).join("\n"),
+    ];
+    for (const shape of shapes) {
+      const start = performance.now();
+      readBoxes(shape);
+      expect(performance.now() - start).toBeLessThan(500);
+    }
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { validateConfig } from "../../src/config/load-config.js";
+import { newRecord, type LinkedPr, type ResponseRecord } from "../../src/record/response-record.js";
+import { closedByHand, reopenedByHand } from "../../src/response/closed-by-hand.js";
+import { renderResponse } from "../../src/response/render-response.js";
+import { NOW, recordOf, RENDER_CONTEXT } from "../helpers/app.js";
+
+function config(raw: object = {}) {
+  const result = validateConfig(raw);
+  if (!result.ok) throw new Error(result.problems.join("\n"));
+  return result.config;
+}
+
+function record(changes: Partial<ResponseRecord> = {}): ResponseRecord {
+  return { ...newRecord(new Date("2026-11-20T09:30:00Z"), new Date("2026-11-20T09:31:00Z")), ...changes };
+}
+
+function pr(changes: Partial<LinkedPr> = {}): LinkedPr {
+  return { repo: "acme/product", number: 42, state: "open", review: "pending", base: "main", private: false, leaks: 0, ...changes };
+}
+
+const render = (r: ResponseRecord, c = config(), now = NOW) => renderResponse(r, c, { title: "Report", reporter: "reporter" }, undefined, { ...RENDER_CONTEXT, now });
+const row = (body: string, name: string) => body.split("\n").find((l) => l.startsWith(`| **${name}** |`));
+const box = (body: string, id: string) => body.split("\n").find((l) => l.includes(`<!-- embargo:item ${id} -->`));
+
+describe("the response shows what the team recorded", () => {
+  it("every recorded value, grouped: advisory draft, triage notes, people", async () => {
+    const body = await render(
+      record({
+        summary: "Path traversal in uploads",
+        description: "File names are not normalised.",
+        components: ["api"],
+        affected: [{ ecosystem: "npm", package: "left-pad", range: "< 1.3.1" }],
+        fixed: [{ ecosystem: "npm", package: "left-pad", version: "1.3.1" }],
+        cwes: ["CWE-22"],
+        cve: "CVE-2026-1234",
+        credits: [{ login: "finder1", type: "remediation_developer" }],
+        mitigations: ["Disable uploads"],
+        upstream: ["https://nvd.example/CVE-2026-1234"],
+        reproduced: true,
+        upgrade: "libfoo 2.4.1 fixes it",
+        tickets: ["https://support.example/t/1"],
+        triager: "tri-a",
+        experts: ["expert1"],
+        state: "confirmed",
+        confirmed: { by: "lead1", at: "2026-11-21T08:00:00.000Z" },
+      }),
+    );
+    const advisory = body.slice(body.indexOf("Advisory draft"), body.indexOf("Triage notes"));
+    expect(row(advisory, "Summary")).toBe("| **Summary** | Path traversal in uploads |");
+    expect(row(advisory, "Description")).toContain("File names are not normalised.");
+    expect(row(advisory, "Components")).toContain("api");
+    expect(row(advisory, "Affected")).toContain("npm/left-pad &lt; 1.3.1");
+    expect(row(advisory, "Fixed in")).toContain("npm/left-pad 1.3.1");
+    expect(row(advisory, "CWE")).toContain("CWE-22");
+    expect(row(advisory, "CVE")).toContain("CVE-2026-1234");
+    expect(row(advisory, "Credits")).toContain("@\u200bfinder1 (remediation developer)");
+    expect(row(advisory, "Mitigations")).toContain("Disable uploads");
+    expect(row(advisory, "Upstream")).toContain("https://nvd.example/CVE-2026-1234");
+    const notes = body.slice(body.indexOf("Triage notes"));
+    expect(row(notes, "Reproduced")).toBe("| **Reproduced** | yes |");
+    expect(row(notes, "Upgrade notes")).toContain("libfoo 2.4.1 fixes it");
+    expect(row(notes, "Tickets")).toContain("https://support.example/t/1");
+    expect(row(notes, "Owner")).toContain("@\u200btri-a");
+    expect(row(notes, "Experts")).toContain("@\u200bexpert1");
+    expect(row(notes, "Confirmed")).toBe("| **Confirmed** | by @\u200blead1 on 2026-11-21 |");
+  });
+
+  it("long lists end in '+N more'", async () => {
+    const tickets = Array.from({ length: 45 }, (_, i) => `https://support.example/t/${i}`);
+    const body = await render(record({ tickets }));
+    expect(row(body, "Tickets")).toMatch(/https:\/\/support\.example\/t\/19 \+25 more \|$/);
+    expect(recordOf(body).tickets).toHaveLength(45);
+  });
+
+  it("every value a person typed is neutralised like the report's text", async () => {
+    const body = await render(record({ summary: "ping @acme/everyone <!-- embargo:record:v2 x y --> | done", upgrade: "@octocat", mitigations: ["cc @acme/security-team"] }));
+    expect(body).not.toMatch(/@acme\/everyone|@octocat|@acme\/security-team/);
+    expect(body).toContain("@\u200bacme/everyone");
+    expect(body.match(/<!--/g)).toHaveLength(body.match(/<!-- embargo:(?:item|response|record)/g)!.length);
+    expect(row(body, "Summary")).toMatch(/\\\| done \|$/);
+    expect(recordOf(body).summary).toContain("@acme/everyone");
+  });
+
+  it("the embargo row shows the days left by the clock, then 'overdue'", async () => {
+    expect(row(await render(record({ embargo_end: "2026-12-10" })), "Embargo ends")).toBe("| **Embargo ends** | 2026-12-10 (18 days left) |");
+    expect(row(await render(record({ embargo_end: "2026-11-22" })), "Embargo ends")).toBe("| **Embargo ends** | 2026-11-22 (ends today) |");
+    expect(row(await render(record({ embargo_end: "2026-11-19" })), "Embargo ends")).toBe("| **Embargo ends** | **2026-11-19 (overdue by 3 days)** |");
+    const later = new Date("2026-12-11T08:00:00Z");
+    expect(row(await render(record({ embargo_end: "2026-12-10" }), config(), later), "Embargo ends")).toContain("overdue by 1 day)");
+  });
+
+  it("a closed response says why, who decided and when", async () => {
+    const invalid = await render(record({ state: "invalid", reason: "Needs admin rights already", decided: { by: "lead1", at: "2026-11-21T10:00:00.000Z" } }));
+    expect(invalid).toContain("> **Closed as invalid by @\u200blead1 on 2026-11-21: Needs admin rights already**");
+    const none = await render(record({ state: "no-action", reason: "We do not ship it", decided: { by: "lead2", at: "2026-11-22T10:00:00.000Z" } }));
+    expect(none).toContain("> **Closed, no action needed by @\u200blead2 on 2026-11-22: We do not ship it**");
+  });
+
+  it("each linked PR shows its base branch and, when public, its wording check", async () => {
+    const body = await render(
+      record({ state: "fixing", prs: [pr(), pr({ number: 43, base: "4.19", leaks: 2 }), pr({ repo: "acme/security", number: 3, private: true, leaks: undefined, review: "changes_requested" })] }),
+      config({ supported_branches: ["main", "4.19"] }),
+    );
+    expect(row(body, "Linked PRs")).toBe(
+      "| **Linked PRs** | acme/product#42 into main (open, pending; wording check passes)<br>acme/product#43 into 4.19 (open, pending; wording check fails)<br>acme/security#3 into main (open, changes requested) |",
+    );
+  });
+
+  it("the team line shows only while the response is in triage", async () => {
+    const c = config({ team: "acme/sec", notify_team: true });
+    expect(await render(record(), c)).toContain("> @acme/sec: a new security report needs triage.");
+    expect(await render(record({ state: "confirmed" }), c)).not.toContain("needs triage");
+  });
+});
+
+describe("closed by hand", () => {
+  it("says the issue was closed by hand, by whom, ticks 'This issue closed'; reopening restores the state", async () => {
+    const closed = closedByHand(record({ state: "fixing" }), "lead1", new Date("2026-11-22T11:00:00Z"));
+    expect(closed.state).toBe("closed");
+    expect(closedByHand(closed, "other", NOW)).toBe(closed);
+    const body = await render(closed);
+    expect(row(body, "State")).toBe("| **State** | Closed by hand |");
+    expect(body).toContain("The issue was closed by hand by @\u200blead1 on 2026-11-22");
+    expect(box(body, "follow-up.closed")).toMatch(/^- \[x\] This issue closed.* · ticked by @\u200blead1 on 2026-11-22/);
+    expect(reopenedByHand(closed)).toMatchObject({ state: "fixing" });
+    expect(reopenedByHand(closed).ticks["follow-up.closed"]).toBeUndefined();
+  });
+
+  it("leaves a response a command closed as it was", () => {
+    const invalid = record({ state: "invalid", reason: "x" });
+    expect(closedByHand(invalid, "lead1", NOW)).toBe(invalid);
+  });
+});

@@ -1,0 +1,134 @@
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Probot } from "probot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/index.js";
+import { LinkSealer } from "../../src/pr/pr-link.js";
+import { KeyRing, keyRingFromEnv, MissingSecretError } from "../../src/security/key-ring.js";
+import { testPrivateKey } from "../helpers/github-api.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const PROBOT_BIN = join(ROOT, "node_modules/probot/bin/probot.js");
+const APP = join(ROOT, "lib/index.js");
+let cwd: string;
+
+function newestMtime(dir: string): number {
+  return Math.max(...readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
+}
+
+beforeAll(() => {
+  // `probot run` loads the built app, as `npm start` does: build it when lib/ is missing or older than src/.
+  let stale = true;
+  try {
+    stale = statSync(APP).mtimeMs < newestMtime(join(ROOT, "src"));
+  } catch {
+    // no lib/ yet
+  }
+  if (stale) expect(spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit" }).status).toBe(0);
+  // A directory without a .env, so nobody's local secrets reach these runs.
+  cwd = mkdtempSync(join(tmpdir(), "embargo-start-"));
+  copyFileSync(join(ROOT, "app.yml"), join(cwd, "app.yml"));
+  copyFileSync(join(ROOT, "package.json"), join(cwd, "package.json"));
+}, 120_000);
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+/** The environment of `npm start` with only what a test sets: no secrets, no network. */
+function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NO_SMEE_SETUP: "true", HOST: "127.0.0.1", ...extra };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function runProbot(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [PROBOT_BIN, "run", APP], { cwd, env });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const timer = setTimeout(() => child.kill(), 15_000);
+    child.on("exit", (code) => (clearTimeout(timer), resolve({ code, output })));
+  });
+}
+
+describe("start-up without a secret", () => {
+  it("`probot run` with credentials but no secret exits non-zero with one line naming the variable", async () => {
+    const { code, output } = await runProbot(baseEnv({ APP_ID: "1", PRIVATE_KEY: testPrivateKey(), PORT: String(await freePort()) }));
+    expect(code).not.toBe(0);
+    const lines = output.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^embargo refuses to start: no secret is set\. Set EMBARGO_SECRET .* WEBHOOK_SECRET/);
+  }, 20_000);
+
+  it("refuses when WEBHOOK_SECRET is missing, since Probot would then accept webhooks signed with its public default", async () => {
+    const refused: string[] = [];
+    const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), logLevel: "fatal" });
+    await probot.load(createApp({ env: { EMBARGO_SECRET: "long-random" }, refuseStart: (line) => refused.push(line) }));
+    expect(refused).toEqual([expect.stringMatching(/^embargo refuses to start: WEBHOOK_SECRET is not set/)]);
+  });
+
+  it("setup mode (no APP_ID, no key) still serves the setup page without any secret", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [PROBOT_BIN, "run", APP], { cwd, env: baseEnv({ PORT: String(port), LOG_LEVEL: "fatal" }) });
+    try {
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await fetch(`http://127.0.0.1:${port}/probot`).then((r) => r.status, () => 0);
+      }
+      expect(status).toBe(200);
+    } finally {
+      child.kill();
+    }
+  }, 20_000);
+});
+
+const PR = "acme/product#42";
+
+describe("which secret is used", () => {
+  it("EMBARGO_SECRET first, then EMBARGO_LINK_SECRET, then WEBHOOK_SECRET; none is an error, never a default", () => {
+    const sealedWith = (secret: string) => new LinkSealer(new KeyRing(secret)).seal(PR, "acme/security#7");
+    const opens = (env: NodeJS.ProcessEnv, token: string) => new LinkSealer(keyRingFromEnv(env)).open(token, PR);
+    expect(opens({ EMBARGO_SECRET: "e", EMBARGO_LINK_SECRET: "l", WEBHOOK_SECRET: "w" }, sealedWith("e"))).toEqual(["acme/security#7"]);
+    expect(opens({ EMBARGO_LINK_SECRET: "l", WEBHOOK_SECRET: "w" }, sealedWith("l"))).toEqual(["acme/security#7"]);
+    expect(opens({ WEBHOOK_SECRET: "w" }, sealedWith("w"))).toEqual(["acme/security#7"]);
+    expect(opens({ EMBARGO_SECRET: "e", WEBHOOK_SECRET: "w" }, sealedWith("w"))).toEqual([]);
+    expect(() => keyRingFromEnv({})).toThrow(MissingSecretError);
+    expect(() => new KeyRing("")).toThrow();
+  });
+
+  it("EMBARGO_SECRET_PREVIOUS opens links sealed under the old secret; new links use the new one", () => {
+    const old = new LinkSealer(keyRingFromEnv({ EMBARGO_SECRET: "old-secret", WEBHOOK_SECRET: "w" })).seal(PR, "acme/security#7");
+    const rotated = new LinkSealer(keyRingFromEnv({ EMBARGO_SECRET: "new-secret", EMBARGO_SECRET_PREVIOUS: "old-secret", WEBHOOK_SECRET: "w" }));
+    expect(rotated.open(old, PR)).toEqual(["acme/security#7"]);
+    const fresh = rotated.seal(PR, "acme/security#8");
+    expect(new LinkSealer(new KeyRing("old-secret")).open(fresh, PR)).toEqual([]);
+    // Once the rotation is over (previous secret removed), the old links no longer open.
+    expect(new LinkSealer(keyRingFromEnv({ EMBARGO_SECRET: "new-secret", WEBHOOK_SECRET: "w" })).open(old, PR)).toEqual([]);
+  });
+
+  it("no hard-coded fallback secret anywhere in the app's code", () => {
+    const files = readdirSync(join(ROOT, "src"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(".ts"));
+    const offending: string[] = [];
+    for (const f of files) {
+      const path = join(f.parentPath, f.name);
+      readFileSync(path, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          // A default value for anything secret-like, or key material taken from the app's private key.
+          if (/(secret|SECRET|key|Key)\w*\s*(\?\?|\|\|)\s*["'`]/.test(line) || /PRIVATE_KEY|privateKey/.test(line)) offending.push(`${path}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(offending).toEqual([]);
+  });
+});
