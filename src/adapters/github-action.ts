@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { APP_CREDENTIALS, defaultApp, probotFromEnv, requireEnv, type AdapterOptions } from "./probot-from-env.js";
+import { APP_CREDENTIALS, appFromEnv, probotFromEnv, requireEnv, SECRET_VARIABLES, type AdapterOptions } from "./probot-from-env.js";
 
 /**
  * The events embargo subscribes to (app.yml) that a workflow can be triggered by. A workflow on a
@@ -42,7 +42,7 @@ export async function runGitHubAction(options: AdapterOptions = {}): Promise<Act
   }
   requireEnv(env, [
     ...APP_CREDENTIALS.map(([names, why]): [string[], string] => [names, `${why}, from the workflow's secrets (GITHUB_TOKEN cannot act as the app)`]),
-    [["EMBARGO_SECRET", "EMBARGO_LINK_SECRET", "WEBHOOK_SECRET"], "embargo's own secret (the action's `secret` input), the same value everywhere the app runs"],
+    [SECRET_VARIABLES, "embargo's own secret (the action's `secret` input), the same value everywhere the app runs"],
     [["GITHUB_EVENT_PATH"], "set by GitHub Actions: run this inside a workflow step"],
   ]);
   const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH!, "utf8")) as EventPayload;
@@ -53,7 +53,8 @@ export async function runGitHubAction(options: AdapterOptions = {}): Promise<Act
     ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
     ...options.probotOptions,
   });
-  await probot.load(options.appFn ?? defaultApp, { cwd: process.cwd(), addHandler: () => undefined });
+  // The secret given to the step, not process.env's: a workflow maps only EMBARGO_SECRET (action.yml).
+  await probot.load(options.appFn ?? appFromEnv(env)!, { cwd: process.cwd(), addHandler: () => undefined });
 
   const full = `${repository.owner.login}/${repository.name}`;
   if (!payload.installation?.id) {

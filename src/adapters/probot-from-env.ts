@@ -1,5 +1,5 @@
 import { createProbot, type ApplicationFunction, type Options, type Probot } from "probot";
-import app from "../index.js";
+import app, { createApp } from "../index.js";
 
 /** What every adapter accepts: the environment to read, and test seams for the app and Probot. */
 export interface AdapterOptions {
@@ -32,4 +32,22 @@ export const APP_CREDENTIALS: Array<[string[], string]> = [
 /** A Probot configured from the environment exactly as `probot run` does, with `overrides` on top. */
 export function probotFromEnv(env: NodeJS.ProcessEnv, overrides: Options = {}): Probot {
   return createProbot({ env, overrides });
+}
+
+/** embargo's own secret, in the order the app reads it (src/security/key-ring.ts). */
+export const SECRET_VARIABLES = ["EMBARGO_SECRET", "EMBARGO_LINK_SECRET", "WEBHOOK_SECRET"];
+
+/** The app's secret and the one being rotated out, from `env`; undefined when none is set. */
+export function secretsFromEnv(env: NodeJS.ProcessEnv): { secret: string; previousSecret?: string } | undefined {
+  const secret = SECRET_VARIABLES.map((name) => env[name]).find(Boolean);
+  return secret ? { secret, previousSecret: env.EMBARGO_SECRET_PREVIOUS || undefined } : undefined;
+}
+
+/**
+ * embargo with the secrets of `env` rather than process.env's, for runs that serve no webhooks
+ * (the Action, the CLI): WEBHOOK_SECRET guards only Probot's webhook server, so it is not needed there.
+ */
+export function appFromEnv(env: NodeJS.ProcessEnv): ApplicationFunction | undefined {
+  const secrets = secretsFromEnv(env);
+  return secrets && createApp(secrets);
 }

@@ -12,7 +12,7 @@ export interface CliIo {
 const HELP = `embargo — the embargo GitHub App's command line (credentials from the environment or .env, as for npm start)
 
   embargo doctor <owner/security-repo>    check an installation: config, team, labels, the gate's rules, the app on every component repo
-  embargo preview <template | file.hbs> [--record record.json]
+  embargo preview <template | file.hbs> [--record record.json | comment.md [--issue owner/repo#n]]
                                           render a template as the app would, with a sample or the given record
   embargo action                          in a GitHub Actions step: run the app on the workflow's event (see action.yml)`;
 

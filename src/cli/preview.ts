@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { randomBytes } from "node:crypto";
 import { decodeRecord } from "../record/markers.js";
-import { KeyRing, keyRingFromEnv } from "../security/key-ring.js";
+import { KeyRing } from "../security/key-ring.js";
+import { secretsFromEnv } from "../adapters/probot-from-env.js";
 import { LEVELS } from "../response/view-budget.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { BUILTIN_DIR, OVERRIDE_DIR, renderTemplate, type OverrideSource } from "../render/templates.js";
@@ -17,22 +18,26 @@ export interface PreviewIo {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The issue a preview pretends to render for: a saved comment's record is checked against it too. */
+/** The issue a preview pretends to render for (`--issue`): a saved comment's record is checked against it too. */
 const SAMPLE_ISSUE = { owner: "acme", repo: "security", issue_number: 7 };
+
+function parseIssue(text: string): typeof SAMPLE_ISSUE | undefined {
+  const m = /^([\w.-]+)\/([\w.-]+)#(\d+)$/.exec(text);
+  return m ? { owner: m[1]!, repo: m[2]!, issue_number: Number(m[3]) } : undefined;
+}
 
 /**
  * The app's keys when the environment has its secret (a saved comment's record then verifies as it
  * would in the app); otherwise a throw-away key: a preview's signature is never used for anything.
+ * Unlike the app, it does not require WEBHOOK_SECRET: a preview serves no webhooks.
  */
 function previewKeys(env: NodeJS.ProcessEnv): { keys: KeyRing; real: boolean } {
-  try {
-    return { keys: keyRingFromEnv(env), real: true };
-  } catch {
-    return { keys: new KeyRing(randomBytes(32).toString("base64url")), real: false };
-  }
+  const secrets = secretsFromEnv(env);
+  if (secrets) return { keys: new KeyRing(secrets.secret, secrets.previousSecret), real: true };
+  return { keys: new KeyRing(randomBytes(32).toString("base64url")), real: false };
 }
 
-const USAGE = "usage: embargo preview <template | path/to/override.hbs> [--record record.json | response-comment.md]";
+const USAGE = "usage: embargo preview <template | path/to/override.hbs> [--record record.json | response-comment.md [--issue owner/repo#n]]";
 
 function builtinNames(): string[] {
   return readdirSync(BUILTIN_DIR).filter((f) => f.endsWith(".hbs")).map((f) => f.slice(0, -4)).sort();
@@ -54,7 +59,7 @@ function readRecord(file: string, keys: { keys: KeyRing; real: boolean }, issue:
     const decoded = decodeRecord(text, keys.keys, issue);
     if (decoded.found) return decoded.record;
     if (!keys.real) return `${file}: a response comment's record is signed; set EMBARGO_SECRET (or WEBHOOK_SECRET) as the app has it to read it, or pass the record as JSON`;
-    return `${file} is neither a record as JSON nor a response comment whose record verifies for ${issue} under this secret`;
+    return `${file} is neither a record as JSON nor a response comment whose record verifies for ${issue} under this secret (a record verifies only on its own issue: name it with --issue owner/repo#n)`;
   }
 }
 
@@ -66,13 +71,20 @@ function readRecord(file: string, keys: { keys: KeyRing; real: boolean }, issue:
 export async function runPreview(args: string[], io: PreviewIo): Promise<number> {
   const positional: string[] = [];
   let recordFile: string | undefined;
+  let issueText: string | undefined;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--record") recordFile = args[++i];
+    else if (args[i] === "--issue") issueText = args[++i];
     else positional.push(args[i]!);
   }
   const [template] = positional;
-  if (!template || positional.length > 1 || (args.includes("--record") && !recordFile)) {
+  if (!template || positional.length > 1 || (args.includes("--record") && !recordFile) || (args.includes("--issue") && !issueText)) {
     io.err(USAGE);
+    return 2;
+  }
+  const issue = issueText === undefined ? SAMPLE_ISSUE : parseIssue(issueText);
+  if (!issue) {
+    io.err(`--issue ${issueText} is not an issue as owner/repo#n, e.g. acme/security#7`);
     return 2;
   }
   const isFile = template.endsWith(".hbs");
@@ -91,17 +103,17 @@ export async function runPreview(args: string[], io: PreviewIo): Promise<number>
   const config = sampleConfig();
   const now = io.now ?? new Date();
   const keys = previewKeys(io.env ?? process.env);
-  const issueKey = `${SAMPLE_ISSUE.owner}/${SAMPLE_ISSUE.repo}#${SAMPLE_ISSUE.issue_number}`;
+  const issueKey = `${issue.owner}/${issue.repo}#${issue.issue_number}`;
   const record = recordFile ? readRecord(recordFile, keys, issueKey) : sampleRecord(now);
   if (typeof record === "string") {
     io.err(record);
     return 2;
   }
   if (name === "response") {
-    io.out(await renderResponse(record, config, SAMPLE_REPORT, overrides, { keys: keys.keys, issue: SAMPLE_ISSUE, now }));
+    io.out(await renderResponse(record, config, SAMPLE_REPORT, overrides, { keys: keys.keys, issue, now }));
     return 0;
   }
-  let view = sampleView(name, record, config, now);
+  let view = await sampleView(name, record, config, now, keys.keys);
   if (!view) {
     io.err(`(no sample view for \`${name}\`: rendered with the response view, which includes \`record\`)`);
     view = responseView(record, config, SAMPLE_REPORT, now, LEVELS[0]!);

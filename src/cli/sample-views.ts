@@ -5,6 +5,14 @@ import { newRecord, type ResponseRecord } from "../record/response-record.js";
 import { responseView } from "../response/render-response.js";
 import { trusted } from "../render/templates.js";
 import { LEVELS } from "../response/view-budget.js";
+import { errorsView, safeText } from "../commands/error-summary.js";
+import { parseCommands } from "../commands/parse-commands.js";
+import { findCommand } from "../commands/registry.js";
+import { neutralize } from "../render/neutralize.js";
+import type { KeyRing } from "../security/key-ring.js";
+import { sampleAnnounceView } from "./sample-announce-views.js";
+import { leakBlockedView } from "../github/with-firewall.js";
+import { RULES } from "../security/leak-secrets.js";
 
 export const SAMPLE_REPORT = { title: "Path traversal in the upload endpoint", reporter: "reporter" };
 
@@ -33,6 +41,10 @@ export function sampleRecord(now: Date): ResponseRecord {
     affected: [{ ecosystem: "npm", package: "acme-api", range: "<4.19.3" }],
     cwes: ["CWE-22"],
     cve: "CVE-2026-12345",
+    ghsa: "GHSA-4v2p-8xq3-m7c9",
+    advisory: { repo: "acme/product", url: "https://github.com/acme/product/security/advisories/GHSA-4v2p-8xq3-m7c9" },
+    summary: "Path traversal in the upload endpoint",
+    description: "A crafted file name lets an authenticated user write files outside the upload directory.",
     credits: [{ login: "reporter", type: "finder" }],
     experts: ["api-owner"],
     reason: "the endpoint only serves files the caller may already read",
@@ -46,10 +58,14 @@ export function sampleRecord(now: Date): ResponseRecord {
 }
 
 /**
- * The view the app gives each built-in template, filled from the record and config. A template
- * with no entry here (a new one) gets the response view, which carries the whole record.
+ * The view the app gives each built-in template, built as the app builds it (the place is named
+ * where the view is written inline there). A template with no entry here (a new one) gets the
+ * response view, which carries the whole record.
  */
-export function sampleView(name: string, record: ResponseRecord, config: EmbargoConfig, now: Date): object | undefined {
+export async function sampleView(name: string, record: ResponseRecord, config: EmbargoConfig, now: Date, keys: KeyRing): Promise<object | undefined> {
+  const announce = await sampleAnnounceView(name, record, config, now, keys);
+  if (announce) return announce;
+  const who = config.team ? `members of the ${config.team} team` : "people with the admin or maintain role on this repository";
   switch (name) {
     case "response":
       return responseView(record, config, SAMPLE_REPORT, now, LEVELS[0]!);
@@ -64,9 +80,33 @@ export function sampleView(name: string, record: ResponseRecord, config: Embargo
     case "public-notice":
       return { transferred: false, report_instructions: config.report_instructions, advisory_url: "https://github.com/acme/product/security/advisories/new" };
     case "config-error":
-      return { file: "embargo.yml", label: config.label, problems: [trusted('`team` must be a team as "org/team-slug"')] };
-    case "command-errors":
-      return { failures: [{ text: "/triage cvss 9.8", error: trusted("`9.8` is not a CVSS vector: give the vector, e.g. `CVSS:3.1/AV:N/…`"), usage: trusted("/triage cvss <vector>") }] };
+      // As reportConfigProblems (src/handlers/response-context.ts).
+      return { file: "embargo.yml", label: config.label, retry_command: false, problems: [trusted(neutralize('`team` must be a team as "org/team-slug"'))] };
+    case "command-errors": {
+      const [line] = parseCommands("Rated it.\n\n/triage cvss 9.8");
+      return errorsView([{ line: line!, error: "`9.8` is not a CVSS vector: give the vector, e.g. `CVSS:3.1/AV:N/…`", usage: findCommand("triage", "cvss")?.usage }]);
+    }
+    case "action-failed":
+      // As failedReply (src/handlers/command-run.ts).
+      return { line: "/triage assign api-owner", problem: safeText("GitHub answered 422 Validation Failed") };
+    case "link-failed":
+      return { ref: "acme/product#44", reason: "unseen", author: "alice", repo: "acme/product", detail: undefined };
+    case "close-undone":
+      return { actor: "alice", who };
+    case "command-refused":
+      return { actor: "alice", who };
+    case "damaged-record":
+      return { restored: true, editor: "@alice" };
+    case "edited-by-other":
+      return { editor: "@alice", author: "@bob" };
+    case "no-response":
+      return { label: config.label };
+    case "pr-conversation":
+      return { ref: "acme/security#7" };
+    case "leak-blocked":
+      return leakBlockedView({ request: "POST /repos/{owner}/{repo}/check-runs", target: "acme/product", visibility: "public", place: "the body field `output.summary`", rule: RULES.cve, issue: "acme/security#7" }, "pull_request_review.submitted");
+    case "unassignable":
+      return { people: record.experts.map((l) => `@${l}`) };
     default:
       return undefined;
   }

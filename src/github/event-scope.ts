@@ -25,6 +25,12 @@ export function issueKeyOf(issue: IssueRef): string {
   return `${issue.owner}/${issue.repo}#${issue.issue_number}`.toLowerCase();
 }
 
+export interface IssueTexts {
+  title?: string | null;
+  body?: string | null;
+  html_url?: string;
+}
+
 export class EventScope {
   readonly secrets = new SecretSet();
   /** Every write the firewall stopped in this event, in order. */
@@ -32,8 +38,12 @@ export class EventScope {
   /** The security issues whose secrets are registered, by lower-case key. */
   readonly issues = new Map<string, IssueRef>();
   private ghsa = new Map<string, string>();
+  /** GHSA ids GitHub's event says are published: their responses are released when loaded. */
+  private publishedGhsa = new Set<string>();
   /** The issues whose response record the event loaded. */
   private responses = new Set<string>();
+  /** Issues the event read before it knew them as responses: their texts wait for `addIssue`. */
+  private unregistered = new Map<string, IssueTexts>();
   private known = new Map<string, Visibility>();
   private reading = new Map<string, Promise<Visibility>>();
 
@@ -69,12 +79,31 @@ export class EventScope {
     for (const form of [`${owner}/${repo}#${n}`, `${owner}/${repo}/issues/${n}`, `${owner}/${repo}/pull/${n}`, htmlUrl]) {
       this.secrets.add(key, "reference", form);
     }
+    const read = this.unregistered.get(key);
+    if (read) {
+      this.unregistered.delete(key);
+      this.addTexts(key, read);
+    }
     return key;
   }
 
   /** The security issue's own texts: title, and the report (its body). */
-  addIssueTexts(issue: IssueRef, texts: { title?: string | null; body?: string | null; html_url?: string }): void {
-    const key = this.addIssue(issue, texts.html_url);
+  addIssueTexts(issue: IssueRef, texts: IssueTexts): void {
+    this.addTexts(this.addIssue(issue, texts.html_url), texts);
+  }
+
+  /**
+   * The issue as GitHub answered a read of it. A PR event reads the security issue before its
+   * response (to know whether it is still open): its texts count once the response is loaded.
+   */
+  issueRead(issue: IssueRef, texts: IssueTexts): void {
+    const key = issueKeyOf(issue);
+    if (this.issues.has(key)) this.addIssueTexts(issue, texts);
+    else this.unregistered.set(key, { title: texts.title, body: texts.body, html_url: texts.html_url });
+  }
+
+  private addTexts(key: string, texts: IssueTexts): void {
+    this.secrets.add(key, "reference", texts.html_url);
     this.secrets.add(key, "title", texts.title ?? undefined);
     this.secrets.add(key, "report", texts.body ?? undefined);
   }
@@ -82,7 +111,7 @@ export class EventScope {
   addRecord(issue: IssueRef, record: ResponseRecord): void {
     const key = this.addIssue(issue);
     this.responses.add(key);
-    if (isReleased(record)) {
+    if (isReleased(record) || (record.ghsa && this.publishedGhsa.has(record.ghsa.toLowerCase()))) {
       this.secrets.release(key);
       return;
     }
@@ -91,6 +120,13 @@ export class EventScope {
     this.secrets.add(key, "summary", record.summary);
     this.secrets.add(key, "description", record.description);
     if (record.ghsa) this.ghsa.set(record.ghsa.toLowerCase(), key);
+  }
+
+  /** A `repository_advisory.published` event: GitHub's word that this advisory is public. */
+  advisoryPublished(ghsaId: string): void {
+    this.publishedGhsa.add(ghsaId.toLowerCase());
+    const key = this.ghsa.get(ghsaId.toLowerCase());
+    if (key) this.secrets.release(key);
   }
 
   /**

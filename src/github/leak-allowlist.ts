@@ -27,9 +27,12 @@ export function allowedWrite(method: string, path: string): AllowedWrite | undef
 export const RELEASED_REASON =
   "the advisory is published (`/announce publish`): the issue is public, so nothing about it is embargoed any more";
 
-/** The record says the advisory is out: the response was announced, or the advisory published. */
+/**
+ * The record says the advisory is out: the response was announced, or publish step 1 (the
+ * advisory) is recorded done — a publish GitHub broke off later, resumed by a later event.
+ */
 export function isReleased(record: ResponseRecord): boolean {
-  return record.state === "announced" || (record as { advisory_published?: boolean }).advisory_published === true;
+  return record.state === "announced" || Boolean(record.publish_steps?.advisory);
 }
 
 /**

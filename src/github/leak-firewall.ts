@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { timed, type SecretHit, type TextPart } from "../security/leak-secrets.js";
-import { currentScope, repoKey, type EventScope, type RepoRef, type Visibility } from "./event-scope.js";
+import { currentScope, repoKey, type EventScope, type IssueTexts, type RepoRef, type Visibility } from "./event-scope.js";
 import { allowedWrite, publishedAdvisory } from "./leak-allowlist.js";
 import { LeakBlocked, type BlockDetail } from "./leak-blocked.js";
 import { isMutation, mutationTargets, targetsVisibility } from "./leak-graphql.js";
@@ -152,9 +152,7 @@ async function guardWrite(octokit: Octokit, scope: EventScope, finding: Finding)
 function observe(scope: EventScope, method: string, options: EndpointOptions, parsed: Parsed | undefined, path: string | undefined, data: unknown): void {
   if (method === "GET" && options.url === "/repos/{owner}/{repo}/issues/{issue_number}") {
     const issue = { owner: String(options.owner), repo: String(options.repo), issue_number: Number(options.issue_number) };
-    if (scope.issues.has(`${issue.owner}/${issue.repo}#${issue.issue_number}`.toLowerCase()) && data && typeof data === "object") {
-      scope.addIssueTexts(issue, data as { title?: string; body?: string; html_url?: string });
-    }
+    if (data && typeof data === "object") scope.issueRead(issue, data as IssueTexts);
     return;
   }
   const ghsa = parsed && path ? publishedAdvisory(parsed.method, path, parsed.body) : undefined;

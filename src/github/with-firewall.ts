@@ -4,7 +4,7 @@ import { replyMarker } from "../record/markers.js";
 import { renderTemplate, trusted } from "../render/templates.js";
 import { EventScope, repoKey, runInScope, type Visibility } from "./event-scope.js";
 import { listComments } from "./issue-comments.js";
-import { describeVisibility, type LeakBlocked } from "./leak-blocked.js";
+import { describeVisibility, type BlockDetail, type LeakBlocked } from "./leak-blocked.js";
 import { installFirewall } from "./leak-firewall.js";
 import { timed } from "../security/leak-secrets.js";
 
@@ -38,8 +38,10 @@ interface PayloadIssue {
  * (or harmless to protect): its title, report and links are secrets from the start.
  */
 export function scopeForEvent(name: string, payload: object): EventScope {
-  const p = payload as { action?: string; repository?: PayloadRepo; issue?: PayloadIssue };
+  const p = payload as { action?: string; repository?: PayloadRepo; issue?: PayloadIssue; repository_advisory?: { ghsa_id?: string; state?: string } };
   const scope = new EventScope(p.action ? `${name}.${p.action}` : name);
+  const advisory = p.repository_advisory;
+  if (name === "repository_advisory" && advisory?.ghsa_id && advisory.state === "published") scope.advisoryPublished(advisory.ghsa_id);
   const repo = p.repository;
   if (!repo?.owner?.login || !repo.name) return scope;
   const visibility: Visibility = repo.visibility === "internal" ? "internal" : repo.private ? "private" : "public";
@@ -53,6 +55,18 @@ export function scopeForEvent(name: string, payload: object): EventScope {
 /** The app's own words for one table cell: kept as written (backticks too), unable to break the table. */
 function cell(text: string) {
   return trusted(text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|").replace(/</g, "&lt;"));
+}
+
+/** The `leak-blocked` template's view (also the CLI preview's sample). */
+export function leakBlockedView(detail: BlockDetail, event: string) {
+  return {
+    request: cell(detail.request),
+    target: cell(detail.target),
+    visibility: cell(describeVisibility(detail.visibility)),
+    place: cell(detail.place),
+    rule: cell(detail.rule),
+    event,
+  };
 }
 
 function blockKey(block: LeakBlocked): string {
@@ -76,15 +90,7 @@ async function reportBlocks(context: GuardedContext, scope: EventScope, botLogin
       const login = await botLogin();
       const comments = await listComments(context.octokit, issue);
       if (comments.some((c) => c.login === login && c.body.includes(marker))) continue;
-      const view = {
-        request: cell(detail.request),
-        target: cell(detail.target),
-        visibility: cell(describeVisibility(detail.visibility)),
-        place: cell(detail.place),
-        rule: cell(detail.rule),
-        event: scope.event,
-      };
-      const { text } = await renderTemplate("leak-blocked", view);
+      const { text } = await renderTemplate("leak-blocked", leakBlockedView(detail, scope.event));
       await context.octokit.rest.issues.createComment({ ...issue, body: `${text}\n\n${marker}` });
     } catch (error) {
       context.log.error({ err: error, leak_firewall: detail }, "leak firewall: could not post the block reply on the security issue");

@@ -47,6 +47,21 @@ describe("embargo preview", () => {
     expect(fromJson.out).toContain("| **Reported** | 2026-10-01 |");
     const fromComment = await preview("response", "--record", tempFile("comment.md", `<!-- embargo:response -->\nsome text\n\n${recordMarker(record, TEST_KEYS, "acme/security#7")}`));
     expect(fromComment.out).toContain("| **CVE** | CVE-2026-99999 |");
+    expect(recordOf(fromComment.out)).toEqual(record);
+  });
+
+  it("reads a saved comment's record only with the app's secret and on its own issue (--issue)", async () => {
+    const record = { ...newRecord(new Date("2026-10-01T00:00:00Z"), NOW), cve: "CVE-2026-99999" };
+    const comment = tempFile("comment.md", `<!-- embargo:response -->\n${recordMarker(record, TEST_KEYS, "my-org/security#12")}`);
+    const elsewhere = await preview("response", "--record", comment);
+    expect(elsewhere).toMatchObject({ code: 2, out: "", err: expect.stringContaining("whose record verifies for acme/security#7 under this secret") });
+    expect(elsewhere.err).toContain("--issue owner/repo#n");
+    const own = await preview("response", "--record", comment, "--issue", "my-org/security#12");
+    expect(own.out).toContain("| **CVE** | CVE-2026-99999 |");
+    expect(recordOf(own.out, "my-org/security#12")).toEqual(record);
+    const noSecret = await runPreview(["response", "--record", comment, "--issue", "my-org/security#12"], { out: () => undefined, err: (t) => expect(t).toMatch(/record is signed; set EMBARGO_SECRET/), now: NOW, env: {} });
+    expect(noSecret).toBe(2);
+    expect((await preview("response", "--issue", "security#12")).err).toBe("--issue security#12 is not an issue as owner/repo#n, e.g. acme/security#7");
   });
 
   it("neutralizes text from the record as the app does: no mention escapes", async () => {

@@ -117,16 +117,16 @@ describe("action.yml", () => {
     const { payload } = labeledEvent();
     const seen = expectAppReadsConfig(gh);
     const out: string[] = [];
-    // The real app reads its secret from the environment, as in the workflow step.
+    // The real app, with the step's environment only: EMBARGO_SECRET and no WEBHOOK_SECRET (action.yml maps no webhook secret).
     const env = actionEnv("issues", payload);
-    const saved = process.env.EMBARGO_SECRET;
-    process.env.EMBARGO_SECRET = env.EMBARGO_SECRET;
+    const saved = { EMBARGO_SECRET: process.env.EMBARGO_SECRET, WEBHOOK_SECRET: process.env.WEBHOOK_SECRET };
+    delete process.env.EMBARGO_SECRET;
+    delete process.env.WEBHOOK_SECRET;
     try {
       const code = await main(["action"], { env: { ...env, LOG_LEVEL: "fatal" }, out: (t) => out.push(t), err: (t) => out.push(t) });
       expect({ code, out }).toEqual({ code: 0, out: [`delivered "issues" on acme/security to embargo (installation ${INSTALLATION_ID})`] });
     } finally {
-      if (saved === undefined) delete process.env.EMBARGO_SECRET;
-      else process.env.EMBARGO_SECRET = saved;
+      for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
     }
     expect(seen.authorization).toBe("token ghs_installation_token");
   });

@@ -4,29 +4,24 @@ import { validateConfig } from "../../src/config/load-config.js";
 import { repoOverrides } from "../../src/github/template-overrides.js";
 import { withFirewall } from "../../src/github/with-firewall.js";
 import { loadResponse } from "../../src/handlers/response-context.js";
-import { LinkSealer } from "../../src/pr/pr-link.js";
-import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
+import type { ResponseRecord } from "../../src/record/response-record.js";
 import { renderTemplate } from "../../src/render/templates.js";
-import { renderResponse } from "../../src/response/render-response.js";
 import {
   BOT,
   commentEvent,
   commentList,
   createTestProbot,
-  INSTALLATION_ID,
   mockConfig,
   mockIdentity,
   mockNoOverrides,
   mockToken,
   mockVisibility,
-  NOW,
   recordOf,
   type StoredComment,
-  RENDER_CONTEXT,
   TEST_KEYS,
-  TEST_SECRET,
 } from "../helpers/app.js";
-import { loadWebhookExample, mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { CVE, HEAD, pull, reviewEvent, SEALED, SECURITY_YAML, serveRuns, serveTeam, storeResponse, TITLE } from "../pr/fixtures.js";
 
 /**
  * The app's own code made to leak, through paths that exist: the product repo's config (written by
@@ -41,43 +36,41 @@ beforeEach(() => {
 afterEach(() => gh.done());
 
 const ISSUE = "/repos/acme/security/issues/7";
-const TITLE = "SQL injection in the login form";
-const CVE = "CVE-2026-1234";
 const SECRETS = [TITLE, CVE, "acme/security#7", "security/issues/7"];
-const HEAD = "1111111111111111111111111111111111111111";
-const SECURITY_YAML = "team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\n";
-const SEALED = new LinkSealer(TEST_SECRET).seal("acme/product#42", "acme/security#7");
 
 async function storedResponse(extra: Partial<ResponseRecord> = {}): Promise<StoredComment[]> {
-  const config = validateConfig({ team: "acme/sec", components: { api: { repo: "acme/product", owners: ["owner1"] } } });
-  if (!config.ok) throw new Error(config.problems.join());
-  const record = { ...newRecord(new Date("2026-11-20T09:30:00Z"), NOW), state: "fixing" as const, components: ["api"], cve: CVE, ...extra };
-  const body = await renderResponse(record, config.config, { title: TITLE, reporter: "reporter" }, undefined, RENDER_CONTEXT);
-  return [{ id: 555, body, user: { login: BOT, type: "Bot" } }];
+  return storeResponse({ state: "fixing", ...extra });
 }
 
-function reviewEvent() {
-  const payload = loadWebhookExample("pull_request_review", "submitted");
-  const p = payload.pull_request;
-  Object.assign(p, { number: 42, title: "Tighten input handling", body: "Refactors the parser.", state: "open", merged: false, merged_at: null, labels: [], requested_reviewers: [], requested_teams: [] });
-  p.user = { ...p.user, login: "dev1" };
-  p.head = { ...p.head, sha: HEAD, ref: "tidy-parser" };
-  p.base = { ...p.base, ref: "main", repo: { ...p.base.repo, name: "product", full_name: "acme/product", owner: { ...p.base.repo.owner, login: "acme" }, private: false, visibility: "public" } };
-  payload.repository = { ...payload.repository, ...p.base.repo };
-  payload.installation = { id: INSTALLATION_ID };
-  payload.review = { ...payload.review, user: { ...payload.review.user, login: "sec1" }, state: "approved", commit_id: HEAD };
-  return { id: `review-${Math.random()}`, name: "pull_request_review" as const, payload };
+/** An approval by a member of the security team, on the linked public PR acme/product#42. */
+function approval() {
+  return reviewEvent(pull(), "sec1", "approved");
 }
 
-/** Everything a linked public PR's event reads before it decides what to write. */
+/**
+ * Everything a linked public PR's event reads before it decides what to write, as the current PR
+ * flow reads it (test/pr/fixtures.ts): the product config, the app's own gate run with the sealed
+ * link, the security config, the security issue as it is now (with its report), the response,
+ * the reviews (one membership check per reviewer) and the commits. The issue's reply path and the
+ * visibility read of acme/security are the test's to add.
+ */
 function mockLinkedPrReads(productYaml: string, stored: StoredComment[], report = "Details of the report.") {
   mockConfig(gh, "acme", "product", productYaml);
-  gh.api.get(`/repos/acme/product/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [{ id: 77, external_id: SEALED, status: "in_progress", conclusion: null, output: { title: "Waiting for review" } }] });
+  serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
   mockConfig(gh, "acme", "security", SECURITY_YAML);
+  gh.api.get(ISSUE).reply(200, {
+    number: 7,
+    title: TITLE,
+    body: report,
+    state: "open",
+    user: { login: "reporter" },
+    html_url: "https://github.com/acme/security/issues/7",
+    url: "https://api.github.com/repos/acme/security/issues/7",
+    labels: [{ name: "security" }, { name: "security: fixing" }, { name: "severity: high" }],
+  });
   gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
-  gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, body: report, state: "open", user: { login: "reporter" }, labels: [{ name: "security" }, { name: "security: fixing" }] });
   gh.api.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: HEAD, body: "" }]);
-  gh.api.get("/orgs/acme/teams/sec/members").query(true).reply(200, [{ login: "sec1" }]);
+  serveTeam(gh, ["sec1"]);
   gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
 }
 
@@ -114,7 +107,7 @@ describe("the product repo's config names the issue on its public PR", () => {
       mockLinkedPrReads(`security_repo: acme/security\npublic_pr:\n${yaml}`, stored);
       const reply = expectReply(stored);
 
-      await expect(probot.receive(reviewEvent())).rejects.toThrow(/leak firewall blocked the writes this event decided to acme\/product/);
+      await expect(probot.receive(approval())).rejects.toThrow(/leak firewall blocked the writes this event decided to acme\/product/);
 
       expect(reply.body).toContain("**The leak firewall stopped a write**");
       expect(reply.body).toContain(`| **To** | acme/product (public repository) |`);
@@ -128,7 +121,7 @@ describe("the product repo's config names the issue on its public PR", () => {
       // Delivered again: blocked again, and the reply is not repeated.
       mockLinkedPrReads(`security_repo: acme/security\npublic_pr:\n${yaml}`, stored);
       gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
-      await expect(probot.receive(reviewEvent())).rejects.toThrow(/leak firewall blocked/);
+      await expect(probot.receive(approval())).rejects.toThrow(/leak firewall blocked/);
       expect(stored).toHaveLength(2);
       expectNothingWrittenTo("acme", "product");
     });
@@ -154,7 +147,7 @@ describe("no false positives", () => {
     mockNoOverrides(gh, "acme", "security");
     gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
 
-    await probot.receive(reviewEvent());
+    await probot.receive(approval());
 
     expect(labels).toEqual(["priority: high"]);
     expect(run).toMatchObject({ conclusion: "success", output: { title: "Approved" } });
@@ -179,7 +172,7 @@ describe("the security repo was made public mid-embargo", () => {
     mockNoOverrides(gh, "acme", "security");
     const reply = expectReply(stored);
 
-    await expect(probot.receive(reviewEvent())).rejects.toThrow(/to acme\/security \(public repository\): `responseBody` of the decided effects/);
+    await expect(probot.receive(approval())).rejects.toThrow(/to acme\/security \(public repository\): `responseBody` of the decided effects/);
 
     expect(gh.requests.filter((r) => r.path === "/repos/acme/security").length).toBe(1);
     expect(gh.requestsTo("acme", "security").filter((r) => r.method === "PATCH")).toEqual([]);

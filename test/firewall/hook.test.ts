@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EventScope, runInScope } from "../../src/github/event-scope.js";
 import { LeakBlocked } from "../../src/github/leak-blocked.js";
 import { assertNoLeak, installFirewall } from "../../src/github/leak-firewall.js";
+import { scopeForEvent } from "../../src/github/with-firewall.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 
@@ -173,6 +174,18 @@ describe("what passes", () => {
       await client().request("PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}", { owner: "acme", repo: "product", ghsa_id: GHSA, state: "published" });
       await comment(`CHANGES: ${CVE}`)();
     });
+    // A publish GitHub broke off after step 1, resumed by a later event: the record says published.
+    gh.api.post("/repos/acme/product/issues/42/comments").reply(201, { id: 1 });
+    await runInScope(scope({ publish_steps: { advisory: "2026-11-22T10:00:00Z" } }), () => comment(`CHANGES: ${CVE}`)());
+    // An advisory published by hand: the repository_advisory.published event is GitHub's word.
+    gh.api.post("/repos/acme/product/issues/42/comments").reply(201, { id: 1 });
+    const byHand = scopeForEvent("repository_advisory", { action: "published", repository_advisory: { ghsa_id: GHSA.toUpperCase(), state: "published" } });
+    byHand.addRecord(ISSUE, { ...newRecord(new Date("2026-11-20"), new Date("2026-11-22")), cve: CVE, ghsa: GHSA });
+    await runInScope(byHand, () => comment(`CHANGES: ${CVE}`)());
+    const other = scopeForEvent("repository_advisory", { action: "published", repository_advisory: { ghsa_id: "GHSA-xxxx-yyyy-zzzz", state: "published" } });
+    other.setVisibility("acme/product", "public");
+    other.addRecord(ISSUE, { ...newRecord(new Date("2026-11-20"), new Date("2026-11-22")), cve: CVE, ghsa: GHSA });
+    await blocked(other, comment(`CHANGES: ${CVE}`));
     // An advisory this event created itself is not in the record it loaded: the one response is released.
     const fresh = scope({ ghsa: undefined });
     await runInScope(fresh, async () => {

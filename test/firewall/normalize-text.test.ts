@@ -12,7 +12,14 @@ function wholePipeline(text: string): string {
   const decoded = text.normalize("NFKD").replace(/[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu, "").replace(/\p{M}/gu, "").toLowerCase();
   let folded = "";
   for (const ch of decoded) folded += CONFUSABLES[ch] ?? ch;
-  const words = folded.normalize("NFKC").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  // "#007" names "#7": every word loses the zeros in front of a digit.
+  const words = folded
+    .normalize("NFKC")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim()
+    .split(" ")
+    .map((word) => word.replace(/^0+(?=[0-9])/, ""))
+    .join(" ");
   return words ? ` ${words} ` : " ";
 }
 
@@ -39,6 +46,8 @@ describe("normalizeForMatch", () => {
     expect(normalizeForMatch("CVE&#45;2026&#x2D;1234 &amp; more")).toBe(" cve 2026 1234 more ");
     expect(normalizeForMatch("ac%6De%2Fsecurity%2523%37")).toBe(" acme security 7 ");
     expect(normalizeForMatch("SQL inj\u200bесtion\u{e0020}")).toBe(" sql injection ");
+    expect(normalizeForMatch("#007, 0, 00, 0x1f, 10")).toBe(" 7 0 0 0x1f 10 ");
+    expect(mentions("see acme/security#007", "acme/security#7")).toBe(true);
     expect(mentions("see acme/security#70", "acme/security#7")).toBe(false);
     expect(mentions("see acme/security#7.", "acme/security#7")).toBe(true);
   });

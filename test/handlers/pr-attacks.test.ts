@@ -101,8 +101,9 @@ describe("a PR linked from two responses", () => {
     serveComments(gh, eight, 2, 8);
     mockNoOverrides(gh, "acme", "security");
     mockNoOverrides(gh, "acme", "security");
+    // The firewall asks once per event whether acme/security is private (before #8's record names its CVE there).
     for (let i = 0; i < 2; i++) {
-      mockSyncReads(gh, { number: 7, issueState: "closed", issueLabels: ["security"], reviews: [{ login: "sec1", state: "APPROVED", commit_id: "0".repeat(40) }] });
+      mockSyncReads(gh, { number: 7, issueState: "closed", issueLabels: ["security"], reviews: [{ login: "sec1", state: "APPROVED", commit_id: "0".repeat(40) }], visibility: i === 0 });
       gh.api.get("/repos/acme/security/issues/8").reply(200, { number: 8, title: "Other", state: "open", user: { login: "r" }, html_url: "https://github.com/acme/security/issues/8", url: "https://api.github.com/repos/acme/security/issues/8", labels: [{ name: "security" }, { name: "security: fixing" }, { name: "severity: high" }] });
     }
     gh.api.get("/repos/acme/product/pulls/42/commits").query(true).times(2).reply(200, [{ sha: HEAD, commit: { message: "Refactor" } }]);
@@ -160,7 +161,8 @@ describe("closing the security issue", () => {
       const labelsNow = action === "closed" ? ["security", "security: fixing", "severity: high"] : ["security", "security: closed", "severity: high"];
       gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state, user: { login: "reporter" }, assignees: [], labels: labelsNow.map((name) => ({ name })) });
       mockNoOverrides(gh, "acme", "security");
-      mockSyncReads(gh, { issueState: state, issueLabels: action === "closed" ? ["security", "security: closed", "severity: high"] : ["security", "security: fixing", "severity: high"], commits: state === "open" ? [{ sha: HEAD, message: "Refactor" }] : undefined });
+      // An event on the private security repo: the firewall takes its payload's word, no visibility read.
+      mockSyncReads(gh, { issueState: state, issueLabels: action === "closed" ? ["security", "security: closed", "severity: high"] : ["security", "security: fixing", "severity: high"], commits: state === "open" ? [{ sha: HEAD, message: "Refactor" }] : undefined, visibility: false });
       serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: action === "closed" ? "action_required" : "neutral", title: action === "closed" ? "Waiting for review" : "No longer gated" }]);
     }
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);

@@ -167,7 +167,8 @@ describe("what GitHub really sends (issue 10)", () => {
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: ["priority: high"] }));
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { issueState: "closed", issueLabels: ["security", "security: invalid"] });
+    // An event on the private security repo: the firewall takes its payload's word, no visibility read.
+    mockSyncReads(gh, { issueState: "closed", issueLabels: ["security", "security: invalid"], visibility: false });
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
     serveRuns(gh, "acme/product", HEAD, [waitingRun]);
     let update: any;
@@ -230,7 +231,7 @@ describe("what GitHub really sends (issue 10)", () => {
     const stored = await storeResponse();
     serveComments(gh, stored);
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { repo: "acme/security" });
+    mockSyncReads(gh, { repo: "acme/security", visibility: false }); // a PR in the private security repo: its payload says private
     gh.api.post("/repos/acme/security/issues/42/labels").reply(200, []);
     gh.api.post("/repos/acme/security/pulls/42/requested_reviewers").reply(201, {});
     let run: any;

@@ -54,7 +54,8 @@ describe("/triage pr links a public PR", () => {
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull());
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     mockNoOverrides(gh, "acme", "security"); // read again by the PR sync
-    mockSyncReads(gh, { commits: [{ sha: HEAD, message: "Refactor the parser" }] });
+    // A command on the private security issue: the firewall takes the event's payload's word, no visibility read.
+    mockSyncReads(gh, { commits: [{ sha: HEAD, message: "Refactor the parser" }], visibility: false });
     let prLabels: string[] = [];
     gh.api.post("/repos/acme/product/issues/42/labels", (b) => ((prLabels = b.labels), true)).reply(200, []);
     let reviewRequest: any;
@@ -225,7 +226,7 @@ describe("private PRs", () => {
     const stored = await storeResponse();
     serveComments(gh, stored);
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { repo: "acme/security" });
+    mockSyncReads(gh, { repo: "acme/security", visibility: false }); // a PR in the private security repo: its payload says private
     let prLabels: string[] = [];
     gh.api.post("/repos/acme/security/issues/42/labels", (b) => ((prLabels = b.labels), true)).reply(200, []);
     let reviewRequest: any;
@@ -251,7 +252,7 @@ describe("private PRs", () => {
     const stored = await storeResponse();
     serveComments(gh, stored);
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { repo: "acme/security" });
+    mockSyncReads(gh, { repo: "acme/security", visibility: false }); // a PR in the private security repo: its payload says private
     gh.api.post("/repos/acme/security/issues/42/labels").reply(200, []);
     gh.api.post("/repos/acme/security/pulls/42/requested_reviewers", { reviewers: ["owner1"], team_reviewers: ["sec"] }).reply(422, { message: "Reviews may only be requested from collaborators." });
     gh.api.post("/repos/acme/security/pulls/42/requested_reviewers", { reviewers: ["owner1"] }).reply(422, { message: "Reviews may only be requested from collaborators." });
@@ -302,7 +303,8 @@ describe("merges and closing", () => {
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: ["priority: high"] }));
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { issueState: "closed", issueLabels: ["security", "security: invalid", "severity: high"] });
+    // An event on the private security repo: the firewall takes its payload's word, no visibility read.
+    mockSyncReads(gh, { issueState: "closed", issueLabels: ["security", "security: invalid", "severity: high"], visibility: false });
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
     serveRuns(gh, "acme/product", HEAD, [waiting]);
     let update: any;
