@@ -273,10 +273,26 @@ async function linkedPrReview(firewall = true): Promise<Measured> {
   s.get(`/repos/acme/product${CONFIG_PATH}`).reply(200, "security_repo: acme/security\n", { "content-type": "text/plain; charset=utf-8" });
   s.get(`/repos/acme/security${CONFIG_PATH}`).reply(200, "team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\n", { "content-type": "text/plain; charset=utf-8" });
   noOverrides(s, "acme", "security");
-  s.get(`/repos/acme/product/commits/${head}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [{ id: 77, external_id: sealed, status: "in_progress", conclusion: null, output: { title: "Waiting for review" } }] });
+  // The app's own gate run (its app id: runs of other apps are never read), waiting for review.
+  s.get(`/repos/acme/product/commits/${head}/check-runs`)
+    .query(true)
+    .reply(200, { total_count: 1, check_runs: [{ id: 77, external_id: sealed, status: "completed", conclusion: "action_required", output: { title: "Waiting for review", summary: null }, app: { id: 1, slug: "embargo" } }] });
   paginated(s, `${ISSUE}/comments`, () => commentList([{ id: RESPONSE_ID, body: response, user: { login: BOT, type: "Bot" } }]));
-  s.get(ISSUE).reply(200, { number: 7, title: "Login form: SQL injection through the user name", body: report, state: "open", user: { login: "r" }, labels: [{ name: "security" }, { name: "security: fixing" }] });
+  s.get(ISSUE).reply(200, {
+    number: 7,
+    title: "Login form: SQL injection through the user name",
+    body: report,
+    state: "open",
+    user: { login: "r" },
+    html_url: "https://github.com/acme/security/issues/7",
+    url: `${API}${ISSUE}`,
+    labels: [{ name: "security" }, { name: "security: fixing" }],
+  });
   s.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: head, body: "" }]);
+  // One membership check per reviewer and per candidate (owner1 is not a member: the team is read to tell).
+  s.get("/orgs/acme/teams/sec/memberships/sec1").reply(200, { url: "", role: "member", state: "active" });
+  s.get("/orgs/acme/teams/sec/memberships/owner1").reply(404, { message: "Not Found" });
+  s.get("/orgs/acme/teams/sec").reply(200, { id: 9, slug: "sec", name: "sec" });
   s.get("/orgs/acme/teams/sec/members").query(true).reply(200, [{ login: "sec1" }]);
   s.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: head, commit: { message: "Refactor the parser" } }]);
   s.post("/repos/acme/product/issues/42/labels").reply(200, []);

@@ -124,6 +124,17 @@ describe("every secret form is stopped on its way to a public repo", () => {
     const error = await blocked(scope(), () => assertNoLeak(client(), { owner: "acme", repo: "product" }, { addLabels: ["ok", `tracking ${CVE}`] }));
     expect(error.detail).toMatchObject({ request: "the writes this event decided", place: "`addLabels[1]` of the decided effects", rule: "names the CVE id" });
   });
+
+  it("the title and report of an issue read before its response was loaded (a PR event's order)", async () => {
+    gh.api.get("/repos/acme/security/issues/7").reply(200, { number: 7, title: TITLE, body: REPORT, state: "open", html_url: "https://github.com/acme/security/issues/7" });
+    const s = new EventScope("pull_request_review.submitted");
+    s.setVisibility("acme/product", "public");
+    await runInScope(s, () => client().rest.issues.get(ISSUE));
+    s.addRecord(ISSUE, newRecord(new Date("2026-11-20"), new Date("2026-11-22")));
+    const error = await blocked(s, comment(`Tidy: ${TITLE}`));
+    expect(error.detail).toMatchObject({ rule: "repeats the security issue's title" });
+    expect((await blocked(s, comment("the query builder pastes it into the SQL text and returns"))).detail.rule).toBe("repeats 8 words in a row from the report");
+  });
 });
 
 describe("what passes", () => {
