@@ -2,7 +2,7 @@ import type { Probot } from "probot";
 import { appIdentity, appIdOf } from "./github/app-identity.js";
 import { onCommandComment } from "./handlers/commands.js";
 import { onIntake } from "./handlers/intake.js";
-import { onAdvisoryPublished } from "./github/announce-published.js";
+import { onAdvisoryPublished } from "./handlers/advisory-published.js";
 import { onIssueClosed } from "./handlers/issue-closed.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onResponseEdited } from "./handlers/response-edited.js";

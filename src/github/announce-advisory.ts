@@ -1,6 +1,6 @@
 import { advisoryFields, advisoryRepo, editedByHand, fieldHashes } from "../announce/advisory-fields.js";
 import { advisoryDescription } from "../announce/pack.js";
-import { issueKey } from "../handlers/response-context.js";
+import { issueKey } from "./issue-comments.js";
 import { renderTemplate } from "../render/templates.js";
 import { tick } from "../response/sync-boxes.js";
 import { githubMessage, httpStatus, reply, repoParams, saveRecord, type AnnounceCtx, type Octokit } from "./announce-context.js";

@@ -8,6 +8,11 @@ export interface IssueRef {
   issue_number: number;
 }
 
+/** `owner/repo#n`, lower-cased: the key of one security issue (queues, links, records). */
+export function issueKey(issue: IssueRef): string {
+  return `${issue.owner}/${issue.repo}#${issue.issue_number}`.toLowerCase();
+}
+
 export interface CommentSummary {
   id: number;
   body: string;

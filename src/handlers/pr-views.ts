@@ -10,7 +10,7 @@ import { parseIssueKey } from "../pr/pr-link.js";
 import { gateState, type GateState, type Review } from "../pr/review-gate.js";
 import { CLOSED_STATES, type LinkedPr, type ResponseRecord } from "../record/response-record.js";
 import { loadResponse, type LoadedResponse } from "./response-context.js";
-import { readRepoConfig } from "./sync-pr.js";
+import { readConfigFrom } from "../github/read-config.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -63,7 +63,7 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const issue = parseIssueKey(input.key);
   if (!issue) return undefined;
   const sameRepo = issue.owner.toLowerCase() === pr.owner.toLowerCase() && issue.repo.toLowerCase() === pr.repo.toLowerCase();
-  const result = input.security ? { ok: true as const, config: input.security } : sameRepo ? { ok: true as const, config: input.prConfig } : await readRepoConfig(octokit, issue.owner, issue.repo);
+  const result = input.security ? { ok: true as const, config: input.security } : sameRepo ? { ok: true as const, config: input.prConfig } : await readConfigFrom(octokit, issue.owner, issue.repo);
   if (!result.ok) return undefined;
   const security = result.config;
   const summary = await getIssue(octokit, issue);

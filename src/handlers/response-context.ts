@@ -41,9 +41,7 @@ export interface LoadedResponse {
   overrides: OverrideSource;
 }
 
-export function issueKey(issue: IssueRef): string {
-  return `${issue.owner}/${issue.repo}#${issue.issue_number}`.toLowerCase();
-}
+export { issueKey } from "../github/issue-comments.js";
 
 export function isPrivateRepo(repository: { private: boolean; visibility?: string }): boolean {
   // Internal repos are readable by the whole enterprise, which is not the security team.

@@ -1,13 +1,13 @@
 import type { Context } from "probot";
 import { markStep } from "../announce/publish-steps.js";
-import { readRepoConfig } from "../handlers/sync-pr.js";
-import { issueKey, loadResponse, type Deps } from "../handlers/response-context.js";
+import { readRepoConfig } from "./sync-pr.js";
+import { issueKey, loadResponse, type Deps } from "./response-context.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { tick } from "../response/sync-boxes.js";
-import { repoParams, saveRecord, type Octokit } from "./announce-context.js";
-import { findOwnComment, listComments } from "./issue-comments.js";
-import { announceCtx } from "./announce-run.js";
-import { runPublish } from "./announce-publish.js";
+import { repoParams, saveRecord, type Octokit } from "../github/announce-context.js";
+import { findOwnComment, listComments } from "../github/issue-comments.js";
+import { announceCtx } from "../github/announce-run.js";
+import { runPublish } from "../github/announce-publish.js";
 import type { KeyRing } from "../security/key-ring.js";
 
 /** The security issue whose record names this advisory: open responses labelled in the security repo. */
