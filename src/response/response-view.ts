@@ -70,7 +70,7 @@ function closedView(record: ResponseRecord, caps: ViewCaps) {
 }
 
 function prView(pr: LinkedPr) {
-  const wording = pr.private ? undefined : pr.leaks === undefined ? "not checked yet" : pr.leaks === 0 ? "passes" : "fails";
+  const wording = pr.private ? undefined : pr.leaks === undefined ? "not run yet" : pr.leaks === 0 ? "passes" : "fails";
   const ref = `${pr.repo}#${pr.number}`;
   return { ...pr, ref, wording, text: `${ref} into ${pr.base} (${pr.state}, ${pr.review.replace("_", " ")}${wording ? `; wording check ${wording}` : ""})` };
 }
