@@ -73,6 +73,8 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
       return { reporter: SAMPLE_REPORT.reporter, reason: record.reason ?? "not reproducible" };
     case "release-managers":
       return { release_managers: config.release_managers };
+    case "breach":
+      return { contacts: config.incident_contacts.length ? config.incident_contacts : ["acme/incident-response"], actor: "alice", note: "Access logs show the endpoint was used from an unknown address." };
     case "experts":
       return { experts: record.experts.length ? record.experts : ["expert"] };
     case "public-notice":

@@ -15,7 +15,7 @@ export const TEST_KEYS = new KeyRing(TEST_SECRET);
 export const RENDER_CONTEXT = { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now: NOW };
 
 /** A Probot that talks only to nock: no retries and no throttling (DESIGN.md on Probot 14.3). */
-export function createTestProbot(now: Date = NOW): Probot {
+export function createTestProbot(now: Date = NOW, env?: NodeJS.ProcessEnv): Probot {
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
@@ -26,7 +26,7 @@ export function createTestProbot(now: Date = NOW): Probot {
     })),
     logLevel: "fatal",
   });
-  void probot.load(createApp({ now: () => now, secret: TEST_SECRET }));
+  void probot.load(createApp({ now: () => now, secret: TEST_SECRET, env }));
   return probot;
 }
 
