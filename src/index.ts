@@ -50,6 +50,7 @@ export function createApp(options: AppOptions = {}) {
       now: options.now ?? (() => new Date()),
       keys,
       sealer: new LinkSealer(keys),
+      env: options.env ?? process.env,
     };
     app.on(["issues.opened", "issues.labeled"], (context) => onIntake(deps, context));
     app.on(["issue_comment.created", "issue_comment.edited"], (context) => onCommandComment(deps, context));

@@ -46,6 +46,7 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
       botLogin,
       deps.now(),
       deps.keys,
+      { deps: { env: deps.env ?? process.env, log: context.log }, url: payload.issue.html_url },
     ),
   );
 }

@@ -12,6 +12,8 @@ import { responseLabels } from "../response/response-labels.js";
 import { syncBoxes, tick } from "../response/sync-boxes.js";
 import { loadResponse } from "./response-context.js";
 import type { KeyRing } from "../security/key-ring.js";
+import type { NotifyDeps } from "../notify/notify.js";
+import { noticesFor, notifyResponse } from "../notify/notify-response.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -75,6 +77,8 @@ export async function openResponse(
   botLogin: string,
   now: Date,
   keys: KeyRing,
+  /** Chat notifications (src/notify): "<triager> is triaging …", and retries of earlier failures. */
+  notice?: { deps: NotifyDeps; url?: string },
 ): Promise<void> {
   const loaded = await loadResponse(octokit, issue, config, botLogin, keys);
   const effects = noEffects();
@@ -94,6 +98,10 @@ export async function openResponse(
     if (record.triager) openIssue.assignees.push(record.triager);
   }
   if (record.triager) record = tick(record, ["intake.triager"], now);
+  if (notice) {
+    const target = { repo: `${issue.owner}/${issue.repo}`, number: issue.issue_number, url: notice.url };
+    record = await notifyResponse(notice.deps, config, target, record, noticesFor(loaded.record, record), openIssue.title);
+  }
 
   effects.responseBody = await renderResponse(record, config, { title: openIssue.title, reporter: openIssue.author }, loaded.overrides, { keys, issue, now });
   Object.assign(effects, responseLabels(openIssue.labels, record));
