@@ -3,6 +3,7 @@ import { appIdentity, appIdOf } from "./github/app-identity.js";
 import { onCommandComment } from "./handlers/commands.js";
 import { onIntake } from "./handlers/intake.js";
 import { onAdvisoryPublished } from "./github/announce-published.js";
+import { onAdvisoryReported } from "./handlers/advisory-reported.js";
 import { onIssueClosed } from "./handlers/issue-closed.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onResponseEdited } from "./handlers/response-edited.js";
@@ -69,6 +70,7 @@ export function createApp(options: AppOptions = {}) {
     );
     app.on(["issues.closed", "issues.reopened"], (context) => onIssueClosed(deps, context));
     app.on("repository_advisory.published", (context) => onAdvisoryPublished(deps, context));
+    app.on("repository_advisory.reported", (context) => onAdvisoryReported(deps, context));
   };
 }
 

@@ -41,6 +41,7 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
         labels,
         assignees: (payload.issue.assignees ?? []).flatMap((a) => (a ? [a.login] : [])),
         open: payload.issue.state === "open",
+        body: payload.issue.body ?? "",
       },
       config,
       botLogin,

@@ -14,6 +14,7 @@ import { loadResponse } from "./response-context.js";
 import type { KeyRing } from "../security/key-ring.js";
 import type { NotifyDeps } from "../notify/notify.js";
 import { noticesFor, notifyResponse } from "../notify/notify-response.js";
+import { tieToReport } from "../github/advisory-intake.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -24,6 +25,8 @@ export interface OpenIssue {
   labels: string[];
   assignees: string[];
   open: boolean;
+  /** The issue's body when it was opened: an issue the app opened from a private report names it. */
+  body?: string;
 }
 
 const PREVIOUS_RESPONSES_TO_READ = 5;
@@ -89,7 +92,7 @@ export async function openResponse(
     return;
   }
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
-  let record = loaded.record ?? newRecord(new Date(openIssue.created_at), now);
+  let record = loaded.record ?? tieToReport(newRecord(new Date(openIssue.created_at), now), openIssue, botLogin, config);
   if (own) record = syncBoxes(record, own.body, now);
   record = tick(record, ["intake.tracked"], now);
   if (config.notify_team && config.team) record = tick(record, ["intake.notify"], now);

@@ -88,7 +88,7 @@ export async function fakeSecurityIssue(gh: GitHubMock, options: { yaml: string 
 export type FakeSecurityIssue = Awaited<ReturnType<typeof fakeSecurityIssue>>;
 
 /** One command comment by `sender` (an admin of acme/security), with the reads it costs. */
-export async function sendCommand(gh: GitHubMock, f: FakeSecurityIssue, commentBody: string, shape: Partial<CommentShape> & { role?: string; id?: string } = {}) {
+export async function sendCommand(gh: GitHubMock, f: FakeSecurityIssue, commentBody: string, shape: Partial<CommentShape> & { role?: string; id?: string; followUp?: boolean } = {}) {
   const login = shape.sender ?? "alice";
   const role = shape.role ?? "admin";
   const event = commentEvent({ commentId: 9001, commentBody, labels: f.labels, ...shape });
@@ -100,6 +100,12 @@ export async function sendCommand(gh: GitHubMock, f: FakeSecurityIssue, commentB
   if (role === "admin" || role === "maintain") {
     mockNoOverrides(gh, "acme", "security");
     gh.api.get(ISSUE).reply(200, () => ({ number: 7, title: "Report", state: "open", user: { login: "reporter" }, labels: f.labels.map((name) => ({ name })), assignees: [] }));
+  }
+  if (shape.followUp) {
+    // Follow-up work (an action) reads the response, its overrides and the issue again before writing its result.
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(f.comments));
+    gh.api.get(ISSUE).reply(200, () => ({ number: 7, title: "Report", state: f.closed.length ? "closed" : "open", user: { login: "reporter" }, labels: f.labels.map((name) => ({ name })), assignees: [] }));
   }
   await f.probot.receive(event);
   return event;
