@@ -7,7 +7,13 @@ import { MAX_FEED_BYTES, parseFeed, type FeedEntry } from "./parse-feed.js";
 export const MAX_SEEN = 500;
 export const MAX_NEW_PER_POLL = 10;
 
-export type FetchFn = (url: string, init?: { headers?: Record<string, string> }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+export type FetchFn = (
+  url: string,
+  init?: { headers?: Record<string, string>; signal?: AbortSignal },
+) => Promise<{ ok: boolean; status: number; headers?: { get(name: string): string | null }; text(): Promise<string> }>;
+
+/** A feed that does not answer within this is skipped until the next poll. */
+const FETCH_TIMEOUT_MS = 20_000;
 
 export interface MatchedEntry extends FeedEntry {
   /** The memory key (`entryKey`) and the keywords it matched. */
@@ -56,8 +62,12 @@ export async function pollFeeds(fetchFn: FetchFn, config: EmbargoConfig, seen: s
   for (const feed of config.feeds) {
     let entries: FeedEntry[];
     try {
-      const response = await fetchFn(feed.url, { headers: { accept: "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.1" } });
+      const response = await fetchFn(feed.url, {
+        headers: { accept: "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.1" },
+        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      if (Number(response.headers?.get("content-length") ?? 0) > MAX_FEED_BYTES) throw new Error(`larger than ${MAX_FEED_BYTES} characters`);
       const body = await response.text();
       if (body.length > MAX_FEED_BYTES) throw new Error(`larger than ${MAX_FEED_BYTES} characters`);
       entries = parseFeed(body, feed.url);

@@ -20,16 +20,27 @@ export interface FeedIssue {
   created: boolean;
 }
 
-/** The issue for this entry if the app opened one: labelled issues, by the app when known, with the marker. */
-async function findFeedIssue(octokit: Octokit, securityRepo: string, config: EmbargoConfig, key: string, botLogin?: string) {
+/**
+ * The issue for this entry if the app opened one: labelled issues updated since the entry was
+ * published (the issue came after it, so the list stays short), by the app when known, with the marker.
+ */
+async function findFeedIssue(octokit: Octokit, securityRepo: string, config: EmbargoConfig, entry: MatchedEntry, botLogin?: string) {
+  const published = entry.published ? Date.parse(entry.published) : NaN;
   const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
     ...repoParams(securityRepo),
     labels: config.label,
     state: "all",
-    ...(botLogin ? { creator: botLogin } : {}),
+    ...(Number.isNaN(published) ? {} : { since: new Date(published).toISOString() }),
     per_page: 100,
   });
-  return issues.find((i) => !i.pull_request && (i.body ?? "").includes(feedMarker(key)));
+  const marker = feedMarker(entry.key);
+  return issues.find((i) => !i.pull_request && (!botLogin || i.user?.login === botLogin) && (i.body ?? "").includes(marker));
+}
+
+/** "CVE-…: what it is": NVD's entries are titled with the id alone, so their summary says what. */
+function issueTitle(entry: MatchedEntry): string {
+  const what = entry.cve && entry.title.trim().toUpperCase() === entry.cve ? entry.summary : entry.title;
+  return `${entry.cve ?? "Feed entry"}: ${neutralize(what).slice(0, 150)}`;
 }
 
 /**
@@ -42,14 +53,13 @@ export function openFeedIssue(octokit: Octokit, securityRepo: string, config: Em
   const running = inFlight.get(flight);
   if (running) return running;
   const work = (async (): Promise<FeedIssue> => {
-    const existing = await findFeedIssue(octokit, securityRepo, config, entry.key, botLogin);
+    const existing = await findFeedIssue(octokit, securityRepo, config, entry, botLogin);
     if (existing) return { number: existing.number, created: false };
     const clean = (s: string | undefined) => (s === undefined ? undefined : neutralize(s));
     const link = entry.link?.replace(/[()\s]/g, (c) => (c === "(" ? "%28" : c === ")" ? "%29" : "%20"));
     const view = { ...entry, link, title: clean(entry.title), summary: clean(entry.summary), published: clean(entry.published), matched: entry.matched.map(neutralize) };
     const { text } = await renderTemplate("feed-entry", view);
-    const title = `${entry.cve ?? "Feed entry"}: ${neutralize(entry.title).slice(0, 180)}`;
-    const { data } = await octokit.rest.issues.create({ ...repoParams(securityRepo), title, body: `${text}\n\n${feedMarker(entry.key)}`, labels: [config.label] });
+    const { data } = await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issueTitle(entry), body: `${text}\n\n${feedMarker(entry.key)}`, labels: [config.label] });
     return { number: data.number, created: true };
   })();
   inFlight.set(flight, work);
