@@ -56,6 +56,12 @@ export async function securityRepoFor(octokit: Octokit, product: { owner: string
   return { ok: true, repo: target, config: security.config };
 }
 
+/** Opens the intake issue with the label, so `issues.opened` runs the usual intake. */
+export async function openIntakeIssue(octokit: Octokit, securityRepo: string, issue: { title: string; body: string; label: string }): Promise<number> {
+  const { data } = await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issue.title, body: issue.body, labels: [issue.label] });
+  return data.number;
+}
+
 /**
  * The intake issue for a report, if the app opened one already: issues updated since the report
  * was made (so the list stays short however old the repo), written by the app, with the marker.

@@ -1,6 +1,5 @@
 import type { Context } from "probot";
-import { findIntakeIssue, intakeMarker, securityRepoFor } from "../github/advisory-intake.js";
-import { repoParams } from "../github/announce-context.js";
+import { findIntakeIssue, intakeMarker, openIntakeIssue, securityRepoFor } from "../github/advisory-intake.js";
 import { neutralize } from "../render/neutralize.js";
 import { renderTemplate } from "../render/templates.js";
 import type { Deps } from "./response-context.js";
@@ -59,11 +58,10 @@ export async function onAdvisoryReported(deps: Deps, context: Context<"repositor
     if (existing) return;
     const { text } = await renderTemplate("advisory-intake", intakeView(advisory, productRepo));
     const summary = neutralize(advisory.summary ?? "").replace(/\s+/g, " ").slice(0, 180);
-    await octokit.rest.issues.create({
-      ...repoParams(target.repo),
+    await openIntakeIssue(octokit, target.repo, {
       title: `Private report on ${productRepo}: ${summary || advisory.ghsa_id}`,
       body: `${text}\n\n${intakeMarker(advisory.ghsa_id, productRepo, advisory.html_url)}`,
-      labels: [target.config.label],
+      label: target.config.label,
     });
   });
 }
