@@ -3,6 +3,7 @@ import { appIdentity, appIdOf } from "./github/app-identity.js";
 import { onCommandComment } from "./handlers/commands.js";
 import { onIntake } from "./handlers/intake.js";
 import { onAdvisoryPublished } from "./handlers/advisory-published.js";
+import { onAdvisoryReported } from "./handlers/advisory-reported.js";
 import { onIssueClosed } from "./handlers/issue-closed.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onResponseEdited } from "./handlers/response-edited.js";
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions = {}) {
       now: options.now ?? (() => new Date()),
       keys,
       sealer: new LinkSealer(keys),
+      env: options.env ?? process.env,
     };
     // Every handler runs behind the leak firewall (README, "Leak firewall").
     const guarded = (context: GuardedContext, run: () => Promise<void>) =>
@@ -74,6 +76,7 @@ export function createApp(options: AppOptions = {}) {
     );
     app.on(["issues.closed", "issues.reopened"], (context) => guarded(context, () => onIssueClosed(deps, context)));
     app.on("repository_advisory.published", (context) => guarded(context, () => onAdvisoryPublished(deps, context)));
+    app.on("repository_advisory.reported", (context) => guarded(context, () => onAdvisoryReported(deps, context)));
   };
 }
 

@@ -30,7 +30,7 @@ export interface ChecklistItem {
  */
 export const CHECKLIST: readonly ChecklistItem[] = [
   { id: "intake.tracked", phase: "intake", source: "both", text: "Report tracked in this private issue, flagged as a security issue", how: "the `security` label" },
-  { id: "intake.breach", phase: "intake", source: "gov.uk", text: "If a breach may already have happened (not only a flaw), alert the incident / information-assurance contact now and give them all you know" },
+  { id: "intake.breach", phase: "intake", source: "gov.uk", text: "If a breach may already have happened (not only a flaw), alert the incident / information-assurance contact now and give them all you know", how: "`/triage breach` mentions `incident_contacts`" },
   { id: "intake.ticket", phase: "intake", source: "gov.uk", text: "If a support ticket was raised, link it here and close the ticket", how: "`/triage ticket <url>`" },
   { id: "intake.notify", phase: "intake", source: "gov.uk", text: "Team told that triage is under way", how: "`notify_team` in config" },
   { id: "intake.triager", phase: "intake", source: "gov.uk", text: "Triager assigned: the person on support triages, or asks colleagues with domain knowledge", how: "`triage_rotation`, `/triage assign`" },

@@ -75,6 +75,22 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
       return { reporter: SAMPLE_REPORT.reporter, reason: record.reason ?? "not reproducible" };
     case "release-managers":
       return { release_managers: config.release_managers };
+    case "breach":
+      return { contacts: config.incident_contacts.length ? config.incident_contacts : ["acme/incident-response"], actor: "alice", note: "Access logs show the endpoint was used from an unknown address." };
+    case "advisory-intake":
+      // As intakeView (src/handlers/advisory-reported.ts).
+      return {
+        repo: "acme/product", ghsa: "GHSA-4v2p-8xq3-m7c9", advisory_url: "https://github.com/acme/product/security/advisories/GHSA-4v2p-8xq3-m7c9", state: "triage",
+        reporter: "@\u200breporter", summary: SAMPLE_REPORT.title, packages: ["npm/acme-api < 4.19.3"], severity: "high",
+        cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", cwes: ["CWE-22"], description: ["A crafted file name writes outside the upload directory."],
+      };
+    case "feed-entry":
+      // As openFeedIssue (src/github/feed-issue.ts).
+      return {
+        cve: "CVE-2026-12345", title: "acme-api: path traversal in upload", link: "https://nvd.example/vuln/detail/CVE-2026-12345",
+        summary: "A crafted file name lets an authenticated user write outside the upload directory.", published: "2026-11-21",
+        feed: "https://nvd.example/feeds/recent.xml", matched: ["acme-api"],
+      };
     case "experts":
       return { experts: record.experts.length ? record.experts : ["expert"] };
     case "public-notice":

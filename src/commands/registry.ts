@@ -6,6 +6,7 @@ import { publish } from "./announce/publish.js";
 import type { CommandDefinition } from "./command.js";
 import { affects } from "./triage/affects.js";
 import { assign } from "./triage/assign.js";
+import { breach } from "./triage/breach.js";
 import { component } from "./triage/component.js";
 import { confirm } from "./triage/confirm.js";
 import { credit } from "./triage/credit.js";
@@ -32,7 +33,7 @@ import { upstream } from "./triage/upstream.js";
 /** Every command the app knows, in the order `/help` lists them. */
 export const COMMANDS: CommandDefinition[] = [
   confirm, invalid, noAction, cvss, severity, component, affects, fixed, cwe, cve, mitigation, upstream,
-  credit, assign, owner, ticket, embargo, reproduced, upgrade, summary, description, pr, status, help,
+  credit, assign, owner, ticket, embargo, reproduced, upgrade, summary, description, pr, breach, status, help,
   draft, requestCve, preview, publish, announceHelp,
 ];
 

@@ -36,6 +36,22 @@ export interface EmbargoConfig {
   changelog: { path: string; template: string }[];
   disclosure_branch: string;
   public_issue: boolean;
+  // issue 12: intake, notifications, feeds
+  incident_contacts: string[];
+  notify: NotifyConfig;
+  feeds: FeedConfig[];
+}
+
+/** `notify`: where chat messages go (the URL itself stays in the environment) and how much they say. */
+export interface NotifyConfig {
+  slack_webhook_env?: string;
+  include_details: boolean;
+}
+
+/** One CVE feed (RSS or Atom) and the words an entry must contain to open a response. */
+export interface FeedConfig {
+  url: string;
+  keywords?: string[];
 }
 
 /** `checklist`: items to leave out (by id) and the team's own items (README, "Checklist"). */
@@ -49,6 +65,7 @@ export interface ChecklistConfig {
 const login = { type: "string", pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$", description: "a GitHub login (letters, digits and single hyphens)" } as const;
 const repoFullName = { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description: 'a repository as "owner/name"' } as const;
 const teamName = { type: "string", pattern: "^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", description: 'a team as "org/team-slug"' } as const;
+const loginOrTeam = { type: "string", pattern: "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:/[A-Za-z0-9._-]+)?$", description: 'a GitHub login or a team as "org/team-slug"' } as const;
 const days = { type: "integer", minimum: 1, maximum: 365 } as const;
 // Label names are written into replies inside code spans: no backtick, "<", ">" or line break.
 const labelName = { type: "string", minLength: 1, maxLength: 50, pattern: "^[^`<>\\r\\n]*$", description: 'a label name (no backtick, "<", ">" or line break)' } as const;
@@ -172,6 +189,32 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
     } as never,
     disclosure_branch: { type: "string", minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9._/{}-]+$", default: "embargo/disclosure-{id}" },
     public_issue: { type: "boolean", default: false },
+    // issue 12: who hears of a suspected breach at once (logins or teams), chat, CVE feeds.
+    incident_contacts: { type: "array", items: loginOrTeam, default: [], uniqueItems: true, maxItems: 20 },
+    notify: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        slack_webhook_env: { type: "string", nullable: true, pattern: "^[A-Z][A-Z0-9_]{0,63}$", description: "the NAME of an environment variable (capitals, digits and _), never the URL itself" },
+        include_details: { type: "boolean", default: false },
+      },
+      required: [],
+      default: {},
+    } as never,
+    feeds: {
+      type: "array",
+      maxItems: 20,
+      default: [],
+      items: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          url: { type: "string", maxLength: 500, pattern: "^https://[^\\s]+$", description: "an https:// URL" },
+          keywords: { type: "array", nullable: true, maxItems: 50, items: { type: "string", minLength: 2, maxLength: 100 } },
+        },
+        required: ["url"],
+      },
+    } as never,
   },
   required: [],
 };

@@ -3,6 +3,7 @@ import type { CommandAction } from "../commands/command.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { httpStatus } from "./http-status.js";
+import { setAdvisoryState } from "./advisory-state.js";
 import type { IssueRef } from "./issue-comments.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -32,7 +33,9 @@ export type ActionExecutor = (action: CommandAction, context: ActionContext) => 
  * runs each action here after the response is written. To add a kind (`/announce`'s advisory,
  * CVE request, publishing), add its executor to this table: the handler needs no change.
  */
-export const ACTION_EXECUTORS: Record<string, ActionExecutor> = {};
+export const ACTION_EXECUTORS: Record<string, ActionExecutor> = {
+  "advisory.state": (action, context) => setAdvisoryState(action, context),
+};
 
 /** Runs one action; GitHub's refusals become a problem to answer, never a thrown handler. */
 export async function runAction(action: CommandAction, context: ActionContext): Promise<ActionResult> {

@@ -8,6 +8,7 @@ import { noEffects, type Effects } from "../response/effects.js";
 import { renderResponse, type ReportFacts } from "../response/render-response.js";
 import { responseLabels } from "../response/response-labels.js";
 import type { KeyRing } from "../security/key-ring.js";
+import type { NotifyDeps } from "../notify/notify.js";
 import { applyEffects, type IssueState } from "./apply-effects.js";
 import type { IssueRef } from "./issue-comments.js";
 
@@ -27,6 +28,8 @@ export interface AnnounceCtx {
   key: string;
   state: IssueState;
   record: ResponseRecord;
+  /** Chat notifications (src/notify): "announced" once the response is. */
+  notify?: NotifyDeps;
 }
 
 /** Writes the record into the response comment (and its labels): a step is done once this returns. */

@@ -7,12 +7,19 @@ import { openChangelogPr, productRepos } from "./announce-changelog.js";
 import { reply, saveRecord, type AnnounceCtx, type Octokit } from "./announce-context.js";
 import { openProcessReview, openPublicIssue, reporterCanRead } from "./announce-issues.js";
 import { updatePack } from "./announce-pack.js";
+import { notifyResponse } from "../notify/notify-response.js";
 
 export type PublishResult = { ok: true } | { ok: false; error: string };
 
 async function done(octokit: Octokit, ctx: AnnounceCtx, id: string, ticks: string[] = [], patch: Partial<AnnounceCtx["record"]> = {}, close = false) {
   const record = tick(markStep({ ...ctx.record, ...patch }, id, ctx.now), ticks, ctx.now);
   await saveRecord(octokit, ctx, record, close ? { close: "completed" } : {});
+}
+
+/** The announced record, with the chat message sent (or left pending) in the same write. */
+function announcedRecord(ctx: AnnounceCtx): Promise<AnnounceCtx["record"]> {
+  const target = { repo: `${ctx.issue.owner}/${ctx.issue.repo}`, number: ctx.issue.issue_number, url: ctx.facts.issueUrl };
+  return notifyResponse(ctx.notify, ctx.config, target, { ...ctx.record, state: "announced" }, [{ kind: "announced" }], ctx.report.title);
 }
 
 /** The reporter: a `reporter` credit if there is one (a mailed report), else the issue's author. */
@@ -63,7 +70,7 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
     await done(octokit, ctx, "reporter");
   }
 
-  if (!stepDone(ctx.record, "announced")) await done(octokit, ctx, "announced", ["follow-up.closed"], { state: "announced" }, true);
+  if (!stepDone(ctx.record, "announced")) await done(octokit, ctx, "announced", ["follow-up.closed"], await announcedRecord(ctx), true);
   // The label and the close ride on the same write as the record: a failure between them is
   // mended on every run (nothing is written when the issue already is so).
   else await saveRecord(octokit, ctx, ctx.record, { close: "completed" });

@@ -5,6 +5,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { OverrideSource } from "../render/templates.js";
 import type { KeyRing } from "../security/key-ring.js";
+import type { NotifyDeps } from "../notify/notify.js";
 import { ensureDraft, requestCve } from "./announce-advisory.js";
 import { githubMessage, httpStatus, reply, type AnnounceCtx, type Octokit } from "./announce-context.js";
 import { updatePack } from "./announce-pack.js";
@@ -24,6 +25,7 @@ export interface AnnounceInput {
   /** The security issue as GitHub sent it. */
   issueData: { title: string; html_url: string; user?: { login: string } | null };
   key: string;
+  notify?: NotifyDeps;
 }
 
 export function announceCtx(input: AnnounceInput): AnnounceCtx {
@@ -50,6 +52,7 @@ export function announceCtx(input: AnnounceInput): AnnounceCtx {
     key: input.key,
     state: input.state,
     record,
+    notify: input.notify,
   };
 }
 

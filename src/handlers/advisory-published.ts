@@ -49,6 +49,7 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
     const ctx = announceCtx({
       issue: ref, config: security.config, record: loaded.record, state, overrides: loaded.overrides, now: deps.now(), keys: deps.keys,
       issueData: { title: issue.title, html_url: issue.html_url, user: issue.user }, key: `advisory-published-${ghsa}`,
+      notify: { env: deps.env ?? process.env, log: context.log },
     });
     if (!ctx.record.publish_steps?.advisory) {
       const at = payload.repository_advisory.published_at ?? ctx.now.toISOString();

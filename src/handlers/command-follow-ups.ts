@@ -106,6 +106,7 @@ async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: Comm
       keys: run.deps.keys,
       issueData: { title: now.title, html_url: payloadIssue.html_url, user: { login: now.reporter } },
       key: run.commentKey,
+      notify: { env: run.deps.env ?? process.env, log: context.log },
     },
     actions,
   );

@@ -13,6 +13,7 @@ import { RESPONSE_MARKER } from "../record/markers.js";
 import { noEffects, type Effects } from "../response/effects.js";
 import { renderResponse } from "../response/render-response.js";
 import { syncBoxes } from "../response/sync-boxes.js";
+import { noticesFor, notifyResponse } from "../notify/notify-response.js";
 import type { OverrideSource } from "../render/templates.js";
 import { runFollowUps } from "./command-follow-ups.js";
 import { failedReply, issueState, renderReplies, type CommentContext, type CommentRun } from "./command-run.js";
@@ -112,7 +113,11 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
     refusedLines.push(followUp.line.hash);
     replies.push(failedReply(run, followUp.line, prepared));
   }
-  const record = refusedLines.length ? forgetRan(decision.record, commentKey, refusedLines) : decision.record;
+  const decided = refusedLines.length ? forgetRan(decision.record, commentKey, refusedLines) : decision.record;
+  // Chat (src/notify): a confirmation or a new owner, and earlier messages the webhook refused.
+  const target = { repo: `${issue.owner}/${issue.repo}`, number: issue.issue_number, url: context.payload.issue.html_url };
+  const notifyDeps = { env: run.deps.env ?? process.env, log: context.log };
+  const record = await notifyResponse(notifyDeps, config, target, decided, noticesFor(loaded.record, decided), now.title);
 
   const effects: Effects = {
     responseBody: await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time }),

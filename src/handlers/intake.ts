@@ -41,11 +41,13 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
         labels,
         assignees: (payload.issue.assignees ?? []).flatMap((a) => (a ? [a.login] : [])),
         open: payload.issue.state === "open",
+        body: payload.issue.body ?? "",
       },
       config,
       botLogin,
       deps.now(),
       deps.keys,
+      { deps: { env: deps.env ?? process.env, log: context.log }, url: payload.issue.html_url },
     ),
   );
 }

@@ -12,6 +12,9 @@ import { responseLabels } from "../response/response-labels.js";
 import { syncBoxes, tick } from "../response/sync-boxes.js";
 import { loadResponse } from "./response-context.js";
 import type { KeyRing } from "../security/key-ring.js";
+import type { NotifyDeps } from "../notify/notify.js";
+import { noticesFor, notifyResponse } from "../notify/notify-response.js";
+import { tieToReport } from "../github/advisory-intake.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -22,6 +25,8 @@ export interface OpenIssue {
   labels: string[];
   assignees: string[];
   open: boolean;
+  /** The issue's body when it was opened: an issue the app opened from a private report names it. */
+  body?: string;
 }
 
 const PREVIOUS_RESPONSES_TO_READ = 5;
@@ -75,6 +80,8 @@ export async function openResponse(
   botLogin: string,
   now: Date,
   keys: KeyRing,
+  /** Chat notifications (src/notify): "<triager> is triaging …", and retries of earlier failures. */
+  notice?: { deps: NotifyDeps; url?: string },
 ): Promise<void> {
   const loaded = await loadResponse(octokit, issue, config, botLogin, keys);
   const effects = noEffects();
@@ -85,7 +92,7 @@ export async function openResponse(
     return;
   }
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
-  let record = loaded.record ?? newRecord(new Date(openIssue.created_at), now);
+  let record = loaded.record ?? tieToReport(newRecord(new Date(openIssue.created_at), now), openIssue, botLogin, config);
   if (own) record = syncBoxes(record, own.body, now);
   record = tick(record, ["intake.tracked"], now);
   if (config.notify_team && config.team) record = tick(record, ["intake.notify"], now);
@@ -94,6 +101,10 @@ export async function openResponse(
     if (record.triager) openIssue.assignees.push(record.triager);
   }
   if (record.triager) record = tick(record, ["intake.triager"], now);
+  if (notice) {
+    const target = { repo: `${issue.owner}/${issue.repo}`, number: issue.issue_number, url: notice.url };
+    record = await notifyResponse(notice.deps, config, target, record, noticesFor(loaded.record, record), openIssue.title);
+  }
 
   effects.responseBody = await renderResponse(record, config, { title: openIssue.title, reporter: openIssue.author }, loaded.overrides, { keys, issue, now });
   Object.assign(effects, responseLabels(openIssue.labels, record));

@@ -25,6 +25,8 @@ export interface Deps {
   sealer: LinkSealer;
   /** The app's keys: PR-link sealing and record signatures. */
   keys: KeyRing;
+  /** Where `notify.slack_webhook_env` is looked up (src/notify); default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface LoadedResponse {

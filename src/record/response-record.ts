@@ -114,6 +114,20 @@ export interface ResponseRecord {
   forced?: { by: string; at: string; reason: string; gates: string[] };
   /** Comment ids of the pack and preview comments, each updated in place. */
   announce_comments?: { pack?: number; preview?: number };
+  /** `/triage breach`: a breach may already have happened; who escalated it, when, and what they knew. */
+  breach?: Act & { note?: string };
+  /** Chat notifications (src/notify): keys sent, and messages the webhook refused, retried on the next event. */
+  notified?: string[];
+  notify_pending?: PendingNotice[];
+  /** Intake from a private vulnerability report: the advisory's state the app last set (`draft`, `closed`). */
+  advisory_state?: string;
+}
+
+/** A chat message that could not be sent yet: its key and its event, to send again later. */
+export interface PendingNotice {
+  key: string;
+  event: { kind: string; login?: string; detail?: string };
+  tries: number;
 }
 
 export interface AdvisoryRef {

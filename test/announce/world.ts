@@ -66,7 +66,7 @@ export interface World {
 
 let commentIds = 9000;
 
-export async function world(gh: GitHubMock, options: { record?: ResponseRecord | null; yaml?: string; changes?: string; widgetConfig?: string } = {}): Promise<World> {
+export async function world(gh: GitHubMock, options: { record?: ResponseRecord | null; yaml?: string; changes?: string; widgetConfig?: string; env?: NodeJS.ProcessEnv } = {}): Promise<World> {
   const yaml = options.yaml ?? SECURITY_CONFIG;
   const config = configOf(yaml);
   const fake = new FakeGitHub(gh);
@@ -82,7 +82,7 @@ export async function world(gh: GitHubMock, options: { record?: ResponseRecord |
   const probots = new Map<number, Probot>();
   const probot = (now: Date) => {
     let p = probots.get(now.getTime());
-    if (!p) probots.set(now.getTime(), (p = createTestProbot(now)));
+    if (!p) probots.set(now.getTime(), (p = createTestProbot(now, { env: options.env })));
     return p;
   };
   return {

@@ -36,6 +36,9 @@ const CASES: [string, object, string][] = [
   ["changelog", { changelog: [{ path: "CHANGES.md" }] }, "`changelog.0` needs `template`"],
   ["disclosure_branch", { disclosure_branch: "has space" }, "`disclosure_branch` must be"],
   ["public_issue", { public_issue: "yes" }, "`public_issue` must be a boolean"],
+  ["incident_contacts", { incident_contacts: ["not a login"] }, '`incident_contacts.0` must be a GitHub login or a team as "org/team-slug"'],
+  ["notify.slack_webhook_env", { notify: { slack_webhook_env: "https://hooks.slack.com/services/T/B/x" } }, "`notify.slack_webhook_env` must be the NAME of an environment variable"],
+  ["feeds", { feeds: [{ url: "http://nvd.example/feed.xml" }] }, "`feeds.0.url` must be an https:// URL"],
   ["unknown key", { colour: "red" }, "`colour` is not a known key"],
   ["transfer without security_repo", { public_reports: "transfer" }, "`public_reports: transfer` needs `security_repo`: the private repository to move reports to"],
 ];

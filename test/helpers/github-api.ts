@@ -722,6 +722,19 @@ interface WebhookDefinition {
 let webhookExamples: WebhookDefinition[] | undefined;
 
 /**
+ * A webhook payload checked against GitHub's own schema for it in @octokit/openapi (the REST
+ * description's `x-webhooks` point at `components.schemas["webhook-<event>-<action>"]`), for events
+ * that @octokit/webhooks-examples has no example of. Returns ajv's problems, empty when valid.
+ */
+export function validateWebhookPayload(schemaName: string, payload: unknown): string[] {
+  const { ajv } = loadDescription();
+  const validate = ajv.getSchema(`${DOC_ID}#/components/schemas/${schemaName}`);
+  if (!validate) return [`no schema ${schemaName} in GitHub's description`];
+  if (validate(payload)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+}
+
+/**
  * A deep clone of the first example payload GitHub documents for `event` (and `action`), from
  * @octokit/webhooks-examples; tests may mutate it freely.
  */

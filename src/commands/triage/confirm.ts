@@ -1,3 +1,4 @@
+import { advisoryStateAction } from "../advisory-action.js";
 import { done, type CommandDefinition } from "../command.js";
 
 export const confirm: CommandDefinition = {
@@ -19,6 +20,7 @@ export const confirm: CommandDefinition = {
         replies.push({ key: "release-managers", template: "release-managers", view: { release_managers: config.release_managers } });
       }
     }
-    return done({ record: next, ticks, replies });
+    // A private report's advisory is accepted as a draft (src/github/advisory-state.ts).
+    return done({ record: next, ticks, replies, actions: advisoryStateAction(record, "draft") });
   },
 };

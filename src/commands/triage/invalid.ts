@@ -1,5 +1,6 @@
 import { done, fail, type CommandDefinition } from "../command.js";
 import { limitText } from "../validate-args.js";
+import { advisoryStateAction } from "../advisory-action.js";
 
 export const invalid: CommandDefinition = {
   group: "triage",
@@ -15,6 +16,7 @@ export const invalid: CommandDefinition = {
       ticks: ["triage.decision"],
       replies: [{ key: "invalid", template: "invalid-reply", view: { reporter, reason: args } }],
       close: "not_planned",
+      actions: advisoryStateAction(record, "closed"),
     });
   },
 };

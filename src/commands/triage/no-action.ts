@@ -1,5 +1,6 @@
 import { done, fail, type CommandDefinition } from "../command.js";
 import { limitText } from "../validate-args.js";
+import { advisoryStateAction } from "../advisory-action.js";
 
 export const noAction: CommandDefinition = {
   group: "triage",
@@ -10,6 +11,6 @@ export const noAction: CommandDefinition = {
   run(record, { args, actor, now }) {
     const problem = limitText(args, 1000, "the reason");
     if (problem) return fail(problem);
-    return done({ record: { ...record, state: "no-action", reason: args, decided: { by: actor, at: now.toISOString() } }, ticks: ["triage.decision"], close: "completed" });
+    return done({ record: { ...record, state: "no-action", reason: args, decided: { by: actor, at: now.toISOString() } }, ticks: ["triage.decision"], close: "completed", actions: advisoryStateAction(record, "closed") });
   },
 };

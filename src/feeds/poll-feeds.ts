@@ -1,0 +1,91 @@
+import { createHash } from "node:crypto";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { mentions } from "../security/normalize-text.js";
+import { MAX_FEED_BYTES, parseFeed, type FeedEntry } from "./parse-feed.js";
+
+/** How many entries the memory keeps (the dashboard's hidden index stores it), and opens per poll. */
+export const MAX_SEEN = 500;
+export const MAX_NEW_PER_POLL = 10;
+
+export type FetchFn = (
+  url: string,
+  init?: { headers?: Record<string, string>; signal?: AbortSignal },
+) => Promise<{ ok: boolean; status: number; headers?: { get(name: string): string | null }; text(): Promise<string> }>;
+
+/** A feed that does not answer within this is skipped until the next poll. */
+const FETCH_TIMEOUT_MS = 20_000;
+
+export interface MatchedEntry extends FeedEntry {
+  /** The memory key (`entryKey`) and the keywords it matched. */
+  key: string;
+  matched: string[];
+}
+
+export interface PollResult {
+  newEntries: MatchedEntry[];
+  /** The memory to store: the previous one plus the new entries' keys, the oldest dropped past MAX_SEEN. */
+  seen: string[];
+  /** Feeds that could not be read, in words (for the log). */
+  problems: string[];
+}
+
+/**
+ * One key per vulnerability, not per feed: the CVE id when the entry names one (NVD and GitHub
+ * list the same CVE under different ids), else the entry's id. Hashed, so the memory is compact
+ * and holds no text from the feed.
+ */
+export function entryKey(entry: Pick<FeedEntry, "cve" | "id" | "feed">): string {
+  const basis = entry.cve ? entry.cve.toUpperCase() : `${entry.feed} ${entry.id}`;
+  return createHash("sha256").update(basis).digest("base64url").slice(0, 16);
+}
+
+/** The words a feed's entries must name: its own, else every component's name and package name. */
+export function feedKeywords(config: EmbargoConfig, feed: { keywords?: string[] }): string[] {
+  if (feed.keywords?.length) return feed.keywords;
+  const words = new Set<string>();
+  for (const [name, component] of Object.entries(config.components)) {
+    words.add(name);
+    if (component.package?.name) words.add(component.package.name);
+  }
+  return [...words];
+}
+
+/**
+ * Reads every configured feed and returns the entries that match their keywords and were not seen
+ * before. Pure apart from `fetchFn`: the caller opens the issues (`openFeedIssue`) and then stores
+ * `seen`. An unreadable feed is reported in `problems` and changes nothing.
+ */
+export async function pollFeeds(fetchFn: FetchFn, config: EmbargoConfig, seen: string[]): Promise<PollResult> {
+  const known = new Set(seen);
+  const newEntries: MatchedEntry[] = [];
+  const problems: string[] = [];
+  for (const feed of config.feeds) {
+    let entries: FeedEntry[];
+    try {
+      const response = await fetchFn(feed.url, {
+        headers: { accept: "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.1" },
+        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      if (Number(response.headers?.get("content-length") ?? 0) > MAX_FEED_BYTES) throw new Error(`larger than ${MAX_FEED_BYTES} characters`);
+      const body = await response.text();
+      if (body.length > MAX_FEED_BYTES) throw new Error(`larger than ${MAX_FEED_BYTES} characters`);
+      entries = parseFeed(body, feed.url);
+    } catch (error) {
+      problems.push(`${feed.url}: ${(error as Error).message.slice(0, 200)}`);
+      continue;
+    }
+    const keywords = feedKeywords(config, feed);
+    for (const entry of entries) {
+      if (newEntries.length >= MAX_NEW_PER_POLL) break;
+      const key = entryKey(entry);
+      if (known.has(key)) continue;
+      const haystack = `${entry.title} ${entry.summary}`;
+      const matched = keywords.filter((k) => mentions(haystack, k));
+      if (!matched.length) continue;
+      known.add(key);
+      newEntries.push({ ...entry, key, matched });
+    }
+  }
+  return { newEntries, seen: [...seen, ...newEntries.map((e) => e.key)].slice(-MAX_SEEN), problems };
+}

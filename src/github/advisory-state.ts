@@ -1,0 +1,26 @@
+import type { CommandAction } from "../commands/command.js";
+import type { ActionContext, ActionResult } from "./action-executors.js";
+import { githubMessage, httpStatus, repoParams } from "./announce-context.js";
+
+/** Advisory states a command may set on a reported advisory: accepted as a draft, or closed. */
+const STATES = ["draft", "closed"] as const;
+
+/**
+ * `advisory.state`: a private report's advisory follows the triage decision (`/triage confirm` →
+ * draft; `invalid`, `no-action` → closed). Only the advisory the response was opened from (its
+ * record's GHSA id and repo, tied at intake by the security repo's own config) is touched.
+ */
+export async function setAdvisoryState(action: CommandAction, { octokit, record, log }: ActionContext): Promise<ActionResult> {
+  const state = action.state as (typeof STATES)[number];
+  if (!STATES.includes(state) || !record.ghsa || !record.advisory) return { ok: false, problem: "this response is not tied to a reported advisory" };
+  if (record.advisory_state === state) return { ok: true };
+  try {
+    await octokit.rest.securityAdvisories.updateRepositoryAdvisory({ ...repoParams(record.advisory.repo), ghsa_id: record.ghsa, state });
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === undefined || status >= 500) throw error;
+    log(`advisory ${record.ghsa} → ${state} refused: ${status}`);
+    return { ok: false, problem: `GitHub refused to set ${record.ghsa} on ${record.advisory.repo} to ${state} (${status}): ${githubMessage(error)}` };
+  }
+  return { ok: true, update: (r) => ({ ...r, advisory_state: state }) };
+}

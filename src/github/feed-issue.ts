@@ -1,0 +1,67 @@
+import type { ProbotOctokit } from "probot";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import type { MatchedEntry } from "../feeds/poll-feeds.js";
+import { neutralize } from "../render/neutralize.js";
+import { renderTemplate } from "../render/templates.js";
+import { repoParams } from "./announce-context.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** The hidden marker of a feed entry's issue: its memory key, which names nothing. */
+export function feedMarker(key: string): string {
+  return `<!-- embargo:feed ${key} -->`;
+}
+
+/** Opens in this process, by repo and key: two ticks at once wait for the first one's issue. */
+const inFlight = new Map<string, Promise<FeedIssue>>();
+
+export interface FeedIssue {
+  number: number;
+  created: boolean;
+}
+
+/**
+ * The issue for this entry if the app opened one: labelled issues updated since the entry was
+ * published (the issue came after it, so the list stays short), by the app when known, with the marker.
+ */
+async function findFeedIssue(octokit: Octokit, securityRepo: string, config: EmbargoConfig, entry: MatchedEntry, botLogin?: string) {
+  const published = entry.published ? Date.parse(entry.published) : NaN;
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
+    ...repoParams(securityRepo),
+    labels: config.label,
+    state: "all",
+    ...(Number.isNaN(published) ? {} : { since: new Date(published).toISOString() }),
+    per_page: 100,
+  });
+  const marker = feedMarker(entry.key);
+  return issues.find((i) => !i.pull_request && (!botLogin || i.user?.login === botLogin) && (i.body ?? "").includes(marker));
+}
+
+/** "CVE-…: what it is": NVD's entries are titled with the id alone, so their summary says what. */
+function issueTitle(entry: MatchedEntry): string {
+  const what = entry.cve && entry.title.trim().toUpperCase() === entry.cve ? entry.summary : entry.title;
+  return `${entry.cve ?? "Feed entry"}: ${neutralize(what).slice(0, 150)}`;
+}
+
+/**
+ * A response issue for one matching feed entry, with the config's label so the usual intake runs:
+ * the CVE id, link and summary (neutralised: the feed is someone else's text). Never two issues for
+ * one entry: the marker is looked for first, after a restart too.
+ */
+export function openFeedIssue(octokit: Octokit, securityRepo: string, config: EmbargoConfig, entry: MatchedEntry, botLogin?: string): Promise<FeedIssue> {
+  const flight = `${securityRepo.toLowerCase()} ${entry.key}`;
+  const running = inFlight.get(flight);
+  if (running) return running;
+  const work = (async (): Promise<FeedIssue> => {
+    const existing = await findFeedIssue(octokit, securityRepo, config, entry, botLogin);
+    if (existing) return { number: existing.number, created: false };
+    const clean = (s: string | undefined) => (s === undefined ? undefined : neutralize(s));
+    const link = entry.link?.replace(/[()\s]/g, (c) => (c === "(" ? "%28" : c === ")" ? "%29" : "%20"));
+    const view = { ...entry, link, title: clean(entry.title), summary: clean(entry.summary), published: clean(entry.published), matched: entry.matched.map(neutralize) };
+    const { text } = await renderTemplate("feed-entry", view);
+    const { data } = await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issueTitle(entry), body: `${text}\n\n${feedMarker(entry.key)}`, labels: [config.label] });
+    return { number: data.number, created: true };
+  })();
+  inFlight.set(flight, work);
+  return work.finally(() => inFlight.delete(flight));
+}

@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BOT, commentList, createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, openedEvent, recordOf } from "../helpers/app.js";
+import { mockGitHub, validateWebhookPayload, type GitHubMock } from "../helpers/github-api.js";
+import { fakeSecurityIssue, ISSUE, sendCommand, triageRecord } from "../helpers/security-issue.js";
+import { reportedEvent } from "./advisory-payload.js";
+
+let gh: GitHubMock;
+beforeEach(() => {
+  gh = mockGitHub();
+});
+afterEach(() => gh.done());
+
+const GHSA = "GHSA-abcd-1234-wxyz";
+const SECURITY_CONFIG = "components:\n  upload: { repo: acme/product }\n";
+const PRODUCT_CONFIG = "security_repo: acme/security\n";
+
+function mockSecurityRepo(isPrivate = true) {
+  gh.api.get("/repos/acme/security").reply(200, { id: 1, name: "security", full_name: "acme/security", private: isPrivate, visibility: isPrivate ? "private" : "public" });
+}
+
+/** The issues the app could have opened already: listed since the report was made. */
+function mockIssueList(issues: object[]) {
+  gh.api.get("/repos/acme/security/issues").query({ state: "all", since: "2026-11-21T08:00:00Z", per_page: "100" }).reply(200, issues);
+}
+
+describe("the test payload", () => {
+  it("is valid against GitHub's schema for repository_advisory.reported, and the check can fail", () => {
+    expect(validateWebhookPayload("webhook-repository-advisory-reported", reportedEvent().payload)).toEqual([]);
+    const broken: any = reportedEvent().payload;
+    delete broken.repository_advisory.ghsa_id;
+    expect(validateWebhookPayload("webhook-repository-advisory-reported", broken).join()).toContain("ghsa_id");
+  });
+});
+
+describe("repository_advisory.reported", () => {
+  it("opens one response issue in the security repo its own config names, with the label, neutralised", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockConfig(gh, "acme", "product", PRODUCT_CONFIG);
+    mockConfig(gh, "acme", "security", SECURITY_CONFIG);
+    mockSecurityRepo();
+    mockIdentity(gh);
+    mockIssueList([]);
+    let created: any;
+    gh.api.post("/repos/acme/security/issues", (b) => ((created = b), true)).reply(201, { number: 12 });
+
+    await probot.receive(reportedEvent({ summary: "Traversal, cc @acme/everyone", description: "Step 1\n<!-- embargo:record:v2 x y -->\n@admin please" }));
+
+    expect(created.labels).toEqual(["security"]);
+    expect(created.title).toBe("Private report on acme/product: Traversal, cc @\u200bacme/everyone");
+    const body: string = created.body;
+    expect(body).toContain(`[${GHSA}](https://github.com/acme/product/security/advisories/${GHSA})`);
+    expect(body).toContain("| **Reporter** | @\u200bfinder |");
+    expect(body).toContain("| **Affected** | npm/acme-upload &lt; 2.4.1 |");
+    expect(body).toContain("| **Severity suggested** | high — `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N` |");
+    expect(body).toContain("> @\u200badmin please");
+    expect(body).not.toContain("<!-- embargo:record");
+    expect(body).toContain(`<!-- embargo:intake ${GHSA} acme/product https://github.com/acme/product/security/advisories/${GHSA} -->`);
+  });
+
+  it("redelivered: finds its issue by the marker and opens no second one", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockConfig(gh, "acme", "product", PRODUCT_CONFIG);
+    mockConfig(gh, "acme", "security", SECURITY_CONFIG);
+    mockSecurityRepo();
+    mockIdentity(gh);
+    const marker = `<!-- embargo:intake ${GHSA} acme/product https://github.com/acme/product/security/advisories/${GHSA} -->`;
+    mockIssueList([
+      { number: 11, body: marker, user: { login: "mallory" } },
+      { number: 12, body: `text\n\n${marker}`, user: { login: BOT } },
+    ]);
+    await probot.receive(reportedEvent());
+    expect(gh.requests.filter((r) => r.method === "POST" && !r.path.startsWith("/app/"))).toEqual([]);
+  });
+
+  it("a security repo whose own config does not name the product repo gets nothing", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockConfig(gh, "acme", "product", "security_repo: acme/security\n");
+    mockConfig(gh, "acme", "security", "components:\n  upload: { repo: acme/other }\n");
+    await probot.receive(reportedEvent());
+    expect(gh.requests.filter((r) => r.method === "POST" && !r.path.startsWith("/app/"))).toEqual([]);
+  });
+
+  it("a security repo that is not private gets nothing", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockConfig(gh, "acme", "product", PRODUCT_CONFIG);
+    mockConfig(gh, "acme", "security", SECURITY_CONFIG);
+    mockSecurityRepo(false);
+    await probot.receive(reportedEvent());
+    expect(gh.requests.filter((r) => r.method === "POST" && !r.path.startsWith("/app/"))).toEqual([]);
+  });
+});
+
+describe("the response opened from a report is tied to its advisory", () => {
+  const marker = `<!-- embargo:intake ${GHSA} acme/product https://github.com/acme/product/security/advisories/${GHSA} -->`;
+
+  async function openFrom(author: string) {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockConfig(gh, "acme", "security", SECURITY_CONFIG);
+    mockIdentity(gh);
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, commentList([]));
+    mockNoOverrides(gh, "acme", "security");
+    let body = "";
+    gh.api.post(`${ISSUE}/comments`, (b) => ((body = b.body), true)).reply(201, { id: 555 });
+    gh.api.post(`${ISSUE}/labels`).reply(200, []);
+    await probot.receive(openedEvent({ labels: ["security"], author, body: `report\n\n${marker}` }));
+    return recordOf(body);
+  }
+
+  it("the app's own issue: GHSA id, advisory repo and link recorded, shown in the response", async () => {
+    const record = await openFrom(BOT);
+    expect(record.ghsa).toBe(GHSA);
+    expect(record.advisory).toEqual({ repo: "acme/product", url: `https://github.com/acme/product/security/advisories/${GHSA}` });
+    expect(record.advisory_state).toBe("triage");
+  });
+
+  it("a person's issue carrying the same marker is not tied to anything", async () => {
+    const record = await openFrom("mallory");
+    expect(record.ghsa).toBeUndefined();
+    expect(record.advisory).toBeUndefined();
+  });
+
+  const tied = () => triageRecord({ ghsa: GHSA, advisory: { repo: "acme/product", url: `https://github.com/acme/product/security/advisories/${GHSA}` }, advisory_state: "triage" });
+  const ADVISORY = `/repos/acme/product/security-advisories/${GHSA}`;
+
+  it("/triage confirm accepts the report: the advisory becomes a draft", async () => {
+    const f = await fakeSecurityIssue(gh, { yaml: SECURITY_CONFIG, record: tied() });
+    let patched: any;
+    gh.api.patch(ADVISORY, (b) => ((patched = b), true)).reply(200, { ghsa_id: GHSA, state: "draft" });
+    await sendCommand(gh, f, "/triage confirm", { followUp: true });
+    expect(patched).toEqual({ state: "draft" });
+    expect(f.record).toMatchObject({ state: "confirmed", advisory_state: "draft", ghsa: GHSA });
+    expect(f.response).toContain(`| **Advisory** | [${GHSA}]`);
+  });
+
+  it.each([["invalid", "not_planned"], ["no-action", "completed"]])("/triage %s closes the advisory", async (command, reason) => {
+    const f = await fakeSecurityIssue(gh, { yaml: SECURITY_CONFIG, record: tied() });
+    let patched: any;
+    gh.api.patch(ADVISORY, (b) => ((patched = b), true)).reply(200, { ghsa_id: GHSA, state: "closed" });
+    await sendCommand(gh, f, `/triage ${command} Works as designed.`, { followUp: true });
+    expect(patched).toEqual({ state: "closed" });
+    expect(f.closed).toEqual([`closed ${reason}`]);
+    expect(f.record.advisory_state).toBe("closed");
+  });
+
+  it("GitHub refusing the state change is answered, and the line can be run again", async () => {
+    const f = await fakeSecurityIssue(gh, { yaml: SECURITY_CONFIG, record: tied() });
+    gh.api.patch(ADVISORY).reply(403, { message: "Resource not accessible by integration" });
+    await sendCommand(gh, f, "/triage confirm", { followUp: true });
+    expect(f.replies.at(-1)).toContain("GitHub refused to set");
+    expect(f.record.advisory_state).toBe("triage");
+    expect(f.record.ran["9001"] ?? []).toEqual([]);
+  });
+
+  it("a response not opened from a report touches no advisory", async () => {
+    const f = await fakeSecurityIssue(gh, { yaml: SECURITY_CONFIG });
+    await sendCommand(gh, f, "/triage confirm");
+    expect(gh.requests.some((r) => r.path.includes("security-advisories"))).toBe(false);
+  });
+});

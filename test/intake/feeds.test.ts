@@ -1,0 +1,150 @@
+import { readFileSync } from "node:fs";
+import nock from "nock";
+import { ProbotOctokit } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseFeed } from "../../src/feeds/parse-feed.js";
+import { entryKey, MAX_SEEN, pollFeeds, type FetchFn } from "../../src/feeds/poll-feeds.js";
+import { feedMarker, openFeedIssue } from "../../src/github/feed-issue.js";
+import { BOT } from "../helpers/app.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { configOf } from "../helpers/security-issue.js";
+
+let gh: GitHubMock;
+beforeEach(() => {
+  gh = mockGitHub();
+});
+afterEach(() => gh.done());
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), "utf8");
+const RSS_URL = "https://nvd.example/feeds/xml/cve/misc/nvd-rss.xml";
+const ATOM_URL = "https://github.example/advisories.atom";
+const CONFIG = [
+  "components:",
+  "  upload: { repo: acme/product, package: { ecosystem: npm, name: acme-upload } }",
+  "feeds:",
+  `  - url: ${RSS_URL}`,
+  `  - url: ${ATOM_URL}`,
+  "",
+].join("\n");
+const fetchFn: FetchFn = (url, init) => fetch(url, init);
+
+function mockFeeds(rss = 200) {
+  nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").reply(rss, rss === 200 ? fixture("nvd-recent.rss.xml") : "busy");
+  nock("https://github.example").get("/advisories.atom").reply(200, fixture("github-advisories.atom.xml"));
+}
+
+describe("parseFeed", () => {
+  it("reads RSS 2.0: ids, CVE, link, plain-text summary from escaped HTML and CDATA", () => {
+    const entries = parseFeed(fixture("nvd-recent.rss.xml"), RSS_URL);
+    expect(entries.map((e) => e.cve)).toEqual(["CVE-2026-41001", "CVE-2026-41002", "CVE-2026-41003"]);
+    expect(entries[0]).toMatchObject({ id: "CVE-2026-41001", link: "https://nvd.example/vuln/detail/CVE-2026-41001", published: "Sat, 21 Nov 2026 15:15:09 GMT" });
+    expect(entries[0]!.summary).toContain("via a crafted file name such as ../../etc/cron.d/x .");
+    expect(entries[2]!.summary).toBe("In the CloudStack API server, the listUsers command discloses API keys of other accounts to domain administrators.");
+  });
+
+  it("reads Atom: tag ids, the alternate link, HTML content as text, a CVE only where named", () => {
+    const entries = parseFeed(fixture("github-advisories.atom.xml"), ATOM_URL);
+    expect(entries).toHaveLength(3);
+    expect(entries[0]).toMatchObject({
+      id: "tag:github.example,2008:GHSA-8f2x-3c9v-q7wm",
+      cve: "CVE-2026-41001",
+      link: "https://github.example/advisories/GHSA-8f2x-3c9v-q7wm",
+      title: "[GHSA-8f2x-3c9v-q7wm] acme-upload vulnerable to path traversal (CVE-2026-41001)",
+    });
+    expect(entries[0]!.summary).toMatch(/^acme-upload before 2\.4\.1 joins .* Patches Fixed in 2\.4\.1\.$/);
+    expect(entries[2]!.cve).toBeUndefined();
+  });
+
+  it("refuses what is not a feed", () => {
+    expect(() => parseFeed(fixture("not-a-feed.xml"), "https://x.example/")).toThrow("not an RSS 2.0 or Atom feed");
+  });
+});
+
+describe("pollFeeds", () => {
+  it("returns entries naming a component or its package, once per vulnerability across feeds", async () => {
+    mockFeeds();
+    const { newEntries, seen, problems } = await pollFeeds(fetchFn, configOf(CONFIG), []);
+    expect(problems).toEqual([]);
+    // CVE-2026-41001 is in both feeds: one entry. The Atom-only advisory has no CVE: its own entry.
+    expect(newEntries.map((e) => e.cve ?? e.id)).toEqual(["CVE-2026-41001", "tag:github.example,2008:GHSA-7q3w-c5v8-jj2k"]);
+    expect(newEntries[0]!.matched).toEqual(["upload", "acme-upload"]);
+    expect(seen).toEqual(newEntries.map((e) => entryKey(e)));
+  });
+
+  it("after a restart (the memory as stored data), nothing is new", async () => {
+    mockFeeds();
+    const first = await pollFeeds(fetchFn, configOf(CONFIG), []);
+    const stored = JSON.parse(JSON.stringify(first.seen)) as string[];
+    mockFeeds();
+    const second = await pollFeeds(fetchFn, configOf(CONFIG), stored);
+    expect(second.newEntries).toEqual([]);
+    expect(second.seen).toEqual(stored);
+  });
+
+  it("a feed's own keywords replace the defaults", async () => {
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").reply(200, fixture("nvd-recent.rss.xml"));
+    const config = configOf(`feeds:\n  - { url: "${RSS_URL}", keywords: [CloudStack] }\n`);
+    const { newEntries } = await pollFeeds(fetchFn, config, []);
+    expect(newEntries.map((e) => e.cve)).toEqual(["CVE-2026-41003"]);
+  });
+
+  it("a failing feed is reported and the others are still read", async () => {
+    mockFeeds(503);
+    const { newEntries, problems } = await pollFeeds(fetchFn, configOf(CONFIG), []);
+    expect(problems).toEqual([`${RSS_URL}: HTTP 503`]);
+    expect(newEntries).toHaveLength(2);
+  });
+
+  it("the memory is bounded: the oldest keys go first", async () => {
+    mockFeeds();
+    const old = Array.from({ length: MAX_SEEN }, (_, i) => `old-${i}`);
+    const { seen, newEntries } = await pollFeeds(fetchFn, configOf(CONFIG), old);
+    expect(seen).toHaveLength(MAX_SEEN);
+    expect(seen.slice(-2)).toEqual(newEntries.map((e) => e.key));
+    expect(seen[0]).toBe("old-2");
+  });
+});
+
+describe("openFeedIssue", () => {
+  const octokit = () => new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } } as never);
+
+  async function entry() {
+    mockFeeds();
+    const { newEntries } = await pollFeeds(fetchFn, configOf(CONFIG), []);
+    return newEntries[0]!;
+  }
+
+  it("opens one labelled issue with the CVE id, link and neutralised summary, found again after that", async () => {
+    const e = await entry();
+    const config = configOf(CONFIG);
+    gh.api.get("/repos/acme/security/issues").query({ labels: "security", state: "all", since: "2026-11-21T15:15:09.000Z", per_page: "100" }).reply(200, []);
+    let created: any;
+    gh.api.post("/repos/acme/security/issues", (b) => ((created = b), true)).reply(201, { number: 31 });
+    expect(await openFeedIssue(octokit(), "acme/security", config, e, BOT)).toEqual({ number: 31, created: true });
+    expect(created.title).toMatch(/^CVE-2026-41001: Path traversal in acme-upload before 2\.4\.1 allows a remote attacker/);
+    expect(created.title.length).toBeLessThanOrEqual(166);
+    expect(created.labels).toEqual(["security"]);
+    expect(created.body).toContain("| **CVE** | CVE-2026-41001 |");
+    expect(created.body).toContain("[CVE-2026-41001](https://nvd.example/vuln/detail/CVE-2026-41001)");
+    expect(created.body).toContain("cc @\u200bmaintainers");
+    expect(created.body).toContain(feedMarker(e.key));
+
+    // A person's issue carrying the same marker does not count; the app's does.
+    gh.api.get("/repos/acme/security/issues").query(true).reply(200, [
+      { number: 30, body: created.body, user: { login: "mallory" } },
+      { number: 31, body: created.body, user: { login: BOT } },
+    ]);
+    expect(await openFeedIssue(octokit(), "acme/security", config, e, BOT)).toEqual({ number: 31, created: false });
+  });
+
+  it("two ticks at once open one issue", async () => {
+    const e = await entry();
+    const config = configOf(CONFIG);
+    gh.api.get("/repos/acme/security/issues").query(true).reply(200, []);
+    gh.api.post("/repos/acme/security/issues").reply(201, { number: 32 });
+    const kit = octokit();
+    const [a, b] = await Promise.all([openFeedIssue(kit, "acme/security", config, e, BOT), openFeedIssue(kit, "acme/security", config, e, BOT)]);
+    expect(a).toEqual({ number: 32, created: true });
+    expect(b).toEqual(a);
+  });
+});
