@@ -11,6 +11,14 @@ import { findCommand } from "../commands/registry.js";
 import { neutralize } from "../render/neutralize.js";
 import type { KeyRing } from "../security/key-ring.js";
 import { sampleAnnounceView } from "./sample-announce-views.js";
+import { rowOf } from "../dashboard/dashboard-index.js";
+import { dashboardView } from "../dashboard/decide-dashboard.js";
+
+function sampleDashboardView(record: ResponseRecord, config: EmbargoConfig, now: Date) {
+  const row = rowOf(record, config, { n: 7, url: "https://github.com/acme/security/issues/7", title: SAMPLE_REPORT.title }, now);
+  const closed = { ...row, n: 5, url: "https://github.com/acme/security/issues/5", state: "announced" as const, closed_on: now.toISOString().slice(0, 10) };
+  return dashboardView([row], [closed], 0, { now, title: config.dashboard.title, label: config.label });
+}
 
 export const SAMPLE_REPORT = { title: "Path traversal in the upload endpoint", reporter: "reporter" };
 
@@ -101,6 +109,10 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
       return { label: config.label };
     case "pr-conversation":
       return { ref: "acme/security#7" };
+    case "dashboard":
+      return sampleDashboardView(record, config, now);
+    case "reminder":
+      return { kind: "embargo-warning", mentions: [record.triager ?? "triager", ...config.release_managers], embargo_end: record.embargo_end, days: 3 };
     case "unassignable":
       return { people: record.experts.map((l) => `@${l}`) };
     default:

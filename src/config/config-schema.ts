@@ -36,6 +36,22 @@ export interface EmbargoConfig {
   changelog: { path: string; template: string }[];
   disclosure_branch: string;
   public_issue: boolean;
+  // Dashboard and reminders (issue 12)
+  dashboard: DashboardConfig;
+  reminders: RemindersConfig;
+}
+
+/** `dashboard`: the one pinned issue that lists every response (README, "Dashboard and reminders"). */
+export interface DashboardConfig {
+  enabled: boolean;
+  title: string;
+}
+
+/** `reminders`: when the tick nudges (hours and days; README, "Dashboard and reminders"). */
+export interface RemindersConfig {
+  triage_hours: number;
+  embargo_warning_days: number;
+  review_hours: number;
 }
 
 /** `checklist`: items to leave out (by id) and the team's own items (README, "Checklist"). */
@@ -172,6 +188,27 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
     } as never,
     disclosure_branch: { type: "string", minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9._/{}-]+$", default: "embargo/disclosure-{id}" },
     public_issue: { type: "boolean", default: false },
+    dashboard: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        enabled: { type: "boolean", default: true },
+        title: { type: "string", minLength: 1, maxLength: 100, pattern: "^[^\\r\\n]*$", default: "Security response dashboard", description: "a title on one line (up to 100 characters)" },
+      },
+      required: [],
+      default: {},
+    } as never,
+    reminders: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        triage_hours: { type: "integer", minimum: 1, maximum: 8760, default: 24 },
+        embargo_warning_days: { type: "integer", minimum: 1, maximum: 365, default: 3 },
+        review_hours: { type: "integer", minimum: 1, maximum: 8760, default: 48 },
+      },
+      required: [],
+      default: {},
+    } as never,
   },
   required: [],
 };

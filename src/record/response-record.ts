@@ -114,6 +114,8 @@ export interface ResponseRecord {
   forced?: { by: string; at: string; reason: string; gates: string[] };
   /** Comment ids of the pack and preview comments, each updated in place. */
   announce_comments?: { pack?: number; preview?: number };
+  /** Reminders the tick posted (key → ISO time): each condition is reminded once (src/tick/decide-reminders.ts). */
+  reminders?: Record<string, string>;
 }
 
 export interface AdvisoryRef {

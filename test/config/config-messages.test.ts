@@ -36,6 +36,10 @@ const CASES: [string, object, string][] = [
   ["changelog", { changelog: [{ path: "CHANGES.md" }] }, "`changelog.0` needs `template`"],
   ["disclosure_branch", { disclosure_branch: "has space" }, "`disclosure_branch` must be"],
   ["public_issue", { public_issue: "yes" }, "`public_issue` must be a boolean"],
+  ["dashboard.title", { dashboard: { title: "" } }, "`dashboard.title` must not be empty"],
+  ["dashboard.enabled", { dashboard: { enabled: "yes" } }, "`dashboard.enabled` must be a boolean"],
+  ["reminders.triage_hours", { reminders: { triage_hours: 0 } }, "`reminders.triage_hours` must be between 1 and 8760"],
+  ["reminders.embargo_warning_days", { reminders: { embargo_warning_days: 400 } }, "`reminders.embargo_warning_days` must be between 1 and 365"],
   ["unknown key", { colour: "red" }, "`colour` is not a known key"],
   ["transfer without security_repo", { public_reports: "transfer" }, "`public_reports: transfer` needs `security_repo`: the private repository to move reports to"],
 ];
