@@ -10,6 +10,8 @@ import { LinkSealer } from "./pr/pr-link.js";
 import type { Deps } from "./handlers/response-context.js";
 import { KeyedQueue } from "./util/keyed-queue.js";
 import { KeyRing, keyRingFromEnv, MissingSecretError } from "./security/key-ring.js";
+import { keepDashboards } from "./dashboard/keep-dashboards.js";
+import { KnownRepos } from "./tick/known-repos.js";
 
 export interface AppOptions {
   /** The clock, injectable so tests and dry runs see fixed dates. */
@@ -21,6 +23,8 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   /** What happens when a secret is missing; default: the one line on stderr and exit code 1. */
   refuseStart?: (line: string) => void;
+  /** Keep each security repo's dashboard issue on every response write (README, "Dashboard and reminders"); default true. */
+  dashboard?: boolean;
 }
 
 /**
@@ -51,6 +55,8 @@ export function createApp(options: AppOptions = {}) {
       keys,
       sealer: new LinkSealer(keys),
     };
+    const known = new KnownRepos();
+    if (options.dashboard !== false) keepDashboards(app, deps, known);
     app.on(["issues.opened", "issues.labeled"], (context) => onIntake(deps, context));
     app.on(["issue_comment.created", "issue_comment.edited"], (context) => onCommandComment(deps, context));
     app.on("issue_comment.edited", (context) => onResponseEdited(deps, context));

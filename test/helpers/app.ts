@@ -1,5 +1,5 @@
 import { Probot, ProbotOctokit } from "probot";
-import { createApp } from "../../src/index.js";
+import { createApp, type AppOptions } from "../../src/index.js";
 import { decodeRecord, RESPONSE_MARKER } from "../../src/record/markers.js";
 import type { ResponseRecord } from "../../src/record/response-record.js";
 import { KeyRing } from "../../src/security/key-ring.js";
@@ -15,7 +15,7 @@ export const TEST_KEYS = new KeyRing(TEST_SECRET);
 export const RENDER_CONTEXT = { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now: NOW };
 
 /** A Probot that talks only to nock: no retries and no throttling (DESIGN.md on Probot 14.3). */
-export function createTestProbot(now: Date = NOW): Probot {
+export function createTestProbot(now: Date = NOW, options: AppOptions = {}): Probot {
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
@@ -26,7 +26,8 @@ export function createTestProbot(now: Date = NOW): Probot {
     })),
     logLevel: "fatal",
   });
-  void probot.load(createApp({ now: () => now, secret: TEST_SECRET }));
+  // The dashboard (test/dashboard) costs calls on every response write: off unless a test asks.
+  void probot.load(createApp({ now: () => now, secret: TEST_SECRET, dashboard: false, ...options }));
   return probot;
 }
 
