@@ -12,6 +12,10 @@ import { KeyedQueue } from "./util/keyed-queue.js";
 import { KeyRing, keyRingFromEnv, MissingSecretError } from "./security/key-ring.js";
 import { keepDashboards } from "./dashboard/keep-dashboards.js";
 import { KnownRepos } from "./tick/known-repos.js";
+import { InProcessLease, type Lease } from "./tick/lease.js";
+import { runTick, type TickReport } from "./tick/run-tick.js";
+import { startTickTimer, tickMinutes } from "./tick/tick-timer.js";
+import { appInstallations } from "./github/app-installations.js";
 
 export interface AppOptions {
   /** The clock, injectable so tests and dry runs see fixed dates. */
@@ -25,6 +29,12 @@ export interface AppOptions {
   refuseStart?: (line: string) => void;
   /** Keep each security repo's dashboard issue on every response write (README, "Dashboard and reminders"); default true. */
   dashboard?: boolean;
+  /** Minutes between ticks in this process; default EMBARGO_TICK_MINUTES, else 60; 0 = off. */
+  tickMinutes?: number;
+  /** The lease ticks take per repo; default in-process (a shared one goes in front: src/tick/lease.ts). */
+  lease?: Lease;
+  /** Receives the tick, for `embargo tick` and tests. */
+  onTick?: (tick: () => Promise<TickReport>) => void;
 }
 
 /**
@@ -57,6 +67,11 @@ export function createApp(options: AppOptions = {}) {
     };
     const known = new KnownRepos();
     if (options.dashboard !== false) keepDashboards(app, deps, known);
+    const lease = options.lease ?? new InProcessLease();
+    const log = (m: string) => app.log.warn(m);
+    const tick = () => runTick({ deps, known, lease, log, installations: () => appInstallations(app) });
+    options.onTick?.(tick);
+    startTickTimer(tick, options.tickMinutes ?? tickMinutes(options.env ?? process.env, log), log);
     app.on(["issues.opened", "issues.labeled"], (context) => onIntake(deps, context));
     app.on(["issue_comment.created", "issue_comment.edited"], (context) => onCommandComment(deps, context));
     app.on("issue_comment.edited", (context) => onResponseEdited(deps, context));

@@ -31,7 +31,7 @@ function byUrgency(a: DashboardRow, b: DashboardRow): number {
   return a.n - b.n;
 }
 
-function daysLeft(end: string, now: Date): number {
+export function daysLeft(end: string, now: Date): number {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return Math.round((Date.parse(`${end}T00:00:00Z`) - today) / DAY);
 }

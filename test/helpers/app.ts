@@ -27,7 +27,7 @@ export function createTestProbot(now: Date = NOW, options: AppOptions = {}): Pro
     logLevel: "fatal",
   });
   // The dashboard (test/dashboard) costs calls on every response write: off unless a test asks.
-  void probot.load(createApp({ now: () => now, secret: TEST_SECRET, dashboard: false, ...options }));
+  void probot.load(createApp({ now: () => now, secret: TEST_SECRET, dashboard: false, tickMinutes: 0, ...options }));
   return probot;
 }
 

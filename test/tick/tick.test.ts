@@ -1,0 +1,92 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readIndex } from "../../src/dashboard/dashboard-index.js";
+import { BOT, recordOf, TEST_KEYS } from "../helpers/app.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { reminders, tickWorld } from "./tick-world.js";
+
+let gh: GitHubMock;
+beforeEach(() => {
+  gh = mockGitHub();
+});
+afterEach(() => {
+  // Persistent routes: what matters is that every request matched one and GitHub's description.
+  const problems = gh.requests.filter((r) => !r.matched || r.errors.length);
+  nock.cleanAll();
+  expect(problems).toEqual([]);
+});
+
+const OPENED = Date.parse("2026-11-20T09:30:00Z");
+const at = (hours: number) => new Date(OPENED + hours * 3_600_000);
+
+describe("the tick", () => {
+  it("reminds of a triage not started after 24 hours, once, mentioning the team when nobody owns it", async () => {
+    const early = await tickWorld(gh, at(23));
+    await early.tick();
+    expect(reminders(early)).toEqual([]);
+
+    gh = mockGitHub();
+    const world = await tickWorld(gh, at(25));
+    await world.tick();
+    await world.tick();
+    expect(reminders(world)).toHaveLength(1);
+    expect(reminders(world)[0]).toMatch(/^@acme\/security-team — triage has not started on this report after 24 hours/);
+    const response = world.comments.find((c) => c.id === 555)!;
+    expect(Object.keys(recordOf(response.body).reminders ?? {})).toEqual(["triage"]);
+  });
+
+  it("mentions the owner, not the team, when the response has a triager", async () => {
+    const world = await tickWorld(gh, at(30), { triager: "tri-ana" });
+    await world.tick();
+    expect(reminders(world)[0]).toMatch(/^@tri-ana — triage/);
+  });
+
+  it("two ticks at once in one process post each reminder once", async () => {
+    const world = await tickWorld(gh, at(30));
+    const [a, b] = await Promise.all([world.tick(), world.tick()]);
+    expect(reminders(world)).toHaveLength(1);
+    expect([...a.skipped, ...b.skipped]).toEqual(["acme/security"]);
+  });
+
+  it("warns 3 days before the embargo ends (owner and release managers), once per end date", async () => {
+    const before = await tickWorld(gh, new Date("2026-11-26T12:00:00Z"), { state: "fixing", triager: "tri-ana", embargo_end: "2026-11-30" });
+    await before.tick();
+    expect(reminders(before)).toEqual([]);
+
+    gh = mockGitHub();
+    const world = await tickWorld(gh, new Date("2026-11-27T12:00:00Z"), { state: "fixing", triager: "tri-ana", embargo_end: "2026-11-30" });
+    await world.tick();
+    await world.tick();
+    expect(reminders(world)).toHaveLength(1);
+    expect(reminders(world)[0]).toMatch(/^@tri-ana @rm-alice — the embargo ends on \*\*2026-11-30\*\*, in 3 days/);
+  });
+
+  it("says once when the embargo passed without an announcement, mentioning the owner and the team", async () => {
+    const world = await tickWorld(gh, new Date("2026-12-01T12:00:00Z"), { state: "fixed", triager: "tri-ana", embargo_end: "2026-11-30", reminders: { "embargo-warning:2026-11-30": "2026-11-27T12:00:00Z" } });
+    await world.tick();
+    await world.tick();
+    expect(reminders(world)).toHaveLength(1);
+    expect(reminders(world)[0]).toMatch(/^@tri-ana @acme\/security-team — the embargo ended on \*\*2026-11-30\*\* and this response is not announced yet/);
+  });
+
+  it("removes a reminder that was posted twice (two processes without a shared lease)", async () => {
+    const world = await tickWorld(gh, at(30), { reminders: { triage: "2026-11-21T10:00:00Z" } });
+    const body = "@acme/security-team — triage has not started\n\n<!-- embargo:reply reminder-triage -->";
+    world.comments.push({ id: 601, body, user: { login: BOT, type: "Bot" } }, { id: 602, body, user: { login: BOT, type: "Bot" } }, { id: 603, body, user: { login: "mallory", type: "User" } });
+    await world.tick();
+    expect(world.deleted).toEqual([602]);
+    expect(reminders(world)).toEqual([]);
+  });
+
+  it("rebuilds the dashboard from the responses: a row drifted or forged is repaired", async () => {
+    const world = await tickWorld(gh, at(10), { state: "confirmed", severity: "high", embargo_end: "2026-12-10" });
+    await world.tick();
+    const index = readIndex(world.dashboard!.body, TEST_KEYS, "acme/security");
+    expect(index.rows).toMatchObject([{ n: 7, state: "confirmed", severity: "high", embargo_end: "2026-12-10", url: "https://github.com/acme/security/issues/7" }]);
+    expect(world.dashboard!.body).toContain("### Confirmed (1)");
+    // A person edits the block: the next tick writes it back as the responses say.
+    world.dashboard!.body = world.dashboard!.body.replace("### Confirmed (1)", "### Confirmed (0)");
+    await world.tick();
+    expect(world.dashboard!.body).toContain("### Confirmed (1)");
+  });
+});
