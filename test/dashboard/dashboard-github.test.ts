@@ -127,3 +127,26 @@ describe("the dashboard issue", () => {
     expect(calls[0]).toBe(calls[1]);
   });
 });
+
+describe("two responses' events at once", () => {
+  it("open one dashboard, not two: the second finds the first inside the repo's queue", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    mockToken(gh);
+    mockIdentity(gh);
+    let dashboard: any;
+    for (const n of [7, 8]) {
+      mockConfig(gh, "acme", "security", CONFIG);
+      gh.api.get(`/repos/acme/security/issues/${n}/comments`).query(true).reply(200, []);
+      mockNoOverrides(gh, "acme", "security");
+      gh.api.post(`/repos/acme/security/issues/${n}/comments`).reply(201, { id: 500 + n, body: "" });
+      gh.api.post(`/repos/acme/security/issues/${n}/labels`).reply(200, []);
+      mockConfig(gh, "acme", "security", CONFIG);
+    }
+    gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL).times(2).reply(200, () => (dashboard ? [dashboardIssue(12, dashboard.body)] : []));
+    gh.api.post("/repos/acme/security/issues", (b) => ((dashboard = b), true)).reply(201, dashboardIssue(12, ""));
+    gh.api.post("/graphql").reply(200, { data: { pinIssue: { issue: { id: "I_12" } } } });
+    gh.api.patch("/repos/acme/security/issues/12", (b) => ((dashboard = b), true)).reply(200, dashboardIssue(12, ""));
+    await Promise.all([probot.receive(labeledEvent({ number: 7 })), probot.receive(labeledEvent({ number: 8 }))]);
+    expect(readIndex(dashboard.body, TEST_KEYS, "acme/security").rows.map((r) => r.n).sort()).toEqual([7, 8]);
+  });
+});

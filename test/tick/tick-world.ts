@@ -29,7 +29,7 @@ export interface World {
  * acme/security with one open response (#7) as GitHub would hold it, behind persistent routes
  * that keep state: the tick can run any number of times and the test reads what it left.
  */
-export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<ResponseRecord> = {}, yaml = CONFIG): Promise<World> {
+export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<ResponseRecord> = {}, yaml = CONFIG, withProbot = true): Promise<World> {
   const config = configOf(yaml);
   const full = { ...newRecord(new Date("2026-11-20T09:30:00Z"), new Date("2026-11-20T09:30:00Z")), ...record };
   const body = await renderResponse(full, config, { title: "Report", reporter: "reporter" }, undefined, { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now });
@@ -78,6 +78,7 @@ export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<Respo
     return { ...issue, number: 12 };
   });
   api.post("/graphql").reply(200, { data: { pinIssue: { issue: { id: "I_12" } } } });
+  if (!withProbot) return world;
   let tick: (() => Promise<TickReport>) | undefined;
   const probot: Probot = createTestProbot(now, { onTick: (t) => (tick = t) });
   await probot.load(() => undefined);
