@@ -5,6 +5,7 @@
  */
 export class KnownRepos {
   readonly #repos = new Map<number, Set<string>>();
+  readonly #discovered = new Set<number>();
 
   add(installationId: number, fullName: string): void {
     const set = this.#repos.get(installationId) ?? new Set<string>();
@@ -12,13 +13,13 @@ export class KnownRepos {
     this.#repos.set(installationId, set);
   }
 
-  /** Whether this installation was discovered already (its repos may still be none). */
+  /** Whether this installation was discovered already (an event's repo alone does not count). */
   has(installationId: number): boolean {
-    return this.#repos.has(installationId);
+    return this.#discovered.has(installationId);
   }
 
   discovered(installationId: number, fullNames: string[]): void {
-    if (!this.#repos.has(installationId)) this.#repos.set(installationId, new Set());
+    this.#discovered.add(installationId);
     for (const name of fullNames) this.add(installationId, name);
   }
 

@@ -55,3 +55,15 @@ describe("leases", () => {
     expect(await local.acquire("tick:a", 100)).toBeDefined();
   });
 });
+
+describe("known repos", () => {
+  it("a repo added by an event does not stand for the installation's discovery", async () => {
+    const { KnownRepos } = await import("../../src/tick/known-repos.js");
+    const known = new KnownRepos();
+    known.add(42, "acme/Security");
+    expect(known.has(42)).toBe(false);
+    known.discovered(42, ["acme/other-security"]);
+    expect(known.has(42)).toBe(true);
+    expect(known.repos(42)).toEqual(["acme/other-security", "acme/security"]);
+  });
+});
