@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { decideReminders } from "../../src/tick/decide-reminders.js";
+import { KnownRepos } from "../../src/tick/known-repos.js";
 import { InProcessLease, stackLeases, type Lease } from "../../src/tick/lease.js";
 import { configOf } from "./tick-world.js";
 
@@ -57,8 +58,7 @@ describe("leases", () => {
 });
 
 describe("known repos", () => {
-  it("a repo added by an event does not stand for the installation's discovery", async () => {
-    const { KnownRepos } = await import("../../src/tick/known-repos.js");
+  it("a repo added by an event does not stand for the installation's discovery", () => {
     const known = new KnownRepos();
     known.add(42, "acme/Security");
     expect(known.has(42)).toBe(false);

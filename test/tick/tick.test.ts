@@ -1,9 +1,12 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readIndex } from "../../src/dashboard/dashboard-index.js";
-import { BOT, recordOf, TEST_KEYS } from "../helpers/app.js";
+import { decideDashboard } from "../../src/dashboard/decide-dashboard.js";
+import { newRecord } from "../../src/record/response-record.js";
+import { renderResponse } from "../../src/response/render-response.js";
+import { BOT, commentList, NOW, recordOf, TEST_KEYS } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { reminders, tickWorld } from "./tick-world.js";
+import { CONFIG, configOf, reminders, tickWorld } from "./tick-world.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -88,5 +91,21 @@ describe("the tick", () => {
     world.dashboard!.body = world.dashboard!.body.replace("### Confirmed (1)", "### Confirmed (0)");
     await world.tick();
     expect(world.dashboard!.body).toContain("### Confirmed (1)");
+  });
+});
+
+describe("the tick repairs a row whose event was lost", () => {
+  it("a row still shown open whose issue was closed follows its record into the closed section", async () => {
+    const world = await tickWorld(gh, at(10), { state: "confirmed" });
+    const ctx = { keys: TEST_KEYS, repo: "acme/security", now: at(10), title: "Security response dashboard", label: "security" };
+    world.dashboard = { number: 12, body: (await decideDashboard({ v: 1, rows: [{ n: 9, url: "https://github.com/acme/security/issues/9", state: "fixing", awaiting: [], todo: [] }] }, undefined, ctx)).body };
+    const closed = { ...newRecord(NOW, NOW), state: "invalid" as const };
+    const body = await renderResponse(closed, configOf(CONFIG), { title: "Not a bug", reporter: "r" }, undefined, { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 9 }, now: at(10) });
+    gh.api.get("/repos/acme/security/issues/9").reply(200, { id: 9, number: 9, title: "Not a bug", state: "closed", html_url: "https://github.com/acme/security/issues/9", user: { login: "r" }, labels: [], assignees: [] });
+    gh.api.get("/repos/acme/security/issues/9/comments").query(true).reply(200, commentList([{ id: 909, body, user: { login: BOT, type: "Bot" } }]));
+    await world.tick();
+    const rows = readIndex(world.dashboard!.body, TEST_KEYS, "acme/security").rows;
+    expect(rows.map((r) => [r.n, r.state]).sort()).toEqual([[7, "confirmed"], [9, "invalid"]]);
+    expect(world.dashboard!.body).toMatch(/Closed in the last 30 days \(1\)[\s\S]*\[#9\]\(https:\/\/github.com\/acme\/security\/issues\/9\) Not a bug \| Closed: invalid/);
   });
 });
