@@ -6,7 +6,9 @@ import { issueKey, loadResponse, type Deps } from "../handlers/response-context.
 import { prFacts, syncPr } from "../handlers/sync-pr.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { defaultConfig } from "../handlers/pull-request.js";
-import { REPLY_MARKER_PREFIX } from "../record/markers.js";
+import { findOwnComment } from "../github/issue-comments.js";
+import { REPLY_MARKER_PREFIX, RESPONSE_MARKER } from "../record/markers.js";
+import { syncBoxes } from "../response/sync-boxes.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { renderTemplate } from "../render/templates.js";
 import { noEffects } from "../response/effects.js";
@@ -51,9 +53,11 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
     if (pr.open) waiting.push({ ref: `${linked.repo}#${linked.number}`, since: pull.created_at, reviewers: [...pr.requested_reviewers, ...pr.requested_teams.map((t) => `${pull.base.repo.owner.login}/${t}`)] });
   }
   if (waiting.length || loaded.record.prs.length) loaded = await loadResponse(octokit, ref, config, botLogin, deps.keys);
-  let record = loaded.record;
-  if (!record) return undefined;
   const now = deps.now();
+  const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
+  if (!loaded.record || !own) return undefined;
+  // Boxes a person ticked by hand since the last write are kept, as every handler keeps them.
+  let record = syncBoxes(loaded.record, own.body, now);
   const state: IssueState = { comments: loaded.comments, botLogin, labels: [...issue.labels], assignees: [...issue.assignees], open: issue.open };
   await removeDuplicateReminders(octokit, owner, repo, state);
   // Only PRs the record still counts as waiting for review (an approved one reminds nobody).

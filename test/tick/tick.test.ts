@@ -109,3 +109,14 @@ describe("the tick repairs a row whose event was lost", () => {
     expect(world.dashboard!.body).toMatch(/Closed in the last 30 days \(1\)[\s\S]*\[#9\]\(https:\/\/github.com\/acme\/security\/issues\/9\) Not a bug \| Closed: invalid/);
   });
 });
+
+describe("the tick re-renders a response", () => {
+  it("keeps a box a person ticked by hand (its edit event not handled yet)", async () => {
+    const world = await tickWorld(gh, at(10), { state: "confirmed" });
+    const response = world.comments.find((c) => c.id === 555)!;
+    response.body = response.body.replace(/- \[ \] (Reproduced on a suitable environment)/, "- [x] $1");
+    await world.tick();
+    expect(response.body).toMatch(/- \[x\] Reproduced on a suitable environment/);
+    expect(recordOf(response.body).ticks["triage.reproduced"]).toMatchObject({ by: "hand" });
+  });
+});
