@@ -46,11 +46,16 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   if (!loaded.record) return undefined;
   const waiting: WaitingPr[] = [];
   for (const linked of loaded.record.prs.filter((p) => p.state === "open")) {
-    const pull = await getPull(octokit, linked.repo, linked.number);
-    const pr = prFacts(pull as never, pull.base.repo as never);
-    const { config: prConfig, problem } = await prConfigOf(input, linked.repo);
-    await syncPr({ octokit, deps, sealer: deps.sealer, log: input.log, issueKey: issueKey(ref), pr, prConfig, prConfigProblem: problem, security: config });
-    if (pr.open) waiting.push({ ref: `${linked.repo}#${linked.number}`, since: pull.created_at, reviewers: [...pr.requested_reviewers, ...pr.requested_teams.map((t) => `${pull.base.repo.owner.login}/${t}`)] });
+    try {
+      const pull = await getPull(octokit, linked.repo, linked.number);
+      const pr = prFacts(pull as never, pull.base.repo as never);
+      const { config: prConfig, problem } = await prConfigOf(input, linked.repo);
+      await syncPr({ octokit, deps, sealer: deps.sealer, log: input.log, issueKey: issueKey(ref), pr, prConfig, prConfigProblem: problem, security: config });
+      if (pr.open) waiting.push({ ref: `${linked.repo}#${linked.number}`, since: pull.created_at, reviewers: [...pr.requested_reviewers, ...pr.requested_teams.map((t) => `${pull.base.repo.owner.login}/${t}`)] });
+    } catch (error) {
+      // A PR deleted, or in a repo the app no longer sees: the rest of the response is still reconciled.
+      input.log(`tick: ${issueKey(ref)}: ${linked.repo}#${linked.number} could not be synced (${(error as Error).message.split("\n")[0]})`);
+    }
   }
   if (waiting.length || loaded.record.prs.length) loaded = await loadResponse(octokit, ref, config, botLogin, deps.keys);
   const now = deps.now();

@@ -100,7 +100,13 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
   const prConfigs = new Map();
   for (const issue of open) {
     const ref = { owner, repo, issue_number: issue.number };
-    const record = await deps.queue.run(issueKey(ref), () => reconcileResponse({ deps, octokit, owner, repo, issue, config, log: env.log, prConfigs }));
+    let record;
+    try {
+      record = await deps.queue.run(issueKey(ref), () => reconcileResponse({ deps, octokit, owner, repo, issue, config, log: env.log, prConfigs }));
+    } catch (error) {
+      // One response that cannot be reconciled must not stop the others, nor the dashboard.
+      env.log(`tick: ${issueKey(ref)} was not reconciled (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+    }
     if (record) rows.set(issue.number, rowOf(record, config, { n: issue.number, url: issue.html_url, title: issue.title, assignees: issue.assignees }, deps.now()));
   }
   const repairs = await staleRows(env, octokit, full, config, open);
@@ -108,8 +114,10 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
     deps,
     { octokit, owner, repo, log: env.log },
     (index) => {
-      // Rows kept from the index: closed ones (until their 30 days pass); open ones were rebuilt above.
-      const kept = index.rows.filter((r) => !rows.has(r.n) && CLOSED_STATES.includes(r.state));
+      // Rows kept from the index: closed ones (until their 30 days pass), and those of open issues
+      // that could not be reconciled this time; the others were rebuilt above.
+      const openNumbers = new Set(open.map((i) => i.number));
+      const kept = index.rows.filter((r) => !rows.has(r.n) && (CLOSED_STATES.includes(r.state) || openNumbers.has(r.n)));
       const repaired = [...repairs.values()].map((make) => make(index.rows.find((r) => r.n === make.n)));
       const byNumber = new Map([...kept, ...repaired.filter((r): r is DashboardRow => Boolean(r)), ...rows.values()].map((r) => [r.n, r]));
       return { v: 1, rows: [...byNumber.values()] };

@@ -46,3 +46,13 @@ describe("the tick and a linked PR", () => {
     expect(reminders(world)).toEqual([]);
   });
 });
+
+describe("a linked PR GitHub no longer has", () => {
+  it("is logged and skipped: the response is still re-rendered and its other reminders posted", async () => {
+    const world = await tickWorld(gh, new Date("2026-11-23T12:00:00Z"), { prs: [linked] });
+    gh.api.get("/repos/acme/product/pulls/42").reply(404, { message: "Not Found" });
+    await world.tick();
+    expect(reminders(world)).toHaveLength(1);
+    expect(reminders(world)[0]).toMatch(/triage has not started/);
+  });
+});
