@@ -2,6 +2,7 @@ import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { createDashboard, findDashboard, updateDashboard } from "../github/dashboard-issue.js";
 import { readConfigFrom } from "../github/read-config.js";
+import { repoOverrides } from "../github/template-overrides.js";
 import type { AfterResponseWrite } from "../github/response-writes.js";
 import type { Deps } from "../handlers/response-context.js";
 import { decodeRecord } from "../record/markers.js";
@@ -36,7 +37,7 @@ export async function changeDashboard(deps: Deps, target: DashboardTarget, chang
     const full = `${owner}/${repo}`;
     const found = await findDashboard(octokit, owner, repo, botLogin);
     const index = change(found ? readIndex(found.body, deps.keys, full) : { v: 1, rows: [] }, config);
-    const ctx = { keys: deps.keys, repo: full, now: deps.now(), title: config.dashboard.title, label: config.label };
+    const ctx = { keys: deps.keys, repo: full, now: deps.now(), title: config.dashboard.title, label: config.label, overrides: repoOverrides(octokit, owner, repo) };
     const { body } = await decideDashboard(index, found?.body, ctx);
     if (found) await updateDashboard(octokit, owner, repo, found, body);
     else await createDashboard(octokit, owner, repo, config.dashboard.title, body, log);

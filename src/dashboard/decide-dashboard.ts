@@ -1,6 +1,6 @@
 import type { SeverityName } from "../config/config-schema.js";
 import { CLOSED_STATES, type ResponseState } from "../record/response-record.js";
-import { renderTemplate } from "../render/templates.js";
+import { renderTemplate, type OverrideSource } from "../render/templates.js";
 import { STATE_TITLES } from "../response/response-view.js";
 import type { KeyRing } from "../security/key-ring.js";
 import { DASHBOARD_MARKER, indexMarker, type DashboardIndex, type DashboardRow } from "./dashboard-index.js";
@@ -22,6 +22,8 @@ export interface DashboardContext {
   now: Date;
   title: string;
   label: string;
+  /** The repo's template overrides (`.github/embargo/dashboard.hbs`). */
+  overrides?: OverrideSource;
 }
 
 function byUrgency(a: DashboardRow, b: DashboardRow): number {
@@ -105,12 +107,25 @@ export async function decideDashboard(index: DashboardIndex, current: string | u
   let shown = open.length;
   let kept = open.length;
   const room = BODY_LIMIT - before.length - after.length;
+  // The override is read once; one whose output does not fit with every row gives way to the built-in template.
+  const cached = new Map<string, Promise<string | null>>();
+  let overrides: OverrideSource | undefined = ctx.overrides && ((name) => cached.get(name) ?? (cached.set(name, ctx.overrides!(name)), cached.get(name)!));
+  let note = "";
   for (;;) {
-    const block = await renderTemplate("dashboard", dashboardView(open.slice(0, shown), closed, open.length - shown, ctx));
+    const view = dashboardView(open.slice(0, shown), closed, open.length - shown, ctx);
+    const block = await renderTemplate("dashboard", view, overrides);
+    const problem = block.overrideError ?? note;
+    const warning = problem ? `\n\n> [!WARNING]\n> ${problem}` : "";
     const indexed = { v: 1 as const, rows: [...open.slice(0, kept), ...closed] };
     const marker = indexMarker(indexed, ctx.keys, ctx.repo);
-    const body = `${BLOCK_START}\n${DASHBOARD_MARKER}\n${block.text}\n\n${marker}\n${BLOCK_END}`;
-    if (body.length <= room || (!shown && !kept && !closed.length)) return { body: `${before}${body}${after}`, index: indexed };
+    const body = `${BLOCK_START}\n${DASHBOARD_MARKER}\n${block.text}${warning}\n\n${marker}\n${BLOCK_END}`;
+    if (body.length <= room || (!overrides && !shown && !kept && !closed.length)) return { body: `${before}${body}${after}`, index: indexed };
+    if (overrides && (await overrides("dashboard")) !== null) {
+      overrides = undefined;
+      note = "The repository's `dashboard` template produced more than an issue can hold; the built-in one was used.";
+      continue;
+    }
+    overrides = undefined;
     if (closed.length) closed = closed.slice(0, Math.floor(closed.length / 2));
     else if (shown) shown = Math.floor(shown * 0.8);
     else kept = Math.floor(kept * 0.8);

@@ -33,9 +33,10 @@ function openResponseEvent(probot: ReturnType<typeof createTestProbot>) {
   return { event, receive: () => probot.receive(event) };
 }
 
-/** The dashboard's own calls: config, the one list by label. */
+/** The dashboard's own calls: config, template overrides, the one list by label. */
 function mockDashboardRead(issues: object[]) {
   mockConfig(gh, "acme", "security", CONFIG);
+  mockNoOverrides(gh, "acme", "security");
   gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL && q.state === "open").reply(200, issues);
 }
 
@@ -141,6 +142,7 @@ describe("two responses' events at once", () => {
       gh.api.post(`/repos/acme/security/issues/${n}/comments`).reply(201, { id: 500 + n, body: "" });
       gh.api.post(`/repos/acme/security/issues/${n}/labels`).reply(200, []);
       mockConfig(gh, "acme", "security", CONFIG);
+      mockNoOverrides(gh, "acme", "security");
     }
     gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL).times(2).reply(200, () => (dashboard ? [dashboardIssue(12, dashboard.body)] : []));
     gh.api.post("/repos/acme/security/issues", (b) => ((dashboard = b), true)).reply(201, dashboardIssue(12, ""));

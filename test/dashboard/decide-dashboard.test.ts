@@ -75,4 +75,13 @@ describe("decideDashboard", () => {
     expect(r).toMatchObject({ owner: "bob", severity: "high", ghsa: "GHSA-aaaa-bbbb-cccc", awaiting: ["acme/product#9"] });
     expect(r.todo.join()).toContain("1.x");
   });
+
+  it("uses the repo's `dashboard` override, and the built-in one when the override cannot fit", async () => {
+    const mine = await decideDashboard({ v: 1, rows: [row(1)] }, undefined, { ...ctx, overrides: async (name) => (name === "dashboard" ? "Our board: {{#each groups}}{{#each rows}}#{{n}} {{/each}}{{/each}}" : null) });
+    expect(mine.body).toContain("Our board: #1");
+    const huge = await decideDashboard({ v: 1, rows: [row(1)] }, undefined, { ...ctx, overrides: async () => "x".repeat(70_000) });
+    expect(huge.body.length).toBeLessThanOrEqual(65_536);
+    expect(huge.body).toContain("### Triage (1)");
+    expect(huge.body).toContain("the built-in one was used");
+  });
 });
