@@ -129,6 +129,17 @@ describe("the dashboard issue", () => {
   });
 });
 
+describe("a dashboard GitHub refuses to write", () => {
+  it("never fails the response: the event completes and the next tick rebuilds the dashboard", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const { receive } = openResponseEvent(probot);
+    mockConfig(gh, "acme", "security", CONFIG);
+    gh.api.get("/repos/acme/security/issues").query(true).reply(500, { message: "Server Error" });
+    await expect(receive()).resolves.toBeUndefined();
+    expect(gh.requests.some((r) => r.method === "POST" && r.path === `${ISSUE}/labels`)).toBe(true);
+  });
+});
+
 describe("two responses' events at once", () => {
   it("open one dashboard, not two: the second finds the first inside the repo's queue", async () => {
     const probot = createTestProbot(NOW, { dashboard: true });
