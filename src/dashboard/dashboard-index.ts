@@ -23,9 +23,11 @@ export interface DashboardRow {
   closed_on?: string;
 }
 
+/** Other parts may keep more here (e.g. feed entries seen); every writer keeps fields it does not know. */
 export interface DashboardIndex {
   v: 1;
   rows: DashboardRow[];
+  [more: string]: unknown;
 }
 
 export const DASHBOARD_MARKER = "<!-- embargo:dashboard -->";
@@ -87,5 +89,5 @@ export function rowOf(record: ResponseRecord, config: EmbargoConfig, facts: RowF
 /** The index with one row replaced (or added, or removed when `row` is undefined). */
 export function withRow(index: DashboardIndex, n: number, row: DashboardRow | undefined): DashboardIndex {
   const rows = index.rows.filter((r) => r.n !== n);
-  return { v: 1, rows: row ? [...rows, row] : rows };
+  return { ...index, v: 1, rows: row ? [...rows, row] : rows };
 }

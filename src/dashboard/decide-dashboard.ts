@@ -116,7 +116,7 @@ export async function decideDashboard(index: DashboardIndex, current: string | u
     const block = await renderTemplate("dashboard", view, overrides);
     const problem = block.overrideError ?? note;
     const warning = problem ? `\n\n> [!WARNING]\n> ${problem}` : "";
-    const indexed = { v: 1 as const, rows: [...open.slice(0, kept), ...closed] };
+    const indexed: DashboardIndex = { ...index, v: 1, rows: [...open.slice(0, kept), ...closed] };
     const marker = indexMarker(indexed, ctx.keys, ctx.repo);
     const body = `${BLOCK_START}\n${DASHBOARD_MARKER}\n${block.text}${warning}\n\n${marker}\n${BLOCK_END}`;
     if (body.length <= room || (!overrides && !shown && !kept && !closed.length)) return { body: `${before}${body}${after}`, index: indexed };

@@ -120,7 +120,7 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
       const kept = index.rows.filter((r) => !rows.has(r.n) && (CLOSED_STATES.includes(r.state) || openNumbers.has(r.n)));
       const repaired = [...repairs.values()].map((make) => make(index.rows.find((r) => r.n === make.n)));
       const byNumber = new Map([...kept, ...repaired.filter((r): r is DashboardRow => Boolean(r)), ...rows.values()].map((r) => [r.n, r]));
-      return { v: 1, rows: [...byNumber.values()] };
+      return { ...index, v: 1, rows: [...byNumber.values()] };
     },
     config,
   );

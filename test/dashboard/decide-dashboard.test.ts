@@ -84,4 +84,10 @@ describe("decideDashboard", () => {
     expect(huge.body).toContain("### Triage (1)");
     expect(huge.body).toContain("the built-in one was used");
   });
+
+  it("keeps what other parts store in the index (e.g. feed entries seen) when a row changes", async () => {
+    const first = await decideDashboard({ v: 1, rows: [row(1)], seen: ["CVE-2026-1"] }, undefined, ctx);
+    const next = await decideDashboard(withRow(readIndex(first.body, TEST_KEYS, "acme/security"), 2, row(2)), first.body, ctx);
+    expect(readIndex(next.body, TEST_KEYS, "acme/security").seen).toEqual(["CVE-2026-1"]);
+  });
 });
