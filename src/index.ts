@@ -12,6 +12,12 @@ import type { Deps } from "./handlers/response-context.js";
 import { KeyedQueue } from "./util/keyed-queue.js";
 import { KeyRing, keyRingFromEnv, MissingSecretError } from "./security/key-ring.js";
 import { withFirewall, type GuardedContext } from "./github/with-firewall.js";
+import { keepDashboards } from "./dashboard/keep-dashboards.js";
+import { KnownRepos } from "./tick/known-repos.js";
+import { InProcessLease, type Lease } from "./tick/lease.js";
+import { runTick, type TickReport } from "./tick/run-tick.js";
+import { startTickTimer, tickMinutes } from "./tick/tick-timer.js";
+import { appInstallations } from "./github/app-installations.js";
 
 export interface AppOptions {
   /** The clock, injectable so tests and dry runs see fixed dates. */
@@ -25,6 +31,14 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   /** What happens when a secret is missing; default: the one line on stderr and exit code 1. */
   refuseStart?: (line: string) => void;
+  /** Keep each security repo's dashboard issue on every response write (README, "Dashboard and reminders"); default true. */
+  dashboard?: boolean;
+  /** Minutes between ticks in this process; default EMBARGO_TICK_MINUTES, else 60; 0 = off. */
+  tickMinutes?: number;
+  /** The lease ticks take per repo; default in-process (a shared one goes in front: src/tick/lease.ts). */
+  lease?: Lease;
+  /** Receives the tick, for `embargo tick` and tests. */
+  onTick?: (tick: () => Promise<TickReport>) => void;
 }
 
 /**
@@ -56,9 +70,19 @@ export function createApp(options: AppOptions = {}) {
       sealer: new LinkSealer(keys),
       env: options.env ?? process.env,
     };
-    // Every handler runs behind the leak firewall (README, "Leak firewall").
+    const known = new KnownRepos();
+    if (options.dashboard !== false) keepDashboards(app, deps, known);
+    const lease = options.lease ?? new InProcessLease();
+    const log = (m: string) => app.log.warn(m);
+    // Every handler, and the tick's work on each repo, runs behind the leak firewall (README, "Leak firewall").
     const guarded = (context: GuardedContext, run: () => Promise<void>) =>
       options.leakFirewall === false ? run() : withFirewall(context, deps.botLogin, run);
+    // The tick has no event: its scope starts empty, so every repo it writes to is asked for its visibility.
+    const tickLog = { error: (fields: object, message: string) => app.log.error(fields, message) };
+    const guard = (octokit: GuardedContext["octokit"], run: () => Promise<void>) => guarded({ name: "tick", payload: {}, octokit, log: tickLog }, run);
+    const tick = () => runTick({ deps, known, lease, log, installations: () => appInstallations(app), guard });
+    options.onTick?.(tick);
+    startTickTimer(tick, options.tickMinutes ?? tickMinutes(options.env ?? process.env, log), log);
     app.on(["issues.opened", "issues.labeled"], (context) => guarded(context, () => onIntake(deps, context)));
     app.on(["issue_comment.created", "issue_comment.edited"], (context) => guarded(context, () => onCommandComment(deps, context)));
     app.on("issue_comment.edited", (context) => guarded(context, () => onResponseEdited(deps, context)));

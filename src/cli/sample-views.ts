@@ -13,6 +13,14 @@ import type { KeyRing } from "../security/key-ring.js";
 import { sampleAnnounceView } from "./sample-announce-views.js";
 import { leakBlockedView } from "../github/with-firewall.js";
 import { RULES } from "../security/leak-secrets.js";
+import { rowOf } from "../dashboard/dashboard-index.js";
+import { dashboardView } from "../dashboard/decide-dashboard.js";
+
+function sampleDashboardView(record: ResponseRecord, config: EmbargoConfig, now: Date) {
+  const row = rowOf(record, config, { n: 7, url: "https://github.com/acme/security/issues/7", title: SAMPLE_REPORT.title }, now);
+  const closed = { ...row, n: 5, url: "https://github.com/acme/security/issues/5", state: "announced" as const, closed_on: now.toISOString().slice(0, 10) };
+  return dashboardView([row], [closed], 0, { now, title: config.dashboard.title, label: config.label });
+}
 
 export const SAMPLE_REPORT = { title: "Path traversal in the upload endpoint", reporter: "reporter" };
 
@@ -121,6 +129,10 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
       return { ref: "acme/security#7" };
     case "leak-blocked":
       return leakBlockedView({ request: "POST /repos/{owner}/{repo}/check-runs", target: "acme/product", visibility: "public", place: "the body field `output.summary`", rule: RULES.cve, issue: "acme/security#7" }, "pull_request_review.submitted");
+    case "dashboard":
+      return sampleDashboardView(record, config, now);
+    case "reminder":
+      return { kind: "embargo-warning", mentions: [record.triager ?? "triager", ...config.release_managers], embargo_end: record.embargo_end, days: 3 };
     case "unassignable":
       return { people: record.experts.map((l) => `@${l}`) };
     default:

@@ -40,6 +40,22 @@ export interface EmbargoConfig {
   incident_contacts: string[];
   notify: NotifyConfig;
   feeds: FeedConfig[];
+  // Dashboard and reminders (issue 12)
+  dashboard: DashboardConfig;
+  reminders: RemindersConfig;
+}
+
+/** `dashboard`: the one pinned issue that lists every response (README, "Dashboard and reminders"). */
+export interface DashboardConfig {
+  enabled: boolean;
+  title: string;
+}
+
+/** `reminders`: when the tick nudges (hours and days; README, "Dashboard and reminders"). */
+export interface RemindersConfig {
+  triage_hours: number;
+  embargo_warning_days: number;
+  review_hours: number;
 }
 
 /** `notify`: where chat messages go (the URL itself stays in the environment) and how much they say. */
@@ -214,6 +230,27 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
         },
         required: ["url"],
       },
+    } as never,
+    dashboard: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        enabled: { type: "boolean", default: true },
+        title: { type: "string", minLength: 1, maxLength: 100, pattern: "^[^\\r\\n]*$", default: "Security response dashboard", description: "a title on one line (up to 100 characters)" },
+      },
+      required: [],
+      default: {},
+    } as never,
+    reminders: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        triage_hours: { type: "integer", minimum: 1, maximum: 8760, default: 24 },
+        embargo_warning_days: { type: "integer", minimum: 1, maximum: 365, default: 3 },
+        review_hours: { type: "integer", minimum: 1, maximum: 8760, default: 48 },
+      },
+      required: [],
+      default: {},
     } as never,
   },
   required: [],

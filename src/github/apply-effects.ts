@@ -3,6 +3,7 @@ import { replyMarker, RESPONSE_MARKER } from "../record/markers.js";
 import type { Effects } from "../response/effects.js";
 import type { CommentSummary, IssueRef } from "./issue-comments.js";
 import { assertNoLeak } from "./leak-firewall.js";
+import { responseWritten } from "./response-writes.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -43,10 +44,13 @@ export async function applyEffects(octokit: Octokit, issue: IssueRef, state: Iss
       const { data } = await octokit.rest.issues.createComment({ ...issue, body: effects.responseBody });
       state.comments.push({ id: data.id, body: effects.responseBody, login: state.botLogin });
       applied.responseCommentId = data.id;
+      await responseWritten({ issue, body: effects.responseBody, commentUrl: data.html_url });
     } else {
       if (existing.body !== effects.responseBody) {
-        await octokit.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: existing.id, body: effects.responseBody });
+        const { data } = await octokit.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: existing.id, body: effects.responseBody });
         existing.body = effects.responseBody;
+        // The dashboard row follows the response (src/dashboard/dashboard-hook.ts); unchanged bodies cost nothing.
+        await responseWritten({ issue, body: effects.responseBody, commentUrl: data?.html_url });
       }
       applied.responseCommentId = existing.id;
     }

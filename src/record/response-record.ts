@@ -121,6 +121,8 @@ export interface ResponseRecord {
   notify_pending?: PendingNotice[];
   /** Intake from a private vulnerability report: the advisory's state the app last set (`draft`, `closed`). */
   advisory_state?: string;
+  /** Reminders the tick posted (key → ISO time): each condition is reminded once (src/tick/decide-reminders.ts). */
+  reminders?: Record<string, string>;
 }
 
 /** A chat message that could not be sent yet: its key and its event, to send again later. */

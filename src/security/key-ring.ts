@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 
 /** What each derived key is for: a key never serves two purposes (HKDF `info`). */
-export type KeyPurpose = "pr-link" | "record" | "advisory";
+export type KeyPurpose = "pr-link" | "record" | "advisory" | "dashboard";
 
 /**
  * The app's secrets: the current one, and the previous one while a rotation is under way (read

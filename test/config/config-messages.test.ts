@@ -39,6 +39,10 @@ const CASES: [string, object, string][] = [
   ["incident_contacts", { incident_contacts: ["not a login"] }, '`incident_contacts.0` must be a GitHub login or a team as "org/team-slug"'],
   ["notify.slack_webhook_env", { notify: { slack_webhook_env: "https://hooks.slack.com/services/T/B/x" } }, "`notify.slack_webhook_env` must be the NAME of an environment variable"],
   ["feeds", { feeds: [{ url: "http://nvd.example/feed.xml" }] }, "`feeds.0.url` must be an https:// URL"],
+  ["dashboard.title", { dashboard: { title: "" } }, "`dashboard.title` must not be empty"],
+  ["dashboard.enabled", { dashboard: { enabled: "yes" } }, "`dashboard.enabled` must be a boolean"],
+  ["reminders.triage_hours", { reminders: { triage_hours: 0 } }, "`reminders.triage_hours` must be between 1 and 8760"],
+  ["reminders.embargo_warning_days", { reminders: { embargo_warning_days: 400 } }, "`reminders.embargo_warning_days` must be between 1 and 365"],
   ["unknown key", { colour: "red" }, "`colour` is not a known key"],
   ["transfer without security_repo", { public_reports: "transfer" }, "`public_reports: transfer` needs `security_repo`: the private repository to move reports to"],
 ];

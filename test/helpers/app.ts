@@ -15,7 +15,7 @@ export const TEST_KEYS = new KeyRing(TEST_SECRET);
 export const RENDER_CONTEXT = { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now: NOW };
 
 /** A Probot that talks only to nock: no retries and no throttling (DESIGN.md on Probot 14.3). */
-export function createTestProbot(now: Date = NOW, options: Pick<AppOptions, "leakFirewall" | "env"> = {}): Probot {
+export function createTestProbot(now: Date = NOW, options: AppOptions = {}): Probot {
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
@@ -26,7 +26,8 @@ export function createTestProbot(now: Date = NOW, options: Pick<AppOptions, "lea
     })),
     logLevel: "fatal",
   });
-  void probot.load(createApp({ now: () => now, secret: TEST_SECRET, ...options }));
+  // The dashboard (test/dashboard) costs calls on every response write: off unless a test asks.
+  void probot.load(createApp({ now: () => now, secret: TEST_SECRET, dashboard: false, tickMinutes: 0, ...options }));
   return probot;
 }
 

@@ -1,0 +1,93 @@
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { pendingBranches, targetText } from "../checklist/checklist-items.js";
+import type { EmbargoConfig, SeverityName } from "../config/config-schema.js";
+import { CLOSED_STATES, type ResponseRecord, type ResponseState } from "../record/response-record.js";
+import type { KeyRing } from "../security/key-ring.js";
+
+/** One response as the dashboard shows it: what its row needs, nothing more (the record stays in the response). */
+export interface DashboardRow {
+  n: number;
+  url: string;
+  title?: string;
+  state: ResponseState;
+  severity?: SeverityName;
+  embargo_end?: string;
+  owner?: string;
+  cve?: string;
+  ghsa?: string;
+  /** Linked PRs still waiting for review, as owner/repo#n. */
+  awaiting: string[];
+  /** Supported branches still to patch, in words. */
+  todo: string[];
+  /** When the row was first seen closed (YYYY-MM-DD): closed rows stay 30 days. */
+  closed_on?: string;
+}
+
+/** Other parts may keep more here (e.g. feed entries seen); every writer keeps fields it does not know. */
+export interface DashboardIndex {
+  v: 1;
+  rows: DashboardRow[];
+  [more: string]: unknown;
+}
+
+export const DASHBOARD_MARKER = "<!-- embargo:dashboard -->";
+const INDEX_RE = /<!-- embargo:dashboard-index:v1 ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->/;
+const MAX_INDEX_JSON = 2_000_000;
+
+function signedText(repo: string, payload: string): string {
+  return `embargo:dashboard-index:v1\n${repo.toLowerCase()}\n${payload}`;
+}
+
+/** The index as a hidden marker, signed and bound to the security repo: a copy or an edit does not verify. */
+export function indexMarker(index: DashboardIndex, keys: KeyRing, repo: string): string {
+  const payload = deflateRawSync(Buffer.from(JSON.stringify(index), "utf8"), { level: 9 }).toString("base64url");
+  return `<!-- embargo:dashboard-index:v1 ${payload} ${keys.sign("dashboard", signedText(repo, payload))} -->`;
+}
+
+/** The index in a dashboard body; empty when it is missing or does not verify (the tick rebuilds it). */
+export function readIndex(body: string, keys: KeyRing, repo: string): DashboardIndex {
+  const match = INDEX_RE.exec(body);
+  if (!match || !keys.verify("dashboard", signedText(repo, match[1]!), match[2]!)) return { v: 1, rows: [] };
+  try {
+    const json = inflateRawSync(Buffer.from(match[1]!, "base64url"), { maxOutputLength: MAX_INDEX_JSON }).toString("utf8");
+    const parsed = JSON.parse(json) as DashboardIndex;
+    return parsed?.v === 1 && Array.isArray(parsed.rows) ? parsed : { v: 1, rows: [] };
+  } catch {
+    return { v: 1, rows: [] };
+  }
+}
+
+export interface RowFacts {
+  n: number;
+  url: string;
+  title?: string;
+  assignees?: string[];
+}
+
+/** A response's row from its record; `previous` keeps what this event cannot know (title, closing day). */
+export function rowOf(record: ResponseRecord, config: EmbargoConfig, facts: RowFacts, now: Date, previous?: DashboardRow): DashboardRow {
+  const closed = CLOSED_STATES.includes(record.state);
+  const row: DashboardRow = {
+    n: facts.n,
+    url: facts.url,
+    state: record.state,
+    awaiting: record.prs.filter((p) => p.state === "open" && p.review !== "approved").map((p) => `${p.repo}#${p.number}`),
+    todo: closed ? [] : pendingBranches(record, config).map((t) => targetText(t)),
+  };
+  const title = facts.title ?? previous?.title;
+  if (title) row.title = title.slice(0, 120);
+  if (record.severity) row.severity = record.severity;
+  if (record.embargo_end) row.embargo_end = record.embargo_end;
+  const owner = record.triager ?? facts.assignees?.[0];
+  if (owner) row.owner = owner;
+  if (record.cve) row.cve = record.cve;
+  if (record.ghsa) row.ghsa = record.ghsa;
+  if (closed) row.closed_on = previous?.closed_on ?? now.toISOString().slice(0, 10);
+  return row;
+}
+
+/** The index with one row replaced (or added, or removed when `row` is undefined). */
+export function withRow(index: DashboardIndex, n: number, row: DashboardRow | undefined): DashboardIndex {
+  const rows = index.rows.filter((r) => r.n !== n);
+  return { ...index, v: 1, rows: row ? [...rows, row] : rows };
+}

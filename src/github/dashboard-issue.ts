@@ -1,0 +1,41 @@
+import type { ProbotOctokit } from "probot";
+import { DASHBOARD_MARKER } from "../dashboard/dashboard-index.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** The label the app puts on its dashboard issue: finding it is one list call whatever else the repo holds. */
+export const DASHBOARD_LABEL = "embargo: dashboard";
+
+export interface DashboardIssue {
+  number: number;
+  body: string;
+  node_id: string;
+}
+
+/**
+ * The dashboard: the oldest open issue with the dashboard label that the app itself opened and
+ * that carries its marker. One call, whatever the number of responses; a label someone puts on
+ * another issue, or a marker in someone else's issue, is ignored.
+ */
+export async function findDashboard(octokit: Octokit, owner: string, repo: string, botLogin: string): Promise<DashboardIssue | undefined> {
+  const { data } = await octokit.rest.issues.listForRepo({ owner, repo, labels: DASHBOARD_LABEL, state: "open", sort: "created", direction: "asc", per_page: 20 });
+  const own = data.find((i) => !i.pull_request && i.user?.login === botLogin && (i.body ?? "").includes(DASHBOARD_MARKER));
+  return own && { number: own.number, body: own.body ?? "", node_id: own.node_id };
+}
+
+/** Opens the dashboard and pins it; GitHub pins only a few issues per repo, so a refused pin is logged and the dashboard still works. */
+export async function createDashboard(octokit: Octokit, owner: string, repo: string, title: string, body: string, log: (m: string) => void): Promise<DashboardIssue> {
+  const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels: [DASHBOARD_LABEL] });
+  try {
+    await octokit.graphql("mutation($id: ID!) { pinIssue(input: { issueId: $id }) { issue { id } } }", { id: data.node_id });
+  } catch (error) {
+    log(`${owner}/${repo}#${data.number}: the dashboard could not be pinned (${(error as Error).message.split("\n")[0]}); it works unpinned`);
+  }
+  return { number: data.number, body, node_id: data.node_id };
+}
+
+export async function updateDashboard(octokit: Octokit, owner: string, repo: string, dashboard: DashboardIssue, body: string): Promise<void> {
+  if (body === dashboard.body) return;
+  await octokit.rest.issues.update({ owner, repo, issue_number: dashboard.number, body });
+  dashboard.body = body;
+}

@@ -1,0 +1,108 @@
+import type { ProbotOctokit } from "probot";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { applyEffects, type IssueState } from "../github/apply-effects.js";
+import { deleteComment, getPull, type ListedIssue } from "../github/tick-github.js";
+import { issueKey, loadResponse, type Deps } from "../handlers/response-context.js";
+import { prFacts, syncPr } from "../handlers/sync-pr.js";
+import { readConfigFrom } from "../github/read-config.js";
+import { defaultConfig } from "../handlers/pull-request.js";
+import { findOwnComment } from "../github/issue-comments.js";
+import { REPLY_MARKER_PREFIX, RESPONSE_MARKER } from "../record/markers.js";
+import { syncBoxes } from "../response/sync-boxes.js";
+import type { ResponseRecord } from "../record/response-record.js";
+import { renderTemplate } from "../render/templates.js";
+import { noEffects } from "../response/effects.js";
+import { renderResponse } from "../response/render-response.js";
+import { responseLabels } from "../response/response-labels.js";
+import { decideReminders, type WaitingPr } from "./decide-reminders.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface ReconcileInput {
+  deps: Deps;
+  octokit: Octokit;
+  owner: string;
+  repo: string;
+  issue: ListedIssue;
+  config: EmbargoConfig;
+  log: (message: string) => void;
+  /** PR repos' configs, read once per tick. */
+  prConfigs: Map<string, Promise<{ config: EmbargoConfig; problem: boolean }>>;
+}
+
+const REMINDER_PREFIX = "reminder-";
+
+/**
+ * Catches one open response up with GitHub, as if every missed webhook had arrived: each open
+ * linked PR is synced again (gate, labels, the response's PR lines), then the response comment is
+ * re-rendered (labels too) and the reminders now due are posted, each once. Returns the record
+ * for the dashboard row.
+ */
+export async function reconcileResponse(input: ReconcileInput): Promise<ResponseRecord | undefined> {
+  const { deps, octokit, owner, repo, issue, config } = input;
+  const ref = { owner, repo, issue_number: issue.number };
+  const botLogin = await deps.botLogin();
+  let loaded = await loadResponse(octokit, ref, config, botLogin, deps.keys);
+  if (!loaded.record) return undefined;
+  const waiting: WaitingPr[] = [];
+  for (const linked of loaded.record.prs.filter((p) => p.state === "open")) {
+    try {
+      const pull = await getPull(octokit, linked.repo, linked.number);
+      const pr = prFacts(pull as never, pull.base.repo as never);
+      const { config: prConfig, problem } = await prConfigOf(input, linked.repo);
+      await syncPr({ octokit, deps, sealer: deps.sealer, log: input.log, issueKey: issueKey(ref), pr, prConfig, prConfigProblem: problem, security: config });
+      if (pr.open) waiting.push({ ref: `${linked.repo}#${linked.number}`, since: pull.created_at, reviewers: [...pr.requested_reviewers, ...pr.requested_teams.map((t) => `${pull.base.repo.owner.login}/${t}`)] });
+    } catch (error) {
+      // A PR deleted, or in a repo the app no longer sees: the rest of the response is still reconciled.
+      input.log(`tick: ${issueKey(ref)}: ${linked.repo}#${linked.number} could not be synced (${(error as Error).message.split("\n")[0]})`);
+    }
+  }
+  if (waiting.length || loaded.record.prs.length) loaded = await loadResponse(octokit, ref, config, botLogin, deps.keys);
+  const now = deps.now();
+  const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
+  if (!loaded.record || !own) return undefined;
+  // Boxes a person ticked by hand since the last write are kept, as every handler keeps them.
+  let record = syncBoxes(loaded.record, own.body, now);
+  const state: IssueState = { comments: loaded.comments, botLogin, labels: [...issue.labels], assignees: [...issue.assignees], open: issue.open };
+  await removeDuplicateReminders(octokit, owner, repo, state);
+  // Only PRs the record still counts as waiting for review (an approved one reminds nobody).
+  const pending = new Set(record.prs.filter((p) => p.state === "open" && p.review !== "approved").map((p) => `${p.repo}#${p.number}`.toLowerCase()));
+  const due = decideReminders(record, config, { now, assignees: issue.assignees, waiting: waiting.filter((w) => pending.has(w.ref.toLowerCase())) });
+  if (due.length) {
+    const replies = await Promise.all(due.map(async (d) => ({ key: `${REMINDER_PREFIX}${d.key}`, body: (await renderTemplate("reminder", d.view, loaded.overrides)).text })));
+    // Posted before they are recorded: a failure here leaves nothing recorded, so the next tick tries again.
+    await applyEffects(octokit, ref, state, { ...noEffects(), replies });
+    record = { ...record, reminders: { ...record.reminders, ...Object.fromEntries(due.map((d) => [d.key, now.toISOString()])) } };
+  }
+  const responseBody = await renderResponse(record, config, { title: issue.title, reporter: issue.author }, loaded.overrides, { keys: deps.keys, issue: ref, now });
+  await applyEffects(octokit, ref, state, { ...noEffects(), responseBody, ...responseLabels(state.labels, record) });
+  return record;
+}
+
+async function prConfigOf(input: ReconcileInput, full: string) {
+  const key = full.toLowerCase();
+  let pending = input.prConfigs.get(key);
+  if (!pending) {
+    const [owner, repo] = full.split("/") as [string, string];
+    pending = readConfigFrom(input.octokit, owner, repo).then((r) => (r.ok ? { config: r.config, problem: false } : { config: defaultConfig(), problem: true }));
+    input.prConfigs.set(key, pending);
+  }
+  return pending;
+}
+
+/** A reminder that slipped through twice (two processes without a shared lease): the later copies go. */
+async function removeDuplicateReminders(octokit: Octokit, owner: string, repo: string, state: IssueState): Promise<void> {
+  const seen = new Set<string>();
+  for (const c of [...state.comments]) {
+    if (c.login !== state.botLogin) continue;
+    const at = c.body.indexOf(`${REPLY_MARKER_PREFIX}${REMINDER_PREFIX}`);
+    if (at === -1) continue;
+    const key = c.body.slice(at, c.body.indexOf("-->", at));
+    if (!seen.has(key)) {
+      seen.add(key);
+      continue;
+    }
+    await deleteComment(octokit, owner, repo, c.id);
+    state.comments = state.comments.filter((x) => x.id !== c.id);
+  }
+}

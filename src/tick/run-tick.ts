@@ -1,0 +1,159 @@
+import type { ProbotOctokit } from "probot";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { changeDashboard } from "../dashboard/dashboard-hook.js";
+import { readIndex, rowOf, type DashboardRow } from "../dashboard/dashboard-index.js";
+import { findDashboard } from "../github/dashboard-issue.js";
+import { readConfigFrom } from "../github/read-config.js";
+import { getIssue, hasLabelledIssue, listOpenResponses, privateRepos, type ListedIssue } from "../github/tick-github.js";
+import { issueKey, loadResponse, type Deps } from "../handlers/response-context.js";
+import { CLOSED_STATES } from "../record/response-record.js";
+import type { KnownRepos } from "./known-repos.js";
+import type { Lease } from "./lease.js";
+import { reconcileResponse } from "./reconcile-response.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface TickInstallation {
+  id: number;
+  octokit: Octokit;
+}
+
+export interface TickEnv {
+  deps: Deps;
+  known: KnownRepos;
+  lease: Lease;
+  log: (message: string) => void;
+  /** Every installation of the app, each with an octokit authenticated for it. */
+  installations: () => Promise<TickInstallation[]>;
+  /** Runs one repo's tick behind the leak firewall, as webhook handlers run (src/index.ts). */
+  guard?: (octokit: Octokit, run: () => Promise<void>) => Promise<void>;
+}
+
+export interface TickReport {
+  repos: string[];
+  responses: number;
+  /** Repos another tick held (skipped), and repos that failed (logged; the next tick tries again). */
+  skipped: string[];
+  failed: string[];
+}
+
+/** A repo's tick may not outlast this; a lease is given up after it whatever happened. */
+const LEASE_MS = 30 * 60_000;
+
+/**
+ * One tick: for each installation, its security repos (discovered once per process, then
+ * remembered), each under a lease so that two ticks never work on one repo at once: every open
+ * response reconciled, its reminders posted, and the dashboard rebuilt from the responses.
+ */
+export async function runTick(env: TickEnv): Promise<TickReport> {
+  const report: TickReport = { repos: [], responses: 0, skipped: [], failed: [] };
+  for (const installation of await env.installations()) {
+    if (!env.known.has(installation.id)) env.known.discovered(installation.id, await discoverRepos(installation.octokit, env.log));
+    for (const full of env.known.repos(installation.id)) {
+      const release = await env.lease.acquire(`tick:${full}`, LEASE_MS);
+      if (!release) {
+        report.skipped.push(full);
+        continue;
+      }
+      try {
+        const run = async () => {
+          report.responses += await tickRepo(env, installation.octokit, full);
+        };
+        await (env.guard ? env.guard(installation.octokit, run) : run());
+        report.repos.push(full);
+      } catch (error) {
+        report.failed.push(full);
+        env.log(`tick: ${full} failed (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+      } finally {
+        await release();
+      }
+    }
+  }
+  return report;
+}
+
+/**
+ * The installation's security repos, found once: each private repo's config (the label it uses)
+ * and one call to see whether any issue has that label. Later ticks use the list in memory, and
+ * an event that writes a response adds its repo.
+ */
+export async function discoverRepos(octokit: Octokit, log: (m: string) => void): Promise<string[]> {
+  const found: string[] = [];
+  for (const full of await privateRepos(octokit)) {
+    const [owner, repo] = full.split("/") as [string, string];
+    try {
+      const result = await readConfigFrom(octokit, owner, repo);
+      if (result.ok && (await hasLabelledIssue(octokit, owner, repo, result.config.label))) found.push(full);
+    } catch (error) {
+      log(`tick: ${full} could not be read (${(error as Error).message.split("\n")[0]}); skipped`);
+    }
+  }
+  return found;
+}
+
+async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<number> {
+  const { deps } = env;
+  const [owner, repo] = full.split("/") as [string, string];
+  const result = await readConfigFrom(octokit, owner, repo);
+  if (!result.ok) {
+    env.log(`tick: ${full} has an invalid config; skipped until it is fixed`);
+    return 0;
+  }
+  const config = result.config;
+  const open = await listOpenResponses(octokit, owner, repo, config.label);
+  const rows = new Map<number, DashboardRow>();
+  const prConfigs = new Map();
+  for (const issue of open) {
+    const ref = { owner, repo, issue_number: issue.number };
+    let record;
+    try {
+      record = await deps.queue.run(issueKey(ref), () => reconcileResponse({ deps, octokit, owner, repo, issue, config, log: env.log, prConfigs }));
+    } catch (error) {
+      // One response that cannot be reconciled must not stop the others, nor the dashboard.
+      env.log(`tick: ${issueKey(ref)} was not reconciled (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+    }
+    if (record) rows.set(issue.number, rowOf(record, config, { n: issue.number, url: issue.html_url, title: issue.title, assignees: issue.assignees }, deps.now()));
+  }
+  const repairs = await staleRows(env, octokit, full, config, open);
+  await changeDashboard(
+    deps,
+    { octokit, owner, repo, log: env.log },
+    (index) => {
+      // Rows kept from the index: closed ones (until their 30 days pass), and those of open issues
+      // that could not be reconciled this time; the others were rebuilt above.
+      const openNumbers = new Set(open.map((i) => i.number));
+      const kept = index.rows.filter((r) => !rows.has(r.n) && (CLOSED_STATES.includes(r.state) || openNumbers.has(r.n)));
+      const repaired = [...repairs.values()].map((make) => make(index.rows.find((r) => r.n === make.n)));
+      const byNumber = new Map([...kept, ...repaired.filter((r): r is DashboardRow => Boolean(r)), ...rows.values()].map((r) => [r.n, r]));
+      return { ...index, v: 1, rows: [...byNumber.values()] };
+    },
+    config,
+  );
+  return rows.size;
+}
+
+type RowMaker = ((previous?: DashboardRow) => DashboardRow | undefined) & { n: number };
+
+/**
+ * Rows the dashboard still shows as open whose issue is not open any more (a close whose webhook
+ * was lost): their response is read once, and the row follows its record.
+ */
+async function staleRows(env: TickEnv, octokit: Octokit, full: string, config: EmbargoConfig, open: ListedIssue[]): Promise<RowMaker[]> {
+  const { deps } = env;
+  const [owner, repo] = full.split("/") as [string, string];
+  const dashboard = await findDashboard(octokit, owner, repo, await deps.botLogin());
+  if (!dashboard) return [];
+  const openNumbers = new Set(open.map((i) => i.number));
+  const stale = readIndex(dashboard.body, deps.keys, full).rows.filter((r) => !CLOSED_STATES.includes(r.state) && !openNumbers.has(r.n));
+  const makers: RowMaker[] = [];
+  for (const row of stale) {
+    const ref = { owner, repo, issue_number: row.n };
+    const issue = await getIssue(octokit, ref);
+    const loaded = issue ? await loadResponse(octokit, ref, config, await deps.botLogin(), deps.keys) : undefined;
+    const make = ((previous?: DashboardRow) =>
+      loaded?.record && issue ? rowOf(loaded.record, config, { n: row.n, url: issue.html_url, title: issue.title, assignees: issue.assignees }, deps.now(), previous) : undefined) as RowMaker;
+    make.n = row.n;
+    makers.push(make);
+  }
+  return makers;
+}

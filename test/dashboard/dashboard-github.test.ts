@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { indexMarker, readIndex, type DashboardRow } from "../../src/dashboard/dashboard-index.js";
+import { BLOCK_END, BLOCK_START, decideDashboard } from "../../src/dashboard/decide-dashboard.js";
+import { DASHBOARD_LABEL } from "../../src/github/dashboard-issue.js";
+import { BOT, createTestProbot, labeledEvent, mockConfig, mockIdentity, mockNoOverrides, mockToken, NOW, TEST_KEYS } from "../helpers/app.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+
+let gh: GitHubMock;
+beforeEach(() => {
+  gh = mockGitHub();
+});
+afterEach(() => gh.done());
+
+const ISSUE = "/repos/acme/security/issues/7";
+const CONFIG = "team: acme/security-team\n";
+const ctx = { keys: TEST_KEYS, repo: "acme/security", now: NOW, title: "Security response dashboard", label: "security" };
+const row = (n: number): DashboardRow => ({ n, url: `https://github.com/acme/security/issues/${n}`, state: "fixing", severity: "high", awaiting: [], todo: [] });
+
+function dashboardIssue(number: number, body: string, login = BOT) {
+  return { id: number, node_id: `I_${number}`, number, title: "Security response dashboard", body, state: "open", user: { login, id: 1, type: "Bot" }, labels: [{ name: DASHBOARD_LABEL }], html_url: `https://github.com/acme/security/issues/${number}` };
+}
+
+/** A labeled event that opens the response on acme/security#7 (the response's own calls). */
+function openResponseEvent(probot: ReturnType<typeof createTestProbot>) {
+  mockToken(gh);
+  mockConfig(gh, "acme", "security", CONFIG);
+  mockIdentity(gh);
+  gh.api.get(`${ISSUE}/comments`).query(true).reply(200, []);
+  mockNoOverrides(gh, "acme", "security");
+  gh.api.post(`${ISSUE}/comments`).reply(201, { id: 555, body: "", html_url: "https://github.com/acme/security/issues/7#issuecomment-555" });
+  gh.api.post(`${ISSUE}/labels`).reply(200, []);
+  const event = labeledEvent({ title: "Path traversal in uploads" });
+  return { event, receive: () => probot.receive(event) };
+}
+
+/** The dashboard's own calls: config, template overrides, the one list by label. */
+function mockDashboardRead(issues: object[]) {
+  mockConfig(gh, "acme", "security", CONFIG);
+  mockNoOverrides(gh, "acme", "security");
+  gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL && q.state === "open").reply(200, issues);
+}
+
+describe("the dashboard issue", () => {
+  it("is opened once with the label and the default title, pinned, with the new response's row", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const { event, receive } = openResponseEvent(probot);
+    mockDashboardRead([]);
+    let created: any;
+    gh.api.post("/repos/acme/security/issues", (b) => ((created = b), true)).reply(201, { ...dashboardIssue(12, ""), node_id: "I_kw12" });
+    let pin: any;
+    gh.api.post("/graphql", (b) => ((pin = b), true)).reply(200, { data: { pinIssue: { issue: { id: "I_kw12" } } } });
+    await receive();
+    expect(created.title).toBe("Security response dashboard");
+    expect(created.labels).toEqual([DASHBOARD_LABEL]);
+    expect(created.body).toContain("### Triage (1)");
+    expect(created.body).toContain(`[#7](${event.payload.issue.html_url}) Path traversal in uploads`);
+    expect(readIndex(created.body, TEST_KEYS, "acme/security").rows.map((r) => r.n)).toEqual([7]);
+    expect(pin.query).toContain("pinIssue");
+    expect(pin.variables).toEqual({ id: "I_kw12" });
+  });
+
+  it("still works when GitHub refuses the pin (a repo pins only a few issues)", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const { receive } = openResponseEvent(probot);
+    mockDashboardRead([]);
+    gh.api.post("/repos/acme/security/issues").reply(201, dashboardIssue(12, ""));
+    gh.api.post("/graphql").reply(200, { errors: [{ type: "UNPROCESSABLE", message: "Repository already has 3 pinned issues" }] });
+    await expect(receive()).resolves.toBeUndefined();
+  });
+
+  it("is updated in place: only this response's row changes, other rows stay", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const { receive } = openResponseEvent(probot);
+    const { body } = await decideDashboard({ v: 1, rows: [row(3)] }, undefined, ctx);
+    mockDashboardRead([dashboardIssue(12, body)]);
+    let patched: any;
+    gh.api.patch("/repos/acme/security/issues/12", (b) => ((patched = b), true)).reply(200, dashboardIssue(12, ""));
+    await receive();
+    expect(readIndex(patched.body, TEST_KEYS, "acme/security").rows.map((r) => r.n).sort()).toEqual([3, 7]);
+    expect(patched.body).toContain("### Fixing (1)");
+    expect(patched.body).toContain("### Triage (1)");
+    expect(gh.requests.filter((r) => r.method === "POST" && r.path === "/repos/acme/security/issues")).toEqual([]);
+  });
+
+  it("keeps a person's text outside the block; their edit of the table or the index has no effect", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const { receive } = openResponseEvent(probot);
+    const { body } = await decideDashboard({ v: 1, rows: [row(3)] }, undefined, ctx);
+    // Someone adds notes, edits a cell, and swaps in an index of their own making.
+    const forged = indexMarker({ v: 1, rows: [{ ...row(99) }] }, TEST_KEYS, "acme/elsewhere");
+    const edited = `Team notes: rotation changes on Monday.\n\n${body.replace("| high |", "| low |").replace(/<!-- embargo:dashboard-index:v1 [^>]*-->/, forged)}\n\nFooter by a person.`;
+    mockDashboardRead([dashboardIssue(12, edited)]);
+    let patched: any;
+    gh.api.patch("/repos/acme/security/issues/12", (b) => ((patched = b), true)).reply(200, dashboardIssue(12, ""));
+    await receive();
+    expect(patched.body.startsWith(`Team notes: rotation changes on Monday.\n\n${BLOCK_START}`)).toBe(true);
+    expect(patched.body.endsWith(`${BLOCK_END}\n\nFooter by a person.`)).toBe(true);
+    expect(patched.body).not.toContain("#99");
+    expect(patched.body).not.toContain("| low |");
+    expect(readIndex(patched.body, TEST_KEYS, "acme/security").rows.map((r) => r.n)).toEqual([7]);
+  });
+
+  it("ignores a labelled issue someone else opened, and opens the app's own", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const { receive } = openResponseEvent(probot);
+    const { body } = await decideDashboard({ v: 1, rows: [row(3)] }, undefined, ctx);
+    mockDashboardRead([dashboardIssue(4, body, "mallory")]);
+    gh.api.post("/repos/acme/security/issues").reply(201, dashboardIssue(12, ""));
+    gh.api.post("/graphql").reply(200, { data: { pinIssue: { issue: { id: "I_12" } } } });
+    await receive();
+  });
+
+  it("costs the same number of calls per event with 1 and with 200 open responses", async () => {
+    const calls: number[] = [];
+    for (const open of [1, 200]) {
+      gh = mockGitHub();
+      const probot = createTestProbot(NOW, { dashboard: true });
+      const { receive } = openResponseEvent(probot);
+      const { body } = await decideDashboard({ v: 1, rows: Array.from({ length: open }, (_, i) => row(100 + i)) }, undefined, ctx);
+      mockDashboardRead([dashboardIssue(12, body)]);
+      let patched: any;
+      gh.api.patch("/repos/acme/security/issues/12", (b) => ((patched = b), true)).reply(200, dashboardIssue(12, ""));
+      await receive();
+      expect(readIndex(patched.body, TEST_KEYS, "acme/security").rows).toHaveLength(open + 1);
+      calls.push(gh.requests.length);
+      gh.done();
+    }
+    expect(calls[0]).toBe(calls[1]);
+  });
+});
+
+describe("a dashboard GitHub refuses to write", () => {
+  it("never fails the response: the event completes and the next tick rebuilds the dashboard", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const { receive } = openResponseEvent(probot);
+    mockConfig(gh, "acme", "security", CONFIG);
+    gh.api.get("/repos/acme/security/issues").query(true).reply(500, { message: "Server Error" });
+    await expect(receive()).resolves.toBeUndefined();
+    expect(gh.requests.some((r) => r.method === "POST" && r.path === `${ISSUE}/labels`)).toBe(true);
+  });
+});
+
+describe("two responses' events at once", () => {
+  it("open one dashboard, not two: the second finds the first inside the repo's queue", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    mockToken(gh);
+    mockIdentity(gh);
+    let dashboard: any;
+    for (const n of [7, 8]) {
+      mockConfig(gh, "acme", "security", CONFIG);
+      gh.api.get(`/repos/acme/security/issues/${n}/comments`).query(true).reply(200, []);
+      mockNoOverrides(gh, "acme", "security");
+      gh.api.post(`/repos/acme/security/issues/${n}/comments`).reply(201, { id: 500 + n, body: "" });
+      gh.api.post(`/repos/acme/security/issues/${n}/labels`).reply(200, []);
+      mockConfig(gh, "acme", "security", CONFIG);
+      mockNoOverrides(gh, "acme", "security");
+    }
+    gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL).times(2).reply(200, () => (dashboard ? [dashboardIssue(12, dashboard.body)] : []));
+    gh.api.post("/repos/acme/security/issues", (b) => ((dashboard = b), true)).reply(201, dashboardIssue(12, ""));
+    gh.api.post("/graphql").reply(200, { data: { pinIssue: { issue: { id: "I_12" } } } });
+    gh.api.patch("/repos/acme/security/issues/12", (b) => ((dashboard = b), true)).reply(200, dashboardIssue(12, ""));
+    await Promise.all([probot.receive(labeledEvent({ number: 7 })), probot.receive(labeledEvent({ number: 8 }))]);
+    expect(readIndex(dashboard.body, TEST_KEYS, "acme/security").rows.map((r) => r.n).sort()).toEqual([7, 8]);
+  });
+});

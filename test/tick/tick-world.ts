@@ -1,0 +1,93 @@
+import { parse as parseYaml } from "yaml";
+import type { Probot } from "probot";
+import { validateConfig } from "../../src/config/load-config.js";
+import { DASHBOARD_LABEL } from "../../src/github/dashboard-issue.js";
+import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
+import { renderResponse } from "../../src/response/render-response.js";
+import type { TickReport } from "../../src/tick/run-tick.js";
+import { BOT, commentList, createTestProbot, INSTALLATION_ID, TEST_KEYS, type StoredComment } from "../helpers/app.js";
+import { mockInstallationToken, type GitHubMock } from "../helpers/github-api.js";
+
+export const CONFIG = "team: acme/security-team\nrelease_managers: [rm-alice]\n";
+export const ISSUE_URL = "https://github.com/acme/security/issues/7";
+
+export function configOf(yaml: string) {
+  const result = validateConfig(parseYaml(yaml));
+  if (!result.ok) throw new Error(result.problems.join("\n"));
+  return result.config;
+}
+
+export interface World {
+  comments: StoredComment[];
+  dashboard?: { number: number; body: string };
+  posted: string[];
+  deleted: number[];
+  tick: () => Promise<TickReport>;
+}
+
+/**
+ * acme/security with one open response (#7) as GitHub would hold it, behind persistent routes
+ * that keep state: the tick can run any number of times and the test reads what it left.
+ */
+export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<ResponseRecord> = {}, yaml = CONFIG, withProbot = true): Promise<World> {
+  const config = configOf(yaml);
+  const full = { ...newRecord(new Date("2026-11-20T09:30:00Z"), new Date("2026-11-20T09:30:00Z")), ...record };
+  const body = await renderResponse(full, config, { title: "Report", reporter: "reporter" }, undefined, { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now });
+  let nextId = 1000;
+  const world: World = { comments: [{ id: 555, body, user: { login: BOT, type: "Bot" } }], posted: [], deleted: [], tick: async () => ({}) as TickReport };
+  const api = gh.api.persist();
+  api.get("/app/installations").query(true).reply(200, [{ id: INSTALLATION_ID, account: { login: "acme" }, suspended_at: null }]);
+  mockInstallationToken(api, INSTALLATION_ID);
+  api.get("/app").reply(200, { id: 1, slug: "embargo", name: "embargo", owner: { login: "acme" } });
+  api.get("/installation/repositories").query(true).reply(200, { total_count: 2, repositories: [{ full_name: "acme/security", name: "security", owner: { login: "acme" }, private: true, visibility: "private" }, { full_name: "acme/product", name: "product", owner: { login: "acme" }, private: false, visibility: "public" }] });
+  api.get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
+  api.get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo")}`).reply(404, { message: "Not Found" });
+  const issue = { id: 7, node_id: "I_7", number: 7, title: "Report", html_url: ISSUE_URL, state: "open", user: { login: "reporter", id: 2, type: "User" }, labels: [{ name: "security" }, { name: `security: ${full.state}` }], assignees: [] };
+  api.get("/repos/acme/security/issues").query(true).reply(200, (uri) => {
+    const q = new URL(uri, "https://api.github.com").searchParams;
+    if (q.get("labels") === DASHBOARD_LABEL) return world.dashboard ? [{ ...issue, id: 12, number: 12, node_id: "I_12", title: "Security response dashboard", body: world.dashboard.body, user: { login: BOT, id: 1, type: "Bot" }, labels: [{ name: DASHBOARD_LABEL }] }] : [];
+    return [issue];
+  });
+  api.get("/repos/acme/security/issues/7/comments").query(true).reply(200, () => commentList(world.comments));
+  api.post("/repos/acme/security/issues/7/comments").reply(201, (_uri, b: any) => {
+    const id = nextId++;
+    world.comments.push({ id, body: b.body, user: { login: BOT, type: "Bot" } });
+    world.posted.push(b.body);
+    return { id, body: b.body, html_url: `${ISSUE_URL}#issuecomment-${id}` };
+  });
+  api.patch(/\/repos\/acme\/security\/issues\/comments\/\d+$/).reply(200, (uri, b: any) => {
+    const id = Number(uri.split("/").pop());
+    const c = world.comments.find((x) => x.id === id)!;
+    c.body = b.body;
+    return { id, body: b.body, html_url: `${ISSUE_URL}#issuecomment-${id}` };
+  });
+  api.delete(/\/repos\/acme\/security\/issues\/comments\/\d+$/).reply(204, (uri) => {
+    const id = Number(uri.split("/").pop());
+    world.deleted.push(id);
+    world.comments = world.comments.filter((c) => c.id !== id);
+    return "";
+  });
+  api.post("/repos/acme/security/issues/7/labels").reply(200, []);
+  api.delete(/\/repos\/acme\/security\/issues\/7\/labels\/.+$/).reply(200, []);
+  api.post("/repos/acme/security/issues").reply(201, (_uri, b: any) => {
+    world.dashboard = { number: 12, body: b.body };
+    return { ...issue, id: 12, number: 12, node_id: "I_12", title: b.title, body: b.body };
+  });
+  api.patch("/repos/acme/security/issues/12").reply(200, (_uri, b: any) => {
+    world.dashboard!.body = b.body;
+    return { ...issue, number: 12 };
+  });
+  api.post("/graphql").reply(200, { data: { pinIssue: { issue: { id: "I_12" } } } });
+  if (!withProbot) return world;
+  let tick: (() => Promise<TickReport>) | undefined;
+  const probot: Probot = createTestProbot(now, { onTick: (t) => (tick = t) });
+  await probot.load(() => undefined);
+  world.tick = async () => {
+    const report = await tick!();
+    if (report.failed.length) throw new Error(`the tick failed on ${report.failed.join(", ")}`);
+    return report;
+  };
+  return world;
+}
+
+export const reminders = (world: World) => world.posted.filter((b) => b.includes("<!-- embargo:reply reminder-"));
