@@ -21,6 +21,8 @@ export interface DashboardRow {
   todo: string[];
   /** When the row was first seen closed (YYYY-MM-DD): closed rows stay 30 days. */
   closed_on?: string;
+  /** `/triage breach` was run: a breach may already have happened. */
+  breach?: boolean;
 }
 
 /** Other parts may keep more here (e.g. feed entries seen); every writer keeps fields it does not know. */
@@ -82,6 +84,7 @@ export function rowOf(record: ResponseRecord, config: EmbargoConfig, facts: RowF
   if (owner) row.owner = owner;
   if (record.cve) row.cve = record.cve;
   if (record.ghsa) row.ghsa = record.ghsa;
+  if (record.breach) row.breach = true;
   if (closed) row.closed_on = previous?.closed_on ?? now.toISOString().slice(0, 10);
   return row;
 }

@@ -48,6 +48,7 @@ function openRow(row: DashboardRow, now: Date) {
     n: row.n,
     url: row.url,
     title: row.title,
+    breach: Boolean(row.breach),
     severity: row.severity ?? "—",
     embargo: row.embargo_end,
     overdue: left !== undefined && left < 0,

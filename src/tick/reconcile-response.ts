@@ -15,6 +15,13 @@ import { noEffects } from "../response/effects.js";
 import { renderResponse } from "../response/render-response.js";
 import { responseLabels } from "../response/response-labels.js";
 import { decideReminders, type WaitingPr } from "./decide-reminders.js";
+import { notifyResponse } from "../notify/notify-response.js";
+import { CLOSED_STATES } from "../record/response-record.js";
+
+/** The embargo end is behind us (UTC days) and the response is neither announced nor closed. */
+function embargoPassed(record: ResponseRecord, now: Date): boolean {
+  return Boolean(record.embargo_end && record.embargo_end < now.toISOString().slice(0, 10) && !CLOSED_STATES.includes(record.state));
+}
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -73,6 +80,11 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
     // Posted before they are recorded: a failure here leaves nothing recorded, so the next tick tries again.
     await applyEffects(octokit, ref, state, { ...noEffects(), replies });
     record = { ...record, reminders: { ...record.reminders, ...Object.fromEntries(due.map((d) => [d.key, now.toISOString()])) } };
+  }
+  if (embargoPassed(record, now)) {
+    // The team's channel hears of an overdue embargo once per end date (`notify.*`; nothing without a webhook).
+    const notifyDeps = { env: deps.env ?? process.env, log: { info: input.log, warn: input.log } };
+    record = await notifyResponse(notifyDeps, config, { repo: `${owner}/${repo}`, number: issue.number, url: issue.html_url }, record, [{ kind: "overdue" }], issue.title);
   }
   const responseBody = await renderResponse(record, config, { title: issue.title, reporter: issue.author }, loaded.overrides, { keys: deps.keys, issue: ref, now });
   await applyEffects(octokit, ref, state, { ...noEffects(), responseBody, ...responseLabels(state.labels, record) });

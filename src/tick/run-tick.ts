@@ -10,6 +10,7 @@ import { CLOSED_STATES } from "../record/response-record.js";
 import type { KnownRepos } from "./known-repos.js";
 import type { Lease } from "./lease.js";
 import { reconcileResponse } from "./reconcile-response.js";
+import { FEEDS_SEEN, tickFeeds } from "./tick-feeds.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -115,6 +116,7 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
     if (record) rows.set(issue.number, rowOf(record, config, { n: issue.number, url: issue.html_url, title: issue.title, assignees: issue.assignees }, deps.now()));
   }
   const repairs = await staleRows(env, octokit, full, config, open);
+  const feedsSeen = await tickFeeds(deps, octokit, full, config, env.log);
   await changeDashboard(
     deps,
     { octokit, owner, repo, log: env.log },
@@ -125,7 +127,7 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
       const kept = index.rows.filter((r) => !rows.has(r.n) && (CLOSED_STATES.includes(r.state) || openNumbers.has(r.n)));
       const repaired = [...repairs.values()].map((make) => make(index.rows.find((r) => r.n === make.n)));
       const byNumber = new Map([...kept, ...repaired.filter((r): r is DashboardRow => Boolean(r)), ...rows.values()].map((r) => [r.n, r]));
-      return { ...index, v: 1, rows: [...byNumber.values()] };
+      return { ...index, v: 1, rows: [...byNumber.values()], ...(feedsSeen ? { [FEEDS_SEEN]: feedsSeen } : {}) };
     },
     config,
   );

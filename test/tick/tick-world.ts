@@ -22,6 +22,8 @@ export interface World {
   dashboard?: { number: number; body: string };
   posted: string[];
   deleted: number[];
+  /** Issues the tick opened other than the dashboard (feed entries). */
+  opened: { number: number; title: string; body: string }[];
   tick: () => Promise<TickReport>;
 }
 
@@ -29,12 +31,12 @@ export interface World {
  * acme/security with one open response (#7) as GitHub would hold it, behind persistent routes
  * that keep state: the tick can run any number of times and the test reads what it left.
  */
-export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<ResponseRecord> = {}, yaml = CONFIG, withProbot = true): Promise<World> {
+export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<ResponseRecord> = {}, yaml = CONFIG, withProbot = true, env?: NodeJS.ProcessEnv): Promise<World> {
   const config = configOf(yaml);
   const full = { ...newRecord(new Date("2026-11-20T09:30:00Z"), new Date("2026-11-20T09:30:00Z")), ...record };
   const body = await renderResponse(full, config, { title: "Report", reporter: "reporter" }, undefined, { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now });
   let nextId = 1000;
-  const world: World = { comments: [{ id: 555, body, user: { login: BOT, type: "Bot" } }], posted: [], deleted: [], tick: async () => ({}) as TickReport };
+  const world: World = { comments: [{ id: 555, body, user: { login: BOT, type: "Bot" } }], posted: [], deleted: [], opened: [], tick: async () => ({}) as TickReport };
   const api = gh.api.persist();
   api.get("/app/installations").query(true).reply(200, [{ id: INSTALLATION_ID, account: { login: "acme" }, suspended_at: null }]);
   mockInstallationToken(api, INSTALLATION_ID);
@@ -70,6 +72,12 @@ export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<Respo
   api.post("/repos/acme/security/issues/7/labels").reply(200, []);
   api.delete(/\/repos\/acme\/security\/issues\/7\/labels\/.+$/).reply(200, []);
   api.post("/repos/acme/security/issues").reply(201, (_uri, b: any) => {
+    if (!(b.labels ?? []).includes(DASHBOARD_LABEL)) {
+      // Another issue the tick opens (a CVE feed entry): kept apart from the dashboard.
+      const number = 100 + world.opened.length;
+      world.opened.push({ number, title: b.title, body: b.body });
+      return { ...issue, id: number, number, node_id: `I_${number}`, title: b.title, body: b.body };
+    }
     world.dashboard = { number: 12, body: b.body };
     return { ...issue, id: 12, number: 12, node_id: "I_12", title: b.title, body: b.body };
   });
@@ -80,7 +88,7 @@ export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<Respo
   api.post("/graphql").reply(200, { data: { pinIssue: { issue: { id: "I_12" } } } });
   if (!withProbot) return world;
   let tick: (() => Promise<TickReport>) | undefined;
-  const probot: Probot = createTestProbot(now, { onTick: (t) => (tick = t) });
+  const probot: Probot = createTestProbot(now, { onTick: (t) => (tick = t), ...(env ? { env } : {}) });
   await probot.load(() => undefined);
   world.tick = async () => {
     const report = await tick!();

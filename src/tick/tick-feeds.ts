@@ -1,0 +1,46 @@
+import type { ProbotOctokit } from "probot";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { readIndex } from "../dashboard/dashboard-index.js";
+import { pollFeeds, type FetchFn } from "../feeds/poll-feeds.js";
+import { findDashboard } from "../github/dashboard-issue.js";
+import { openFeedIssue } from "../github/feed-issue.js";
+import type { Deps } from "../handlers/response-context.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** The dashboard index field that remembers the feed entries already seen (hashes, bounded by MAX_SEEN). */
+export const FEEDS_SEEN = "feeds_seen";
+
+/**
+ * Reads the repo's CVE feeds: each new matching entry opens one response issue. Returns the memory
+ * to store in the dashboard's index, without the entries whose issue could not be opened (the
+ * next tick tries them again; the issue's own marker still stops a duplicate). Undefined when the
+ * repo reads no feed.
+ */
+export async function tickFeeds(
+  deps: Deps,
+  octokit: Octokit,
+  full: string,
+  config: EmbargoConfig,
+  log: (message: string) => void,
+  fetchFn: FetchFn = fetch,
+): Promise<string[] | undefined> {
+  if (!config.feeds.length) return undefined;
+  const [owner, repo] = full.split("/") as [string, string];
+  const botLogin = await deps.botLogin();
+  const found = config.dashboard.enabled ? await findDashboard(octokit, owner, repo, botLogin) : undefined;
+  const stored = found ? readIndex(found.body, deps.keys, full)[FEEDS_SEEN] : undefined;
+  const seen = Array.isArray(stored) ? stored.filter((k): k is string => typeof k === "string") : [];
+  const result = await pollFeeds(fetchFn, config, seen);
+  for (const problem of result.problems) log(`tick: ${full}: ${problem}`);
+  const failed = new Set<string>();
+  for (const entry of result.newEntries) {
+    try {
+      await openFeedIssue(octokit, full, config, entry, botLogin);
+    } catch (error) {
+      failed.add(entry.key);
+      log(`tick: ${full}: a feed entry's issue could not be opened (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+    }
+  }
+  return result.seen.filter((key) => !failed.has(key));
+}

@@ -1,0 +1,68 @@
+/**
+ * What the tick runs for the other parts of issue 12: CVE feeds (one response issue per new
+ * entry, remembered in the dashboard's index), the overdue message to the team's channel (once per
+ * end date), and a `/triage breach` shown on the dashboard.
+ */
+import { readFileSync } from "node:fs";
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readIndex } from "../../src/dashboard/dashboard-index.js";
+import { FEEDS_SEEN } from "../../src/tick/tick-feeds.js";
+import { recordOf, TEST_KEYS } from "../helpers/app.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { CONFIG, tickWorld } from "./tick-world.js";
+
+let gh: GitHubMock;
+beforeEach(() => {
+  gh = mockGitHub();
+});
+afterEach(() => {
+  const problems = gh.requests.filter((r) => !r.matched || r.errors.length);
+  nock.cleanAll();
+  expect(problems).toEqual([]);
+});
+
+const at = (iso: string) => new Date(iso);
+const RSS_URL = "https://nvd.example/feeds/xml/cve/misc/nvd-rss.xml";
+const rss = readFileSync(new URL("../fixtures/feeds/nvd-recent.rss.xml", import.meta.url), "utf8");
+const FEED_CONFIG = `${CONFIG}components:\n  upload: { package: { ecosystem: npm, name: acme-upload } }\nfeeds:\n  - url: ${RSS_URL}\n`;
+
+describe("the tick reads the CVE feeds", () => {
+  it("opens one response issue per new matching entry, and remembers it across ticks in the dashboard's index", async () => {
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, FEED_CONFIG);
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").times(2).reply(200, rss);
+    await world.tick();
+    expect(world.opened.map((i) => i.title)).toEqual([expect.stringMatching(/^CVE-2026-41001: /)]);
+    expect(world.opened[0]!.body).toContain("https://nvd.example/vuln/detail/CVE-2026-41001");
+    const seen = readIndex(world.dashboard!.body, TEST_KEYS, "acme/security")[FEEDS_SEEN];
+    expect(Array.isArray(seen) && seen.length).toBeGreaterThan(0);
+
+    await world.tick();
+    expect(world.opened).toHaveLength(1);
+  });
+});
+
+describe("the tick tells the team's channel of an overdue embargo", () => {
+  it("once per end date, and never with the title unless details are asked for", async () => {
+    const sent: string[] = [];
+    const env = { SECURITY_SLACK_URL: "https://hooks.slack.example/services/T/B/x" };
+    const yaml = `${CONFIG}notify:\n  slack_webhook_env: SECURITY_SLACK_URL\n`;
+    const world = await tickWorld(gh, at("2026-12-20T12:00:00Z"), { state: "confirmed", severity: "high", embargo_end: "2026-12-10" }, yaml, true, env);
+    nock("https://hooks.slack.example").post("/services/T/B/x", (b) => (sent.push(JSON.stringify(b)), true)).reply(200, "ok");
+    await world.tick();
+    await world.tick();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/overdue|embargo/i);
+    expect(sent[0]).not.toContain("Report");
+    const response = world.comments.find((c) => c.id === 555)!;
+    expect(recordOf(response.body).notified).toContain("overdue:2026-12-10");
+  });
+});
+
+describe("a suspected breach on the dashboard", () => {
+  it("is marked in the response's row", async () => {
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), { breach: { by: "alice", at: "2026-11-21T10:00:00.000Z" } });
+    await world.tick();
+    expect(world.dashboard!.body).toMatch(/\[#7\]\([^)]+\) \*\*breach suspected\*\*/);
+  });
+});
