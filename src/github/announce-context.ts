@@ -44,9 +44,7 @@ export async function reply(octokit: Octokit, ctx: AnnounceCtx, key: string, bod
   await applyEffects(octokit, ctx.issue, ctx.state, { ...noEffects(), replies: [{ key, body }] });
 }
 
-export function httpStatus(error: unknown): number | undefined {
-  return (error as { status?: number }).status;
-}
+export { httpStatus } from "./http-status.js";
 
 /** GitHub's own words for a refused request, safe to quote. */
 export function githubMessage(error: unknown): string {

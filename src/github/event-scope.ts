@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ResponseRecord } from "../record/response-record.js";
 import { SecretSet, timed } from "../security/leak-secrets.js";
-import type { IssueRef } from "./issue-comments.js";
+import { issueKey, type IssueRef } from "./issue-comments.js";
 import { isReleased } from "./leak-allowlist.js";
 import type { LeakBlocked } from "./leak-blocked.js";
 
@@ -21,9 +21,8 @@ export function repoKey(repo: RepoRef): string {
   return `${repo.owner}/${repo.repo}`.toLowerCase();
 }
 
-export function issueKeyOf(issue: IssueRef): string {
-  return `${issue.owner}/${issue.repo}#${issue.issue_number}`.toLowerCase();
-}
+/** The issue's key, as every other part keys an issue. */
+export const issueKeyOf = issueKey;
 
 export interface IssueTexts {
   title?: string | null;

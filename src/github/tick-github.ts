@@ -41,12 +41,6 @@ export async function getIssue(octokit: Octokit, issue: IssueRef): Promise<Liste
   }
 }
 
-export async function getPull(octokit: Octokit, full: string, number: number) {
-  const [owner, repo] = full.split("/") as [string, string];
-  const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number });
-  return data;
-}
-
 export async function deleteComment(octokit: Octokit, owner: string, repo: string, commentId: number): Promise<void> {
   try {
     await octokit.rest.issues.deleteComment({ owner, repo, comment_id: commentId });

@@ -1,7 +1,8 @@
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects, type IssueState } from "../github/apply-effects.js";
-import { deleteComment, getPull, type ListedIssue } from "../github/tick-github.js";
+import { deleteComment, type ListedIssue } from "../github/tick-github.js";
+import { getPull } from "../github/pull-requests.js";
 import { issueKey, loadResponse, type Deps } from "../handlers/response-context.js";
 import { prFacts, syncPr } from "../handlers/sync-pr.js";
 import { readConfigFrom } from "../github/read-config.js";
@@ -54,7 +55,12 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   const waiting: WaitingPr[] = [];
   for (const linked of loaded.record.prs.filter((p) => p.state === "open")) {
     try {
-      const pull = await getPull(octokit, linked.repo, linked.number);
+      const [prOwner, prRepo] = linked.repo.split("/") as [string, string];
+      const pull = await getPull(octokit, { owner: prOwner, repo: prRepo, pull_number: linked.number });
+      if (!pull) {
+        input.log(`tick: ${issueKey(ref)}: ${linked.repo}#${linked.number} is gone or out of reach; skipped`);
+        continue;
+      }
       const pr = prFacts(pull as never, pull.base.repo as never);
       const { config: prConfig, problem } = await prConfigOf(input, linked.repo);
       await syncPr({ octokit, deps, sealer: deps.sealer, log: input.log, issueKey: issueKey(ref), pr, prConfig, prConfigProblem: problem, security: config });
