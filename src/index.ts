@@ -18,6 +18,8 @@ import { InProcessLease, type Lease } from "./tick/lease.js";
 import { runTick, type TickReport } from "./tick/run-tick.js";
 import { startTickTimer, tickMinutes } from "./tick/tick-timer.js";
 import { appInstallations } from "./github/app-installations.js";
+import { MemoryStore } from "./store/memory-store.js";
+import type { Store } from "./store/store.js";
 
 export interface AppOptions {
   /** The clock, injectable so tests and dry runs see fixed dates. */
@@ -37,6 +39,8 @@ export interface AppOptions {
   tickMinutes?: number;
   /** The lease ticks take per repo; default in-process (a shared one goes in front: src/tick/lease.ts). */
   lease?: Lease;
+  /** Memory kept between events; default in-process (one replica). Several instances share a Redis one. */
+  store?: Store;
   /** Receives the tick, for `embargo tick` and tests. */
   onTick?: (tick: () => Promise<TickReport>) => void;
 }
@@ -69,6 +73,7 @@ export function createApp(options: AppOptions = {}) {
       keys,
       sealer: new LinkSealer(keys),
       env: options.env ?? process.env,
+      store: options.store ?? new MemoryStore(),
     };
     const known = new KnownRepos();
     if (options.dashboard !== false) keepDashboards(app, deps, known);

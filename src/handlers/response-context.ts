@@ -12,6 +12,7 @@ import { neutralize } from "../render/neutralize.js";
 import type { KeyedQueue } from "../util/keyed-queue.js";
 import type { LinkSealer } from "../pr/pr-link.js";
 import type { KeyRing } from "../security/key-ring.js";
+import type { Store } from "../store/store.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -27,6 +28,8 @@ export interface Deps {
   keys: KeyRing;
   /** Where `notify.slack_webhook_env` is looked up (src/notify); default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Memory kept between events (src/store/store.ts): in-process, or shared through Redis. */
+  store: Store;
 }
 
 export interface LoadedResponse {
