@@ -107,6 +107,26 @@ function phasesView(record: ResponseRecord, config: EmbargoConfig, caps: ViewCap
   }));
 }
 
+/**
+ * What the app did on its own (messages, reminders, publish steps): recorded so nothing is sent
+ * twice, and shown so the team can check it. Keys are the app's own ids, never reporter text.
+ */
+function activityView(record: ResponseRecord, caps: ViewCaps) {
+  const list = (items: string[]) => listText(items, caps);
+  const timed = (entries: Record<string, string> | undefined) => Object.entries(entries ?? {}).map(([key, at]) => `${key} (${day(at)})`);
+  const rows = {
+    advisory_state: record.advisory_state,
+    release_managers: record.release_managers_told ? "told" : undefined,
+    experts: record.experts_told?.length ? list(record.experts_told.map((e) => `@${e}`)) : undefined,
+    notified: record.notified?.length ? list(record.notified) : undefined,
+    notify_pending: record.notify_pending?.length ? list(record.notify_pending.map((n) => `${n.key} (${n.tries} ${n.tries === 1 ? "try" : "tries"})`)) : undefined,
+    reminders: record.reminders && Object.keys(record.reminders).length ? list(timed(record.reminders)) : undefined,
+    publish_steps: record.publish_steps && Object.keys(record.publish_steps).length ? list(timed(record.publish_steps)) : undefined,
+    forced: record.forced ? `by ${act(record.forced)} past ${record.forced.gates.join(", ")}: ${clip(record.forced.reason, caps.text)}` : undefined,
+  };
+  return Object.values(rows).some((v) => v !== undefined) ? rows : undefined;
+}
+
 /** The view every response template gets; documented in the README for people who override it. */
 export function responseView(record: ResponseRecord, config: EmbargoConfig, report: ReportFacts, now: Date, caps: ViewCaps) {
   const list = (items: string[]) => listText(items, caps);
@@ -157,6 +177,7 @@ export function responseView(record: ResponseRecord, config: EmbargoConfig, repo
       experts: list(record.experts.map((e) => `@${e}`)),
       confirmed: record.confirmed ? act(record.confirmed) : undefined,
     },
+    activity: activityView(record, caps),
     trimmed: record.trimmed?.length ? record.trimmed.join("; ") : undefined,
     phases: phasesView(record, config, caps),
     notes: responseNotes(record, config).map((n) => trusted(n)),

@@ -132,3 +132,33 @@ describe("closed by hand", () => {
     expect(closedByHand(invalid, "lead1", NOW)).toBe(invalid);
   });
 });
+
+describe("the response shows what the app did on its own", () => {
+  it("messages, reminders, publish steps and forced gates are listed with their dates", async () => {
+    const body = await render(
+      record({
+        advisory_state: "draft",
+        release_managers_told: true,
+        experts_told: ["expert1"],
+        notified: ["opened", "confirmed"],
+        notify_pending: [{ key: "fixed", event: { kind: "fixed" }, tries: 2 }],
+        reminders: { "triage-overdue": "2026-11-21T08:00:00Z" },
+        publish_steps: { advisory: "2026-11-22T10:00:00Z" },
+        forced: { by: "alice", at: "2026-11-22T09:59:00Z", reason: "exploit in the wild", gates: ["embargo-end"] },
+      }),
+    );
+    expect(body).toContain("<summary><b>What the app did</b></summary>");
+    expect(row(body, "Reported advisory")).toContain("set to draft");
+    expect(row(body, "Release managers")).toContain("told");
+    expect(row(body, "Experts told")).toContain("expert1");
+    expect(row(body, "Chat messages sent")).toContain("opened, confirmed");
+    expect(row(body, "Chat messages to retry")).toContain("fixed (2 tries)");
+    expect(row(body, "Reminders posted")).toContain("triage-overdue (2026-11-21)");
+    expect(row(body, "Publish steps done")).toContain("advisory (2026-11-22)");
+    expect(row(body, "Publish forced")).toContain("by @\u200balice on 2026-11-22 past embargo-end: exploit in the wild");
+  });
+
+  it("a response where the app did nothing on its own has no such section", async () => {
+    expect(await render(record())).not.toContain("What the app did");
+  });
+});
