@@ -11,7 +11,8 @@ import { noEffects } from "../response/effects.js";
 import { renderResponse } from "../response/render-response.js";
 import { responseLabels } from "../response/response-labels.js";
 import { defaultConfig } from "./pull-request.js";
-import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
+import { readConfigFrom } from "../github/read-config.js";
+import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
 import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
 
 type StateContext = Context<"issues.closed"> | Context<"issues.reopened">;
@@ -86,7 +87,7 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
         context.log.info(`${linked.repo}#${linked.number} is gone or out of reach; skipped`);
         continue;
       }
-      const prConfig = await readRepoConfig(octokit, owner, repo);
+      const prConfig = await readConfigFrom(octokit, owner, repo);
       const facts = prFacts(pull as unknown as PullLike, pull.base.repo);
       await deps.queue.run(key, () =>
         syncPr({

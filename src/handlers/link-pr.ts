@@ -5,7 +5,8 @@ import type { IssueRef } from "../github/issue-comments.js";
 import { getPull } from "../github/pull-requests.js";
 import { canSeeRepo } from "../github/repo-access.js";
 import type { PrFacts } from "../pr/decide-pr.js";
-import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
+import { readConfigFrom } from "../github/read-config.js";
+import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
 import type { Deps } from "./response-context.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -46,7 +47,7 @@ export async function prepareLink(octokit: Octokit, issue: IssueRef, config: Emb
     return { ok: false, ref, reason: "unseen", author: `@${author}`, repo: `${link.owner}/${link.repo}` };
   }
   if (!pull) return { ok: false, ref, reason: "no-pull" };
-  const prConfig = same ? { ok: true as const, config } : await readRepoConfig(octokit, link.owner, link.repo);
+  const prConfig = same ? { ok: true as const, config } : await readConfigFrom(octokit, link.owner, link.repo);
   if (!prConfig.ok) return { ok: false, ref, reason: "config", detail: prConfig.problems.join("; ") };
   return { ok: true, ref, pr: prFacts(pull as unknown as PullLike, pull.base.repo), prConfig: prConfig.config };
 }

@@ -1,10 +1,9 @@
 import type { ProbotOctokit } from "probot";
 import { pendingBranches } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { readConfigFrom } from "../github/read-config.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { assertNoLeak } from "../github/leak-firewall.js";
-import { gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
+import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
 import { setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
 import { decidePr, type PrFacts } from "../pr/decide-pr.js";
@@ -62,10 +61,6 @@ export function prFacts(pull: PullLike, repository: { owner: { login: string }; 
   };
 }
 
-export async function readRepoConfig(octokit: Octokit, owner: string, repo: string) {
-  return readConfigFrom(octokit, owner, repo);
-}
-
 export interface SyncPrInput {
   octokit: Octokit;
   deps: Deps;
@@ -94,10 +89,11 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 export async function syncPr(input: SyncPrInput): Promise<void> {
   const { octokit, deps, pr, prConfig } = input;
   const botLogin = await deps.botLogin();
-  const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, prConfig.public_pr.check_name, deps.appId));
-  const existing = runs[0];
+  const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId));
+  const existing = gateRunNamed(runs, prConfig.public_pr.check_name);
   const sealed = input.sealer.open(existing?.external_id, prKey(pr));
-  const keys = [input.issueKey, ...sealed].filter((k, i, all) => all.findIndex((x) => same(x, k)) === i);
+  const others = runs.filter((r) => r !== existing).flatMap((r) => input.sealer.open(r.external_id, prKey(pr)));
+  const keys = [input.issueKey, ...sealed, ...others].filter((k, i, all) => all.findIndex((x) => same(x, k)) === i);
   const reads = prReads(octokit, pr);
   const views: ResponseView[] = [];
   for (const key of keys) {

@@ -38,6 +38,7 @@ describe("linking by mention", () => {
     const probot = createTestProbot();
     const PRIVATE_PRODUCT_YAML = "security_repo: acme/security\n";
     mockPrStart(gh, "acme/internal-tool", PRIVATE_PRODUCT_YAML);
+    mockIdentity(gh);
     serveRuns(gh, "acme/internal-tool", HEAD);
     await probot.receive(prEvent("opened", pull({ repo: "acme/internal-tool", private: true, body: "Fixes #7, see acme/security#7 and https://github.com/acme/security/issues/7", author: "sec1" })));
     expect(writes()).toEqual([]);
@@ -48,6 +49,7 @@ describe("linking by mention", () => {
   it("a PR in the security repo by someone who may not run commands links nothing, and nothing about #7 is read", async () => {
     const probot = createTestProbot();
     mockPrStart(gh, "acme/security", SECURITY_YAML);
+    mockIdentity(gh);
     serveRuns(gh, "acme/security", HEAD);
     serveTeam(gh, ["sec1"]);
     await probot.receive(prEvent("opened", pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "outsider" })));
@@ -59,7 +61,7 @@ describe("linking by mention", () => {
 describe("a link is bound to one PR", () => {
   it("another PR at the same head sha (a fork of the fix) gets nothing from the fix's link and cannot change its gate", async () => {
     const probot = createTestProbot();
-    mockPrStart(gh);
+    mockToken(gh); // no text change on a review: the config is not read before a link is found
     mockIdentity(gh);
     // The fix's gate run is on the shared head commit, sealed for acme/product#42.
     serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
@@ -71,7 +73,7 @@ describe("a link is bound to one PR", () => {
 
   it("a run of the same name by another app or workflow, even carrying a copy of the sealed link, is ignored", async () => {
     const probot = createTestProbot();
-    mockPrStart(gh);
+    mockToken(gh); // a public PR never links itself: no config read without a link
     mockIdentity(gh);
     serveRuns(gh, "acme/product", HEAD, [{ id: 99, external_id: SEALED, status: "completed", conclusion: "success", title: "Approved", appId: 666 }]);
     await probot.receive(prEvent("edited", pull()));
@@ -192,9 +194,10 @@ describe("closing the security issue", () => {
 describe("cost of mentions", () => {
   it("a review on an unlinked private PR that mentions an issue reads nothing more than an unlinked PR", async () => {
     const probot = createTestProbot();
-    mockPrStart(gh, "acme/security", SECURITY_YAML);
+    mockToken(gh);
+    mockIdentity(gh);
     serveRuns(gh, "acme/security", HEAD);
     await probot.receive(reviewEvent(pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "sec1" }), "sec1", "approved"));
-    expect(gh.requests.filter((r) => !r.path.startsWith("/app/")).map((r) => r.operationId)).toEqual(["repos/get-content", "checks/list-for-ref"]);
+    expect(gh.requests.filter((r) => !r.path.startsWith("/app")).map((r) => r.operationId)).toEqual(["checks/list-for-ref"]);
   });
 });

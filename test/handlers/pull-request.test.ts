@@ -86,12 +86,14 @@ describe("/triage pr links a public PR", () => {
 });
 
 describe("PR events on a linked PR", () => {
-  it("costs one config read and one call for an unlinked PR, and writes nothing", async () => {
+  it("costs one call for an unlinked PR (no config read before a link is known), and writes nothing", async () => {
     const probot = createTestProbot();
-    mockPrStart(gh);
+    mockToken(gh);
+    mockIdentity(gh); // once per process: the app's runs are asked by its id
     serveRuns(gh, "acme/product", HEAD);
     await probot.receive(prEvent("opened", pull()));
-    expect(gh.requests.filter((r) => !r.path.startsWith("/app/")).map((r) => r.operationId)).toEqual(["repos/get-content", "checks/list-for-ref"]);
+    expect(gh.requests.filter((r) => !r.path.startsWith("/app")).map((r) => r.operationId)).toEqual(["checks/list-for-ref"]);
+    expect(gh.requests.find((r) => r.operationId === "checks/list-for-ref")?.query).toMatchObject({ app_id: "1" });
   });
 
   it("opens the gate when a security-team member approves the current head", async () => {

@@ -129,6 +129,7 @@ export function issueStateEvent(action: "closed" | "reopened", sender: string, s
 
 export interface RunShape {
   id: number;
+  name?: string;
   external_id: string | null;
   status: string;
   conclusion: string | null;
@@ -140,7 +141,7 @@ export interface RunShape {
 export function runList(runs: RunShape[]) {
   return {
     total_count: runs.length,
-    check_runs: runs.map((r) => ({ id: r.id, external_id: r.external_id, status: r.status, conclusion: r.conclusion, output: { title: r.title ?? null, summary: null }, app: { id: r.appId ?? APP_ID, slug: r.appId && r.appId !== APP_ID ? "other" : "embargo" } })),
+    check_runs: runs.map((r) => ({ id: r.id, name: r.name ?? "review gate", external_id: r.external_id, status: r.status, conclusion: r.conclusion, output: { title: r.title ?? null, summary: null }, app: { id: r.appId ?? APP_ID, slug: r.appId && r.appId !== APP_ID ? "other" : "embargo" } })),
   };
 }
 
