@@ -79,7 +79,7 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   for (const [i, issueKey] of unique.entries()) {
     // Each response gets its own sync under its own queue; after the first, the run is read afresh.
     await deps.queue.run(issueKey.toLowerCase(), () =>
-      syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, ...(i === 0 ? { runs } : {}) }),
+      syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize", ...(i === 0 ? { runs } : {}) }),
     );
   }
 }

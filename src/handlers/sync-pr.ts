@@ -16,7 +16,7 @@ import { syncBoxes, tick } from "../response/sync-boxes.js";
 import { findOwnComment } from "../github/issue-comments.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
 import { reportConfigProblems, type Deps } from "./response-context.js";
-import { prReads, readResponseView, type ResponseView } from "./pr-views.js";
+import { prReads, readResponseView, type KnownResponse, type ResponseView } from "./pr-views.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -76,6 +76,10 @@ export interface SyncPrInput {
   security?: EmbargoConfig;
   /** The app's gate runs already on the head commit, when the caller has read them. */
   runs?: GateRun[];
+  /** `issueKey`'s response and issue, when the caller (an event on the security issue) holds them: not read again. */
+  known?: KnownResponse;
+  /** The event is a push (`synchronize`). */
+  pushed?: boolean;
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -97,8 +101,18 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   const reads = prReads(octokit, pr);
   const views: ResponseView[] = [];
   for (const key of keys) {
-    const security = same(key, input.issueKey) ? input.security : undefined;
-    const view = await readResponseView({ octokit, botLogin, keys: deps.keys, key, pr, prConfig, security, reads });
+    const primary = same(key, input.issueKey);
+    const view = await readResponseView({
+      octokit,
+      botLogin,
+      keys: deps.keys,
+      key,
+      pr,
+      prConfig,
+      reads,
+      pushed: input.pushed,
+      ...(primary ? { security: input.security, known: input.known } : {}),
+    });
     if (view) views.push(view);
   }
   const primary = views.find((v) => same(v.key, input.issueKey));
@@ -172,6 +186,8 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
     ...(pr.default_branch ? { default_branch: pr.default_branch } : {}),
     requested: [...new Set([...(previous?.requested ?? []), ...asked])],
     ...(pr.private ? {} : { leaks: leaks.length }),
+    // A released response checks nothing: what it knew of the head's commits is kept for a reopen.
+    ...(view.wording || previous?.wording ? { wording: view.wording ?? previous?.wording } : {}),
   };
   record = { ...record, prs: [...record.prs.filter((p) => !(p.repo === linked.repo && p.number === linked.number) && p !== previous), linked] };
   // "Patched on …" and "commits do not refer to the vulnerability" follow from `prs` when the

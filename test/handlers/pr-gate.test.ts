@@ -168,7 +168,7 @@ describe("what GitHub really sends (issue 10)", () => {
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     mockNoOverrides(gh, "acme", "security");
     // An event on the private security repo: the firewall takes its payload's word, no visibility read.
-    mockSyncReads(gh, { issueState: "closed", issueLabels: ["security", "security: invalid"], visibility: false });
+    mockSyncReads(gh, { reviews: null, issueState: "closed", issueLabels: ["security", "security: invalid"], visibility: false });
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
     serveRuns(gh, "acme/product", HEAD, [waitingRun]);
     let update: any;
@@ -210,7 +210,7 @@ describe("what GitHub really sends (issue 10)", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     serveComments(gh, stored);
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
+    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);
     gh.api.patch("/repos/acme/product/check-runs/77").optionally().reply(200, {});
     const before = gh.requests.length;

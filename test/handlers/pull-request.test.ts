@@ -162,7 +162,7 @@ describe("PR events on a linked PR", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
+    mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     const before = gh.requests.length;
     await probot.receive(pushEvent);
@@ -175,7 +175,7 @@ describe("PR events on a linked PR", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }, { login: "alice", state: "APPROVED", commit_id: NEW }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
+    mockSyncReads(gh, { reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }, { login: "alice", state: "APPROVED", commit_id: NEW }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     let opened: any;
     gh.api.patch("/repos/acme/product/check-runs/78", (b) => ((opened = b), true)).reply(200, {});
@@ -306,7 +306,7 @@ describe("merges and closing", () => {
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     mockNoOverrides(gh, "acme", "security");
     // An event on the private security repo: the firewall takes its payload's word, no visibility read.
-    mockSyncReads(gh, { issueState: "closed", issueLabels: ["security", "security: invalid", "severity: high"], visibility: false });
+    mockSyncReads(gh, { reviews: null, issueState: "closed", issueLabels: ["security", "security: invalid", "severity: high"], visibility: false });
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
     serveRuns(gh, "acme/product", HEAD, [waiting]);
     let update: any;

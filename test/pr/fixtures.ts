@@ -171,7 +171,8 @@ export function serveTeam(gh: GitHubMock, members: string[], opts: { exists?: bo
 
 export interface SyncMocks {
   repo?: string;
-  reviews?: { login: string | null; state: string; commit_id: string }[];
+  /** The PR's reviews; null when the event must not read them (a released response, a merged PR, a push with nothing to judge). */
+  reviews?: { login: string | null; state: string; commit_id: string }[] | null;
   commits?: { sha: string; message: string }[];
   issueLabels?: string[];
   issueState?: "open" | "closed";
@@ -194,10 +195,10 @@ export function mockSyncReads(gh: GitHubMock, m: SyncMocks) {
     url: `https://api.github.com/repos/acme/security/issues/${number}`,
     labels: (m.issueLabels ?? ["security", "security: confirmed", "severity: high"]).map((name) => ({ name })),
   });
-  gh.api
-    .get(`/repos/${repo}/pulls/42/reviews`)
-    .query(true)
-    .reply(200, (m.reviews ?? []).map((r, i) => ({ id: i, user: r.login === null ? null : { login: r.login }, state: r.state, commit_id: r.commit_id, body: "" })));
+  if (m.reviews !== null) {
+    const reviews = (m.reviews ?? []).map((r, i) => ({ id: i, user: r.login === null ? null : { login: r.login }, state: r.state, commit_id: r.commit_id, body: "" }));
+    gh.api.get(`/repos/${repo}/pulls/42/reviews`).query(true).reply(200, reviews);
+  }
   if (m.commits) gh.api.get(`/repos/${repo}/pulls/42/commits`).query(true).reply(200, m.commits.map((c) => ({ sha: c.sha, commit: { message: c.message } })));
 }
 
