@@ -198,5 +198,8 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
   const effects = noEffects();
   effects.responseBody = await renderResponse(record, security, { title: summary.title, reporter: summary.reporter }, loaded.overrides, { keys: deps.keys, issue: view.issue, now });
   if (summary.open) Object.assign(effects, responseLabels(summary.labels, record));
-  await applyEffects(octokit, view.issue, { comments: loaded.comments, botLogin, labels: [...summary.labels], assignees: [], open: summary.open }, effects);
+  const state = { comments: loaded.comments, botLogin, labels: [...summary.labels], assignees: [], open: summary.open };
+  await applyEffects(octokit, view.issue, state, effects);
+  // A caller that syncs several PRs hands the same summary to each: it stays as GitHub now has it.
+  summary.labels = state.labels;
 }

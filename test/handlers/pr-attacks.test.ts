@@ -155,16 +155,18 @@ describe("closing the security issue", () => {
     const stored = await storeResponse(linked);
     for (const [action, state] of [["closed", "closed"], ["reopened", "open"]] as const) {
       mockConfig(gh, "acme", "security", SECURITY_YAML);
-      serveComments(gh, stored, 2);
+      // The response is listed once per event, and written twice: the hand close, then the PR's line.
+      serveComments(gh, stored);
+      gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
       gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: action === "closed" ? ["priority: high"] : [] }));
       mockConfig(gh, "acme", "product", PRODUCT_YAML);
       mockNoOverrides(gh, "acme", "security");
       // The hand close is recorded first (the issue as it is now, then the response and its state label).
       const labelsNow = action === "closed" ? ["security", "security: fixing", "severity: high"] : ["security", "security: closed", "severity: high"];
+      // Read once per event: the PR's sync starts from the labels the hand close left.
       gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state, user: { login: "reporter" }, assignees: [], labels: labelsNow.map((name) => ({ name })) });
-      mockNoOverrides(gh, "acme", "security");
       // An event on the private security repo: the firewall takes its payload's word, no visibility read.
-      mockSyncReads(gh, { reviews: state === "open" ? [] : null, issueState: state, issueLabels: action === "closed" ? ["security", "security: closed", "severity: high"] : ["security", "security: fixing", "severity: high"], commits: state === "open" ? [{ sha: HEAD, message: "Refactor" }] : undefined, visibility: false });
+      mockSyncReads(gh, { issue: false, reviews: state === "open" ? [] : null, issueState: state, issueLabels: action === "closed" ? ["security", "security: closed", "severity: high"] : ["security", "security: fixing", "severity: high"], commits: state === "open" ? [{ sha: HEAD, message: "Refactor" }] : undefined, visibility: false });
       serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: action === "closed" ? "action_required" : "neutral", title: action === "closed" ? "Waiting for review" : "No longer gated" }]);
     }
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);

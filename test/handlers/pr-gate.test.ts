@@ -161,7 +161,7 @@ describe("what GitHub really sends (issue 10)", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     mockIdentity(gh);
     const stored = await storeResponse({ state: "invalid", prs: [{ ...line(), repo: "acme/deleted" }, line()] });
-    serveComments(gh, stored, 2);
+    serveComments(gh, stored);
     serveTeam(gh, ["sec1"]);
     gh.api.get("/repos/acme/deleted/pulls/42").reply(404, { message: "Not Found" });
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: ["priority: high"] }));

@@ -300,7 +300,7 @@ describe("merges and closing", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     mockIdentity(gh);
     const stored = await storeResponse({ state: "invalid", prs: [{ repo: "acme/product", number: 42, state: "open", review: "pending", base: "main", private: false, requested: ["owner1"] }] });
-    serveComments(gh, stored, 2);
+    serveComments(gh, stored);
     serveTeam(gh, ["sec1", "alice"]);
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: ["priority: high"] }));
     mockConfig(gh, "acme", "product", PRODUCT_YAML);

@@ -177,6 +177,8 @@ export interface SyncMocks {
   issueLabels?: string[];
   issueState?: "open" | "closed";
   number?: number;
+  /** False when the event has read the security issue already (an event on the issue itself reads it once). */
+  issue?: boolean;
   /** The leak firewall asks once per event whether the security repo is private, before writing the response there. */
   visibility?: boolean;
 }
@@ -186,7 +188,7 @@ export function mockSyncReads(gh: GitHubMock, m: SyncMocks) {
   const repo = m.repo ?? "acme/product";
   const number = m.number ?? 7;
   if (m.visibility !== false) mockVisibility(gh, "acme", "security");
-  gh.api.get(`/repos/acme/security/issues/${number}`).reply(200, {
+  if (m.issue !== false) gh.api.get(`/repos/acme/security/issues/${number}`).reply(200, {
     number,
     title: TITLE,
     state: m.issueState ?? "open",
