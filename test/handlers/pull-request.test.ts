@@ -46,16 +46,18 @@ describe("/triage pr links a public PR", () => {
     mockIdentity(gh);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     const stored = await storeResponse();
-    serveComments(gh, stored, 2);
+    // Listed once: the PR's sync takes the command's list, kept current by the command's own write.
+    serveComments(gh, stored);
+    gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
     serveTeam(gh, ["sec1", "alice"]);
     mockNoOverrides(gh, "acme", "security");
     gh.api.post("/repos/acme/security/issues/comments/9001/reactions").times(2).reply(201, {});
     mockCommandReads(); // a public repo: everybody sees it, no permission asked
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull());
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
-    mockNoOverrides(gh, "acme", "security"); // read again by the PR sync
     // A command on the private security issue: the firewall takes the event's payload's word, no visibility read.
-    mockSyncReads(gh, { commits: [{ sha: HEAD, message: "Refactor the parser" }], visibility: false });
+    // The issue is not fetched again: the command read it.
+    mockSyncReads(gh, { issue: false, commits: [{ sha: HEAD, message: "Refactor the parser" }], visibility: false });
     let prLabels: string[] = [];
     gh.api.post("/repos/acme/product/issues/42/labels", (b) => ((prLabels = b.labels), true)).reply(200, []);
     let reviewRequest: any;
