@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Probot } from "probot";
 import { createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { HEAD, mockSyncReads, prEvent, PRODUCT_YAML, pull, reviewEvent, SEALED, SECURITY_YAML, serveComments, serveRuns, storeResponse } from "./fixtures.js";
+import { HEAD, ISSUE, issueStateEvent, mockSyncReads, prEvent, PRODUCT_YAML, pull, reviewEvent, SEALED, SECURITY_YAML, serveComments, serveRuns, storeResponse } from "./fixtures.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -80,9 +80,18 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   expect(created).toMatchObject({ head_sha: HEAD, conclusion: "action_required" });
   expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ head_sha: HEAD, review: "pending", leaks: 0 });
 
+  // The same push delivered again: the record knows this head, so nobody is asked twice and the run is left as it is.
+  const run78 = { id: 78, external_id: created.external_id, status: "completed", conclusion: "action_required", title: "Waiting for review" };
+  start = gh.requests.length;
+  linkedReads(stored, [run78]);
+  mockSyncReads(gh, { reviews: [], issueLabels: LABELS, visibility: false });
+  gh.api.get("/repos/acme/security").optionally().reply(200, { name: "security", full_name: "acme/security", private: true, visibility: "private" });
+  gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []); // the redelivered payload still lacks the label: adding it again changes nothing
+  await probot.receive(prEvent("synchronize", pull(), { before: OLD, after: HEAD }));
+  const pushAgain = gh.requests.slice(start).filter((r) => r.method !== "GET" && !r.path.endsWith("/labels")).map((r) => `${r.method} ${r.path}`);
+
   // The push labelled the PR: later events carry the label.
   const labelled = pull({ labels: ["priority: high"] });
-  const run78 = { id: 78, external_id: created.external_id, status: "completed", conclusion: "action_required", title: "Waiting for review" };
   start = gh.requests.length;
   linkedReads(stored, [run78]);
   mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], issueLabels: LABELS });
@@ -105,12 +114,43 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], issueLabels: LABELS, visibility: false });
   await probot.receive(reviewEvent(labelled, "sec1", "approved"));
   const redelivered = opsSince(start);
-  return { push, approval, redelivered };
+  const redeliveredWrites = gh.requests.slice(start).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
+
+  // Merged into main: the gate guards nothing any more, and the head is the one the record knows.
+  start = gh.requests.length;
+  linkedReads(stored, [run78Open]);
+  mockSyncReads(gh, { reviews: null, issueLabels: LABELS });
+  gh.api.post(`${ISSUE}/labels`).optionally().reply(200, []);
+  gh.api.delete(/\/repos\/acme\/security\/issues\/7\/labels\/.+/).optionally().reply(200, []);
+  await probot.receive(prEvent("closed", pull({ state: "closed", merged: true, labels: ["priority: high"] })));
+  const merged = opsSince(start);
+  expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ state: "merged", review: "approved" });
+
+  // A team member closes the security issue by hand: the PR is released.
+  start = gh.requests.length;
+  mockConfig(gh, "acme", "security", SECURITY_YAML);
+  serveComments(gh, stored);
+  gh.api.patch("/repos/acme/security/issues/comments/555").optionally().reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
+  mockNoOverrides(gh, "acme", "security");
+  gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ state: "closed", merged: true, labels: ["priority: high"] }));
+  mockConfig(gh, "acme", "product", PRODUCT_YAML);
+  serveRuns(gh, "acme/product", HEAD, [run78Open]);
+  mockSyncReads(gh, { reviews: null, issueState: "closed", issueLabels: recordOf(stored[0]!.body).state === "fixed" ? ["security", "security: fixed", "severity: high"] : LABELS, visibility: false });
+  gh.api.post(`${ISSUE}/labels`).optionally().reply(200, []);
+  gh.api.delete(/\/repos\/acme\/security\/issues\/7\/labels\/.+/).optionally().times(2).reply(200, []);
+  gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
+  let released: any;
+  gh.api.patch("/repos/acme/product/check-runs/78", (b) => ((released = b), true)).reply(200, {});
+  await probot.receive(issueStateEvent("closed", "sec1"));
+  const closed = opsSince(start);
+  expect(released).toMatchObject({ conclusion: "neutral", output: { title: "No longer gated" } });
+  return { push, pushAgain, approval, redelivered, redeliveredWrites, merged, closed };
 }
 
 describe("what the PR path costs", () => {
   it("an approval costs the same calls with 3 and with 1,000 team members: one membership check, no team listing, no commit listing on an unchanged head", async () => {
     const small = await pushThenApprove(createTestProbot(), 3);
+    if (process.env.MEASURE) console.log(JSON.stringify(small, null, 1));
     gh.done();
     gh = mockGitHub();
     const big = await pushThenApprove(createTestProbot(), 1000);
@@ -128,9 +168,19 @@ describe("what the PR path costs", () => {
     expect(small.push.filter((op) => op.startsWith("teams/"))).toEqual(["teams/get-membership-for-user-in-org"]);
   });
 
-  it("a redelivered approval writes nothing", async () => {
-    const { redelivered } = await pushThenApprove(createTestProbot(), 3);
-    const writes = gh.requests.slice(-redelivered.length).filter((r) => r.method !== "GET");
-    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  it("a redelivered push asks nobody twice and leaves the gate as it is; a redelivered approval writes nothing", async () => {
+    const { pushAgain, redeliveredWrites } = await pushThenApprove(createTestProbot(), 3);
+    expect(pushAgain).toEqual([]);
+    expect(redeliveredWrites).toEqual([]);
+  });
+
+  it("a merge and the issue's close read no reviews, no commits and no team list, and the close reads the response and the issue once", async () => {
+    const { merged, closed } = await pushThenApprove(createTestProbot(), 3);
+    for (const ops of [merged, closed]) {
+      expect(ops.filter((op) => ["pulls/list-reviews", "pulls/list-commits", "teams/list-members-in-org"].includes(op))).toEqual([]);
+    }
+    // The merge judges nothing: no membership check either (the close checks its sender, once).
+    expect(merged.filter((op) => op.startsWith("teams/"))).toEqual([]);
+    expect(closed.filter((op) => op === "issues/list-comments" || op === "issues/get")).toEqual(["issues/list-comments", "issues/get"]);
   });
 });
