@@ -104,6 +104,19 @@ describe("reviewers on a public fix PR with the default config", () => {
   });
 });
 
+describe("reviewers who can open the gate, without listing the team", () => {
+  it("takes a team member the config already names (the triage rotation) before listing the team", async () => {
+    const probot = createTestProbot();
+    serveTeam(gh, ["sec1", "rot1"]);
+    await linkedEvent({ productYaml: null, securityYaml: "team: acme/sec\ntriage_rotation: [rot1]\n", record: { triager: "tri1", components: [], prs: [line()] } });
+    let asked: any;
+    gh.api.post("/repos/acme/product/pulls/42/requested_reviewers", (b) => ((asked = b), true)).reply(201, {});
+    await probot.receive(prEvent("edited", pull()));
+    expect(asked).toEqual({ reviewers: ["tri1", "rot1"], team_reviewers: [] });
+    expect(gh.requests.filter((r) => r.operationId === "teams/list-members-in-org")).toEqual([]);
+  });
+});
+
 describe("a product repo with a broken config", () => {
   it("its linked PR's gate says so, in neutral words, and keeps blocking", async () => {
     const probot = createTestProbot();
