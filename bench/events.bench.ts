@@ -243,7 +243,8 @@ async function unlinkedPr(size: number, firewall = true): Promise<Measured> {
 
   const { gh, probot, s } = start(firewall);
   mockToken(gh);
-  noConfig(s, owner, repo);
+  // The app's runs are asked by its id (GET /app, once per process); no config is read before a link is found.
+  mockIdentity(gh);
   s.get(`/repos/${owner}/${repo}/commits/${sha}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
   paginated(s, `/repos/${owner}/${repo}/issues`, () => items).optionally();
   paginated(s, `/repos/${owner}/${repo}/pulls`, () => items).optionally();
@@ -276,7 +277,7 @@ async function linkedPrReview(firewall = true): Promise<Measured> {
   // The app's own gate run (its app id: runs of other apps are never read), waiting for review.
   s.get(`/repos/acme/product/commits/${head}/check-runs`)
     .query(true)
-    .reply(200, { total_count: 1, check_runs: [{ id: 77, external_id: sealed, status: "completed", conclusion: "action_required", output: { title: "Waiting for review", summary: null }, app: { id: 1, slug: "embargo" } }] });
+    .reply(200, { total_count: 1, check_runs: [{ id: 77, name: "review gate", external_id: sealed, status: "completed", conclusion: "action_required", output: { title: "Waiting for review", summary: null }, app: { id: 1, slug: "embargo" } }] });
   paginated(s, `${ISSUE}/comments`, () => commentList([{ id: RESPONSE_ID, body: response, user: { login: BOT, type: "Bot" } }]));
   s.get(ISSUE).reply(200, {
     number: 7,
@@ -289,10 +290,10 @@ async function linkedPrReview(firewall = true): Promise<Measured> {
     labels: [{ name: "security" }, { name: "security: fixing" }],
   });
   s.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: head, body: "" }]);
-  // One membership check per reviewer and per candidate (owner1 is not a member: the team is read to tell).
+  // One membership check per reviewer and per candidate (owner1 is not a member: after sec1's answer the 404 says so alone).
   s.get("/orgs/acme/teams/sec/memberships/sec1").reply(200, { url: "", role: "member", state: "active" });
   s.get("/orgs/acme/teams/sec/memberships/owner1").reply(404, { message: "Not Found" });
-  s.get("/orgs/acme/teams/sec").reply(200, { id: 9, slug: "sec", name: "sec" });
+  s.get("/orgs/acme/teams/sec").optionally().reply(200, { id: 9, slug: "sec", name: "sec" });
   s.get("/orgs/acme/teams/sec/members").query(true).reply(200, [{ login: "sec1" }]);
   s.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: head, commit: { message: "Refactor the parser" } }]);
   s.post("/repos/acme/product/issues/42/labels").reply(200, []);
@@ -427,7 +428,7 @@ afterAll(() => {
   out.push(
     "",
     `Setup, paid once per Probot instance by its first event and not counted above: ${tally(setup)}. ` +
-      "(The unlinked-PR scenario pays only the token: it never needs the bot login.) " +
+      "(The unlinked-PR scenario pays the token and GET /app: its gate runs are asked by the app's id.) " +
       "repos/get-content is the config file (repo, then the owner's .github repo when absent) and the template-overrides listing.",
   );
 

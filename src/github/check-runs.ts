@@ -5,6 +5,7 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 
 export interface GateRun {
   id: number;
+  name: string;
   external_id: string | null;
   status: string;
   conclusion: string | null;
@@ -13,18 +14,23 @@ export interface GateRun {
 }
 
 /**
- * The app's own gate runs on one commit: one call, whatever the number of issues or PRs. Runs of
- * the same name by another app or a workflow are dropped: anyone with write access can create one,
- * and its external_id must never reach the link sealer. The app's id is asked only when there is
- * a run to check, so an unlinked PR still costs one call.
+ * The app's own gate runs on one commit: one call, whatever the number of issues or PRs, and no
+ * config needed to make it (the runs are asked by the app's id, not by the configured name, so an
+ * unlinked PR costs this one call). Runs by another app or a workflow are never returned, and are
+ * dropped again here: anyone with write access can create one, and its external_id must never
+ * reach the link sealer.
  */
-export async function gateRuns(octokit: Octokit, owner: string, repo: string, sha: string, name: string, appId: () => Promise<number>): Promise<GateRun[]> {
-  const { data } = await octokit.rest.checks.listForRef({ owner, repo, ref: sha, check_name: name, filter: "latest", per_page: 10 });
-  if (!data.check_runs.length) return [];
+export async function gateRuns(octokit: Octokit, owner: string, repo: string, sha: string, appId: () => Promise<number>): Promise<GateRun[]> {
   const id = await appId();
+  const { data } = await octokit.rest.checks.listForRef({ owner, repo, ref: sha, app_id: id, filter: "latest", per_page: 10 });
   return data.check_runs
     .filter((r) => r.app?.id === id)
-    .map((r) => ({ id: r.id, external_id: r.external_id, status: r.status, conclusion: r.conclusion, title: r.output?.title ?? null, summary: r.output?.summary ?? null }));
+    .map((r) => ({ id: r.id, name: r.name, external_id: r.external_id, status: r.status, conclusion: r.conclusion, title: r.output?.title ?? null, summary: r.output?.summary ?? null }));
+}
+
+/** Of the app's runs on a commit, the gate under the name the PR's repo configures now, else another of its gates (renamed on update). */
+export function gateRunNamed(runs: GateRun[], name: string): GateRun | undefined {
+  return runs.find((r) => r.name === name) ?? runs[0];
 }
 
 /** Creates or updates the gate run on the head commit; a run that already says the same costs nothing. */
@@ -37,8 +43,11 @@ export async function upsertGateRun(
 ): Promise<void> {
   const output = { title: check.title, summary: check.summary };
   const conclusion = check.status === "completed" ? check.conclusion : undefined;
+  // A run found under another name (the repo renamed its gate) is renamed rather than left blocking.
+  const renamed = Boolean(existing && (existing.name ?? target.name) !== target.name);
   const same =
     existing &&
+    !renamed &&
     existing.status === check.status &&
     (existing.conclusion ?? undefined) === conclusion &&
     existing.title === check.title &&
@@ -49,7 +58,7 @@ export async function upsertGateRun(
   const details = target.details_url ? { details_url: target.details_url } : {};
   const completion = conclusion ? { conclusion, completed_at: now.toISOString() } : {};
   if (existing) {
-    await octokit.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: existing.id, status: check.status, ...completion, ...details, external_id: target.external_id, output });
+    await octokit.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: existing.id, ...(renamed ? { name: target.name } : {}), status: check.status, ...completion, ...details, external_id: target.external_id, output });
     return;
   }
   await octokit.rest.checks.create({ owner: target.owner, repo: target.repo, name: target.name, head_sha: target.head_sha, status: check.status, ...completion, ...details, external_id: target.external_id, output });

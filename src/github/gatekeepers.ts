@@ -7,11 +7,14 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /**
  * Who may open a gate or link a PR by mentioning the issue: the people who may run commands in the
  * security repo (members of the configured team, or without one its admins and maintainers).
- * One call per person, asked at most once per sync; a team that cannot be read is a problem to
+ * One call per person (whether they count: one membership check, never a listing of the team),
+ * asked at most once per sync; a team that cannot be read is a problem to
  * report, never a silent "nobody".
  */
 export class Gatekeepers {
   readonly #known = new Map<string, Promise<boolean>>();
+  /** The team has answered once (a member, or found): a later 404 is "not a member", no second call. */
+  #teamSeen = false;
   problem: string | undefined;
 
   constructor(
@@ -34,11 +37,12 @@ export class Gatekeepers {
   async #ask(login: string): Promise<boolean> {
     if (this.security.team) {
       if (this.problem) return false; // the team cannot be read: asking again would say the same
-      const membership = await teamMembership(this.octokit, this.security.team, login);
+      const membership = await teamMembership(this.octokit, this.security.team, login, this.#teamSeen);
       if (!membership.ok) {
         this.problem = membership.problem;
         return false;
       }
+      this.#teamSeen = true;
       return membership.member;
     }
     try {

@@ -65,6 +65,7 @@ export interface IssueSummary {
   title: string;
   reporter: string;
   labels: string[];
+  assignees: string[];
   /** GitHub's own links to the issue: its page and its API address. */
   html_url: string;
   url: string;
@@ -78,7 +79,8 @@ export async function getIssue(octokit: Octokit, issue: { owner: string; repo: s
       open: data.state === "open",
       title: data.title,
       reporter: data.user?.login ?? "",
-      labels: data.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+      labels: data.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
+      assignees: (data.assignees ?? []).flatMap((a) => (a?.login ? [a.login] : [])),
       html_url: data.html_url ?? "",
       url: data.url ?? "",
     };

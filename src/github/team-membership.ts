@@ -14,15 +14,17 @@ function status(error: unknown): number | undefined {
 /**
  * Whether `login` is an active member of `team` ("org/slug"): one call. GitHub answers 404 both for
  * "not a member" and for "no such team", so a 404 costs one more call to tell them apart: a team
- * that cannot be read is a config problem to report, never a silent refusal of everyone.
+ * that cannot be read is a config problem to report, never a silent refusal of everyone. A caller
+ * that has already seen the team answer (`teamSeen`) takes a 404 as "not a member" at once.
  */
-export async function teamMembership(octokit: Octokit, team: string, login: string): Promise<Membership> {
+export async function teamMembership(octokit: Octokit, team: string, login: string, teamSeen = false): Promise<Membership> {
   const [org, team_slug] = team.split("/") as [string, string];
   try {
     const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug, username: login });
     return { ok: true, member: data.state === "active" };
   } catch (error) {
     if (status(error) !== 404 && status(error) !== 403) throw error;
+    if (teamSeen && status(error) === 404) return { ok: true, member: false };
   }
   try {
     await octokit.rest.teams.getByName({ org, team_slug });

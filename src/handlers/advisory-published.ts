@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { markStep } from "../announce/publish-steps.js";
-import { readRepoConfig } from "./sync-pr.js";
+import { readConfigFrom } from "../github/read-config.js";
 import { issueKey, loadResponse, type Deps } from "./response-context.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { tick } from "../response/sync-boxes.js";
@@ -31,11 +31,11 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
   const { payload } = context;
   const octokit = context.octokit;
   const ghsa = payload.repository_advisory.ghsa_id;
-  const product = await readRepoConfig(octokit, payload.repository.owner.login, payload.repository.name);
+  const product = await readConfigFrom(octokit, payload.repository.owner.login, payload.repository.name);
   if (!product.ok) return;
   const securityRepo = product.config.security_repo ?? (payload.repository.private ? payload.repository.full_name : undefined);
   if (!securityRepo) return;
-  const security = await readRepoConfig(octokit, ...(securityRepo.split("/") as [string, string]));
+  const security = await readConfigFrom(octokit, ...(securityRepo.split("/") as [string, string]));
   if (!security.ok) return;
   const botLogin = await deps.botLogin();
   const issue = await findResponse(octokit, securityRepo, security.config.label, ghsa, botLogin, deps.keys);

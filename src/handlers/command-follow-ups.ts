@@ -16,6 +16,7 @@ import { responseLabels } from "../response/response-labels.js";
 import { syncBoxes } from "../response/sync-boxes.js";
 import { failedReply, issueState, renderReplies, type CommentRun } from "./command-run.js";
 import { syncLink, type PreparedLink } from "./link-pr.js";
+import type { KnownResponse } from "./pr-views.js";
 import { loadResponse } from "./response-context.js";
 
 /**
@@ -30,6 +31,8 @@ export async function runFollowUps(
   record: ResponseRecord,
   followUps: FollowUp[],
   links: Map<CommandLine, PreparedLink>,
+  /** The response and issue as this event holds them, so a linked PR's sync does not read them again. */
+  known?: KnownResponse,
 ): Promise<boolean> {
   const { context, issue } = run;
   const octokit = context.octokit;
@@ -42,7 +45,7 @@ export async function runFollowUps(
     const link = links.get(line);
     if (link && !link.ok) continue; // refused before anything was written, and answered then
     if (link) {
-      const failure = await syncLink(run.deps, octokit, issue, config, link, log);
+      const failure = await syncLink(run.deps, octokit, issue, config, link, log, known);
       if (failure) {
         failed.push(line);
         replies.push(failedReply(run, line, failure));

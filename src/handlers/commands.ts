@@ -17,7 +17,7 @@ import { noticesFor, notifyResponse } from "../notify/notify-response.js";
 import type { OverrideSource } from "../render/templates.js";
 import { runFollowUps } from "./command-follow-ups.js";
 import { failedReply, issueState, renderReplies, type CommentContext, type CommentRun } from "./command-run.js";
-import { prepareLink, type PreparedLink } from "./link-pr.js";
+import { knownFromCommand, prepareLink, type PreparedLink } from "./link-pr.js";
 import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
 
 /** One reply and nothing else (refusals, "no response here"): the built-in text unless `overrides` is given. */
@@ -136,7 +136,8 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
     await replyOnly(run, state.comments, { key, template: "unassignable", view: { people: unassigned.map((l) => `@${l}`) } });
   }
 
-  const followUpsFailed = await runFollowUps(run, config, record, decision.followUps, links);
+  const known = knownFromCommand(loaded, now, state, context.payload.issue);
+  const followUpsFailed = await runFollowUps(run, config, record, decision.followUps, links, known);
   if (!decision.failures.length && !refusedLines.length && !followUpsFailed) await reactToComment(octokit, issue, context.payload.comment.id, "+1");
 }
 

@@ -2,16 +2,16 @@ import type { Context } from "probot";
 import { applyEffects } from "../github/apply-effects.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
 import { isOutOfReach } from "../github/http-status.js";
-import { getPull, reopenIssue } from "../github/pull-requests.js";
+import { getIssue, getPull, reopenIssue, type IssueSummary } from "../github/pull-requests.js";
 import { CLOSED_STATES } from "../record/response-record.js";
 import { renderTemplate } from "../render/templates.js";
-import { readIssueNow } from "../github/issue-now.js";
 import { closedByHand, reopenedByHand } from "../response/closed-by-hand.js";
 import { noEffects } from "../response/effects.js";
 import { renderResponse } from "../response/render-response.js";
 import { responseLabels } from "../response/response-labels.js";
 import { defaultConfig } from "./pull-request.js";
-import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
+import { readConfigFrom } from "../github/read-config.js";
+import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
 import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
 
 type StateContext = Context<"issues.closed"> | Context<"issues.reopened">;
@@ -40,29 +40,36 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
   return false;
 }
 
+/** The issue as it is now, read once per event and shared by the hand-close record and every PR's sync. */
+type CurrentIssue = () => Promise<IssueSummary | undefined>;
+
 /**
  * A close by a person (no command) is what the response says from now on: "closed by hand by @x",
  * its own state and label, "This issue closed" ticked; a reopen puts back the state it had. A close
  * a command made (invalid, no-action, announced) keeps its own account.
  */
-async function recordHandClose(deps: Deps, context: StateContext, loaded: LoadedResponse): Promise<void> {
+async function recordHandClose(deps: Deps, context: StateContext, loaded: LoadedResponse, current: CurrentIssue): Promise<void> {
   const now = deps.now();
   const before = loaded.record!;
   const record = context.payload.action === "closed" ? closedByHand(before, context.payload.sender.login, now) : reopenedByHand(before);
   if (record === before) return;
   const { octokit } = context;
-  const current = await readIssueNow(octokit, loaded.issue);
+  const issue = await current();
+  if (!issue) return;
   const effects = noEffects();
-  effects.responseBody = await renderResponse(record, loaded.config, { title: current.title, reporter: current.reporter }, loaded.overrides, { keys: deps.keys, issue: loaded.issue, now });
-  Object.assign(effects, responseLabels(current.labels, record));
-  await applyEffects(octokit, loaded.issue, { comments: loaded.comments, botLogin: loaded.botLogin, labels: current.labels, assignees: current.assignees, open: current.open }, effects);
+  effects.responseBody = await renderResponse(record, loaded.config, { title: issue.title, reporter: issue.reporter }, loaded.overrides, { keys: deps.keys, issue: loaded.issue, now });
+  Object.assign(effects, responseLabels(issue.labels, record));
+  const state = { comments: loaded.comments, botLogin: loaded.botLogin, labels: [...issue.labels], assignees: [...issue.assignees], open: issue.open };
+  await applyEffects(octokit, loaded.issue, state, effects);
+  // The PRs' syncs that follow start from what this wrote: the comment list is current already.
+  issue.labels = state.labels;
 }
 
 /**
  * A security issue closed or reopened: its PRs follow. On a close that counts they lose their
  * priority and the gate completes; on a reopen the gates come back. One PR, repo or reviewer
  * failing never stops the others: "gone" answers are logged, other failures are thrown once every
- * PR has had its turn.
+ * PR has had its turn. The response and the issue are read once, whatever the number of PRs.
  */
 export async function onIssueClosed(deps: Deps, context: StateContext): Promise<void> {
   const { payload } = context;
@@ -76,7 +83,9 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
   const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys);
   if (!loaded.record) return;
   if (payload.action === "closed" && !(await closeCounts(deps, context, loaded))) return;
-  await deps.queue.run(key, () => recordHandClose(deps, context, loaded));
+  let summary: Promise<IssueSummary | undefined> | undefined;
+  const current = () => (summary ??= getIssue(octokit, issue));
+  await deps.queue.run(key, () => recordHandClose(deps, context, loaded, current));
   const failures: unknown[] = [];
   for (const linked of loaded.record.prs) {
     const [owner, repo] = linked.repo.split("/") as [string, string];
@@ -86,8 +95,10 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
         context.log.info(`${linked.repo}#${linked.number} is gone or out of reach; skipped`);
         continue;
       }
-      const prConfig = await readRepoConfig(octokit, owner, repo);
+      const prConfig = await readConfigFrom(octokit, owner, repo);
       const facts = prFacts(pull as unknown as PullLike, pull.base.repo);
+      const known = await current();
+      if (!known) return;
       await deps.queue.run(key, () =>
         syncPr({
           octokit,
@@ -99,6 +110,7 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
           prConfig: prConfig.ok ? prConfig.config : defaultConfig(),
           prConfigProblem: !prConfig.ok,
           security: configResult.config,
+          known: { loaded, summary: known },
         }),
       );
     } catch (error) {

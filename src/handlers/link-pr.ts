@@ -5,8 +5,12 @@ import type { IssueRef } from "../github/issue-comments.js";
 import { getPull } from "../github/pull-requests.js";
 import { canSeeRepo } from "../github/repo-access.js";
 import type { PrFacts } from "../pr/decide-pr.js";
-import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
-import type { Deps } from "./response-context.js";
+import { readConfigFrom } from "../github/read-config.js";
+import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
+import type { IssueState } from "../github/apply-effects.js";
+import type { IssueNow } from "../github/issue-now.js";
+import type { KnownResponse } from "./pr-views.js";
+import type { Deps, LoadedResponse } from "./response-context.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -46,13 +50,30 @@ export async function prepareLink(octokit: Octokit, issue: IssueRef, config: Emb
     return { ok: false, ref, reason: "unseen", author: `@${author}`, repo: `${link.owner}/${link.repo}` };
   }
   if (!pull) return { ok: false, ref, reason: "no-pull" };
-  const prConfig = same ? { ok: true as const, config } : await readRepoConfig(octokit, link.owner, link.repo);
+  const prConfig = same ? { ok: true as const, config } : await readConfigFrom(octokit, link.owner, link.repo);
   if (!prConfig.ok) return { ok: false, ref, reason: "config", detail: prConfig.problems.join("; ") };
   return { ok: true, ref, pr: prFacts(pull as unknown as PullLike, pull.base.repo), prConfig: prConfig.config };
 }
 
+/**
+ * What the command that links a PR already holds: its response (the comment list its own writes
+ * keep current) and the issue as it read it, with the labels and state its writes left. The sync
+ * then reads neither again.
+ */
+export function knownFromCommand(loaded: LoadedResponse, now: IssueNow, state: IssueState, links: { html_url: string; url: string }): KnownResponse {
+  return { loaded, summary: { open: state.open, title: now.title, reporter: now.reporter, labels: state.labels, assignees: state.assignees, html_url: links.html_url, url: links.url } };
+}
+
 /** Syncs a prepared link; a refusal from GitHub on the way is returned as the failure to answer. */
-export async function syncLink(deps: Deps, octokit: Octokit, issue: IssueRef, config: EmbargoConfig, link: Extract<PreparedLink, { ok: true }>, log: (m: string) => void): Promise<LinkFailure | undefined> {
+export async function syncLink(
+  deps: Deps,
+  octokit: Octokit,
+  issue: IssueRef,
+  config: EmbargoConfig,
+  link: Extract<PreparedLink, { ok: true }>,
+  log: (m: string) => void,
+  known?: KnownResponse,
+): Promise<LinkFailure | undefined> {
   try {
     await syncPr({
       octokit,
@@ -63,6 +84,7 @@ export async function syncLink(deps: Deps, octokit: Octokit, issue: IssueRef, co
       pr: link.pr,
       prConfig: link.prConfig,
       security: config,
+      known,
     });
     return undefined;
   } catch (error) {

@@ -2,15 +2,19 @@ import type { KeyRing } from "../security/key-ring.js";
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
-import { getIssue, listReviews, prCommits, teamMembers, type IssueSummary } from "../github/pull-requests.js";
+import { findOwnComment } from "../github/issue-comments.js";
+import { registerResponse } from "../github/event-scope.js";
+import { getIssue, listReviews, prCommits, type IssueSummary } from "../github/pull-requests.js";
 import type { PrFacts } from "../pr/decide-pr.js";
-import { findLeaks, type LeakFinding } from "../pr/leak-check.js";
-import { needsPool, reviewerCandidates, type ReviewerFacts } from "../pr/pick-reviewers.js";
+import { findLeaks, wordingKey, type LeakFinding } from "../pr/leak-check.js";
+import { type ReviewerFacts } from "../pr/pick-reviewers.js";
 import { parseIssueKey } from "../pr/pr-link.js";
 import { gateState, type GateState, type Review } from "../pr/review-gate.js";
+import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { CLOSED_STATES, type LinkedPr, type ResponseRecord } from "../record/response-record.js";
 import { loadResponse, type LoadedResponse } from "./response-context.js";
 import { readConfigFrom } from "../github/read-config.js";
+import { readReviewerFacts } from "./pr-reviewers.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -24,10 +28,18 @@ export interface ResponseView {
   summary: IssueSummary;
   gate: GateState;
   leaks: LeakFinding[];
+  /** The wording check of the head's commits, remembered in the record so an unchanged head is not listed again. */
+  wording?: LinkedPr["wording"];
   reviewerFacts: ReviewerFacts;
   /** Why the reviewers cannot be verified (the team cannot be read), for the config reply. */
   reviewerProblem?: string;
   previous?: LinkedPr;
+}
+
+/** The response and its issue as the caller (an event on the security issue) already holds them. */
+export interface KnownResponse {
+  loaded: LoadedResponse;
+  summary: IssueSummary;
 }
 
 /** Reads about the PR itself, made at most once per sync whatever the number of responses. */
@@ -50,7 +62,63 @@ export interface ViewInput {
   prConfig: EmbargoConfig;
   /** The security repo's config, when the caller has read it (it belongs to `key`'s repo). */
   security?: EmbargoConfig;
+  /** The response and issue, when the caller has read them (they belong to `key`). */
+  known?: KnownResponse;
+  /** The event is a push (`synchronize`): no review of the new head can have been counted yet. */
+  pushed?: boolean;
   reads: ReturnType<typeof prReads>;
+}
+
+/**
+ * The record as the comment holds it now. A caller's comment list is kept current by its own
+ * writes (applyEffects updates it), so decoding it again costs no call.
+ */
+function knownResponse(known: KnownResponse, keys: KeyRing): LoadedResponse {
+  const { loaded } = known;
+  const own = findOwnComment(loaded.comments, loaded.botLogin, RESPONSE_MARKER);
+  const decoded = own ? decodeRecord(own.body, keys, loaded.issue) : undefined;
+  const record = decoded?.found ? decoded.record : undefined;
+  registerResponse(loaded.issue, record);
+  return { ...loaded, record };
+}
+
+/**
+ * The gate without the reviews where they cannot change it, else from the reviews: a response
+ * that is over ignores the gate; a closed or merged PR on the head the record knows keeps the
+ * verdict it had (nothing is guarded any more); a push keeps only a request for changes, since
+ * approvals are of older heads (a review of the new head comes with its own event). Otherwise
+ * every reviewer's latest review is read, and each one's membership checked once.
+ */
+async function readGate(input: ViewInput, gatekeepers: Gatekeepers, previous: LinkedPr | undefined, released: boolean): Promise<GateState> {
+  const { pr } = input;
+  const sameHead = Boolean(previous?.head_sha) && previous!.head_sha === pr.head_sha;
+  const newHead = Boolean(previous?.head_sha) && !sameHead;
+  if (released || (!pr.open && sameHead)) return previous?.review ?? "pending";
+  if (input.pushed && newHead && previous!.review !== "changes_requested") return "pending";
+  const reviews = await input.reads.reviews();
+  const counted = new Set((await gatekeepers.filter([...new Set(reviews.map((r) => r.login))])).map((l) => l.toLowerCase()));
+  return gateState(reviews, (login) => counted.has(login.toLowerCase()), pr.head_sha);
+}
+
+/** At most this many commit findings are remembered; past it the commits are listed on each event. */
+const WORDING_MEMO_MAX = 10;
+
+/**
+ * The wording check against this response's secrets. The title, body and branch come with the
+ * event; the commits of a head never change, so their findings are remembered per head and per
+ * secrets (`wordingKey`) in the signed record, and listed again only for a new head or new secrets.
+ */
+async function readWording(input: ViewInput, record: ResponseRecord, summary: IssueSummary, previous: LinkedPr | undefined, released: boolean) {
+  const { pr } = input;
+  if (pr.private || released) return { leaks: [] as LeakFinding[] };
+  const secrets = { issueKey: input.key, issueUrls: [summary.html_url, summary.url], cve: record.cve, ghsa: record.ghsa, words: input.prConfig.public_pr.leak_words };
+  const key = wordingKey(pr.head_sha, secrets);
+  const texts = { title: pr.title, body: pr.body, branch: pr.head_ref, commits: [] };
+  const known = previous?.wording?.key === key ? previous.wording.commits : undefined;
+  const commitLeaks = known ?? findLeaks({ title: "", body: "", branch: "", commits: await input.reads.commits() }, secrets);
+  const leaks = [...findLeaks(texts, secrets), ...commitLeaks];
+  const wording = commitLeaks.length <= WORDING_MEMO_MAX ? { key, commits: commitLeaks } : undefined;
+  return { leaks, wording };
 }
 
 /**
@@ -66,35 +134,18 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const result = input.security ? { ok: true as const, config: input.security } : sameRepo ? { ok: true as const, config: input.prConfig } : await readConfigFrom(octokit, issue.owner, issue.repo);
   if (!result.ok) return undefined;
   const security = result.config;
-  const summary = await getIssue(octokit, issue);
+  const summary = input.known?.summary ?? (await getIssue(octokit, issue));
   if (!summary) return undefined;
-  const loaded = await loadResponse(octokit, issue, security, input.botLogin, input.keys);
+  const loaded = input.known ? knownResponse(input.known, input.keys) : await loadResponse(octokit, issue, security, input.botLogin, input.keys);
   const record = loaded.record;
   if (!record) return undefined;
-
-  const gatekeepers = new Gatekeepers(octokit, security, { owner: issue.owner, repo: issue.repo });
-  const reviews = await input.reads.reviews();
-  const counted = new Set((await gatekeepers.filter([...new Set(reviews.map((r) => r.login))])).map((l) => l.toLowerCase()));
-  const gate = gateState(reviews, (login) => counted.has(login.toLowerCase()), pr.head_sha);
 
   const released = !summary.open || CLOSED_STATES.includes(record.state);
   const slot = `${pr.owner}/${pr.repo}`.toLowerCase();
   const previous = record.prs.find((p) => p.repo.toLowerCase() === slot && p.number === pr.number);
-  // Reviewers were already asked for this head: who else might be added is not worth the calls.
-  const askedThisHead = Boolean(previous?.requested?.length) && previous?.head_sha === pr.head_sha;
-  const reviewerFacts: ReviewerFacts = { gatekeepers: [], pool: [] };
-  if (!released && pr.open && !askedThisHead) {
-    reviewerFacts.gatekeepers = await gatekeepers.filter(reviewerCandidates(pr, record, security));
-    if (security.team && needsPool(pr, security, reviewerFacts.gatekeepers)) {
-      reviewerFacts.pool = await teamMembers(octokit, security.team, input.prConfig.public_pr.max_reviewers + 1);
-    }
-  }
-  const leaks =
-    pr.private || released
-      ? []
-      : findLeaks(
-          { title: pr.title, body: pr.body, branch: pr.head_ref, commits: await input.reads.commits() },
-          { issueKey: input.key, issueUrls: [summary.html_url, summary.url], cve: record.cve, ghsa: record.ghsa, words: input.prConfig.public_pr.leak_words },
-        );
-  return { key: input.key, issue, security, loaded, record, summary, gate, leaks, reviewerFacts, reviewerProblem: gatekeepers.problem, previous };
+  const gatekeepers = new Gatekeepers(octokit, security, { owner: issue.owner, repo: issue.repo });
+  const gate = await readGate(input, gatekeepers, previous, released);
+  const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers });
+  const { leaks, wording } = await readWording(input, record, summary, previous, released);
+  return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous };
 }

@@ -27,18 +27,21 @@ export function defaultConfig(): EmbargoConfig {
   return result.config;
 }
 
+/** The issue numbers a PR's text could self-link: none (and nothing read) unless it is private and by a person. */
+function selfLinkCandidates(facts: PrFacts, htmlUrl?: string): number[] {
+  if (!facts.private || !facts.author || facts.author.endsWith("[bot]")) return [];
+  return findReferences(`${facts.title}\n${facts.body}`, `${facts.owner}/${facts.repo}`, htmlUrl).slice(0, MAX_REFERENCES);
+}
+
 /**
  * A PR links itself only when it lives in the security repo itself and its author may run
  * commands there; every reference in its text is tried. For anyone else nothing is read, so
  * nothing on the PR can tell its author whether an issue is a response.
  */
-async function selfLinks(context: PrContext, facts: PrFacts, config: EmbargoConfig, htmlUrl?: string): Promise<string[]> {
-  if (!facts.private || !facts.author || facts.author.endsWith("[bot]")) return [];
+async function selfLinks(context: PrContext, facts: PrFacts, config: EmbargoConfig, numbers: number[]): Promise<string[]> {
   const repo = `${facts.owner}/${facts.repo}`;
   // A repo whose config names another security repo is a product repo, whatever its visibility.
   if (config.security_repo && config.security_repo.toLowerCase() !== repo.toLowerCase()) return [];
-  const numbers = findReferences(`${facts.title}\n${facts.body}`, repo, htmlUrl).slice(0, MAX_REFERENCES);
-  if (!numbers.length) return [];
   const allowed = await new Gatekeepers(context.octokit, config, { owner: facts.owner, repo: facts.repo }).is(facts.author);
   return allowed ? numbers.map((n) => `${repo}#${n}`) : [];
 }
@@ -47,34 +50,36 @@ async function selfLinks(context: PrContext, facts: PrFacts, config: EmbargoConf
  * Any PR event: find the responses this PR is linked to in a constant number of calls (the sealed
  * links on the app's own gate run of its head, or of the previous head after a push; for a PR in
  * the security repo by someone who may run commands, the references in its text), then sync it for
- * each. Unlinked PRs cost one config read and one call.
+ * each. The PR repo's config is read only once a link is known (or a private PR's text names an
+ * issue it may link itself to): an unlinked PR costs one call.
  */
 export async function onPullRequest(deps: Deps, context: PrContext): Promise<void> {
   const { payload } = context;
   const pull = payload.pull_request as unknown as PullLike;
   const repository = payload.repository;
-  const configResult = await readConfig(context);
-  // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
-  const prConfig = configResult.ok ? configResult.config : defaultConfig();
   const facts = prFacts(pull, repository);
   const octokit = context.octokit;
-  const checkName = prConfig.public_pr.check_name;
   const self = prKey(facts);
-  const runs = await gateRuns(octokit, facts.owner, facts.repo, facts.head_sha, checkName, deps.appId);
+  const runs = await gateRuns(octokit, facts.owner, facts.repo, facts.head_sha, deps.appId);
   let keys = runs.flatMap((r) => deps.sealer.open(r.external_id, self));
   const before = payload.action === "synchronize" ? (payload as { before?: string }).before : undefined;
   if (!keys.length && before) {
-    const previous = await gateRuns(octokit, facts.owner, facts.repo, before, checkName, deps.appId);
+    const previous = await gateRuns(octokit, facts.owner, facts.repo, before, deps.appId);
     keys = previous.flatMap((r) => deps.sealer.open(r.external_id, self));
   }
   // Only a change of the PR's text can make it name an issue: reviews and pushes never self-link.
   const textChanged = ["opened", "edited", "reopened"].includes(payload.action);
-  if (!keys.length && configResult.ok && textChanged) keys = await selfLinks(context, facts, prConfig, repository.html_url);
+  const candidates = !keys.length && textChanged ? selfLinkCandidates(facts, repository.html_url) : [];
+  if (!keys.length && !candidates.length) return;
+  const configResult = await readConfig(context);
+  // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
+  const prConfig = configResult.ok ? configResult.config : defaultConfig();
+  if (!keys.length && configResult.ok) keys = await selfLinks(context, facts, prConfig, candidates);
   const unique = [...new Map(keys.map((k) => [k.toLowerCase(), k])).values()];
   for (const [i, issueKey] of unique.entries()) {
     // Each response gets its own sync under its own queue; after the first, the run is read afresh.
     await deps.queue.run(issueKey.toLowerCase(), () =>
-      syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, ...(i === 0 ? { runs } : {}) }),
+      syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize", ...(i === 0 ? { runs } : {}) }),
     );
   }
 }

@@ -1,10 +1,9 @@
 import type { ProbotOctokit } from "probot";
 import { pendingBranches } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { readConfigFrom } from "../github/read-config.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { assertNoLeak } from "../github/leak-firewall.js";
-import { gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
+import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
 import { setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
 import { decidePr, type PrFacts } from "../pr/decide-pr.js";
@@ -17,7 +16,7 @@ import { syncBoxes, tick } from "../response/sync-boxes.js";
 import { findOwnComment } from "../github/issue-comments.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
 import { reportConfigProblems, type Deps } from "./response-context.js";
-import { prReads, readResponseView, type ResponseView } from "./pr-views.js";
+import { prReads, readResponseView, type KnownResponse, type ResponseView } from "./pr-views.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -62,10 +61,6 @@ export function prFacts(pull: PullLike, repository: { owner: { login: string }; 
   };
 }
 
-export async function readRepoConfig(octokit: Octokit, owner: string, repo: string) {
-  return readConfigFrom(octokit, owner, repo);
-}
-
 export interface SyncPrInput {
   octokit: Octokit;
   deps: Deps;
@@ -81,6 +76,10 @@ export interface SyncPrInput {
   security?: EmbargoConfig;
   /** The app's gate runs already on the head commit, when the caller has read them. */
   runs?: GateRun[];
+  /** `issueKey`'s response and issue, when the caller (an event on the security issue) holds them: not read again. */
+  known?: KnownResponse;
+  /** The event is a push (`synchronize`). */
+  pushed?: boolean;
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -94,15 +93,26 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 export async function syncPr(input: SyncPrInput): Promise<void> {
   const { octokit, deps, pr, prConfig } = input;
   const botLogin = await deps.botLogin();
-  const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, prConfig.public_pr.check_name, deps.appId));
-  const existing = runs[0];
+  const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId));
+  const existing = gateRunNamed(runs, prConfig.public_pr.check_name);
   const sealed = input.sealer.open(existing?.external_id, prKey(pr));
-  const keys = [input.issueKey, ...sealed].filter((k, i, all) => all.findIndex((x) => same(x, k)) === i);
+  const others = runs.filter((r) => r !== existing).flatMap((r) => input.sealer.open(r.external_id, prKey(pr)));
+  const keys = [input.issueKey, ...sealed, ...others].filter((k, i, all) => all.findIndex((x) => same(x, k)) === i);
   const reads = prReads(octokit, pr);
   const views: ResponseView[] = [];
   for (const key of keys) {
-    const security = same(key, input.issueKey) ? input.security : undefined;
-    const view = await readResponseView({ octokit, botLogin, keys: deps.keys, key, pr, prConfig, security, reads });
+    const primary = same(key, input.issueKey);
+    const view = await readResponseView({
+      octokit,
+      botLogin,
+      keys: deps.keys,
+      key,
+      pr,
+      prConfig,
+      reads,
+      pushed: input.pushed,
+      ...(primary ? { security: input.security, known: input.known } : {}),
+    });
     if (view) views.push(view);
   }
   const primary = views.find((v) => same(v.key, input.issueKey));
@@ -176,6 +186,8 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
     ...(pr.default_branch ? { default_branch: pr.default_branch } : {}),
     requested: [...new Set([...(previous?.requested ?? []), ...asked])],
     ...(pr.private ? {} : { leaks: leaks.length }),
+    // A released response checks nothing: what it knew of the head's commits is kept for a reopen.
+    ...(view.wording || previous?.wording ? { wording: view.wording ?? previous?.wording } : {}),
   };
   record = { ...record, prs: [...record.prs.filter((p) => !(p.repo === linked.repo && p.number === linked.number) && p !== previous), linked] };
   // "Patched on …" and "commits do not refer to the vulnerability" follow from `prs` when the
@@ -186,5 +198,8 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
   const effects = noEffects();
   effects.responseBody = await renderResponse(record, security, { title: summary.title, reporter: summary.reporter }, loaded.overrides, { keys: deps.keys, issue: view.issue, now });
   if (summary.open) Object.assign(effects, responseLabels(summary.labels, record));
-  await applyEffects(octokit, view.issue, { comments: loaded.comments, botLogin, labels: [...summary.labels], assignees: [], open: summary.open }, effects);
+  const state = { comments: loaded.comments, botLogin, labels: [...summary.labels], assignees: [], open: summary.open };
+  await applyEffects(octokit, view.issue, state, effects);
+  // A caller that syncs several PRs hands the same summary to each: it stays as GitHub now has it.
+  summary.labels = state.labels;
 }

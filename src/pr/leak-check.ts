@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { normalizeForMatch } from "../security/normalize-text.js";
 
 export interface PrTexts {
@@ -72,4 +73,14 @@ export function findLeaks(texts: PrTexts, secrets: LeakSecrets): LeakFinding[] {
     for (const check of checks) if (normal.some(check.test)) findings.push({ rule: check.rule, place });
   }
   return findings;
+}
+
+/**
+ * What a remembered wording check of a head's commits is valid for: the head (its commits never
+ * change) and the secrets they were matched against (a CVE assigned since must be looked for).
+ * A hash, so the record keeps no second copy of the words.
+ */
+export function wordingKey(headSha: string, secrets: LeakSecrets): string {
+  const text = JSON.stringify([headSha, secrets.issueKey.toLowerCase(), secrets.issueUrls ?? [], secrets.cve ?? "", secrets.ghsa ?? "", secrets.words]);
+  return createHash("sha256").update(text).digest("base64url").slice(0, 16);
 }

@@ -30,6 +30,8 @@ export interface LinkedPr {
   leaks?: number;
   /** The PR repository's default branch: a merge into it ticks "Patched on the default branch". */
   default_branch?: string;
+  /** The wording check of the head's commits (src/pr/leak-check.ts `wordingKey`): not listed again for the same head and secrets. */
+  wording?: { key: string; commits: { rule: string; place: string }[] };
 }
 
 /** Who did something and when (ISO timestamp). */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readConfig } from "../../src/handlers/response-context.js";
-import { readRepoConfig } from "../../src/handlers/sync-pr.js";
+import { readConfigFrom } from "../../src/github/read-config.js";
 import { createTestProbot, INSTALLATION_ID, labeledEvent, mockIdentity, mockNoOverrides, mockToken } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 
@@ -60,7 +60,7 @@ describe("config from _extends and the org's .github repo", () => {
     mockExtendingFiles(repoYaml, orgYaml);
     const viaEvent = await readConfig({ octokit, repo: <T>(o?: T) => ({ owner: "acme", repo: "security", ...o }) } as never);
     mockExtendingFiles(repoYaml, orgYaml);
-    const viaPr = await readRepoConfig(octokit, "acme", "security");
+    const viaPr = await readConfigFrom(octokit, "acme", "security");
 
     expect(viaEvent).toEqual(viaPr);
     expect(viaEvent.ok).toBe(true);
@@ -77,7 +77,7 @@ describe("config from _extends and the org's .github repo", () => {
       gh.api.get(file("acme", ".github")).reply(...yamlReply("security_repo: acme/security\nrelease_managers: [rm-1]\n"));
     }
     const viaEvent = await readConfig({ octokit, repo: <T>(o?: T) => ({ owner: "acme", repo: "product", ...o }) } as never);
-    const viaPr = await readRepoConfig(octokit, "acme", "product");
+    const viaPr = await readConfigFrom(octokit, "acme", "product");
     expect(viaEvent).toEqual(viaPr);
     expect(viaPr.ok && viaPr.config.security_repo).toBe("acme/security");
   });

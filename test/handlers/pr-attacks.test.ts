@@ -38,6 +38,7 @@ describe("linking by mention", () => {
     const probot = createTestProbot();
     const PRIVATE_PRODUCT_YAML = "security_repo: acme/security\n";
     mockPrStart(gh, "acme/internal-tool", PRIVATE_PRODUCT_YAML);
+    mockIdentity(gh);
     serveRuns(gh, "acme/internal-tool", HEAD);
     await probot.receive(prEvent("opened", pull({ repo: "acme/internal-tool", private: true, body: "Fixes #7, see acme/security#7 and https://github.com/acme/security/issues/7", author: "sec1" })));
     expect(writes()).toEqual([]);
@@ -48,6 +49,7 @@ describe("linking by mention", () => {
   it("a PR in the security repo by someone who may not run commands links nothing, and nothing about #7 is read", async () => {
     const probot = createTestProbot();
     mockPrStart(gh, "acme/security", SECURITY_YAML);
+    mockIdentity(gh);
     serveRuns(gh, "acme/security", HEAD);
     serveTeam(gh, ["sec1"]);
     await probot.receive(prEvent("opened", pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "outsider" })));
@@ -59,7 +61,7 @@ describe("linking by mention", () => {
 describe("a link is bound to one PR", () => {
   it("another PR at the same head sha (a fork of the fix) gets nothing from the fix's link and cannot change its gate", async () => {
     const probot = createTestProbot();
-    mockPrStart(gh);
+    mockToken(gh); // no text change on a review: the config is not read before a link is found
     mockIdentity(gh);
     // The fix's gate run is on the shared head commit, sealed for acme/product#42.
     serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
@@ -71,7 +73,7 @@ describe("a link is bound to one PR", () => {
 
   it("a run of the same name by another app or workflow, even carrying a copy of the sealed link, is ignored", async () => {
     const probot = createTestProbot();
-    mockPrStart(gh);
+    mockToken(gh); // a public PR never links itself: no config read without a link
     mockIdentity(gh);
     serveRuns(gh, "acme/product", HEAD, [{ id: 99, external_id: SEALED, status: "completed", conclusion: "success", title: "Approved", appId: 666 }]);
     await probot.receive(prEvent("edited", pull()));
@@ -153,16 +155,18 @@ describe("closing the security issue", () => {
     const stored = await storeResponse(linked);
     for (const [action, state] of [["closed", "closed"], ["reopened", "open"]] as const) {
       mockConfig(gh, "acme", "security", SECURITY_YAML);
-      serveComments(gh, stored, 2);
+      // The response is listed once per event, and written twice: the hand close, then the PR's line.
+      serveComments(gh, stored);
+      gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
       gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: action === "closed" ? ["priority: high"] : [] }));
       mockConfig(gh, "acme", "product", PRODUCT_YAML);
       mockNoOverrides(gh, "acme", "security");
       // The hand close is recorded first (the issue as it is now, then the response and its state label).
       const labelsNow = action === "closed" ? ["security", "security: fixing", "severity: high"] : ["security", "security: closed", "severity: high"];
+      // Read once per event: the PR's sync starts from the labels the hand close left.
       gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state, user: { login: "reporter" }, assignees: [], labels: labelsNow.map((name) => ({ name })) });
-      mockNoOverrides(gh, "acme", "security");
       // An event on the private security repo: the firewall takes its payload's word, no visibility read.
-      mockSyncReads(gh, { issueState: state, issueLabels: action === "closed" ? ["security", "security: closed", "severity: high"] : ["security", "security: fixing", "severity: high"], commits: state === "open" ? [{ sha: HEAD, message: "Refactor" }] : undefined, visibility: false });
+      mockSyncReads(gh, { issue: false, reviews: state === "open" ? [] : null, issueState: state, issueLabels: action === "closed" ? ["security", "security: closed", "severity: high"] : ["security", "security: fixing", "severity: high"], commits: state === "open" ? [{ sha: HEAD, message: "Refactor" }] : undefined, visibility: false });
       serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: action === "closed" ? "action_required" : "neutral", title: action === "closed" ? "Waiting for review" : "No longer gated" }]);
     }
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
@@ -192,9 +196,10 @@ describe("closing the security issue", () => {
 describe("cost of mentions", () => {
   it("a review on an unlinked private PR that mentions an issue reads nothing more than an unlinked PR", async () => {
     const probot = createTestProbot();
-    mockPrStart(gh, "acme/security", SECURITY_YAML);
+    mockToken(gh);
+    mockIdentity(gh);
     serveRuns(gh, "acme/security", HEAD);
     await probot.receive(reviewEvent(pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "sec1" }), "sec1", "approved"));
-    expect(gh.requests.filter((r) => !r.path.startsWith("/app/")).map((r) => r.operationId)).toEqual(["repos/get-content", "checks/list-for-ref"]);
+    expect(gh.requests.filter((r) => !r.path.startsWith("/app")).map((r) => r.operationId)).toEqual(["checks/list-for-ref"]);
   });
 });

@@ -104,6 +104,19 @@ describe("reviewers on a public fix PR with the default config", () => {
   });
 });
 
+describe("reviewers who can open the gate, without listing the team", () => {
+  it("takes a team member the config already names (the triage rotation) before listing the team", async () => {
+    const probot = createTestProbot();
+    serveTeam(gh, ["sec1", "rot1"]);
+    await linkedEvent({ productYaml: null, securityYaml: "team: acme/sec\ntriage_rotation: [rot1]\n", record: { triager: "tri1", components: [], prs: [line()] } });
+    let asked: any;
+    gh.api.post("/repos/acme/product/pulls/42/requested_reviewers", (b) => ((asked = b), true)).reply(201, {});
+    await probot.receive(prEvent("edited", pull()));
+    expect(asked).toEqual({ reviewers: ["tri1", "rot1"], team_reviewers: [] });
+    expect(gh.requests.filter((r) => r.operationId === "teams/list-members-in-org")).toEqual([]);
+  });
+});
+
 describe("a product repo with a broken config", () => {
   it("its linked PR's gate says so, in neutral words, and keeps blocking", async () => {
     const probot = createTestProbot();
@@ -161,14 +174,14 @@ describe("what GitHub really sends (issue 10)", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     mockIdentity(gh);
     const stored = await storeResponse({ state: "invalid", prs: [{ ...line(), repo: "acme/deleted" }, line()] });
-    serveComments(gh, stored, 2);
+    serveComments(gh, stored);
     serveTeam(gh, ["sec1"]);
     gh.api.get("/repos/acme/deleted/pulls/42").reply(404, { message: "Not Found" });
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: ["priority: high"] }));
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     mockNoOverrides(gh, "acme", "security");
     // An event on the private security repo: the firewall takes its payload's word, no visibility read.
-    mockSyncReads(gh, { issueState: "closed", issueLabels: ["security", "security: invalid"], visibility: false });
+    mockSyncReads(gh, { reviews: null, issueState: "closed", issueLabels: ["security", "security: invalid"], visibility: false });
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
     serveRuns(gh, "acme/product", HEAD, [waitingRun]);
     let update: any;
@@ -210,7 +223,7 @@ describe("what GitHub really sends (issue 10)", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     serveComments(gh, stored);
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
+    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);
     gh.api.patch("/repos/acme/product/check-runs/77").optionally().reply(200, {});
     const before = gh.requests.length;

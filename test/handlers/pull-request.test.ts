@@ -46,16 +46,18 @@ describe("/triage pr links a public PR", () => {
     mockIdentity(gh);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     const stored = await storeResponse();
-    serveComments(gh, stored, 2);
+    // Listed once: the PR's sync takes the command's list, kept current by the command's own write.
+    serveComments(gh, stored);
+    gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
     serveTeam(gh, ["sec1", "alice"]);
     mockNoOverrides(gh, "acme", "security");
     gh.api.post("/repos/acme/security/issues/comments/9001/reactions").times(2).reply(201, {});
     mockCommandReads(); // a public repo: everybody sees it, no permission asked
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull());
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
-    mockNoOverrides(gh, "acme", "security"); // read again by the PR sync
     // A command on the private security issue: the firewall takes the event's payload's word, no visibility read.
-    mockSyncReads(gh, { commits: [{ sha: HEAD, message: "Refactor the parser" }], visibility: false });
+    // The issue is not fetched again: the command read it.
+    mockSyncReads(gh, { issue: false, commits: [{ sha: HEAD, message: "Refactor the parser" }], visibility: false });
     let prLabels: string[] = [];
     gh.api.post("/repos/acme/product/issues/42/labels", (b) => ((prLabels = b.labels), true)).reply(200, []);
     let reviewRequest: any;
@@ -86,12 +88,14 @@ describe("/triage pr links a public PR", () => {
 });
 
 describe("PR events on a linked PR", () => {
-  it("costs one config read and one call for an unlinked PR, and writes nothing", async () => {
+  it("costs one call for an unlinked PR (no config read before a link is known), and writes nothing", async () => {
     const probot = createTestProbot();
-    mockPrStart(gh);
+    mockToken(gh);
+    mockIdentity(gh); // once per process: the app's runs are asked by its id
     serveRuns(gh, "acme/product", HEAD);
     await probot.receive(prEvent("opened", pull()));
-    expect(gh.requests.filter((r) => !r.path.startsWith("/app/")).map((r) => r.operationId)).toEqual(["repos/get-content", "checks/list-for-ref"]);
+    expect(gh.requests.filter((r) => !r.path.startsWith("/app")).map((r) => r.operationId)).toEqual(["checks/list-for-ref"]);
+    expect(gh.requests.find((r) => r.operationId === "checks/list-for-ref")?.query).toMatchObject({ app_id: "1" });
   });
 
   it("opens the gate when a security-team member approves the current head", async () => {
@@ -160,7 +164,7 @@ describe("PR events on a linked PR", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
+    mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     const before = gh.requests.length;
     await probot.receive(pushEvent);
@@ -173,7 +177,7 @@ describe("PR events on a linked PR", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }, { login: "alice", state: "APPROVED", commit_id: NEW }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
+    mockSyncReads(gh, { reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }, { login: "alice", state: "APPROVED", commit_id: NEW }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     let opened: any;
     gh.api.patch("/repos/acme/product/check-runs/78", (b) => ((opened = b), true)).reply(200, {});
@@ -298,13 +302,13 @@ describe("merges and closing", () => {
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     mockIdentity(gh);
     const stored = await storeResponse({ state: "invalid", prs: [{ repo: "acme/product", number: 42, state: "open", review: "pending", base: "main", private: false, requested: ["owner1"] }] });
-    serveComments(gh, stored, 2);
+    serveComments(gh, stored);
     serveTeam(gh, ["sec1", "alice"]);
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: ["priority: high"] }));
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     mockNoOverrides(gh, "acme", "security");
     // An event on the private security repo: the firewall takes its payload's word, no visibility read.
-    mockSyncReads(gh, { issueState: "closed", issueLabels: ["security", "security: invalid", "severity: high"], visibility: false });
+    mockSyncReads(gh, { reviews: null, issueState: "closed", issueLabels: ["security", "security: invalid", "severity: high"], visibility: false });
     gh.api.delete(`/repos/acme/product/issues/42/labels/${encodeURIComponent("priority: high")}`).reply(200, []);
     serveRuns(gh, "acme/product", HEAD, [waiting]);
     let update: any;

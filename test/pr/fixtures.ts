@@ -129,6 +129,7 @@ export function issueStateEvent(action: "closed" | "reopened", sender: string, s
 
 export interface RunShape {
   id: number;
+  name?: string;
   external_id: string | null;
   status: string;
   conclusion: string | null;
@@ -140,7 +141,7 @@ export interface RunShape {
 export function runList(runs: RunShape[]) {
   return {
     total_count: runs.length,
-    check_runs: runs.map((r) => ({ id: r.id, external_id: r.external_id, status: r.status, conclusion: r.conclusion, output: { title: r.title ?? null, summary: null }, app: { id: r.appId ?? APP_ID, slug: r.appId && r.appId !== APP_ID ? "other" : "embargo" } })),
+    check_runs: runs.map((r) => ({ id: r.id, name: r.name ?? "review gate", external_id: r.external_id, status: r.status, conclusion: r.conclusion, output: { title: r.title ?? null, summary: null }, app: { id: r.appId ?? APP_ID, slug: r.appId && r.appId !== APP_ID ? "other" : "embargo" } })),
   };
 }
 
@@ -170,11 +171,14 @@ export function serveTeam(gh: GitHubMock, members: string[], opts: { exists?: bo
 
 export interface SyncMocks {
   repo?: string;
-  reviews?: { login: string | null; state: string; commit_id: string }[];
+  /** The PR's reviews; null when the event must not read them (a released response, a merged PR, a push with nothing to judge). */
+  reviews?: { login: string | null; state: string; commit_id: string }[] | null;
   commits?: { sha: string; message: string }[];
   issueLabels?: string[];
   issueState?: "open" | "closed";
   number?: number;
+  /** False when the event has read the security issue already (an event on the issue itself reads it once). */
+  issue?: boolean;
   /** The leak firewall asks once per event whether the security repo is private, before writing the response there. */
   visibility?: boolean;
 }
@@ -184,7 +188,7 @@ export function mockSyncReads(gh: GitHubMock, m: SyncMocks) {
   const repo = m.repo ?? "acme/product";
   const number = m.number ?? 7;
   if (m.visibility !== false) mockVisibility(gh, "acme", "security");
-  gh.api.get(`/repos/acme/security/issues/${number}`).reply(200, {
+  if (m.issue !== false) gh.api.get(`/repos/acme/security/issues/${number}`).reply(200, {
     number,
     title: TITLE,
     state: m.issueState ?? "open",
@@ -193,10 +197,10 @@ export function mockSyncReads(gh: GitHubMock, m: SyncMocks) {
     url: `https://api.github.com/repos/acme/security/issues/${number}`,
     labels: (m.issueLabels ?? ["security", "security: confirmed", "severity: high"]).map((name) => ({ name })),
   });
-  gh.api
-    .get(`/repos/${repo}/pulls/42/reviews`)
-    .query(true)
-    .reply(200, (m.reviews ?? []).map((r, i) => ({ id: i, user: r.login === null ? null : { login: r.login }, state: r.state, commit_id: r.commit_id, body: "" })));
+  if (m.reviews !== null) {
+    const reviews = (m.reviews ?? []).map((r, i) => ({ id: i, user: r.login === null ? null : { login: r.login }, state: r.state, commit_id: r.commit_id, body: "" }));
+    gh.api.get(`/repos/${repo}/pulls/42/reviews`).query(true).reply(200, reviews);
+  }
   if (m.commits) gh.api.get(`/repos/${repo}/pulls/42/commits`).query(true).reply(200, m.commits.map((c) => ({ sha: c.sha, commit: { message: c.message } })));
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findLeaks } from "../../src/pr/leak-check.js";
+import { findLeaks, wordingKey } from "../../src/pr/leak-check.js";
 
 const secrets = {
   issueKey: "acme/security#7",
@@ -107,5 +107,19 @@ describe("the wording check matches after normalisation", () => {
 
   it("reads the branch name with any separator", () => {
     expect(findLeaks({ ...clean, branch: "fix/cve_2026_1234" }, secrets).map((f) => f.place)).toEqual(["the branch name", "the branch name"]);
+  });
+});
+
+describe("the remembered wording check (wordingKey)", () => {
+  it("holds for one head and one set of secrets: a new head, a CVE assigned since or a new word makes the commits be read again", () => {
+    const head = "1".repeat(40);
+    const key = wordingKey(head, secrets);
+    expect(wordingKey(head, { ...secrets })).toBe(key);
+    expect(wordingKey("2".repeat(40), secrets)).not.toBe(key);
+    expect(wordingKey(head, { ...secrets, cve: undefined })).not.toBe(key);
+    expect(wordingKey(head, { ...secrets, ghsa: "GHSA-wxyz-wxyz-wxyz" })).not.toBe(key);
+    expect(wordingKey(head, { ...secrets, words: [...secrets.words, "overflow"] })).not.toBe(key);
+    // A hash: the record keeps no second copy of the secrets.
+    expect(key).not.toMatch(/CVE|security|exploit/i);
   });
 });
