@@ -67,13 +67,13 @@ async function recordHandClose(deps: Deps, context: StateContext, loaded: Loaded
 export async function onIssueClosed(deps: Deps, context: StateContext): Promise<void> {
   const { payload } = context;
   if (payload.issue.pull_request || !isPrivateRepo(payload.repository)) return;
-  const configResult = await readConfig(context);
+  const configResult = await readConfig(context, deps.store);
   if (!configResult.ok) return;
   const issue = { owner: payload.repository.owner.login, repo: payload.repository.name, issue_number: payload.issue.number };
   const key = issueKey(issue);
   const octokit = context.octokit;
   const botLogin = await deps.botLogin();
-  const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys);
+  const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys, deps.store);
   if (!loaded.record) return;
   if (payload.action === "closed" && !(await closeCounts(deps, context, loaded))) return;
   await deps.queue.run(key, () => recordHandClose(deps, context, loaded));

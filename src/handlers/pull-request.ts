@@ -53,7 +53,7 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const { payload } = context;
   const pull = payload.pull_request as unknown as PullLike;
   const repository = payload.repository;
-  const configResult = await readConfig(context);
+  const configResult = await readConfig(context, deps.store);
   // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
   const prConfig = configResult.ok ? configResult.config : defaultConfig();
   const facts = prFacts(pull, repository);

@@ -102,7 +102,7 @@ async function prConfigOf(input: ReconcileInput, full: string) {
   let pending = input.prConfigs.get(key);
   if (!pending) {
     const [owner, repo] = full.split("/") as [string, string];
-    pending = readConfigFrom(input.octokit, owner, repo).then((r) => (r.ok ? { config: r.config, problem: false } : { config: defaultConfig(), problem: true }));
+    pending = readConfigFrom(input.octokit, owner, repo, input.deps.store).then((r) => (r.ok ? { config: r.config, problem: false } : { config: defaultConfig(), problem: true }));
     input.prConfigs.set(key, pending);
   }
   return pending;

@@ -3,6 +3,7 @@ import { createApp, type AppOptions } from "../../src/index.js";
 import { decodeRecord, RESPONSE_MARKER } from "../../src/record/markers.js";
 import type { ResponseRecord } from "../../src/record/response-record.js";
 import { KeyRing } from "../../src/security/key-ring.js";
+import type { Store } from "../../src/store/store.js";
 import { loadWebhookExample, mockInstallationToken, testPrivateKey, type GitHubMock } from "./github-api.js";
 
 export const INSTALLATION_ID = 42;
@@ -168,6 +169,47 @@ export function commentList(comments: StoredComment[]) {
     updated_at: "2026-11-20T10:00:00Z",
     author_association: "NONE",
   }));
+}
+
+/** `GET /repos/acme/security/issues/comments/{id}` answered from `comments()` when asked (404 when gone). */
+export function mockCommentById(gh: GitHubMock, comments: () => StoredComment[], id: number, options: { number?: number; times?: number } = {}): void {
+  const url = `https://api.github.com/repos/acme/security/issues/${options.number ?? 7}`;
+  gh.api
+    .get(`/repos/acme/security/issues/comments/${id}`)
+    .times(options.times ?? 1)
+    .reply(() => {
+      const c = comments().find((x) => x.id === id);
+      return c ? [200, { ...commentList([c])[0], issue_url: url }] : [404, { message: "Not Found" }];
+    });
+}
+
+/**
+ * How the app finds the response comment of acme/security#<n> on this event, as it really does:
+ * by the id its store remembers (one `GET …/issues/comments/{id}`, answered from `comments()`
+ * when the event runs), and by listing the comments when nothing is remembered or the remembered
+ * comment is not the app's valid response any more. Pass the app's store (`createTestProbot(…, { store })`).
+ */
+export async function mockResponseLookup(
+  gh: GitHubMock,
+  store: Store,
+  comments: () => StoredComment[],
+  /** `id`: the id the app will remember by then (a second read inside one event), whatever the store holds now. */
+  options: { number?: number; id?: number } = {},
+): Promise<"by-id" | "listed" | "both"> {
+  const number = options.number ?? 7;
+  const path = `/repos/acme/security/issues/${number}`;
+  const id = options.id ?? Number(await store.get(`response-comment:acme/security#${number}`));
+  const list = () => gh.api.get(`${path}/comments`).query(true).reply(200, () => commentList(comments()).map((c) => ({ ...c, issue_url: `https://api.github.com${path}` })));
+  if (!id) {
+    list();
+    return "listed";
+  }
+  const found = comments().find((c) => c.id === id);
+  mockCommentById(gh, comments, id, { number });
+  const valid = found && found.user.login === BOT && decodeRecord(found.body, TEST_KEYS, `acme/security#${number}`).found;
+  if (valid) return "by-id";
+  list();
+  return "both";
 }
 
 /** The record of a response body, verified as the app verifies it (bound to acme/security#7 unless told). */

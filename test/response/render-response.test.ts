@@ -77,7 +77,7 @@ describe("the response shows what the team recorded", () => {
     const body = await render(record({ summary: "ping @acme/everyone <!-- embargo:record:v2 x y --> | done", upgrade: "@octocat", mitigations: ["cc @acme/security-team"] }));
     expect(body).not.toMatch(/@acme\/everyone|@octocat|@acme\/security-team/);
     expect(body).toContain("@\u200bacme/everyone");
-    expect(body.match(/<!--/g)).toHaveLength(body.match(/<!-- embargo:(?:item|response|record)/g)!.length);
+    expect(body.match(/<!--/g)).toHaveLength(body.match(/<!-- embargo:(?:item|response|record|render)/g)!.length);
     expect(row(body, "Summary")).toMatch(/\\\| done \|$/);
     expect(recordOf(body).summary).toContain("@acme/everyone");
   });
