@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { IssueRef } from "../github/issue-comments.js";
@@ -47,7 +47,10 @@ function unchanged(current: string | undefined, inputs: string, context: RenderC
   if (!current || at === -1) return undefined;
   const signature = current.slice(at + RENDER_PREFIX.length + 1).replace(/ -->\s*$/, "");
   const digest = createHash("sha256").update(inputs).update("\0").update(current.slice(0, at)).digest("base64url");
-  return context.keys.verify("record", `embargo:render:v1\n${digest}`, signature) ? current : undefined;
+  // The current key only: a response signed before a secret rotation is rendered (and re-signed) again.
+  const given = Buffer.from(signature, "base64url");
+  const expected = Buffer.from(context.keys.sign("record", `embargo:render:v1\n${digest}`), "base64url");
+  return given.length === expected.length && timingSafeEqual(given, expected) ? current : undefined;
 }
 
 /** Room kept for the framing and a warning line, so the total never reaches the limit. */

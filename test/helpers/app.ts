@@ -27,6 +27,8 @@ export function createTestProbot(now: Date = NOW, options: AppOptions = {}): Pro
     })),
     logLevel: "fatal",
   });
+  // The app's memory between events is on, as in production (a fresh store per Probot, unless a
+  // test passes `store`): from its second event on, the app reads the response comment by its id.
   // The dashboard (test/dashboard) costs calls on every response write: off unless a test asks.
   void probot.load(createApp({ now: () => now, secret: TEST_SECRET, dashboard: false, tickMinutes: 0, ...options }));
   return probot;
