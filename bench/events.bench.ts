@@ -44,7 +44,7 @@ const ISSUE = "/repos/acme/security/issues/7";
 const RESPONSE_ID = 555;
 const COMMENT_ID = 9001;
 const CONFIG_PATH = `/contents/${encodeURIComponent(".github/embargo.yml")}`;
-const OVERRIDES_PATH = `/contents/${encodeURIComponent(".github/embargo")}`;
+const GITHUB_DIR = "/contents/.github";
 const CVSS_COMMAND = "/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
 
 // ---------------------------------------------------------------------------------------------
@@ -151,8 +151,14 @@ function responseById(s: nock.Scope, body: () => string): nock.Interceptor {
   return interceptor;
 }
 
-function noOverrides(s: nock.Scope, owner: string, repo: string): void {
-  s.get(`/repos/${owner}/${repo}${OVERRIDES_PATH}`).reply(404, { message: "Not Found" });
+/** No overrides: `.github` (listed to learn whether `.github/embargo/` exists) holds only the config, or is absent. */
+function noOverrides(s: nock.Scope, owner: string, repo: string, configInRepo = true): void {
+  const etag = `W/"${owner}-${repo}-dir"`;
+  s.get(`/repos/${owner}/${repo}${GITHUB_DIR}`).reply(function (this: { req: { headers: Record<string, string | undefined> } }) {
+    if (!configInRepo) return [404, { message: "Not Found" }];
+    if (this.req.headers["if-none-match"] === etag) return [304, ""];
+    return [200, [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: "c0" }], { etag }];
+  } as never);
 }
 
 /** A list endpoint served in pages the way GitHub does: `per_page`, `page`, and a `link` header. */
@@ -210,7 +216,7 @@ async function intake(redelivery: boolean, firewall = true): Promise<Measured> {
   mockToken(gh);
   mockIdentity(gh);
   noConfig(s, "acme", "security");
-  noOverrides(s, "acme", "security");
+  noOverrides(s, "acme", "security", false);
   // Intake alone: the response never exists, so every delivery creates it.
   // Redelivery: the warm-up creates it, every timed delivery finds it (and writes nothing).
   // A new response is a new issue each time (the app remembers where each issue's response is).

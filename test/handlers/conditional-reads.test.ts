@@ -4,6 +4,7 @@
  * and the response is not rendered again when nothing it is made of changed.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { blobSha } from "../../src/github/conditional-read.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
 import { BOT, createTestProbot, labeledEvent, mockIdentity, mockToken, recordOf, type StoredComment } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
@@ -22,9 +23,10 @@ vi.mock("../../src/render/templates.js", async (original) => {
 
 const ISSUE = "/repos/acme/security/issues/7";
 const CONFIG = `/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`;
+const PARENT = "/repos/acme/security/contents/.github";
 const FOLDER = `/repos/acme/security/contents/${encodeURIComponent(".github/embargo")}`;
 const OVERRIDE = `${FOLDER}${encodeURIComponent("/response.hbs")}`;
-const TEMPLATE = "## Our response\nState: {{state}}\n{{#each phases}}{{#each items}}- [{{#if done}}x{{else}} {{/if}}] {{text}} {{marker}}\n{{/each}}{{/each}}";
+let TEMPLATE = "## Our response\nState: {{state}}\n{{#each phases}}{{#each items}}- [{{#if done}}x{{else}} {{/if}}] {{text}} {{marker}}\n{{/each}}{{/each}}";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -52,12 +54,16 @@ function world() {
     comments: [] as StoredComment[],
     patched: [] as string[],
     overrideReads: 0,
+    tree: "t1",
   };
   mockToken(gh);
   mockIdentity(gh);
   const s = gh.scope().persist();
   s.get(CONFIG).reply(conditional(() => w.yamlTag, () => w.yaml, "text/plain; charset=utf-8"));
-  s.get(FOLDER).reply(conditional(() => 'W/"f1"', () => [{ type: "file", name: "response.hbs", path: ".github/embargo/response.hbs", sha: "s1", size: TEMPLATE.length }], "application/json; charset=utf-8"));
+  // `.github` lists the `embargo` folder (its tree sha), which lists the override (its blob sha).
+  const parent = () => [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: "c1" }, { type: "dir", name: "embargo", path: ".github/embargo", sha: w.tree }];
+  s.get(PARENT).reply(conditional(() => `W/"${w.tree}"`, parent, "application/json; charset=utf-8"));
+  s.get(FOLDER).reply(() => (w.overrideReads++, [200, [{ type: "file", name: "response.hbs", path: ".github/embargo/response.hbs", sha: blobSha(TEMPLATE), size: TEMPLATE.length }]]));
   s.get(OVERRIDE).reply(() => (w.overrideReads++, [200, TEMPLATE, { "content-type": "text/plain; charset=utf-8" }]));
   s.get(`${ISSUE}/comments`).query(true).optionally().reply(200, () => w.comments.map((c) => ({ id: c.id, body: c.body, user: { login: c.user.login, id: 1, type: c.user.type } })));
   s.get("/repos/acme/security/issues/comments/555").optionally().reply(200, () => {
@@ -70,7 +76,7 @@ function world() {
   return w;
 }
 
-const conditionalReads = (from: number) => gh.requests.slice(from).filter((r) => r.path === CONFIG || r.path === FOLDER);
+const conditionalReads = (from: number) => gh.requests.slice(from).filter((r) => r.path === CONFIG || r.path === PARENT);
 
 describe("config and overrides are read only when they may have changed", () => {
   it("a second event sends If-None-Match, gets 304, parses nothing, renders nothing, and behaves the same", async () => {
@@ -79,21 +85,38 @@ describe("config and overrides are read only when they may have changed", () => 
     expect(w.comments).toHaveLength(1);
     expect(w.comments[0]!.body).toContain("## Our response\nState: Triage");
     expect(counts).toEqual({ parses: 1, renders: 1 });
-    expect(w.overrideReads).toBe(1);
+    expect(w.overrideReads).toBe(2);
 
     const mark = gh.requests.length;
     await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
     const reads = conditionalReads(mark);
     expect(reads.map((r) => [r.path, r.ifNoneMatch, r.status])).toEqual([
       [CONFIG, 'W/"c1"', 304],
-      [FOLDER, 'W/"f1"', 304],
+      [PARENT, 'W/"t1"', 304],
     ]);
     // The label is still the file's (the stored text was used), nothing was parsed or rendered again,
-    // the override was not fetched again, and nothing was written: the response was already right.
+    // the override folder and file were not fetched again, and nothing was written: the response was already right.
     expect(counts).toEqual({ parses: 1, renders: 1 });
-    expect(w.overrideReads).toBe(1);
+    expect(w.overrideReads).toBe(2);
+    expect(gh.requests.slice(mark).filter((r) => r.path === FOLDER || r.path === OVERRIDE)).toEqual([]);
     expect(w.patched).toEqual([]);
     expect(w.comments).toHaveLength(1);
+  });
+
+  it("a changed override is listed and read again at once, and the response follows it", async () => {
+    const w = world();
+    await w.probot.receive(labeledEvent({ label: "vuln" }));
+    const first = TEMPLATE;
+    TEMPLATE = TEMPLATE.replace("## Our response", "## Our new response");
+    w.tree = "t2";
+    try {
+      await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
+    } finally {
+      TEMPLATE = first;
+    }
+    expect(w.overrideReads).toBe(4);
+    expect(w.patched).toHaveLength(1);
+    expect(w.comments[0]!.body).toContain("## Our new response\nState: Triage");
   });
 
   it("a changed file (200 with a new ETag) is used at once", async () => {

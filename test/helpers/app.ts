@@ -4,6 +4,7 @@ import { decodeRecord, RESPONSE_MARKER } from "../../src/record/markers.js";
 import type { ResponseRecord } from "../../src/record/response-record.js";
 import { KeyRing } from "../../src/security/key-ring.js";
 import type { Store } from "../../src/store/store.js";
+import { blobSha } from "../../src/github/conditional-read.js";
 import { loadWebhookExample, mockInstallationToken, testPrivateKey, type GitHubMock } from "./github-api.js";
 
 export const INSTALLATION_ID = 42;
@@ -64,8 +65,25 @@ export function mockVisibility(gh: GitHubMock, owner: string, repo: string, visi
   gh.api.get(`/repos/${owner}/${repo}`).reply(200, { name: repo, full_name: `${owner}/${repo}`, private: visibility !== "public", visibility });
 }
 
+/** No template overrides: the `.github` folder (listed to learn whether `.github/embargo/` exists) is not there. */
 export function mockNoOverrides(gh: GitHubMock, owner: string, repo: string): void {
-  gh.api.get(`/repos/${owner}/${repo}/contents/${encodeURIComponent(".github/embargo")}`).reply(404, { message: "Not Found" });
+  gh.api.get(`/repos/${owner}/${repo}/contents/.github`).reply(404, { message: "Not Found" });
+}
+
+/**
+ * Template overrides in `.github/embargo/`: the `.github` folder lists an `embargo` folder, which
+ * lists the files (with their blob shas), and each file's text is served once (`times` reads).
+ */
+export function mockOverrides(gh: GitHubMock, owner: string, repo: string, files: Record<string, string>, times = 1): void {
+  const base = `/repos/${owner}/${repo}/contents`;
+  gh.api.get(`${base}/.github`).times(times).reply(200, [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: "c0" }, { type: "dir", name: "embargo", path: ".github/embargo", sha: "tree1" }]);
+  gh.api
+    .get(`${base}/${encodeURIComponent(".github/embargo")}`)
+    .times(times)
+    .reply(200, Object.entries(files).map(([name, text]) => ({ type: "file", name, path: `.github/embargo/${name}`, sha: blobSha(text), size: text.length })));
+  for (const [name, text] of Object.entries(files)) {
+    gh.api.get(`${base}/${encodeURIComponent(`.github/embargo/${name}`)}`).times(times).reply(200, text, { "content-type": "text/plain; charset=utf-8" });
+  }
 }
 
 export interface RepoShape {
