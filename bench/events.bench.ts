@@ -465,7 +465,7 @@ afterAll(() => {
     "",
     `Setup, paid once per Probot instance by its first event and not counted above: ${tally(setup)}. ` +
       "(The unlinked-PR scenario pays only the token: it never needs the bot login.) " +
-      "repos/get-content is the config file (repo, then the owner's .github repo when absent) and the template-overrides listing; " +
+      "repos/get-content is the config file (repo, then the owner's .github repo when absent) and the \`.github\` folder listing that says whether template overrides exist; " +
       "a file that exists is read with If-None-Match after the warm-up and answered 304 (counted under \"of which 304\": a call, but free). " +
       "issues/get-comment is the response comment read by the id the app remembers (the warm-up listed the comments).",
   );
