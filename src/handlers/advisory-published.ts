@@ -42,7 +42,7 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
   if (!issue) return;
   const ref = { ...repoParams(securityRepo), issue_number: issue.number };
   await deps.queue.run(issueKey(ref), async () => {
-    const loaded = await loadResponse(octokit, ref, security.config, botLogin, deps.keys);
+    const loaded = await loadResponse(octokit, ref, security.config, botLogin, deps.keys, deps.store, { allComments: true });
     if (!loaded.record) return;
     const labels = issue.labels.flatMap((l) => (typeof l === "string" ? [l] : l.name ? [l.name] : []));
     const state = { comments: loaded.comments, botLogin, labels, assignees: [], open: issue.state === "open" };

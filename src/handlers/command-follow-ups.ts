@@ -92,7 +92,7 @@ export async function runFollowUps(
  */
 async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: CommandAction[]): Promise<boolean> {
   const { context, issue } = run;
-  const loaded = await loadResponse(context.octokit, issue, config, run.botLogin, run.deps.keys);
+  const loaded = await loadResponse(context.octokit, issue, config, run.botLogin, run.deps.keys, run.deps.store, { allComments: true });
   if (!loaded.record) return false;
   const now = await readIssueNow(context.octokit, issue);
   const payloadIssue = context.payload.issue;

@@ -93,8 +93,8 @@ export async function reportConfigProblems(
  * the app's, on this issue, with a record that verifies for this issue; else by listing every
  * comment, as on first sight. A stale or forged id therefore costs one read, never trust.
  */
-async function findResponse(octokit: Octokit, issue: IssueRef, botLogin: string, keys: KeyRing, store?: Store) {
-  const id = store && (await rememberedResponseComment(store, issue));
+async function findResponse(octokit: Octokit, issue: IssueRef, botLogin: string, keys: KeyRing, store?: Store, allComments = false) {
+  const id = store && !allComments ? await rememberedResponseComment(store, issue) : undefined;
   if (store && id !== undefined) {
     const own = await readCommentOfIssue(octokit, issue, id);
     const decoded = own && own.login === botLogin && own.body.includes(RESPONSE_MARKER) ? decodeRecord(own.body, keys, issue) : undefined;
@@ -111,8 +111,9 @@ async function findResponse(octokit: Octokit, issue: IssueRef, botLogin: string,
 /**
  * Reads the response comment and its record; used by every handler that touches a response.
  * With the app's `store`, the response is found by its remembered id and `comments` holds only
- * it (replies are then looked for by `applyEffects`, src/github/response-comment.ts); without,
- * `comments` is every comment of the issue (for work that needs them all: announce, reminders).
+ * it (replies are then looked for by `applyEffects`, src/github/response-comment.ts); with
+ * `allComments` (or no store), `comments` is every comment of the issue (for work that needs them
+ * all: announce, reminders).
  */
 export async function loadResponse(
   octokit: Octokit,
@@ -121,8 +122,9 @@ export async function loadResponse(
   botLogin: string,
   keys: KeyRing,
   store?: Store,
+  options: { allComments?: boolean } = {},
 ): Promise<LoadedResponse> {
-  const { comments, decoded } = await findResponse(octokit, issue, botLogin, keys, store);
+  const { comments, decoded } = await findResponse(octokit, issue, botLogin, keys, store, options.allComments);
   registerResponse(issue, decoded?.found ? decoded.record : undefined);
   return {
     octokit,
