@@ -45,11 +45,9 @@ function renderSignature(inputs: string, text: string, context: RenderContext): 
 function unchanged(current: string | undefined, inputs: string, context: RenderContext): string | undefined {
   const at = current?.lastIndexOf(`\n${RENDER_PREFIX}`) ?? -1;
   if (!current || at === -1) return undefined;
-  const signature = current.slice(at + RENDER_PREFIX.length + 1).replace(/ -->\s*$/, "");
-  const digest = createHash("sha256").update(inputs).update("\0").update(current.slice(0, at)).digest("base64url");
+  const given = Buffer.from(current.slice(at + RENDER_PREFIX.length + 1).replace(/ -->\s*$/, ""), "base64url");
   // The current key only: a response signed before a secret rotation is rendered (and re-signed) again.
-  const given = Buffer.from(signature, "base64url");
-  const expected = Buffer.from(context.keys.sign("record", `embargo:render:v1\n${digest}`), "base64url");
+  const expected = Buffer.from(renderSignature(inputs, current.slice(0, at), context), "base64url");
   return given.length === expected.length && timingSafeEqual(given, expected) ? current : undefined;
 }
 
