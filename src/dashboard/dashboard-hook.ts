@@ -31,21 +31,21 @@ export function dashboardKey(owner: string, repo: string): string {
 export async function changeDashboard(deps: Deps, target: DashboardTarget, change: (index: DashboardIndex, config: EmbargoConfig) => DashboardIndex, knownConfig?: EmbargoConfig): Promise<void> {
   const { octokit, owner, repo, log } = target;
   await deps.queue.run(dashboardKey(owner, repo), async () => {
-    const config = knownConfig ?? (await readConfigOrSkip(octokit, owner, repo));
+    const config = knownConfig ?? (await readConfigOrSkip(octokit, owner, repo, deps));
     if (!config?.dashboard.enabled) return;
     const botLogin = await deps.botLogin();
     const full = `${owner}/${repo}`;
     const found = await findDashboard(octokit, owner, repo, botLogin);
     const index = change(found ? readIndex(found.body, deps.keys, full) : { v: 1, rows: [] }, config);
-    const ctx = { keys: deps.keys, repo: full, now: deps.now(), title: config.dashboard.title, label: config.label, overrides: repoOverrides(octokit, owner, repo) };
+    const ctx = { keys: deps.keys, repo: full, now: deps.now(), title: config.dashboard.title, label: config.label, overrides: repoOverrides(octokit, owner, repo, deps.store) };
     const { body } = await decideDashboard(index, found?.body, ctx);
     if (found) await updateDashboard(octokit, owner, repo, found, body);
     else await createDashboard(octokit, owner, repo, config.dashboard.title, body, log);
   });
 }
 
-async function readConfigOrSkip(octokit: Octokit, owner: string, repo: string): Promise<EmbargoConfig | undefined> {
-  const result = await readConfigFrom(octokit, owner, repo);
+async function readConfigOrSkip(octokit: Octokit, owner: string, repo: string, deps: Deps): Promise<EmbargoConfig | undefined> {
+  const result = await readConfigFrom(octokit, owner, repo, deps.store);
   return result.ok ? result.config : undefined;
 }
 

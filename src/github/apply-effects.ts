@@ -4,6 +4,7 @@ import type { Effects } from "../response/effects.js";
 import type { CommentSummary, IssueRef } from "./issue-comments.js";
 import { assertNoLeak } from "./leak-firewall.js";
 import { responseWritten } from "./response-writes.js";
+import { commentsForReplies } from "./response-comment.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -55,12 +56,16 @@ export async function applyEffects(octokit: Octokit, issue: IssueRef, state: Iss
       applied.responseCommentId = existing.id;
     }
   }
+  // The response found by its remembered id (not listed): replies are looked for in one more read.
+  const posted = (list: CommentSummary[], key: string) => list.some((c) => c.login === state.botLogin && c.body.includes(replyMarker(key)));
+  const unseen = effects.replies.filter((r) => !posted(state.comments, r.key));
+  const known = unseen.length ? await commentsForReplies(octokit, issue, state.comments, unseen.map((r) => r.key)) : state.comments;
   for (const reply of effects.replies) {
-    const marker = replyMarker(reply.key);
-    if (state.comments.some((c) => c.login === state.botLogin && c.body.includes(marker))) continue;
-    const body = fitReply(reply.body, marker);
+    if (posted(known, reply.key)) continue;
+    const body = fitReply(reply.body, replyMarker(reply.key));
     const { data } = await octokit.rest.issues.createComment({ ...issue, body });
     state.comments.push({ id: data.id, body, login: state.botLogin });
+    if (known !== state.comments) known.push({ id: data.id, body, login: state.botLogin });
   }
   const have = new Set(state.labels.map((l) => l.toLowerCase()));
   const add = effects.addLabels.filter((l) => !have.has(l.toLowerCase()));

@@ -1,24 +1,103 @@
+import { composeConfigGet } from "@probot/octokit-plugin-config";
 import type { ProbotOctokit } from "probot";
 import { loadConfig, type ConfigResult } from "../config/load-config.js";
 import { mergeConfigs } from "../config/merge-configs.js";
+import type { Store } from "../store/store.js";
+import { readContent } from "./conditional-read.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** One file the last resolution read, and what it held then ("-" for none). */
+interface PlannedFile {
+  owner: string;
+  repo: string;
+  path: string;
+  sha: string;
+}
+
+const PLAN_TTL_MS = 7 * 24 * 3_600_000;
+const planKey = (owner: string, repo: string) => `config-plan:${owner}/${repo}`.toLowerCase();
+
+/**
+ * Validated configs by the files they were made of (locations and content shas): the same files
+ * give the same config, so YAML is parsed and the schema run once per content, not per event.
+ * Content-addressed, so it cannot go stale; bounded, the oldest dropped first.
+ */
+const validated = new Map<string, ConfigResult>();
+const MAX_VALIDATED = 256;
+
+function remember(key: string, result: ConfigResult): void {
+  validated.delete(key);
+  validated.set(key, result);
+  if (validated.size > MAX_VALIDATED) validated.delete(validated.keys().next().value!);
+}
+
+type Answer = { sha: string; data?: unknown; type?: string; error?: unknown };
 
 /**
  * The one way embargo reads `.github/embargo.yml` for any repository: the repo's own file on the
  * default branch, else the owner's `.github` repo, then each `_extends` (Probot's config plugin
- * finds the files), merged by `mergeConfigs` and validated. Every path uses this, so the issue's
- * repo and a PR's repo never see one file two ways.
+ * walks them), merged by `mergeConfigs` and validated. Every path uses this, so the issue's repo
+ * and a PR's repo never see one file two ways.
+ *
+ * With the app's store, each file is read with its stored ETag (a 304 is free and its stored text
+ * is used), and when every file of the last resolution is unchanged the validated config is taken
+ * as it was, without parsing anything (README, "What the app remembers").
  */
-export async function readConfigFrom(octokit: Octokit, owner: string, repo: string): Promise<ConfigResult> {
-  return loadConfig(async (file) => {
-    const { config, files } = await octokit.config.get({
-      owner,
-      repo,
-      path: `.github/${file}`,
-      defaults: (configs: object[]) => mergeConfigs(configs),
-    });
-    return files.some((f) => f.config !== null) ? config : null;
-  });
+export async function readConfigFrom(octokit: Octokit, owner: string, repo: string, store?: Store): Promise<ConfigResult> {
+  if (!store) return loadConfig((file) => viaPlugin(octokit, owner, repo, file));
+  const answers = new Map<string, Promise<Answer>>();
+  const read = (f: Omit<PlannedFile, "sha">): Promise<Answer> => {
+    const id = `${f.owner}/${f.repo}:${f.path}`.toLowerCase();
+    let answer = answers.get(id);
+    if (!answer) {
+      answer = readContent(octokit, store, { owner: f.owner, repo: f.repo, path: f.path, mediaType: { format: "raw" } }, (d) => d).then(
+        (r) => ({ sha: r.sha, data: r.data, type: r.type }),
+        (error: unknown) => ({ sha: "-", error }),
+      );
+      answers.set(id, answer);
+    }
+    return answer;
+  };
+
+  const rawPlan = await store.get(planKey(owner, repo));
+  const plan = rawPlan ? (JSON.parse(rawPlan) as PlannedFile[]) : undefined;
+  if (plan) {
+    let same = true;
+    for (const f of plan) {
+      const answer = await read(f);
+      if (answer.error && (answer.error as { status?: number }).status !== 404) throw answer.error;
+      if (answer.sha !== f.sha) {
+        same = false;
+        break;
+      }
+    }
+    const known = same ? validated.get(JSON.stringify(plan)) : undefined;
+    if (known) return structuredClone(known);
+  }
+
+  const used: PlannedFile[] = [];
+  const request = Object.assign(
+    async (endpoint: { owner: string; repo: string; path: string }) => {
+      const answer = await read(endpoint);
+      used.push({ owner: endpoint.owner, repo: endpoint.repo, path: endpoint.path, sha: answer.sha });
+      if (answer.error) throw answer.error;
+      return { data: answer.data, headers: { "content-type": answer.type } };
+    },
+    { endpoint: octokit.request.endpoint },
+  );
+  const result = await loadConfig((file) => viaPlugin({ request } as unknown as Octokit, owner, repo, file));
+  await store.set(planKey(owner, repo), JSON.stringify(used), PLAN_TTL_MS);
+  remember(JSON.stringify(used), result);
+  return structuredClone(result);
 }
 
+async function viaPlugin(octokit: Octokit, owner: string, repo: string, file: string): Promise<unknown> {
+  const { config, files } = await composeConfigGet(octokit as never, {
+    owner,
+    repo,
+    path: `.github/${file}`,
+    defaults: (configs: object[]) => mergeConfigs(configs),
+  });
+  return files.some((f) => f.config !== null) ? config : null;
+}

@@ -31,18 +31,18 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
   const { payload } = context;
   const octokit = context.octokit;
   const ghsa = payload.repository_advisory.ghsa_id;
-  const product = await readConfigFrom(octokit, payload.repository.owner.login, payload.repository.name);
+  const product = await readConfigFrom(octokit, payload.repository.owner.login, payload.repository.name, deps.store);
   if (!product.ok) return;
   const securityRepo = product.config.security_repo ?? (payload.repository.private ? payload.repository.full_name : undefined);
   if (!securityRepo) return;
-  const security = await readConfigFrom(octokit, ...(securityRepo.split("/") as [string, string]));
+  const security = await readConfigFrom(octokit, ...(securityRepo.split("/") as [string, string]), deps.store);
   if (!security.ok) return;
   const botLogin = await deps.botLogin();
   const issue = await findResponse(octokit, securityRepo, security.config.label, ghsa, botLogin, deps.keys);
   if (!issue) return;
   const ref = { ...repoParams(securityRepo), issue_number: issue.number };
   await deps.queue.run(issueKey(ref), async () => {
-    const loaded = await loadResponse(octokit, ref, security.config, botLogin, deps.keys);
+    const loaded = await loadResponse(octokit, ref, security.config, botLogin, deps.keys, deps.store, { allComments: true });
     if (!loaded.record) return;
     const labels = issue.labels.flatMap((l) => (typeof l === "string" ? [l] : l.name ? [l.name] : []));
     const state = { comments: loaded.comments, botLogin, labels, assignees: [], open: issue.state === "open" };

@@ -18,6 +18,7 @@ import { failedReply, issueState, renderReplies, type CommentRun } from "./comma
 import { syncLink, type PreparedLink } from "./link-pr.js";
 import type { KnownResponse } from "./pr-views.js";
 import { loadResponse } from "./response-context.js";
+import { scopePartial } from "../github/response-comment.js";
 
 /**
  * The GitHub work commands asked for beyond this issue, after the response is written (syncing a
@@ -70,7 +71,8 @@ export async function runFollowUps(
   if (!failed.length && !updates.length) return announceFailed;
 
   // The response changed since this event read it (a PR sync writes it): read it again.
-  const loaded = await loadResponse(octokit, issue, config, run.botLogin, run.deps.keys);
+  const loaded = await loadResponse(octokit, issue, config, run.botLogin, run.deps.keys, run.deps.store);
+  scopePartial(loaded.comments, context.payload.comment.created_at, run.commentKey);
   const now = await readIssueNow(octokit, issue);
   const effects = noEffects();
   if (loaded.record) {
@@ -78,7 +80,7 @@ export async function runFollowUps(
     const time = run.deps.now();
     let record = forgetRan(syncBoxes(loaded.record, own.body, time), run.commentKey, failed.map((l) => l.hash));
     for (const update of updates) record = update(record);
-    effects.responseBody = await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time });
+    effects.responseBody = await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body });
     if (now.open) Object.assign(effects, responseLabels(now.labels, record));
   }
   effects.replies = await renderReplies(replies, loaded.overrides);
@@ -93,7 +95,7 @@ export async function runFollowUps(
  */
 async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: CommandAction[]): Promise<boolean> {
   const { context, issue } = run;
-  const loaded = await loadResponse(context.octokit, issue, config, run.botLogin, run.deps.keys);
+  const loaded = await loadResponse(context.octokit, issue, config, run.botLogin, run.deps.keys, run.deps.store, { allComments: true });
   if (!loaded.record) return false;
   const now = await readIssueNow(context.octokit, issue);
   const payloadIssue = context.payload.issue;

@@ -9,6 +9,7 @@ import { findOwnComment, listComments } from "../github/issue-comments.js";
 import { readIssueNow, type IssueNow } from "../github/issue-now.js";
 import { mayRunCommands } from "../github/may-run-commands.js";
 import { reactToComment } from "../github/reactions.js";
+import { scopePartial } from "../github/response-comment.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
 import { noEffects, type Effects } from "../response/effects.js";
 import { renderResponse } from "../response/render-response.js";
@@ -55,13 +56,15 @@ async function onCommands(run: CommentRun): Promise<void> {
     const comments = await listComments(octokit, issue);
     return replyOnly(run, comments, { key: `pr-conversation-${commentKey}`, template: "pr-conversation", view: { ref: `${issue.owner}/${issue.repo}#${issue.issue_number}` } });
   }
-  const configResult = await readConfig(context);
+  const configResult = await readConfig(context, run.deps.store);
   if (!configResult.ok) {
     await reportConfigProblems(octokit, issue, configResult.problems, configResult.label, botLogin);
     return;
   }
   const config = configResult.config;
-  const loaded = await loadResponse(octokit, issue, config, botLogin, run.deps.keys);
+  const loaded = await loadResponse(octokit, issue, config, botLogin, run.deps.keys, run.deps.store);
+  // Every reply keyed by this comment was posted after it was written (src/github/response-comment.ts).
+  scopePartial(loaded.comments, payload.comment.created_at, commentKey);
   if (payload.action === "edited" && payload.sender.login.toLowerCase() !== run.author.toLowerCase()) {
     return onForeignEdit(run, config, loaded);
   }
@@ -107,7 +110,7 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const links = new Map<CommandLine, PreparedLink>();
   for (const followUp of decision.followUps) {
     if (!followUp.link) continue;
-    const prepared = await prepareLink(octokit, issue, config, run.author, followUp.link);
+    const prepared = await prepareLink(octokit, issue, config, run.author, followUp.link, run.deps.store);
     links.set(followUp.line, prepared);
     if (prepared.ok) continue;
     refusedLines.push(followUp.line.hash);
@@ -120,7 +123,7 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const record = await notifyResponse(notifyDeps, config, target, decided, noticesFor(loaded.record, decided), now.title);
 
   const effects: Effects = {
-    responseBody: await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time }),
+    responseBody: await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body }),
     ...decision.labels,
     assign: decision.assign,
     replies: await renderReplies(replies, loaded.overrides),
@@ -158,7 +161,7 @@ async function onForeignEdit(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const now = await readIssueNow(context.octokit, issue);
   const effects: Effects = {
     ...noEffects(),
-    responseBody: await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time }),
+    responseBody: await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body }),
     replies: await renderReplies([{ key: `edited-by-other-${commentKey}-${context.id}`, template: "edited-by-other", view: { editor: `@${context.payload.sender.login}`, author: `@${run.author}` } }]),
   };
   await applyEffects(context.octokit, issue, issueState(loaded.comments, botLogin, now), effects);

@@ -9,7 +9,7 @@ type IntakeContext = Context<"issues.opened"> | Context<"issues.labeled">;
 export async function onIntake(deps: Deps, context: IntakeContext): Promise<void> {
   const { payload } = context;
   if (payload.issue.pull_request) return;
-  const configResult = await readConfig(context);
+  const configResult = await readConfig(context, deps.store);
   const label = (configResult.ok ? configResult.config.label : configResult.label).toLowerCase();
   const labels = (payload.issue.labels ?? []).map((l) => l.name);
   const ours = payload.action === "labeled" ? payload.label?.name.toLowerCase() === label : labels.some((l) => l.toLowerCase() === label);
@@ -48,6 +48,7 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
       deps.now(),
       deps.keys,
       { deps: { env: deps.env ?? process.env, log: context.log }, url: payload.issue.html_url },
+      deps.store,
     ),
   );
 }

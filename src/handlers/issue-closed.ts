@@ -1,3 +1,4 @@
+import { RESPONSE_MARKER } from "../record/markers.js";
 import type { Context } from "probot";
 import { applyEffects } from "../github/apply-effects.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
@@ -57,7 +58,7 @@ async function recordHandClose(deps: Deps, context: StateContext, loaded: Loaded
   const issue = await current();
   if (!issue) return;
   const effects = noEffects();
-  effects.responseBody = await renderResponse(record, loaded.config, { title: issue.title, reporter: issue.reporter }, loaded.overrides, { keys: deps.keys, issue: loaded.issue, now });
+  effects.responseBody = await renderResponse(record, loaded.config, { title: issue.title, reporter: issue.reporter }, loaded.overrides, { keys: deps.keys, issue: loaded.issue, now, current: loaded.comments.find((c) => c.login === loaded.botLogin && c.body.includes(RESPONSE_MARKER))?.body });
   Object.assign(effects, responseLabels(issue.labels, record));
   const state = { comments: loaded.comments, botLogin: loaded.botLogin, labels: [...issue.labels], assignees: [...issue.assignees], open: issue.open };
   await applyEffects(octokit, loaded.issue, state, effects);
@@ -74,13 +75,13 @@ async function recordHandClose(deps: Deps, context: StateContext, loaded: Loaded
 export async function onIssueClosed(deps: Deps, context: StateContext): Promise<void> {
   const { payload } = context;
   if (payload.issue.pull_request || !isPrivateRepo(payload.repository)) return;
-  const configResult = await readConfig(context);
+  const configResult = await readConfig(context, deps.store);
   if (!configResult.ok) return;
   const issue = { owner: payload.repository.owner.login, repo: payload.repository.name, issue_number: payload.issue.number };
   const key = issueKey(issue);
   const octokit = context.octokit;
   const botLogin = await deps.botLogin();
-  const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys);
+  const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys, deps.store);
   if (!loaded.record) return;
   if (payload.action === "closed" && !(await closeCounts(deps, context, loaded))) return;
   let summary: Promise<IssueSummary | undefined> | undefined;
@@ -95,7 +96,7 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
         context.log.info(`${linked.repo}#${linked.number} is gone or out of reach; skipped`);
         continue;
       }
-      const prConfig = await readConfigFrom(octokit, owner, repo);
+      const prConfig = await readConfigFrom(octokit, owner, repo, deps.store);
       const facts = prFacts(pull as unknown as PullLike, pull.base.repo);
       const known = await current();
       if (!known) return;

@@ -10,6 +10,7 @@ import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
 import type { IssueState } from "../github/apply-effects.js";
 import type { IssueNow } from "../github/issue-now.js";
 import type { KnownResponse } from "./pr-views.js";
+import type { Store } from "../store/store.js";
 import type { Deps, LoadedResponse } from "./response-context.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -39,7 +40,7 @@ export type PreparedLink = { ok: true; ref: string; pr: PrFacts; prConfig: Embar
  * repository's config must be valid. Whether a repo exists is never told apart from "you cannot
  * see it", so the answer does not reveal private repositories.
  */
-export async function prepareLink(octokit: Octokit, issue: IssueRef, config: EmbargoConfig, author: string, link: LinkTarget): Promise<PreparedLink> {
+export async function prepareLink(octokit: Octokit, issue: IssueRef, config: EmbargoConfig, author: string, link: LinkTarget, store?: Store): Promise<PreparedLink> {
   const ref = `${link.owner}/${link.repo}#${link.number}`;
   const same = link.owner.toLowerCase() === issue.owner.toLowerCase() && link.repo.toLowerCase() === issue.repo.toLowerCase();
   const pull = await getPull(octokit, { owner: link.owner, repo: link.repo, pull_number: link.number });
@@ -50,7 +51,7 @@ export async function prepareLink(octokit: Octokit, issue: IssueRef, config: Emb
     return { ok: false, ref, reason: "unseen", author: `@${author}`, repo: `${link.owner}/${link.repo}` };
   }
   if (!pull) return { ok: false, ref, reason: "no-pull" };
-  const prConfig = same ? { ok: true as const, config } : await readConfigFrom(octokit, link.owner, link.repo);
+  const prConfig = same ? { ok: true as const, config } : await readConfigFrom(octokit, link.owner, link.repo, store);
   if (!prConfig.ok) return { ok: false, ref, reason: "config", detail: prConfig.problems.join("; ") };
   return { ok: true, ref, pr: prFacts(pull as unknown as PullLike, pull.base.repo), prConfig: prConfig.config };
 }

@@ -12,6 +12,8 @@ import { responseLabels } from "../response/response-labels.js";
 import { syncBoxes, tick } from "../response/sync-boxes.js";
 import { loadResponse } from "./response-context.js";
 import type { KeyRing } from "../security/key-ring.js";
+import type { Store } from "../store/store.js";
+import { rememberResponseComment } from "../github/response-comment.js";
 import type { NotifyDeps } from "../notify/notify.js";
 import { noticesFor, notifyResponse } from "../notify/notify-response.js";
 import { tieToReport } from "../github/advisory-intake.js";
@@ -82,8 +84,10 @@ export async function openResponse(
   keys: KeyRing,
   /** Chat notifications (src/notify): "<triager> is triaging …", and retries of earlier failures. */
   notice?: { deps: NotifyDeps; url?: string },
+  /** The app's memory (src/store): where the response comment is. */
+  store?: Store,
 ): Promise<void> {
-  const loaded = await loadResponse(octokit, issue, config, botLogin, keys);
+  const loaded = await loadResponse(octokit, issue, config, botLogin, keys, store);
   const effects = noEffects();
   if (loaded.damaged) {
     const { text } = await renderTemplate("damaged-record", { restored: false }, loaded.overrides);
@@ -106,12 +110,13 @@ export async function openResponse(
     record = await notifyResponse(notice.deps, config, target, record, noticesFor(loaded.record, record), openIssue.title);
   }
 
-  effects.responseBody = await renderResponse(record, config, { title: openIssue.title, reporter: openIssue.author }, loaded.overrides, { keys, issue, now });
+  effects.responseBody = await renderResponse(record, config, { title: openIssue.title, reporter: openIssue.author }, loaded.overrides, { keys, issue, now, current: own?.body });
   Object.assign(effects, responseLabels(openIssue.labels, record));
-  await applyEffects(
+  const applied = await applyEffects(
     octokit,
     issue,
     { comments: loaded.comments, botLogin, labels: openIssue.labels, assignees: openIssue.assignees, open: openIssue.open },
     effects,
   );
+  if (store && applied.responseCommentId !== undefined) await rememberResponseComment(store, issue, applied.responseCommentId);
 }

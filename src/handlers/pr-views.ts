@@ -3,6 +3,7 @@ import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
 import { findOwnComment } from "../github/issue-comments.js";
+import type { Store } from "../store/store.js";
 import { registerResponse } from "../github/event-scope.js";
 import { getIssue, listReviews, prCommits, type IssueSummary } from "../github/pull-requests.js";
 import type { PrFacts } from "../pr/decide-pr.js";
@@ -67,6 +68,8 @@ export interface ViewInput {
   /** The event is a push (`synchronize`): no review of the new head can have been counted yet. */
   pushed?: boolean;
   reads: ReturnType<typeof prReads>;
+  /** Where the response comment, config and overrides are remembered (src/store). */
+  store?: Store;
 }
 
 /**
@@ -131,12 +134,12 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const issue = parseIssueKey(input.key);
   if (!issue) return undefined;
   const sameRepo = issue.owner.toLowerCase() === pr.owner.toLowerCase() && issue.repo.toLowerCase() === pr.repo.toLowerCase();
-  const result = input.security ? { ok: true as const, config: input.security } : sameRepo ? { ok: true as const, config: input.prConfig } : await readConfigFrom(octokit, issue.owner, issue.repo);
+  const result = input.security ? { ok: true as const, config: input.security } : sameRepo ? { ok: true as const, config: input.prConfig } : await readConfigFrom(octokit, issue.owner, issue.repo, input.store);
   if (!result.ok) return undefined;
   const security = result.config;
   const summary = input.known?.summary ?? (await getIssue(octokit, issue));
   if (!summary) return undefined;
-  const loaded = input.known ? knownResponse(input.known, input.keys) : await loadResponse(octokit, issue, security, input.botLogin, input.keys);
+  const loaded = input.known ? knownResponse(input.known, input.keys) : await loadResponse(octokit, issue, security, input.botLogin, input.keys, input.store);
   const record = loaded.record;
   if (!record) return undefined;
 

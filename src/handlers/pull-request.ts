@@ -71,7 +71,7 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const textChanged = ["opened", "edited", "reopened"].includes(payload.action);
   const candidates = !keys.length && textChanged ? selfLinkCandidates(facts, repository.html_url) : [];
   if (!keys.length && !candidates.length) return;
-  const configResult = await readConfig(context);
+  const configResult = await readConfig(context, deps.store);
   // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
   const prConfig = configResult.ok ? configResult.config : defaultConfig();
   if (!keys.length && configResult.ok) keys = await selfLinks(context, facts, prConfig, candidates);

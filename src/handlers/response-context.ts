@@ -4,6 +4,7 @@ import { readConfigFrom } from "../github/read-config.js";
 import { findOwnComment, listComments, type CommentSummary, type IssueRef } from "../github/issue-comments.js";
 import { repoOverrides } from "../github/template-overrides.js";
 import { registerResponse } from "../github/event-scope.js";
+import { forgetResponseComment, isPartial, markPartial, readCommentOfIssue, rememberedResponseComment, rememberResponseComment } from "../github/response-comment.js";
 import { CONFIG_ERROR_MARKER, decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { OverrideSource } from "../render/templates.js";
@@ -56,9 +57,9 @@ export function isPrivateRepo(repository: { private: boolean; visibility?: strin
 type ConfigContext = Pick<Context, "octokit" | "repo">;
 
 /** The event's repository's config, read and merged the one way every path reads config. */
-export async function readConfig(context: ConfigContext) {
+export async function readConfig(context: ConfigContext, store?: Store) {
   const { owner, repo } = context.repo();
-  return readConfigFrom(context.octokit, owner, repo);
+  return readConfigFrom(context.octokit, owner, repo, store);
 }
 
 /**
@@ -82,22 +83,48 @@ export async function reportConfigProblems(
     problems: problems.map((p) => trusted(neutralize(p).replace(/</g, "&lt;"))),
   });
   const body = `${CONFIG_ERROR_MARKER}\n${text}`;
-  const existing = comments ?? (await listComments(octokit, issue));
+  const existing = comments && !isPartial(comments) ? comments : await listComments(octokit, issue);
   if (existing.some((c) => c.login === botLogin && c.body === body)) return;
   await octokit.rest.issues.createComment({ ...issue, body });
 }
 
-/** Reads the response comment and its record; used by every handler that touches a response. */
+/**
+ * The response comment: by the id remembered for this issue (one read) when that comment is still
+ * the app's, on this issue, with a record that verifies for this issue; else by listing every
+ * comment, as on first sight. A stale or forged id therefore costs one read, never trust.
+ */
+async function findResponse(octokit: Octokit, issue: IssueRef, botLogin: string, keys: KeyRing, store?: Store, allComments = false) {
+  const id = store && !allComments ? await rememberedResponseComment(store, issue) : undefined;
+  if (store && id !== undefined) {
+    const own = await readCommentOfIssue(octokit, issue, id);
+    const decoded = own && own.login === botLogin && own.body.includes(RESPONSE_MARKER) ? decodeRecord(own.body, keys, issue) : undefined;
+    if (own && decoded?.found) return { comments: markPartial([own]), own, decoded };
+    await forgetResponseComment(store, issue);
+  }
+  const comments = await listComments(octokit, issue);
+  const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
+  const decoded = own ? decodeRecord(own.body, keys, issue) : undefined;
+  if (store && own && decoded?.found) await rememberResponseComment(store, issue, own.id);
+  return { comments, own, decoded };
+}
+
+/**
+ * Reads the response comment and its record; used by every handler that touches a response.
+ * With the app's `store`, the response is found by its remembered id and `comments` holds only
+ * it (replies are then looked for by `applyEffects`, src/github/response-comment.ts); with
+ * `allComments` (or no store), `comments` is every comment of the issue (for work that needs them
+ * all: announce, reminders).
+ */
 export async function loadResponse(
   octokit: Octokit,
   issue: IssueRef,
   config: EmbargoConfig,
   botLogin: string,
   keys: KeyRing,
+  store?: Store,
+  options: { allComments?: boolean } = {},
 ): Promise<LoadedResponse> {
-  const comments = await listComments(octokit, issue);
-  const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
-  const decoded = own ? decodeRecord(own.body, keys, issue) : undefined;
+  const { comments, decoded } = await findResponse(octokit, issue, botLogin, keys, store, options.allComments);
   registerResponse(issue, decoded?.found ? decoded.record : undefined);
   return {
     octokit,
@@ -108,6 +135,6 @@ export async function loadResponse(
     record: decoded?.found ? decoded.record : undefined,
     damaged: decoded ? !decoded.found : false,
     damage: decoded && !decoded.found ? decoded.fingerprint : undefined,
-    overrides: repoOverrides(octokit, issue.owner, issue.repo),
+    overrides: repoOverrides(octokit, issue.owner, issue.repo, store),
   };
 }

@@ -29,7 +29,7 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
 
   const octokit = context.octokit;
   const issue = { owner: repository.owner.login, repo: repository.name, issue_number: payload.issue.number };
-  const configResult = await readConfig(context);
+  const configResult = await readConfig(context, deps.store);
   if (!configResult.ok) {
     await reportConfigProblems(octokit, issue, configResult.problems, configResult.label, botLogin);
     return;
@@ -39,7 +39,7 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
   const before = (payload.changes as { body?: { from?: string } } | undefined)?.body?.from;
 
   await deps.queue.run(issueKey(issue), async () => {
-    const loaded = await loadResponse(octokit, issue, config, botLogin, deps.keys);
+    const loaded = await loadResponse(octokit, issue, config, botLogin, deps.keys, deps.store);
     const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
     if (!own || own.id !== comment.id) return;
     const labels = (payload.issue.labels ?? []).map((l) => l.name);

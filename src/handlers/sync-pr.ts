@@ -196,7 +196,7 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
   record = advance(tick(record, ["fix.patch", "fix.prioritised"], now), security);
 
   const effects = noEffects();
-  effects.responseBody = await renderResponse(record, security, { title: summary.title, reporter: summary.reporter }, loaded.overrides, { keys: deps.keys, issue: view.issue, now });
+  effects.responseBody = await renderResponse(record, security, { title: summary.title, reporter: summary.reporter }, loaded.overrides, { keys: deps.keys, issue: view.issue, now, current: own.body });
   if (summary.open) Object.assign(effects, responseLabels(summary.labels, record));
   const state = { comments: loaded.comments, botLogin, labels: [...summary.labels], assignees: [], open: summary.open };
   await applyEffects(octokit, view.issue, state, effects);

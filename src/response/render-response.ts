@@ -1,9 +1,11 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { IssueRef } from "../github/issue-comments.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
 import { fitRecord } from "../record/record-budget.js";
 import type { ResponseRecord } from "../record/response-record.js";
-import { renderTemplate, type OverrideSource } from "../render/templates.js";
+import { BUILTIN_DIR, renderTemplate, type OverrideSource } from "../render/templates.js";
 import type { KeyRing } from "../security/key-ring.js";
 import { responseView, type ReportFacts } from "./response-view.js";
 import { settleTicks } from "./settle-ticks.js";
@@ -16,6 +18,37 @@ export interface RenderContext {
   keys: KeyRing;
   issue: IssueRef;
   now: Date;
+  /** The response comment as GitHub has it now: when it is this very render, it is returned as is. */
+  current?: string;
+}
+
+/**
+ * The last line of every response: a signature over what the render was made from (record,
+ * config, facts, the view's clock-dependent parts, the templates) and over the text it produced.
+ * An event whose inputs are unchanged finds it valid on the comment and skips Handlebars; any
+ * edit of the text by a person (or a change of inputs) breaks it, and the response is rendered.
+ */
+const RENDER_PREFIX = "<!-- embargo:render ";
+
+let builtinDigest: string | undefined;
+function builtinResponse(): string {
+  builtinDigest ??= createHash("sha256").update(readFileSync(new URL("response.hbs", BUILTIN_DIR))).digest("base64url");
+  return builtinDigest;
+}
+
+function renderSignature(inputs: string, text: string, context: RenderContext): string {
+  const digest = createHash("sha256").update(inputs).update("\0").update(text).digest("base64url");
+  return context.keys.sign("record", `embargo:render:v1\n${digest}`);
+}
+
+/** `current` when it carries a valid signature over these very inputs; else undefined. */
+function unchanged(current: string | undefined, inputs: string, context: RenderContext): string | undefined {
+  const at = current?.lastIndexOf(`\n${RENDER_PREFIX}`) ?? -1;
+  if (!current || at === -1) return undefined;
+  const given = Buffer.from(current.slice(at + RENDER_PREFIX.length + 1).replace(/ -->\s*$/, ""), "base64url");
+  // The current key only: a response signed before a secret rotation is rendered (and re-signed) again.
+  const expected = Buffer.from(renderSignature(inputs, current.slice(0, at), context), "base64url");
+  return given.length === expected.length && timingSafeEqual(given, expected) ? current : undefined;
 }
 
 /** Room kept for the framing and a warning line, so the total never reaches the limit. */
@@ -39,6 +72,12 @@ export async function renderResponse(
   const cached = new Map<string, Promise<string | null>>();
   const source: OverrideSource | undefined = overrides && ((name) => cached.get(name) ?? (cached.set(name, overrides(name)), cached.get(name)!));
   const settled = settleTicks(record, config, context.now);
+  const override = source ? await source("response") : null;
+  const scope = `${context.issue.owner}/${context.issue.repo}#${context.issue.issue_number}`.toLowerCase();
+  // The view at its fullest level carries everything the clock changes (days left).
+  const inputs = JSON.stringify([scope, settled, config, report, responseView(settled, config, report, context.now, LEVELS[0]!), override, builtinResponse()]);
+  const same = unchanged(context.current, inputs, context);
+  if (same !== undefined) return same;
   const { record: fitted, marker } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET);
   const room = COMMENT_LIMIT - marker.length - RESPONSE_MARKER.length - SLACK;
   let body = "";
@@ -55,5 +94,6 @@ export async function renderResponse(
       body = `${builtin.text.slice(0, room - problem.length)}${problem}`;
     }
   }
-  return `${RESPONSE_MARKER}\n${body}\n\n${marker}`;
+  const text = `${RESPONSE_MARKER}\n${body}\n\n${marker}`;
+  return `${text}\n${RENDER_PREFIX}${renderSignature(inputs, text, context)} -->`;
 }

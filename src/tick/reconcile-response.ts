@@ -50,7 +50,7 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   const { deps, octokit, owner, repo, issue, config } = input;
   const ref = { owner, repo, issue_number: issue.number };
   const botLogin = await deps.botLogin();
-  let loaded = await loadResponse(octokit, ref, config, botLogin, deps.keys);
+  let loaded = await loadResponse(octokit, ref, config, botLogin, deps.keys, deps.store, { allComments: true });
   if (!loaded.record) return undefined;
   const waiting: WaitingPr[] = [];
   for (const linked of loaded.record.prs.filter((p) => p.state === "open")) {
@@ -70,7 +70,7 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
       input.log(`tick: ${issueKey(ref)}: ${linked.repo}#${linked.number} could not be synced (${(error as Error).message.split("\n")[0]})`);
     }
   }
-  if (waiting.length || loaded.record.prs.length) loaded = await loadResponse(octokit, ref, config, botLogin, deps.keys);
+  if (waiting.length || loaded.record.prs.length) loaded = await loadResponse(octokit, ref, config, botLogin, deps.keys, deps.store, { allComments: true });
   const now = deps.now();
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
   if (!loaded.record || !own) return undefined;
@@ -102,7 +102,7 @@ async function prConfigOf(input: ReconcileInput, full: string) {
   let pending = input.prConfigs.get(key);
   if (!pending) {
     const [owner, repo] = full.split("/") as [string, string];
-    pending = readConfigFrom(input.octokit, owner, repo).then((r) => (r.ok ? { config: r.config, problem: false } : { config: defaultConfig(), problem: true }));
+    pending = readConfigFrom(input.octokit, owner, repo, input.deps.store).then((r) => (r.ok ? { config: r.config, problem: false } : { config: defaultConfig(), problem: true }));
     input.prConfigs.set(key, pending);
   }
   return pending;

@@ -95,7 +95,7 @@ export async function discoverRepos(octokit: Octokit, log: (m: string) => void):
 async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<number> {
   const { deps } = env;
   const [owner, repo] = full.split("/") as [string, string];
-  const result = await readConfigFrom(octokit, owner, repo);
+  const result = await readConfigFrom(octokit, owner, repo, deps.store);
   if (!result.ok) {
     env.log(`tick: ${full} has an invalid config; skipped until it is fixed`);
     return 0;
@@ -151,7 +151,7 @@ async function staleRows(env: TickEnv, octokit: Octokit, full: string, config: E
   for (const row of stale) {
     const ref = { owner, repo, issue_number: row.n };
     const issue = await getIssue(octokit, ref);
-    const loaded = issue ? await loadResponse(octokit, ref, config, await deps.botLogin(), deps.keys) : undefined;
+    const loaded = issue ? await loadResponse(octokit, ref, config, await deps.botLogin(), deps.keys, deps.store) : undefined;
     const make = ((previous?: DashboardRow) =>
       loaded?.record && issue ? rowOf(loaded.record, config, { n: row.n, url: issue.html_url, title: issue.title, assignees: issue.assignees }, deps.now(), previous) : undefined) as RowMaker;
     make.n = row.n;

@@ -154,6 +154,13 @@ export class FakeGitHub {
       this.comments.push(c);
       return [201, { id: c.id, body: c.body, user: { login: BOT, type: "Bot" } }];
     });
+    this.route("GET", `${R}/issues/comments/:id`, (m) => {
+      const c = this.comments.find((x) => x.id === Number(m.groups!.id));
+      if (!c) return [404, { message: "Not Found" }];
+      const [, n] = c.issue.split("#");
+      const issueUrl = `https://api.github.com/repos/${c.issue.split("#")[0]}/issues/${n}`;
+      return [200, { id: c.id, body: c.body, user: { login: c.user, id: 1, type: c.user.endsWith("[bot]") ? "Bot" : "User" }, issue_url: issueUrl }];
+    });
     this.route("PATCH", `${R}/issues/comments/:id`, (m, b) => {
       const c = this.comments.find((x) => x.id === Number(m.groups!.id));
       if (!c) return [404, { message: "Not Found" }];

@@ -14,6 +14,7 @@ import {
   mockConfig,
   mockIdentity,
   mockNoOverrides,
+  mockOverrides,
   mockToken,
   mockVisibility,
   recordOf,
@@ -208,8 +209,7 @@ describe("a future feature renders a template override of the product repo onto 
     mockToken(gh);
     const stored = await storedResponse();
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
-    gh.api.get(`/repos/acme/product/contents/${encodeURIComponent(".github/embargo")}`).reply(200, [{ type: "file", name: "public-notice.hbs", path: ".github/embargo/public-notice.hbs", sha: "a" }]);
-    gh.api.get(`/repos/acme/product/contents/${encodeURIComponent(".github/embargo/public-notice.hbs")}`).reply(200, OVERRIDE, { "content-type": "text/plain" });
+    mockOverrides(gh, "acme", "product", { "public-notice.hbs": OVERRIDE });
     return { probot, stored };
   }
 

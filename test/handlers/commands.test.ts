@@ -25,7 +25,9 @@ import {
   RENDER_CONTEXT,
   type CommentShape,
   type StoredComment,
+  mockResponseLookup,
 } from "../helpers/app.js";
+import { MemoryStore } from "../../src/store/memory-store.js";
 import { loadWebhookExample, mockGitHub, type GitHubMock, type RecordedRequest } from "../helpers/github-api.js";
 import { WORST_SHAPES } from "../commands/worst-shapes.js";
 
@@ -87,12 +89,14 @@ async function fakeIssue(options: { yaml?: string | null; record?: ResponseRecor
     const body = options.responseBody ?? (await renderResponse(record!, config, { title: "Report", reporter: "reporter" }, undefined, RENDER_CONTEXT));
     comments.push({ id: RESPONSE_ID, body, user: { login: BOT, type: "Bot" } });
   }
-  const probot: Probot = createTestProbot();
+  const store = new MemoryStore();
+  const probot: Probot = createTestProbot(undefined, { store });
   mockToken(gh);
   mockIdentity(gh);
 
   const f = {
     probot,
+    store,
     yaml,
     config,
     comments,
@@ -114,6 +118,12 @@ async function fakeIssue(options: { yaml?: string | null; record?: ResponseRecor
   };
   const unassignable = new Set(options.unassignable ?? []);
   const writes = gh.scope().persist();
+  // Replies to a command are looked for among the comments written since it (the response found by its id).
+  writes
+    .get(`${ISSUE}/comments`)
+    .query((q) => "since" in q)
+    .optionally()
+    .reply(200, () => commentList(comments));
   writes
     .patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`)
     .optionally()
@@ -159,12 +169,9 @@ async function fakeIssue(options: { yaml?: string | null; record?: ResponseRecor
 type FakeIssue = Awaited<ReturnType<typeof fakeIssue>>;
 
 /** The reads of one command event: config, the comment list, the permission check, and (when a template renders) the overrides folder. */
-function expectReads(f: FakeIssue, asker: Asker, login: string, overrides: boolean, current?: IssueNow | false) {
+async function expectReads(f: FakeIssue, asker: Asker, login: string, overrides: boolean, current?: IssueNow | false, byId?: number) {
   mockConfig(gh, "acme", "security", f.yaml);
-  gh.api
-    .get(`${ISSUE}/comments`)
-    .query(true)
-    .reply(200, () => commentList(f.comments));
+  await mockResponseLookup(gh, f.store, () => f.comments, { id: byId });
   if ("role" in asker) {
     const permission = { admin: "admin", maintain: "write", write: "write", triage: "read", read: "read" }[asker.role];
     gh.api
@@ -210,7 +217,7 @@ async function send(f: FakeIssue, commentBody: string, shape: Send = {}) {
   const { asker = { role: "admin" }, overrides = true, current, ...rest } = shape;
   const event = commentEvent({ commentId: COMMENT_ID, commentBody, ...rest });
   const now = current ?? (overrides && { labels: rest.labels, assignees: rest.assignees, state: rest.state });
-  expectReads(f, asker, rest.sender ?? "alice", overrides, now);
+  await expectReads(f, asker, rest.sender ?? "alice", overrides, now);
   await f.probot.receive(event);
   return event;
 }
@@ -472,6 +479,8 @@ describe("each command's happy path", () => {
     const f = await fakeIssue({ unassignable: ["mallory", "eve"] });
     await send(f, "/triage assign @mallory");
     expect(f.replies.filter((r) => r.startsWith("GitHub would not assign"))).toHaveLength(1);
+    // A reply kept once per issue (the experts named) is looked for in the whole list.
+    gh.api.get(`${ISSUE}/comments`).query({ per_page: 100 }).reply(200, () => commentList(f.comments));
     await send(f, "/triage assign @mallory\n/triage assign @eve", { action: "edited", previousBody: "/triage assign @mallory" });
     expect(f.assigned).toEqual(["mallory", "eve"]);
     const notices = f.replies.filter((r) => r.startsWith("GitHub would not assign"));
@@ -824,7 +833,8 @@ describe("two comments at the same moment", () => {
     const f = await fakeIssue();
     const first = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage cwe CWE-79" });
     const second = commentEvent({ commentId: COMMENT_ID + 1, commentBody: "/triage cve CVE-2026-12345" });
-    for (let i = 0; i < 2; i++) expectReads(f, { role: "admin" }, "alice", true, {});
+    // The second event runs after the first, which remembered where the response is.
+    for (let i = 0; i < 2; i++) await expectReads(f, { role: "admin" }, "alice", true, {}, i ? RESPONSE_ID : undefined);
     await Promise.all([f.probot.receive(first), f.probot.receive(second)]);
     expect(f.record).toMatchObject({ cwes: ["CWE-79"], cve: "CVE-2026-12345" });
     expect(Object.keys(f.record.ran)).toEqual([String(COMMENT_ID), String(COMMENT_ID + 1)]);
@@ -900,10 +910,7 @@ async function editBy(f: FakeIssue, editor: string, commentBody: string, previou
   const event = commentEvent({ commentId: COMMENT_ID, commentBody, action: "edited", previousBody, sender: "alice" });
   event.payload.sender = { ...event.payload.sender, login: editor };
   mockConfig(gh, "acme", "security", f.yaml);
-  gh.api
-    .get(`${ISSUE}/comments`)
-    .query(true)
-    .reply(200, () => commentList(f.comments));
+  await mockResponseLookup(gh, f.store, () => f.comments);
   await f.probot.receive(event);
   return event;
 }
@@ -927,10 +934,7 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
     // The same event redelivered: nothing more.
     const redelivered = gh.requests.length;
     mockConfig(gh, "acme", "security", f.yaml);
-    gh.api
-      .get(`${ISSUE}/comments`)
-      .query(true)
-      .reply(200, () => commentList(f.comments));
+    await mockResponseLookup(gh, f.store, () => f.comments);
     await f.probot.receive(attack);
     expect(writes(redelivered)).toEqual([]);
 
@@ -1092,15 +1096,13 @@ describe("actions: GitHub work a command asks for, run by the executor of its ki
     try {
       const f = await fakeIssue();
       // After the work, the response is read again to forget the failed line (or to record the result).
-      const rereads = () => {
-        gh.api
-          .get(`${ISSUE}/comments`)
-          .query(true)
-          .reply(200, () => commentList(f.comments));
+      // By then the app knows where the response is: one read by id.
+      const rereads = async () => {
+        await mockResponseLookup(gh, f.store, () => f.comments, { id: RESPONSE_ID });
         mockIssueNow({});
         mockNoOverrides(gh, "acme", "security");
       };
-      rereads();
+      await rereads();
       await send(f, "/triage test-action");
       expect(calls).toEqual(["test-kind for alice"]);
       expect(f.replies).toHaveLength(1);
@@ -1109,7 +1111,7 @@ describe("actions: GitHub work a command asks for, run by the executor of its ki
       expect(f.record.ran[String(COMMENT_ID)] ?? []).toEqual([]);
 
       answer = { ok: true, update: (record) => ({ ...record, ghsa: "GHSA-2222-3333-4444" }) };
-      rereads();
+      await rereads();
       await send(f, "/triage test-action\nretry", { action: "edited", previousBody: "/triage test-action" });
       expect(calls).toHaveLength(2);
       expect(f.record.ghsa).toBe("GHSA-2222-3333-4444");
@@ -1131,11 +1133,8 @@ describe("issue 8: a /triage pr that GitHub refuses part way is answered and can
     pr.labels = [];
     pr.base = { ...pr.base, ref: "main", repo: { ...pr.base.repo, name: "security", full_name: "acme/security", owner: { ...pr.base.repo.owner, login: "acme" }, private: true, visibility: "private" } };
     gh.api.get("/repos/acme/security/pulls/42").reply(200, pr);
-    // The PR sync reads the PR's gate runs first.
-    gh.api
-      .get(`${ISSUE}/comments`)
-      .query(true)
-      .reply(200, () => commentList(f.comments));
+    // The PR sync reads the PR's gate runs first (the response by the id the command's read remembered).
+    await mockResponseLookup(gh, f.store, () => f.comments, { id: RESPONSE_ID });
     // Reading the PR's gate runs is refused (the installation lost the checks permission).
     gh.api.get(/\/repos\/acme\/security\/commits\/[0-9a-f]+\/check-runs/).query(true).reply(403, { message: "Resource not accessible by integration" });
     // Then the response is read again to forget the line.

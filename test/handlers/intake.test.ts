@@ -6,6 +6,7 @@ import {
   BOT,
   commentList,
   createTestProbot,
+  mockCommentById,
   isResponse,
   labeledEvent,
   mockConfig,
@@ -104,11 +105,12 @@ describe("a security label on a private issue", () => {
     const stored: StoredComment[] = [];
     let creates = 0;
     let updates = 0;
+    // Listed once; then the app reads the response it created by its id.
     gh.api
       .get(`${ISSUE}/comments`)
       .query(true)
-      .times(4)
       .reply(200, () => commentList(stored));
+    mockCommentById(gh, () => stored, 555, { times: 3 });
     gh.api.post(`${ISSUE}/comments`).reply(201, (_uri, b: any) => {
       creates++;
       stored.push({ id: 555, body: b.body, user: { login: BOT, type: "Bot" } });
@@ -146,9 +148,9 @@ describe("a security label on a private issue", () => {
     gh.api
       .get(`${ISSUE}/comments`)
       .query(true)
-      .times(2)
       .delay(20)
       .reply(200, () => commentList(stored));
+    mockCommentById(gh, () => stored, 555);
     gh.api.post(`${ISSUE}/comments`).reply(201, (_uri, b: any) => {
       stored.push({ id: 555, body: b.body, user: { login: BOT, type: "Bot" } });
       return { id: 555 };
@@ -180,7 +182,7 @@ describe("a security label on a private issue", () => {
     // A person ticks "breach" in the UI; then the label is removed and added again.
     stored[0]!.body = stored[0]!.body.replace(/- \[ \] (If a breach)/, "- [x] $1");
     let patched = "";
-    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    mockCommentById(gh, () => stored, 555);
     gh.api.patch("/repos/acme/security/issues/comments/555", (b) => ((patched = b.body), true)).reply(200, { id: 555 });
     mockConfig(gh, "acme", "security", null);
     mockNoOverrides(gh, "acme", "security");

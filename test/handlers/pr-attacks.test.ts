@@ -3,7 +3,7 @@
  * probot.receive() and shows the attack changes nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commentList, createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
+import { commentList, createTestProbot, mockCommentById, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import {
   HEAD,
@@ -155,9 +155,14 @@ describe("closing the security issue", () => {
     const stored = await storeResponse(linked);
     for (const [action, state] of [["closed", "closed"], ["reopened", "open"]] as const) {
       mockConfig(gh, "acme", "security", SECURITY_YAML);
-      // The response is listed once per event, and written twice: the hand close, then the PR's line.
-      serveComments(gh, stored);
-      gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
+      // The response is read once per event (listed, then by the id the app remembered), and written twice: the hand close, then the PR's line.
+      if (action === "closed") {
+        serveComments(gh, stored);
+        gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
+      } else {
+        mockCommentById(gh, () => stored, 555);
+        gh.api.patch("/repos/acme/security/issues/comments/555").times(2).optionally().reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
+      }
       gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: action === "closed" ? ["priority: high"] : [] }));
       mockConfig(gh, "acme", "product", PRODUCT_YAML);
       mockNoOverrides(gh, "acme", "security");

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestProbot, labeledEvent, mockConfig, mockIdentity, mockToken, recordOf } from "../helpers/app.js";
+import { createTestProbot, labeledEvent, mockConfig, mockIdentity, mockNoOverrides, mockOverrides, mockToken, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 
 let gh: GitHubMock;
@@ -9,13 +9,9 @@ beforeEach(() => {
 afterEach(() => gh.done());
 
 const ISSUE = "/repos/acme/security/issues/7";
-const OVERRIDES = `/repos/acme/security/contents/${encodeURIComponent(".github/embargo")}`;
 
 function mockOverride(source: string) {
-  gh.api.get(OVERRIDES).reply(200, [{ type: "file", name: "response.hbs", path: ".github/embargo/response.hbs", sha: "abc", size: source.length }]);
-  gh.api
-    .get(`${OVERRIDES}${encodeURIComponent("/response.hbs")}`)
-    .reply(200, source, { "content-type": "text/plain; charset=utf-8" });
+  mockOverrides(gh, "acme", "security", { "response.hbs": source });
 }
 
 function mockIntake() {
@@ -56,7 +52,7 @@ describe("templates", () => {
     mockConfig(gh, "acme", "security", null);
     mockIdentity(gh);
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, []);
-    gh.api.get(OVERRIDES).reply(404, { message: "Not Found" });
+    mockNoOverrides(gh, "acme", "security");
     gh.api.post(`${ISSUE}/labels`).reply(200, []);
     let body = "";
     gh.api.post(`${ISSUE}/comments`, (b) => ((body = b.body), true)).reply(201, { id: 1 });

@@ -3,6 +3,8 @@ import { createApp, type AppOptions } from "../../src/index.js";
 import { decodeRecord, RESPONSE_MARKER } from "../../src/record/markers.js";
 import type { ResponseRecord } from "../../src/record/response-record.js";
 import { KeyRing } from "../../src/security/key-ring.js";
+import type { Store } from "../../src/store/store.js";
+import { blobSha } from "../../src/github/conditional-read.js";
 import { loadWebhookExample, mockInstallationToken, testPrivateKey, type GitHubMock } from "./github-api.js";
 
 export const INSTALLATION_ID = 42;
@@ -26,6 +28,8 @@ export function createTestProbot(now: Date = NOW, options: AppOptions = {}): Pro
     })),
     logLevel: "fatal",
   });
+  // The app's memory between events is on, as in production (a fresh store per Probot, unless a
+  // test passes `store`): from its second event on, the app reads the response comment by its id.
   // The dashboard (test/dashboard) costs calls on every response write: off unless a test asks.
   void probot.load(createApp({ now: () => now, secret: TEST_SECRET, dashboard: false, tickMinutes: 0, ...options }));
   return probot;
@@ -61,8 +65,25 @@ export function mockVisibility(gh: GitHubMock, owner: string, repo: string, visi
   gh.api.get(`/repos/${owner}/${repo}`).reply(200, { name: repo, full_name: `${owner}/${repo}`, private: visibility !== "public", visibility });
 }
 
+/** No template overrides: the `.github` folder (listed to learn whether `.github/embargo/` exists) is not there. */
 export function mockNoOverrides(gh: GitHubMock, owner: string, repo: string): void {
-  gh.api.get(`/repos/${owner}/${repo}/contents/${encodeURIComponent(".github/embargo")}`).reply(404, { message: "Not Found" });
+  gh.api.get(`/repos/${owner}/${repo}/contents/.github`).reply(404, { message: "Not Found" });
+}
+
+/**
+ * Template overrides in `.github/embargo/`: the `.github` folder lists an `embargo` folder, which
+ * lists the files (with their blob shas), and each file's text is served once (`times` reads).
+ */
+export function mockOverrides(gh: GitHubMock, owner: string, repo: string, files: Record<string, string>, times = 1): void {
+  const base = `/repos/${owner}/${repo}/contents`;
+  gh.api.get(`${base}/.github`).times(times).reply(200, [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: "c0" }, { type: "dir", name: "embargo", path: ".github/embargo", sha: "tree1" }]);
+  gh.api
+    .get(`${base}/${encodeURIComponent(".github/embargo")}`)
+    .times(times)
+    .reply(200, Object.entries(files).map(([name, text]) => ({ type: "file", name, path: `.github/embargo/${name}`, sha: blobSha(text), size: text.length })));
+  for (const [name, text] of Object.entries(files)) {
+    gh.api.get(`${base}/${encodeURIComponent(`.github/embargo/${name}`)}`).times(times).reply(200, text, { "content-type": "text/plain; charset=utf-8" });
+  }
 }
 
 export interface RepoShape {
@@ -168,6 +189,47 @@ export function commentList(comments: StoredComment[]) {
     updated_at: "2026-11-20T10:00:00Z",
     author_association: "NONE",
   }));
+}
+
+/** `GET /repos/acme/security/issues/comments/{id}` answered from `comments()` when asked (404 when gone). */
+export function mockCommentById(gh: GitHubMock, comments: () => StoredComment[], id: number, options: { number?: number; times?: number } = {}): void {
+  const url = `https://api.github.com/repos/acme/security/issues/${options.number ?? 7}`;
+  gh.api
+    .get(`/repos/acme/security/issues/comments/${id}`)
+    .times(options.times ?? 1)
+    .reply(() => {
+      const c = comments().find((x) => x.id === id);
+      return c ? [200, { ...commentList([c])[0], issue_url: url }] : [404, { message: "Not Found" }];
+    });
+}
+
+/**
+ * How the app finds the response comment of acme/security#<n> on this event, as it really does:
+ * by the id its store remembers (one `GET …/issues/comments/{id}`, answered from `comments()`
+ * when the event runs), and by listing the comments when nothing is remembered or the remembered
+ * comment is not the app's valid response any more. Pass the app's store (`createTestProbot(…, { store })`).
+ */
+export async function mockResponseLookup(
+  gh: GitHubMock,
+  store: Store,
+  comments: () => StoredComment[],
+  /** `id`: the id the app will remember by then (a second read inside one event), whatever the store holds now. */
+  options: { number?: number; id?: number } = {},
+): Promise<"by-id" | "listed" | "both"> {
+  const number = options.number ?? 7;
+  const path = `/repos/acme/security/issues/${number}`;
+  const id = options.id ?? Number(await store.get(`response-comment:acme/security#${number}`));
+  const list = () => gh.api.get(`${path}/comments`).query(true).reply(200, () => commentList(comments()).map((c) => ({ ...c, issue_url: `https://api.github.com${path}` })));
+  if (!id) {
+    list();
+    return "listed";
+  }
+  const found = comments().find((c) => c.id === id);
+  mockCommentById(gh, comments, id, { number });
+  const valid = found && found.user.login === BOT && decodeRecord(found.body, TEST_KEYS, `acme/security#${number}`).found;
+  if (valid) return "by-id";
+  list();
+  return "both";
 }
 
 /** The record of a response body, verified as the app verifies it (bound to acme/security#7 unless told). */

@@ -27,6 +27,7 @@ describe("mockGitHub", () => {
     gh.api.post("/repos/o/r/issues/1/comments", { body: "x" }).reply(201, { id: 1 });
     const res = await post("/repos/o/r/issues/1/comments", { body: "x" });
     expect(res.status).toBe(201);
+    await res.text();
     expect(gh.requests).toEqual([
       {
         method: "POST",
@@ -36,6 +37,7 @@ describe("mockGitHub", () => {
         operationId: "issues/create-comment",
         matched: true,
         errors: [],
+        status: 201,
       },
     ]);
     expect(() => gh.done()).not.toThrow();
@@ -180,6 +182,24 @@ describe("mockGitHub", () => {
     const octokit = new Octokit({ auth: "x", request: { retries: 0 } });
     await octokit.rest.issues.createComment({ owner: "o", repo: "r", issue_number: 1, body: "x" }).catch(() => undefined);
     expect(() => gh.done()).toThrow(/no interceptor matched POST \/repos\/o\/r\/issues\/1\/comments/);
+  });
+
+  it("accepts a 304 answer to a conditional read where GitHub documents one, and records the header", async () => {
+    gh.api.get("/repos/o/r/contents/a.yml").reply(304);
+    const res = await fetch(`${API}/repos/o/r/contents/a.yml`, { headers: { "if-none-match": 'W/"abc"' } });
+    expect(res.status).toBe(304);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(gh.requests[0]).toMatchObject({ ifNoneMatch: 'W/"abc"', status: 304, errors: [] });
+    expect(() => gh.done()).not.toThrow();
+  });
+
+  it("fails on a 304 where GitHub never answers one, and on a 304 to a request that was not conditional", async () => {
+    gh.api.get("/repos/o/r/issues/comments/5").reply(304);
+    gh.api.get("/repos/o/r/contents/a.yml").reply(304);
+    await fetch(`${API}/repos/o/r/issues/comments/5`, { headers: { "if-none-match": 'W/"abc"' } });
+    await fetch(`${API}/repos/o/r/contents/a.yml`);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(() => gh.done()).toThrow(/issues\/get-comment never answers 304[\s\S]*answered 304 to a request without If-None-Match/);
   });
 
   it("records requests matched on extra scopes and serves installation tokens", async () => {

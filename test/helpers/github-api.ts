@@ -38,6 +38,10 @@ export interface RecordedRequest {
   matched: boolean;
   /** Why the request does not conform to GitHub's REST description; empty when it does. */
   errors: string[];
+  /** The `If-None-Match` the request carried (a conditional read), if any. */
+  ifNoneMatch?: string;
+  /** The status the mock answered with, once it has answered. */
+  status?: number;
 }
 
 export interface GitHubMock {
@@ -89,6 +93,8 @@ interface Operation {
   template: string;
   pointer: string;
   params: Map<string, Parameter>;
+  /** The statuses GitHub documents for it ("200", "304", …). */
+  responses: Set<string>;
   body?: {
     required: boolean;
     /** Undefined when the body is not JSON (raw markdown, binary uploads): not validated. */
@@ -290,6 +296,7 @@ function compileOperation(doc: JsonObject, template: string, method: string, op:
     template,
     pointer,
     params,
+    responses: new Set(Object.keys((op.responses ?? {}) as JsonObject)),
   };
   const requestBody = resolveLocalRef(doc, op.requestBody);
   if (requestBody && typeof requestBody === "object" && !Array.isArray(requestBody)) {
@@ -473,6 +480,22 @@ function validateGraphQL(method: string, search: URLSearchParams, body: unknown)
  * Checks one request against GitHub's REST description. `url` may be absolute or a path with a
  * query string; `body` may be parsed JSON or the raw string sent. Never throws.
  */
+/**
+ * A 304 is GitHub's answer to a conditional request only, and only where it documents one: a
+ * mock answering 304 elsewhere (or an `If-None-Match` sent where no 304 can come back) fails.
+ */
+export function validateConditional(method: string, url: string, ifNoneMatch: string | undefined, status: number | undefined): string[] {
+  if (ifNoneMatch === undefined && status !== 304) return [];
+  const parsed = new URL(url, API_ORIGIN);
+  const route = findRoutes(loadDescription(), parsed.pathname).find((r) => r.template.operations.has(method.toUpperCase()));
+  const op = route?.template.operations.get(method.toUpperCase());
+  if (!op) return [];
+  const errors: string[] = [];
+  if (!op.responses.has("304")) errors.push(`${op.operationId} never answers 304, yet ${ifNoneMatch !== undefined ? "If-None-Match was sent" : "the mock answered 304"}`);
+  if (status === 304 && ifNoneMatch === undefined) errors.push(`answered 304 to a request without If-None-Match (GitHub answers 304 only to conditional requests)`);
+  return errors;
+}
+
 export function validateRequest(method: string, url: string, body: unknown): { operationId?: string; errors: string[] } {
   const m = method.toUpperCase();
   let parsed: URL;
@@ -584,19 +607,29 @@ export function mockGitHub(): GitHubMock {
   const requests: RecordedRequest[] = [];
   const strayHosts: string[] = [];
 
-  const record = (method: string | undefined, rawPath: string | undefined, rawBody: unknown, matched: boolean) => {
+  const record = (method: string | undefined, rawPath: string | undefined, rawBody: unknown, matched: boolean, ifNoneMatch?: string): RecordedRequest => {
     const m = (method ?? "GET").toUpperCase();
     const url = new URL(rawPath ?? "/", API_ORIGIN);
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
     const body = parseBody(rawBody);
     const { operationId, errors } = validateRequest(m, url.pathname + url.search, body);
-    requests.push({ method: m, path: url.pathname, query, body, operationId, matched, errors });
+    const recorded: RecordedRequest = { method: m, path: url.pathname, query, body, operationId, matched, errors, ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }) };
+    requests.push(recorded);
+    return recorded;
   };
+  // Each intercepted request's record, so its answer's status can be added when it is sent.
+  const recordedFor = new WeakMap<object, RecordedRequest>();
 
-  const onRequest = (req: NockRequestLike, _interceptor: unknown, body: unknown) => {
+  const onRequest = (req: NockRequestLike & { headers?: Record<string, unknown> }, _interceptor: unknown, body: unknown) => {
     try {
-      record(req.method, req.path, body, true);
+      const header = req.headers?.["if-none-match"];
+      const recorded = record(req.method, req.path, body, true, header === undefined ? undefined : String(header));
+      recordedFor.set(req, recorded);
+      // The status as soon as the answer starts (the app may finish before an unread body ends).
+      (req as { once?: (e: string, f: (res: { statusCode?: number }) => void) => void }).once?.("response", (res) => {
+        recorded.status ??= res.statusCode;
+      });
     } catch (e) {
       // A throw here would surface as a nock/fetch error the app might swallow; report it from done().
       strayHosts.push(`harness failed to record ${req.method} ${req.path}: ${(e as Error).message}`);
@@ -622,9 +655,16 @@ export function mockGitHub(): GitHubMock {
   nock.emitter.on("no match", onNoMatch);
   activeNoMatchListener = onNoMatch;
 
+  const onReplied = (req: object & { res?: { statusCode?: number } }) => {
+    const recorded = recordedFor.get(req);
+    if (!recorded) return;
+    recorded.status ??= req.res?.statusCode;
+  };
+
   const scope = (options?: nock.Options): nock.Scope => {
     const s = nock(API_ORIGIN, options);
     s.on("request", onRequest);
+    s.on("replied", onReplied);
     return s;
   };
 
@@ -637,7 +677,7 @@ export function mockGitHub(): GitHubMock {
       for (const r of requests) {
         const line = `${r.method} ${r.path}${formatQuery(r.query)}`;
         if (!r.matched) problems.push(`no interceptor matched ${line}${r.body === undefined ? "" : ` body ${preview(r.body)}`}`);
-        for (const e of r.errors) problems.push(`${line}: ${e}`);
+        for (const e of [...r.errors, ...validateConditional(r.method, r.path, r.ifNoneMatch, r.status)]) problems.push(`${line}: ${e}`);
       }
       for (const pending of nock.pendingMocks()) problems.push(`interceptor never called: ${pending}`);
       if (problems.length) {

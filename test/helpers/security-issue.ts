@@ -1,3 +1,4 @@
+import { MemoryStore } from "../../src/store/memory-store.js";
 import type { Probot } from "probot";
 import { parse as parseYaml } from "yaml";
 import type { EmbargoConfig } from "../../src/config/config-schema.js";
@@ -9,6 +10,7 @@ import {
   commentEvent,
   commentList,
   createTestProbot,
+  mockResponseLookup,
   mockConfig,
   mockIdentity,
   mockNoOverrides,
@@ -44,11 +46,14 @@ export async function fakeSecurityIssue(gh: GitHubMock, options: { yaml: string 
   const record = options.record ?? triageRecord();
   const body = await renderResponse(record, config, { title: "Report", reporter: "reporter" }, undefined, RENDER_CONTEXT);
   const comments: StoredComment[] = [{ id: RESPONSE_ID, body, user: { login: BOT, type: "Bot" } }];
-  const probot = options.probot ?? createTestProbot(undefined, { env: options.env });
+  // The app's memory, so the tests expect what it really reads (the response by its remembered id).
+  const store = new MemoryStore();
+  const probot = options.probot ?? createTestProbot(undefined, { env: options.env, store });
   mockToken(gh);
   mockIdentity(gh);
   const f = {
     probot,
+    store,
     yaml: options.yaml,
     comments,
     replies: [] as string[],
@@ -64,6 +69,8 @@ export async function fakeSecurityIssue(gh: GitHubMock, options: { yaml: string 
     },
   };
   const writes = gh.scope().persist();
+  // Replies to a command are looked for among the comments written since it.
+  writes.get(`${ISSUE}/comments`).query((q) => "since" in q).optionally().reply(200, () => commentList(comments));
   writes.patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`).optionally().reply(200, (_u, b: any) => {
     comments.find((c) => c.id === RESPONSE_ID)!.body = b.body;
     return { id: RESPONSE_ID, body: b.body };
@@ -94,7 +101,7 @@ export async function sendCommand(gh: GitHubMock, f: FakeSecurityIssue, commentB
   const event = commentEvent({ commentId: 9001, commentBody, labels: f.labels, ...shape });
   if (shape.id) event.id = shape.id;
   mockConfig(gh, "acme", "security", f.yaml);
-  gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(f.comments));
+  await mockResponseLookup(gh, f.store, () => f.comments);
   const permission = role === "admin" ? "admin" : role === "maintain" || role === "write" ? "write" : "read";
   gh.api.get(`/repos/acme/security/collaborators/${login}/permission`).reply(200, { permission, role_name: role, user: { login, id: 77, type: "User" } });
   if (role === "admin" || role === "maintain") {
@@ -104,7 +111,7 @@ export async function sendCommand(gh: GitHubMock, f: FakeSecurityIssue, commentB
   if (shape.followUp) {
     // Follow-up work (an action) reads the response, its overrides and the issue again before writing its result.
     mockNoOverrides(gh, "acme", "security");
-    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(f.comments));
+    await mockResponseLookup(gh, f.store, () => f.comments, { id: RESPONSE_ID });
     gh.api.get(ISSUE).reply(200, () => ({ number: 7, title: "Report", state: f.closed.length ? "closed" : "open", user: { login: "reporter" }, labels: f.labels.map((name) => ({ name })), assignees: [] }));
   }
   await f.probot.receive(event);

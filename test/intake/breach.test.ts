@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { replyMarker } from "../../src/record/markers.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { fakeSecurityIssue, sendCommand } from "../helpers/security-issue.js";
+import { commentList } from "../helpers/app.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -54,6 +55,8 @@ describe("/triage breach", () => {
     const event = await sendCommand(gh, f, "/triage breach first");
     const first = f.record.breach;
     await sendCommand(gh, f, "/triage breach first", { id: event.id });
+    // The escalation is said once per issue: whether it was is looked for in the whole list.
+    gh.api.get("/repos/acme/security/issues/7/comments").query({ per_page: 100 }).reply(200, () => commentList(f.comments));
     await sendCommand(gh, f, "/triage breach again", { commentId: 9002, sender: "bob" });
     expect(f.replies).toHaveLength(1);
     expect(f.added).toEqual(["security: breach"]);

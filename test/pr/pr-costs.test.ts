@@ -109,7 +109,7 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   mockConfig(gh, "acme", "security", SECURITY_YAML);
   serveComments(gh, stored);
   // Nothing changed, so nothing is written: what a write would need (templates, the firewall's visibility check) may go unasked.
-  gh.api.get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo")}`).optionally().reply(404, { message: "Not Found" });
+  gh.api.get("/repos/acme/security/contents/.github").optionally().reply(404, { message: "Not Found" });
   gh.api.get("/repos/acme/security").optionally().reply(200, { name: "security", full_name: "acme/security", private: true, visibility: "private" });
   mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], issueLabels: LABELS, visibility: false });
   await probot.receive(reviewEvent(labelled, "sec1", "approved"));

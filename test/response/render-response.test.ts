@@ -3,7 +3,8 @@ import { validateConfig } from "../../src/config/load-config.js";
 import { newRecord, type LinkedPr, type ResponseRecord } from "../../src/record/response-record.js";
 import { closedByHand, reopenedByHand } from "../../src/response/closed-by-hand.js";
 import { renderResponse } from "../../src/response/render-response.js";
-import { NOW, recordOf, RENDER_CONTEXT } from "../helpers/app.js";
+import { KeyRing } from "../../src/security/key-ring.js";
+import { NOW, recordOf, RENDER_CONTEXT, TEST_SECRET } from "../helpers/app.js";
 
 function config(raw: object = {}) {
   const result = validateConfig(raw);
@@ -77,7 +78,7 @@ describe("the response shows what the team recorded", () => {
     const body = await render(record({ summary: "ping @acme/everyone <!-- embargo:record:v2 x y --> | done", upgrade: "@octocat", mitigations: ["cc @acme/security-team"] }));
     expect(body).not.toMatch(/@acme\/everyone|@octocat|@acme\/security-team/);
     expect(body).toContain("@\u200bacme/everyone");
-    expect(body.match(/<!--/g)).toHaveLength(body.match(/<!-- embargo:(?:item|response|record)/g)!.length);
+    expect(body.match(/<!--/g)).toHaveLength(body.match(/<!-- embargo:(?:item|response|record|render)/g)!.length);
     expect(row(body, "Summary")).toMatch(/\\\| done \|$/);
     expect(recordOf(body).summary).toContain("@acme/everyone");
   });
@@ -160,5 +161,36 @@ describe("the response shows what the app did on its own", () => {
 
   it("a response where the app did nothing on its own has no such section", async () => {
     expect(await render(record())).not.toContain("What the app did");
+  });
+});
+
+describe("no render when nothing it is made of changed (issue 13)", () => {
+  const again = (r: ResponseRecord, current: string, context: Partial<typeof RENDER_CONTEXT> = {}, now = NOW) =>
+    renderResponse(r, config(), { title: "Report", reporter: "reporter" }, undefined, { ...RENDER_CONTEXT, ...context, now, current });
+
+  it("returns the comment as it is when record, config, facts, day and templates are the same", async () => {
+    const r = record({ embargo_end: "2026-12-01" });
+    const body = await render(r);
+    expect(body).toMatch(/\n<!-- embargo:render [\w-]+ -->$/);
+    expect(await again(r, body)).toBe(body);
+    // Another hour of the same day shows the same days left: still the same comment.
+    expect(await again(r, body, {}, new Date(NOW.getTime() + 3_600_000))).toBe(body);
+  });
+
+  it("renders again when any input changed: the record, the day (days left), a person's edit of the text, or the secret", async () => {
+    const r = record({ embargo_end: "2026-12-01" });
+    const body = await render(r);
+    const changed = record({ embargo_end: "2026-12-01", summary: "Path traversal" });
+    expect(await again(changed, body)).toBe(await render(changed));
+    const tomorrow = new Date(NOW.getTime() + 24 * 3_600_000);
+    expect(await again(r, body, {}, tomorrow)).toBe(await render(r, config(), tomorrow));
+    const edited = body.replace("### Security response", "### Nothing to see");
+    expect(edited).not.toBe(body);
+    expect(await again(r, edited)).toBe(body);
+    // Signed before a rotation: rendered (and so signed) again with the current secret.
+    const rotated = new KeyRing("a-new-secret", TEST_SECRET);
+    const resigned = await again(r, body, { keys: rotated });
+    expect(resigned).not.toBe(body);
+    expect(await again(r, resigned, { keys: rotated })).toBe(resigned);
   });
 });

@@ -82,6 +82,18 @@ export function restRoutes(fake: FakeGitHub): Route[] {
         }),
     ],
     [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
+      ([o, r, id]) => {
+        const repo = fake.repo(`${o}/${r}`);
+        for (const i of repo.issues.values()) {
+          const c = i.comments.find((x) => x.id === Number(id));
+          if (c && !i.gone) return [200, commentJson(repo, i, c)];
+        }
+        return notFound;
+      },
+    ],
+    [
       "PATCH",
       /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/,
       ([o, r, id], _q, b) => {

@@ -43,7 +43,7 @@ export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<Respo
   api.get("/app").reply(200, { id: 1, slug: "embargo", name: "embargo", owner: { login: "acme" } });
   api.get("/installation/repositories").query(true).reply(200, { total_count: 2, repositories: [{ full_name: "acme/security", name: "security", owner: { login: "acme" }, private: true, visibility: "private" }, { full_name: "acme/product", name: "product", owner: { login: "acme" }, private: false, visibility: "public" }] });
   api.get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
-  api.get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo")}`).reply(404, { message: "Not Found" });
+  api.get("/repos/acme/security/contents/.github").reply(404, { message: "Not Found" });
   const issue = { id: 7, node_id: "I_7", number: 7, title: "Report", html_url: ISSUE_URL, state: "open", user: { login: "reporter", id: 2, type: "User" }, labels: [{ name: "security" }, { name: `security: ${full.state}` }], assignees: [] };
   api.get("/repos/acme/security/issues").query(true).reply(200, (uri) => {
     const q = new URL(uri, "https://api.github.com").searchParams;

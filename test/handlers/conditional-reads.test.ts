@@ -1,0 +1,150 @@
+/**
+ * Issue 13: the config and the template overrides are read again only when they may have changed
+ * (If-None-Match with the stored ETag; GitHub's 304 is free), a config is parsed once per content,
+ * and the response is not rendered again when nothing it is made of changed.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { blobSha } from "../../src/github/conditional-read.js";
+import { MemoryStore } from "../../src/store/memory-store.js";
+import { BOT, createTestProbot, labeledEvent, mockIdentity, mockToken, recordOf, type StoredComment } from "../helpers/app.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+
+// Counted, not replaced: how often a config is parsed (the plugin reads and parses the YAML) and
+// how often Handlebars renders the response.
+const counts = vi.hoisted(() => ({ parses: 0, renders: 0 }));
+vi.mock("@probot/octokit-plugin-config", async (original) => {
+  const real = await original<typeof import("@probot/octokit-plugin-config")>();
+  return { ...real, composeConfigGet: (...args: Parameters<typeof real.composeConfigGet>) => (counts.parses++, real.composeConfigGet(...args)) };
+});
+vi.mock("../../src/render/templates.js", async (original) => {
+  const real = await original<typeof import("../../src/render/templates.js")>();
+  return { ...real, renderTemplate: (...args: Parameters<typeof real.renderTemplate>) => (args[0] === "response" && counts.renders++, real.renderTemplate(...args)) };
+});
+
+const ISSUE = "/repos/acme/security/issues/7";
+const CONFIG = `/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`;
+const PARENT = "/repos/acme/security/contents/.github";
+const FOLDER = `/repos/acme/security/contents/${encodeURIComponent(".github/embargo")}`;
+const OVERRIDE = `${FOLDER}${encodeURIComponent("/response.hbs")}`;
+let TEMPLATE = "## Our response\nState: {{state}}\n{{#each phases}}{{#each items}}- [{{#if done}}x{{else}} {{/if}}] {{text}} {{marker}}\n{{/each}}{{/each}}";
+
+let gh: GitHubMock;
+beforeEach(() => {
+  gh = mockGitHub();
+  counts.parses = 0;
+  counts.renders = 0;
+});
+afterEach(() => gh.done());
+
+/** GitHub as it answers a conditional read: 304 while the ETag sent is the content's, else 200 with it. */
+function conditional(etag: () => string, body: () => unknown, type: string) {
+  return function (this: { req: { headers: Record<string, string | undefined> } }) {
+    if (this.req.headers["if-none-match"] === etag()) return [304, ""];
+    return [200, body(), { etag: etag(), "content-type": type }];
+  } as never;
+}
+
+function world() {
+  const store = new MemoryStore();
+  const w = {
+    store,
+    probot: createTestProbot(undefined, { store }),
+    yaml: "label: vuln\n",
+    yamlTag: 'W/"c1"',
+    comments: [] as StoredComment[],
+    patched: [] as string[],
+    overrideReads: 0,
+    tree: "t1",
+  };
+  mockToken(gh);
+  mockIdentity(gh);
+  const s = gh.scope().persist();
+  s.get(CONFIG).reply(conditional(() => w.yamlTag, () => w.yaml, "text/plain; charset=utf-8"));
+  // `.github` lists the `embargo` folder (its tree sha), which lists the override (its blob sha).
+  const parent = () => [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: "c1" }, { type: "dir", name: "embargo", path: ".github/embargo", sha: w.tree }];
+  s.get(PARENT).reply(conditional(() => `W/"${w.tree}"`, parent, "application/json; charset=utf-8"));
+  s.get(FOLDER).reply(() => (w.overrideReads++, [200, [{ type: "file", name: "response.hbs", path: ".github/embargo/response.hbs", sha: blobSha(TEMPLATE), size: TEMPLATE.length }]]));
+  s.get(OVERRIDE).reply(() => (w.overrideReads++, [200, TEMPLATE, { "content-type": "text/plain; charset=utf-8" }]));
+  s.get(`${ISSUE}/comments`).query(true).optionally().reply(200, () => w.comments.map((c) => ({ id: c.id, body: c.body, user: { login: c.user.login, id: 1, type: c.user.type } })));
+  s.get("/repos/acme/security/issues/comments/555").optionally().reply(200, () => {
+    const c = w.comments[0]!;
+    return { id: c.id, body: c.body, user: { login: c.user.login, id: 1, type: c.user.type }, issue_url: `https://api.github.com${ISSUE}` };
+  });
+  s.post(`${ISSUE}/comments`).optionally().reply(201, (_u, b: any) => (w.comments.push({ id: 555, body: b.body, user: { login: BOT, type: "Bot" } }), { id: 555 }));
+  s.patch("/repos/acme/security/issues/comments/555").optionally().reply(200, (_u, b: any) => (w.patched.push(b.body), (w.comments[0]!.body = b.body), { id: 555 }));
+  s.post(`${ISSUE}/labels`).optionally().reply(200, []);
+  return w;
+}
+
+const conditionalReads = (from: number) => gh.requests.slice(from).filter((r) => r.path === CONFIG || r.path === PARENT);
+
+describe("config and overrides are read only when they may have changed", () => {
+  it("a second event sends If-None-Match, gets 304, parses nothing, renders nothing, and behaves the same", async () => {
+    const w = world();
+    await w.probot.receive(labeledEvent({ label: "vuln" }));
+    expect(w.comments).toHaveLength(1);
+    expect(w.comments[0]!.body).toContain("## Our response\nState: Triage");
+    expect(counts).toEqual({ parses: 1, renders: 1 });
+    expect(w.overrideReads).toBe(2);
+
+    const mark = gh.requests.length;
+    await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
+    const reads = conditionalReads(mark);
+    expect(reads.map((r) => [r.path, r.ifNoneMatch, r.status])).toEqual([
+      [CONFIG, 'W/"c1"', 304],
+      [PARENT, 'W/"t1"', 304],
+    ]);
+    // The label is still the file's (the stored text was used), nothing was parsed or rendered again,
+    // the override folder and file were not fetched again, and nothing was written: the response was already right.
+    expect(counts).toEqual({ parses: 1, renders: 1 });
+    expect(w.overrideReads).toBe(2);
+    expect(gh.requests.slice(mark).filter((r) => r.path === FOLDER || r.path === OVERRIDE)).toEqual([]);
+    expect(w.patched).toEqual([]);
+    expect(w.comments).toHaveLength(1);
+  });
+
+  it("a changed override is listed and read again at once, and the response follows it", async () => {
+    const w = world();
+    await w.probot.receive(labeledEvent({ label: "vuln" }));
+    const first = TEMPLATE;
+    TEMPLATE = TEMPLATE.replace("## Our response", "## Our new response");
+    w.tree = "t2";
+    try {
+      await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
+    } finally {
+      TEMPLATE = first;
+    }
+    expect(w.overrideReads).toBe(4);
+    expect(w.patched).toHaveLength(1);
+    expect(w.comments[0]!.body).toContain("## Our new response\nState: Triage");
+  });
+
+  it("a changed file (200 with a new ETag) is used at once", async () => {
+    const w = world();
+    await w.probot.receive(labeledEvent({ label: "vuln" }));
+    w.yaml = "label: vuln\nseverity_labels: false\n";
+    w.yamlTag = 'W/"c2"';
+    const mark = gh.requests.length;
+    await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
+    expect(conditionalReads(mark)[0]).toMatchObject({ ifNoneMatch: 'W/"c1"', status: 200 });
+    expect(counts.parses).toBe(2);
+    expect(await w.store.get("content:acme/security:.github/embargo.yml")).toContain('W/\\"c2\\"');
+    // The new file is the one in force: a label the old file named is not ours any more.
+    w.yaml = "label: other\n";
+    w.yamlTag = 'W/"c3"';
+    const before = gh.requests.length;
+    await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
+    expect(gh.requests.slice(before).filter((r) => r.method !== "GET" || r.path.includes("/comments"))).toEqual([]);
+  });
+
+  it("a person's edit of the response's text is repaired: the render runs again", async () => {
+    const w = world();
+    await w.probot.receive(labeledEvent({ label: "vuln" }));
+    const written = w.comments[0]!.body;
+    w.comments[0]!.body = written.replace("State: Triage", "State: Fixed (nothing to see)");
+    await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
+    expect(counts.renders).toBe(2);
+    expect(w.patched).toEqual([written]);
+    expect(recordOf(w.comments[0]!.body).state).toBe("triage");
+  });
+});
