@@ -29,7 +29,7 @@ export class RedisStore implements Store {
   static connect(url: string, prefix = DEFAULT_PREFIX): RedisStore {
     // Commands wait for the connection (and a reconnection) instead of failing at once; a handler
     // that cannot reach Redis fails after the retries, and GitHub's delivery can be redelivered.
-    return new RedisStore(new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false }), prefix);
+    return new RedisStore(new Redis(url, { maxRetriesPerRequest: 3, connectionName: "embargo" }), prefix);
   }
 
   #key(key: string) {

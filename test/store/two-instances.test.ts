@@ -11,6 +11,7 @@ import { createHmac } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RESPONSE_MARKER } from "../../src/record/markers.js";
 import { commentEvent, labeledEvent, recordOf, TEST_SECRET } from "../helpers/app.js";
@@ -224,4 +225,20 @@ describe.skipIf(!redis.url)("two instances, one Redis", () => {
     expect(new Set(bodies).size).toBe(bodies.length);
     expect(fake.unknown, fake.unknown.join("\n")).toEqual([]);
   }, 60_000);
+
+  it("an instance told to stop (SIGTERM) closes its Redis connection and ends as the signal says", async () => {
+    const client = new Redis(redis.url!);
+    try {
+      const named = async () => (await client.client("LIST") as string).split("\n").filter((l) => / name=embargo /.test(l)).length;
+      const before = await named();
+      expect(before).toBeGreaterThanOrEqual(2);
+      const { child } = instances.pop()!;
+      const exited = new Promise<NodeJS.Signals | null>((r) => child.once("exit", (_code, signal) => r(signal)));
+      child.kill("SIGTERM");
+      expect(await exited).toBe("SIGTERM");
+      expect(await named()).toBe(before - 1);
+    } finally {
+      client.disconnect();
+    }
+  });
 });
