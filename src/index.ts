@@ -76,7 +76,7 @@ export function createApp(options: AppOptions = {}) {
     }
     const log = (m: string) => app.log.warn(m);
     const env = options.env ?? process.env;
-    const redis = options.store ? undefined : storeFromEnv(env);
+    const redis = options.store ? undefined : storeFromEnv(env, log);
     if (redis) closeOnStop(() => redis.close());
     const store = options.store ?? redis ?? new MemoryStore();
     // Several instances (README, "Several instances"): the store carries the lock, the deliveries and the lease.

@@ -30,7 +30,7 @@ export async function runTickCommand(io: TickIo, probotOptions: Options = {}): P
   const probot = probotFromEnv(io.env, { logLevel: "warn", ...probotOptions });
   let tick: (() => Promise<TickReport>) | undefined;
   // With REDIS_URL, the lease is the one the app's instances take: a cron tick and theirs never overlap.
-  const store = storeFromEnv(io.env);
+  const store = storeFromEnv(io.env, io.err);
   let report: TickReport;
   try {
     await probot.load(createApp({ ...secrets, env: io.env, ...(store ? { store } : {}), tickMinutes: 0, onTick: (t) => (tick = t) }));

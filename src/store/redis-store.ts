@@ -26,10 +26,22 @@ export class RedisStore implements Store {
   }
 
   /** A store on its own connection to `url` (redis:// or rediss://). */
-  static connect(url: string, prefix = DEFAULT_PREFIX): RedisStore {
+  static connect(url: string, prefix = DEFAULT_PREFIX, warn: (message: string) => void = (m) => console.warn(m)): RedisStore {
     // Commands wait for the connection (and a reconnection) instead of failing at once; a handler
     // that cannot reach Redis fails after the retries, and GitHub's delivery can be redelivered.
-    return new RedisStore(new Redis(url, { maxRetriesPerRequest: 3, connectionName: "embargo" }), prefix);
+    const redis = new Redis(url, { maxRetriesPerRequest: 3, connectionName: "embargo" });
+    // ioredis reports every reconnection attempt: one line per outage is enough.
+    let down = false;
+    redis.on("error", (error: Error) => {
+      if (down) return;
+      down = true;
+      warn(`Redis (REDIS_URL) unreachable: ${error.message}; retrying, events fail until it is back`);
+    });
+    redis.on("ready", () => {
+      if (down) warn("Redis (REDIS_URL) reachable again");
+      down = false;
+    });
+    return new RedisStore(redis, prefix);
   }
 
   #key(key: string) {

@@ -5,9 +5,9 @@ import { DEFAULT_PREFIX, RedisStore } from "./redis-store.js";
  * limiting), with EMBARGO_REDIS_PREFIX before every key (default `embargo:`); else undefined,
  * and the app keeps its memory in-process.
  */
-export function storeFromEnv(env: NodeJS.ProcessEnv): RedisStore | undefined {
+export function storeFromEnv(env: NodeJS.ProcessEnv, warn?: (message: string) => void): RedisStore | undefined {
   const url = env.REDIS_URL?.trim();
-  return url ? RedisStore.connect(url, env.EMBARGO_REDIS_PREFIX?.trim() || DEFAULT_PREFIX) : undefined;
+  return url ? RedisStore.connect(url, env.EMBARGO_REDIS_PREFIX?.trim() || DEFAULT_PREFIX, warn) : undefined;
 }
 
 /**

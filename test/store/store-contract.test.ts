@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../src/store/memory-store.js";
 import { RedisStore } from "../../src/store/redis-store.js";
 import type { Store } from "../../src/store/store.js";
-import { isolatedStore, testRedis } from "../helpers/redis.js";
+import { freePort, isolatedStore, testRedis } from "../helpers/redis.js";
 
 const redis = await testRedis();
 const opened: RedisStore[] = [];
@@ -108,5 +108,20 @@ describe.skipIf(!redis.url)("RedisStore", () => {
     expect(await b.setIfAbsent(key, "b", 10_000)).toBe(false);
     expect(await b.deleteIf(key, "a")).toBe(true);
     expect(await a.get(key)).toBeUndefined();
+  });
+});
+
+describe("RedisStore without a Redis", () => {
+  it("fails the command after a few retries (the delivery fails and can be redelivered) and says so once, not per reconnection", async () => {
+    const warnings: string[] = [];
+    const store = RedisStore.connect(`redis://127.0.0.1:${await freePort()}`, "embargo-test:", (m) => warnings.push(m));
+    try {
+      await expect(store.setIfAbsent("lock:acme/security#7", "t", 1000)).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/Redis \(REDIS_URL\) unreachable/);
+    } finally {
+      await store.close();
+    }
   });
 });
