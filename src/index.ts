@@ -14,12 +14,16 @@ import { KeyRing, keyRingFromEnv, MissingSecretError } from "./security/key-ring
 import { withFirewall, type GuardedContext } from "./github/with-firewall.js";
 import { keepDashboards } from "./dashboard/keep-dashboards.js";
 import { KnownRepos } from "./tick/known-repos.js";
-import { InProcessLease, type Lease } from "./tick/lease.js";
+import { InProcessLease, stackLeases, type Lease } from "./tick/lease.js";
 import { runTick, type TickReport } from "./tick/run-tick.js";
 import { startTickTimer, tickMinutes } from "./tick/tick-timer.js";
 import { appInstallations } from "./github/app-installations.js";
 import { MemoryStore } from "./store/memory-store.js";
 import type { Store } from "./store/store.js";
+import { closeOnStop, storeFromEnv } from "./store/store-from-env.js";
+import { LockedQueue } from "./store/locked-queue.js";
+import { oncePerDelivery } from "./store/delivery-memory.js";
+import { StoreLease } from "./store/store-lease.js";
 
 export interface AppOptions {
   /** The clock, injectable so tests and dry runs see fixed dates. */
@@ -39,8 +43,13 @@ export interface AppOptions {
   tickMinutes?: number;
   /** The lease ticks take per repo; default in-process (a shared one goes in front: src/tick/lease.ts). */
   lease?: Lease;
-  /** Memory kept between events; default in-process (one replica). Several instances share a Redis one. */
+  /** Memory kept between events; default: a Redis one when REDIS_URL is set (README, "Several instances"), else in-process. */
   store?: Store;
+  /**
+   * Whether other instances share `store`: then the per-issue lock, the delivery-id memory and the
+   * tick's shared lease use it. Default: true for any store but a `MemoryStore`.
+   */
+  shared?: boolean;
   /** Receives the tick, for `embargo tick` and tests. */
   onTick?: (tick: () => Promise<TickReport>) => void;
 }
@@ -65,32 +74,43 @@ export function createApp(options: AppOptions = {}) {
       (options.refuseStart ?? refuseToStart)(error.message);
       return;
     }
+    const log = (m: string) => app.log.warn(m);
+    const env = options.env ?? process.env;
+    const redis = options.store ? undefined : storeFromEnv(env, log);
+    if (redis) closeOnStop(() => redis.close());
+    const store = options.store ?? redis ?? new MemoryStore();
+    // Several instances (README, "Several instances"): the store carries the lock, the deliveries and the lease.
+    const shared = options.shared ?? !(store instanceof MemoryStore);
     const deps: Deps = {
       botLogin: appIdentity(app),
       appId: appIdOf(app),
-      queue: new KeyedQueue(),
+      queue: shared ? new LockedQueue(store, undefined, log) : new KeyedQueue(),
       now: options.now ?? (() => new Date()),
       keys,
       sealer: new LinkSealer(keys),
-      env: options.env ?? process.env,
-      store: options.store ?? new MemoryStore(),
+      env,
+      store,
     };
     const known = new KnownRepos();
     if (options.dashboard !== false) keepDashboards(app, deps, known);
-    const lease = options.lease ?? new InProcessLease();
-    const log = (m: string) => app.log.warn(m);
-    // Every handler, and the tick's work on each repo, runs behind the leak firewall (README, "Leak firewall").
-    const guarded = (context: GuardedContext, run: () => Promise<void>) =>
+    const lease = options.lease ?? (shared ? stackLeases(new StoreLease(store), new InProcessLease()) : new InProcessLease());
+    const firewalled = (context: GuardedContext, run: () => Promise<void>) =>
       options.leakFirewall === false ? run() : withFirewall(context, deps.botLogin, run);
+    // Every handler, and the tick's work on each repo, runs behind the leak firewall (README, "Leak firewall");
+    // with a shared store, each handler acts once per delivery however many instances it reaches.
+    const guarded = (context: GuardedContext & { id?: string }, run: () => Promise<void>, handler?: string) =>
+      shared && handler && context.id
+        ? oncePerDelivery(store, { id: context.id, handler }, () => firewalled(context, run), undefined, log).then(() => undefined)
+        : firewalled(context, run);
     // The tick has no event: its scope starts empty, so every repo it writes to is asked for its visibility.
     const tickLog = { error: (fields: object, message: string) => app.log.error(fields, message) };
     const guard = (octokit: GuardedContext["octokit"], run: () => Promise<void>) => guarded({ name: "tick", payload: {}, octokit, log: tickLog }, run);
     const tick = () => runTick({ deps, known, lease, log, installations: () => appInstallations(app), guard });
     options.onTick?.(tick);
-    startTickTimer(tick, options.tickMinutes ?? tickMinutes(options.env ?? process.env, log), log);
-    app.on(["issues.opened", "issues.labeled"], (context) => guarded(context, () => onIntake(deps, context)));
-    app.on(["issue_comment.created", "issue_comment.edited"], (context) => guarded(context, () => onCommandComment(deps, context)));
-    app.on("issue_comment.edited", (context) => guarded(context, () => onResponseEdited(deps, context)));
+    startTickTimer(tick, options.tickMinutes ?? tickMinutes(env, log), log);
+    app.on(["issues.opened", "issues.labeled"], (context) => guarded(context, () => onIntake(deps, context), "intake"));
+    app.on(["issue_comment.created", "issue_comment.edited"], (context) => guarded(context, () => onCommandComment(deps, context), "commands"));
+    app.on("issue_comment.edited", (context) => guarded(context, () => onResponseEdited(deps, context), "response-edited"));
     app.on(
       [
         "pull_request.opened",
@@ -101,11 +121,11 @@ export function createApp(options: AppOptions = {}) {
         "pull_request_review.submitted",
         "pull_request_review.dismissed",
       ],
-      (context) => guarded(context, () => onPullRequest(deps, context)),
+      (context) => guarded(context, () => onPullRequest(deps, context), "pull-request"),
     );
-    app.on(["issues.closed", "issues.reopened"], (context) => guarded(context, () => onIssueClosed(deps, context)));
-    app.on("repository_advisory.published", (context) => guarded(context, () => onAdvisoryPublished(deps, context)));
-    app.on("repository_advisory.reported", (context) => guarded(context, () => onAdvisoryReported(deps, context)));
+    app.on(["issues.closed", "issues.reopened"], (context) => guarded(context, () => onIssueClosed(deps, context), "issue-closed"));
+    app.on("repository_advisory.published", (context) => guarded(context, () => onAdvisoryPublished(deps, context), "advisory-published"));
+    app.on("repository_advisory.reported", (context) => guarded(context, () => onAdvisoryReported(deps, context), "advisory-reported"));
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Probot } from "probot";
-import { APP_CREDENTIALS, defaultApp, probotFromEnv, requireEnv, type AdapterOptions } from "./probot-from-env.js";
+import { APP_CREDENTIALS, appForEnv, probotFromEnv, requireEnv, type AdapterOptions } from "./probot-from-env.js";
 
 /** The parts of an API Gateway (REST v1, HTTP v2) or Lambda function URL event a webhook needs. */
 export interface LambdaHttpEvent {
@@ -44,7 +44,7 @@ export function createLambdaHandler(options: AdapterOptions = {}): LambdaHandler
     const env = options.env ?? process.env;
     requireEnv(env, [...APP_CREDENTIALS, [["WEBHOOK_SECRET"], "the GitHub App's webhook secret: deliveries not signed with it are refused"]]);
     const probot = probotFromEnv(env, options.probotOptions);
-    await probot.load(options.appFn ?? defaultApp, { cwd: process.cwd(), addHandler: () => undefined });
+    await probot.load(options.appFn ?? appForEnv(options.env), { cwd: process.cwd(), addHandler: () => undefined });
     return probot.ready();
   };
 

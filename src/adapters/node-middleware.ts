@@ -1,5 +1,5 @@
 import { createNodeMiddleware } from "probot";
-import { APP_CREDENTIALS, defaultApp, probotFromEnv, requireEnv, type AdapterOptions } from "./probot-from-env.js";
+import { APP_CREDENTIALS, appForEnv, probotFromEnv, requireEnv, type AdapterOptions } from "./probot-from-env.js";
 
 export type NodeMiddleware = Awaited<ReturnType<typeof createNodeMiddleware>>;
 
@@ -13,5 +13,5 @@ export async function embargoMiddleware(options: AdapterOptions = {}): Promise<N
   const env = options.env ?? process.env;
   requireEnv(env, [...APP_CREDENTIALS, [["WEBHOOK_SECRET"], "the GitHub App's webhook secret: deliveries not signed with it are refused"]]);
   const probot = probotFromEnv(env, options.probotOptions);
-  return createNodeMiddleware(options.appFn ?? defaultApp, { probot, webhooksPath: env.WEBHOOK_PATH });
+  return createNodeMiddleware(options.appFn ?? appForEnv(options.env), { probot, webhooksPath: env.WEBHOOK_PATH });
 }

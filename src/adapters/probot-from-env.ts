@@ -12,6 +12,11 @@ export interface AdapterOptions {
 
 export const defaultApp: ApplicationFunction = app;
 
+/** embargo reading `env` (REDIS_URL, secrets, tick) when an adapter is given one, else as `npm start` runs it. */
+export function appForEnv(env: NodeJS.ProcessEnv | undefined): ApplicationFunction {
+  return env ? createApp({ env }) : app;
+}
+
 /**
  * The variables an adapter cannot run without, as one error naming each one missing and what it
  * is for. Probot itself would fall back to the webhook secret "development" and accept any
@@ -49,5 +54,5 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv): { secret: string; previo
  */
 export function appFromEnv(env: NodeJS.ProcessEnv): ApplicationFunction | undefined {
   const secrets = secretsFromEnv(env);
-  return secrets && createApp(secrets);
+  return secrets && createApp({ ...secrets, env });
 }

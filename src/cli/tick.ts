@@ -1,6 +1,7 @@
 import type { Options } from "probot";
 import { APP_CREDENTIALS, probotFromEnv, requireEnv, secretsFromEnv } from "../adapters/probot-from-env.js";
 import { createApp } from "../index.js";
+import { storeFromEnv } from "../store/store-from-env.js";
 import type { TickReport } from "../tick/run-tick.js";
 
 export interface TickIo {
@@ -28,8 +29,15 @@ export async function runTickCommand(io: TickIo, probotOptions: Options = {}): P
   }
   const probot = probotFromEnv(io.env, { logLevel: "warn", ...probotOptions });
   let tick: (() => Promise<TickReport>) | undefined;
-  await probot.load(createApp({ ...secrets, tickMinutes: 0, onTick: (t) => (tick = t) }));
-  const report = await tick!();
+  // With REDIS_URL, the lease is the one the app's instances take: a cron tick and theirs never overlap.
+  const store = storeFromEnv(io.env, io.err);
+  let report: TickReport;
+  try {
+    await probot.load(createApp({ ...secrets, env: io.env, ...(store ? { store } : {}), tickMinutes: 0, onTick: (t) => (tick = t) }));
+    report = await tick!();
+  } finally {
+    await store?.close();
+  }
   const line = `embargo tick: ${report.repos.length} security repo(s), ${report.responses} open response(s)`;
   io.out([line, ...report.skipped.map((r) => `  ${r}: skipped (another tick holds it)`), ...report.failed.map((r) => `  ${r}: failed (see the log above)`)].join("\n"));
   return report.failed.length ? 1 : 0;
