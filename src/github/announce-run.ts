@@ -13,6 +13,7 @@ import { runPreview } from "./announce-preview.js";
 import { runPublish } from "./announce-publish.js";
 import type { IssueState } from "./apply-effects.js";
 import type { IssueRef } from "./issue-comments.js";
+import { isTransient } from "./http-status.js";
 
 export interface AnnounceInput {
   issue: IssueRef;
@@ -91,6 +92,8 @@ export async function runAnnounceActions(octokit: Octokit, input: AnnounceInput,
     try {
       result = await executor(octokit, ctx, action);
     } catch (error) {
+      // An outage is not an answer: the event fails and its redelivery finishes the work.
+      if (isTransient(error)) throw error;
       const left = action.kind === "announce.publish" ? stepsLeft(ctx.record) : [];
       const again = action.kind === "announce.publish" ? `Steps still to do: ${left.join(", ") || "updating the pack"}. Run \`/announce publish\` again to finish; steps already done are not repeated.` : "Nothing was half-recorded; run the command again.";
       result = { ok: false as const, error: `GitHub failed (${httpStatus(error) ?? "no answer"}: ${githubMessage(error)}). ${again}` };

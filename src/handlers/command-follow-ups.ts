@@ -1,6 +1,6 @@
 import type { FollowUp, ReplySpec } from "../commands/decide-commands.js";
 import type { CommandLine } from "../commands/parse-commands.js";
-import { forgetRan } from "../commands/ran-memory.js";
+import { forgetRan, markDone } from "../commands/ran-memory.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { CommandAction } from "../commands/command.js";
 import { runAction } from "../github/action-executors.js";
@@ -38,11 +38,15 @@ export async function runFollowUps(
   const replies: ReplySpec[] = [];
   const updates: ((record: ResponseRecord) => ResponseRecord)[] = [];
   const announce: CommandAction[] = [];
+  // A link alone is done when the PR sync writes the response: its line is marked ran in that write.
+  const settled = new Set<CommandLine>();
   for (const { line, actions } of followUps) {
     const link = links.get(line);
     if (link && !link.ok) continue; // refused before anything was written, and answered then
     if (link) {
-      const failure = await syncLink(run.deps, octokit, issue, config, link, log);
+      const settle = actions.length ? undefined : (r: ResponseRecord) => markDone(r, run.commentKey, [line.hash]);
+      if (settle) settled.add(line);
+      const failure = await syncLink(run.deps, octokit, issue, config, link, log, settle);
       if (failure) {
         failed.push(line);
         replies.push(failedReply(run, line, failure));
@@ -64,7 +68,9 @@ export async function runFollowUps(
     }
   }
   const announceFailed = announce.length ? !(await runAnnounce(run, config, announce)) : false;
-  if (!failed.length && !updates.length) return announceFailed;
+  // Lines whose work is done (or was answered as refused) now count as ran; a thrown failure never gets here.
+  const done = followUps.filter(({ line }) => links.get(line)?.ok !== false && !failed.includes(line) && !settled.has(line)).map(({ line }) => line.hash);
+  if (!failed.length && !updates.length && !done.length) return announceFailed;
 
   // The response changed since this event read it (a PR sync writes it): read it again.
   const loaded = await loadResponse(octokit, issue, config, run.botLogin, run.deps.keys);
@@ -74,6 +80,7 @@ export async function runFollowUps(
     const own = findOwnComment(loaded.comments, run.botLogin, RESPONSE_MARKER)!;
     const time = run.deps.now();
     let record = forgetRan(syncBoxes(loaded.record, own.body, time), run.commentKey, failed.map((l) => l.hash));
+    record = markDone(record, run.commentKey, done);
     for (const update of updates) record = update(record);
     effects.responseBody = await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time });
     if (now.open) Object.assign(effects, responseLabels(now.labels, record));

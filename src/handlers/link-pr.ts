@@ -1,11 +1,11 @@
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { httpStatus } from "../github/http-status.js";
+import { httpStatus, isTransient } from "../github/http-status.js";
 import type { IssueRef } from "../github/issue-comments.js";
 import { getPull } from "../github/pull-requests.js";
 import { canSeeRepo } from "../github/repo-access.js";
 import type { PrFacts } from "../pr/decide-pr.js";
-import { prFacts, readRepoConfig, syncPr, type PullLike } from "./sync-pr.js";
+import { prFacts, readRepoConfig, syncPr, type PullLike, type SyncPrInput } from "./sync-pr.js";
 import type { Deps } from "./response-context.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -52,7 +52,15 @@ export async function prepareLink(octokit: Octokit, issue: IssueRef, config: Emb
 }
 
 /** Syncs a prepared link; a refusal from GitHub on the way is returned as the failure to answer. */
-export async function syncLink(deps: Deps, octokit: Octokit, issue: IssueRef, config: EmbargoConfig, link: Extract<PreparedLink, { ok: true }>, log: (m: string) => void): Promise<LinkFailure | undefined> {
+export async function syncLink(
+  deps: Deps,
+  octokit: Octokit,
+  issue: IssueRef,
+  config: EmbargoConfig,
+  link: Extract<PreparedLink, { ok: true }>,
+  log: (m: string) => void,
+  settle?: SyncPrInput["settle"],
+): Promise<LinkFailure | undefined> {
   try {
     await syncPr({
       octokit,
@@ -63,11 +71,12 @@ export async function syncLink(deps: Deps, octokit: Octokit, issue: IssueRef, co
       pr: link.pr,
       prConfig: link.prConfig,
       security: config,
+      settle,
     });
     return undefined;
   } catch (error) {
     const status = httpStatus(error);
-    if (status === undefined) throw error;
+    if (status === undefined || isTransient(error)) throw error;
     log(`linking ${link.ref} failed: ${status} ${(error as Error).message}`);
     return { ref: link.ref, reason: "github", detail: `${status} (${(error as Error).message.split("\n")[0]!.slice(0, 200)})` };
   }

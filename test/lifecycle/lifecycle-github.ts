@@ -26,6 +26,9 @@ export interface FaultRequest {
   operationId?: string;
   /** 0-based position of this request among all requests the fake answered. */
   index: number;
+  /** The delivery being handled (`beginDelivery`), and how often this method + path came before in this attempt. */
+  delivery?: string;
+  occurrence: number;
 }
 
 /** One request as answered. `status` is "ECONNRESET" for a dropped connection. */
@@ -63,6 +66,14 @@ export class LifecycleGitHub extends FakeGitHub {
   readonly createdPulls: { repo: string; number: number; head: string; base: string; title: string }[] = [];
   readonly cveRequests: string[] = [];
   readonly #extra: ExtraRoute[] = lifecycleRoutes(this);
+  #delivery?: string;
+  #seen = new Map<string, number>();
+
+  /** A delivery (or a redelivery) starts: requests from now on belong to it. */
+  beginDelivery(id: string): void {
+    this.#delivery = id;
+    this.#seen.clear();
+  }
 
   file(fullName: string, branch: string, path: string, text?: string): string | undefined {
     const repo = this.files.get(fullName.toLowerCase()) ?? new Map<string, Map<string, string>>();
@@ -82,8 +93,13 @@ export class LifecycleGitHub extends FakeGitHub {
         .intercept(() => true, method)
         .optionally()
         .reply(function (this: { req: { headers: Record<string, string | string[] | undefined> } }, uri: string, body: unknown) {
-          const [status, data, headers] = fake.answer(method, uri, body, this.req?.headers ?? {});
-          return [status, data as never, { "content-type": "application/json; charset=utf-8", ...headers }];
+          // A rejected promise makes nock destroy the request with that error (a sync throw would escape).
+          try {
+            const [status, data, headers] = fake.answer(method, uri, body, this.req?.headers ?? {});
+            return [status, data as never, { "content-type": "application/json; charset=utf-8", ...headers }];
+          } catch (error) {
+            return Promise.reject(error) as never;
+          }
         });
     }
   }
@@ -92,7 +108,10 @@ export class LifecycleGitHub extends FakeGitHub {
   answer(method: string, uri: string, rawBody: unknown, headers: Record<string, string | string[] | undefined> = {}): Reply {
     const url = new URL(uri, API);
     const { operationId } = validateRequest(method, url.pathname + url.search, undefined);
-    const fault = this.fault?.({ method, path: url.pathname, operationId, index: this.log.length });
+    const key = `${method} ${url.pathname}`;
+    const occurrence = this.#seen.get(key) ?? 0;
+    this.#seen.set(key, occurrence + 1);
+    const fault = this.fault?.({ method, path: url.pathname, operationId, index: this.log.length, delivery: this.#delivery, occurrence });
     if (fault) {
       this.log.push({ method, path: url.pathname, operationId, status: fault.kind === "reset" ? "ECONNRESET" : fault.status, fault: true });
       if (fault.kind === "reset") throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });

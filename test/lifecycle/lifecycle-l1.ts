@@ -165,6 +165,7 @@ export function l1World(options: { gh?: GitHubMock; app?: AppOptions } = {}): L1
     probot,
     steps: stepsL1(fake),
     async deliver(d) {
+      fake.beginDelivery(d.id);
       try {
         await probot.receive({ id: `${d.id}@${instance}`, name: d.name, payload: d.payload } as never);
         return undefined;
