@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { Reply } from "../sweep/fake-github.js";
 import { API, BOT_LOGIN, commentJson, issueJson, pullJson, WEB } from "../sweep/fake-json.js";
+import { INSTALLATION_ID } from "../helpers/app.js";
 import type { LifecycleGitHub } from "./lifecycle-github.js";
 
 export type ExtraRoute = [method: string, path: RegExp, handler: (params: string[], query: URLSearchParams, body: any) => Reply];
@@ -19,6 +20,8 @@ export function lifecycleRoutes(fake: LifecycleGitHub): ExtraRoute[] {
   const repoOf = (o: string, r: string) => fake.repo(`${o}/${r}`);
   const defaultRef = (o: string, r: string) => fake.refs.get(`${o}/${r}:main`.toLowerCase()) ?? sha(`${o}/${r}`.toLowerCase());
   return [
+    // The app is installed on every repo the fake knows (the CLI asks which installation).
+    ["GET", new RegExp(`${R}/installation$`), ([o]) => [200, { id: INSTALLATION_ID, account: { login: o, id: 1, type: "Organization" }, app_id: 1, app_slug: "embargo", target_type: "Organization", permissions: { issues: "write" }, events: [], html_url: `${WEB}/organizations/${o}/settings/installations/${INSTALLATION_ID}`, repository_selection: "all" }]],
     [
       "GET",
       new RegExp(`${R}/issues/comments/(\\d+)$`),
