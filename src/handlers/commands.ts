@@ -131,13 +131,15 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   };
   await reactToComment(octokit, issue, context.payload.comment.id, "eyes");
   const state = issueState(loaded.comments, botLogin, now);
-  const applied = await applyEffects(octokit, issue, state, effects);
   const same = (a: string) => (b: string) => a.toLowerCase() === b.toLowerCase();
-  const unassigned = effects.assign.filter((a) => !applied.assigned.some(same(a)) && !now.assignees.some(same(a)));
-  if (unassigned.length) {
+  // Before the response is written: its record says the line ran only once this reply is out.
+  const beforeResponse = async (applied: { assigned: string[] }) => {
+    const unassigned = effects.assign.filter((a) => !applied.assigned.some(same(a)) && !now.assignees.some(same(a)));
+    if (!unassigned.length) return;
     const key = `unassignable-${commentKey}-${unassigned.join("-").toLowerCase()}`;
     await replyOnly(run, state.comments, { key, template: "unassignable", view: { people: unassigned.map((l) => `@${l}`) } });
-  }
+  };
+  await applyEffects(octokit, issue, state, effects, { beforeResponse });
 
   const followUpsFailed = await runFollowUps(run, config, record, decision.followUps, links);
   if (!decision.failures.length && !refusedLines.length && !followUpsFailed) await reactToComment(octokit, issue, context.payload.comment.id, "+1");

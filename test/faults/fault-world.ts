@@ -22,15 +22,18 @@ export function seeded(seed: number): () => number {
  * redelivery gets further and the run ends in a bounded number of redeliveries. Without that, an
  * event that needs 40 calls would succeed once in 1/0.8^40 ≈ 7,500 deliveries.
  */
-export function randomFaults(seed: number, rate = 0.2): (request: FaultRequest) => Fault | undefined {
+export function randomFaults(seed: number, rate = 0.2, options: { applied?: number } = {}): (request: FaultRequest) => Fault | undefined {
   const random = seeded(seed);
   const failed = new Set<string>();
   return (r) => {
     const fail = random() < rate;
     const which = FAULTS[Math.floor(random() * FAULTS.length)]!;
+    // Only a write can be done and its answer lost; a 403 rate limit is refused before any work.
+    const canApply = r.method !== "GET" && !(which.kind === "status" && which.status === 403);
+    const applied = canApply && random() < (options.applied ?? 0);
     const key = `${r.delivery} ${r.method} ${r.path} ${r.occurrence}`;
     if (!fail || failed.has(key)) return undefined;
     failed.add(key);
-    return which;
+    return applied ? { ...which, applied } : which;
   };
 }

@@ -38,3 +38,17 @@ describe("L1 with 20 % of GitHub calls failing, failed deliveries redelivered", 
     });
   }
 });
+
+describe("L1 with 20 % of GitHub calls failing, half the failed writes done by GitHub before the answer was lost", () => {
+  for (const seed of [11, 12, 13]) {
+    it(`seed ${seed}: the same end state, nothing duplicated`, async () => {
+      const gh = mockGitHub();
+      const w = l1World({ gh });
+      w.fake.fault = randomFaults(seed, 0.2, { applied: 0.5 });
+      const { state } = await runL1(w, { attempts: 40 });
+      expect(w.fake.log.filter((r) => r.applied).length).toBeGreaterThan(3);
+      expect(state).toEqual(clean);
+      gh.done();
+    });
+  }
+});

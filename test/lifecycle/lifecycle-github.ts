@@ -15,10 +15,14 @@ import { API } from "../sweep/fake-json.js";
 import { lifecycleRoutes, type ExtraRoute } from "./lifecycle-routes.js";
 
 /** What a failing request gets instead of its answer. */
-export type Fault =
+export type Fault = (
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: unknown }
   /** The connection drops: the client sees ECONNRESET and no answer. */
-  | { kind: "reset" };
+  | { kind: "reset" }
+) & {
+  /** GitHub did the work, then the answer was lost (a gateway timeout, a reset after the write). */
+  applied?: boolean;
+};
 
 export interface FaultRequest {
   method: string;
@@ -38,6 +42,8 @@ export interface LoggedRequest {
   operationId?: string;
   status: number | "ECONNRESET";
   fault: boolean;
+  /** A fault after GitHub did the work. */
+  applied?: boolean;
 }
 
 /** The faults of issue 14: 502, 503, 403 secondary rate limit (with retry-after), connection reset. */
@@ -113,7 +119,8 @@ export class LifecycleGitHub extends FakeGitHub {
     this.#seen.set(key, occurrence + 1);
     const fault = this.fault?.({ method, path: url.pathname, operationId, index: this.log.length, delivery: this.#delivery, occurrence });
     if (fault) {
-      this.log.push({ method, path: url.pathname, operationId, status: fault.kind === "reset" ? "ECONNRESET" : fault.status, fault: true });
+      if (fault.applied) this.route(method, url, rawBody, headers);
+      this.log.push({ method, path: url.pathname, operationId, status: fault.kind === "reset" ? "ECONNRESET" : fault.status, fault: true, ...(fault.applied ? { applied: true } : {}) });
       if (fault.kind === "reset") throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
       return [fault.status, fault.body ?? { message: "Error" }, fault.headers];
     }
