@@ -6,6 +6,8 @@ import { afterEach, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import type { GitHubMock } from "../helpers/github-api.js";
 import { BOT_LOGIN } from "../sweep/fake-json.js";
+import { INSTALLATION_ID } from "../helpers/app.js";
+import { endState } from "./end-state.js";
 import { AFTER_END, FIX_PR, ISSUE, l1World, PRODUCT, runL1, SECURITY, SUMMARY, TITLE, REPORT } from "./lifecycle-l1.js";
 
 let gh: GitHubMock | undefined;
@@ -74,4 +76,23 @@ it("L1 runs from the label to a published advisory, a changelog PR, a closed iss
   const toPublic = w.gh.requests.slice(0, publishAt).filter((r) => w.gh.requestsTo("acme", "product").includes(r) && !r.path.includes("/security-advisories"));
   expect(toPublic.length).toBeGreaterThan(0);
   expect(w.gh.leaks([SUMMARY, TITLE, REPORT], toPublic)).toEqual([]);
+});
+
+it("GitHub's repository_advisory.published that follows the app's own publish only reads, and changes nothing", async () => {
+  const w = l1World();
+  gh = w.gh;
+  const { state } = await runL1(w);
+  const [ghsa, advisory] = [...w.fake.repo(PRODUCT).advisories.entries()][0]!;
+  const repo = w.fake.repo(PRODUCT);
+  const payload = {
+    action: "published",
+    repository_advisory: { ...advisory, ghsa_id: ghsa },
+    repository: { id: repo.id, node_id: `R_${repo.id}`, name: repo.name, full_name: PRODUCT, private: false, owner: { login: repo.owner, type: "Organization" }, html_url: `https://github.com/${PRODUCT}` },
+    installation: { id: INSTALLATION_ID, node_id: "x" },
+    sender: { login: "alice", type: "User" },
+  };
+  const from = w.fake.mark();
+  expect(await w.deliver({ id: "advisory-published", name: "repository_advisory", payload })).toBeUndefined();
+  expect(w.fake.log.slice(from).filter((r) => r.method !== "GET")).toEqual([]);
+  expect(endState(w.fake)).toEqual(state);
 });
