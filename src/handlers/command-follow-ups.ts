@@ -67,7 +67,11 @@ export async function runFollowUps(
       if (result.update) updates.push(result.update);
     }
   }
-  const announceFailed = announce.length ? !(await runAnnounce(run, config, announce)) : false;
+  // `/announce` lines count as ran in the announce run's own last record write.
+  const announceLines = followUps.filter(({ line, actions }) => !links.has(line) && actions.length && actions.every(isAnnounceAction)).map(({ line }) => line);
+  for (const line of announceLines) settled.add(line);
+  const settleAnnounce = announceLines.length ? (r: ResponseRecord) => markDone(r, run.commentKey, announceLines.map((l) => l.hash)) : undefined;
+  const announceFailed = announce.length ? !(await runAnnounce(run, config, announce, settleAnnounce)) : false;
   // Lines whose work is done (or was answered as refused) now count as ran; a thrown failure never gets here.
   const done = followUps.filter(({ line }) => links.get(line)?.ok !== false && !failed.includes(line) && !settled.has(line)).map(({ line }) => line.hash);
   if (!failed.length && !updates.length && !done.length) return announceFailed;
@@ -95,7 +99,7 @@ export async function runFollowUps(
  * GitHub breaks halfway is finished by running it again), so it reads the response afresh and
  * answers its own failures. False when a step failed.
  */
-async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: CommandAction[]): Promise<boolean> {
+async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: CommandAction[], settle?: (record: ResponseRecord) => ResponseRecord): Promise<boolean> {
   const { context, issue } = run;
   const loaded = await loadResponse(context.octokit, issue, config, run.botLogin, run.deps.keys);
   if (!loaded.record) return false;
@@ -116,5 +120,6 @@ async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: Comm
       notify: { env: run.deps.env ?? process.env, log: context.log },
     },
     actions,
+    settle,
   );
 }
