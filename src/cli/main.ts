@@ -1,6 +1,7 @@
 import { runGitHubAction } from "../adapters/github-action.js";
 import { credentialsFromEnv } from "./cli-octokit.js";
 import { runDoctor } from "./doctor.js";
+import { runExport } from "./export.js";
 import { runPreview } from "./preview.js";
 import { runTickCommand } from "./tick.js";
 
@@ -15,6 +16,8 @@ const HELP = `embargo — the embargo GitHub App's command line (credentials fro
   embargo doctor <owner/security-repo>    check an installation: config, team, labels, the gate's rules, the app on every component repo
   embargo preview <template | file.hbs> [--record record.json | comment.md [--issue owner/repo#n]]
                                           render a template as the app would, with a sample or the given record
+  embargo export <owner/repo#n> --format osv|cve5
+                                          print a response's OSV or CVE JSON 5 record (its signed record, checked as the app does)
   embargo action                          in a GitHub Actions step: run the app on the workflow's event (see action.yml)
   embargo tick                            one tick: reminders, dashboards rebuilt, missed events caught up (for cron; see README)`;
 
@@ -30,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
     return runDoctor(args[0], creds, { out: io.out });
   },
   preview: (args, io) => runPreview(args, io),
+  export: (args, io) => runExport(args, io),
   tick: (_args, io) => runTickCommand(io),
   action: async (_args, io) => {
     const outcome = await runGitHubAction({ env: io.env });

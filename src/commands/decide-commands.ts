@@ -7,7 +7,7 @@ import type { CommandAction, CommandInput, CommandOutcome } from "./command.js";
 import { helpView } from "./help-view.js";
 import { errorsView, type Failure } from "./error-summary.js";
 import { MAX_COMMAND_LINE, MAX_COMMANDS_PER_COMMENT, type CommandLine } from "./parse-commands.js";
-import { rememberRan } from "./ran-memory.js";
+import { PENDING, rememberRan } from "./ran-memory.js";
 import { findCommand, usageOf } from "./registry.js";
 
 /** A reply to post: a template to render with its view, or (from older commands) a ready body. */
@@ -87,7 +87,10 @@ function errorsKey(commentKey: string, failures: Failure[]): string {
 export function decideCommands(input: CommandsInput): CommandsDecision {
   const { lines, commentKey } = input;
   let record = input.record;
-  const ran = new Set(record.ran[commentKey] ?? []);
+  const before = record.ran[commentKey] ?? [];
+  const ran = new Set(before.filter((h) => !h.startsWith(PENDING)));
+  const pending = new Set(before.filter((h) => h.startsWith(PENDING)).map((h) => h.slice(PENDING.length)));
+  let settled = false;
   const wasClosed = CLOSED_STATES.includes(record.state);
   const failures: Failure[] = [];
   const outcomes: CommandOutcome[] = [];
@@ -100,6 +103,12 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
     }
     const result = runLine(line, record, input);
     if ("failure" in result) {
+      // Decided before, its follow-up work cut short (a redelivery): a refusal now means its effect is in place.
+      if (pending.has(line.hash)) {
+        ran.add(line.hash);
+        settled = true;
+        return;
+      }
       failures.push(result.failure);
       return;
     }
@@ -109,7 +118,7 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
     ran.add(line.hash);
     if (outcome.link || outcome.actions?.length) followUps.push({ line, link: outcome.link, actions: outcome.actions ?? [] });
   });
-  if (outcomes.length) record = rememberRan(record, commentKey, [...ran]);
+  if (outcomes.length || settled) record = rememberRan(record, commentKey, [...ran]);
 
   const replies: ReplySpec[] = outcomes.flatMap((o) => [
     ...(o.replies ?? []),

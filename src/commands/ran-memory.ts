@@ -22,9 +22,30 @@ export function rememberRan(record: ResponseRecord, commentKey: string, hashes: 
   return { ...record, ran: Object.fromEntries(kept) };
 }
 
+/**
+ * A line decided and written whose follow-up work (GitHub beyond the response) is not done yet is
+ * remembered with this prefix: a redelivery decides it again (a refusal then means its effect is
+ * already there) and runs its follow-ups again, which are idempotent.
+ */
+export const PENDING = "~";
+
+/** The lines, decided and written, whose follow-up work has not finished yet. */
+export function markPending(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
+  if (!hashes.length) return record;
+  const kept = forgetRan(record, commentKey, hashes);
+  return rememberRan(kept, commentKey, [...(kept.ran[commentKey] ?? []), ...hashes.map((h) => PENDING + h)]);
+}
+
+/** Their follow-up work is done: they count as ran. */
+export function markDone(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
+  if (!hashes.length) return record;
+  const kept = forgetRan(record, commentKey, hashes);
+  return rememberRan(kept, commentKey, [...(kept.ran[commentKey] ?? []), ...hashes]);
+}
+
 /** Forgets lines whose follow-up work failed, so editing or re-posting the comment runs them again. */
 export function forgetRan(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
-  const drop = new Set(hashes);
+  const drop = new Set([...hashes, ...hashes.map((h) => PENDING + h)]);
   const left = (record.ran[commentKey] ?? []).filter((h) => !drop.has(h));
   return rememberRan(record, commentKey, left);
 }

@@ -2,7 +2,7 @@ import type { ProbotOctokit } from "probot";
 import type { CommandAction } from "../commands/command.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord } from "../record/response-record.js";
-import { httpStatus } from "./http-status.js";
+import { httpStatus, isTransient } from "./http-status.js";
 import { setAdvisoryState } from "./advisory-state.js";
 import type { IssueRef } from "./issue-comments.js";
 
@@ -45,7 +45,7 @@ export async function runAction(action: CommandAction, context: ActionContext): 
     return await executor(action, context);
   } catch (error) {
     const status = httpStatus(error);
-    if (status === undefined) throw error;
+    if (status === undefined || isTransient(error)) throw error;
     context.log(`action ${action.kind} failed: ${status} ${(error as Error).message}`);
     return { ok: false, problem: `GitHub answered ${status} (${(error as Error).message.split("\n")[0]!.slice(0, 200)})` };
   }

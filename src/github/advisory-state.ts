@@ -1,6 +1,7 @@
 import type { CommandAction } from "../commands/command.js";
 import type { ActionContext, ActionResult } from "./action-executors.js";
 import { githubMessage, httpStatus, repoParams } from "./announce-context.js";
+import { isTransient } from "./http-status.js";
 
 /** Advisory states a command may set on a reported advisory: accepted as a draft, or closed. */
 const STATES = ["draft", "closed"] as const;
@@ -18,7 +19,7 @@ export async function setAdvisoryState(action: CommandAction, { octokit, record,
     await octokit.rest.securityAdvisories.updateRepositoryAdvisory({ ...repoParams(record.advisory.repo), ghsa_id: record.ghsa, state });
   } catch (error) {
     const status = httpStatus(error);
-    if (status === undefined || status >= 500) throw error;
+    if (status === undefined || isTransient(error)) throw error;
     log(`advisory ${record.ghsa} → ${state} refused: ${status}`);
     return { ok: false, problem: `GitHub refused to set ${record.ghsa} on ${record.advisory.repo} to ${state} (${status}): ${githubMessage(error)}` };
   }

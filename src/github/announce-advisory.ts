@@ -1,6 +1,7 @@
 import { advisoryFields, advisoryRepo, editedByHand, fieldHashes } from "../announce/advisory-fields.js";
 import { advisoryDescription } from "../announce/pack.js";
 import { issueKey } from "./issue-comments.js";
+import { isRateLimited } from "./http-status.js";
 import { renderTemplate } from "../render/templates.js";
 import { tick } from "../response/sync-boxes.js";
 import { githubMessage, httpStatus, reply, repoParams, saveRecord, type AnnounceCtx, type Octokit } from "./announce-context.js";
@@ -60,14 +61,16 @@ export async function ensureDraft(octokit: Octokit, ctx: AnnounceCtx, announce =
     }
   } catch (error) {
     const status = httpStatus(error);
-    if (status && status >= 400 && status < 500) return { ok: false, error: `GitHub refused the advisory on ${repo} (${status}): ${githubMessage(error)}` };
+    if (status && status >= 400 && status < 500 && !isRateLimited(error)) return { ok: false, error: `GitHub refused the advisory on ${repo} (${status}): ${githubMessage(error)}` };
     throw error;
   }
-  record = { ...record, ghsa: data.ghsa_id, advisory: { ...record.advisory, repo, url: data.html_url, written: fieldHashes(fields) } };
+  // A draft found by its marker but not in the record was made by a run whose record write was lost: this one's.
+  const createdBy = current && record.ghsa ? record.advisory?.created_by : ctx.key;
+  record = { ...record, ghsa: data.ghsa_id, advisory: { ...record.advisory, repo, url: data.html_url, written: fieldHashes(fields), ...(createdBy ? { created_by: createdBy } : {}) } };
   await saveRecord(octokit, ctx, record);
   ctx.facts = { ...ctx.facts, advisoryUrl: data.html_url };
   if (announce) {
-    const created = !current;
+    const created = record.advisory?.created_by === ctx.key;
     const { text } = await renderTemplate(
       "announce-draft-reply",
       { created, ghsa: data.ghsa_id, repo, advisory_url: data.html_url, overwritten, cve_found: cveFound, release_managers: created ? ctx.config.release_managers : [] },
@@ -86,7 +89,7 @@ export async function requestCve(octokit: Octokit, ctx: AnnounceCtx): Promise<Ad
     await octokit.rest.securityAdvisories.createRepositoryAdvisoryCveRequest({ ...repoParams(repo), ghsa_id: ctx.record.ghsa });
   } catch (error) {
     const status = httpStatus(error);
-    if (status && status >= 400 && status < 500) return { ok: false, error: `GitHub refused the CVE request (${status}): ${githubMessage(error)}` };
+    if (status && status >= 400 && status < 500 && !isRateLimited(error)) return { ok: false, error: `GitHub refused the CVE request (${status}): ${githubMessage(error)}` };
     throw error;
   }
   await reply(octokit, ctx, `cve-request-${ctx.key}`, `Asked GitHub to assign a CVE to ${ctx.record.ghsa}. GitHub reviews the request; once it assigns one, the next \`/announce\` records it.`);
@@ -104,7 +107,7 @@ export async function publishAdvisory(octokit: Octokit, ctx: AnnounceCtx): Promi
     return { ok: true, advisory: data as Advisory };
   } catch (error) {
     const status = httpStatus(error);
-    if (status && status >= 400 && status < 500) return { ok: false, error: `GitHub refused to publish ${drafted.advisory.ghsa_id} (${status}): ${githubMessage(error)}` };
+    if (status && status >= 400 && status < 500 && !isRateLimited(error)) return { ok: false, error: `GitHub refused to publish ${drafted.advisory.ghsa_id} (${status}): ${githubMessage(error)}` };
     throw error;
   }
 }

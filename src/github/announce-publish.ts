@@ -77,8 +77,10 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
 
   if (!stepDone(ctx.record, "process_review")) {
     const url = await openProcessReview(octokit, ctx);
+    // The pack goes before the last step is recorded: a publish cut short here is not "all done",
+    // so its redelivery (or `/announce publish` again) still brings the pack up to date.
+    await updatePack(octokit, ctx, { reporterText });
     await done(octokit, ctx, "process_review", ["follow-up.process_review"], { publish_steps: { ...ctx.record.publish_steps, "process_review:url": url } });
-  }
-  await updatePack(octokit, ctx, { reporterText });
+  } else await updatePack(octokit, ctx, { reporterText });
   return { ok: true };
 }

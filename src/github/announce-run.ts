@@ -7,12 +7,13 @@ import type { OverrideSource } from "../render/templates.js";
 import type { KeyRing } from "../security/key-ring.js";
 import type { NotifyDeps } from "../notify/notify.js";
 import { ensureDraft, requestCve } from "./announce-advisory.js";
-import { githubMessage, httpStatus, reply, type AnnounceCtx, type Octokit } from "./announce-context.js";
+import { githubMessage, httpStatus, reply, saveRecord, type AnnounceCtx, type Octokit } from "./announce-context.js";
 import { updatePack } from "./announce-pack.js";
 import { runPreview } from "./announce-preview.js";
 import { runPublish } from "./announce-publish.js";
 import type { IssueState } from "./apply-effects.js";
 import type { IssueRef } from "./issue-comments.js";
+import { isTransient } from "./http-status.js";
 
 export interface AnnounceInput {
   issue: IssueRef;
@@ -82,8 +83,15 @@ export const ANNOUNCE_EXECUTORS: Record<string, Executor> = {
  * Runs a command's announce actions in order. A refusal (GitHub 4xx) or a failure (5xx, network)
  * is replied in the issue and stops the rest; what was done is already recorded. False = not 👍.
  */
-export async function runAnnounceActions(octokit: Octokit, input: AnnounceInput, actions: CommandAction[]): Promise<boolean> {
+export async function runAnnounceActions(
+  octokit: Octokit,
+  input: AnnounceInput,
+  actions: CommandAction[],
+  /** A last change to the record once the actions are done or answered (the command's lines count as ran). */
+  settle?: (record: ResponseRecord) => ResponseRecord,
+): Promise<boolean> {
   const ctx = announceCtx(input);
+  let ok = true;
   for (const action of actions) {
     const executor = ANNOUNCE_EXECUTORS[action.kind];
     if (!executor) continue;
@@ -91,14 +99,18 @@ export async function runAnnounceActions(octokit: Octokit, input: AnnounceInput,
     try {
       result = await executor(octokit, ctx, action);
     } catch (error) {
+      // An outage is not an answer: the event fails and its redelivery finishes the work.
+      if (isTransient(error)) throw error;
       const left = action.kind === "announce.publish" ? stepsLeft(ctx.record) : [];
       const again = action.kind === "announce.publish" ? `Steps still to do: ${left.join(", ") || "updating the pack"}. Run \`/announce publish\` again to finish; steps already done are not repeated.` : "Nothing was half-recorded; run the command again.";
       result = { ok: false as const, error: `GitHub failed (${httpStatus(error) ?? "no answer"}: ${githubMessage(error)}). ${again}` };
     }
     if (!result.ok) {
       await reply(octokit, ctx, `announce-failed-${input.key}-${action.kind}`, result.error);
-      return false;
+      ok = false;
+      break;
     }
   }
-  return true;
+  if (settle) await saveRecord(octokit, ctx, settle(ctx.record));
+  return ok;
 }

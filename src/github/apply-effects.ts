@@ -34,27 +34,27 @@ export function fitReply(body: string, marker: string): string {
 
 /**
  * Applies decided effects with the fewest calls: nothing is written that is already so, which is
- * also what makes a redelivered webhook harmless.
+ * also what makes a redelivered webhook harmless. A response that exists is updated last, after
+ * the replies, labels, assignees, `beforeResponse` and the close: the record it carries
+ * (which commands ran) is written only once their effects are, so an event GitHub breaks off on
+ * the way is finished by its redelivery. A new response is created first, as the issue's first
+ * answer.
  */
-export async function applyEffects(octokit: Octokit, issue: IssueRef, state: IssueState, effects: Effects): Promise<Applied> {
+export async function applyEffects(
+  octokit: Octokit,
+  issue: IssueRef,
+  state: IssueState,
+  effects: Effects,
+  hooks: { beforeResponse?: (applied: Applied) => Promise<void> } = {},
+): Promise<Applied> {
   await assertNoLeak(octokit, issue, effects);
   const applied: Applied = { assigned: [] };
-  if (effects.responseBody !== undefined) {
-    const existing = state.comments.find((c) => c.login === state.botLogin && c.body.includes(RESPONSE_MARKER));
-    if (!existing) {
-      const { data } = await octokit.rest.issues.createComment({ ...issue, body: effects.responseBody });
-      state.comments.push({ id: data.id, body: effects.responseBody, login: state.botLogin });
-      applied.responseCommentId = data.id;
-      await responseWritten({ issue, body: effects.responseBody, commentUrl: data.html_url });
-    } else {
-      if (existing.body !== effects.responseBody) {
-        const { data } = await octokit.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: existing.id, body: effects.responseBody });
-        existing.body = effects.responseBody;
-        // The dashboard row follows the response (src/dashboard/dashboard-hook.ts); unchanged bodies cost nothing.
-        await responseWritten({ issue, body: effects.responseBody, commentUrl: data?.html_url });
-      }
-      applied.responseCommentId = existing.id;
-    }
+  const existing = effects.responseBody === undefined ? undefined : state.comments.find((c) => c.login === state.botLogin && c.body.includes(RESPONSE_MARKER));
+  if (effects.responseBody !== undefined && !existing) {
+    const { data } = await octokit.rest.issues.createComment({ ...issue, body: effects.responseBody });
+    state.comments.push({ id: data.id, body: effects.responseBody, login: state.botLogin });
+    applied.responseCommentId = data.id;
+    await responseWritten({ issue, body: effects.responseBody, commentUrl: data.html_url });
   }
   // The response found by its remembered id (not listed): replies are looked for in one more read.
   const posted = (list: CommentSummary[], key: string) => list.some((c) => c.login === state.botLogin && c.body.includes(replyMarker(key)));
@@ -91,9 +91,20 @@ export async function applyEffects(octokit: Octokit, issue: IssueRef, state: Iss
     applied.assigned = assign.filter((a) => now.includes(a.toLowerCase()));
     state.assignees.push(...applied.assigned);
   }
+  await hooks.beforeResponse?.(applied);
   if (effects.close && state.open) {
+    // The `issues.closed` this causes is the app's own: src/handlers/issue-closed.ts leaves the record to this write.
     await octokit.rest.issues.update({ ...issue, state: "closed", state_reason: effects.close });
     state.open = false;
+  }
+  if (effects.responseBody !== undefined && existing) {
+    if (existing.body !== effects.responseBody) {
+      const { data } = await octokit.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: existing.id, body: effects.responseBody });
+      existing.body = effects.responseBody;
+      // The dashboard row follows the response (src/dashboard/dashboard-hook.ts); unchanged bodies cost nothing.
+      await responseWritten({ issue, body: effects.responseBody, commentUrl: data?.html_url });
+    }
+    applied.responseCommentId = existing.id;
   }
   return applied;
 }

@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import type { CheckRunDecision } from "../pr/decide-pr.js";
+import { isRateLimited } from "./http-status.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -88,7 +89,7 @@ export async function requestReviews(
     await octokit.rest.pulls.requestReviewers({ ...pr, reviewers, team_reviewers: teamReviewers });
     return asked;
   } catch (error) {
-    if (![422, 403, 404].includes(status(error) ?? 0)) throw error;
+    if (![422, 403, 404].includes(status(error) ?? 0) || isRateLimited(error)) throw error;
   }
   const done: string[] = [];
   for (const one of asked) {
@@ -96,7 +97,7 @@ export async function requestReviews(
     try {
       await octokit.rest.pulls.requestReviewers({ ...pr, ...(team ? { team_reviewers: [one.slice(5)] } : { reviewers: [one] }) });
     } catch (error) {
-      if (![422, 403, 404].includes(status(error) ?? 0)) throw error;
+      if (![422, 403, 404].includes(status(error) ?? 0) || isRateLimited(error)) throw error;
       log(`review request refused for ${one} on ${pr.owner}/${pr.repo}#${pr.pull_number}`);
     }
     // Recorded as asked either way: asking again on every event would only repeat the refusal.

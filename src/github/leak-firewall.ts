@@ -4,6 +4,7 @@ import { currentScope, repoKey, type EventScope, type IssueTexts, type RepoRef, 
 import { allowedWrite, publishedAdvisory } from "./leak-allowlist.js";
 import { LeakBlocked, type BlockDetail } from "./leak-blocked.js";
 import { isMutation, mutationTargets, targetsVisibility } from "./leak-graphql.js";
+import { isTransient } from "./http-status.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -69,7 +70,9 @@ async function readVisibility(octokit: Octokit, repo: RepoRef): Promise<Visibili
     const { data } = await octokit.request("GET /repos/{owner}/{repo}", { owner: repo.owner, repo: repo.repo });
     if (data.visibility === "internal") return "internal";
     return data.private ? "private" : "public";
-  } catch {
+  } catch (error) {
+    // An outage is not an answer: the event fails (and is redelivered) rather than stop as a leak.
+    if (isTransient(error)) throw error;
     return "unknown";
   }
 }
@@ -157,6 +160,9 @@ function observe(scope: EventScope, method: string, options: EndpointOptions, pa
   }
   const ghsa = parsed && path ? publishedAdvisory(parsed.method, path, parsed.body) : undefined;
   if (ghsa) scope.releaseAdvisory(ghsa);
+  // GitHub's word that it is out: a publish whose record write failed, resumed by a redelivery.
+  const read = data as { ghsa_id?: unknown; state?: unknown } | undefined;
+  if (method === "GET" && options.url === "/repos/{owner}/{repo}/security-advisories/{ghsa_id}" && read?.state === "published" && typeof read.ghsa_id === "string") scope.releaseAdvisory(read.ghsa_id);
 }
 
 /** A REST write addressed to a repo the event knows is private: no need to even parse it. */

@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import { isRateLimited } from "./http-status.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -23,14 +24,14 @@ export async function teamMembership(octokit: Octokit, team: string, login: stri
     const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug, username: login });
     return { ok: true, member: data.state === "active" };
   } catch (error) {
-    if (status(error) !== 404 && status(error) !== 403) throw error;
+    if ((status(error) !== 404 && status(error) !== 403) || isRateLimited(error)) throw error;
     if (teamSeen && status(error) === 404) return { ok: true, member: false };
   }
   try {
     await octokit.rest.teams.getByName({ org, team_slug });
     return { ok: true, member: false };
   } catch (error) {
-    if (status(error) === 404 || status(error) === 403) {
+    if ((status(error) === 404 || status(error) === 403) && !isRateLimited(error)) {
       return { ok: false, problem: `the team \`${team}\` (config \`team\`) cannot be read: it does not exist (renamed or deleted?), or the app lacks the members:read permission on ${org}` };
     }
     throw error;

@@ -1,6 +1,6 @@
 import type { FollowUp, ReplySpec } from "../commands/decide-commands.js";
 import type { CommandLine } from "../commands/parse-commands.js";
-import { forgetRan } from "../commands/ran-memory.js";
+import { forgetRan, markDone } from "../commands/ran-memory.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { CommandAction } from "../commands/command.js";
 import { runAction } from "../github/action-executors.js";
@@ -42,11 +42,15 @@ export async function runFollowUps(
   const replies: ReplySpec[] = [];
   const updates: ((record: ResponseRecord) => ResponseRecord)[] = [];
   const announce: CommandAction[] = [];
+  // A link alone is done when the PR sync writes the response: its line is marked ran in that write.
+  const settled = new Set<CommandLine>();
   for (const { line, actions } of followUps) {
     const link = links.get(line);
     if (link && !link.ok) continue; // refused before anything was written, and answered then
     if (link) {
-      const failure = await syncLink(run.deps, octokit, issue, config, link, log, known);
+      const settle = actions.length ? undefined : (r: ResponseRecord) => markDone(r, run.commentKey, [line.hash]);
+      if (settle) settled.add(line);
+      const failure = await syncLink(run.deps, octokit, issue, config, link, log, known, settle);
       if (failure) {
         failed.push(line);
         replies.push(failedReply(run, line, failure));
@@ -67,8 +71,14 @@ export async function runFollowUps(
       if (result.update) updates.push(result.update);
     }
   }
-  const announceFailed = announce.length ? !(await runAnnounce(run, config, announce)) : false;
-  if (!failed.length && !updates.length) return announceFailed;
+  // `/announce` lines count as ran in the announce run's own last record write.
+  const announceLines = followUps.filter(({ line, actions }) => !links.has(line) && actions.length && actions.every(isAnnounceAction)).map(({ line }) => line);
+  for (const line of announceLines) settled.add(line);
+  const settleAnnounce = announceLines.length ? (r: ResponseRecord) => markDone(r, run.commentKey, announceLines.map((l) => l.hash)) : undefined;
+  const announceFailed = announce.length ? !(await runAnnounce(run, config, announce, settleAnnounce)) : false;
+  // Lines whose work is done (or was answered as refused) now count as ran; a thrown failure never gets here.
+  const done = followUps.filter(({ line }) => links.get(line)?.ok !== false && !failed.includes(line) && !settled.has(line)).map(({ line }) => line.hash);
+  if (!failed.length && !updates.length && !done.length) return announceFailed;
 
   // The response changed since this event read it (a PR sync writes it): read it again.
   const loaded = await loadResponse(octokit, issue, config, run.botLogin, run.deps.keys, run.deps.store);
@@ -79,6 +89,7 @@ export async function runFollowUps(
     const own = findOwnComment(loaded.comments, run.botLogin, RESPONSE_MARKER)!;
     const time = run.deps.now();
     let record = forgetRan(syncBoxes(loaded.record, own.body, time), run.commentKey, failed.map((l) => l.hash));
+    record = markDone(record, run.commentKey, done);
     for (const update of updates) record = update(record);
     effects.responseBody = await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body });
     if (now.open) Object.assign(effects, responseLabels(now.labels, record));
@@ -93,7 +104,7 @@ export async function runFollowUps(
  * GitHub breaks halfway is finished by running it again), so it reads the response afresh and
  * answers its own failures. False when a step failed.
  */
-async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: CommandAction[]): Promise<boolean> {
+async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: CommandAction[], settle?: (record: ResponseRecord) => ResponseRecord): Promise<boolean> {
   const { context, issue } = run;
   const loaded = await loadResponse(context.octokit, issue, config, run.botLogin, run.deps.keys, run.deps.store, { allComments: true });
   if (!loaded.record) return false;
@@ -114,5 +125,6 @@ async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: Comm
       notify: { env: run.deps.env ?? process.env, log: context.log },
     },
     actions,
+    settle,
   );
 }

@@ -1,7 +1,7 @@
 import { decideCommands, type CommandsDecision, type ReplySpec } from "../commands/decide-commands.js";
 import { helpView } from "../commands/help-view.js";
 import { mayHaveCommands, parseCommands, type CommandLine } from "../commands/parse-commands.js";
-import { blockAddedLines, forgetRan } from "../commands/ran-memory.js";
+import { blockAddedLines, forgetRan, markPending } from "../commands/ran-memory.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { httpStatus, isGone } from "../github/http-status.js";
@@ -116,7 +116,10 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
     refusedLines.push(followUp.line.hash);
     replies.push(failedReply(run, followUp.line, prepared));
   }
-  const decided = refusedLines.length ? forgetRan(decision.record, commentKey, refusedLines) : decision.record;
+  // A line with follow-up work counts as ran only once that work is done (runFollowUps records it):
+  // if GitHub fails on the way, the event fails and its redelivery runs the line again.
+  const pending = decision.followUps.map((f) => f.line.hash).filter((h) => !refusedLines.includes(h));
+  const decided = markPending(refusedLines.length ? forgetRan(decision.record, commentKey, refusedLines) : decision.record, commentKey, pending);
   // Chat (src/notify): a confirmation or a new owner, and earlier messages the webhook refused.
   const target = { repo: `${issue.owner}/${issue.repo}`, number: issue.issue_number, url: context.payload.issue.html_url };
   const notifyDeps = { env: run.deps.env ?? process.env, log: context.log };
@@ -131,13 +134,15 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   };
   await reactToComment(octokit, issue, context.payload.comment.id, "eyes");
   const state = issueState(loaded.comments, botLogin, now);
-  const applied = await applyEffects(octokit, issue, state, effects);
   const same = (a: string) => (b: string) => a.toLowerCase() === b.toLowerCase();
-  const unassigned = effects.assign.filter((a) => !applied.assigned.some(same(a)) && !now.assignees.some(same(a)));
-  if (unassigned.length) {
+  // Before the response is written: its record says the line ran only once this reply is out.
+  const beforeResponse = async (applied: { assigned: string[] }) => {
+    const unassigned = effects.assign.filter((a) => !applied.assigned.some(same(a)) && !now.assignees.some(same(a)));
+    if (!unassigned.length) return;
     const key = `unassignable-${commentKey}-${unassigned.join("-").toLowerCase()}`;
     await replyOnly(run, state.comments, { key, template: "unassignable", view: { people: unassigned.map((l) => `@${l}`) } });
-  }
+  };
+  await applyEffects(octokit, issue, state, effects, { beforeResponse });
 
   const known = knownFromCommand(loaded, now, state, context.payload.issue);
   const followUpsFailed = await runFollowUps(run, config, record, decision.followUps, links, known);

@@ -50,6 +50,8 @@ type CurrentIssue = () => Promise<IssueSummary | undefined>;
  * a command made (invalid, no-action, announced) keeps its own account.
  */
 async function recordHandClose(deps: Deps, context: StateContext, loaded: LoadedResponse, current: CurrentIssue): Promise<void> {
+  // The app's own close or reopen: the command or publish that made it writes the record itself.
+  if (context.payload.sender.login.toLowerCase() === loaded.botLogin.toLowerCase()) return;
   const now = deps.now();
   const before = loaded.record!;
   const record = context.payload.action === "closed" ? closedByHand(before, context.payload.sender.login, now) : reopenedByHand(before);

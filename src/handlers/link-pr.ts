@@ -1,12 +1,12 @@
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { httpStatus } from "../github/http-status.js";
+import { httpStatus, isTransient } from "../github/http-status.js";
 import type { IssueRef } from "../github/issue-comments.js";
 import { getPull } from "../github/pull-requests.js";
 import { canSeeRepo } from "../github/repo-access.js";
 import type { PrFacts } from "../pr/decide-pr.js";
 import { readConfigFrom } from "../github/read-config.js";
-import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
+import { prFacts, syncPr, type PullLike, type SyncPrInput } from "./sync-pr.js";
 import type { IssueState } from "../github/apply-effects.js";
 import type { IssueNow } from "../github/issue-now.js";
 import type { KnownResponse } from "./pr-views.js";
@@ -74,6 +74,7 @@ export async function syncLink(
   link: Extract<PreparedLink, { ok: true }>,
   log: (m: string) => void,
   known?: KnownResponse,
+  settle?: SyncPrInput["settle"],
 ): Promise<LinkFailure | undefined> {
   try {
     await syncPr({
@@ -86,11 +87,12 @@ export async function syncLink(
       prConfig: link.prConfig,
       security: config,
       known,
+      settle,
     });
     return undefined;
   } catch (error) {
     const status = httpStatus(error);
-    if (status === undefined) throw error;
+    if (status === undefined || isTransient(error)) throw error;
     log(`linking ${link.ref} failed: ${status} ${(error as Error).message}`);
     return { ref: link.ref, reason: "github", detail: `${status} (${(error as Error).message.split("\n")[0]!.slice(0, 200)})` };
   }

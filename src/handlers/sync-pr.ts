@@ -80,6 +80,8 @@ export interface SyncPrInput {
   known?: KnownResponse;
   /** The event is a push (`synchronize`). */
   pushed?: boolean;
+  /** A last change to the record, written with it (`/triage pr`: its line now counts as ran). */
+  settle?: (record: ResponseRecord) => ResponseRecord;
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -194,6 +196,7 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
   // response is rendered (settleTicks); `patched` keeps the supported branches for old records.
   if (pr.merged && security.supported_branches.includes(pr.base)) record = { ...record, patched: [...new Set([...record.patched, pr.base])] };
   record = advance(tick(record, ["fix.patch", "fix.prioritised"], now), security);
+  if (input.settle) record = input.settle(record);
 
   const effects = noEffects();
   effects.responseBody = await renderResponse(record, security, { title: summary.title, reporter: summary.reporter }, loaded.overrides, { keys: deps.keys, issue: view.issue, now, current: own.body });

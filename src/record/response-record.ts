@@ -140,6 +140,8 @@ export interface AdvisoryRef {
   /** Hash of the fields the app last wrote: a different hash on GitHub means someone edited the draft. */
   written?: Record<string, string>;
   published_at?: string;
+  /** The command (comment id) that created the draft: its redelivery still says "created". */
+  created_by?: string;
 }
 
 export function newRecord(reportedAt: Date, now: Date): ResponseRecord {

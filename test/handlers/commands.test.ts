@@ -257,7 +257,7 @@ describe("each command's happy path", () => {
   it("confirm: state confirmed, release managers mentioned once, labels follow; a second confirm mentions nobody", async () => {
     const f = await fakeIssue();
     await send(f, "/triage confirm");
-    expect(writes()).toEqual(["react eyes", "edit response", "reply", "add labels security: confirmed", "remove label security: triage", "react +1"]);
+    expect(writes()).toEqual(["react eyes", "reply", "add labels security: confirmed", "remove label security: triage", "edit response", "react +1"]);
     expect(f.reactions).toEqual(["eyes", "+1"]);
     expect(f.replies).toHaveLength(1);
     expect(f.replies[0]).toMatch(/^@rm-alice @rm-bob — this security issue is \*\*confirmed\*\*/);
@@ -294,11 +294,11 @@ describe("each command's happy path", () => {
     await send(f, "/triage invalid The endpoint requires admin rights, which already allow this.");
     expect(writes()).toEqual([
       "react eyes",
-      "edit response",
       "reply",
       "add labels security: invalid",
       "remove label security: triage",
       "close not_planned",
+      "edit response",
       "react +1",
     ]);
     expect(f.replies[0]).toMatch(/^@reporter, thank you for your report\. The security team looked into it and concluded that it is not a vulnerability/);
@@ -321,7 +321,7 @@ describe("each command's happy path", () => {
   it("no-action <reason>: recorded and closed as completed", async () => {
     const f = await fakeIssue();
     await send(f, "/triage no-action We do not ship the affected module.");
-    expect(writes()).toEqual(["react eyes", "edit response", "add labels security: no-action", "remove label security: triage", "close completed", "react +1"]);
+    expect(writes()).toEqual(["react eyes", "add labels security: no-action", "remove label security: triage", "close completed", "edit response", "react +1"]);
     expect(f.closed).toEqual(["closed completed"]);
     expect(f.record).toMatchObject({ state: "no-action", reason: "We do not ship the affected module." });
     expect(f.response).toContain("| **State** | Closed: no action needed |");
@@ -337,7 +337,7 @@ describe("each command's happy path", () => {
   it("cvss 3.1: score, severity, its label and the embargo end (reported 2026-11-20 + 15 days)", async () => {
     const f = await fakeIssue();
     await send(f, "/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
-    expect(writes()).toEqual(["react eyes", "edit response", "add labels severity: critical", "react +1"]);
+    expect(writes()).toEqual(["react eyes", "add labels severity: critical", "edit response", "react +1"]);
     expect(f.record).toMatchObject({
       severity: "critical",
       cvss: { version: "3.1", vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", score: 9.8 },
@@ -354,7 +354,7 @@ describe("each command's happy path", () => {
     await send(f, "/triage cvss CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:L/VI:L/VA:N/SC:N/SI:N/SA:N", {
       labels: ["security", "security: triage", "severity: high"],
     });
-    expect(writes()).toEqual(["react eyes", "edit response", "add labels severity: medium", "remove label severity: high", "react +1"]);
+    expect(writes()).toEqual(["react eyes", "add labels severity: medium", "remove label severity: high", "edit response", "react +1"]);
     expect(f.record).toMatchObject({ severity: "medium", cvss: { version: "4.0", score: 5.3 }, embargo_end: "2026-12-30" });
     expect(f.response).toContain("| **Severity** | medium — CVSS 4.0 score 5.3,");
   });
@@ -370,7 +370,7 @@ describe("each command's happy path", () => {
       record: triageRecord({ state: "confirmed", severity: "critical", embargo_end: "2026-12-05", cvss: { version: "3.1", vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", score: 9.8 } }),
     });
     await send(f, "/triage severity HIGH", { labels: ["security", "security: confirmed", "severity: critical"] });
-    expect(writes()).toEqual(["react eyes", "edit response", "add labels severity: high", "remove label severity: critical", "react +1"]);
+    expect(writes()).toEqual(["react eyes", "add labels severity: high", "remove label severity: critical", "edit response", "react +1"]);
     expect(f.record.severity).toBe("high");
     expect(f.record.cvss).toBeUndefined();
     expect(f.record.embargo_end).toBe("2026-12-10");
@@ -452,7 +452,7 @@ describe("each command's happy path", () => {
   it("assign: experts are assigned and mentioned once; assigning them again mentions nobody", async () => {
     const f = await fakeIssue();
     await send(f, "/triage assign @octocat @hubot");
-    expect(writes()).toEqual(["react eyes", "edit response", "reply", "assign octocat, hubot", "react +1"]);
+    expect(writes()).toEqual(["react eyes", "reply", "assign octocat, hubot", "edit response", "react +1"]);
     expect(f.replies[0]).toMatch(/^@octocat @hubot — the security team asks for your help triaging this report\./);
     expect(f.record).toMatchObject({ experts: ["octocat", "hubot"], experts_told: ["octocat", "hubot"] });
     expect(f.response).toMatch(/- \[x\] Triager assigned/);
@@ -466,7 +466,7 @@ describe("each command's happy path", () => {
   it("assign: a person GitHub will not assign is named in a reply (without a ping)", async () => {
     const f = await fakeIssue({ unassignable: ["mallory"] });
     await send(f, "/triage assign @octocat @mallory");
-    expect(writes()).toEqual(["react eyes", "edit response", "reply", "assign octocat, mallory", "reply", "react +1"]);
+    expect(writes()).toEqual(["react eyes", "reply", "assign octocat, mallory", "reply", "edit response", "react +1"]);
     expect(f.replies[1]).toMatch(/^GitHub would not assign @\u200bmallory \(not a collaborator on this repository\?\)\. They were recorded as experts/);
     expect(f.replies[1]).not.toContain("octocat");
     expect(f.record.experts).toEqual(["octocat", "mallory"]);
@@ -548,7 +548,7 @@ describe("each command's happy path", () => {
     it(`${line}: replies with every command's usage, summary and examples`, async () => {
       const f = await fakeIssue();
       await send(f, line);
-      expect(writes()).toEqual(["react eyes", "edit response", "reply", "react +1"]);
+      expect(writes()).toEqual(["react eyes", "reply", "edit response", "react +1"]);
       const help = f.replies[0]!;
       expect(help).toMatch(/^\*\*embargo commands\*\*/);
       for (const c of COMMANDS) {
@@ -741,7 +741,7 @@ describe("several commands in one comment", () => {
   it("the good lines apply, the bad one is reported, and no 👍 is given", async () => {
     const f = await fakeIssue();
     await send(f, ["Looked into it, this is real.", "/triage confirm", "/triage cwe 79", "/triage cve CVE-2026-12345", "thanks!"].join("\n"));
-    expect(writes()).toEqual(["react eyes", "edit response", "reply", "reply", "add labels security: confirmed", "remove label security: triage"]);
+    expect(writes()).toEqual(["react eyes", "reply", "reply", "add labels security: confirmed", "remove label security: triage", "edit response"]);
     expect(f.record).toMatchObject({ state: "confirmed", cve: "CVE-2026-12345", cwes: [] });
     expect(f.replies[0]).toMatch(/^@rm-alice @rm-bob/);
     const errors = f.replies[1]!;
@@ -862,7 +862,7 @@ describe("a closed response", () => {
   it("still answers /triage status and /help", async () => {
     const f = await fakeIssue({ record: closed() });
     await send(f, "/triage status\n/help", shape);
-    expect(writes()).toEqual(["react eyes", "edit response", "reply", "react +1"]);
+    expect(writes()).toEqual(["react eyes", "reply", "edit response", "react +1"]);
     expect(f.replies[0]).toMatch(/^\*\*embargo commands\*\*/);
     expect(f.record.state).toBe("invalid");
   });
@@ -924,7 +924,7 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
     mockNoOverrides(gh, "acme", "security");
     const attack = await editBy(f, "mallory", "/triage cwe CWE-79\n/triage confirm", "/triage cwe CWE-79");
     // Nobody's permission was asked on mallory's behalf; only the record learnt to never run her line.
-    expect(writes(mark)).toEqual(["edit response", "reply"]);
+    expect(writes(mark)).toEqual(["reply", "edit response"]);
     expect(gh.requests.slice(mark).some((r) => r.path.includes("/memberships/"))).toBe(false);
     expect(f.replies.at(-1)).toMatch(/^This comment was changed by @\u200bmallory, not by its author @\u200balice\. Commands run only as their author writes them/);
     expect(f.record.state).toBe("triage");
