@@ -16,7 +16,7 @@ export interface CostResults {
   cpu: CpuResult[];
   commands: { comments: number; calls: EventCalls }[];
   prs: { filler: number; members: number; calls: PrCalls }[];
-  throughput: ThroughputResult;
+  throughput?: ThroughputResult;
 }
 
 const ratio = (a: number, b: number) => (b ? `${(a / b).toFixed(2)}×` : "—");
@@ -98,11 +98,16 @@ export function costReport(r: CostResults): string {
   }
   if (small && manyMembers) scalingRow(out, "calls per approval", small.calls.approval, manyMembers.calls.approval, [`${small.members}`, `${manyMembers.members.toLocaleString("en")} team members`]);
   const t = r.throughput;
-  out.push(`| 4 | events per second, GitHub answered in-process (cycles of a label and 9 triage commands) | ${Math.round(t.eventsPerSecond)} /s | | | | one event at a time; the in-process GitHub's time included |`);
-  const [first, last] = [t.rss[0], t.rss.at(-1)];
-  if (first && last) {
+  if (!t) out.push("| 4 | events per second and RSS | not measured (failed) | | | | |");
+  else out.push(
+    `| 4 | events per second, GitHub answered in-process (cycles of a label and 9 triage commands), app vs bare app, interleaved | ${Math.round(t.eventsPerSecond)} /s | ${Math.round(t.bareEventsPerSecond)} /s | ${ratio(t.bareEventsPerSecond, t.eventsPerSecond)} | | ratio: the bare app's rate over the app's (time per event, app / bare); one event at a time, the in-process GitHub's time included |`,
+  );
+  const mem = (t?.memory ?? []).map((m) => m.after.toLocaleString("en")).join(" → ");
+  const [first, last] = [t?.memory[0], t?.memory.at(-1)];
+  if (t && first && last) {
     out.push(
-      `| 4 | RSS after ${first.after.toLocaleString("en")} → ${last.after.toLocaleString("en")} events | ${first.mb.toFixed(0)} → ${last.mb.toFixed(0)} MB | | ${ratio(last.mb, first.mb)} | | ${t.gc ? "after a GC (`--expose-gc`)" : "no `--expose-gc`: without a GC first"} |`,
+      `| 4 | RSS after ${mem} events | ${t.memory.map((m) => m.rss.toFixed(0)).join(" → ")} MB | | ${ratio(last.rss, first.rss)} | | ` +
+        `heap used ${t.memory.map((m) => m.heap.toFixed(0)).join(" → ")} MB (${ratio(last.heap, first.heap)}); ${t.gc ? "each after a GC (`--expose-gc`)" : "no `--expose-gc`: without a GC first"}; the whole bench process (vitest included) |`,
     );
   }
   out.push("", "### The justified minimum of L1 (bench/minimal-calls.ts; a reason is given once)", "");
