@@ -38,7 +38,7 @@ const problems = (c: EventCalls[]) => c.flatMap((x) => x.errors).slice(0, 3).joi
 
 function l1Rows(r: CostResults, out: string[]): void {
   if (!r.l1) {
-    out.push(`| 1 | L1: API calls against the justified minimum | not measured: ${r.l1Missing ?? "no L1 driver"} | ≤ 1.1× | — | — | |`);
+    out.push(`| 1 | L1: API calls against the justified minimum | not measured: ${r.l1Missing ?? "not run"} | ≤ 1.1× | — | — | |`);
     return;
   }
   let calls = 0;
@@ -98,7 +98,7 @@ export function costReport(r: CostResults): string {
   }
   if (small && manyMembers) scalingRow(out, "calls per approval", small.calls.approval, manyMembers.calls.approval, [`${small.members}`, `${manyMembers.members.toLocaleString("en")} team members`]);
   const t = r.throughput;
-  if (!t) out.push("| 4 | events per second and RSS | not measured (failed) | | | | |");
+  if (!t) out.push("| 4 | events per second and RSS | not measured in this run | | | | |");
   else out.push(
     `| 4 | events per second, GitHub answered in-process (cycles of a label and 9 triage commands), app vs bare app, interleaved | ${Math.round(t.eventsPerSecond)} /s | ${Math.round(t.bareEventsPerSecond)} /s | ${ratio(t.bareEventsPerSecond, t.eventsPerSecond)} | | ratio: the bare app's rate over the app's (time per event, app / bare); one event at a time, the in-process GitHub's time included |`,
   );
@@ -107,7 +107,7 @@ export function costReport(r: CostResults): string {
   if (t && first && last) {
     out.push(
       `| 4 | RSS after ${mem} events | ${t.memory.map((m) => m.rss.toFixed(0)).join(" → ")} MB | | ${ratio(last.rss, first.rss)} | | ` +
-        `heap used ${t.memory.map((m) => m.heap.toFixed(0)).join(" → ")} MB (${ratio(last.heap, first.heap)}); ${t.gc ? "each after a GC (`--expose-gc`)" : "no `--expose-gc`: without a GC first"}; the whole bench process (vitest included) |`,
+        `heap used ${t.memory.map((m) => m.heap.toFixed(0)).join(" → ")} MB (${ratio(last.heap, first.heap)}), external ${t.memory.map((m) => m.external.toFixed(0)).join(" → ")} MB; ${t.gc ? "each after a GC (`--expose-gc`)" : "no `--expose-gc`: without a GC first"}; the whole bench process (vitest included) |`,
     );
   }
   out.push("", "### The justified minimum of L1 (bench/minimal-calls.ts; a reason is given once)", "");

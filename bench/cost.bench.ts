@@ -7,6 +7,7 @@
 import { afterAll, describe, it } from "vitest";
 import { costReport, type CostResults } from "./cost-table.js";
 import { measureCpu } from "./measure-cpu.js";
+import { measureL1 } from "./measure-l1.js";
 import { commandCalls, prCalls } from "./measure-scaling.js";
 import { measureThroughput } from "./measure-throughput.js";
 
@@ -18,6 +19,15 @@ describe("cost (issues 13 and 14)", () => {
   // First: memory is read on a process that has not yet run the other measures.
   it("4. events per second and RSS after 1,000 and 10,000 events", async () => {
     results.throughput = await measureThroughput([1000, 10_000]);
+  });
+
+  it("1. API calls of lifecycle L1, step by step", async () => {
+    try {
+      results.l1 = await measureL1();
+    } catch (error) {
+      results.l1Missing = `L1 failed: ${(error as Error).message.split("\n")[0]}`;
+      throw error;
+    }
   });
 
   it("2. own CPU per event against a bare Probot app making the same requests", async () => {
@@ -40,4 +50,4 @@ describe("cost (issues 13 and 14)", () => {
 });
 
 // Printed whatever failed: a row that could not be measured says so.
-afterAll(() => console.log(costReport(results)));
+afterAll(() => console.log(`\n${costReport(results)}`));

@@ -22,7 +22,7 @@ export interface ThroughputResult {
   /** The bare app making the same requests, interleaved event by event. */
   bareEventsPerSecond: number;
   /** Memory in MB before the first counted event (after the warm-up) and after each checkpoint, after a GC when `--expose-gc` is on. */
-  memory: { after: number; rss: number; heap: number }[];
+  memory: { after: number; rss: number; heap: number; external: number }[];
   gc: boolean;
 }
 
@@ -31,7 +31,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 function memory(after: number): ThroughputResult["memory"][number] {
   gc?.();
   const m = process.memoryUsage();
-  return { after, rss: m.rss / 2 ** 20, heap: m.heapUsed / 2 ** 20 };
+  return { after, rss: m.rss / 2 ** 20, heap: m.heapUsed / 2 ** 20, external: m.external / 2 ** 20 };
 }
 
 /**

@@ -6,6 +6,9 @@
  * does; the target is measured ≤ 1.1 × this. The once-per-process calls (installation token, the
  * app's identity) are outside every step, measured and minimal alike.
  *
+ * `repos/get-content` is told apart by what it reads: (config) `.github/embargo.yml`, (overrides)
+ * the template-overrides folder `.github/embargo`, (file) any other file.
+ *
  * Assumed of a minimal app: it remembers its response comment's id (one read by id, the list only
  * when it moved), reads config and template overrides conditionally (a 304 is still a call here),
  * keeps the record current through `issues.closed/reopened` (so PR events need not re-read the
@@ -30,8 +33,8 @@ export interface MinimalStep {
 
 const call = (op: string, why: Why, reason: string): MinimalCall => ({ op, why, reason });
 
-const SECURITY_CONFIG = call("repos/get-content", "trust", "the security repo's config (team, labels, components) decides who may act and what is written: read each event, conditionally");
-const PRODUCT_CONFIG = call("repos/get-content", "trust", "the product repo's own config (check name, PR labels, leak words), read conditionally");
+const SECURITY_CONFIG = call("repos/get-content (config)", "trust", "the security repo's config (team, labels, components) decides who may act and what is written: read each event, conditionally");
+const PRODUCT_CONFIG = call("repos/get-content (config)", "trust", "the product repo's own config (check name, PR labels, leak words), read conditionally");
 const RESPONSE = call("issues/get-comment", "trust", "the response comment now: its record is the state, and people edit it (ticks); one read by remembered id");
 const MEMBER = call("teams/get-membership-for-user-in-org", "trust", "is the command's author in the security team, now");
 const ISSUE_NOW = call("issues/get", "trust", "the issue now (labels, state, assignees): the payload is a snapshot and the label writes depend on it");
@@ -139,8 +142,8 @@ export const MINIMAL_L1: MinimalStep[] = [
       call("git/get-ref", "idempotency", "the disclosure branch of an earlier run"),
       call("git/get-ref", "read", "the default branch's head: the new branch's start"),
       call("git/create-ref", "write", "the disclosure branch"),
-      call("repos/get-content", "read", "CHANGES.md now (text and blob sha) to insert the entry"),
-      call("repos/get-content", "read", "NEWS.md now (absent: created)"),
+      call("repos/get-content (file)", "read", "CHANGES.md now (text and blob sha) to insert the entry"),
+      call("repos/get-content (file)", "read", "NEWS.md now (absent: created)"),
       call("repos/create-or-update-file-contents", "write", "CHANGES.md"),
       call("repos/create-or-update-file-contents", "write", "NEWS.md"),
       call("pulls/create", "write", "the changelog PR"),
