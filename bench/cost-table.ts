@@ -2,7 +2,7 @@ import { availableParallelism, cpus, totalmem } from "node:os";
 import type { CpuResult } from "./measure-cpu.js";
 import type { EventCalls, PrCalls } from "./measure-scaling.js";
 import type { ThroughputResult } from "./measure-throughput.js";
-import { COMMAND_CALLS, MINIMAL_L1, minimalFor, type MinimalCall, type MinimalStep } from "./minimal-calls.js";
+import { COMMAND_CALLS, LEFT_OUT, MINIMAL_L1, minimalFor, type MinimalCall, type MinimalStep } from "./minimal-calls.js";
 
 /** One L1 step as measured: its name and the operationIds it called ("… (304)" when answered 304). */
 export interface L1Step {
@@ -118,10 +118,12 @@ export function costReport(r: CostResults): string {
     said.add(key);
     return `\`${c.op}\` (${c.why}: ${c.reason})`;
   };
+  const leftOut = (step: string) => (LEFT_OUT[step] ? `. Left out: ${LEFT_OUT[step]!.join("; ")}` : "");
+  out.push(`- **every step**${leftOut("every step")}`);
   out.push(`- **every command** (${COMMAND_CALLS.length}): ${COMMAND_CALLS.map(say).join("; ")}`);
   for (const m of MINIMAL_L1) {
     const own = m.command ? m.calls.slice(COMMAND_CALLS.length) : m.calls;
-    out.push(`- **${m.step}** (${m.calls.length}${m.command ? ` = the command's ${COMMAND_CALLS.length} + ${own.length}` : ""})${own.length ? `: ${own.map(say).join("; ")}` : ""}`);
+    out.push(`- **${m.step}** (${m.calls.length}${m.command ? ` = the command's ${COMMAND_CALLS.length} + ${own.length}` : ""})${own.length ? `: ${own.map(say).join("; ")}` : ""}${leftOut(m.step)}`);
   }
   return out.join("\n");
 }

@@ -160,6 +160,30 @@ export const MINIMAL_L1: MinimalStep[] = [
     ]),
 ];
 
+/** What the minimum leaves out that the app may call, and why it is not needed (the claim's other half). */
+export const LEFT_OUT: Record<string, string[]> = {
+  "every step": [
+    "the template-overrides folder (`.github/embargo`): read again only when it may have changed (a push to the default branch) or answered 304; an absent folder answers 404, with nothing to ask conditionally, so its absence is remembered",
+    "the comment list to find the response: its id is remembered",
+    "a second read of the comments, the issue or the config within one event",
+  ],
+  "fix PR opened": ["the config: the gate runs are asked by the app's id, so an unlinked PR needs nothing else"],
+  "/triage pr": ["`teams/get-by-name`: a 200 from one membership read already shows the team is readable", "a second response write: one write carries the link, the labels' state and the record"],
+  "fix PR pushed": [
+    "`issues/get`: `issues.closed`/`reopened` keep the record's state current",
+    "`pulls/list-reviews` and memberships: approvals are bound to the head they approved; a new head has none to judge",
+    "`pulls/request-reviewers`: pending requests survive a push; only people who reviewed the old head need asking again (none in L1)",
+    "the response write and the security repo's visibility read: only hidden data would change (no reviewer is asked, so no head needs remembering against a redelivery)",
+  ],
+  "fix PR approved": ["`pulls/list-commits`: the head's wording was checked when it was pushed (remembered per head)", "`issues/get`: as for a push"],
+  "fix PR merged": ["`pulls/list-reviews`, memberships, `pulls/list-commits`: a merged PR's gate no longer matters", "`issues/get`: as for a push"],
+  "/announce": ["the response write before the work: the one write after it carries everything"],
+  "/announce publish": [
+    "a response write after each publish step: every step is found again on a re-run by the reads above (the advisory's state, the PR by its branch, the replies in the comments, the review issue in the list), so one write at the end is enough",
+    "the advisory's fields in a PATCH of their own: the publishing PATCH carries them",
+  ],
+};
+
 export function minimalFor(step: string): MinimalStep | undefined {
   return MINIMAL_L1.find((m) => m.step === step);
 }
