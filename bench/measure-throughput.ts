@@ -18,8 +18,11 @@ const COMMANDS = [
 
 export interface ThroughputResult {
   events: number;
+  /** The app alone, over all the events. */
   eventsPerSecond: number;
-  /** The bare app making the same requests, interleaved event by event. */
+  /** Over `ratioEvents` events, the app and the bare app making the same requests, interleaved event by event. */
+  ratioEvents: number;
+  pairedEventsPerSecond: number;
   bareEventsPerSecond: number;
   /** Memory in MB before the first counted event (after the warm-up) and after each checkpoint, after a GC when `--expose-gc` is on. */
   memory: { after: number; rss: number; heap: number; external: number }[];
@@ -34,46 +37,73 @@ function memory(after: number): ThroughputResult["memory"][number] {
   return { after, rss: m.rss / 2 ** 20, heap: m.heapUsed / 2 ** 20, external: m.external / 2 ** 20 };
 }
 
-/**
- * Events one after the other through one Probot, GitHub answered in-process: cycles of a security
- * label on a new issue and the 9 triage commands on it, each followed by the bare app making the
- * same requests (its events per second are the baseline the machine's speed cancels against).
- * The fake forgets each issue after its cycle, so what grows is the app's (and Probot's) memory.
- */
-export async function measureThroughput(checkpoints: number[]): Promise<ThroughputResult> {
-  const world = new BenchWorld();
+type Event = { id: string; name: string; payload: unknown };
+
+/** Cycles of a security label on a new issue and the 9 triage commands on it, through `one`. */
+async function cycles(world: BenchWorld, first: number, total: number, one: (e: Event) => Promise<void>, after: (events: number) => void = () => {}) {
   const api = world.api;
-  api.replayable = true;
-  let queue: Replay[] = [];
-  const bare = fakeProbot(api, bareApp(() => queue));
-  const total = Math.max(...checkpoints);
-  const busy = { app: 0, bare: 0 };
-  const one = async (event: { id: string; name: string; payload: unknown }) => {
-    const from = api.calls.length;
-    let t0 = performance.now();
-    await world.receive(event);
-    busy.app += performance.now() - t0;
-    queue = api.calls.slice(from).flatMap((c) => (SETUP_OPS.has(c.op) ? [] : [c.replay!]));
-    t0 = performance.now();
-    await bare.receive({ ...event, id: `${event.id}-bare` } as never);
-    busy.bare += performance.now() - t0;
-  };
-  const cycle = async (issue: number, events: number) => {
+  let event = 0;
+  for (let issue = first; event < total; issue++) {
     await one(world.labelEvent(issue));
-    for (let k = 0; k < COMMANDS.length && k + 1 < events; k++) await one(world.commentEvent(issue, COMMANDS[k]!));
+    event++;
+    for (let k = 0; k < COMMANDS.length && event < total; k++, event++) await one(world.commentEvent(issue, COMMANDS[k]!));
+    // The fake forgets each issue after its cycle: what grows is the app's (and Probot's) memory.
     api.dropIssue(api.key(SECURITY, issue));
     api.calls.length = 0;
     if (api.unknown.length) throw new Error(`unanswered calls: ${api.unknown.join(", ")}`);
-    return Math.min(events, COMMANDS.length + 1);
-  };
-  // Warm-up: the tokens, the app's identity, the JIT.
-  for (let issue = 1; issue <= 10; issue++) await cycle(issue, COMMANDS.length + 1);
-  busy.app = busy.bare = 0;
-  const memories = [memory(0)];
-  let event = 0;
-  for (let issue = 100; event < total; issue++) {
-    event += await cycle(issue, total - event);
-    for (const at of checkpoints) if (event >= at && !memories.some((m) => m.after === at)) memories.push(memory(at));
+    after(event);
   }
-  return { events: total, eventsPerSecond: (total * 1000) / busy.app, bareEventsPerSecond: (total * 1000) / busy.bare, memory: memories, gc: Boolean(gc) };
+}
+
+/**
+ * Events one after the other through one Probot, GitHub answered in-process. First the app alone
+ * for `max(checkpoints)` events (its rate, and its memory at each checkpoint); then, on a fresh
+ * world, `ratioEvents` events each followed by the bare app making the same requests, so that the
+ * machine's speed cancels in the ratio of their rates.
+ */
+export async function measureThroughput(checkpoints: number[], ratioEvents: number): Promise<ThroughputResult> {
+  const total = Math.max(...checkpoints);
+  const world = new BenchWorld();
+  const alone = (e: Event) => world.receive(e);
+  await cycles(world, 1, 10 * (COMMANDS.length + 1), alone);
+  const memories = [memory(0)];
+  const t0 = performance.now();
+  let paused = 0;
+  await cycles(world, 1000, total, alone, (event) => {
+    const due = checkpoints.filter((at) => at <= event && !memories.some((m) => m.after === at));
+    const p0 = performance.now();
+    // A checkpoint inside a cycle is read at the cycle's end, a few events later.
+    for (const at of due) memories.push(memory(at));
+    paused += performance.now() - p0;
+  });
+  const eventsPerSecond = (total * 1000) / (performance.now() - t0 - paused);
+
+  const paired = new BenchWorld();
+  const api = paired.api;
+  api.replayable = true;
+  let queue: Replay[] = [];
+  const bare = fakeProbot(api, bareApp(() => queue));
+  const busy = { app: 0, bare: 0 };
+  const both = async (event: Event) => {
+    const from = api.calls.length;
+    let t = performance.now();
+    await paired.receive(event);
+    busy.app += performance.now() - t;
+    queue = api.calls.slice(from).flatMap((c) => (SETUP_OPS.has(c.op) ? [] : [c.replay!]));
+    t = performance.now();
+    await bare.receive({ ...event, id: `${event.id}-bare` } as never);
+    busy.bare += performance.now() - t;
+  };
+  await cycles(paired, 1, 10 * (COMMANDS.length + 1), both);
+  busy.app = busy.bare = 0;
+  await cycles(paired, 1000, ratioEvents, both);
+  return {
+    events: total,
+    eventsPerSecond,
+    ratioEvents,
+    pairedEventsPerSecond: (ratioEvents * 1000) / busy.app,
+    bareEventsPerSecond: (ratioEvents * 1000) / busy.bare,
+    memory: memories,
+    gc: Boolean(gc),
+  };
 }
