@@ -176,7 +176,12 @@ export class FakeApi {
       if (m !== method) continue;
       const match = re.exec(path);
       if (!match) continue;
-      const errors = this.options.validate ? validateRequest(method, url.href, body).errors : [];
+      const errors: string[] = [];
+      if (this.options.validate) {
+        const checked = validateRequest(method, url.href, body);
+        errors.push(...checked.errors);
+        if (checked.operationId && checked.operationId !== op) errors.push(`answered as ${op}, but GitHub's description says ${checked.operationId}`);
+      }
       let [status, data, extra] = handler({ ...match.groups }, body, url.searchParams, path);
       const text = typeof data === "string" ? data : JSON.stringify(data ?? "");
       const out: Record<string, string> = { "content-type": typeof data === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8", ...extra };
