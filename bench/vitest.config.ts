@@ -12,6 +12,8 @@ export default defineConfig({
     environment: "node",
     // nock patches globals: one process per file, as in the test config.
     pool: "forks",
+    // RSS is read after a GC (bench/measure-throughput.ts).
+    execArgv: ["--expose-gc"],
     testTimeout: 300_000,
     hookTimeout: 60_000,
   },
