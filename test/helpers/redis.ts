@@ -3,6 +3,8 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import { RedisStore } from "../../src/store/redis-store.js";
+import { MemoryStore } from "../../src/store/memory-store.js";
+import type { Store } from "../../src/store/store.js";
 
 /**
  * A Redis for the tests that need one. `.ci/run` starts one for the whole run and exports
@@ -80,4 +82,24 @@ export async function testRedis(): Promise<TestRedis> {
 /** A store on `url` with a prefix of its own, so test files and tests sharing one Redis never meet. */
 export function isolatedStore(url: string): RedisStore {
   return RedisStore.connect(url, `embargo-test:${randomUUID()}:`);
+}
+
+/**
+ * The stores a shared-store test runs on: a MemoryStore (always) and a Redis one (when a Redis is
+ * up), as `describe.each` rows `[name, make, available]`. Redis stores made are pushed on `opened`
+ * so the file can close them.
+ */
+export function storeKinds(redis: TestRedis, opened: RedisStore[], memoryName: string, redisName = "Redis"): Array<[string, () => Store, boolean]> {
+  return [
+    [memoryName, () => new MemoryStore(), true],
+    [
+      redisName,
+      () => {
+        const s = isolatedStore(redis.url!);
+        opened.push(s);
+        return s;
+      },
+      Boolean(redis.url),
+    ],
+  ];
 }

@@ -1,12 +1,11 @@
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Probot } from "probot";
-import { MemoryStore } from "../../src/store/memory-store.js";
 import { RESPONSE_MARKER } from "../../src/record/markers.js";
 import type { Store } from "../../src/store/store.js";
 import { commentEvent, createTestProbot, labeledEvent } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { isolatedStore, testRedis } from "../helpers/redis.js";
+import { storeKinds, testRedis } from "../helpers/redis.js";
 import type { RedisStore } from "../../src/store/redis-store.js";
 import type { FakeGitHub } from "../sweep/fake-github.js";
 import { ISSUE, SECURITY, seededFake } from "../sweep/sweep-world.js";
@@ -38,18 +37,7 @@ function twoInstances(store: Store): [Probot, Probot] {
 const responses = () => fake.comments(SECURITY, ISSUE).filter((c) => c.body.includes(RESPONSE_MARKER));
 const writes = () => gh.requests.filter((r) => r.method !== "GET" && !r.path.endsWith("/access_tokens")).length;
 
-const kinds: Array<[string, () => Store, boolean]> = [
-  ["a MemoryStore marked shared", () => new MemoryStore(), true],
-  [
-    "Redis",
-    () => {
-      const s = isolatedStore(redis.url!);
-      opened.push(s);
-      return s;
-    },
-    Boolean(redis.url),
-  ],
-];
+const kinds = storeKinds(redis, opened, "a MemoryStore marked shared");
 
 describe.each(kinds)("the delivery-id memory through the app, on %s", (_name, make, available) => {
   it.skipIf(!available)("the same delivery reaching both instances at once acts once; a later redelivery of it does nothing", async () => {

@@ -2,12 +2,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { oncePerDelivery } from "../../src/store/delivery-memory.js";
 import { HeldTooLongError, type HoldTiming } from "../../src/store/held-key.js";
 import { LockedQueue } from "../../src/store/locked-queue.js";
-import { MemoryStore } from "../../src/store/memory-store.js";
 import { RedisStore } from "../../src/store/redis-store.js";
 import { StoreLease } from "../../src/store/store-lease.js";
-import type { Store } from "../../src/store/store.js";
 import { InProcessLease, stackLeases } from "../../src/tick/lease.js";
-import { isolatedStore, testRedis } from "../helpers/redis.js";
+import { storeKinds, testRedis } from "../helpers/redis.js";
 
 const redis = await testRedis();
 const opened: RedisStore[] = [];
@@ -20,18 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FAST: HoldTiming = { ttlMs: 150, renewMs: 40, maxWaitMs: 5_000, firstBackoffMs: 5, maxBackoffMs: 30 };
 
 // Two "instances": each has its own queue (its own process's first line), both share one store.
-const kinds: Array<[string, () => Store, boolean]> = [
-  ["one MemoryStore shared in-process", () => new MemoryStore(), true],
-  [
-    "Redis",
-    () => {
-      const s = isolatedStore(redis.url!);
-      opened.push(s);
-      return s;
-    },
-    Boolean(redis.url),
-  ],
-];
+const kinds = storeKinds(redis, opened, "one MemoryStore shared in-process");
 
 describe.each(kinds)("across instances, on %s", (_name, make, available) => {
   it.skipIf(!available)("the per-issue lock: tasks of two instances on one issue never overlap, and all run", async () => {

@@ -1,12 +1,11 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MemoryStore } from "../../src/store/memory-store.js";
 import type { RedisStore } from "../../src/store/redis-store.js";
 import type { Store } from "../../src/store/store.js";
 import type { TickReport } from "../../src/tick/run-tick.js";
 import { createTestProbot } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { isolatedStore, testRedis } from "../helpers/redis.js";
+import { storeKinds, testRedis } from "../helpers/redis.js";
 import { tickWorld } from "../tick/tick-world.js";
 
 const redis = await testRedis();
@@ -35,18 +34,7 @@ async function instanceTick(store: Store): Promise<() => Promise<TickReport>> {
   return () => tick!();
 }
 
-const kinds: Array<[string, () => Store, boolean]> = [
-  ["a MemoryStore marked shared", () => new MemoryStore(), true],
-  [
-    "Redis",
-    () => {
-      const s = isolatedStore(redis.url!);
-      opened.push(s);
-      return s;
-    },
-    Boolean(redis.url),
-  ],
-];
+const kinds = storeKinds(redis, opened, "a MemoryStore marked shared");
 
 describe.each(kinds)("the tick's lease across instances, on %s", (_name, make, available) => {
   it.skipIf(!available)("two instances ticking at once: one works on the security repo, the other skips it; later ticks take turns", async () => {

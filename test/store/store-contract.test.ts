@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { MemoryStore } from "../../src/store/memory-store.js";
 import { RedisStore } from "../../src/store/redis-store.js";
-import type { Store } from "../../src/store/store.js";
-import { freePort, isolatedStore, testRedis } from "../helpers/redis.js";
+import { freePort, isolatedStore, storeKinds, testRedis } from "../helpers/redis.js";
 
 const redis = await testRedis();
 const opened: RedisStore[] = [];
@@ -13,18 +11,7 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const kinds: Array<[string, () => Store, boolean]> = [
-  ["MemoryStore", () => new MemoryStore(), true],
-  [
-    "RedisStore",
-    () => {
-      const s = isolatedStore(redis.url!);
-      opened.push(s);
-      return s;
-    },
-    Boolean(redis.url),
-  ],
-];
+const kinds = storeKinds(redis, opened, "MemoryStore", "RedisStore");
 
 describe.each(kinds)("the Store contract: %s", (_name, make, available) => {
   it.skipIf(!available)("get / set / del, and a missing key reads as undefined", async () => {
