@@ -1,3 +1,4 @@
+import { blobSha } from "../src/github/conditional-read.js";
 import { BOT_LOGIN, type FakeApi, type FakeComment, type FakeIssue, type Reply } from "./fake-api.js";
 
 /** The endpoints the app calls, answered from FakeApi's state (named by GitHub's operationIds). */
@@ -52,7 +53,11 @@ export function defineRoutes(api: FakeApi): void {
   });
   api.route("GET", `${R}/contents/(?<path>.+)`, "repos/get-content", (g) => {
     const r = api.repo(full(g));
-    return r?.config !== undefined && g.path === ".github/embargo.yml" ? [200, r.config] : notFound;
+    if (r?.config === undefined) return notFound;
+    if (g.path === ".github/embargo.yml") return [200, r.config];
+    // The folder as GitHub lists it: the config's git blob sha, which says whether it changed.
+    if (g.path === ".github") return [200, [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: blobSha(r.config), size: Buffer.byteLength(r.config) }]];
+    return notFound;
   });
   api.route("GET", `${R}/collaborators/:user/permission`, "repos/get-collaborator-permission-level", (g) => [
     200,

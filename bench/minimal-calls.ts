@@ -6,11 +6,14 @@
  * does; the target is measured ≤ 1.1 × this. The once-per-process calls (installation token, the
  * app's identity) are outside every step, measured and minimal alike.
  *
- * `repos/get-content` is told apart by what it reads: (config) `.github/embargo.yml`, (overrides)
- * the template-overrides folder `.github/embargo`, (file) any other file.
+ * `repos/get-content` is told apart by what it reads: (config) `.github/embargo.yml` or the listing
+ * of the `.github` folder (which carries the config's blob sha), (overrides) the template-overrides
+ * folder `.github/embargo`, (file) any other file.
  *
  * Assumed of a minimal app: it remembers its response comment's id (one read by id, the list only
- * when it moved), reads config and template overrides conditionally (a 304 is still a call here),
+ * when it moved), learns whether the config and the template overrides changed from one
+ * conditional listing of `.github` (a 304 is still a call here) and reads either only when its sha
+ * there changed,
  * keeps the record current through `issues.closed/reopened` (so PR events need not re-read the
  * issue), and writes the response once per event.
  */
@@ -33,8 +36,12 @@ export interface MinimalStep {
 
 const call = (op: string, why: Why, reason: string): MinimalCall => ({ op, why, reason });
 
-const SECURITY_CONFIG = call("repos/get-content (config)", "trust", "the security repo's config (team, labels, components) decides who may act and what is written: read each event, conditionally");
-const PRODUCT_CONFIG = call("repos/get-content (config)", "trust", "the product repo's own config (check name, PR labels, leak words), read conditionally");
+const SECURITY_CONFIG = call(
+  "repos/get-content (config)",
+  "trust",
+  "the security repo's config (team, labels, components) decides who may act and what is written: read each event, conditionally: one listing of `.github` answers for the config (its blob sha) and the overrides",
+);
+const PRODUCT_CONFIG = call("repos/get-content (config)", "trust", "the product repo's own config (check name, PR labels, leak words): its `.github` listing (or, first seen, the file), conditionally");
 const RESPONSE = call("issues/get-comment", "trust", "the response comment now: its record is the state, and people edit it (ticks); one read by remembered id");
 const MEMBER = call("teams/get-membership-for-user-in-org", "trust", "is the command's author in the security team, now");
 const ISSUE_NOW = call("issues/get", "trust", "the issue now (labels, state, assignees): the payload is a snapshot and the label writes depend on it");
@@ -55,7 +62,8 @@ export const MINIMAL_L1: MinimalStep[] = [
   {
     step: "label security",
     calls: [
-      SECURITY_CONFIG,
+      { ...SECURITY_CONFIG, reason: "the security repo's config, seen for the first time (nothing is remembered yet): its text" },
+      call("repos/get-content (config)", "read", "the `.github` listing: whether template overrides shape the response written now (and, from here on, the config's blob sha)"),
       call("issues/list-comments", "idempotency", "a redelivered label must find the response it posted (nothing is remembered yet for a new issue); one page"),
       call("issues/list-for-repo", "trust", "`triage_rotation`: the newest earlier response says whose turn it is (GitHub is the only store); one page"),
       call("issues/add-assignees", "write", "the on-call triager assigned"),
@@ -163,7 +171,7 @@ export const MINIMAL_L1: MinimalStep[] = [
 /** What the minimum leaves out that the app may call, and why it is not needed (the claim's other half). */
 export const LEFT_OUT: Record<string, string[]> = {
   "every step": [
-    "the template-overrides folder (`.github/embargo`): read again only when it may have changed (a push to the default branch) or answered 304; an absent folder answers 404, with nothing to ask conditionally, so its absence is remembered",
+    "the config file and the template-overrides folder (`.github/embargo`): the `.github` listing carries their shas; each is read again only when its sha there changed",
     "the comment list to find the response: its id is remembered",
     "a second read of the comments, the issue or the config within one event",
   ],

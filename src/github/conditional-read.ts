@@ -26,7 +26,12 @@ export function contentKey(owner: string, repo: string, path: string): string {
   return `content:${owner.toLowerCase()}/${repo.toLowerCase()}:${path}`;
 }
 
-/** The git blob sha of a text, as GitHub names file contents. */
+/**
+ * The git blob sha of a text, as GitHub names file contents (`git hash-object`): the sha a
+ * folder listing gives a file equals this of its raw text, byte for byte. A text that does not
+ * survive decoding as UTF-8 unchanged (a byte-order mark, invalid bytes) gets another sha, which
+ * only ever means "changed": the file is then read again, never taken as unchanged.
+ */
 export function blobSha(text: string): string {
   const bytes = Buffer.from(text, "utf8");
   return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
@@ -37,17 +42,20 @@ export function blobSha(text: string): string {
  * holds for it: GitHub answers 304 when nothing changed (free: a 304 does not count against the
  * installation's rate limit), and the stored content is used. A 200 with an ETag is remembered for
  * the next read (by any instance sharing the store). A 404 forgets it and is thrown, as Octokit
- * throws it. `keep` says what of the answer is worth keeping (and returning).
+ * throws it. `keep` says what of the answer is worth keeping (and returning); `kept` says whether
+ * stored data has that shape (a value kept by an older version is not: it is read afresh).
  */
 export async function readContent<T>(
   octokit: Octokit,
   store: Store,
   params: { owner: string; repo: string; path: string; mediaType?: { format: string } },
   keep: (data: unknown) => T,
+  kept: (data: unknown) => boolean = () => true,
 ): Promise<ContentRead<T>> {
   const key = contentKey(params.owner, params.repo, params.path);
   const raw = await store.get(key);
-  const stored = raw ? (JSON.parse(raw) as Remembered<T>) : undefined;
+  const parsed = raw ? (JSON.parse(raw) as Remembered<T>) : undefined;
+  const stored = parsed && kept(parsed.data) ? parsed : undefined;
   try {
     const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
       ...params,
@@ -60,12 +68,12 @@ export async function readContent<T>(
     const sha = blobSha(text);
     const etag = response.headers.etag;
     if (etag) await store.set(key, JSON.stringify({ etag, sha, data, type } satisfies Remembered<T>), TTL_MS);
-    else if (stored) await store.del(key);
+    else if (parsed) await store.del(key);
     return { status: 200, sha, data, type };
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status === 304 && stored) return { status: 304, sha: stored.sha, data: stored.data, type: stored.type };
-    if (status === 404 && stored) await store.del(key);
+    if (status === 404 && parsed) await store.del(key);
     throw error;
   }
 }

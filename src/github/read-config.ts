@@ -1,9 +1,10 @@
 import { composeConfigGet } from "@probot/octokit-plugin-config";
 import type { ProbotOctokit } from "probot";
-import { loadConfig, type ConfigResult } from "../config/load-config.js";
+import { CONFIG_FILE, loadConfig, type ConfigResult } from "../config/load-config.js";
 import { mergeConfigs } from "../config/merge-configs.js";
 import type { Store } from "../store/store.js";
 import { readContent } from "./conditional-read.js";
+import { readGithubFolder } from "./github-folder.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -34,6 +35,14 @@ function remember(key: string, result: ConfigResult): void {
 
 type Answer = { sha: string; data?: unknown; type?: string; error?: unknown };
 
+const OWN_FILE = `.github/${CONFIG_FILE}`;
+
+/** The last resolution read only the repo's own file, and found it: its listing can vouch for it. */
+function ownFileOnly(plan: PlannedFile[], owner: string, repo: string): boolean {
+  const [f] = plan;
+  return plan.length === 1 && f!.sha !== "-" && f!.path === OWN_FILE && `${f!.owner}/${f!.repo}`.toLowerCase() === `${owner}/${repo}`.toLowerCase();
+}
+
 /**
  * The one way embargo reads `.github/embargo.yml` for any repository: the repo's own file on the
  * default branch, else the owner's `.github` repo, then each `_extends` (Probot's config plugin
@@ -42,7 +51,12 @@ type Answer = { sha: string; data?: unknown; type?: string; error?: unknown };
  *
  * With the app's store, each file is read with its stored ETag (a 304 is free and its stored text
  * is used), and when every file of the last resolution is unchanged the validated config is taken
- * as it was, without parsing anything (README, "What the app remembers").
+ * as it was, without parsing anything (README, "What the app remembers"). When that resolution was
+ * the repo's own file alone, the `.github` folder's listing (read once per event for the template
+ * overrides anyway, src/github/github-folder.ts) answers instead: the same blob sha there means the
+ * same text, so the file is not read at all; another sha (or none), or a folder never listed or
+ * absent, reads it as above. A config that comes from elsewhere (the owner's `.github` repo,
+ * `_extends`) is read file by file each event.
  */
 export async function readConfigFrom(octokit: Octokit, owner: string, repo: string, store?: Store): Promise<ConfigResult> {
   if (!store) return loadConfig((file) => viaPlugin(octokit, owner, repo, file));
@@ -62,6 +76,13 @@ export async function readConfigFrom(octokit: Octokit, owner: string, repo: stri
 
   const rawPlan = await store.get(planKey(owner, repo));
   const plan = rawPlan ? (JSON.parse(rawPlan) as PlannedFile[]) : undefined;
+  if (plan && ownFileOnly(plan, owner, repo)) {
+    // Only a folder listed before (for the overrides, when a response was rendered): an absent one
+    // (404) or one never seen leaves the file to be read as below, with no call more.
+    const folder = await readGithubFolder(octokit, store, owner, repo, { ifKnown: true });
+    const known = folder?.files[CONFIG_FILE] === plan[0]!.sha ? validated.get(JSON.stringify(plan)) : undefined;
+    if (known) return structuredClone(known);
+  }
   if (plan) {
     let same = true;
     for (const f of plan) {

@@ -1,3 +1,4 @@
+import { blobSha } from "../../src/github/conditional-read.js";
 import { sha, type FakeGitHub } from "./fake-github.js";
 
 /** The product repo's side of the fake: contents, advisories, the repo, git refs and pulls. */
@@ -6,6 +7,8 @@ export function productRoutes(fake: FakeGitHub, R: string, full: (m: RegExpExecA
       const repo = fake.repos.get(full(m).toLowerCase());
       const path = m.groups!.path!;
       if (path === ".github/embargo.yml" && repo?.config) return [200, repo.config, { "content-type": "text/plain; charset=utf-8" }];
+      // The folder as GitHub lists it: the config's git blob sha says whether it changed.
+      if (path === ".github" && repo?.config) return [200, [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: blobSha(repo.config), size: Buffer.byteLength(repo.config) }]];
       const text = repo?.files[q.get("ref") ?? repo.default_branch]?.[path];
       if (text === undefined) return [404, { message: "Not Found" }];
       return [200, { type: "file", name: path, path, sha: sha(text), encoding: "base64", content: Buffer.from(text).toString("base64") }];

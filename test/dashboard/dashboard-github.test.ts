@@ -33,10 +33,12 @@ function openResponseEvent(probot: ReturnType<typeof createTestProbot>) {
   return { event, receive: () => probot.receive(event) };
 }
 
-/** The dashboard's own calls: config, template overrides, the one list by label. */
+/**
+ * The dashboard's own calls: config, the one list by label. Its template overrides come from the
+ * `.github` listing the response's render already made in this event (one per repo per event).
+ */
 function mockDashboardRead(issues: object[]) {
   mockConfig(gh, "acme", "security", CONFIG);
-  mockNoOverrides(gh, "acme", "security");
   gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL && q.state === "open").reply(200, issues);
 }
 
@@ -153,7 +155,6 @@ describe("two responses' events at once", () => {
       gh.api.post(`/repos/acme/security/issues/${n}/comments`).reply(201, { id: 500 + n, body: "" });
       gh.api.post(`/repos/acme/security/issues/${n}/labels`).reply(200, []);
       mockConfig(gh, "acme", "security", CONFIG);
-      mockNoOverrides(gh, "acme", "security");
     }
     gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL).times(2).reply(200, () => (dashboard ? [dashboardIssue(12, dashboard.body)] : []));
     gh.api.post("/repos/acme/security/issues", (b) => ((dashboard = b), true)).reply(201, dashboardIssue(12, ""));

@@ -1096,11 +1096,11 @@ describe("actions: GitHub work a command asks for, run by the executor of its ki
     try {
       const f = await fakeIssue();
       // After the work, the response is read again to forget the failed line (or to record the result).
-      // By then the app knows where the response is: one read by id.
+      // By then the app knows where the response is: one read by id (the `.github` listing of the
+      // event's first read answers for its overrides: one listing per repo per event).
       const rereads = async () => {
         await mockResponseLookup(gh, f.store, () => f.comments, { id: RESPONSE_ID });
         mockIssueNow({});
-        mockNoOverrides(gh, "acme", "security");
       };
       await rereads();
       await send(f, "/triage test-action");
@@ -1137,9 +1137,8 @@ describe("issue 8: a /triage pr that GitHub refuses part way is answered and can
     await mockResponseLookup(gh, f.store, () => f.comments, { id: RESPONSE_ID });
     // Reading the PR's gate runs is refused (the installation lost the checks permission).
     gh.api.get(/\/repos\/acme\/security\/commits\/[0-9a-f]+\/check-runs/).query(true).reply(403, { message: "Resource not accessible by integration" });
-    // Then the response is read again to forget the line.
+    // Then the response is read again to forget the line (its overrides: the event's one `.github` listing).
     mockIssueNow({});
-    mockNoOverrides(gh, "acme", "security");
     await send(f, "/triage pr acme/security#42");
     expect(f.replies).toHaveLength(1);
     expect(f.replies[0]).toMatch(/^Could not link acme\/security#42: GitHub answered 403 \(Resource not accessible by integration\) part way through/);

@@ -60,9 +60,9 @@ function world() {
   mockIdentity(gh);
   const s = gh.scope().persist();
   s.get(CONFIG).reply(conditional(() => w.yamlTag, () => w.yaml, "text/plain; charset=utf-8"));
-  // `.github` lists the `embargo` folder (its tree sha), which lists the override (its blob sha).
-  const parent = () => [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: "c1" }, { type: "dir", name: "embargo", path: ".github/embargo", sha: w.tree }];
-  s.get(PARENT).reply(conditional(() => `W/"${w.tree}"`, parent, "application/json; charset=utf-8"));
+  // `.github` lists the config (its blob sha) and the `embargo` folder (its tree sha), which lists the override (its blob sha).
+  const parent = () => [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: blobSha(w.yaml) }, { type: "dir", name: "embargo", path: ".github/embargo", sha: w.tree }];
+  s.get(PARENT).reply(conditional(() => `W/"${w.tree}-${blobSha(w.yaml)}"`, parent, "application/json; charset=utf-8"));
   s.get(FOLDER).reply(() => (w.overrideReads++, [200, [{ type: "file", name: "response.hbs", path: ".github/embargo/response.hbs", sha: blobSha(TEMPLATE), size: TEMPLATE.length }]]));
   s.get(OVERRIDE).reply(() => (w.overrideReads++, [200, TEMPLATE, { "content-type": "text/plain; charset=utf-8" }]));
   s.get(`${ISSUE}/comments`).query(true).optionally().reply(200, () => w.comments.map((c) => ({ id: c.id, body: c.body, user: { login: c.user.login, id: 1, type: c.user.type } })));
@@ -90,11 +90,9 @@ describe("config and overrides are read only when they may have changed", () => 
     const mark = gh.requests.length;
     await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
     const reads = conditionalReads(mark);
-    expect(reads.map((r) => [r.path, r.ifNoneMatch, r.status])).toEqual([
-      [CONFIG, 'W/"c1"', 304],
-      [PARENT, 'W/"t1"', 304],
-    ]);
-    // The label is still the file's (the stored text was used), nothing was parsed or rendered again,
+    // One listing answers for both: the config's blob sha there is the one last read, so the file is not asked for.
+    expect(reads.map((r) => [r.path, r.ifNoneMatch, r.status])).toEqual([[PARENT, `W/"t1-${blobSha(w.yaml)}"`, 304]]);
+    // The label is still the file's (the validated config was used), nothing was parsed or rendered again,
     // the override folder and file were not fetched again, and nothing was written: the response was already right.
     expect(counts).toEqual({ parses: 1, renders: 1 });
     expect(w.overrideReads).toBe(2);
@@ -126,7 +124,12 @@ describe("config and overrides are read only when they may have changed", () => 
     w.yamlTag = 'W/"c2"';
     const mark = gh.requests.length;
     await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
-    expect(conditionalReads(mark)[0]).toMatchObject({ ifNoneMatch: 'W/"c1"', status: 200 });
+    // The listing shows the new blob sha: the file is read (conditionally) and parsed at once.
+    expect(conditionalReads(mark).map((r) => [r.path, r.status])).toEqual([
+      [PARENT, 200],
+      [CONFIG, 200],
+    ]);
+    expect(conditionalReads(mark)[1]).toMatchObject({ ifNoneMatch: 'W/"c1"' });
     expect(counts.parses).toBe(2);
     expect(await w.store.get("content:acme/security:.github/embargo.yml")).toContain('W/\\"c2\\"');
     // The new file is the one in force: a label the old file named is not ours any more.

@@ -101,7 +101,7 @@ describe("a PR linked from two responses", () => {
     const eight = await storeResponse({ state: "fixing", prs: [prLine] }, 8);
     serveComments(gh, seven, 2, 7);
     serveComments(gh, eight, 2, 8);
-    mockNoOverrides(gh, "acme", "security");
+    // Both responses live in acme/security: one `.github` listing per repo per event.
     mockNoOverrides(gh, "acme", "security");
     // The firewall asks once per event whether acme/security is private (before #8's record names its CVE there).
     for (let i = 0; i < 2; i++) {

@@ -109,8 +109,8 @@ export async function sendCommand(gh: GitHubMock, f: FakeSecurityIssue, commentB
     gh.api.get(ISSUE).reply(200, () => ({ number: 7, title: "Report", state: "open", user: { login: "reporter" }, labels: f.labels.map((name) => ({ name })), assignees: [] }));
   }
   if (shape.followUp) {
-    // Follow-up work (an action) reads the response, its overrides and the issue again before writing its result.
-    mockNoOverrides(gh, "acme", "security");
+    // Follow-up work (an action) reads the response and the issue again before writing its result
+    // (its overrides: the event's one `.github` listing, made by the command's own render).
     await mockResponseLookup(gh, f.store, () => f.comments, { id: RESPONSE_ID });
     gh.api.get(ISSUE).reply(200, () => ({ number: 7, title: "Report", state: f.closed.length ? "closed" : "open", user: { login: "reporter" }, labels: f.labels.map((name) => ({ name })), assignees: [] }));
   }

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { Reply } from "../sweep/fake-github.js";
 import { API, BOT_LOGIN, commentJson, issueJson, pullJson, WEB } from "../sweep/fake-json.js";
 import { INSTALLATION_ID } from "../helpers/app.js";
+import { blobSha } from "../../src/github/conditional-read.js";
 import type { LifecycleGitHub } from "./lifecycle-github.js";
 
 export type ExtraRoute = [method: string, path: RegExp, handler: (params: string[], query: URLSearchParams, body: any) => Reply];
@@ -58,6 +59,12 @@ export function lifecycleRoutes(fake: LifecycleGitHub): ExtraRoute[] {
         if (path === ".github/embargo.yml") {
           if (repo.config === undefined) return notFound;
           return [200, repo.config, { "content-type": "text/plain; charset=utf-8", etag: `"${sha(repo.config)}"` }];
+        }
+        // The folder as GitHub lists it: each file's git blob sha, an ETag that changes with them.
+        if (path === ".github") {
+          if (repo.config === undefined) return notFound;
+          const entry = { type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: blobSha(repo.config), size: Buffer.byteLength(repo.config), url: `${API}/repos/${o}/${r}/contents/.github/embargo.yml` };
+          return [200, [entry], { etag: `"${sha(entry.sha)}"` }];
         }
         const text = fake.file(`${o}/${r}`, q.get("ref") ?? "main", path!);
         if (text === undefined) return notFound;
