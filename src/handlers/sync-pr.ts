@@ -113,6 +113,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
       prConfig,
       reads,
       pushed: input.pushed,
+      store: deps.store,
       ...(primary ? { security: input.security, known: input.known } : {}),
     });
     if (view) views.push(view);

@@ -20,6 +20,7 @@ import {
   sealer,
   SECURITY_YAML,
   serveComments,
+  serveResponseById,
   serveRuns,
   serveTeam,
   storeResponse,
@@ -99,8 +100,11 @@ describe("a PR linked from two responses", () => {
     // #7 was announced (released); #8 is still waiting for its review.
     const seven = await storeResponse({ state: "announced", prs: [prLine] }, 7);
     const eight = await storeResponse({ state: "fixing", prs: [prLine] }, 8);
-    serveComments(gh, seven, 2, 7);
-    serveComments(gh, eight, 2, 8);
+    // The first sync lists each issue's comments; the second reads each response by the id remembered then.
+    serveComments(gh, seven, 1, 7);
+    serveComments(gh, eight, 1, 8);
+    serveResponseById(gh, seven, 7);
+    serveResponseById(gh, eight, 8);
     mockNoOverrides(gh, "acme", "security");
     mockNoOverrides(gh, "acme", "security");
     // The firewall asks once per event whether acme/security is private (before #8's record names its CVE there).

@@ -17,6 +17,7 @@ import {
   SECRETS,
   SECURITY_YAML,
   serveComments,
+  serveResponseById,
   TITLE,
   serveRuns,
   serveTeam,
@@ -127,7 +128,7 @@ describe("PR events on a linked PR", () => {
     serveRuns(gh, "acme/product", HEAD, [waiting]);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     const stored = await storeResponse(linkedRecord);
-    serveComments(gh, stored, 2);
+    serveComments(gh, stored);
     serveTeam(gh, ["sec1", "alice"]);
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads(gh, { reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
@@ -136,6 +137,7 @@ describe("PR events on a linked PR", () => {
     gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((failed = b), true)).reply(200, {});
     await probot.receive(reviewEvent(pull(), "alice", "changes_requested"));
     expect(failed).toMatchObject({ conclusion: "failure", output: { title: "Changes requested" } });
+    // From here on the app reads its response by the id it remembered.
 
     // a push: the new head has no run; the link is found on the previous head's run
     const NEW = "2222222222222222222222222222222222222222";
@@ -143,6 +145,7 @@ describe("PR events on a linked PR", () => {
     serveRuns(gh, "acme/product", NEW);
     serveRuns(gh, "acme/product", HEAD, [{ ...waiting, conclusion: "failure" }]);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveResponseById(gh, stored);
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
     let again: any;
@@ -162,7 +165,7 @@ describe("PR events on a linked PR", () => {
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     serveRuns(gh, "acme/product", NEW, [run78]);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
-    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    serveResponseById(gh, stored);
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
@@ -175,13 +178,12 @@ describe("PR events on a linked PR", () => {
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     serveRuns(gh, "acme/product", NEW, [run78]);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
-    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    serveResponseById(gh, stored);
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads(gh, { reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }, { login: "alice", state: "APPROVED", commit_id: NEW }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     let opened: any;
     gh.api.patch("/repos/acme/product/check-runs/78", (b) => ((opened = b), true)).reply(200, {});
-    gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
     await probot.receive(reviewEvent(pull({ head: NEW }), "alice", "approved"));
     expect(opened).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Approved" } });
     expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "approved", head_sha: NEW });

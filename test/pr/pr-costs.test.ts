@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Probot } from "probot";
 import { createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { HEAD, ISSUE, issueStateEvent, mockSyncReads, prEvent, PRODUCT_YAML, pull, reviewEvent, SEALED, SECURITY_YAML, serveComments, serveRuns, storeResponse } from "./fixtures.js";
+import { HEAD, ISSUE, issueStateEvent, mockSyncReads, prEvent, PRODUCT_YAML, pull, reviewEvent, SEALED, SECURITY_YAML, serveComments, serveResponseById, serveRuns, storeResponse } from "./fixtures.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -43,12 +43,16 @@ function serveBigTeam(size: number) {
     });
 }
 
-/** The reads every linked event on acme/product#42 makes before it decides. */
-function linkedReads(stored: Awaited<ReturnType<typeof storeResponse>>, runs: Parameters<typeof serveRuns>[3], sha = HEAD) {
+/**
+ * The reads every linked event on acme/product#42 makes before it decides. The response comment is
+ * listed on the app's first event and read by its remembered id from then on.
+ */
+function linkedReads(stored: Awaited<ReturnType<typeof storeResponse>>, runs: Parameters<typeof serveRuns>[3], sha = HEAD, first = false) {
   mockConfig(gh, "acme", "product", PRODUCT_YAML);
   serveRuns(gh, "acme/product", sha, runs);
   mockConfig(gh, "acme", "security", SECURITY_YAML);
-  serveComments(gh, stored);
+  if (first) serveComments(gh, stored);
+  else serveResponseById(gh, stored);
   mockNoOverrides(gh, "acme", "security");
 }
 
@@ -66,7 +70,7 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   const stored = await storeResponse({ state: "fixing", prs: [line] });
 
   let start = gh.requests.length;
-  linkedReads(stored, [], HEAD);
+  linkedReads(stored, [], HEAD, true);
   serveRuns(gh, "acme/product", OLD, [waiting]);
   mockSyncReads(gh, { reviews: null, commits: [{ sha: HEAD, message: "Refactor the parser" }], issueLabels: LABELS });
   gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
@@ -107,7 +111,7 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   mockConfig(gh, "acme", "product", PRODUCT_YAML);
   serveRuns(gh, "acme/product", HEAD, [run78Open]);
   mockConfig(gh, "acme", "security", SECURITY_YAML);
-  serveComments(gh, stored);
+  serveResponseById(gh, stored);
   // Nothing changed, so nothing is written: what a write would need (templates, the firewall's visibility check) may go unasked.
   gh.api.get("/repos/acme/security/contents/.github").optionally().reply(404, { message: "Not Found" });
   gh.api.get("/repos/acme/security").optionally().reply(200, { name: "security", full_name: "acme/security", private: true, visibility: "private" });
@@ -129,8 +133,7 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   // A team member closes the security issue by hand: the PR is released.
   start = gh.requests.length;
   mockConfig(gh, "acme", "security", SECURITY_YAML);
-  serveComments(gh, stored);
-  gh.api.patch("/repos/acme/security/issues/comments/555").optionally().reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
+  serveResponseById(gh, stored);
   mockNoOverrides(gh, "acme", "security");
   gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ state: "closed", merged: true, labels: ["priority: high"] }));
   mockConfig(gh, "acme", "product", PRODUCT_YAML);
@@ -181,6 +184,6 @@ describe("what the PR path costs", () => {
     }
     // The merge judges nothing: no membership check either (the close checks its sender, once).
     expect(merged.filter((op) => op.startsWith("teams/"))).toEqual([]);
-    expect(closed.filter((op) => op === "issues/list-comments" || op === "issues/get")).toEqual(["issues/list-comments", "issues/get"]);
+    expect(closed.filter((op) => ["issues/list-comments", "issues/get-comment", "issues/get"].includes(op))).toEqual(["issues/get-comment", "issues/get"]);
   });
 });
