@@ -75,7 +75,8 @@ function mockLinkedPrReads(productYaml: string, stored: StoredComment[], report 
   else gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
   gh.api.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: HEAD, body: "" }]);
   serveTeam(gh, ["sec1"]);
-  gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
+  // A redelivery finds the head's wording check remembered (content-addressed by head and secrets).
+  if (!byId) gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
 }
 
 /** The one reply on the security issue: read back as posted, with the comments list that finds it next time. */

@@ -112,7 +112,8 @@ describe("a PR linked from two responses", () => {
       mockSyncReads(gh, { number: 7, issueState: "closed", issueLabels: ["security"], reviews: [{ login: "sec1", state: "APPROVED", commit_id: "0".repeat(40) }], visibility: i === 0 });
       gh.api.get("/repos/acme/security/issues/8").reply(200, { number: 8, title: "Other", state: "open", user: { login: "r" }, html_url: "https://github.com/acme/security/issues/8", url: "https://api.github.com/repos/acme/security/issues/8", labels: [{ name: "security" }, { name: "security: fixing" }, { name: "severity: high" }] });
     }
-    gh.api.get("/repos/acme/product/pulls/42/commits").query(true).times(2).reply(200, [{ sha: HEAD, commit: { message: "Refactor" } }]);
+    // Listed once: #7 is released (nothing checked); #8's second sync finds its check of this head remembered.
+    gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor" } }]);
     gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(2).reply(200, []);
     gh.api.patch("/repos/acme/product/check-runs/77").optionally().times(2).reply(200, {});
 

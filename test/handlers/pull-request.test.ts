@@ -166,13 +166,14 @@ describe("PR events on a linked PR", () => {
     serveRuns(gh, "acme/product", NEW, [run78]);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     serveResponseById(gh, stored);
-    mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], issueLabels: ["security", "security: fixing", "severity: high"] });
+    // Nothing new to say: no response write, so neither the templates nor the repo's visibility are read.
+    mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], issueLabels: ["security", "security: fixing", "severity: high"], visibility: false });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     const before = gh.requests.length;
     await probot.receive(pushEvent);
     const redelivered = gh.requests.slice(before).map((r) => `${r.method} ${r.path}`);
     expect(redelivered.filter((r) => r.includes("requested_reviewers") || r.includes("check-runs/") || r.startsWith("POST /repos/acme/product/check-runs"))).toEqual([]);
+    expect(redelivered.filter((r) => r.startsWith("PATCH /repos/acme/security"))).toEqual([]);
 
     // re-approval of the new head opens the gate
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
