@@ -47,9 +47,8 @@ describe("/triage pr links a public PR", () => {
     mockIdentity(gh);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     const stored = await storeResponse();
-    // Listed once: the PR's sync takes the command's list, kept current by the command's own write.
+    // Listed once: the PR's sync takes the command's list and decided record; it writes the response, once.
     serveComments(gh, stored);
-    gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
     serveTeam(gh, ["sec1", "alice"]);
     mockNoOverrides(gh, "acme", "security");
     gh.api.post("/repos/acme/security/issues/comments/9001/reactions").times(2).reply(201, {});
@@ -80,6 +79,10 @@ describe("/triage pr links a public PR", () => {
     const record = recordOf(stored[0]!.body);
     expect(record.prs).toMatchObject([{ repo: "acme/product", number: 42, state: "open", review: "pending", private: false, leaks: 0 }]);
     expect(record.state).toBe("fixing");
+    // One response write carries the link, the state and the line done (no first write before the link).
+    expect(gh.requests.filter((r) => r.method === "PATCH" && r.path === "/repos/acme/security/issues/comments/555")).toHaveLength(1);
+    expect(record.ran["9001"]).toHaveLength(1);
+    expect(record.ran["9001"]![0]).not.toMatch(/^~/);
     expect(stored[0]!.body).toContain("| **Linked PRs** | acme/product#42 into main (open, pending; wording check passes) |");
     expect(stored[0]!.body).toContain("| **Still to patch** | main, 4.19 |");
     expect(stored[0]!.body).toMatch(/- \[x\] Commits do not refer to the vulnerability/);
