@@ -187,6 +187,8 @@ export function inRepo(payload: any, fake: FakeGitHub, fullName: string): any {
     visibility: repo.private ? "private" : "public",
     owner: { ...p.repository.owner, login: repo.owner, type: "Organization" },
     html_url: `https://github.com/${fullName}`,
+    // As the REST answers give it (fake-json.ts): a webhook and a read agree on the default branch.
+    default_branch: "main",
   };
   p.organization = { ...(p.organization ?? {}), login: repo.owner };
   p.installation = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI=" };
