@@ -13,9 +13,10 @@
  * Assumed of a minimal app: it remembers its response comment's id (one read by id, the list only
  * when it moved), learns whether the config and the template overrides changed from one
  * conditional listing of `.github` (a 304 is still a call here) and reads either only when its sha
- * there changed,
- * keeps the record current through `issues.closed/reopened` (so PR events need not re-read the
- * issue), and writes the response once per event.
+ * there changed, keeps the record's state current through `issues.closed/reopened`, and writes the
+ * response once per event. PR events still read the issue once (PR_ISSUE below: the wording check
+ * needs the issue's own addresses, and a response write its title, reporter and labels as they are
+ * now).
  */
 export type Why = "write" | "read" | "idempotency" | "trust" | "leaks";
 
@@ -49,6 +50,7 @@ const EYES = call("reactions/create-for-issue-comment", "write", "👀: the comm
 const THUMBS = call("reactions/create-for-issue-comment", "write", "👍: the command succeeded");
 const UPDATE = call("issues/update-comment", "write", "the response comment, updated once");
 const VISIBILITY = call("repos/get", "leaks", "from a product-repo event, the security repo is checked private (now) before embargoed text is written there");
+const PR_ISSUE = call("issues/get", "trust", "the issue now: its own addresses (web and API, never built from a fixed host: GHES) are what the wording check looks for in the PR's text; its title, reporter and labels are what a response write renders and corrects (people edit them); its state releases the gate even when the close event was lost");
 const GATE_RUN = call("checks/list-for-ref", "idempotency", "the app's own gate run on the head: it carries the sealed link (the only record of it on a public PR) and is updated, never duplicated");
 
 /** What every command in the security issue needs, whatever it does. */
@@ -105,6 +107,7 @@ export const MINIMAL_L1: MinimalStep[] = [
       { ...GATE_RUN, why: "read", reason: "the gate run on the previous head (`before`): where the sealed link is" },
       SECURITY_CONFIG,
       RESPONSE,
+      PR_ISSUE,
       call("pulls/list-commits", "leaks", "the new commits' messages, checked for the vulnerability's words"),
       call("checks/create", "write", "the gate run on the new head (pending), carrying the link forward"),
     ],
@@ -116,6 +119,7 @@ export const MINIMAL_L1: MinimalStep[] = [
       GATE_RUN,
       SECURITY_CONFIG,
       RESPONSE,
+      PR_ISSUE,
       call("pulls/list-reviews", "trust", "the approvals on this head now (a review may have been dismissed)"),
       call("teams/get-membership-for-user-in-org", "trust", "is the approver in the security team, now"),
       call("checks/update", "write", "the gate passes"),
@@ -130,6 +134,7 @@ export const MINIMAL_L1: MinimalStep[] = [
       GATE_RUN,
       SECURITY_CONFIG,
       RESPONSE,
+      PR_ISSUE,
       VISIBILITY,
       { ...UPDATE, reason: "the response: patched on the branch, ticked" },
       call("issues/add-labels", "write", "`security: fixed`"),
@@ -178,13 +183,12 @@ export const LEFT_OUT: Record<string, string[]> = {
   "fix PR opened": ["the config: the gate runs are asked by the app's id, so an unlinked PR needs nothing else"],
   "/triage pr": ["`teams/get-by-name`: a 200 from one membership read already shows the team is readable", "a second response write: one write carries the link, the labels' state and the record"],
   "fix PR pushed": [
-    "`issues/get`: `issues.closed`/`reopened` keep the record's state current",
     "`pulls/list-reviews` and memberships: approvals are bound to the head they approved; a new head has none to judge",
-    "`pulls/request-reviewers`: pending requests survive a push; only people who reviewed the old head need asking again (none in L1)",
-    "the response write and the security repo's visibility read: only hidden data would change (no reviewer is asked, so no head needs remembering against a redelivery)",
+    "`pulls/request-reviewers`: pending requests survive a push (the event lists them); only people who reviewed the old head need asking again (none in L1)",
+    "the response write and the security repo's visibility read: only hidden data would change; the gate run on the new head is what stops a redelivery from asking twice, and the head's wording check is remembered in the store (content-addressed)",
   ],
-  "fix PR approved": ["`pulls/list-commits`: the head's wording was checked when it was pushed (remembered per head)", "`issues/get`: as for a push"],
-  "fix PR merged": ["`pulls/list-reviews`, memberships, `pulls/list-commits`: a merged PR's gate no longer matters", "`issues/get`: as for a push"],
+  "fix PR approved": ["`pulls/list-commits`: the head's wording was checked when it was pushed (remembered per head)"],
+  "fix PR merged": ["`pulls/list-reviews`, memberships, `pulls/list-commits`: a merged PR's gate no longer matters"],
   "/announce": ["the response write before the work: the one write after it carries everything"],
   "/announce publish": [
     "a response write after each publish step: every step is found again on a re-run by the reads above (the advisory's state, the PR by its branch, the replies in the comments, the review issue in the list), so one write at the end is enough",

@@ -125,8 +125,12 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const notifyDeps = { env: run.deps.env ?? process.env, log: context.log };
   const record = await notifyResponse(notifyDeps, config, target, decided, noticesFor(loaded.record, decided), now.title);
 
+  // Every line links a PR that can be linked, and nothing else: the PR's sync writes the response
+  // once, carrying this decision, the link and the labels' state (src/handlers/sync-pr.ts). A
+  // failure before that write leaves the record as it was, so the redelivery decides the same again.
+  const linkOnly = run.lines.length > 0 && decision.followUps.length === run.lines.length && decision.followUps.every((f) => !f.actions.length && links.get(f.line)?.ok) && !replies.length;
   const effects: Effects = {
-    responseBody: await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body }),
+    responseBody: linkOnly ? undefined : await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body }),
     ...decision.labels,
     assign: decision.assign,
     replies: await renderReplies(replies, loaded.overrides),
@@ -144,7 +148,7 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   };
   await applyEffects(octokit, issue, state, effects, { beforeResponse });
 
-  const known = knownFromCommand(loaded, now, state, context.payload.issue);
+  const known = knownFromCommand(loaded, now, state, context.payload.issue, linkOnly ? record : undefined);
   const followUpsFailed = await runFollowUps(run, config, record, decision.followUps, links, known);
   if (!decision.failures.length && !refusedLines.length && !followUpsFailed) await reactToComment(octokit, issue, context.payload.comment.id, "+1");
 }

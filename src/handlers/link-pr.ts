@@ -11,6 +11,7 @@ import type { IssueState } from "../github/apply-effects.js";
 import type { IssueNow } from "../github/issue-now.js";
 import type { KnownResponse } from "./pr-views.js";
 import type { Store } from "../store/store.js";
+import type { ResponseRecord } from "../record/response-record.js";
 import type { Deps, LoadedResponse } from "./response-context.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -61,8 +62,8 @@ export async function prepareLink(octokit: Octokit, issue: IssueRef, config: Emb
  * keep current) and the issue as it read it, with the labels and state its writes left. The sync
  * then reads neither again.
  */
-export function knownFromCommand(loaded: LoadedResponse, now: IssueNow, state: IssueState, links: { html_url: string; url: string }): KnownResponse {
-  return { loaded, summary: { open: state.open, title: now.title, reporter: now.reporter, labels: state.labels, assignees: state.assignees, html_url: links.html_url, url: links.url } };
+export function knownFromCommand(loaded: LoadedResponse, now: IssueNow, state: IssueState, links: { html_url: string; url: string }, unwritten?: ResponseRecord): KnownResponse {
+  return { loaded, ...(unwritten ? { unwritten } : {}), summary: { open: state.open, title: now.title, reporter: now.reporter, labels: state.labels, assignees: state.assignees, html_url: links.html_url, url: links.url } };
 }
 
 /** Syncs a prepared link; a refusal from GitHub on the way is returned as the failure to answer. */

@@ -25,11 +25,15 @@ export interface ReviewerInput {
   prConfig: EmbargoConfig;
   previous?: LinkedPr;
   gatekeepers: Gatekeepers;
+  /** The head is new to the app (no gate run of its own on it yet, and the record knows another). */
+  newHead: boolean;
+  /** Of those asked before, whom a push leaves without a pending request (`reaskAfterPush`). */
+  reask: string[];
 }
 
 /**
  * What picking reviewers needs to know, with the fewest calls. Nothing when they were already
- * asked for this head. After a push, the people asked last time (the same candidates, and the
+ * asked for this head, or when a push left all their requests pending. After a push that did not, the people asked last time (the same candidates, and the
  * team members picked then) when no new candidate appeared and one of them can still open the
  * gate. Otherwise one membership check per
  * candidate; when none of them can open the gate, one check per person the config names; and
@@ -37,11 +41,11 @@ export interface ReviewerInput {
  * asked), so the cost never grows with the team.
  */
 export async function readReviewerFacts(octokit: Octokit, input: ReviewerInput): Promise<ReviewerFacts> {
-  const { pr, record, security, prConfig, previous, gatekeepers } = input;
+  const { pr, record, security, prConfig, previous, gatekeepers, newHead } = input;
   const asked = previous?.requested ?? [];
-  const newHead = Boolean(previous?.head_sha) && previous!.head_sha !== pr.head_sha;
-  // Already asked, and no push since: who else might be added is not worth the calls.
-  if (asked.length && !newHead) return { gatekeepers: [], pool: [] };
+  // Already asked, and no push since, or a push that left every request pending: who else might
+  // be added is not worth the calls.
+  if (asked.length && (!newHead || !input.reask.length)) return { gatekeepers: [], pool: [] };
   const candidates = reviewerCandidates(pr, record, security);
   const isCandidate = (l: string) => candidates.some((c) => lower(c) === lower(l));
   if (asked.length && candidates.every((c) => asked.some((a) => lower(a) === lower(c)))) {

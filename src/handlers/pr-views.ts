@@ -8,7 +8,7 @@ import { registerResponse } from "../github/event-scope.js";
 import { getIssue, listReviews, prCommits, type IssueSummary } from "../github/pull-requests.js";
 import type { PrFacts } from "../pr/decide-pr.js";
 import { findLeaks, wordingKey, type LeakFinding } from "../pr/leak-check.js";
-import { type ReviewerFacts } from "../pr/pick-reviewers.js";
+import { reaskAfterPush, type ReviewerFacts } from "../pr/pick-reviewers.js";
 import { parseIssueKey } from "../pr/pr-link.js";
 import { gateState, type GateState, type Review } from "../pr/review-gate.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
@@ -35,12 +35,16 @@ export interface ResponseView {
   /** Why the reviewers cannot be verified (the team cannot be read), for the config reply. */
   reviewerProblem?: string;
   previous?: LinkedPr;
+  /** Asked before and to be asked again on this new head (`reaskAfterPush`). */
+  reask: string[];
 }
 
 /** The response and its issue as the caller (an event on the security issue) already holds them. */
 export interface KnownResponse {
   loaded: LoadedResponse;
   summary: IssueSummary;
+  /** The command's decided record, not written yet (the sync's write carries it); taken by the first sync only. */
+  unwritten?: ResponseRecord;
 }
 
 /** Reads about the PR itself, made at most once per sync whatever the number of responses. */
@@ -67,6 +71,8 @@ export interface ViewInput {
   known?: KnownResponse;
   /** The event is a push (`synchronize`): no review of the new head can have been counted yet. */
   pushed?: boolean;
+  /** The app's gate run is on the head already: an earlier event (or this one's first delivery) handled this head. */
+  headHandled?: boolean;
   reads: ReturnType<typeof prReads>;
   /** Where the response comment, config and overrides are remembered (src/store). */
   store?: Store;
@@ -78,6 +84,13 @@ export interface ViewInput {
  */
 function knownResponse(known: KnownResponse, keys: KeyRing): LoadedResponse {
   const { loaded } = known;
+  if (known.unwritten) {
+    // One sync writes it; a later one (another link) decodes the comment that write left.
+    const record = known.unwritten;
+    delete known.unwritten;
+    registerResponse(loaded.issue, record);
+    return { ...loaded, record };
+  }
   const own = findOwnComment(loaded.comments, loaded.botLogin, RESPONSE_MARKER);
   const decoded = own ? decodeRecord(own.body, keys, loaded.issue) : undefined;
   const record = decoded?.found ? decoded.record : undefined;
@@ -106,6 +119,27 @@ async function readGate(input: ViewInput, gatekeepers: Gatekeepers, previous: Li
 /** At most this many commit findings are remembered; past it the commits are listed on each event. */
 const WORDING_MEMO_MAX = 10;
 
+const WORDING_TTL_MS = 30 * 24 * 3_600_000;
+
+/** Keyed by a MAC of the wording key, so the store holds nothing a guess of the secrets could be checked against. */
+const wordingStoreKey = (keys: KeyRing, key: string) => `pr-wording:${keys.sign("record", `wording:${key}`)}`;
+
+/**
+ * A head's commit findings remembered in the store by an event that wrote no record (a push that
+ * changed nothing shown). Content-addressed (head sha and secrets), so it cannot be stale; the
+ * findings name only rules and short commit shas, which the public gate run shows anyway.
+ */
+async function rememberedWording(input: ViewInput, key: string): Promise<LeakFinding[] | undefined> {
+  const text = input.store ? await input.store.get(wordingStoreKey(input.keys, key)) : undefined;
+  if (!text) return undefined;
+  try {
+    const found = JSON.parse(text) as unknown;
+    return Array.isArray(found) && found.every((f) => typeof f?.rule === "string" && typeof f?.place === "string") ? (found as LeakFinding[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The wording check against this response's secrets. The title, body and branch come with the
  * event; the commits of a head never change, so their findings are remembered per head and per
@@ -117,8 +151,9 @@ async function readWording(input: ViewInput, record: ResponseRecord, summary: Is
   const secrets = { issueKey: input.key, issueUrls: [summary.html_url, summary.url], cve: record.cve, ghsa: record.ghsa, words: input.prConfig.public_pr.leak_words };
   const key = wordingKey(pr.head_sha, secrets);
   const texts = { title: pr.title, body: pr.body, branch: pr.head_ref, commits: [] };
-  const known = previous?.wording?.key === key ? previous.wording.commits : undefined;
+  const known = previous?.wording?.key === key ? previous.wording.commits : await rememberedWording(input, key);
   const commitLeaks = known ?? findLeaks({ title: "", body: "", branch: "", commits: await input.reads.commits() }, secrets);
+  if (!known && input.store && commitLeaks.length <= WORDING_MEMO_MAX) await input.store.set(wordingStoreKey(input.keys, key), JSON.stringify(commitLeaks), WORDING_TTL_MS);
   const leaks = [...findLeaks(texts, secrets), ...commitLeaks];
   const wording = commitLeaks.length <= WORDING_MEMO_MAX ? { key, commits: commitLeaks } : undefined;
   return { leaks, wording };
@@ -148,7 +183,9 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const previous = record.prs.find((p) => p.repo.toLowerCase() === slot && p.number === pr.number);
   const gatekeepers = new Gatekeepers(octokit, security, { owner: issue.owner, repo: issue.repo });
   const gate = await readGate(input, gatekeepers, previous, released);
-  const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers });
+  const newHead = !input.headHandled && Boolean(previous?.head_sha) && previous!.head_sha !== pr.head_sha;
+  const reask = released || !pr.open ? [] : reaskAfterPush(pr, previous, Boolean(input.headHandled));
+  const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, newHead, reask });
   const { leaks, wording } = await readWording(input, record, summary, previous, released);
-  return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous };
+  return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous, reask };
 }

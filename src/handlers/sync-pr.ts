@@ -113,6 +113,8 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
       prConfig,
       reads,
       pushed: input.pushed,
+      headHandled: Boolean(existing),
+      store: deps.store,
       ...(primary ? { security: input.security, known: input.known } : {}),
     });
     if (view) views.push(view);
@@ -130,9 +132,10 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
       gate: v.gate,
       leaks: v.leaks,
       alreadyRequested: views.flatMap((w) => w.previous?.requested ?? []),
-      // A new head since the last sync is a push: ask again. Derived from the record, not from the
-      // event's action, so a redelivered `synchronize` does not ping the reviewers twice.
-      rerequest: Boolean(v.previous?.head_sha && v.previous.head_sha !== pr.head_sha),
+      // A head the app has not handled yet (no gate run of its own on it): ask again whoever a push
+      // left without a pending request. Derived from the gate run, not from the event's action, so
+      // a redelivered `synchronize` does not ping the reviewers twice.
+      reask: v.reask,
       reviewerFacts: v.reviewerFacts,
       reviewerProblem: Boolean(v.reviewerProblem),
       configProblem: input.prConfigProblem,
@@ -158,7 +161,9 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   for (const v of views) {
     if (v.reviewerProblem) await reportConfigProblems(octokit, v.issue, [v.reviewerProblem], v.security.label, botLogin, v.loaded.comments);
   }
-  await updateRecord(input, primary, asked, botLogin);
+  // Who GitHub lists as requested already (an earlier delivery asked, its answer lost) counts as asked.
+  const pending = decisions[views.indexOf(primary)]?.pendingWanted ?? [];
+  await updateRecord(input, primary, [...asked, ...pending.filter((p) => !asked.some((a) => same(a, p)))], botLogin);
 }
 
 /** Fixing once a PR is linked; fixed once a PR merged and no "patched on" item is still open (the checklist's own rule). */
@@ -169,6 +174,16 @@ function advance(record: ResponseRecord, security: EmbargoConfig): ResponseRecor
   if (state === "fixing" && merged && !pendingBranches(record, security).length) state = "fixed";
   return { ...record, state };
 }
+
+/** The record without what no one reads on a push: each PR's head and wording memo; PRs in a fixed order. */
+function shown(record: ResponseRecord): string {
+  const prs = record.prs
+    .map(({ head_sha: _h, wording: _w, ...p }) => JSON.stringify(p, Object.keys(p).sort()))
+    .sort();
+  return JSON.stringify({ ...record, prs });
+}
+
+const sameShown = (a: ResponseRecord, b: ResponseRecord) => shown(a) === shown(b);
 
 /** The PR's line in the response's status table, patched branches and ticks. */
 async function updateRecord(input: SyncPrInput, view: ResponseView, asked: string[], botLogin: string): Promise<void> {
@@ -197,6 +212,10 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
   if (pr.merged && security.supported_branches.includes(pr.base)) record = { ...record, patched: [...new Set([...record.patched, pr.base])] };
   record = advance(tick(record, ["fix.patch", "fix.prioritised"], now), security);
   if (input.settle) record = input.settle(record);
+  // A push that asked nobody and changed nothing the response shows writes nothing: the new head
+  // and its wording check are hidden data (the gate run on the head is what a redelivery finds,
+  // and the wording is remembered per head in the store).
+  if (input.pushed && !asked.length && sameShown(view.record, record)) return;
 
   const effects = noEffects();
   effects.responseBody = await renderResponse(record, security, { title: summary.title, reporter: summary.reporter }, loaded.overrides, { keys: deps.keys, issue: view.issue, now, current: own.body });

@@ -41,6 +41,8 @@ export interface PrDecision {
   removeLabels: string[];
   reviewers: string[];
   teamReviewers: string[];
+  /** Wanted reviewers GitHub already lists as requested though the record does not know them (a lost answer): remembered as asked. */
+  pendingWanted?: string[];
   check: CheckRunDecision;
 }
 
@@ -57,7 +59,8 @@ export function decidePr(input: {
   gate: GateState;
   leaks: LeakFinding[];
   alreadyRequested: string[];
-  rerequest: boolean;
+  /** Asked before, to be asked again: after a push, those whose request is no longer pending ("team:slug" for a team). */
+  reask: string[];
   reviewerFacts: ReviewerFacts;
   /** Who may approve cannot be verified (the configured team cannot be read). */
   reviewerProblem?: boolean;
@@ -86,8 +89,9 @@ export function decidePr(input: {
   const wanted = wantedReviewers(pr, record, security, prConfig, input.reviewerFacts);
   const asked = new Set([...input.alreadyRequested, ...pr.requested_reviewers].map((l) => l.toLowerCase()));
   const askedTeams = new Set(pr.requested_teams.map((t) => t.toLowerCase()));
-  const reviewers = pr.open ? wanted.reviewers.filter((l) => input.rerequest || !asked.has(l.toLowerCase())) : [];
-  const teamReviewers = pr.open ? wanted.teamReviewers.filter((t) => input.rerequest || (!askedTeams.has(t.toLowerCase()) && !asked.has(`team:${t.toLowerCase()}`))) : [];
+  const reask = new Set(input.reask.map((l) => l.toLowerCase()));
+  const reviewers = pr.open ? wanted.reviewers.filter((l) => reask.has(l.toLowerCase()) || !asked.has(l.toLowerCase())) : [];
+  const teamReviewers = pr.open ? wanted.teamReviewers.filter((t) => reask.has(`team:${t.toLowerCase()}`) || (!askedTeams.has(t.toLowerCase()) && !asked.has(`team:${t.toLowerCase()}`))) : [];
 
   let check: CheckRunDecision;
   if (!pr.private && leaks.length) {
@@ -108,7 +112,15 @@ export function decidePr(input: {
   } else {
     check = blocked("Waiting for review", "Waiting for a required reviewer to approve the current head commit. A new push needs a new approval.");
   }
+  const known = new Set(input.alreadyRequested.map((l) => l.toLowerCase()));
+  const pendingWanted = pr.open
+    ? [
+        ...wanted.reviewers.filter((l) => !known.has(l.toLowerCase()) && pr.requested_reviewers.some((r) => r.toLowerCase() === l.toLowerCase())),
+        ...wanted.teamReviewers.filter((t) => !known.has(`team:${t.toLowerCase()}`) && askedTeams.has(t.toLowerCase())).map((t) => `team:${t}`),
+      ]
+    : [];
   return {
+    pendingWanted,
     addLabels: pr.open ? [priority, ...(severityLabel ? [severityLabel] : [])].filter((l) => !has(l)) : [],
     removeLabels: pr.labels.filter((l) => pr.private && l.toLowerCase().startsWith(SEVERITY_LABEL_PREFIX) && l !== severityLabel),
     reviewers,

@@ -55,3 +55,17 @@ export function wantedReviewers(pr: PrFacts, record: ResponseRecord, security: E
   }
   return { reviewers, teamReviewers: team ? [team] : [] };
 }
+
+/**
+ * Who to ask again for a head the app has not seen yet (a push): of the people and teams asked
+ * before, those GitHub no longer lists as requested (`pr` is the event's view of the PR). A
+ * request survives a push; it is gone once its reviewer submitted a review (of the old head, which
+ * no longer counts) or was removed by hand. Nobody once the app has handled this head (its gate
+ * run is on it), so a redelivered push asks nobody twice.
+ */
+export function reaskAfterPush(pr: PrFacts, previous: { head_sha?: string; requested?: string[] } | undefined, headHandled: boolean): string[] {
+  if (headHandled || !previous?.head_sha || previous.head_sha === pr.head_sha) return [];
+  const pending = new Set(pr.requested_reviewers.map(lower));
+  const teams = new Set(pr.requested_teams.map(lower));
+  return (previous.requested ?? []).filter((a) => (a.startsWith("team:") ? !teams.has(lower(a.slice(5))) : !pending.has(lower(a))));
+}

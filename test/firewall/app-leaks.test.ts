@@ -17,6 +17,7 @@ import {
   mockOverrides,
   mockToken,
   mockVisibility,
+  mockCommentById,
   recordOf,
   type StoredComment,
   TEST_KEYS,
@@ -55,7 +56,7 @@ function approval() {
  * the reviews (one membership check per reviewer) and the commits. The issue's reply path and the
  * visibility read of acme/security are the test's to add.
  */
-function mockLinkedPrReads(productYaml: string, stored: StoredComment[], report = "Details of the report.") {
+function mockLinkedPrReads(productYaml: string, stored: StoredComment[], report = "Details of the report.", byId = false) {
   mockConfig(gh, "acme", "product", productYaml);
   serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
   mockConfig(gh, "acme", "security", SECURITY_YAML);
@@ -69,10 +70,13 @@ function mockLinkedPrReads(productYaml: string, stored: StoredComment[], report 
     url: "https://api.github.com/repos/acme/security/issues/7",
     labels: [{ name: "security" }, { name: "security: fixing" }, { name: "severity: high" }],
   });
-  gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+  // On the app's first event the response is found by listing; later, by the id it remembered.
+  if (byId) mockCommentById(gh, () => stored, 555);
+  else gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
   gh.api.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: HEAD, body: "" }]);
   serveTeam(gh, ["sec1"]);
-  gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
+  // A redelivery finds the head's wording check remembered (content-addressed by head and secrets).
+  if (!byId) gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
 }
 
 /** The one reply on the security issue: read back as posted, with the comments list that finds it next time. */
@@ -120,7 +124,7 @@ describe("the product repo's config names the issue on its public PR", () => {
       expect(recordOf(stored[0]!.body).prs).toEqual([]);
 
       // Delivered again: blocked again, and the reply is not repeated.
-      mockLinkedPrReads(`security_repo: acme/security\npublic_pr:\n${yaml}`, stored);
+      mockLinkedPrReads(`security_repo: acme/security\npublic_pr:\n${yaml}`, stored, undefined, true);
       gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
       await expect(probot.receive(approval())).rejects.toThrow(/leak firewall blocked/);
       expect(stored).toHaveLength(2);

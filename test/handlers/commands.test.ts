@@ -1137,7 +1137,8 @@ describe("issue 8: a /triage pr that GitHub refuses part way is answered and can
     await mockResponseLookup(gh, f.store, () => f.comments, { id: RESPONSE_ID });
     // Reading the PR's gate runs is refused (the installation lost the checks permission).
     gh.api.get(/\/repos\/acme\/security\/commits\/[0-9a-f]+\/check-runs/).query(true).reply(403, { message: "Resource not accessible by integration" });
-    // Then the response is read again to forget the line (its overrides: the event's one `.github` listing).
+    // Then the response is read again to forget the line (the command wrote nothing before the link:
+    // the templates' absence, read on the setup's write, is remembered).
     mockIssueNow({});
     await send(f, "/triage pr acme/security#42");
     expect(f.replies).toHaveLength(1);

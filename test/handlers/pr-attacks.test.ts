@@ -20,6 +20,7 @@ import {
   sealer,
   SECURITY_YAML,
   serveComments,
+  serveResponseById,
   serveRuns,
   serveTeam,
   storeResponse,
@@ -99,8 +100,11 @@ describe("a PR linked from two responses", () => {
     // #7 was announced (released); #8 is still waiting for its review.
     const seven = await storeResponse({ state: "announced", prs: [prLine] }, 7);
     const eight = await storeResponse({ state: "fixing", prs: [prLine] }, 8);
-    serveComments(gh, seven, 2, 7);
-    serveComments(gh, eight, 2, 8);
+    // The first sync lists each issue's comments; the second reads each response by the id remembered then.
+    serveComments(gh, seven, 1, 7);
+    serveComments(gh, eight, 1, 8);
+    serveResponseById(gh, seven, 7);
+    serveResponseById(gh, eight, 8);
     // Both responses live in acme/security: one `.github` listing per repo per event.
     mockNoOverrides(gh, "acme", "security");
     // The firewall asks once per event whether acme/security is private (before #8's record names its CVE there).
@@ -108,7 +112,8 @@ describe("a PR linked from two responses", () => {
       mockSyncReads(gh, { number: 7, issueState: "closed", issueLabels: ["security"], reviews: [{ login: "sec1", state: "APPROVED", commit_id: "0".repeat(40) }], visibility: i === 0 });
       gh.api.get("/repos/acme/security/issues/8").reply(200, { number: 8, title: "Other", state: "open", user: { login: "r" }, html_url: "https://github.com/acme/security/issues/8", url: "https://api.github.com/repos/acme/security/issues/8", labels: [{ name: "security" }, { name: "security: fixing" }, { name: "severity: high" }] });
     }
-    gh.api.get("/repos/acme/product/pulls/42/commits").query(true).times(2).reply(200, [{ sha: HEAD, commit: { message: "Refactor" } }]);
+    // Listed once: #7 is released (nothing checked); #8's second sync finds its check of this head remembered.
+    gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor" } }]);
     gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(2).reply(200, []);
     gh.api.patch("/repos/acme/product/check-runs/77").optionally().times(2).reply(200, {});
 

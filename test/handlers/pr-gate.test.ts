@@ -1,6 +1,6 @@
 /** Issue 7 (reviewers by default, a gate that holds through the embargo, broken product config) and issue 10 (robustness) for fix PRs. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BOT, createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, NOW, recordOf } from "../helpers/app.js";
+import { BOT, commentList, createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, NOW, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import {
   HEAD,
@@ -17,6 +17,7 @@ import {
   SECRETS,
   SECURITY_YAML,
   serveComments,
+  serveResponseById,
   serveRuns,
   serveTeam,
   storeResponse,
@@ -221,7 +222,9 @@ describe("what GitHub really sends (issue 10)", () => {
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     serveRuns(gh, "acme/product", HEAD, [{ ...waitingRun, title: "Reviewers cannot be verified", summary: update.output.summary } as typeof waitingRun]);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
-    serveComments(gh, stored);
+    // The response by the id remembered on the first delivery; the reply's dedupe lists the comments.
+    serveResponseById(gh, stored);
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);

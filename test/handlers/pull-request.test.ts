@@ -17,6 +17,7 @@ import {
   SECRETS,
   SECURITY_YAML,
   serveComments,
+  serveResponseById,
   TITLE,
   serveRuns,
   serveTeam,
@@ -46,9 +47,8 @@ describe("/triage pr links a public PR", () => {
     mockIdentity(gh);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     const stored = await storeResponse();
-    // Listed once: the PR's sync takes the command's list, kept current by the command's own write.
+    // Listed once: the PR's sync takes the command's list and decided record; it writes the response, once.
     serveComments(gh, stored);
-    gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
     serveTeam(gh, ["sec1", "alice"]);
     mockNoOverrides(gh, "acme", "security");
     gh.api.post("/repos/acme/security/issues/comments/9001/reactions").times(2).reply(201, {});
@@ -79,6 +79,10 @@ describe("/triage pr links a public PR", () => {
     const record = recordOf(stored[0]!.body);
     expect(record.prs).toMatchObject([{ repo: "acme/product", number: 42, state: "open", review: "pending", private: false, leaks: 0 }]);
     expect(record.state).toBe("fixing");
+    // One response write carries the link, the state and the line done (no first write before the link).
+    expect(gh.requests.filter((r) => r.method === "PATCH" && r.path === "/repos/acme/security/issues/comments/555")).toHaveLength(1);
+    expect(record.ran["9001"]).toHaveLength(1);
+    expect(record.ran["9001"]![0]).not.toMatch(/^~/);
     expect(stored[0]!.body).toContain("| **Linked PRs** | acme/product#42 into main (open, pending; wording check passes) |");
     expect(stored[0]!.body).toContain("| **Still to patch** | main, 4.19 |");
     expect(stored[0]!.body).toMatch(/- \[x\] Commits do not refer to the vulnerability/);
@@ -127,7 +131,7 @@ describe("PR events on a linked PR", () => {
     serveRuns(gh, "acme/product", HEAD, [waiting]);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     const stored = await storeResponse(linkedRecord);
-    serveComments(gh, stored, 2);
+    serveComments(gh, stored);
     serveTeam(gh, ["sec1", "alice"]);
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads(gh, { reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
@@ -136,6 +140,7 @@ describe("PR events on a linked PR", () => {
     gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((failed = b), true)).reply(200, {});
     await probot.receive(reviewEvent(pull(), "alice", "changes_requested"));
     expect(failed).toMatchObject({ conclusion: "failure", output: { title: "Changes requested" } });
+    // From here on the app reads its response by the id it remembered.
 
     // a push: the new head has no run; the link is found on the previous head's run
     const NEW = "2222222222222222222222222222222222222222";
@@ -143,6 +148,7 @@ describe("PR events on a linked PR", () => {
     serveRuns(gh, "acme/product", NEW);
     serveRuns(gh, "acme/product", HEAD, [{ ...waiting, conclusion: "failure" }]);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveResponseById(gh, stored);
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
     let again: any;
@@ -162,26 +168,26 @@ describe("PR events on a linked PR", () => {
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     serveRuns(gh, "acme/product", NEW, [run78]);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
-    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
-    mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], issueLabels: ["security", "security: fixing", "severity: high"] });
+    serveResponseById(gh, stored);
+    // Nothing new to say: no response write, so neither the templates nor the repo's visibility are read.
+    mockSyncReads(gh, { reviews: [{ login: "alice", state: "APPROVED", commit_id: HEAD }], issueLabels: ["security", "security: fixing", "severity: high"], visibility: false });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     const before = gh.requests.length;
     await probot.receive(pushEvent);
     const redelivered = gh.requests.slice(before).map((r) => `${r.method} ${r.path}`);
     expect(redelivered.filter((r) => r.includes("requested_reviewers") || r.includes("check-runs/") || r.startsWith("POST /repos/acme/product/check-runs"))).toEqual([]);
+    expect(redelivered.filter((r) => r.startsWith("PATCH /repos/acme/security"))).toEqual([]);
 
     // re-approval of the new head opens the gate
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     serveRuns(gh, "acme/product", NEW, [run78]);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
-    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    serveResponseById(gh, stored);
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads(gh, { reviews: [{ login: "alice", state: "CHANGES_REQUESTED", commit_id: HEAD }, { login: "alice", state: "APPROVED", commit_id: NEW }], issueLabels: ["security", "security: fixing", "severity: high"] });
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     let opened: any;
     gh.api.patch("/repos/acme/product/check-runs/78", (b) => ((opened = b), true)).reply(200, {});
-    gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
     await probot.receive(reviewEvent(pull({ head: NEW }), "alice", "approved"));
     expect(opened).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Approved" } });
     expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "approved", head_sha: NEW });

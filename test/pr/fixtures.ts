@@ -3,7 +3,7 @@ import { validateConfig } from "../../src/config/load-config.js";
 import { LinkSealer } from "../../src/pr/pr-link.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
-import { BOT, commentList, INSTALLATION_ID, mockConfig, mockToken, mockVisibility, NOW, RENDER_CONTEXT, type StoredComment } from "../helpers/app.js";
+import { BOT, commentList, INSTALLATION_ID, mockCommentById, mockConfig, mockToken, mockVisibility, NOW, RENDER_CONTEXT, type StoredComment } from "../helpers/app.js";
 import { loadWebhookExample, type GitHubMock } from "../helpers/github-api.js";
 
 export const SECURITY_YAML = 'team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\nsupported_branches: [main, "4.19"]\n';
@@ -41,6 +41,21 @@ export function serveComments(gh: GitHubMock, stored: StoredComment[], times = 1
     .patch(`/repos/acme/security/issues/comments/${commentIdOf(number)}`)
     .optionally()
     .times(times)
+    .reply(200, (_u, b: any) => {
+      stored[0]!.body = b.body;
+      return { id: commentIdOf(number) };
+    });
+}
+
+/**
+ * The response comment read by the id the app remembered on an earlier event (one GET, no
+ * listing), kept current by PATCHes like `serveComments`.
+ */
+export function serveResponseById(gh: GitHubMock, stored: StoredComment[], number = 7) {
+  mockCommentById(gh, () => stored, commentIdOf(number), { number });
+  gh.api
+    .patch(`/repos/acme/security/issues/comments/${commentIdOf(number)}`)
+    .optionally()
     .reply(200, (_u, b: any) => {
       stored[0]!.body = b.body;
       return { id: commentIdOf(number) };

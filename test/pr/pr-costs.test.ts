@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Probot } from "probot";
 import { createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { HEAD, ISSUE, issueStateEvent, mockSyncReads, prEvent, PRODUCT_YAML, pull, reviewEvent, SEALED, SECURITY_YAML, serveComments, serveRuns, storeResponse } from "./fixtures.js";
+import { HEAD, ISSUE, issueStateEvent, mockSyncReads, prEvent, PRODUCT_YAML, pull, reviewEvent, SEALED, sealer, SECURITY_YAML, serveComments, serveResponseById, serveRuns, storeResponse } from "./fixtures.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -43,13 +43,18 @@ function serveBigTeam(size: number) {
     });
 }
 
-/** The reads every linked event on acme/product#42 makes before it decides. */
-function linkedReads(stored: Awaited<ReturnType<typeof storeResponse>>, runs: Parameters<typeof serveRuns>[3], sha = HEAD) {
+/**
+ * The reads every linked event on acme/product#42 makes before it decides. The response comment is
+ * listed on the app's first event and read by its remembered id from then on.
+ */
+function linkedReads(stored: Awaited<ReturnType<typeof storeResponse>>, runs: Parameters<typeof serveRuns>[3], sha = HEAD, first = false, writes = true) {
   mockConfig(gh, "acme", "product", PRODUCT_YAML);
   serveRuns(gh, "acme/product", sha, runs);
   mockConfig(gh, "acme", "security", SECURITY_YAML);
-  serveComments(gh, stored);
-  mockNoOverrides(gh, "acme", "security");
+  if (first) serveComments(gh, stored);
+  else serveResponseById(gh, stored);
+  // Only a response write reads the templates.
+  if (writes) mockNoOverrides(gh, "acme", "security");
 }
 
 const opsSince = (from: number) => gh.requests.slice(from).filter((r) => !r.path.startsWith("/app")).map((r) => r.operationId ?? `${r.method} ${r.path}`);
@@ -66,7 +71,7 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   const stored = await storeResponse({ state: "fixing", prs: [line] });
 
   let start = gh.requests.length;
-  linkedReads(stored, [], HEAD);
+  linkedReads(stored, [], HEAD, true);
   serveRuns(gh, "acme/product", OLD, [waiting]);
   mockSyncReads(gh, { reviews: null, commits: [{ sha: HEAD, message: "Refactor the parser" }], issueLabels: LABELS });
   gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
@@ -83,9 +88,8 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   // The same push delivered again: the record knows this head, so nobody is asked twice and the run is left as it is.
   const run78 = { id: 78, external_id: created.external_id, status: "completed", conclusion: "action_required", title: "Waiting for review" };
   start = gh.requests.length;
-  linkedReads(stored, [run78]);
+  linkedReads(stored, [run78], HEAD, false, false);
   mockSyncReads(gh, { reviews: [], issueLabels: LABELS, visibility: false });
-  gh.api.get("/repos/acme/security").optionally().reply(200, { name: "security", full_name: "acme/security", private: true, visibility: "private" });
   gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []); // the redelivered payload still lacks the label: adding it again changes nothing
   await probot.receive(prEvent("synchronize", pull(), { before: OLD, after: HEAD }));
   const pushAgain = gh.requests.slice(start).filter((r) => r.method !== "GET" && !r.path.endsWith("/labels")).map((r) => `${r.method} ${r.path}`);
@@ -107,7 +111,7 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   mockConfig(gh, "acme", "product", PRODUCT_YAML);
   serveRuns(gh, "acme/product", HEAD, [run78Open]);
   mockConfig(gh, "acme", "security", SECURITY_YAML);
-  serveComments(gh, stored);
+  serveResponseById(gh, stored);
   // Nothing changed, so nothing is written: what a write would need (templates, the firewall's visibility check) may go unasked.
   gh.api.get("/repos/acme/security/contents/.github").optionally().reply(404, { message: "Not Found" });
   gh.api.get("/repos/acme/security").optionally().reply(200, { name: "security", full_name: "acme/security", private: true, visibility: "private" });
@@ -129,8 +133,7 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   // A team member closes the security issue by hand: the PR is released.
   start = gh.requests.length;
   mockConfig(gh, "acme", "security", SECURITY_YAML);
-  serveComments(gh, stored);
-  gh.api.patch("/repos/acme/security/issues/comments/555").optionally().reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
+  serveResponseById(gh, stored);
   mockNoOverrides(gh, "acme", "security");
   gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ state: "closed", merged: true, labels: ["priority: high"] }));
   mockConfig(gh, "acme", "product", PRODUCT_YAML);
@@ -181,6 +184,68 @@ describe("what the PR path costs", () => {
     }
     // The merge judges nothing: no membership check either (the close checks its sender, once).
     expect(merged.filter((op) => op.startsWith("teams/"))).toEqual([]);
-    expect(closed.filter((op) => op === "issues/list-comments" || op === "issues/get")).toEqual(["issues/list-comments", "issues/get"]);
+    expect(closed.filter((op) => ["issues/list-comments", "issues/get-comment", "issues/get"].includes(op))).toEqual(["issues/get-comment", "issues/get"]);
+  });
+});
+
+describe("a push while every review request is still pending", () => {
+  it("asks nobody, writes no response, and a redelivery does nothing twice; the approval after it still counts and lists no commits", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockIdentity(gh);
+    serveBigTeam(3);
+    // As an earlier sync left it (the wording check's count and the repo's default branch included).
+    const line = { repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1", "sec1", "team:core"], head_sha: OLD, leaks: 0, default_branch: pull().base.repo.default_branch };
+    const at = { by: "app", at: "2026-11-22T12:00:00.000Z" };
+    const stored = await storeResponse({ state: "fixing", prs: [line], ticks: { "fix.patch": at, "fix.prioritised": at, "fix.no_reference": at } });
+    const before = stored[0]!.body;
+    // GitHub still lists everyone the app asked: nobody has reviewed the old head.
+    const pending = (p: ReturnType<typeof pull>) => {
+      p.requested_reviewers = [{ ...p.user, login: "owner1" }, { ...p.user, login: "sec1" }];
+      p.requested_teams = [{ id: 5, node_id: "T5", slug: "core", name: "core" }];
+      return p;
+    };
+
+    let start = gh.requests.length;
+    linkedReads(stored, [], HEAD, true, false);
+    serveRuns(gh, "acme/product", OLD, [waiting]);
+    mockSyncReads(gh, { reviews: null, commits: [{ sha: HEAD, message: "Refactor the parser" }], issueLabels: LABELS, visibility: false });
+    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+    let created: any;
+    gh.api.post("/repos/acme/product/check-runs", (b) => ((created = b), true)).reply(201, { id: 78 });
+    await probot.receive(prEvent("synchronize", pending(pull()), { before: OLD, after: HEAD }));
+    const push = opsSince(start);
+    expect(created).toMatchObject({ head_sha: HEAD, conclusion: "action_required", output: { title: "Waiting for review" } });
+    expect(sealer.open(created.external_id, "acme/product#42")).toEqual(["acme/security#7"]);
+    expect(push).not.toContain("pulls/request-reviewers");
+    expect(push.filter((op) => op.startsWith("teams/"))).toEqual([]);
+    expect(push).not.toContain("issues/update-comment");
+    expect(push).not.toContain("repos/get");
+    expect(stored[0]!.body).toBe(before);
+
+    // Redelivered: the gate run on the head says this head was handled; nothing is asked or written.
+    const run78 = { id: 78, external_id: created.external_id, status: "completed", conclusion: "action_required", title: "Waiting for review" };
+    start = gh.requests.length;
+    linkedReads(stored, [run78], HEAD, false, false);
+    mockSyncReads(gh, { reviews: null, issueLabels: LABELS, visibility: false });
+    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+    await probot.receive(prEvent("synchronize", pending(pull()), { before: OLD, after: HEAD }));
+    expect(gh.requests.slice(start).filter((r) => r.method !== "GET" && !r.path.endsWith("/labels")).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(stored[0]!.body).toBe(before);
+
+    // The approval of the new head opens the gate; the head's wording was checked by the push (remembered), and nobody is asked again.
+    start = gh.requests.length;
+    linkedReads(stored, [run78]);
+    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], issueLabels: LABELS });
+    let opened: any;
+    gh.api.patch("/repos/acme/product/check-runs/78", (b) => ((opened = b), true)).reply(200, {});
+    const approved = pull({ labels: ["priority: high"] });
+    await probot.receive(reviewEvent(approved, "sec1", "approved"));
+    const approval = opsSince(start);
+    expect(opened).toMatchObject({ conclusion: "success", output: { title: "Approved" } });
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "approved", head_sha: HEAD, leaks: 0, requested: ["owner1", "sec1", "team:core"] });
+    expect(approval).not.toContain("pulls/list-commits");
+    expect(approval).not.toContain("pulls/request-reviewers");
+    expect(approval.filter((op) => op.startsWith("teams/"))).toEqual(["teams/get-membership-for-user-in-org"]);
   });
 });

@@ -114,6 +114,8 @@ it("/triage pr naming a PR in a deleted repo says it could not be linked", async
 it("a push to a linked PR when the configured team was renamed does not throw and tells the team", async () => {
   const fake = linked.clone();
   fake.state.teams.delete("acme/sec");
+  // The reviewers reviewed the old head (their requests are gone): the push must ask them again, which needs the team.
+  fake.pull(PRODUCT, PUBLIC_PR).requested_reviewers = [];
   const s = session(fake);
   const before = ids(fake, SECURITY, ISSUE);
   await expect(s.deliver("pull_request", pullEvent(SYNCHRONIZE, fake, PRODUCT, PUBLIC_PR))).resolves.toBeUndefined();

@@ -187,6 +187,8 @@ export function inRepo(payload: any, fake: FakeGitHub, fullName: string): any {
     visibility: repo.private ? "private" : "public",
     owner: { ...p.repository.owner, login: repo.owner, type: "Organization" },
     html_url: `https://github.com/${fullName}`,
+    // As the REST answers give it (fake-json.ts): a webhook and a read agree on the default branch.
+    default_branch: "main",
   };
   p.organization = { ...(p.organization ?? {}), login: repo.owner };
   p.installation = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI=" };
@@ -280,8 +282,9 @@ export function pullEvent(example: any, fake: FakeGitHub, fullName: string, numb
     merged_at: stored.merged ? "2026-11-22T11:00:00Z" : null,
     user: person(stored.author, p.pull_request.user),
     labels,
-    requested_reviewers: [],
-    requested_teams: [],
+    // GitHub's pending review requests as the event carries them.
+    requested_reviewers: stored.requested_reviewers.map((l) => person(l, p.pull_request.user)),
+    requested_teams: stored.requested_teams.map((slug, i) => ({ id: 900 + i, node_id: `T${i}`, slug, name: slug })),
     html_url: `https://github.com/${fullName}/pull/${number}`,
     head: { ...p.pull_request.head, sha: stored.head_sha, ref: stored.head_ref, repo: p.repository },
     base: { ...p.pull_request.base, ref: stored.base_ref, repo: { ...p.pull_request.base.repo, ...p.repository, private: repo.private } },
@@ -292,8 +295,10 @@ export function pullEvent(example: any, fake: FakeGitHub, fullName: string, numb
 
 /** A review example by `reviewer` (null: a deleted account) on the stored PR; the review is stored too. */
 export function reviewEvent(example: any, fake: FakeGitHub, fullName: string, number: number, reviewer: string | null = "alice", reviewState?: string): any {
-  const p = pullEvent(example, fake, fullName, number, reviewer ?? "ghost");
   const stored = fake.pull(fullName, number);
+  // Submitting a review ends the reviewer's pending request (GitHub's "re-request review" asks again).
+  stored.requested_reviewers = stored.requested_reviewers.filter((l) => l.toLowerCase() !== (reviewer ?? "").toLowerCase());
+  const p = pullEvent(example, fake, fullName, number, reviewer ?? "ghost");
   const state = String(reviewState ?? example.review?.state ?? "approved").toUpperCase();
   const id = 70_000 + stored.reviews.length;
   stored.reviews.push({ id, login: reviewer, state, commit_id: stored.head_sha });

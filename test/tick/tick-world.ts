@@ -51,6 +51,11 @@ export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<Respo
     return [issue];
   });
   api.get("/repos/acme/security/issues/7/comments").query(true).reply(200, () => commentList(world.comments));
+  // A response read by the id the app remembered (a sync after the first finds it so).
+  api.get(/\/repos\/acme\/security\/issues\/comments\/\d+$/).reply((uri) => {
+    const c = world.comments.find((x) => x.id === Number(uri.split("/").pop()));
+    return c ? [200, { ...commentList([c])[0], issue_url: "https://api.github.com/repos/acme/security/issues/7" }] : [404, { message: "Not Found" }];
+  });
   api.post("/repos/acme/security/issues/7/comments").reply(201, (_uri, b: any) => {
     const id = nextId++;
     world.comments.push({ id, body: b.body, user: { login: BOT, type: "Bot" } });
