@@ -17,6 +17,7 @@ import { syncBoxes } from "../response/sync-boxes.js";
 import { noticesFor, notifyResponse } from "../notify/notify-response.js";
 import type { OverrideSource } from "../render/templates.js";
 import { runFollowUps } from "./command-follow-ups.js";
+import { isAnnounceAction } from "../github/announce-run.js";
 import { failedReply, issueState, renderReplies, type CommentContext, type CommentRun } from "./command-run.js";
 import { knownFromCommand, prepareLink, type PreparedLink } from "./link-pr.js";
 import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
@@ -62,7 +63,9 @@ async function onCommands(run: CommentRun): Promise<void> {
     return;
   }
   const config = configResult.config;
-  const loaded = await loadResponse(octokit, issue, config, botLogin, run.deps.keys, run.deps.store);
+  // `/announce` work looks for its pack and replies among every comment: read them all once, here.
+  const allComments = run.lines.some((l) => l.group === "announce");
+  const loaded = await loadResponse(octokit, issue, config, botLogin, run.deps.keys, run.deps.store, { allComments });
   // Every reply keyed by this comment was posted after it was written (src/github/response-comment.ts).
   scopePartial(loaded.comments, payload.comment.created_at, commentKey);
   if (payload.action === "edited" && payload.sender.login.toLowerCase() !== run.author.toLowerCase()) {
@@ -125,8 +128,11 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const notifyDeps = { env: run.deps.env ?? process.env, log: context.log };
   const record = await notifyResponse(notifyDeps, config, target, decided, noticesFor(loaded.record, decided), now.title);
 
+  // Announce work writes the response once, when done (src/github/announce-run.ts): a comment
+  // with no other follow-up leaves the record to that write, unless a chat message went out now.
+  const announceOnly = record === decided && decision.followUps.length > 0 && decision.followUps.every((f) => !f.link && f.actions.length > 0 && f.actions.every(isAnnounceAction));
   const effects: Effects = {
-    responseBody: await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body }),
+    responseBody: announceOnly ? undefined : await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body }),
     ...decision.labels,
     assign: decision.assign,
     replies: await renderReplies(replies, loaded.overrides),
