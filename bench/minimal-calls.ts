@@ -60,6 +60,17 @@ function command(step: string, extra: MinimalCall[] = []): MinimalStep {
   return { step, command: true, calls: [...COMMAND_CALLS, ...extra] };
 }
 
+const ANNOUNCE_COMMENTS = call(
+  "issues/list-comments",
+  "idempotency",
+  "the response with every comment, instead of the response by id: announce work posts its replies and the pack before its one response write, so a redelivery must find them (the pack may come from an earlier `/announce`); one page",
+);
+
+/** An `/announce` command: the response comes with the comment list, which its work needs anyway. */
+function announceCommand(step: string, extra: MinimalCall[]): MinimalStep {
+  return { step, command: true, calls: [...COMMAND_CALLS.map((c) => (c === RESPONSE ? ANNOUNCE_COMMENTS : c)), ...extra] };
+}
+
 export const MINIMAL_L1: MinimalStep[] = [
   {
     step: "label security",
@@ -141,13 +152,13 @@ export const MINIMAL_L1: MinimalStep[] = [
       call("issues/remove-label", "write", "`security: fixing` removed"),
     ],
   },
-  command("/announce", [
+  announceCommand("/announce", [
       call("security-advisories/list-repository-advisories", "idempotency", "a draft made by an earlier run whose answer was lost is found by its hidden marker; one page"),
       call("security-advisories/create-repository-advisory", "write", "the draft advisory"),
       call("issues/create-comment", "write", "the reply naming the draft (a new comment notifies; an edit does not)"),
       call("issues/create-comment", "write", "the announcement pack"),
     ]),
-  command("/announce publish", [
+  announceCommand("/announce publish", [
       call("security-advisories/get-repository-advisory", "trust", "the advisory now: published or edited by hand on GitHub"),
       call("security-advisories/update-repository-advisory", "write", "published, with any field that differs, in one PATCH"),
       call("pulls/list", "idempotency", "the changelog PR of an earlier run, by its head branch"),
@@ -160,7 +171,6 @@ export const MINIMAL_L1: MinimalStep[] = [
       call("repos/create-or-update-file-contents", "write", "CHANGES.md"),
       call("repos/create-or-update-file-contents", "write", "NEWS.md"),
       call("pulls/create", "write", "the changelog PR"),
-      call("issues/list-comments", "idempotency", "a redelivered publish must find the replies it posted; one page"),
       call("issues/create-comment", "write", "the un-embargo steps"),
       call("repos/get-collaborator-permission-level", "trust", "can the reporter read this repo now (whether to tell them here)"),
       call("issues/create-comment", "write", "the reporter's reply (or where to find it)"),
@@ -189,10 +199,17 @@ export const LEFT_OUT: Record<string, string[]> = {
   ],
   "fix PR approved": ["`pulls/list-commits`: the head's wording was checked when it was pushed (remembered per head)"],
   "fix PR merged": ["`pulls/list-reviews`, memberships, `pulls/list-commits`: a merged PR's gate no longer matters"],
-  "/announce": ["the response write before the work: the one write after it carries everything"],
+  "/announce": [
+    `\`issues/get-comment\`: the response comes with \`issues/list-comments\` (${ANNOUNCE_COMMENTS.why}: ${ANNOUNCE_COMMENTS.reason})`,
+    "the response write before the work: the one write after it carries everything (a comment whose decision sent a chat message writes it first: nothing can find a sent message again)",
+    "a second read of the issue or the comments for the announce work: it takes them from the command",
+  ],
   "/announce publish": [
+    "`issues/get-comment`: as for `/announce`, the comment list carries the response (and the replies a redelivery must find)",
     "a response write after each publish step: every step is found again on a re-run by the reads above (the advisory's state, the PR by its branch, the replies in the comments, the review issue in the list), so one write at the end is enough",
-    "the advisory's fields in a PATCH of their own: the publishing PATCH carries them",
+    "the advisory's fields in a PATCH of their own: the publishing PATCH carries the ones that differ",
+    "a write for the chat message \"announced\": it is sent right before the one response write, which records it",
+    "a write before the work for `--force`: the reason is decided again by a redelivery, and its reply is keyed by what was forced, not when",
   ],
 };
 

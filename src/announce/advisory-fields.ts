@@ -130,3 +130,19 @@ export function editedByHand(written: Record<string, string> | undefined, curren
   const now = comparableAdvisory(current);
   return Object.keys(written).filter((k) => k in now && hash(now[k]) !== written[k]);
 }
+
+/**
+ * The app's fields that differ from the advisory as GitHub has it, to send in one PATCH (with the
+ * publishing `state` when publishing): nothing when GitHub already has them all. Severity and the
+ * CVSS vector go together, as GitHub derives one from the other.
+ */
+export function changedFields(fields: AdvisoryFields, current: Record<string, any>): Partial<AdvisoryFields> {
+  const ours = comparableFields(fields);
+  const theirs = comparableAdvisory(current);
+  const differs = (k: string) => hash(ours[k]) !== hash(theirs[k]);
+  const out: Partial<AdvisoryFields> = {};
+  for (const k of ["summary", "description", "cwe_ids", "vulnerabilities", "credits"] as const) if (differs(k)) (out as Record<string, unknown>)[k] = fields[k];
+  if (differs("severity") || differs("cvss_vector_string")) Object.assign(out, { severity: fields.severity, cvss_vector_string: fields.cvss_vector_string });
+  if (fields.cve_id && fields.cve_id !== current.cve_id) out.cve_id = fields.cve_id;
+  return out;
+}

@@ -1,10 +1,10 @@
-import { advisoryFields, advisoryRepo, editedByHand, fieldHashes } from "../announce/advisory-fields.js";
+import { advisoryFields, advisoryRepo, changedFields, editedByHand, fieldHashes } from "../announce/advisory-fields.js";
 import { advisoryDescription } from "../announce/pack.js";
 import { issueKey } from "./issue-comments.js";
 import { isRateLimited } from "./http-status.js";
 import { renderTemplate } from "../render/templates.js";
 import { tick } from "../response/sync-boxes.js";
-import { githubMessage, httpStatus, reply, repoParams, saveRecord, type AnnounceCtx, type Octokit } from "./announce-context.js";
+import { githubMessage, httpStatus, reply, repoParams, type AnnounceCtx, type Octokit } from "./announce-context.js";
 
 type Advisory = Record<string, any>;
 export type AdvisoryResult = { ok: true; advisory?: Advisory } | { ok: false; error: string };
@@ -26,58 +26,71 @@ function isOurs(ctx: AnnounceCtx, description: string | null | undefined): boole
   return Boolean(sig && ctx.keys.verify("advisory", issueKey(ctx.issue), sig));
 }
 
-async function findDraft(octokit: Octokit, ctx: AnnounceCtx, repo: string): Promise<Advisory | undefined> {
-  const list = await octokit.paginate(octokit.rest.securityAdvisories.listRepositoryAdvisories, { ...repoParams(repo), state: "draft", per_page: 100 });
-  return (list as Advisory[]).find((a) => isOurs(ctx, a.description));
+/**
+ * Ours, by its marker, when the record does not name it: made by a run whose record write was lost.
+ * Every state is listed: that run may have published it too. A published one is read again by id,
+ * which is GitHub's word (to the leak firewall too) that it is out.
+ */
+async function findOurs(octokit: Octokit, ctx: AnnounceCtx, repo: string): Promise<Advisory | undefined> {
+  const list = await octokit.paginate(octokit.rest.securityAdvisories.listRepositoryAdvisories, { ...repoParams(repo), per_page: 100 });
+  const found = (list as Advisory[]).find((a) => isOurs(ctx, a.description));
+  if (found?.state !== "published") return found;
+  return (await octokit.rest.securityAdvisories.getRepositoryAdvisory({ ...repoParams(repo), ghsa_id: found.ghsa_id })).data as Advisory;
+}
+
+function refused(error: unknown, what: string): AdvisoryResult {
+  const status = httpStatus(error);
+  if (status && status >= 400 && status < 500 && !isRateLimited(error)) return { ok: false, error: `GitHub refused ${what} (${status}): ${githubMessage(error)}` };
+  throw error;
 }
 
 /**
- * `/announce` (and publish step 1's precondition): the one advisory of the response, created the
- * first time, updated after; a lost create is found again by its marker before creating.
+ * The one advisory of the response, brought to the record's fields: created the first time (a
+ * lost create is found again by its marker first), else patched with only the fields that differ,
+ * and `publish` in the same PATCH. The record is changed in `ctx` only: the run writes it once.
  */
-export async function ensureDraft(octokit: Octokit, ctx: AnnounceCtx, announce = true): Promise<AdvisoryResult> {
-  const repo = advisoryRepo(ctx.record, ctx.config);
-  if (!repo) return { ok: true };
+async function writeAdvisory(octokit: Octokit, ctx: AnnounceCtx, repo: string, publish: boolean): Promise<AdvisoryResult & { overwritten?: string[]; cveFound?: string }> {
   const params = repoParams(repo);
   let record = ctx.record;
-  let current: Advisory | undefined;
-  if (record.ghsa) {
-    current = (await octokit.rest.securityAdvisories.getRepositoryAdvisory({ ...params, ghsa_id: record.ghsa })).data as Advisory;
-  } else {
-    current = await findDraft(octokit, ctx, repo);
-  }
+  const current = record.ghsa ? ((await octokit.rest.securityAdvisories.getRepositoryAdvisory({ ...params, ghsa_id: record.ghsa })).data as Advisory) : await findOurs(octokit, ctx, repo);
   const cveFound = !record.cve && current?.cve_id ? (current.cve_id as string) : undefined;
   if (cveFound) record = tick({ ...record, cve: cveFound }, ["triage.cve"], ctx.now);
   const overwritten = current ? editedByHand(record.advisory?.written, current) : [];
   const description = `${await advisoryDescription(record, ctx.config, ctx.facts, ctx.overrides)}\n\n${advisoryMarker(ctx)}`;
   const fields = advisoryFields(record, ctx.config, description);
-  let data: Advisory;
+  let data = current;
   try {
-    if (current) {
-      // A published advisory keeps its state: the PATCH only carries the app's fields.
-      data = (await octokit.rest.securityAdvisories.updateRepositoryAdvisory({ ...params, ghsa_id: current.ghsa_id, ...(fields as any) })).data as Advisory;
-    } else {
-      data = (await octokit.rest.securityAdvisories.createRepositoryAdvisory({ ...params, ...(fields as any) })).data as Advisory;
+    if (!data) data = (await octokit.rest.securityAdvisories.createRepositoryAdvisory({ ...params, ...(fields as any) })).data as Advisory;
+    const changes = current ? changedFields(fields, current) : {};
+    // A published advisory keeps its state: the PATCH only carries the app's fields.
+    const state = publish && data.state !== "published" ? { state: "published" as const } : {};
+    if (Object.keys(changes).length || state.state) {
+      data = (await octokit.rest.securityAdvisories.updateRepositoryAdvisory({ ...params, ghsa_id: data.ghsa_id, ...(changes as any), ...state })).data as Advisory;
     }
   } catch (error) {
-    const status = httpStatus(error);
-    if (status && status >= 400 && status < 500 && !isRateLimited(error)) return { ok: false, error: `GitHub refused the advisory on ${repo} (${status}): ${githubMessage(error)}` };
-    throw error;
+    return refused(error, publish && current ? `to publish ${current.ghsa_id}` : `the advisory on ${repo}`);
   }
   // A draft found by its marker but not in the record was made by a run whose record write was lost: this one's.
   const createdBy = current && record.ghsa ? record.advisory?.created_by : ctx.key;
-  record = { ...record, ghsa: data.ghsa_id, advisory: { ...record.advisory, repo, url: data.html_url, written: fieldHashes(fields), ...(createdBy ? { created_by: createdBy } : {}) } };
-  await saveRecord(octokit, ctx, record);
+  ctx.record = { ...record, ghsa: data.ghsa_id, advisory: { ...record.advisory, repo, url: data.html_url, written: fieldHashes(fields), ...(createdBy ? { created_by: createdBy } : {}) } };
   ctx.facts = { ...ctx.facts, advisoryUrl: data.html_url };
-  if (announce) {
-    const created = record.advisory?.created_by === ctx.key;
-    const { text } = await renderTemplate(
-      "announce-draft-reply",
-      { created, ghsa: data.ghsa_id, repo, advisory_url: data.html_url, overwritten, cve_found: cveFound, release_managers: created ? ctx.config.release_managers : [] },
-      ctx.overrides,
-    );
-    await reply(octokit, ctx, `advisory-${ctx.key}`, text);
-  }
+  return { ok: true, advisory: data, overwritten, cveFound };
+}
+
+/** `/announce`: the draft created or updated, and a reply naming it. */
+export async function ensureDraft(octokit: Octokit, ctx: AnnounceCtx): Promise<AdvisoryResult> {
+  const repo = advisoryRepo(ctx.record, ctx.config);
+  if (!repo) return { ok: true };
+  const written = await writeAdvisory(octokit, ctx, repo, false);
+  if (!written.ok || !written.advisory) return written;
+  const data = written.advisory;
+  const created = ctx.record.advisory?.created_by === ctx.key;
+  const { text } = await renderTemplate(
+    "announce-draft-reply",
+    { created, ghsa: data.ghsa_id, repo, advisory_url: data.html_url, overwritten: written.overwritten, cve_found: written.cveFound, release_managers: created ? ctx.config.release_managers : [] },
+    ctx.overrides,
+  );
+  await reply(octokit, ctx, `advisory-${ctx.key}`, text);
   return { ok: true, advisory: data };
 }
 
@@ -88,26 +101,15 @@ export async function requestCve(octokit: Octokit, ctx: AnnounceCtx): Promise<Ad
   try {
     await octokit.rest.securityAdvisories.createRepositoryAdvisoryCveRequest({ ...repoParams(repo), ghsa_id: ctx.record.ghsa });
   } catch (error) {
-    const status = httpStatus(error);
-    if (status && status >= 400 && status < 500 && !isRateLimited(error)) return { ok: false, error: `GitHub refused the CVE request (${status}): ${githubMessage(error)}` };
-    throw error;
+    return refused(error, "the CVE request");
   }
   await reply(octokit, ctx, `cve-request-${ctx.key}`, `Asked GitHub to assign a CVE to ${ctx.record.ghsa}. GitHub reviews the request; once it assigns one, the next \`/announce\` records it.`);
   return { ok: true };
 }
 
-/** Publish step 1: the advisory made public, unless it is already (published by hand). */
+/** Publish step 1: the advisory made public, with any field that differs, unless it is already (published by hand). */
 export async function publishAdvisory(octokit: Octokit, ctx: AnnounceCtx): Promise<AdvisoryResult> {
-  const drafted = await ensureDraft(octokit, ctx, false);
-  if (!drafted.ok || !drafted.advisory) return drafted;
-  if (drafted.advisory.state === "published") return drafted;
-  const repo = advisoryRepo(ctx.record, ctx.config)!;
-  try {
-    const { data } = await octokit.rest.securityAdvisories.updateRepositoryAdvisory({ ...repoParams(repo), ghsa_id: drafted.advisory.ghsa_id, state: "published" });
-    return { ok: true, advisory: data as Advisory };
-  } catch (error) {
-    const status = httpStatus(error);
-    if (status && status >= 400 && status < 500 && !isRateLimited(error)) return { ok: false, error: `GitHub refused to publish ${drafted.advisory.ghsa_id} (${status}): ${githubMessage(error)}` };
-    throw error;
-  }
+  const repo = advisoryRepo(ctx.record, ctx.config);
+  if (!repo) return { ok: true };
+  return writeAdvisory(octokit, ctx, repo, true);
 }

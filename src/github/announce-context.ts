@@ -4,13 +4,15 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { neutralize } from "../render/neutralize.js";
 import type { OverrideSource } from "../render/templates.js";
-import { noEffects, type Effects } from "../response/effects.js";
+import { noEffects } from "../response/effects.js";
 import { renderResponse, type ReportFacts } from "../response/render-response.js";
 import { responseLabels } from "../response/response-labels.js";
 import type { KeyRing } from "../security/key-ring.js";
 import type { NotifyDeps } from "../notify/notify.js";
+import { notifyResponse, type NewNotice } from "../notify/notify-response.js";
 import { applyEffects, type IssueState } from "./apply-effects.js";
-import type { IssueRef } from "./issue-comments.js";
+import { findOwnComment, type IssueRef } from "./issue-comments.js";
+import { RESPONSE_MARKER } from "../record/markers.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -30,13 +32,27 @@ export interface AnnounceCtx {
   record: ResponseRecord;
   /** Chat notifications (src/notify): "announced" once the response is. */
   notify?: NotifyDeps;
+  /** The publish reached "announced": the issue is closed with the run's one response write. */
+  close?: boolean;
+  /** Chat messages to send right before that write, which records them as sent (or pending). */
+  notices?: NewNotice[];
 }
 
-/** Writes the record into the response comment (and its labels): a step is done once this returns. */
-export async function saveRecord(octokit: Octokit, ctx: AnnounceCtx, record: ResponseRecord, extra: Partial<Effects> = {}): Promise<void> {
+/**
+ * Writes the record into the response comment (and its labels, and the close a publish reached):
+ * an announce run's one response write, made once its work is done or has failed.
+ */
+export async function saveRecord(octokit: Octokit, ctx: AnnounceCtx, record: ResponseRecord): Promise<void> {
+  if (ctx.notices?.length) {
+    const target = { repo: `${ctx.issue.owner}/${ctx.issue.repo}`, number: ctx.issue.issue_number, url: ctx.facts.issueUrl };
+    record = await notifyResponse(ctx.notify, ctx.config, target, record, ctx.notices, ctx.report.title);
+    ctx.notices = [];
+  }
   ctx.record = record;
-  const responseBody = await renderResponse(record, ctx.config, ctx.report, ctx.overrides, { keys: ctx.keys, issue: ctx.issue, now: ctx.now });
-  await applyEffects(octokit, ctx.issue, ctx.state, { ...noEffects(), ...extra, responseBody, ...responseLabels(ctx.state.labels, record) });
+  const current = findOwnComment(ctx.state.comments, ctx.botLogin, RESPONSE_MARKER)?.body;
+  const responseBody = await renderResponse(record, ctx.config, ctx.report, ctx.overrides, { keys: ctx.keys, issue: ctx.issue, now: ctx.now, current });
+  const close = ctx.close ? { close: "completed" as const } : {};
+  await applyEffects(octokit, ctx.issue, ctx.state, { ...noEffects(), ...close, responseBody, ...responseLabels(ctx.state.labels, record) });
 }
 
 /** A reply in the security issue, posted once per key. */

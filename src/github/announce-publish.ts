@@ -4,22 +4,20 @@ import { renderTemplate } from "../render/templates.js";
 import { tick } from "../response/sync-boxes.js";
 import { publishAdvisory } from "./announce-advisory.js";
 import { openChangelogPr, productRepos } from "./announce-changelog.js";
-import { reply, saveRecord, type AnnounceCtx, type Octokit } from "./announce-context.js";
+import { reply, type AnnounceCtx, type Octokit } from "./announce-context.js";
 import { openProcessReview, openPublicIssue, reporterCanRead } from "./announce-issues.js";
 import { updatePack } from "./announce-pack.js";
-import { notifyResponse } from "../notify/notify-response.js";
 
 export type PublishResult = { ok: true } | { ok: false; error: string };
 
-async function done(octokit: Octokit, ctx: AnnounceCtx, id: string, ticks: string[] = [], patch: Partial<AnnounceCtx["record"]> = {}, close = false) {
-  const record = tick(markStep({ ...ctx.record, ...patch }, id, ctx.now), ticks, ctx.now);
-  await saveRecord(octokit, ctx, record, close ? { close: "completed" } : {});
-}
-
-/** The announced record, with the chat message sent (or left pending) in the same write. */
-function announcedRecord(ctx: AnnounceCtx): Promise<AnnounceCtx["record"]> {
-  const target = { repo: `${ctx.issue.owner}/${ctx.issue.repo}`, number: ctx.issue.issue_number, url: ctx.facts.issueUrl };
-  return notifyResponse(ctx.notify, ctx.config, target, { ...ctx.record, state: "announced" }, [{ kind: "announced" }], ctx.report.title);
+/**
+ * A step done, in the record the run holds: the run writes it once, at its end or when it fails.
+ * A re-run that finds a step unrecorded finds its work again by reads it makes anyway (the
+ * advisory's state, the PR by its branch, the replies among the comments, the review issue in the
+ * list), so nothing is done twice.
+ */
+function done(ctx: AnnounceCtx, id: string, ticks: string[] = [], patch: Partial<AnnounceCtx["record"]> = {}): void {
+  ctx.record = tick(markStep({ ...ctx.record, ...patch }, id, ctx.now), ticks, ctx.now);
 }
 
 /** The reporter: a `reporter` credit if there is one (a mailed report), else the issue's author. */
@@ -29,8 +27,9 @@ function reporterOf(ctx: AnnounceCtx): string {
 
 /**
  * `/announce publish` after its gates, and steps 2–6 when GitHub says the advisory was published
- * by hand. Each step is recorded as soon as it is done, so a run that GitHub broke off is finished
- * by running it again, and nothing is done twice.
+ * by hand. The steps change the record in `ctx`; the caller writes it once (src/github/announce-run.ts),
+ * also when a step fails, so the response shows what was done. A run that GitHub broke off is
+ * finished by running it again, and nothing is done twice.
  */
 export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<PublishResult> {
   if (!stepDone(ctx.record, "advisory")) {
@@ -38,7 +37,7 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
     if (!published.ok) return published;
     const at = (published.advisory?.published_at as string | undefined) ?? ctx.now.toISOString();
     const advisory = ctx.record.advisory ? { ...ctx.record.advisory, published_at: at } : undefined;
-    await done(octokit, ctx, "advisory", ["disclosure.published"], advisory ? { advisory } : {});
+    done(ctx, "advisory", ["disclosure.published"], advisory ? { advisory } : {});
   }
   ctx.facts = { ...ctx.facts, advisoryUrl: ctx.record.advisory?.url, publishedAt: ctx.record.advisory?.published_at ?? ctx.record.publish_steps?.advisory };
 
@@ -47,16 +46,16 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
     const id = `changelog:${repo.toLowerCase()}`;
     const url = ctx.record.publish_steps?.[`${id}:url`] ?? (await openChangelogPr(octokit, ctx, repo));
     prs.push(url);
-    if (!stepDone(ctx.record, id)) await done(octokit, ctx, id, [], { publish_steps: { ...ctx.record.publish_steps, [`${id}:url`]: url } });
+    if (!stepDone(ctx.record, id)) done(ctx, id, [], { publish_steps: { ...ctx.record.publish_steps, [`${id}:url`]: url } });
   }
-  if (!stepDone(ctx.record, "changelog")) await done(octokit, ctx, "changelog", prs.length ? ["disclosure.changes"] : []);
+  if (!stepDone(ctx.record, "changelog")) done(ctx, "changelog", prs.length ? ["disclosure.changes"] : []);
 
   if (!stepDone(ctx.record, "unembargo")) {
     const repo = advisoryRepo(ctx.record, ctx.config);
     const publicIssue = ctx.config.public_issue && repo ? await openPublicIssue(octokit, ctx, repo) : undefined;
     const { text } = await renderTemplate("unembargo", { advisory_url: ctx.facts.advisoryUrl, pull_requests: prs, public_issue: publicIssue }, ctx.overrides);
     await reply(octokit, ctx, `unembargo-${ctx.issue.issue_number}`, text);
-    await done(octokit, ctx, "unembargo");
+    done(ctx, "unembargo");
   }
 
   let reporterText: string | undefined;
@@ -67,20 +66,24 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
   if (!stepDone(ctx.record, "reporter")) {
     if (canRead) await reply(octokit, ctx, `reporter-published-${ctx.issue.issue_number}`, told);
     else await reply(octokit, ctx, `reporter-in-pack-${ctx.issue.issue_number}`, `The reporter${reporter ? ` (${reporter.replace(/@/g, "")})` : ""} cannot read this repository, so the app did not tell them here: the text for them is in the announcement pack. Send it yourselves.`);
-    await done(octokit, ctx, "reporter");
+    done(ctx, "reporter");
   }
 
-  if (!stepDone(ctx.record, "announced")) await done(octokit, ctx, "announced", ["follow-up.closed"], await announcedRecord(ctx), true);
-  // The label and the close ride on the same write as the record: a failure between them is
-  // mended on every run (nothing is written when the issue already is so).
-  else await saveRecord(octokit, ctx, ctx.record, { close: "completed" });
+  if (!stepDone(ctx.record, "announced")) {
+    done(ctx, "announced", ["follow-up.closed"], { state: "announced" });
+    // Sent just before the run's one write, which records it: nothing can find a chat message again.
+    ctx.notices = [...(ctx.notices ?? []), { kind: "announced" }];
+  }
+  // The label and the close ride on the run's one write with the record: a failure between them
+  // is mended on every run (nothing is written when the issue already is so).
+  ctx.close = true;
 
   if (!stepDone(ctx.record, "process_review")) {
     const url = await openProcessReview(octokit, ctx);
     // The pack goes before the last step is recorded: a publish cut short here is not "all done",
     // so its redelivery (or `/announce publish` again) still brings the pack up to date.
     await updatePack(octokit, ctx, { reporterText });
-    await done(octokit, ctx, "process_review", ["follow-up.process_review"], { publish_steps: { ...ctx.record.publish_steps, "process_review:url": url } });
+    done(ctx, "process_review", ["follow-up.process_review"], { publish_steps: { ...ctx.record.publish_steps, "process_review:url": url } });
   } else await updatePack(octokit, ctx, { reporterText });
   return { ok: true };
 }

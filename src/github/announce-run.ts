@@ -80,8 +80,11 @@ export const ANNOUNCE_EXECUTORS: Record<string, Executor> = {
 };
 
 /**
- * Runs a command's announce actions in order. A refusal (GitHub 4xx) or a failure (5xx, network)
- * is replied in the issue and stops the rest; what was done is already recorded. False = not 👍.
+ * Runs a command's announce actions in order, then writes the response once: what was done, and
+ * the command's lines as ran (`settle`). A refusal (GitHub 4xx) or a failure is replied in the
+ * issue and stops the rest. An outage (5xx, network, rate limit) is not an answer: the response is
+ * still written with what was done, then the event fails and its redelivery finishes the work.
+ * False = not 👍.
  */
 export async function runAnnounceActions(
   octokit: Octokit,
@@ -92,6 +95,7 @@ export async function runAnnounceActions(
 ): Promise<boolean> {
   const ctx = announceCtx(input);
   let ok = true;
+  let outage: unknown;
   for (const action of actions) {
     const executor = ANNOUNCE_EXECUTORS[action.kind];
     if (!executor) continue;
@@ -99,8 +103,10 @@ export async function runAnnounceActions(
     try {
       result = await executor(octokit, ctx, action);
     } catch (error) {
-      // An outage is not an answer: the event fails and its redelivery finishes the work.
-      if (isTransient(error)) throw error;
+      if (isTransient(error)) {
+        outage = error;
+        break;
+      }
       const left = action.kind === "announce.publish" ? stepsLeft(ctx.record) : [];
       const again = action.kind === "announce.publish" ? `Steps still to do: ${left.join(", ") || "updating the pack"}. Run \`/announce publish\` again to finish; steps already done are not repeated.` : "Nothing was half-recorded; run the command again.";
       result = { ok: false as const, error: `GitHub failed (${httpStatus(error) ?? "no answer"}: ${githubMessage(error)}). ${again}` };
@@ -111,6 +117,11 @@ export async function runAnnounceActions(
       break;
     }
   }
-  if (settle) await saveRecord(octokit, ctx, settle(ctx.record));
+  if (outage) {
+    // Best effort: the redelivery finds every step again without it; it shows the team what is done.
+    await saveRecord(octokit, ctx, ctx.record).catch(() => undefined);
+    throw outage;
+  }
+  await saveRecord(octokit, ctx, settle ? settle(ctx.record) : ctx.record);
   return ok;
 }

@@ -54,8 +54,15 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
     if (!ctx.record.publish_steps?.advisory) {
       const at = payload.repository_advisory.published_at ?? ctx.now.toISOString();
       const record = tick(markStep(ctx.record, "advisory", ctx.now), ["disclosure.published"], ctx.now);
-      await saveRecord(octokit, ctx, { ...record, advisory: record.advisory ? { ...record.advisory, published_at: at } : record.advisory });
+      ctx.record = { ...record, advisory: record.advisory ? { ...record.advisory, published_at: at } : record.advisory };
     }
-    await runPublish(octokit, ctx);
+    // One response write, when the steps are done or one failed (a redelivery finishes the rest).
+    try {
+      await runPublish(octokit, ctx);
+    } catch (error) {
+      await saveRecord(octokit, ctx, ctx.record).catch(() => undefined);
+      throw error;
+    }
+    await saveRecord(octokit, ctx, ctx.record);
   });
 }

@@ -7,7 +7,7 @@ import { runAction } from "../github/action-executors.js";
 import { isAnnounceAction, runAnnounceActions } from "../github/announce-run.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { findOwnComment } from "../github/issue-comments.js";
-import { readIssueNow } from "../github/issue-now.js";
+import { readIssueNow, type IssueNow } from "../github/issue-now.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { noEffects } from "../response/effects.js";
@@ -17,8 +17,8 @@ import { syncBoxes } from "../response/sync-boxes.js";
 import { failedReply, issueState, renderReplies, type CommentRun } from "./command-run.js";
 import { syncLink, type PreparedLink } from "./link-pr.js";
 import type { KnownResponse } from "./pr-views.js";
-import { loadResponse } from "./response-context.js";
-import { scopePartial } from "../github/response-comment.js";
+import { loadResponse, type LoadedResponse } from "./response-context.js";
+import { isPartial, scopePartial } from "../github/response-comment.js";
 
 /**
  * The GitHub work commands asked for beyond this issue, after the response is written (syncing a
@@ -75,7 +75,9 @@ export async function runFollowUps(
   const announceLines = followUps.filter(({ line, actions }) => !links.has(line) && actions.length && actions.every(isAnnounceAction)).map(({ line }) => line);
   for (const line of announceLines) settled.add(line);
   const settleAnnounce = announceLines.length ? (r: ResponseRecord) => markDone(r, run.commentKey, announceLines.map((l) => l.hash)) : undefined;
-  const announceFailed = announce.length ? !(await runAnnounce(run, config, announce, settleAnnounce)) : false;
+  // A PR sync wrote the response in this event: the announce run reads it again.
+  const synced = followUps.some(({ line }) => links.get(line)?.ok);
+  const announceFailed = announce.length ? !(await runAnnounce(run, config, record, announce, settleAnnounce, synced ? undefined : known)) : false;
   // Lines whose work is done (or was answered as refused) now count as ran; a thrown failure never gets here.
   const done = followUps.filter(({ line }) => links.get(line)?.ok !== false && !failed.includes(line) && !settled.has(line)).map(({ line }) => line.hash);
   if (!failed.length && !updates.length && !done.length) return announceFailed;
@@ -100,27 +102,42 @@ export async function runFollowUps(
 }
 
 /**
- * `/announce` work: each step writes the record itself as soon as it is done on GitHub (a publish
- * GitHub breaks halfway is finished by running it again), so it reads the response afresh and
- * answers its own failures. False when a step failed.
+ * `/announce` work: it writes the response once, when done (src/github/announce-run.ts), and
+ * answers its own failures. It takes the response, its comments and the issue as the command read
+ * them (every comment, for the pack and the replies it looks for), unless a PR sync wrote the
+ * response since: then it reads them again. False when a step failed.
  */
-async function runAnnounce(run: CommentRun, config: EmbargoConfig, actions: CommandAction[], settle?: (record: ResponseRecord) => ResponseRecord): Promise<boolean> {
+async function runAnnounce(
+  run: CommentRun,
+  config: EmbargoConfig,
+  record: ResponseRecord,
+  actions: CommandAction[],
+  settle: ((record: ResponseRecord) => ResponseRecord) | undefined,
+  known: KnownResponse | undefined,
+): Promise<boolean> {
   const { context, issue } = run;
-  const loaded = await loadResponse(context.octokit, issue, config, run.botLogin, run.deps.keys, run.deps.store, { allComments: true });
-  if (!loaded.record) return false;
-  const now = await readIssueNow(context.octokit, issue);
+  let loaded: LoadedResponse;
+  let summary: IssueNow;
+  if (known && !isPartial(known.loaded.comments)) {
+    ({ loaded, summary } = known);
+  } else {
+    loaded = await loadResponse(context.octokit, issue, config, run.botLogin, run.deps.keys, run.deps.store, { allComments: true });
+    if (!loaded.record) return false;
+    record = loaded.record;
+    summary = await readIssueNow(context.octokit, issue);
+  }
   const payloadIssue = context.payload.issue;
   return runAnnounceActions(
     context.octokit,
     {
       issue,
       config,
-      record: loaded.record,
-      state: issueState(loaded.comments, run.botLogin, now),
+      record,
+      state: issueState(loaded.comments, run.botLogin, summary),
       overrides: loaded.overrides,
       now: run.deps.now(),
       keys: run.deps.keys,
-      issueData: { title: now.title, html_url: payloadIssue.html_url, user: { login: now.reporter } },
+      issueData: { title: summary.title, html_url: payloadIssue.html_url, user: { login: summary.reporter } },
       key: run.commentKey,
       notify: { env: run.deps.env ?? process.env, log: context.log },
     },

@@ -17,6 +17,7 @@ import { syncBoxes } from "../response/sync-boxes.js";
 import { noticesFor, notifyResponse } from "../notify/notify-response.js";
 import type { OverrideSource } from "../render/templates.js";
 import { runFollowUps } from "./command-follow-ups.js";
+import { isAnnounceAction } from "../github/announce-run.js";
 import { failedReply, issueState, renderReplies, type CommentContext, type CommentRun } from "./command-run.js";
 import { knownFromCommand, prepareLink, type PreparedLink } from "./link-pr.js";
 import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
@@ -62,7 +63,9 @@ async function onCommands(run: CommentRun): Promise<void> {
     return;
   }
   const config = configResult.config;
-  const loaded = await loadResponse(octokit, issue, config, botLogin, run.deps.keys, run.deps.store);
+  // `/announce` work looks for its pack and replies among every comment: read them all once, here.
+  const allComments = run.lines.some((l) => l.group === "announce");
+  const loaded = await loadResponse(octokit, issue, config, botLogin, run.deps.keys, run.deps.store, { allComments });
   // Every reply keyed by this comment was posted after it was written (src/github/response-comment.ts).
   scopePartial(loaded.comments, payload.comment.created_at, commentKey);
   if (payload.action === "edited" && payload.sender.login.toLowerCase() !== run.author.toLowerCase()) {
@@ -129,8 +132,11 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   // once, carrying this decision, the link and the labels' state (src/handlers/sync-pr.ts). A
   // failure before that write leaves the record as it was, so the redelivery decides the same again.
   const linkOnly = run.lines.length > 0 && decision.followUps.length === run.lines.length && decision.followUps.every((f) => !f.actions.length && links.get(f.line)?.ok) && !replies.length;
+  // Announce work writes the response once, when done (src/github/announce-run.ts): a comment
+  // with no other follow-up leaves the record to that write, unless a chat message went out now.
+  const announceOnly = record === decided && decision.followUps.length > 0 && decision.followUps.every((f) => !f.link && f.actions.length > 0 && f.actions.every(isAnnounceAction));
   const effects: Effects = {
-    responseBody: linkOnly ? undefined : await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body }),
+    responseBody: linkOnly || announceOnly ? undefined : await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body }),
     ...decision.labels,
     assign: decision.assign,
     replies: await renderReplies(replies, loaded.overrides),

@@ -58,6 +58,8 @@ export interface World {
   config: EmbargoConfig;
   /** Sends a comment on acme/security#7 as `sender` (default alice, an admin) at `now`. */
   send(text: string, options?: { sender?: string; now?: Date }): Promise<void>;
+  /** The same as `send`, but the delivery can be made again (GitHub's redelivery: same comment, same id). */
+  delivery(text: string, options?: { sender?: string; now?: Date }): (at?: Date) => Promise<void>;
   readonly record: ResponseRecord;
   /** Comments of the app on the security issue other than the response comment. */
   replies(): string[];
@@ -85,17 +87,21 @@ export async function world(gh: GitHubMock, options: { record?: ResponseRecord |
     if (!p) probots.set(now.getTime(), (p = createTestProbot(now, { env: options.env })));
     return p;
   };
+  const delivery: World["delivery"] = (text, { sender = "alice", now = BEFORE_END } = {}) => {
+    const issue = fake.issues.find((i) => i.repo === "acme/security" && i.number === 7)!;
+    const event = commentEvent({ commentBody: text, commentId: ++commentIds, sender, title: TITLE, body: BODY, labels: issue.labels, author: "reporter", state: issue.state, assignees: issue.assignees });
+    event.payload.issue.html_url = "https://github.com/acme/security/issues/7";
+    event.payload.installation = { id: INSTALLATION_ID, node_id: "x" };
+    return (at = now) => probot(at).receive(event as never);
+  };
   return {
     fake,
     config,
     probot,
-    async send(text, { sender = "alice", now = BEFORE_END } = {}) {
-      const issue = fake.issues.find((i) => i.repo === "acme/security" && i.number === 7)!;
-      const event = commentEvent({ commentBody: text, commentId: ++commentIds, sender, title: TITLE, body: BODY, labels: issue.labels, author: "reporter", state: issue.state, assignees: issue.assignees });
-      event.payload.issue.html_url = "https://github.com/acme/security/issues/7";
-      event.payload.installation = { id: INSTALLATION_ID, node_id: "x" };
-      await probot(now).receive(event as never);
+    async send(text, options) {
+      await delivery(text, options)();
     },
+    delivery,
     get record() {
       return recordOf(fake.commentsOn("acme/security", 7).find((c) => c.user === BOT && isResponse(c.body))!.body);
     },

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { draftProblems } from "../../announce/advisory-fields.js";
 import { PUBLISH_STEPS, stepsLeft } from "../../announce/publish-steps.js";
 import { publishGates } from "../../announce/publish-gates.js";
@@ -35,7 +36,9 @@ export const publish: CommandDefinition = {
     const forced = gates.filter((g) => g.forced).map((g) => g.id);
     if (!forced.length) return done({ record, actions: [{ kind: "announce.publish" }] });
     const next = { ...record, forced: { by: actor, at: now.toISOString(), reason, gates: forced } };
-    const reply = { key: `forced-${now.getTime()}`, template: "announce-forced", view: { by: actor, reason, gates: forced, plural: forced.length > 1 } };
+    // Keyed by what was forced, not when: a redelivery decides it again at another time, and says it once.
+    const key = `forced-${createHash("sha256").update(JSON.stringify([actor.toLowerCase(), reason, forced])).digest("base64url").slice(0, 16)}`;
+    const reply = { key, template: "announce-forced", view: { by: actor, reason, gates: forced, plural: forced.length > 1 } };
     return done({ record: next, replies: [reply], actions: [{ kind: "announce.publish" }] });
   },
 };
