@@ -11,6 +11,21 @@ export const RAN_HASHES_KEPT = 1000;
 
 /** The record remembering `hashes` for one comment; the oldest comments are forgotten first. */
 export function rememberRan(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
+  const ran = { ...record.ran, [commentKey]: hashes };
+  // Within both bounds and no empty entry (the usual case): nothing to forget, and the spread already
+  // has the order the entries below would rebuild.
+  let comments = 0;
+  let count = 0;
+  for (const key in ran) {
+    const length = ran[key]!.length;
+    if (length === 0) {
+      comments = Infinity;
+      break;
+    }
+    comments++;
+    count += length;
+  }
+  if (comments <= RAN_COMMENTS_KEPT && count <= RAN_HASHES_KEPT) return { ...record, ran };
   // Comment ids are integer-like keys, so entries come back in id order: oldest first.
   const entries = Object.entries({ ...record.ran, [commentKey]: hashes }).filter(([, h]) => h.length > 0);
   let kept = entries.slice(-RAN_COMMENTS_KEPT);

@@ -8,6 +8,8 @@ const ZWSP = "\u200b";
  * out of a table cell or open a hidden marker is defused. HTML is escaped later by Handlebars.
  */
 export function neutralize(text: string): string {
+  // Most strings (hashes, dates, ids) have neither: no regex, no copy.
+  if (!text.includes("@") && !text.includes("<!--")) return text;
   // An "@" after a word character is an e-mail address, which GitHub never treats as a mention.
   return text.replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z0-9_-])/g, `$1@${ZWSP}`).replace(/<!--/g, "&lt;!--");
 }
