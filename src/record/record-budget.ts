@@ -19,7 +19,7 @@ export function boundRan(ran: ResponseRecord["ran"]): ResponseRecord["ran"] {
     comments++;
     hashes += ran[id]!.length;
   }
-  if (comments <= RAN_COMMENTS_KEPT && hashes <= RAN_HASHES_KEPT) return { ...ran };
+  if (comments <= RAN_COMMENTS_KEPT && hashes <= RAN_HASHES_KEPT) return ran;
   // Comment ids are integer keys, so objects list them oldest first.
   const entries = Object.entries(ran).slice(-RAN_COMMENTS_KEPT);
   const kept: [string, string[]][] = [];
