@@ -49,8 +49,7 @@ function rememberInflated(payload: string, json: string): void {
   if (inflated.size > INFLATED_KEPT) inflated.delete(inflated.keys().next().value!);
 }
 
-export function recordMarker(record: ResponseRecord, keys: KeyRing, scope: RecordScope): string {
-  const json = JSON.stringify(record);
+export function recordMarker(record: ResponseRecord, keys: KeyRing, scope: RecordScope, json = JSON.stringify(record)): string {
   // zlib's default level: as small as level 9 on records (JSON of a few KB), a third less CPU.
   const payload = deflateRawSync(Buffer.from(json, "utf8"), { level: 6 }).toString("base64url");
   rememberInflated(payload, json);

@@ -68,9 +68,17 @@ function shrink(record: ResponseRecord, notes: Map<string, number>): boolean {
  * The record as it will be written, and its signed marker, within RECORD_BUDGET characters.
  * `shrunk` false: the record differs from the one given in `ran` at most (old hashes forgotten).
  */
-export function fitRecord(record: ResponseRecord, keys: KeyRing, scope: RecordScope, budget: number): { record: ResponseRecord; marker: string; shrunk: boolean } {
+export function fitRecord(
+  record: ResponseRecord,
+  keys: KeyRing,
+  scope: RecordScope,
+  budget: number,
+  /** JSON.stringify(record), when the caller has it already. */
+  json?: string,
+): { record: ResponseRecord; marker: string; shrunk: boolean } {
   let fitted: ResponseRecord = { ...record, ran: boundRan(record.ran) };
-  let marker = recordMarker(fitted, keys, scope);
+  // Nothing forgotten from `ran`: the same keys in the same order, so the same JSON.
+  let marker = recordMarker(fitted, keys, scope, fitted.ran === record.ran ? json : undefined);
   if (marker.length <= budget) return { record: fitted, marker, shrunk: false };
   fitted = structuredClone(fitted);
   const notes = new Map<string, number>();

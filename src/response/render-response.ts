@@ -81,10 +81,14 @@ export async function renderResponse(
   const scope = `${context.issue.owner}/${context.issue.repo}#${context.issue.issue_number}`.toLowerCase();
   // The view at its fullest level carries everything the clock changes (days left).
   const fullest = responseView(settled, config, report, context.now, LEVELS[0]!);
-  const inputs = inputsHash(JSON.stringify([scope, settled, config, report, fullest, override, builtinResponse()]));
+  // The text of JSON.stringify([scope, settled, config, …]), with the record's JSON made once: the
+  // record marker below reuses it.
+  const settledJson = JSON.stringify(settled);
+  const part = (value: unknown) => JSON.stringify(value) ?? "null";
+  const inputs = inputsHash(`[${[part(scope), settledJson, part(config), part(report), part(fullest), part(override), part(builtinResponse())].join(",")}]`);
   const same = unchanged(context.current, inputs, context);
   if (same !== undefined) return same;
-  const { record: fitted, marker, shrunk } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET);
+  const { record: fitted, marker, shrunk } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET, settledJson);
   const room = COMMENT_LIMIT - marker.length - RESPONSE_MARKER.length - SLACK;
   let body = "";
   for (const [level, caps] of LEVELS.entries()) {
