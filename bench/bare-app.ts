@@ -13,7 +13,7 @@ export function bareApp(next: () => Replay[]): ApplicationFunction {
     app.on(["issues.labeled", "issue_comment.created", "pull_request", "pull_request_review"], async (context) => {
       for (const r of next()) {
         await context.octokit
-          .request(`${r.method} ${r.url}`, { headers: r.headers, ...(r.body === undefined ? {} : { data: r.body }) })
+          .request(`${r.method} ${r.url}`, { headers: r.headers, ...(r.body === undefined ? {} : { data: r.data ?? r.body }) })
           // The app may have been answered 404 (a missing config, say): so is the bare app.
           .catch((error: { status?: number }) => {
             if (error.status === undefined || error.status >= 500) throw error;

@@ -28,6 +28,11 @@ export interface Replay {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * The body as the app handed it to Octokit (parsed JSON): the bare app passes it the same way,
+   * so both pay Octokit's serialization of it, as any app making the request does.
+   */
+  data?: unknown;
 }
 
 export interface FakeIssue {
@@ -190,7 +195,7 @@ export class FakeApi {
         if (headers.get("if-none-match") === out.etag) status = 304;
       }
       const call: Call = { method, path, status, op, errors };
-      if (this.replayable) call.replay = { method, url: url.href, headers: replayHeaders(headers), ...(raw === undefined ? {} : { body: raw }) };
+      if (this.replayable) call.replay = { method, url: url.href, headers: replayHeaders(headers), ...(raw === undefined ? {} : { body: raw, data: safeJson(raw) }) };
       this.calls.push(call);
       const empty = status === 204 || status === 304;
       return new Response(empty ? null : text, { status, headers: out });

@@ -9,8 +9,43 @@ export const RAN_COMMENTS_KEPT = 100;
  */
 export const RAN_HASHES_KEPT = 1000;
 
+interface RanStats {
+  comments: number;
+  hashes: number;
+  /** Some comment's list is empty (such entries are dropped, below). */
+  empty: boolean;
+}
+
+/** Counts per `ran` object: a record passes through rememberRan several times per event. */
+const ranStats = new WeakMap<ResponseRecord["ran"], RanStats>();
+
+function statsOf(ran: ResponseRecord["ran"]): RanStats {
+  let stats = ranStats.get(ran);
+  if (!stats) {
+    stats = { comments: 0, hashes: 0, empty: false };
+    for (const key of Object.keys(ran)) {
+      stats.comments++;
+      stats.hashes += ran[key]!.length;
+      if (!ran[key]!.length) stats.empty = true;
+    }
+    ranStats.set(ran, stats);
+  }
+  return stats;
+}
+
 /** The record remembering `hashes` for one comment; the oldest comments are forgotten first. */
 export function rememberRan(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
+  const before = statsOf(record.ran);
+  const old = Object.hasOwn(record.ran, commentKey) ? record.ran[commentKey] : undefined;
+  const ran = { ...record.ran, [commentKey]: hashes };
+  const stats = { comments: before.comments + (old ? 0 : 1), hashes: before.hashes - (old?.length ?? 0) + hashes.length, empty: before.empty || !hashes.length };
+  // Within both bounds and no empty entry (the usual case): nothing to forget, and the spread already
+  // has the order the entries below would rebuild. (`empty` may be true when it no longer is: then
+  // the full path below runs, which is always right.)
+  if (!stats.empty && stats.comments <= RAN_COMMENTS_KEPT && stats.hashes <= RAN_HASHES_KEPT) {
+    ranStats.set(ran, stats);
+    return { ...record, ran };
+  }
   // Comment ids are integer-like keys, so entries come back in id order: oldest first.
   const entries = Object.entries({ ...record.ran, [commentKey]: hashes }).filter(([, h]) => h.length > 0);
   let kept = entries.slice(-RAN_COMMENTS_KEPT);

@@ -33,8 +33,26 @@ function signedText(scope: RecordScope, payload: string): string {
   return `embargo:record:v2\n${scopeOf(scope)}\n${payload}`;
 }
 
-export function recordMarker(record: ResponseRecord, keys: KeyRing, scope: RecordScope): string {
-  const payload = deflateRawSync(Buffer.from(JSON.stringify(record), "utf8"), { level: 9 }).toString("base64url");
+/**
+ * Payloads this process wrote or read, with their JSON: the next event on an issue reads the
+ * record the last one wrote, and skips inflating it. Keyed by the exact payload text (the JSON is
+ * a function of it), so it cannot go stale; consulted only after the signature verified; bounded.
+ */
+const inflated = new Map<string, string>();
+const INFLATED_KEPT = 64;
+const INFLATED_MAX_JSON = 200_000;
+
+function rememberInflated(payload: string, json: string): void {
+  if (json.length > INFLATED_MAX_JSON) return;
+  inflated.delete(payload);
+  inflated.set(payload, json);
+  if (inflated.size > INFLATED_KEPT) inflated.delete(inflated.keys().next().value!);
+}
+
+export function recordMarker(record: ResponseRecord, keys: KeyRing, scope: RecordScope, json = JSON.stringify(record)): string {
+  // zlib's default level: as small as level 9 on records (JSON of a few KB), a third less CPU.
+  const payload = deflateRawSync(Buffer.from(json, "utf8"), { level: 6 }).toString("base64url");
+  rememberInflated(payload, json);
   return `<!-- embargo:record:v2 ${payload} ${keys.sign("record", signedText(scope, payload))} -->`;
 }
 
@@ -70,7 +88,8 @@ export function decodeRecord(body: string, keys: KeyRing, scope: RecordScope): D
   const forged = { found: false as const, damaged: true, forged: true, fingerprint: fingerprint(match[0]) };
   if (version !== "2" || !signature || !keys.verify("record", signedText(scope, payload), signature)) return forged;
   try {
-    const json = inflateRawSync(Buffer.from(payload, "base64url"), { maxOutputLength: MAX_RECORD_JSON }).toString("utf8");
+    const json = inflated.get(payload) ?? inflateRawSync(Buffer.from(payload, "base64url"), { maxOutputLength: MAX_RECORD_JSON }).toString("utf8");
+    rememberInflated(payload, json);
     const parsed = JSON.parse(json) as ResponseRecord;
     if (parsed?.v !== 1 || typeof parsed.state !== "string") return { ...forged, forged: false };
     return { found: true, record: parsed };

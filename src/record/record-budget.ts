@@ -12,6 +12,14 @@ export const RAN_HASHES_KEPT = 500;
 
 /** Keeps the newest comments' hashes, at most RAN_COMMENTS_KEPT comments and RAN_HASHES_KEPT hashes in all. */
 export function boundRan(ran: ResponseRecord["ran"]): ResponseRecord["ran"] {
+  // Within both bounds (the usual case) nothing is forgotten: the same entries in the same order.
+  let comments = 0;
+  let hashes = 0;
+  for (const id in ran) {
+    comments++;
+    hashes += ran[id]!.length;
+  }
+  if (comments <= RAN_COMMENTS_KEPT && hashes <= RAN_HASHES_KEPT) return ran;
   // Comment ids are integer keys, so objects list them oldest first.
   const entries = Object.entries(ran).slice(-RAN_COMMENTS_KEPT);
   const kept: [string, string[]][] = [];
@@ -56,11 +64,22 @@ function shrink(record: ResponseRecord, notes: Map<string, number>): boolean {
   return true;
 }
 
-/** The record as it will be written, and its signed marker, within RECORD_BUDGET characters. */
-export function fitRecord(record: ResponseRecord, keys: KeyRing, scope: RecordScope, budget: number): { record: ResponseRecord; marker: string } {
+/**
+ * The record as it will be written, and its signed marker, within RECORD_BUDGET characters.
+ * `shrunk` false: the record differs from the one given in `ran` at most (old hashes forgotten).
+ */
+export function fitRecord(
+  record: ResponseRecord,
+  keys: KeyRing,
+  scope: RecordScope,
+  budget: number,
+  /** JSON.stringify(record), when the caller has it already. */
+  json?: string,
+): { record: ResponseRecord; marker: string; shrunk: boolean } {
   let fitted: ResponseRecord = { ...record, ran: boundRan(record.ran) };
-  let marker = recordMarker(fitted, keys, scope);
-  if (marker.length <= budget) return { record: fitted, marker };
+  // Nothing forgotten from `ran`: the same keys in the same order, so the same JSON.
+  let marker = recordMarker(fitted, keys, scope, fitted.ran === record.ran ? json : undefined);
+  if (marker.length <= budget) return { record: fitted, marker, shrunk: false };
   fitted = structuredClone(fitted);
   const notes = new Map<string, number>();
   while (marker.length > budget && shrink(fitted, notes)) {
@@ -68,5 +87,5 @@ export function fitRecord(record: ResponseRecord, keys: KeyRing, scope: RecordSc
     if (notes.size) fitted.trimmed = [...new Set([...(record.trimmed ?? []), ...[...notes].map(([f, n]) => (n ? `${f}: ${n} dropped` : `${f}: shortened`))])].slice(0, 20);
     marker = recordMarker(fitted, keys, scope);
   }
-  return { record: fitted, marker };
+  return { record: fitted, marker, shrunk: true };
 }

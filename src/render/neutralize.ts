@@ -8,19 +8,38 @@ const ZWSP = "\u200b";
  * out of a table cell or open a hidden marker is defused. HTML is escaped later by Handlebars.
  */
 export function neutralize(text: string): string {
+  // Most strings (hashes, dates, ids) have neither: no regex, no copy.
+  if (!text.includes("@") && !text.includes("<!--")) return text;
   // An "@" after a word character is an e-mail address, which GitHub never treats as a mention.
   return text.replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z0-9_-])/g, `$1@${ZWSP}`).replace(/<!--/g, "&lt;!--");
 }
 
-/** Deeply neutralizes every string of a view; SafeStrings are the app's own markup and pass as they are. */
+/**
+ * Deeply neutralizes every string of a view; SafeStrings are the app's own markup and pass as they
+ * are. Copy on write: an array or plain object with nothing to defuse is returned as it is (most
+ * of a view: hashes, dates, ids), so only what changes is copied. Other objects are copied into
+ * plain ones, as before.
+ */
 export function neutralizeView<T>(value: T): T {
   if (typeof value === "string") return neutralize(value) as T;
-  if (value instanceof Handlebars.SafeString) return value;
-  if (Array.isArray(value)) return value.map((v) => neutralizeView(v)) as T;
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = neutralizeView(v);
-    return out as T;
+  if (!value || typeof value !== "object" || value instanceof Handlebars.SafeString) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const n = neutralizeView(v);
+      if (n !== v) (out ??= value.slice())[i] = n;
+    }
+    return (out ?? value) as T;
   }
-  return value;
+  const proto = Object.getPrototypeOf(value);
+  const plain = proto === Object.prototype || proto === null;
+  let out: Record<string, unknown> | undefined = plain ? undefined : {};
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    const n = neutralizeView(v);
+    if (out) out[k] = n;
+    else if (n !== v) (out = { ...(value as Record<string, unknown>) })[k] = n;
+  }
+  return (out ?? value) as T;
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual, type Hash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { IssueRef } from "../github/issue-comments.js";
@@ -36,13 +36,18 @@ function builtinResponse(): string {
   return builtinDigest;
 }
 
-function renderSignature(inputs: string, text: string, context: RenderContext): string {
-  const digest = createHash("sha256").update(inputs).update("\0").update(text).digest("base64url");
+/** The inputs are hashed once per render (`inputsHash`); each signature continues a copy of that hash. */
+function inputsHash(inputs: string): Hash {
+  return createHash("sha256").update(inputs).update("\0");
+}
+
+function renderSignature(inputs: Hash, text: string, context: RenderContext): string {
+  const digest = inputs.copy().update(text).digest("base64url");
   return context.keys.sign("record", `embargo:render:v1\n${digest}`);
 }
 
 /** `current` when it carries a valid signature over these very inputs; else undefined. */
-function unchanged(current: string | undefined, inputs: string, context: RenderContext): string | undefined {
+function unchanged(current: string | undefined, inputs: Hash, context: RenderContext): string | undefined {
   const at = current?.lastIndexOf(`\n${RENDER_PREFIX}`) ?? -1;
   if (!current || at === -1) return undefined;
   const given = Buffer.from(current.slice(at + RENDER_PREFIX.length + 1).replace(/ -->\s*$/, ""), "base64url");
@@ -75,15 +80,21 @@ export async function renderResponse(
   const override = source ? await source("response") : null;
   const scope = `${context.issue.owner}/${context.issue.repo}#${context.issue.issue_number}`.toLowerCase();
   // The view at its fullest level carries everything the clock changes (days left).
-  const inputs = JSON.stringify([scope, settled, config, report, responseView(settled, config, report, context.now, LEVELS[0]!), override, builtinResponse()]);
+  const fullest = responseView(settled, config, report, context.now, LEVELS[0]!);
+  // The text of JSON.stringify([scope, settled, config, …]), with the record's JSON made once: the
+  // record marker below reuses it.
+  const settledJson = JSON.stringify(settled);
+  const part = (value: unknown) => JSON.stringify(value) ?? "null";
+  const inputs = inputsHash(`[${[part(scope), settledJson, part(config), part(report), part(fullest), part(override), part(builtinResponse())].join(",")}]`);
   const same = unchanged(context.current, inputs, context);
   if (same !== undefined) return same;
-  const { record: fitted, marker } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET);
+  const { record: fitted, marker, shrunk } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET, settledJson);
   const room = COMMENT_LIMIT - marker.length - RESPONSE_MARKER.length - SLACK;
   let body = "";
   for (const [level, caps] of LEVELS.entries()) {
     const last = level === LEVELS.length - 1;
-    const view = responseView(fitted, config, report, context.now, caps);
+    // Unshrunk, the fitted record differs only in `ran`, which the view shows only as `record`.
+    const view = level === 0 && !shrunk ? { ...fullest, record: fitted } : responseView(fitted, config, report, context.now, caps);
     const { text, overrideError } = await renderTemplate("response", view, source);
     let problem = overrideError ? `\n\n> [!WARNING]\n> ${overrideError}` : "";
     body = `${text}${problem}`;

@@ -10,6 +10,8 @@ export type KeyPurpose = "pr-link" | "record" | "advisory" | "dashboard";
 export class KeyRing {
   readonly #current: string;
   readonly #previous?: string;
+  /** HKDF is deterministic: each purpose's keys are derived once per ring, not on every signature. */
+  readonly #derived = new Map<KeyPurpose, Buffer[]>();
 
   constructor(current: string, previous?: string) {
     if (!current) throw new Error("KeyRing needs a secret");
@@ -19,12 +21,18 @@ export class KeyRing {
 
   /** The key to write with. */
   key(purpose: KeyPurpose): Buffer {
-    return derive(this.#current, purpose);
+    return this.keys(purpose)[0]!;
   }
 
   /** Every key a value may have been written with, newest first. */
   keys(purpose: KeyPurpose): Buffer[] {
-    return [this.#current, ...(this.#previous ? [this.#previous] : [])].map((s) => derive(s, purpose));
+    let keys = this.#derived.get(purpose);
+    if (!keys) {
+      keys = [this.#current, ...(this.#previous ? [this.#previous] : [])].map((s) => derive(s, purpose));
+      this.#derived.set(purpose, keys);
+    }
+    // A copy: a caller cannot alter the ring's keys through the array (the buffers are read only by HMAC).
+    return [...keys];
   }
 
   /** A short HMAC of `data` under the purpose's current key (base64url). */

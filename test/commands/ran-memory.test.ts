@@ -25,6 +25,26 @@ describe("the record's memory of lines that ran", () => {
     expect(JSON.stringify(record.ran).length).toBeLessThan(20_000);
   });
 
+  it("counts carried from one call to the next give what a fresh count gives (the record as read from a comment)", () => {
+    // Random runs of remember / forget / empty near both bounds; each step is compared with the same
+    // step on a copy with nothing carried (as a record freshly decoded from JSON is).
+    let seed = 7;
+    const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+    let record = base();
+    for (let step = 0; step < 3000; step++) {
+      const key = String(1 + random(RAN_COMMENTS_KEPT + 20));
+      const forget = random(4) === 0;
+      const list = forget ? (record.ran[key]?.slice(0, 1) ?? []) : random(10) === 0 ? [] : hashes(1 + random(40), `${step}`);
+      const apply = (r: ResponseRecord) => (forget ? forgetRan(r, key, list) : rememberRan(r, key, list));
+      const fresh = apply(JSON.parse(JSON.stringify(record)) as ResponseRecord);
+      record = apply(record);
+      expect(JSON.stringify(record.ran)).toBe(JSON.stringify(fresh.ran));
+      if (random(3) === 0) record = JSON.parse(JSON.stringify(record)) as ResponseRecord;
+    }
+    // The run ended against the hash bound, so the trimming path was taken along the way.
+    expect(Object.values(record.ran).flat().length).toBeGreaterThan(RAN_HASHES_KEPT - 40);
+  });
+
   it("stores no empty entry, and forgets single lines on request", () => {
     expect(rememberRan(base(), "9", []).ran).toEqual({});
     const record = rememberRan(base(), "9", ["a", "b"]);

@@ -1,3 +1,4 @@
+import { deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { decodeRecord, readBoxes, recordMarker, RESPONSE_MARKER } from "../../src/record/markers.js";
 import { newRecord } from "../../src/record/response-record.js";
@@ -23,6 +24,19 @@ describe("signed record markers", () => {
     const rewritten = `${RESPONSE_MARKER}\n${recordMarker(record, rotated, ISSUE)}`;
     expect(decodeRecord(rewritten, new KeyRing("new-secret"), ISSUE).found).toBe(true);
     expect(decodeRecord(rewritten, old, ISSUE).found).toBe(false);
+  });
+
+  it("a record written elsewhere (another instance, an older version at zlib level 9) reads the same as one this process wrote", () => {
+    const keys = new KeyRing("s1");
+    const other = { ...record, summary: "written by another instance" };
+    const payload = deflateRawSync(Buffer.from(JSON.stringify(other), "utf8"), { level: 9 }).toString("base64url");
+    const marker = `<!-- embargo:record:v2 ${payload} ${keys.sign("record", `embargo:record:v2\nacme/security#7\n${payload}`)} -->`;
+    expect(decodeRecord(`${RESPONSE_MARKER}\n${marker}`, keys, ISSUE)).toEqual({ found: true, record: other });
+    // Read twice (the second time from memory): the same record, and a copy the caller may change.
+    const again = decodeRecord(`${RESPONSE_MARKER}\n${marker}`, keys, ISSUE);
+    expect(again).toEqual({ found: true, record: other });
+    // A payload this process knows still needs its signature: a re-signed copy for another issue fails.
+    expect(decodeRecord(`${RESPONSE_MARKER}\n${marker}`, keys, "acme/security#8")).toMatchObject({ found: false, forged: true });
   });
 
   it("an unsigned (v1) record reads as damaged: it cannot be told from a forged one", () => {
