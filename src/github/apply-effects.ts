@@ -1,7 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import { replyMarker, RESPONSE_MARKER } from "../record/markers.js";
 import type { Effects } from "../response/effects.js";
-import type { CommentSummary, IssueRef } from "./issue-comments.js";
+import { commentId, type CommentSummary, type IssueRef } from "./issue-comments.js";
 import { assertNoLeak } from "./leak-firewall.js";
 import { responseWritten } from "./response-writes.js";
 import { commentsForReplies } from "./response-comment.js";
@@ -51,9 +51,10 @@ export async function applyEffects(
   const applied: Applied = { assigned: [] };
   const existing = effects.responseBody === undefined ? undefined : state.comments.find((c) => c.login === state.botLogin && c.body.includes(RESPONSE_MARKER));
   if (effects.responseBody !== undefined && !existing) {
-    const { data } = await octokit.rest.issues.createComment({ ...issue, body: effects.responseBody });
-    state.comments.push({ id: data.id, body: effects.responseBody, login: state.botLogin });
-    applied.responseCommentId = data.id;
+    const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, body: effects.responseBody });
+    const id = commentId(data.id);
+    state.comments.push({ id, body: effects.responseBody, login: state.botLogin });
+    applied.responseCommentId = id;
     await responseWritten({ issue, body: effects.responseBody, commentUrl: data.html_url });
   }
   // The response found by its remembered id (not listed): replies are looked for in one more read.
@@ -63,20 +64,21 @@ export async function applyEffects(
   for (const reply of effects.replies) {
     if (posted(known, reply.key)) continue;
     const body = fitReply(reply.body, replyMarker(reply.key));
-    const { data } = await octokit.rest.issues.createComment({ ...issue, body });
-    state.comments.push({ id: data.id, body, login: state.botLogin });
-    if (known !== state.comments) known.push({ id: data.id, body, login: state.botLogin });
+    const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, body });
+    const id = commentId(data.id);
+    state.comments.push({ id, body, login: state.botLogin });
+    if (known !== state.comments) known.push({ id, body, login: state.botLogin });
   }
   const have = new Set(state.labels.map((l) => l.toLowerCase()));
   const add = effects.addLabels.filter((l) => !have.has(l.toLowerCase()));
   if (add.length) {
-    await octokit.rest.issues.addLabels({ ...issue, labels: add });
+    await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { ...issue, labels: add });
     state.labels.push(...add);
   }
   for (const name of effects.removeLabels) {
     if (!have.has(name.toLowerCase())) continue;
     try {
-      await octokit.rest.issues.removeLabel({ ...issue, name });
+      await octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", { ...issue, name });
     } catch (error) {
       // Someone removed it between our read and now: the goal is reached.
       if ((error as { status?: number }).status !== 404) throw error;
@@ -85,7 +87,7 @@ export async function applyEffects(
   }
   const assign = effects.assign.filter((a) => !state.assignees.some((x) => x.toLowerCase() === a.toLowerCase()));
   if (assign.length) {
-    const { data } = await octokit.rest.issues.addAssignees({ ...issue, assignees: assign });
+    const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/assignees", { ...issue, assignees: assign });
     const now = (data.assignees ?? []).map((a) => a.login.toLowerCase());
     // GitHub answers 201 but silently drops people who cannot be assigned: report what stuck.
     applied.assigned = assign.filter((a) => now.includes(a.toLowerCase()));
@@ -94,12 +96,12 @@ export async function applyEffects(
   await hooks.beforeResponse?.(applied);
   if (effects.close && state.open) {
     // The `issues.closed` this causes is the app's own: src/handlers/issue-closed.ts leaves the record to this write.
-    await octokit.rest.issues.update({ ...issue, state: "closed", state_reason: effects.close });
+    await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue, state: "closed", state_reason: effects.close });
     state.open = false;
   }
   if (effects.responseBody !== undefined && existing) {
     if (existing.body !== effects.responseBody) {
-      const { data } = await octokit.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: existing.id, body: effects.responseBody });
+      const { data } = await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: issue.owner, repo: issue.repo, comment_id: existing.id, body: effects.responseBody });
       existing.body = effects.responseBody;
       // The dashboard row follows the response (src/dashboard/dashboard-hook.ts); unchanged bodies cost nothing.
       await responseWritten({ issue, body: effects.responseBody, commentUrl: data?.html_url });

@@ -46,7 +46,7 @@ export class Gatekeepers {
       return membership.member;
     }
     try {
-      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.securityRepo, username: login });
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...this.securityRepo, username: login });
       return data.permission === "admin" || data.role_name === "admin" || data.role_name === "maintain";
     } catch (error) {
       if ((error as { status?: number }).status === 404) return false;

@@ -13,6 +13,13 @@ export function issueKey(issue: IssueRef): string {
   return `${issue.owner}/${issue.repo}#${issue.issue_number}`.toLowerCase();
 }
 
+/**
+ * A comment id as the REST methods typed it. Calls go through `octokit.request(route)` (a REST
+ * method costs an endpoint-defaults build on its first use on each event's Octokit), whose types
+ * widen ids to bigint for values past 2^53; comment ids are far below, and nothing converts at run time.
+ */
+export const commentId = (id: number | bigint): number => id as number;
+
 export interface CommentSummary {
   id: number;
   body: string;
@@ -20,7 +27,7 @@ export interface CommentSummary {
 }
 
 export async function listComments(octokit: Octokit, issue: IssueRef): Promise<CommentSummary[]> {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...issue, per_page: 100 });
+  const comments = await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, per_page: 100 });
   return comments.map((c) => ({ id: c.id, body: c.body ?? "", login: c.user?.login ?? "" }));
 }
 

@@ -17,7 +17,7 @@ export interface IssueNow {
  * their own moment; computing state labels from those leaves two state labels behind (issue 8).
  */
 export async function readIssueNow(octokit: Octokit, issue: IssueRef): Promise<IssueNow> {
-  const { data } = await octokit.rest.issues.get({ owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number });
+  const { data } = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number });
   return {
     title: data.title,
     reporter: data.user?.login ?? "",

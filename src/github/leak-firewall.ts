@@ -165,6 +165,9 @@ function observe(scope: EventScope, method: string, options: EndpointOptions, pa
   if (method === "GET" && options.url === "/repos/{owner}/{repo}/security-advisories/{ghsa_id}" && read?.state === "published" && typeof read.ghsa_id === "string") scope.releaseAdvisory(read.ghsa_id);
 }
 
+/** The reads `observe` learns from; any other read passes the hook untouched. */
+const OBSERVED_READS = new Set(["/repos/{owner}/{repo}/issues/{issue_number}", "/repos/{owner}/{repo}/security-advisories/{ghsa_id}"]);
+
 /** A REST write addressed to a repo the event knows is private: no need to even parse it. */
 function toKnownPrivateRepo(scope: EventScope, options: EndpointOptions): boolean {
   const { owner, repo, url } = options;
@@ -176,25 +179,30 @@ export function installFirewall(octokit: Octokit): void {
   const marked = octokit as unknown as Record<symbol, boolean>;
   if (marked[INSTALLED]) return;
   marked[INSTALLED] = true;
-  octokit.hook.wrap("request", async (request, raw) => {
+  octokit.hook.wrap("request", (request, raw) => {
     const scope = currentScope();
     const options = raw as unknown as EndpointOptions;
     if (!scope) return request(raw);
     const method = options.method.toUpperCase();
+    // What neither checks nor teaches the scope goes straight on: no async layer of its own.
+    if (method === "HEAD" || (method === "GET" && !OBSERVED_READS.has(options.url)) || (method !== "GET" && toKnownPrivateRepo(scope, options))) return request(raw);
+    return checked(scope, method, options, () => request(raw));
+  });
+  const checked = async <R>(scope: EventScope, method: string, options: EndpointOptions, send: () => R | Promise<R>): Promise<R> => {
     let parsed: Parsed | undefined;
     let path: string | undefined;
-    if (method !== "GET" && method !== "HEAD" && !toKnownPrivateRepo(scope, options)) {
+    if (method !== "GET") {
       const finding = timed(() => {
-        parsed = octokit.request.endpoint.parse(raw as never) as Parsed;
+        parsed = octokit.request.endpoint.parse(options as never) as Parsed;
         path = apiPath(parsed.url, options.baseUrl);
         return scanWrite(scope, options, parsed, path, octokit.request.endpoint.DEFAULTS.headers);
       });
       if (finding) await guardWrite(octokit, scope, finding);
     }
-    const response = await request(raw);
+    const response = await send();
     if (method === "GET" || parsed?.method === "PATCH") timed(() => observe(scope, method, options, parsed, path, (response as { data?: unknown }).data));
     return response;
-  });
+  };
 }
 
 /**

@@ -42,7 +42,7 @@ export async function mayRunCommands(octokit: Octokit, config: EmbargoConfig, ow
   }
   const who = "people with the admin or maintain role on this repository";
   try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
+    const { data } = await octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner, repo, username: login });
     return { allowed: data.permission === "admin" || data.role_name === "admin" || data.role_name === "maintain", who };
   } catch (error) {
     if (status(error) === 404) return { allowed: false, who };

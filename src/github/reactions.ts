@@ -9,5 +9,5 @@ export async function reactToComment(
   commentId: number,
   content: "eyes" | "+1",
 ): Promise<void> {
-  await octokit.rest.reactions.createForIssueComment({ owner: repo.owner, repo: repo.repo, comment_id: commentId, content });
+  await octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { owner: repo.owner, repo: repo.repo, comment_id: commentId, content });
 }

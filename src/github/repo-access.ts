@@ -12,7 +12,7 @@ const SEES = new Set(["admin", "maintain", "write", "push", "triage", "read", "p
  */
 export async function canSeeRepo(octokit: Octokit, owner: string, repo: string, login: string): Promise<boolean> {
   try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
+    const { data } = await octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner, repo, username: login });
     return SEES.has(data.permission) || SEES.has(data.role_name ?? "");
   } catch (error) {
     if (isGone(error)) return false;

@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import type { Store } from "../store/store.js";
-import { issueKey, listComments, type CommentSummary, type IssueRef } from "./issue-comments.js";
+import { commentId, issueKey, listComments, type CommentSummary, type IssueRef } from "./issue-comments.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -32,10 +32,10 @@ export async function rememberedResponseComment(store: Store, issue: IssueRef): 
  */
 export async function readCommentOfIssue(octokit: Octokit, issue: IssueRef, id: number): Promise<CommentSummary | undefined> {
   try {
-    const { data } = await octokit.rest.issues.getComment({ owner: issue.owner, repo: issue.repo, comment_id: id });
+    const { data } = await octokit.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: issue.owner, repo: issue.repo, comment_id: id });
     const suffix = `/repos/${issue.owner}/${issue.repo}/issues/${issue.issue_number}`.toLowerCase();
     if (!data.issue_url.toLowerCase().endsWith(suffix)) return undefined;
-    return { id: data.id, body: data.body ?? "", login: data.user?.login ?? "" };
+    return { id: commentId(data.id), body: data.body ?? "", login: data.user?.login ?? "" };
   } catch (error) {
     if ((error as { status?: number }).status === 404) return undefined;
     throw error;
@@ -78,7 +78,7 @@ export async function commentsForReplies(octokit: Octokit, issue: IssueRef, comm
   if (!how || !keys.length) return comments;
   const scoped = (k: string) => how.scope !== undefined && k.split("-").includes(how.scope);
   if (how.since && keys.every(scoped)) {
-    const recent = await octokit.paginate(octokit.rest.issues.listComments, { ...issue, since: how.since, per_page: 100 });
+    const recent = await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, since: how.since, per_page: 100 });
     return [...comments, ...recent.map((c) => ({ id: c.id, body: c.body ?? "", login: c.user?.login ?? "" }))];
   }
   return [...comments, ...(await listComments(octokit, issue))];

@@ -21,14 +21,14 @@ function status(error: unknown): number | undefined {
 export async function teamMembership(octokit: Octokit, team: string, login: string, teamSeen = false): Promise<Membership> {
   const [org, team_slug] = team.split("/") as [string, string];
   try {
-    const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug, username: login });
+    const { data } = await octokit.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org, team_slug, username: login });
     return { ok: true, member: data.state === "active" };
   } catch (error) {
     if ((status(error) !== 404 && status(error) !== 403) || isRateLimited(error)) throw error;
     if (teamSeen && status(error) === 404) return { ok: true, member: false };
   }
   try {
-    await octokit.rest.teams.getByName({ org, team_slug });
+    await octokit.request("GET /orgs/{org}/teams/{team_slug}", { org, team_slug });
     return { ok: true, member: false };
   } catch (error) {
     if ((status(error) === 404 || status(error) === 403) && !isRateLimited(error)) {

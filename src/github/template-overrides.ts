@@ -38,7 +38,7 @@ export function repoOverrides(octokit: Octokit, owner: string, repo: string, sto
     const key = `override-dir:${owner}/${repo}:${dir}`.toLowerCase();
     const known = await store.get(key);
     if (known) return JSON.parse(known) as Listing;
-    const listed = files((await octokit.rest.repos.getContent({ owner, repo, path: OVERRIDE_DIR })).data);
+    const listed = files((await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: OVERRIDE_DIR })).data);
     await store.set(key, JSON.stringify(listed), BY_SHA_TTL_MS);
     return listed;
   };
@@ -49,7 +49,7 @@ export function repoOverrides(octokit: Octokit, owner: string, repo: string, sto
     const key = `override:${owner}/${repo}:${sha}`.toLowerCase();
     const known = await store.get(key);
     if (known !== undefined) return known;
-    const { data } = await octokit.rest.repos.getContent({
+    const { data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
       owner,
       repo,
       path: `${OVERRIDE_DIR}/${name}.hbs`,

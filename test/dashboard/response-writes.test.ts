@@ -6,12 +6,12 @@ import { noEffects } from "../../src/response/effects.js";
 import { BOT } from "../helpers/app.js";
 
 const issue = { owner: "acme", repo: "security", issue_number: 7 };
+const comment = { data: { id: 1, html_url: "https://github.com/acme/security/issues/7#issuecomment-1" } };
+// applyEffects writes through `octokit.request(route)`: the create and the update answer alike.
 const octokit = {
-  rest: {
-    issues: {
-      createComment: async () => ({ data: { id: 1, html_url: "https://github.com/acme/security/issues/7#issuecomment-1" } }),
-      updateComment: async () => ({ data: { id: 1, html_url: "https://github.com/acme/security/issues/7#issuecomment-1" } }),
-    },
+  request: async (route: string) => {
+    if (route !== "POST /repos/{owner}/{repo}/issues/{issue_number}/comments" && route !== "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}") throw new Error(`unexpected ${route}`);
+    return comment;
   },
 } as never;
 const state = (): IssueState => ({ comments: [], botLogin: BOT, labels: [], assignees: [], open: true });
