@@ -27,6 +27,19 @@ const planKey = (owner: string, repo: string) => `config-plan:${owner}/${repo}`.
 const validated = new Map<string, ConfigResult>();
 const MAX_VALIDATED = 256;
 
+/**
+ * Results are shared between events, not copied (a deep copy of a config cost more CPU than the
+ * rest of its read): frozen, so a caller that would change one throws instead of changing it for
+ * every later event.
+ */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 function remember(key: string, result: ConfigResult): void {
   validated.delete(key);
   validated.set(key, result);
@@ -81,7 +94,7 @@ export async function readConfigFrom(octokit: Octokit, owner: string, repo: stri
     // (404) or one never seen leaves the file to be read as below, with no call more.
     const folder = await readGithubFolder(octokit, store, owner, repo, { ifKnown: true });
     const known = folder?.files[CONFIG_FILE] === plan[0]!.sha ? validated.get(JSON.stringify(plan)) : undefined;
-    if (known) return structuredClone(known);
+    if (known) return known;
   }
   if (plan) {
     let same = true;
@@ -94,7 +107,7 @@ export async function readConfigFrom(octokit: Octokit, owner: string, repo: stri
       }
     }
     const known = same ? validated.get(JSON.stringify(plan)) : undefined;
-    if (known) return structuredClone(known);
+    if (known) return known;
   }
 
   const used: PlannedFile[] = [];
@@ -107,10 +120,10 @@ export async function readConfigFrom(octokit: Octokit, owner: string, repo: stri
     },
     { endpoint: octokit.request.endpoint },
   );
-  const result = await loadConfig((file) => viaPlugin({ request } as unknown as Octokit, owner, repo, file));
+  const result = deepFreeze(await loadConfig((file) => viaPlugin({ request } as unknown as Octokit, owner, repo, file)));
   await store.set(planKey(owner, repo), JSON.stringify(used), PLAN_TTL_MS);
   remember(JSON.stringify(used), result);
-  return structuredClone(result);
+  return result;
 }
 
 async function viaPlugin(octokit: Octokit, owner: string, repo: string, file: string): Promise<unknown> {
