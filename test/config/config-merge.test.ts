@@ -3,6 +3,7 @@ import { readConfig } from "../../src/handlers/response-context.js";
 import { readConfigFrom } from "../../src/github/read-config.js";
 import { createTestProbot, INSTALLATION_ID, labeledEvent, mockIdentity, mockNoOverrides, mockToken } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { MemoryStore } from "../../src/store/memory-store.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -31,6 +32,16 @@ function expectResponseAssigning(login: string) {
 }
 
 describe("config from _extends and the org's .github repo", () => {
+  it("with the app's store the validated config is shared, frozen: no caller can change it for later events", async () => {
+    const probot = createTestProbot();
+    const octokit = await (mockToken(gh), probot.auth(INSTALLATION_ID));
+    gh.api.get(file("acme", "security")).reply(...yamlReply("release_managers: [rm-1]\n"));
+    const result = await readConfigFrom(octokit, "acme", "security", new MemoryStore());
+    if (!result.ok) throw new Error(result.problems.join("; "));
+    expect(() => result.config.release_managers.push("rm-2")).toThrow(TypeError);
+    expect(result.config.release_managers).toEqual(["rm-1"]);
+  });
+
   it("a list in the repo's file replaces the extended file's list: a login in both is not a duplicate", async () => {
     const probot = createTestProbot();
     mockToken(gh);
