@@ -46,15 +46,26 @@ export function rememberRan(record: ResponseRecord, commentKey: string, hashes: 
     ranStats.set(ran, stats);
     return { ...record, ran };
   }
-  // Comment ids are integer-like keys, so entries come back in id order: oldest first.
-  const entries = Object.entries({ ...record.ran, [commentKey]: hashes }).filter(([, h]) => h.length > 0);
-  let kept = entries.slice(-RAN_COMMENTS_KEPT);
-  let total = kept.reduce((n, [, h]) => n + h.length, 0);
-  while (total > RAN_HASHES_KEPT && kept.length > 1) {
-    total -= kept[0]![1].length;
-    kept = kept.slice(1);
+  // Comment ids are integer-like keys, so keys come back in id order: oldest first. Kept: the
+  // newest non-empty entries, at most RAN_COMMENTS_KEPT, and as many as fit RAN_HASHES_KEPT (the
+  // newest one always), walked from the newest without copying the entries.
+  const keys = Object.keys(ran);
+  let comments = 0;
+  let total = 0;
+  let from = keys.length;
+  for (let i = keys.length - 1; i >= 0 && comments < RAN_COMMENTS_KEPT; i--) {
+    const length = ran[keys[i]!]!.length;
+    if (!length) continue;
+    if (comments && total + length > RAN_HASHES_KEPT) break;
+    comments++;
+    total += length;
+    from = i;
   }
-  return { ...record, ran: Object.fromEntries(kept) };
+  const kept: ResponseRecord["ran"] = {};
+  for (let i = from; i < keys.length; i++) if (ran[keys[i]!]!.length) kept[keys[i]!] = ran[keys[i]!]!;
+  // The next call on this record (markPending, markDone) starts from these counts.
+  ranStats.set(kept, { comments, hashes: total, empty: false });
+  return { ...record, ran: kept };
 }
 
 /**

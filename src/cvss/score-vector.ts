@@ -67,12 +67,28 @@ const MAX_LENGTH = 300;
 const WANT = "a vector must start with CVSS:3.0/, CVSS:3.1/ or CVSS:4.0/";
 const fail = (error: string): CvssResult => ({ ok: false, error });
 
+/**
+ * Scores by vector text: a pure function of it, so a bounded memo cannot go stale (a team sends
+ * the same few vectors again and again); results are frozen, being shared.
+ */
+const scored = new Map<string, CvssResult>();
+const SCORED_KEPT = 64;
+
 export function scoreVector(input: string): CvssResult {
+  const known = typeof input === "string" ? scored.get(input) : undefined;
+  if (known) return known;
+  let result: CvssResult;
   try {
-    return parseAndScore(input);
+    result = parseAndScore(input);
   } catch (e) {
-    return fail(`could not score vector: ${e instanceof Error ? e.message : String(e)}`);
+    result = fail(`could not score vector: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (typeof input === "string" && input.length <= MAX_LENGTH) {
+    if (result.ok) Object.freeze(result.value);
+    scored.set(input, Object.freeze(result));
+    if (scored.size > SCORED_KEPT) scored.delete(scored.keys().next().value!);
+  }
+  return result;
 }
 
 function parseAndScore(input: string): CvssResult {

@@ -31,14 +31,19 @@ export function trusted(markdown: string): Handlebars.SafeString {
 const KNOWN_HELPERS = { mention: true, cell: true, code: true, join: true, eq: true };
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
+const compiledBuiltins = new Map<string, HandlebarsTemplateDelegate>();
 
-function compile(source: string): HandlebarsTemplateDelegate {
-  let template = compiled.get(source);
+function compile(source: string, builtin = false): HandlebarsTemplateDelegate {
+  const cache = builtin ? compiledBuiltins : compiled;
+  let template = cache.get(source);
   if (!template) {
     // The app's helpers are always registered: the compiled code calls them directly rather than
-    // looking each name up on every render (same output; about a third faster).
-    template = hb.compile(source, { noEscape: false, strict: false, knownHelpers: KNOWN_HELPERS });
-    compiled.set(source, template);
+    // looking each name up on every render (same output; about a third faster). The built-in
+    // templates use no other helper, so their other names compile to plain lookups (no helper
+    // check per mustache: the same output, since no other helper exists). A repo's override keeps
+    // the lenient mode: a helper it names that does not exist fails as it always did.
+    template = hb.compile(source, { noEscape: false, strict: false, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: builtin });
+    cache.set(source, template);
   }
   return template;
 }
@@ -76,8 +81,8 @@ export async function renderTemplate(
       return { text: compile(override)(safeView).trim() };
     } catch (error) {
       const overrideError = `\`${OVERRIDE_DIR}/${name}.hbs\` could not be rendered (${(error as Error).message.split("\n")[0]}); the built-in template was used`;
-      return { text: compile(builtinTemplate(name))(safeView).trim(), overrideError };
+      return { text: compile(builtinTemplate(name), true)(safeView).trim(), overrideError };
     }
   }
-  return { text: compile(builtinTemplate(name))(safeView).trim() };
+  return { text: compile(builtinTemplate(name), true)(safeView).trim() };
 }

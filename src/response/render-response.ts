@@ -85,7 +85,12 @@ export async function renderResponse(
   // record marker below reuses it.
   const settledJson = JSON.stringify(settled);
   const part = (value: unknown) => JSON.stringify(value) ?? "null";
-  const inputs = inputsHash(`[${[part(scope), settledJson, part(config), part(report), part(fullest), part(override), part(builtinResponse())].join(",")}]`);
+  // The view's first key is `record` (the settled record itself): its JSON is spliced in rather than
+  // made again; the text is the same as JSON.stringify(fullest), so existing signatures still match.
+  const { record: viewRecord, ...rest } = fullest;
+  const restJson = JSON.stringify(rest);
+  const viewJson = viewRecord === settled && Object.keys(fullest)[0] === "record" ? `{"record":${settledJson}${restJson === "{}" ? "}" : `,${restJson.slice(1)}`}` : part(fullest);
+  const inputs = inputsHash(`[${[part(scope), settledJson, part(config), part(report), viewJson, part(override), part(builtinResponse())].join(",")}]`);
   const same = unchanged(context.current, inputs, context);
   if (same !== undefined) return same;
   const { record: fitted, marker, shrunk } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET, settledJson);
