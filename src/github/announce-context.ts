@@ -55,6 +55,23 @@ export async function saveRecord(octokit: Octokit, ctx: AnnounceCtx, record: Res
   await applyEffects(octokit, ctx.issue, ctx.state, { ...noEffects(), ...close, responseBody, ...responseLabels(ctx.state.labels, record) });
 }
 
+/**
+ * An announce run's work, then its one response write (with `settle`'s last change). When the work
+ * throws, what it did is still written (best effort: a redelivery finds every step again without
+ * it, but it shows the team what is done), and the error goes on: the event fails and is redelivered.
+ */
+export async function workThenSave<T>(octokit: Octokit, ctx: AnnounceCtx, work: () => Promise<T>, settle: (record: ResponseRecord) => ResponseRecord = (r) => r): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    await saveRecord(octokit, ctx, ctx.record).catch(() => undefined);
+    throw error;
+  }
+  await saveRecord(octokit, ctx, settle(ctx.record));
+  return result;
+}
+
 /** A reply in the security issue, posted once per key. */
 export async function reply(octokit: Octokit, ctx: AnnounceCtx, key: string, body: string): Promise<void> {
   await applyEffects(octokit, ctx.issue, ctx.state, { ...noEffects(), replies: [{ key, body }] });

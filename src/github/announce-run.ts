@@ -7,7 +7,7 @@ import type { OverrideSource } from "../render/templates.js";
 import type { KeyRing } from "../security/key-ring.js";
 import type { NotifyDeps } from "../notify/notify.js";
 import { ensureDraft, requestCve } from "./announce-advisory.js";
-import { githubMessage, httpStatus, reply, saveRecord, type AnnounceCtx, type Octokit } from "./announce-context.js";
+import { githubMessage, httpStatus, reply, workThenSave, type AnnounceCtx, type Octokit } from "./announce-context.js";
 import { updatePack } from "./announce-pack.js";
 import { runPreview } from "./announce-preview.js";
 import { runPublish } from "./announce-publish.js";
@@ -94,8 +94,11 @@ export async function runAnnounceActions(
   settle?: (record: ResponseRecord) => ResponseRecord,
 ): Promise<boolean> {
   const ctx = announceCtx(input);
-  let ok = true;
-  let outage: unknown;
+  return workThenSave(octokit, ctx, () => runInOrder(octokit, ctx, input.key, actions), settle);
+}
+
+/** The actions one after another; false once one is refused or failed (replied), thrown on an outage. */
+async function runInOrder(octokit: Octokit, ctx: AnnounceCtx, key: string, actions: CommandAction[]): Promise<boolean> {
   for (const action of actions) {
     const executor = ANNOUNCE_EXECUTORS[action.kind];
     if (!executor) continue;
@@ -103,25 +106,15 @@ export async function runAnnounceActions(
     try {
       result = await executor(octokit, ctx, action);
     } catch (error) {
-      if (isTransient(error)) {
-        outage = error;
-        break;
-      }
+      if (isTransient(error)) throw error;
       const left = action.kind === "announce.publish" ? stepsLeft(ctx.record) : [];
       const again = action.kind === "announce.publish" ? `Steps still to do: ${left.join(", ") || "updating the pack"}. Run \`/announce publish\` again to finish; steps already done are not repeated.` : "Nothing was half-recorded; run the command again.";
       result = { ok: false as const, error: `GitHub failed (${httpStatus(error) ?? "no answer"}: ${githubMessage(error)}). ${again}` };
     }
     if (!result.ok) {
-      await reply(octokit, ctx, `announce-failed-${input.key}-${action.kind}`, result.error);
-      ok = false;
-      break;
+      await reply(octokit, ctx, `announce-failed-${key}-${action.kind}`, result.error);
+      return false;
     }
   }
-  if (outage) {
-    // Best effort: the redelivery finds every step again without it; it shows the team what is done.
-    await saveRecord(octokit, ctx, ctx.record).catch(() => undefined);
-    throw outage;
-  }
-  await saveRecord(octokit, ctx, settle ? settle(ctx.record) : ctx.record);
-  return ok;
+  return true;
 }

@@ -5,13 +5,13 @@ import { currentScope, type EventScope } from "./event-scope.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
-/** A repo's `.github` folder on the default branch: its files' blob shas and its folders' tree shas, by name. */
+/** A folder on the default branch (here `.github`): its files' blob shas and its folders' tree shas, by name. */
 export interface GithubFolder {
   files: Record<string, string>;
   dirs: Record<string, string>;
 }
 
-function folderOf(data: unknown): GithubFolder {
+export function folderOf(data: unknown): GithubFolder {
   const folder: GithubFolder = { files: {}, dirs: {} };
   if (Array.isArray(data)) {
     for (const e of data as { type: string; name: string; sha: string }[]) {

@@ -151,9 +151,14 @@ async function guardWrite(octokit: Octokit, scope: EventScope, finding: Finding)
   throw block(scope, { request, target: repo ? repoKey(repo) : finding.path, visibility, ...hit });
 }
 
+const ISSUE_READ = "/repos/{owner}/{repo}/issues/{issue_number}";
+const ADVISORY_READ = "/repos/{owner}/{repo}/security-advisories/{ghsa_id}";
+/** The reads `observe` learns from; any other read passes the hook untouched. */
+const OBSERVED_READS = new Set([ISSUE_READ, ADVISORY_READ]);
+
 /** What a response teaches the scope: the security issue's own texts, an advisory now published. */
 function observe(scope: EventScope, method: string, options: EndpointOptions, parsed: Parsed | undefined, path: string | undefined, data: unknown): void {
-  if (method === "GET" && options.url === "/repos/{owner}/{repo}/issues/{issue_number}") {
+  if (method === "GET" && options.url === ISSUE_READ) {
     const issue = { owner: String(options.owner), repo: String(options.repo), issue_number: Number(options.issue_number) };
     if (data && typeof data === "object") scope.issueRead(issue, data as IssueTexts);
     return;
@@ -162,11 +167,8 @@ function observe(scope: EventScope, method: string, options: EndpointOptions, pa
   if (ghsa) scope.releaseAdvisory(ghsa);
   // GitHub's word that it is out: a publish whose record write failed, resumed by a redelivery.
   const read = data as { ghsa_id?: unknown; state?: unknown } | undefined;
-  if (method === "GET" && options.url === "/repos/{owner}/{repo}/security-advisories/{ghsa_id}" && read?.state === "published" && typeof read.ghsa_id === "string") scope.releaseAdvisory(read.ghsa_id);
+  if (method === "GET" && options.url === ADVISORY_READ && read?.state === "published" && typeof read.ghsa_id === "string") scope.releaseAdvisory(read.ghsa_id);
 }
-
-/** The reads `observe` learns from; any other read passes the hook untouched. */
-const OBSERVED_READS = new Set(["/repos/{owner}/{repo}/issues/{issue_number}", "/repos/{owner}/{repo}/security-advisories/{ghsa_id}"]);
 
 /** A REST write addressed to a repo the event knows is private: no need to even parse it. */
 function toKnownPrivateRepo(scope: EventScope, options: EndpointOptions): boolean {

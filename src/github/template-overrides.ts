@@ -3,7 +3,7 @@ import { OVERRIDE_DIR, type OverrideSource } from "../render/templates.js";
 import { MemoryStore } from "../store/memory-store.js";
 import type { Store } from "../store/store.js";
 import { blobSha } from "./conditional-read.js";
-import { readGithubFolder } from "./github-folder.js";
+import { folderOf, readGithubFolder } from "./github-folder.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -11,13 +11,6 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 const BY_SHA_TTL_MS = 7 * 24 * 3_600_000;
 
 type Listing = Record<string, string>;
-
-/** A folder's files by name, with their blob shas. */
-function files(data: unknown): Listing {
-  const found: Listing = {};
-  if (Array.isArray(data)) for (const e of data as { type: string; name: string; sha: string }[]) if (e.type === "file") found[e.name] = e.sha;
-  return found;
-}
 
 /** `embargo`, the overrides' folder inside `.github`. */
 const FOLDER = OVERRIDE_DIR.slice(OVERRIDE_DIR.lastIndexOf("/") + 1);
@@ -38,7 +31,7 @@ export function repoOverrides(octokit: Octokit, owner: string, repo: string, sto
     const key = `override-dir:${owner}/${repo}:${dir}`.toLowerCase();
     const known = await store.get(key);
     if (known) return JSON.parse(known) as Listing;
-    const listed = files((await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: OVERRIDE_DIR })).data);
+    const listed = folderOf((await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: OVERRIDE_DIR })).data).files;
     await store.set(key, JSON.stringify(listed), BY_SHA_TTL_MS);
     return listed;
   };

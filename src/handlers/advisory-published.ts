@@ -4,7 +4,7 @@ import { readConfigFrom } from "../github/read-config.js";
 import { issueKey, loadResponse, type Deps } from "./response-context.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { tick } from "../response/sync-boxes.js";
-import { repoParams, saveRecord, type Octokit } from "../github/announce-context.js";
+import { repoParams, workThenSave, type Octokit } from "../github/announce-context.js";
 import { findOwnComment, listComments } from "../github/issue-comments.js";
 import { announceCtx } from "../github/announce-run.js";
 import { runPublish } from "../github/announce-publish.js";
@@ -57,12 +57,6 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
       ctx.record = { ...record, advisory: record.advisory ? { ...record.advisory, published_at: at } : record.advisory };
     }
     // One response write, when the steps are done or one failed (a redelivery finishes the rest).
-    try {
-      await runPublish(octokit, ctx);
-    } catch (error) {
-      await saveRecord(octokit, ctx, ctx.record).catch(() => undefined);
-      throw error;
-    }
-    await saveRecord(octokit, ctx, ctx.record);
+    await workThenSave(octokit, ctx, () => runPublish(octokit, ctx));
   });
 }

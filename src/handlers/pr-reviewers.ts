@@ -25,8 +25,6 @@ export interface ReviewerInput {
   prConfig: EmbargoConfig;
   previous?: LinkedPr;
   gatekeepers: Gatekeepers;
-  /** The head is new to the app (no gate run of its own on it yet, and the record knows another). */
-  newHead: boolean;
   /** Of those asked before, whom a push leaves without a pending request (`reaskAfterPush`). */
   reask: string[];
 }
@@ -41,11 +39,11 @@ export interface ReviewerInput {
  * asked), so the cost never grows with the team.
  */
 export async function readReviewerFacts(octokit: Octokit, input: ReviewerInput): Promise<ReviewerFacts> {
-  const { pr, record, security, prConfig, previous, gatekeepers, newHead } = input;
+  const { pr, record, security, prConfig, previous, gatekeepers } = input;
   const asked = previous?.requested ?? [];
-  // Already asked, and no push since, or a push that left every request pending: who else might
-  // be added is not worth the calls.
-  if (asked.length && (!newHead || !input.reask.length)) return { gatekeepers: [], pool: [] };
+  // Already asked, and no push since or a push that left every request pending (`reask` is empty
+  // for a head the app has handled): who else might be added is not worth the calls.
+  if (asked.length && !input.reask.length) return { gatekeepers: [], pool: [] };
   const candidates = reviewerCandidates(pr, record, security);
   const isCandidate = (l: string) => candidates.some((c) => lower(c) === lower(l));
   if (asked.length && candidates.every((c) => asked.some((a) => lower(a) === lower(c)))) {

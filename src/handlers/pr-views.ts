@@ -183,9 +183,8 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const previous = record.prs.find((p) => p.repo.toLowerCase() === slot && p.number === pr.number);
   const gatekeepers = new Gatekeepers(octokit, security, { owner: issue.owner, repo: issue.repo });
   const gate = await readGate(input, gatekeepers, previous, released);
-  const newHead = !input.headHandled && Boolean(previous?.head_sha) && previous!.head_sha !== pr.head_sha;
   const reask = released || !pr.open ? [] : reaskAfterPush(pr, previous, Boolean(input.headHandled));
-  const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, newHead, reask });
+  const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, reask });
   const { leaks, wording } = await readWording(input, record, summary, previous, released);
   return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous, reask };
 }
