@@ -7,7 +7,8 @@ import { fitRecord } from "../record/record-budget.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { BUILTIN_DIR, renderTemplate, type OverrideSource } from "../render/templates.js";
 import type { KeyRing } from "../security/key-ring.js";
-import { responseView, type ReportFacts } from "./response-view.js";
+import { CHECKLIST, PHASES } from "../checklist/checklist-items.js";
+import { responseView, STATE_TITLES, type ReportFacts } from "./response-view.js";
 import { settleTicks } from "./settle-ticks.js";
 import { COMMENT_LIMIT, LEVELS, RECORD_BUDGET } from "./view-budget.js";
 
@@ -34,6 +35,26 @@ let builtinDigest: string | undefined;
 function builtinResponse(): string {
   builtinDigest ??= createHash("sha256").update(readFileSync(new URL("response.hbs", BUILTIN_DIR))).digest("base64url");
   return builtinDigest;
+}
+
+/** The config's JSON, once per config: a cached config is shared and frozen for good (src/github/read-config.ts). */
+const configJsons = new WeakMap<EmbargoConfig, string>();
+function configJson(config: EmbargoConfig): string {
+  const known = configJsons.get(config);
+  if (known !== undefined) return known;
+  const json = JSON.stringify(config);
+  if (Object.isFrozen(config)) configJsons.set(config, json);
+  return json;
+}
+
+/**
+ * The app's own tables the view is made with (checklist texts, phases, state titles, detail
+ * levels): a new version that words the checklist differently renders every response again.
+ */
+let viewTablesDigest: string | undefined;
+function viewTables(): string {
+  viewTablesDigest ??= createHash("sha256").update(JSON.stringify([CHECKLIST, PHASES, STATE_TITLES, LEVELS])).digest("base64url");
+  return viewTablesDigest;
 }
 
 /** The inputs are hashed once per render (`inputsHash`); each signature continues a copy of that hash. */
@@ -81,16 +102,13 @@ export async function renderResponse(
   const scope = `${context.issue.owner}/${context.issue.repo}#${context.issue.issue_number}`.toLowerCase();
   // The view at its fullest level carries everything the clock changes (days left).
   const fullest = responseView(settled, config, report, context.now, LEVELS[0]!);
-  // The text of JSON.stringify([scope, settled, config, …]), with the record's JSON made once: the
-  // record marker below reuses it.
   const settledJson = JSON.stringify(settled);
+  // What the view adds to the record, config and facts: its checklist (`phases`, most of the view)
+  // is made from those by the app's own checklist, whose texts and caps are hashed once
+  // (`viewTables`); the record is in the view as itself. So neither is hashed again.
+  const { record: _record, phases: _phases, ...rest } = fullest;
   const part = (value: unknown) => JSON.stringify(value) ?? "null";
-  // The view's first key is `record` (the settled record itself): its JSON is spliced in rather than
-  // made again; the text is the same as JSON.stringify(fullest), so existing signatures still match.
-  const { record: viewRecord, ...rest } = fullest;
-  const restJson = JSON.stringify(rest);
-  const viewJson = viewRecord === settled && Object.keys(fullest)[0] === "record" ? `{"record":${settledJson}${restJson === "{}" ? "}" : `,${restJson.slice(1)}`}` : part(fullest);
-  const inputs = inputsHash(`[${[part(scope), settledJson, part(config), part(report), viewJson, part(override), part(builtinResponse())].join(",")}]`);
+  const inputs = inputsHash(`[${[part(scope), settledJson, configJson(config), part(report), part(rest), part(override), part(builtinResponse()), part(viewTables())].join(",")}]`);
   const same = unchanged(context.current, inputs, context);
   if (same !== undefined) return same;
   const { record: fitted, marker, shrunk } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET, settledJson);
