@@ -63,7 +63,16 @@ export async function prepareLink(octokit: Octokit, issue: IssueRef, config: Emb
  * then reads neither again.
  */
 export function knownFromCommand(loaded: LoadedResponse, now: IssueNow, state: IssueState, links: { html_url: string; url: string }, unwritten?: ResponseRecord): KnownResponse {
-  return { loaded, ...(unwritten ? { unwritten } : {}), summary: { open: state.open, title: now.title, reporter: now.reporter, labels: state.labels, assignees: state.assignees, html_url: links.html_url, url: links.url } };
+  // Handed over once: the first sync writes it; a later one (another link) decodes what that write left.
+  let held = unwritten;
+  const handOver = {
+    take: () => {
+      const record = held;
+      held = undefined;
+      return record;
+    },
+  };
+  return { loaded, ...(unwritten ? { unwritten: handOver } : {}), summary: { open: state.open, title: now.title, reporter: now.reporter, labels: state.labels, assignees: state.assignees, html_url: links.html_url, url: links.url } };
 }
 
 /** Syncs a prepared link; a refusal from GitHub on the way is returned as the failure to answer. */

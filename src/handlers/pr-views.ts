@@ -43,8 +43,8 @@ export interface ResponseView {
 export interface KnownResponse {
   loaded: LoadedResponse;
   summary: IssueSummary;
-  /** The command's decided record, not written yet (the sync's write carries it); taken by the first sync only. */
-  unwritten?: ResponseRecord;
+  /** The command's decided record, not written yet (the sync's write carries it): the first sync takes it. */
+  unwritten?: { take(): ResponseRecord | undefined };
 }
 
 /** Reads about the PR itself, made at most once per sync whatever the number of responses. */
@@ -84,12 +84,10 @@ export interface ViewInput {
  */
 function knownResponse(known: KnownResponse, keys: KeyRing): LoadedResponse {
   const { loaded } = known;
-  if (known.unwritten) {
-    // One sync writes it; a later one (another link) decodes the comment that write left.
-    const record = known.unwritten;
-    delete known.unwritten;
-    registerResponse(loaded.issue, record);
-    return { ...loaded, record };
+  const unwritten = known.unwritten?.take();
+  if (unwritten) {
+    registerResponse(loaded.issue, unwritten);
+    return { ...loaded, record: unwritten };
   }
   const own = findOwnComment(loaded.comments, loaded.botLogin, RESPONSE_MARKER);
   const decoded = own ? decodeRecord(own.body, keys, loaded.issue) : undefined;
