@@ -21,6 +21,18 @@ export interface Call {
   errors: string[];
   /** What the bare app needs to make the same request (only with `replayable`). */
   replay?: Replay;
+  /** The route and parameters the caller handed Octokit for this request (only with `capture`; bench/fake-world.ts). */
+  made?: MadeRequest;
+}
+
+/**
+ * A request as an app hands it to Octokit, before Octokit expands it: the route
+ * (`GET /repos/{owner}/{repo}/issues/{issue_number}`) and its parameters (`owner`, `repo`,
+ * `issue_number`, body fields, the headers and media type the caller set).
+ */
+export interface MadeRequest {
+  route: string;
+  params: Record<string, unknown>;
 }
 
 export interface Replay {
@@ -102,6 +114,8 @@ export class FakeApi {
   unknown: string[] = [];
   /** Record what `Call.replay` needs (set while measuring the app against the bare app). */
   replayable = false;
+  /** Record `Call.made` (set while measuring the app against the bare app). */
+  capture = false;
   /** CPU the answerer itself spent (µs, user + system): subtracted to get the app's own CPU. */
   answererMicros = 0;
   nextId = 100_000;

@@ -2,7 +2,7 @@ import { Probot, ProbotOctokit, type ApplicationFunction } from "probot";
 import { createApp } from "../src/index.js";
 import { commentEvent, INSTALLATION_ID, labeledEvent, NOW, TEST_SECRET } from "../test/helpers/app.js";
 import { loadWebhookExample, testPrivateKey } from "../test/helpers/github-api.js";
-import { FakeApi, type FakeIssue } from "./fake-api.js";
+import { FakeApi, type FakeIssue, type MadeRequest } from "./fake-api.js";
 
 export const SECURITY = "acme/security";
 export const PRODUCT = "acme/product";
@@ -10,6 +10,51 @@ export const PR_NUMBER = 42;
 export const TEAM = "acme/sec";
 export const SECURITY_CONFIG = "team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\n";
 export const PRODUCT_CONFIG = "security_repo: acme/security\n";
+
+type EndpointOptions = { method: string; url: string; baseUrl: string; headers: Record<string, string>; mediaType: { format?: string; previews?: string[] }; request?: object; [param: string]: unknown };
+
+/**
+ * What the caller handed Octokit, recovered from the merged options a request hook sees: the
+ * route and the parameters, less what Octokit itself added (its default headers and media type,
+ * its base URL and request settings), so that `octokit.request(route, params)` makes it again
+ * the way the caller made it.
+ */
+function madeRequest(options: EndpointOptions, defaultHeaders: Record<string, unknown>): MadeRequest {
+  const { method, url, baseUrl: _baseUrl, request: _request, headers, mediaType, ...params } = options;
+  // Probot sets `x-github-delivery` on every request of an event (its own hook): not the caller's.
+  const own = Object.entries(headers).filter(([name, value]) => defaultHeaders[name] !== value && name !== "x-github-delivery");
+  if (own.length) params.headers = Object.fromEntries(own);
+  if (mediaType.format || mediaType.previews?.length) params.mediaType = mediaType;
+  return { route: `${method} ${url}`, params };
+}
+
+/**
+ * Ties each request the fake answers to the route and parameters it was made with (`Call.made`),
+ * while `api.capture` is on. The hook is Octokit's outermost but for those added per event
+ * (Probot's delivery header, the app's leak firewall), so it sees the options before the token
+ * is added; the fetch it hands down is the fake's, tagged, so concurrent requests cannot be
+ * confused. The app and the bare apps all pay it (about a microsecond per request).
+ */
+function captureRequests(api: FakeApi) {
+  return (octokit: Pick<InstanceType<typeof ProbotOctokit>, "hook" | "request">) => {
+    const defaultHeaders: Record<string, unknown> = octokit.request.endpoint.DEFAULTS.headers;
+    octokit.hook.wrap("request", (request, options) => {
+      if (!api.capture) return request(options);
+      const made = madeRequest(options as unknown as EndpointOptions, defaultHeaders);
+      const fetch = (input: string | URL | Request, init?: RequestInit) => {
+        const at = api.calls.length;
+        // The fake answers synchronously: the call this fetch made is the one it just recorded.
+        const answer = api.fetch(input, init);
+        api.calls[at]!.made = made;
+        return answer;
+      };
+      // Hooks inside this one are handed these same options (before-after-hook binds them), so the
+      // fetch is set on them rather than on a copy.
+      options.request = { ...options.request, fetch };
+      return request(options);
+    });
+  };
+}
 
 /** A Probot whose Octokit answers from `api` in-process: no retries, no throttling (DESIGN.md on Probot 14.3). */
 export function fakeProbot(api: FakeApi, app: ApplicationFunction): Probot {
@@ -21,7 +66,7 @@ export function fakeProbot(api: FakeApi, app: ApplicationFunction): Probot {
       request: { ...(o.request as object), fetch: api.fetch },
       retry: { enabled: false },
       throttle: { ...(o.throttle as object), enabled: false },
-    })),
+    })).plugin(captureRequests(api)),
     logLevel: "fatal",
   });
   void probot.load(app);

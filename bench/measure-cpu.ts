@@ -1,5 +1,5 @@
-import type { Replay } from "./fake-api.js";
-import { bareApp } from "./bare-app.js";
+import type { Call, FakeApi, MadeRequest } from "./fake-api.js";
+import { bareApp, readyUrl } from "./bare-app.js";
 import { BenchWorld, fakeProbot, SECURITY } from "./fake-world.js";
 
 /** Calls any fresh Probot pays once (token, who am I): never replayed, paid by both in the warm-up. */
@@ -18,69 +18,167 @@ const COMMANDS = [
   "/triage summary Injection through the user name",
 ];
 
+/** Mean per event, ms: the process's CPU (user + system) minus what the in-process GitHub spent answering, and with it. */
+export interface PartyCpu {
+  own: number;
+  total: number;
+}
+
 export interface CpuResult {
   kind: "label" | "command";
+  /** Events each party received before the measured ones, and the measured ones. */
+  warmup: number;
   events: number;
-  /** Mean per event, ms: the process's CPU (user + system) minus what the in-process GitHub spent answering. */
-  appOwn: number;
-  bareOwn: number;
-  /** Mean per event, ms, the answerer included. */
-  appTotal: number;
-  bareTotal: number;
+  app: PartyCpu;
+  /** The bare app making the app's requests as the app made them: the same routes and parameters. */
+  routes: PartyCpu;
+  /** The bare app making the app's requests as ready URLs (the baseline before routes). */
+  urls: PartyCpu;
+  /** Own CPU, app over bare app with routes, in each measured window: how much the ratio moves within the run. */
+  windowRatios: number[];
   callsPerEvent: number;
+  /** The app's own CPU per event in each warm-up window, ms: how it fell until it stopped falling. */
+  curve: number[];
 }
+
+export interface CpuOptions {
+  /** Measured events: half with each baseline. */
+  events: number;
+  window: number;
+  minWarmup: number;
+  maxWarmup: number;
+}
+
+/**
+ * Each party is measured warm. V8 compiles a function's optimized code only after it ran hot, on
+ * its own threads, which `process.cpuUsage()` counts; the app has far more code than the bare
+ * app, so a short warm-up (it was 50 events) mostly measured the app's compilation, a one-time
+ * cost for a long-running app. Measured on a 2-CPU machine, the app's own CPU per event falls
+ * until about 1,200 (label) to 1,700 (command) events, then stays. The warm-up is at least
+ * `minWarmup` events, then goes on a window at a time while the app's own CPU per event over the
+ * last two windows is still more than this share below the two before (one window moves by
+ * ±5 % on a busy machine: a single one could stop it on a chance dip), up to `maxWarmup`.
+ */
+const STILL_FALLING = 0.03;
+
+export const CPU_DEFAULTS: CpuOptions = { events: 1200, window: 240, minWarmup: 1200, maxWarmup: 4800 };
 
 const cpuMicros = (c: NodeJS.CpuUsage) => c.user + c.system;
 
+/** What GitHub received: method, URL, the headers that matter and the body. */
+const received = (c: Call) => `${c.method} ${c.replay!.url} ${JSON.stringify(c.replay!.headers)} ${c.replay!.body ?? ""}`;
+
+/** The bare app must have made exactly the app's requests: a baseline making others measures nothing. */
+function sameRequests(who: string, app: Call[], bare: Call[]): void {
+  const want = app.map(received);
+  const got = bare.map(received);
+  const at = want.findIndex((w, i) => w !== got[i]);
+  if (at === -1 && want.length === got.length) return;
+  const i = at === -1 ? Math.min(want.length, got.length) : at;
+  throw new Error(`the bare app (${who}) did not make the app's requests: request ${i + 1} of ${want.length} was\n  ${got[i] ?? "(none)"}\ninstead of\n  ${want[i] ?? "(none)"}`);
+}
+
+interface Ran {
+  cpu: number;
+  answerer: number;
+  /** The calls it made, less the once-per-process ones. */
+  calls: Call[];
+}
+
+async function timed(api: FakeApi, receive: () => Promise<void>): Promise<Ran> {
+  const from = api.calls.length;
+  const a0 = api.answererMicros;
+  const c0 = process.cpuUsage();
+  await receive();
+  const cpu = cpuMicros(process.cpuUsage(c0));
+  return { cpu, answerer: api.answererMicros - a0, calls: api.calls.slice(from).filter((c) => !SETUP_OPS.has(c.op)) };
+}
+
+type Party = "app" | "routes" | "urls";
+
+/** Sums over events, µs. */
+interface Sums {
+  cpu: number;
+  answerer: number;
+  events: number;
+}
+
+const sums = (): Record<Party, Sums> => ({ app: { cpu: 0, answerer: 0, events: 0 }, routes: { cpu: 0, answerer: 0, events: 0 }, urls: { cpu: 0, answerer: 0, events: 0 } });
+const add = (to: Sums, from: Sums | Ran) => {
+  to.cpu += from.cpu;
+  to.answerer += from.answerer;
+  to.events += "events" in from ? from.events : 1;
+};
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Mean per event, ms. */
+const own = (s: Sums) => (s.cpu - s.answerer) / 1000 / s.events;
+const party = (s: Sums): PartyCpu => ({ own: own(s), total: s.cpu / 1000 / s.events });
+
 /**
- * The embargo app and the bare app on the same in-process GitHub, one event each in turn (the
- * bare app replays the requests the app just made), so drift (JIT, GC, the machine) weighs on
- * both alike. Label events open a new issue each; command events run on one issue whose command
- * comments are removed after each event, so the issue stays the same size.
+ * The embargo app and a bare app on the same in-process GitHub, one event each in turn (the bare
+ * app makes the requests the app just made), so drift (JIT, GC, the machine) weighs on both
+ * alike. On every other event the bare app makes them as the app made them (routes), on the
+ * others as ready URLs (urls): both baselines are measured in the same run, each right after the
+ * app as the one baseline used to be, on the same mix of events. Label events open a new issue
+ * each; command events run on one issue whose command comments are removed after each event, so
+ * the issue stays the same size.
  */
-export async function measureCpu(kind: "label" | "command", events: number, warmup = 50): Promise<CpuResult> {
+export async function measureCpu(kind: "label" | "command", options: Partial<CpuOptions> = {}): Promise<CpuResult> {
+  const { events, window, minWarmup, maxWarmup } = { ...CPU_DEFAULTS, ...options };
+  const block = COMMANDS.length;
+  if (window % (2 * block) || events % window || minWarmup % window || maxWarmup % window) {
+    throw new Error(`measureCpu: the window must hold whole pairs of rounds of commands (${2 * block} events), and events and warm-up bounds whole windows`);
+  }
   const world = new BenchWorld();
   const api = world.api;
   api.replayable = true;
-  let queue: Replay[] = [];
+  api.capture = true;
+  let queue: MadeRequest[] = [];
   const bare = fakeProbot(api, bareApp(() => queue));
   if (kind === "command") await world.receive(world.labelEvent(7));
-  const sum = { app: 0, bare: 0, appAns: 0, bareAns: 0, calls: 0 };
-  for (let i = 0; i < warmup + events; i++) {
+  const total = sums();
+  let win = sums();
+  let calls = 0;
+  const curve: number[] = [];
+  const windowRatios: number[] = [];
+  let warmup: number | undefined;
+  for (let i = 0; warmup === undefined || i < warmup + events; i++) {
     const n = 1000 + i;
-    const event = kind === "label" ? world.labelEvent(n) : world.commentEvent(7, COMMANDS[i % COMMANDS.length]!);
-    const from = api.calls.length;
-    let a0 = api.answererMicros;
-    let c0 = process.cpuUsage();
-    await world.receive(event);
-    const app = cpuMicros(process.cpuUsage(c0));
-    const appAns = api.answererMicros - a0;
-    const made = api.calls.slice(from).filter((c) => !SETUP_OPS.has(c.op));
-    queue = made.map((c) => c.replay!);
-    const again = { ...event, id: `${event.id}-bare` };
-    a0 = api.answererMicros;
-    c0 = process.cpuUsage();
-    await bare.receive(again as never);
-    const bareCpu = cpuMicros(process.cpuUsage(c0));
-    const bareAns = api.answererMicros - a0;
+    const event = kind === "label" ? world.labelEvent(n) : world.commentEvent(7, COMMANDS[i % block]!);
+    const app = await timed(api, () => world.receive(event));
+    const unmade = app.calls.find((c) => !c.made);
+    if (unmade) throw new Error(`${unmade.method} ${unmade.path} was not made through Octokit's request hook: the bare app cannot make it as the app did`);
+    // Every other event, shifted by one each round of COMMANDS, so each baseline gets every command.
+    const who = (i + Math.floor(i / block)) % 2 ? "urls" : "routes";
+    queue = who === "routes" ? app.calls.map((c) => c.made!) : app.calls.map((c) => readyUrl(c.replay!));
+    const ran = await timed(api, () => bare.receive({ ...event, id: `${event.id}-bare` } as never));
+    sameRequests(who === "routes" ? "the app's routes" : "ready URLs", app.calls, ran.calls);
     if (kind === "label") api.dropIssue(api.key(SECURITY, n));
     else api.deleteComment(event.payload.comment.id);
     api.calls.length = 0;
-    if (i < warmup) continue;
-    sum.app += app;
-    sum.bare += bareCpu;
-    sum.appAns += appAns;
-    sum.bareAns += bareAns;
-    sum.calls += made.length;
+    add(win.app, app);
+    add(win[who], ran);
+    if (warmup !== undefined) calls += app.calls.length;
+    if ((i + 1) % window !== 0) continue;
+    if (warmup === undefined) {
+      curve.push(own(win.app));
+      const [recent, before] = [mean(curve.slice(-2)), mean(curve.slice(-4, -2))];
+      if (i + 1 >= maxWarmup || (i + 1 >= minWarmup && curve.length >= 4 && recent >= before * (1 - STILL_FALLING))) warmup = i + 1;
+    } else {
+      windowRatios.push(own(win.app) / own(win.routes));
+      for (const p of ["app", "routes", "urls"] as const) add(total[p], win[p]);
+    }
+    win = sums();
   }
-  const ms = (micros: number) => micros / 1000 / events;
   return {
     kind,
+    warmup: warmup!,
     events,
-    appOwn: ms(sum.app - sum.appAns),
-    bareOwn: ms(sum.bare - sum.bareAns),
-    appTotal: ms(sum.app),
-    bareTotal: ms(sum.bare),
-    callsPerEvent: sum.calls / events,
+    app: party(total.app),
+    routes: party(total.routes),
+    urls: party(total.urls),
+    windowRatios,
+    callsPerEvent: calls / events,
+    curve,
   };
 }

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
-import type { Replay } from "./fake-api.js";
-import { bareApp } from "./bare-app.js";
+import type { MadeRequest } from "./fake-api.js";
+import { bareApp, readyUrl } from "./bare-app.js";
 import { BenchWorld, fakeProbot, SECURITY } from "./fake-world.js";
 import { SETUP_OPS } from "./measure-cpu.js";
 
@@ -81,7 +81,7 @@ export async function measureThroughput(checkpoints: number[], ratioEvents: numb
   const paired = new BenchWorld();
   const api = paired.api;
   api.replayable = true;
-  let queue: Replay[] = [];
+  let queue: MadeRequest[] = [];
   const bare = fakeProbot(api, bareApp(() => queue));
   const busy = { app: 0, bare: 0 };
   const both = async (event: Event) => {
@@ -89,7 +89,7 @@ export async function measureThroughput(checkpoints: number[], ratioEvents: numb
     let t = performance.now();
     await paired.receive(event);
     busy.app += performance.now() - t;
-    queue = api.calls.slice(from).flatMap((c) => (SETUP_OPS.has(c.op) ? [] : [c.replay!]));
+    queue = api.calls.slice(from).flatMap((c) => (SETUP_OPS.has(c.op) ? [] : [readyUrl(c.replay!)]));
     t = performance.now();
     await bare.receive({ ...event, id: `${event.id}-bare` } as never);
     busy.bare += performance.now() - t;
