@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ranOf } from "../record/ran.js";
 import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
 import type { Effects } from "../response/effects.js";
 import { responseLabels } from "../response/response-labels.js";
@@ -87,7 +88,7 @@ function errorsKey(commentKey: string, failures: Failure[]): string {
 export function decideCommands(input: CommandsInput): CommandsDecision {
   const { lines, commentKey } = input;
   let record = input.record;
-  const before = record.ran[commentKey] ?? [];
+  const before = ranOf(record.ran).get(commentKey) ?? [];
   const ran = new Set(before.filter((h) => !h.startsWith(PENDING)));
   const pending = new Set(before.filter((h) => h.startsWith(PENDING)).map((h) => h.slice(PENDING.length)));
   let settled = false;

@@ -1,3 +1,4 @@
+import { ranOf } from "../record/ran.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { CommandLine } from "./parse-commands.js";
 
@@ -9,63 +10,27 @@ export const RAN_COMMENTS_KEPT = 100;
  */
 export const RAN_HASHES_KEPT = 1000;
 
-interface RanStats {
-  comments: number;
-  hashes: number;
-  /** Some comment's list is empty (such entries are dropped, below). */
-  empty: boolean;
-}
-
-/** Counts per `ran` object: a record passes through rememberRan several times per event. */
-const ranStats = new WeakMap<ResponseRecord["ran"], RanStats>();
-
-function statsOf(ran: ResponseRecord["ran"]): RanStats {
-  let stats = ranStats.get(ran);
-  if (!stats) {
-    stats = { comments: 0, hashes: 0, empty: false };
-    for (const key of Object.keys(ran)) {
-      stats.comments++;
-      stats.hashes += ran[key]!.length;
-      if (!ran[key]!.length) stats.empty = true;
-    }
-    ranStats.set(ran, stats);
-  }
-  return stats;
-}
-
 /** The record remembering `hashes` for one comment; the oldest comments are forgotten first. */
-export function rememberRan(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
-  const before = statsOf(record.ran);
-  const old = Object.hasOwn(record.ran, commentKey) ? record.ran[commentKey] : undefined;
-  const ran = { ...record.ran, [commentKey]: hashes };
-  const stats = { comments: before.comments + (old ? 0 : 1), hashes: before.hashes - (old?.length ?? 0) + hashes.length, empty: before.empty || !hashes.length };
-  // Within both bounds and no empty entry (the usual case): nothing to forget, and the spread already
-  // has the order the entries below would rebuild. (`empty` may be true when it no longer is: then
-  // the full path below runs, which is always right.)
-  if (!stats.empty && stats.comments <= RAN_COMMENTS_KEPT && stats.hashes <= RAN_HASHES_KEPT) {
-    ranStats.set(ran, stats);
-    return { ...record, ran };
-  }
-  // Comment ids are integer-like keys, so keys come back in id order: oldest first. Kept: the
-  // newest non-empty entries, at most RAN_COMMENTS_KEPT, and as many as fit RAN_HASHES_KEPT (the
-  // newest one always), walked from the newest without copying the entries.
-  const keys = Object.keys(ran);
+export function rememberRan(record: ResponseRecord, commentKey: string, hashes: readonly string[]): ResponseRecord {
+  const ran = ranOf(record.ran).with(commentKey, hashes);
+  // Within both bounds and no empty entry (the usual case): nothing to forget.
+  if (!ran.hasEmpty && ran.size <= RAN_COMMENTS_KEPT && ran.hashCount <= RAN_HASHES_KEPT) return { ...record, ran };
+  // Comment ids are integer-like keys, so keys come in id order: oldest first. Kept: the newest
+  // non-empty entries, at most RAN_COMMENTS_KEPT, and as many as fit RAN_HASHES_KEPT (the newest
+  // one always), walked from the newest.
+  const keys = ran.keys();
   let comments = 0;
   let total = 0;
   let from = keys.length;
   for (let i = keys.length - 1; i >= 0 && comments < RAN_COMMENTS_KEPT; i--) {
-    const length = ran[keys[i]!]!.length;
+    const length = ran.get(keys[i]!)!.length;
     if (!length) continue;
     if (comments && total + length > RAN_HASHES_KEPT) break;
     comments++;
     total += length;
     from = i;
   }
-  const kept: ResponseRecord["ran"] = {};
-  for (let i = from; i < keys.length; i++) if (ran[keys[i]!]!.length) kept[keys[i]!] = ran[keys[i]!]!;
-  // The next call on this record (markPending, markDone) starts from these counts.
-  ranStats.set(kept, { comments, hashes: total, empty: false });
-  return { ...record, ran: kept };
+  return { ...record, ran: ran.select((_key, kept, position) => (position >= from && kept.length ? kept : undefined)) };
 }
 
 /**
@@ -79,20 +44,20 @@ export const PENDING = "~";
 export function markPending(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
   if (!hashes.length) return record;
   const kept = forgetRan(record, commentKey, hashes);
-  return rememberRan(kept, commentKey, [...(kept.ran[commentKey] ?? []), ...hashes.map((h) => PENDING + h)]);
+  return rememberRan(kept, commentKey, [...(ranOf(kept.ran).get(commentKey) ?? []), ...hashes.map((h) => PENDING + h)]);
 }
 
 /** Their follow-up work is done: they count as ran. */
 export function markDone(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
   if (!hashes.length) return record;
   const kept = forgetRan(record, commentKey, hashes);
-  return rememberRan(kept, commentKey, [...(kept.ran[commentKey] ?? []), ...hashes]);
+  return rememberRan(kept, commentKey, [...(ranOf(kept.ran).get(commentKey) ?? []), ...hashes]);
 }
 
 /** Forgets lines whose follow-up work failed, so editing or re-posting the comment runs them again. */
 export function forgetRan(record: ResponseRecord, commentKey: string, hashes: string[]): ResponseRecord {
   const drop = new Set([...hashes, ...hashes.map((h) => PENDING + h)]);
-  const left = (record.ran[commentKey] ?? []).filter((h) => !drop.has(h));
+  const left = (ranOf(record.ran).get(commentKey) ?? []).filter((h) => !drop.has(h));
   return rememberRan(record, commentKey, left);
 }
 
@@ -102,7 +67,7 @@ export function forgetRan(record: ResponseRecord, commentKey: string, hashes: st
  * Lines the author wrote keep their state (a failed one can still be fixed by the author's edit).
  */
 export function blockAddedLines(record: ResponseRecord, commentKey: string, lines: CommandLine[], before: CommandLine[] | undefined): { record: ResponseRecord; blocked: number } {
-  const ran = record.ran[commentKey] ?? [];
+  const ran = ranOf(record.ran).get(commentKey) ?? [];
   const known = new Set([...ran, ...(before ?? []).map((l) => l.hash)]);
   const added = lines.filter((l) => !known.has(l.hash)).map((l) => l.hash);
   if (!added.length) return { record, blocked: 0 };

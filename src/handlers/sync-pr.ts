@@ -8,6 +8,7 @@ import { setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
 import { decidePr, type PrFacts } from "../pr/decide-pr.js";
 import { prKey, type LinkSealer } from "../pr/pr-link.js";
+import { recordJson } from "../record/record-json.js";
 import type { LinkedPr, ResponseRecord } from "../record/response-record.js";
 import { noEffects } from "../response/effects.js";
 import { renderResponse } from "../response/render-response.js";
@@ -180,7 +181,7 @@ function shown(record: ResponseRecord): string {
   const prs = record.prs
     .map(({ head_sha: _h, wording: _w, ...p }) => JSON.stringify(p, Object.keys(p).sort()))
     .sort();
-  return JSON.stringify({ ...record, prs });
+  return recordJson({ ...record, prs });
 }
 
 const sameShown = (a: ResponseRecord, b: ResponseRecord) => shown(a) === shown(b);

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { KeyRing } from "../security/key-ring.js";
+import { Ran } from "./ran.js";
+import { parseRecord, recordJson } from "./record-json.js";
 import type { ResponseRecord } from "./response-record.js";
 
 /**
@@ -37,19 +39,22 @@ function signedText(scope: RecordScope, payload: string): string {
  * Payloads this process wrote or read, with their JSON: the next event on an issue reads the
  * record the last one wrote, and skips inflating it. Keyed by the exact payload text (the JSON is
  * a function of it), so it cannot go stale; consulted only after the signature verified; bounded.
+ * With the JSON, its `ran` as a Ran (immutable, so shared safely): not parsed and built again.
  */
-const inflated = new Map<string, string>();
+const inflated = new Map<string, { json: string; ran: Ran | undefined }>();
 const INFLATED_KEPT = 64;
 const INFLATED_MAX_JSON = 200_000;
 
-function rememberInflated(payload: string, json: string): void {
+/** `ran`: the Ran written with that JSON, if known (its text is checked against the JSON before use). */
+function rememberInflated(payload: string, json: string, ran: Ran | undefined): void {
   if (json.length > INFLATED_MAX_JSON) return;
   inflated.delete(payload);
-  inflated.set(payload, json);
+  inflated.set(payload, { json, ran });
   if (inflated.size > INFLATED_KEPT) inflated.delete(inflated.keys().next().value!);
 }
 
-export function recordMarker(record: ResponseRecord, keys: KeyRing, scope: RecordScope, json = JSON.stringify(record)): string {
+/** `json`: recordJson(record), when the caller has it already. */
+export function recordMarker(record: ResponseRecord, keys: KeyRing, scope: RecordScope, json = recordJson(record)): string {
   // zlib's default level: as small as level 9 on records (JSON of a few KB), a third less CPU. A
   // window whose reach (its size less zlib's 262-byte lookahead) covers the whole JSON finds the
   // same matches, so the same bytes, and spares zlib setting up 32 KB of window for a record of a
@@ -57,7 +62,7 @@ export function recordMarker(record: ResponseRecord, keys: KeyRing, scope: Recor
   const input = Buffer.from(json, "utf8");
   const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(input.length + 263))));
   const payload = deflateRawSync(input, { level: 6, windowBits }).toString("base64url");
-  rememberInflated(payload, json);
+  rememberInflated(payload, json, record.ran instanceof Ran ? record.ran : undefined);
   return `<!-- embargo:record:v2 ${payload} ${keys.sign("record", signedText(scope, payload))} -->`;
 }
 
@@ -93,9 +98,10 @@ export function decodeRecord(body: string, keys: KeyRing, scope: RecordScope): D
   const forged = { found: false as const, damaged: true, forged: true, fingerprint: fingerprint(match[0]) };
   if (version !== "2" || !signature || !keys.verify("record", signedText(scope, payload), signature)) return forged;
   try {
-    const json = inflated.get(payload) ?? inflateRawSync(Buffer.from(payload, "base64url"), { maxOutputLength: MAX_RECORD_JSON }).toString("utf8");
-    rememberInflated(payload, json);
-    const parsed = JSON.parse(json) as ResponseRecord;
+    const known = inflated.get(payload);
+    const json = known?.json ?? inflateRawSync(Buffer.from(payload, "base64url"), { maxOutputLength: MAX_RECORD_JSON }).toString("utf8");
+    const parsed = parseRecord(json, known?.ran) as ResponseRecord;
+    rememberInflated(payload, json, parsed?.ran instanceof Ran ? parsed.ran : undefined);
     if (parsed?.v !== 1 || typeof parsed.state !== "string") return { ...forged, forged: false };
     return { found: true, record: parsed };
   } catch {

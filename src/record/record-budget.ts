@@ -1,5 +1,6 @@
 import type { KeyRing } from "../security/key-ring.js";
 import { recordMarker, type RecordScope } from "./markers.js";
+import { ranOf, type Ran } from "./ran.js";
 import type { ResponseRecord } from "./response-record.js";
 
 /**
@@ -11,27 +12,26 @@ export const RAN_COMMENTS_KEPT = 100;
 export const RAN_HASHES_KEPT = 500;
 
 /** Keeps the newest comments' hashes, at most RAN_COMMENTS_KEPT comments and RAN_HASHES_KEPT hashes in all. */
-export function boundRan(ran: ResponseRecord["ran"]): ResponseRecord["ran"] {
+export function boundRan(ran: ResponseRecord["ran"]): Ran {
+  const all = ranOf(ran);
   // Within both bounds (the usual case) nothing is forgotten: the same entries in the same order.
-  let comments = 0;
-  let hashes = 0;
-  for (const id in ran) {
-    comments++;
-    hashes += ran[id]!.length;
-  }
-  if (comments <= RAN_COMMENTS_KEPT && hashes <= RAN_HASHES_KEPT) return ran;
-  // Comment ids are integer keys, so objects list them oldest first.
-  const entries = Object.entries(ran).slice(-RAN_COMMENTS_KEPT);
-  const kept: [string, string[]][] = [];
+  if (all.size <= RAN_COMMENTS_KEPT && all.hashCount <= RAN_HASHES_KEPT) return all;
+  // Comment ids are integer keys, so keys come oldest first. From the newest: whole lists while
+  // they fit, then the newest part of the list that reaches the bound.
+  const keys = all.keys();
+  const first = Math.max(0, keys.length - RAN_COMMENTS_KEPT);
+  const room = new Map<number, number>();
   let total = 0;
-  for (let i = entries.length - 1; i >= 0 && total < RAN_HASHES_KEPT; i--) {
-    const [id, hashes] = entries[i]!;
-    const room = RAN_HASHES_KEPT - total;
-    const part = hashes.length > room ? hashes.slice(-room) : hashes;
-    kept.unshift([id, part]);
-    total += part.length;
+  for (let i = keys.length - 1; i >= first && total < RAN_HASHES_KEPT; i--) {
+    const length = all.get(keys[i]!)!.length;
+    room.set(i, RAN_HASHES_KEPT - total);
+    total += Math.min(length, RAN_HASHES_KEPT - total);
   }
-  return Object.fromEntries(kept);
+  return all.select((_key, hashes, position) => {
+    const left = room.get(position);
+    if (left === undefined) return undefined;
+    return hashes.length > left ? hashes.slice(-left) : hashes;
+  });
 }
 
 type ListField = "tickets" | "upstream" | "credits" | "affected" | "fixed" | "experts" | "cwes" | "components" | "mitigations" | "prs";
@@ -40,9 +40,10 @@ const TEXT_FIELDS = ["description", "summary", "upgrade", "fixed_upstream", "rea
 
 /** One step of the last resort: halve the longest list, or shorten the longest text. False when nothing is left. */
 function shrink(record: ResponseRecord, notes: Map<string, number>): boolean {
-  if (Object.keys(record.ran).length) {
-    const entries = Object.entries(record.ran);
-    record.ran = Object.fromEntries(entries.slice(Math.ceil(entries.length / 2)));
+  const ran = ranOf(record.ran);
+  if (ran.size) {
+    const half = Math.ceil(ran.size / 2);
+    record.ran = ran.select((_key, hashes, position) => (position >= half ? hashes : undefined));
     return true;
   }
   if (record.prs.some((p) => p.requested?.length)) {
@@ -73,14 +74,15 @@ export function fitRecord(
   keys: KeyRing,
   scope: RecordScope,
   budget: number,
-  /** JSON.stringify(record), when the caller has it already. */
+  /** recordJson(record), when the caller has it already. */
   json?: string,
 ): { record: ResponseRecord; marker: string; shrunk: boolean } {
   let fitted: ResponseRecord = { ...record, ran: boundRan(record.ran) };
   // Nothing forgotten from `ran`: the same keys in the same order, so the same JSON.
   let marker = recordMarker(fitted, keys, scope, fitted.ran === record.ran ? json : undefined);
   if (marker.length <= budget) return { record: fitted, marker, shrunk: false };
-  fitted = structuredClone(fitted);
+  // A Ran is immutable (and a class instance, which structuredClone would make a plain {}): it is kept as is.
+  fitted = { ...structuredClone({ ...fitted, ran: undefined }), ran: fitted.ran };
   const notes = new Map<string, number>();
   while (marker.length > budget && shrink(fitted, notes)) {
     // Forgetting old `ran` hashes is not news for the team; dropping their data is.

@@ -1,4 +1,5 @@
 import type { SeverityName } from "../config/config-schema.js";
+import { Ran } from "./ran.js";
 
 export type ResponseState =
   | "triage"
@@ -104,8 +105,12 @@ export interface ResponseRecord {
   unticked?: Record<string, Tick>;
   /** What the size budget had to drop from the record (last resort; see record-budget.ts). */
   trimmed?: string[];
-  /** Command lines already applied, by comment id, as short hashes: edits and redeliveries never re-run them. */
-  ran: Record<string, string[]>;
+  /**
+   * Command lines already applied, by comment id, as short hashes: edits and redeliveries never re-run
+   * them. The app's records hold a Ran (src/record/ran.ts: a plain object costs tens of µs a copy); a
+   * record built by hand may hold the plain object, JSON's own shape. Read it through `ranOf`.
+   */
+  ran: Ran | Record<string, string[]>;
   release_managers_told?: boolean;
   experts_told?: string[];
   /** `/announce`: the response's one repository advisory (GHSA id in `ghsa`), once GitHub made it. */
@@ -162,7 +167,7 @@ export function newRecord(reportedAt: Date, now: Date): ResponseRecord {
     prs: [],
     patched: [],
     ticks: {},
-    ran: {},
+    ran: Ran.EMPTY,
   };
 }
 

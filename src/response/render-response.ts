@@ -4,6 +4,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import type { IssueRef } from "../github/issue-comments.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
 import { fitRecord } from "../record/record-budget.js";
+import { recordJson } from "../record/record-json.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { BUILTIN_DIR, renderTemplate, type OverrideSource } from "../render/templates.js";
 import type { KeyRing } from "../security/key-ring.js";
@@ -102,7 +103,7 @@ export async function renderResponse(
   const scope = `${context.issue.owner}/${context.issue.repo}#${context.issue.issue_number}`.toLowerCase();
   // The view at its fullest level carries everything the clock changes (days left).
   const fullest = responseView(settled, config, report, context.now, LEVELS[0]!);
-  const settledJson = JSON.stringify(settled);
+  const settledJson = recordJson(settled);
   // What the view adds to the record, config and facts: its checklist (`phases`, most of the view)
   // is made from those by the app's own checklist, whose texts and caps are hashed once
   // (`viewTables`); the record is in the view as itself. So neither is hashed again.

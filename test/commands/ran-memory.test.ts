@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCommands } from "../../src/commands/parse-commands.js";
 import { blockAddedLines, forgetRan, RAN_COMMENTS_KEPT, RAN_HASHES_KEPT, rememberRan } from "../../src/commands/ran-memory.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
+import { ranOf } from "../../src/record/ran.js";
 
 const base = (): ResponseRecord => newRecord(new Date("2026-11-20T00:00:00Z"), new Date("2026-11-20T00:00:00Z"));
 const hashes = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}-${i}`);
@@ -10,7 +11,7 @@ describe("the record's memory of lines that ran", () => {
   it("keeps the newest comments when there are more than it keeps", () => {
     let record = base();
     for (let id = 1; id <= RAN_COMMENTS_KEPT + 5; id++) record = rememberRan(record, String(id), [`h${id}`]);
-    const ids = Object.keys(record.ran).map(Number);
+    const ids = ranOf(record.ran).keys().map(Number);
     expect(ids).toHaveLength(RAN_COMMENTS_KEPT);
     expect(Math.min(...ids)).toBe(6);
   });
@@ -18,10 +19,10 @@ describe("the record's memory of lines that ran", () => {
   it("keeps at most RAN_HASHES_KEPT hashes in all, forgetting the oldest comments first", () => {
     let record = base();
     for (let id = 1; id <= 40; id++) record = rememberRan(record, String(id), hashes(50, String(id)));
-    const total = Object.values(record.ran).reduce((n, h) => n + h.length, 0);
+    const total = [...ranOf(record.ran)].reduce((n, [, h]) => n + h.length, 0);
     expect(total).toBeLessThanOrEqual(RAN_HASHES_KEPT);
-    expect(record.ran["40"]).toHaveLength(50);
-    expect(record.ran["1"]).toBeUndefined();
+    expect(ranOf(record.ran).get("40")).toHaveLength(50);
+    expect(ranOf(record.ran).get("1")).toBeUndefined();
     expect(JSON.stringify(record.ran).length).toBeLessThan(20_000);
   });
 
@@ -34,7 +35,7 @@ describe("the record's memory of lines that ran", () => {
     for (let step = 0; step < 3000; step++) {
       const key = String(1 + random(RAN_COMMENTS_KEPT + 20));
       const forget = random(4) === 0;
-      const list = forget ? (record.ran[key]?.slice(0, 1) ?? []) : random(10) === 0 ? [] : hashes(1 + random(40), `${step}`);
+      const list = forget ? (ranOf(record.ran).get(key)?.slice(0, 1) ?? []) : random(10) === 0 ? [] : hashes(1 + random(40), `${step}`);
       const apply = (r: ResponseRecord) => (forget ? forgetRan(r, key, list) : rememberRan(r, key, list));
       const fresh = apply(JSON.parse(JSON.stringify(record)) as ResponseRecord);
       record = apply(record);
@@ -42,14 +43,14 @@ describe("the record's memory of lines that ran", () => {
       if (random(3) === 0) record = JSON.parse(JSON.stringify(record)) as ResponseRecord;
     }
     // The run ended against the hash bound, so the trimming path was taken along the way.
-    expect(Object.values(record.ran).flat().length).toBeGreaterThan(RAN_HASHES_KEPT - 40);
+    expect([...ranOf(record.ran)].flatMap(([, h]) => h).length).toBeGreaterThan(RAN_HASHES_KEPT - 40);
   });
 
   it("stores no empty entry, and forgets single lines on request", () => {
-    expect(rememberRan(base(), "9", []).ran).toEqual({});
+    expect([...ranOf(rememberRan(base(), "9", []).ran)]).toEqual([]);
     const record = rememberRan(base(), "9", ["a", "b"]);
-    expect(forgetRan(record, "9", ["a"]).ran).toEqual({ "9": ["b"] });
-    expect(forgetRan(record, "9", ["a", "b"]).ran).toEqual({});
+    expect([...ranOf(forgetRan(record, "9", ["a"]).ran)]).toEqual([["9", ["b"]]]);
+    expect([...ranOf(forgetRan(record, "9", ["a", "b"]).ran)]).toEqual([]);
   });
 
   it("an edit by someone else blocks only the command lines it added", () => {
@@ -59,7 +60,7 @@ describe("the record's memory of lines that ran", () => {
     const { record, blocked } = blockAddedLines(ranConfirm, "9", after, before);
     expect(blocked).toBe(1);
     // The author's own failed line (cwe 79) stays runnable by their edit; the added line never runs.
-    expect(record.ran["9"]).toEqual([before[1]!.hash, after[2]!.hash]);
+    expect(ranOf(record.ran).get("9")).toEqual([before[1]!.hash, after[2]!.hash]);
     expect(blockAddedLines(record, "9", after, before).blocked).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import { expect, it } from "vitest";
 import { commentEvent, subscribedExamples } from "../sweep/sweep-world.js";
 import { CVSS, ISSUE, l1World, runL1, SECURITY, SUMMARY } from "../lifecycle/lifecycle-l1.js";
 import { endState } from "../lifecycle/end-state.js";
+import { ranOf } from "../../src/record/ran.js";
 
 const COMMANDS = [
   "/triage confirm",
@@ -45,7 +46,7 @@ it("10 commands delivered at once on one issue: all 10 applied, each once", asyn
   expect(record!.mitigations).toHaveLength(1);
   // Each comment remembered as ran, once; no reply says something failed.
   const keys = deliveries.map((d) => String(d.payload.comment.id));
-  expect(Object.keys(record!.ran).sort()).toEqual(keys.sort());
+  expect([...ranOf(record!.ran).keys()].sort()).toEqual(keys.sort());
   const bot = comments[`${SECURITY}#${ISSUE}`]!.filter((c) => c.startsWith("embargo[bot]: "));
   expect(bot).toHaveLength(1); // the response comment, and no error reply
   // The same 10 again (a redelivery of all of them at once) changes nothing.

@@ -19,6 +19,7 @@ import { readyRecord } from "../announce/world.js";
 import { commentEvent, subscribedExamples } from "../sweep/sweep-world.js";
 import { endState } from "../lifecycle/end-state.js";
 import { ISSUE, l1World, runL1, SECURITY, SECURITY_YAML, START } from "../lifecycle/lifecycle-l1.js";
+import { ranOf } from "../../src/record/ran.js";
 
 const parsed = validateConfig(parseYaml(SECURITY_YAML));
 if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
@@ -79,7 +80,7 @@ describe("10,000 generated command lines through the decider", () => {
         }
         const labels = ["security", "security: triage"];
         const d = decideCommands({ lines, record, commentKey: "5000", labels, config, now: NOW, actor: "alice", reporter: "reporter" });
-        const ran = new Set(d.record.ran["5000"] ?? []);
+        const ran = new Set(ranOf(d.record.ran).get("5000") ?? []);
         for (const line of lines) {
           const failed = d.failures.some((f) => f.line.hash === line.hash);
           expect(failed !== ran.has(line.hash), `applied or answered: ${line.text}`).toBe(true);

@@ -30,6 +30,7 @@ import {
 import { MemoryStore } from "../../src/store/memory-store.js";
 import { loadWebhookExample, mockGitHub, type GitHubMock, type RecordedRequest } from "../helpers/github-api.js";
 import { WORST_SHAPES } from "../commands/worst-shapes.js";
+import { ranOf } from "../../src/record/ran.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -622,7 +623,7 @@ describe("bad input", () => {
     expect(f.assigned).toEqual([]);
     expect(f.closed).toEqual([]);
     expect(withoutRan(f.record)).toEqual(withoutRan(before));
-    expect(f.record.ran[String(COMMENT_ID)] ?? []).toEqual([]);
+    expect(ranOf(f.record.ran).get(String(COMMENT_ID)) ?? []).toEqual([]);
   });
 
   it("a bare /triage is answered with the known sub-commands", async () => {
@@ -749,7 +750,7 @@ describe("several commands in one comment", () => {
     expect(errors).not.toContain("/triage confirm");
     expect(errors).toContain("The other commands in the comment were applied.");
     expect(f.reactions).toEqual(["eyes"]);
-    expect(f.record.ran[String(COMMENT_ID)]).toHaveLength(2);
+    expect(ranOf(f.record.ran).get(String(COMMENT_ID))).toHaveLength(2);
   });
 
   it("each line sees the record the lines before it left", async () => {
@@ -797,7 +798,7 @@ describe("edits and redeliveries", () => {
     });
     expect(writes()).toEqual(APPLIED);
     expect(f.record).toMatchObject({ severity: "low", embargo_end: "2026-12-20", cwes: ["CWE-79"] });
-    expect(f.record.ran[String(COMMENT_ID)]).toEqual([severityLine!.hash, parseCommands("/triage cwe CWE-79")[0]!.hash]);
+    expect(ranOf(f.record.ran).get(String(COMMENT_ID))).toEqual([severityLine!.hash, parseCommands("/triage cwe CWE-79")[0]!.hash]);
   });
 
   it("fixing a bad line by an edit runs the fixed line only", async () => {
@@ -837,7 +838,7 @@ describe("two comments at the same moment", () => {
     for (let i = 0; i < 2; i++) await expectReads(f, { role: "admin" }, "alice", true, {}, i ? RESPONSE_ID : undefined);
     await Promise.all([f.probot.receive(first), f.probot.receive(second)]);
     expect(f.record).toMatchObject({ cwes: ["CWE-79"], cve: "CVE-2026-12345" });
-    expect(Object.keys(f.record.ran)).toEqual([String(COMMENT_ID), String(COMMENT_ID + 1)]);
+    expect(ranOf(f.record.ran).keys()).toEqual([String(COMMENT_ID), String(COMMENT_ID + 1)]);
     expect(f.responses).toHaveLength(2);
   });
 });
@@ -993,7 +994,7 @@ describe("issue 8: /triage pr acts only where its author can see", () => {
     expect(writes()).toEqual(["react eyes", "reply"]);
     expect(f.replies[0]).toMatch(/^Could not link acme\/secret-product#5: @\u200balice cannot see `acme\/secret-product` \(or it does not exist, or the app is not installed there\)/);
     expect(f.replies[0]).toContain("was not recorded as done");
-    expect(f.record.ran[String(COMMENT_ID)] ?? []).toEqual([]);
+    expect(ranOf(f.record.ran).get(String(COMMENT_ID)) ?? []).toEqual([]);
     expect(f.record.prs).toEqual([]);
 
     // Access granted, the author edits the comment: the line runs again, and its new failure is answered too.
@@ -1043,7 +1044,7 @@ describe("issue 10: what GitHub really sends", () => {
     const f = await fakeIssue();
     const body = Array.from({ length: 3000 }, (_, i) => `/triage upstream https://example.org/${i}`).join("\n");
     await send(f, body);
-    expect(f.record.ran[String(COMMENT_ID)]).toHaveLength(50);
+    expect(ranOf(f.record.ran).get(String(COMMENT_ID))).toHaveLength(50);
     expect(f.record.upstream).toHaveLength(50);
     expect(f.replies).toHaveLength(1);
     expect(f.replies[0]).toContain("a comment runs at most 50 commands; post this line in another comment");
@@ -1108,14 +1109,14 @@ describe("actions: GitHub work a command asks for, run by the executor of its ki
       expect(f.replies).toHaveLength(1);
       expect(f.replies[0]).toMatch(/^This command did not complete:\n\n> \/triage test-action\n\nGitHub answered 422 \(Validation Failed\)/);
       expect(f.reactions).toEqual(["eyes"]);
-      expect(f.record.ran[String(COMMENT_ID)] ?? []).toEqual([]);
+      expect(ranOf(f.record.ran).get(String(COMMENT_ID)) ?? []).toEqual([]);
 
       answer = { ok: true, update: (record) => ({ ...record, ghsa: "GHSA-2222-3333-4444" }) };
       await rereads();
       await send(f, "/triage test-action\nretry", { action: "edited", previousBody: "/triage test-action" });
       expect(calls).toHaveLength(2);
       expect(f.record.ghsa).toBe("GHSA-2222-3333-4444");
-      expect(f.record.ran[String(COMMENT_ID)]).toHaveLength(1);
+      expect(ranOf(f.record.ran).get(String(COMMENT_ID))).toHaveLength(1);
       expect(f.reactions).toEqual(["eyes", "eyes", "+1"]);
     } finally {
       COMMANDS.pop();
@@ -1145,6 +1146,6 @@ describe("issue 8: a /triage pr that GitHub refuses part way is answered and can
     expect(f.replies[0]).toMatch(/^Could not link acme\/security#42: GitHub answered 403 \(Resource not accessible by integration\) part way through/);
     expect(f.replies[0]).toContain("`/triage pr acme/security#42` was not recorded as done");
     expect(f.reactions).toEqual(["eyes"]);
-    expect(f.record.ran[String(COMMENT_ID)] ?? []).toEqual([]);
+    expect(ranOf(f.record.ran).get(String(COMMENT_ID)) ?? []).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ import {
   serveTeam,
   storeResponse,
 } from "../pr/fixtures.js";
+import { ranOf } from "../../src/record/ran.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -81,8 +82,8 @@ describe("/triage pr links a public PR", () => {
     expect(record.state).toBe("fixing");
     // One response write carries the link, the state and the line done (no first write before the link).
     expect(gh.requests.filter((r) => r.method === "PATCH" && r.path === "/repos/acme/security/issues/comments/555")).toHaveLength(1);
-    expect(record.ran["9001"]).toHaveLength(1);
-    expect(record.ran["9001"]![0]).not.toMatch(/^~/);
+    expect(ranOf(record.ran).get("9001")).toHaveLength(1);
+    expect(ranOf(record.ran).get("9001")![0]).not.toMatch(/^~/);
     expect(stored[0]!.body).toContain("| **Linked PRs** | acme/product#42 into main (open, pending; wording check passes) |");
     expect(stored[0]!.body).toContain("| **Still to patch** | main, 4.19 |");
     expect(stored[0]!.body).toMatch(/- \[x\] Commits do not refer to the vulnerability/);

@@ -3,6 +3,7 @@ import { BOT, commentList, createTestProbot, mockConfig, mockIdentity, mockNoOve
 import { mockGitHub, validateWebhookPayload, type GitHubMock } from "../helpers/github-api.js";
 import { fakeSecurityIssue, ISSUE, sendCommand, triageRecord } from "../helpers/security-issue.js";
 import { reportedEvent } from "./advisory-payload.js";
+import { ranOf } from "../../src/record/ran.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -153,7 +154,7 @@ describe("the response opened from a report is tied to its advisory", () => {
     await sendCommand(gh, f, "/triage confirm", { followUp: true });
     expect(f.replies.at(-1)).toContain("GitHub refused to set");
     expect(f.record.advisory_state).toBe("triage");
-    expect(f.record.ran["9001"] ?? []).toEqual([]);
+    expect(ranOf(f.record.ran).get("9001") ?? []).toEqual([]);
   });
 
   it("a response not opened from a report touches no advisory", async () => {

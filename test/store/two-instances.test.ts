@@ -19,6 +19,7 @@ import { testPrivateKey } from "../helpers/github-api.js";
 import { testRedis } from "../helpers/redis.js";
 import type { FakeGitHub } from "../sweep/fake-github.js";
 import { SECURITY, seededFake } from "../sweep/sweep-world.js";
+import { ranOf } from "../../src/record/ran.js";
 
 const redis = await testRedis();
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -214,7 +215,7 @@ describe.skipIf(!redis.url)("two instances, one Redis", () => {
     expect(record.mitigations.join(" ")).toContain("Disable the legacy login endpoint");
     expect(record.affected.map((a) => a.package)).toContain("acme-web");
     expect(record.credits.map((c) => c.login)).toContain("sec1");
-    for (const id of [...commentIds, ...splitIds]) expect(record.ran[String(id)]).toHaveLength(1);
+    for (const id of [...commentIds, ...splitIds]) expect(ranOf(record.ran).get(String(id))).toHaveLength(1);
 
     const reactions = (id: number, content: string) => seen.filter((r) => r.method === "POST" && r.path.endsWith(`/issues/comments/${id}/reactions`) && r.body?.content === content).length;
     for (const id of [...commentIds, ...splitIds]) {
