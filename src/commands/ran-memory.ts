@@ -12,9 +12,13 @@ export const RAN_HASHES_KEPT = 1000;
 
 /** The record remembering `hashes` for one comment; the oldest comments are forgotten first. */
 export function rememberRan(record: ResponseRecord, commentKey: string, hashes: readonly string[]): ResponseRecord {
-  const ran = ranOf(record.ran).with(commentKey, hashes);
-  // Within both bounds and no empty entry (the usual case): nothing to forget.
-  if (!ran.hasEmpty && ran.size <= RAN_COMMENTS_KEPT && ran.hashCount <= RAN_HASHES_KEPT) return { ...record, ran };
+  const before = ranOf(record.ran);
+  const old = before.get(commentKey);
+  const empties = before.emptyCount - (old?.length === 0 ? 1 : 0) + (hashes.length ? 0 : 1);
+  // No empty entry and within the hash bound (the usual case): the walk below would forget only
+  // the oldest comments past RAN_COMMENTS_KEPT, which `with` does in the same copy.
+  if (!empties && before.hashCount - (old?.length ?? 0) + hashes.length <= RAN_HASHES_KEPT) return { ...record, ran: before.with(commentKey, hashes, RAN_COMMENTS_KEPT) };
+  const ran = before.with(commentKey, hashes);
   // Comment ids are integer-like keys, so keys come in id order: oldest first. Kept: the newest
   // non-empty entries, at most RAN_COMMENTS_KEPT, and as many as fit RAN_HASHES_KEPT (the newest
   // one always), walked from the newest.

@@ -12,18 +12,29 @@
  * holds one never sees it change.
  */
 export class Ran implements Iterable<[string, readonly string[]]> {
-  static readonly EMPTY = new Ran(new Map());
+  static readonly EMPTY = new Ran(new Map(), 0, 0, undefined, "{}");
 
   readonly #entries: ReadonlyMap<string, Entry>;
   readonly #hashes: number;
   readonly #empties: number;
-  /** The last key's number when it is an array index; -1 when there is none; Infinity after a key that is not an index. */
-  readonly #lastIndex: number;
+  /** The last key: a new key goes after it when it is no index, or a greater one. */
+  readonly #last: string | undefined;
   #keys: readonly string[] | undefined;
   #json: string | undefined;
 
-  private constructor(entries: ReadonlyMap<string, Entry>) {
+  // Counts are carried from Ran to Ran, not counted again: on a busy process a pass over the entries
+  // costs far more than in a tight loop (each entry is a cache miss).
+  private constructor(entries: ReadonlyMap<string, Entry>, hashes: number, empties: number, last: string | undefined, json?: string) {
     this.#entries = entries;
+    this.#hashes = hashes;
+    this.#empties = empties;
+    this.#last = last;
+    this.#json = json;
+  }
+
+  /** A Ran of `entries`, which are in a plain object's order, counted. */
+  static #counted(entries: ReadonlyMap<string, Entry>, json?: string): Ran {
+    if (!entries.size) return Ran.EMPTY;
     let hashes = 0;
     let empties = 0;
     let last: string | undefined;
@@ -32,16 +43,14 @@ export class Ran implements Iterable<[string, readonly string[]]> {
       if (!entry.hashes.length) empties++;
       last = key;
     }
-    this.#hashes = hashes;
-    this.#empties = empties;
-    this.#lastIndex = last === undefined ? -1 : arrayIndex(last) === -1 ? Infinity : arrayIndex(last);
+    return new Ran(entries, hashes, empties, last, json);
   }
 
   /** The entries of a plain object (as JSON.parse gives it), in its own key order. */
   static from(plain: Readonly<Record<string, readonly string[]>>): Ran {
     const entries = new Map<string, Entry>();
     for (const key of Object.keys(plain)) entries.set(key, { hashes: plain[key]! });
-    return entries.size ? new Ran(entries) : Ran.EMPTY;
+    return Ran.#counted(entries);
   }
 
   /**
@@ -84,9 +93,7 @@ export class Ran implements Iterable<[string, readonly string[]]> {
       if (next === 125 /* } */) break;
       if (next !== 44 /* , */) return undefined;
     }
-    const ran = new Ran(entries);
-    ran.#json = json.slice(from, at);
-    return { ran, end: at };
+    return { ran: Ran.#counted(entries, json.slice(from, at)), end: at };
   }
 
   /** Comments remembered. */
@@ -99,9 +106,9 @@ export class Ran implements Iterable<[string, readonly string[]]> {
     return this.#hashes;
   }
 
-  /** Some comment's list is empty. */
-  get hasEmpty(): boolean {
-    return this.#empties > 0;
+  /** Comments whose list is empty. */
+  get emptyCount(): number {
+    return this.#empties;
   }
 
   get(key: string): readonly string[] | undefined {
@@ -121,18 +128,48 @@ export class Ran implements Iterable<[string, readonly string[]]> {
     for (const [key, entry] of this.#entries) yield [key, entry.hashes];
   }
 
-  /** This memory with `key` set to `hashes`: a key already there keeps its place, as in a plain object. */
-  with(key: string, hashes: readonly string[]): Ran {
-    const entry: Entry = { hashes };
+  /**
+   * This memory with `key` set to `hashes` (a key already there keeps its place, as in a plain
+   * object), less its oldest entries past `keep`.
+   */
+  with(key: string, hashes: readonly string[], keep = Infinity): Ran {
+    const entry: Entry = { hashes, json: `${JSON.stringify(key)}:${JSON.stringify(hashes)}` };
+    const old = this.#entries.get(key);
     const index = arrayIndex(key);
-    // The usual case: a key already there, a newer comment's id, or a key that is no index.
-    if (this.#entries.has(key) || index === -1 || index > this.#lastIndex) return new Ran(new Map(this.#entries).set(key, entry));
-    const entries = new Map<string, Entry>();
-    for (const [k, e] of this.#entries) {
-      if (!entries.has(key) && (arrayIndex(k) === -1 || arrayIndex(k) > index)) entries.set(key, entry);
-      entries.set(k, e);
+    let count = this.#hashes - (old?.hashes.length ?? 0) + hashes.length;
+    let empties = this.#empties - (old && !old.hashes.length ? 1 : 0) + (hashes.length ? 0 : 1);
+    // The usual cases: a key already there, or one that goes last (a newer comment's id, or a key that is no index).
+    const lastIndex = this.#last === undefined ? -1 : arrayIndex(this.#last);
+    if (!old && index !== -1 && this.#last !== undefined && (lastIndex === -1 || index < lastIndex)) {
+      const entries = new Map<string, Entry>();
+      for (const [k, e] of this.#entries) {
+        if (!entries.has(key) && (arrayIndex(k) === -1 || arrayIndex(k) > index)) entries.set(key, entry);
+        entries.set(k, e);
+      }
+      return Ran.#counted(entries).#withoutOldest(keep);
     }
-    return new Ran(entries);
+    const entries = new Map(this.#entries).set(key, entry);
+    // The text follows from this one's when the entry changed is the last (as a new comment's is).
+    let json: string | undefined;
+    if (this.#json !== undefined && !old) json = `${this.#entries.size ? `${this.#json.slice(0, -1)},` : "{"}${entry.json}}`;
+    else if (this.#json !== undefined && old?.json !== undefined && key === this.#last) json = `${this.#json.slice(0, -1 - old.json.length)}${entry.json}}`;
+    let dropped = 0;
+    for (const [k, e] of entries) {
+      if (entries.size <= keep) break;
+      entries.delete(k);
+      count -= e.hashes.length;
+      if (!e.hashes.length) empties--;
+      if (json !== undefined) dropped += e.json === undefined ? Infinity : e.json.length + 1;
+    }
+    if (!entries.size) return Ran.EMPTY;
+    if (dropped) json = dropped === Infinity ? undefined : `{${json!.slice(1 + dropped)}`;
+    return new Ran(entries, count, empties, old ? this.#last : key, json);
+  }
+
+  /** The oldest entries past `keep` dropped (rare: the caller changed an entry not last). */
+  #withoutOldest(keep: number): Ran {
+    const size = this.#entries.size;
+    return size <= keep ? this : this.select((_k, hashes, position) => (position >= size - keep ? hashes : undefined));
   }
 
   /**
@@ -148,8 +185,7 @@ export class Ran implements Iterable<[string, readonly string[]]> {
       if (kept !== entry.hashes) same = false;
       if (kept) entries.set(key, kept === entry.hashes ? entry : { hashes: kept });
     }
-    if (same) return this;
-    return entries.size ? new Ran(entries) : Ran.EMPTY;
+    return same ? this : Ran.#counted(entries);
   }
 
   /** The text JSON.stringify gives for the same entries in a plain object; made once per Ran. */

@@ -40,13 +40,17 @@ describe("ran held as a Ran writes what the plain object wrote", () => {
         } else {
           const key = pick(3) ? String(pick(2) ? 2547812345 + pick(400) : pick(30)) : KEYS[pick(KEYS.length)]!;
           const hashes = Array.from({ length: pick(4) }, () => HASHES[pick(HASHES.length)]!);
-          ran = ran.with(key, hashes);
+          // Sometimes also forgetting the oldest entries past a bound.
+          const keep = pick(3) ? Infinity : 1 + pick(12);
+          ran = ran.with(key, hashes, keep);
           plain = plainWith(plain, key, hashes);
+          plain = Object.fromEntries(Object.entries(plain).slice(-keep));
         }
         expect(ran.keys()).toEqual(Object.keys(plain));
         expect(ran.json()).toBe(JSON.stringify(plain));
         expect(ran.size).toBe(Object.keys(plain).length);
         expect(ran.hashCount).toBe(Object.values(plain).flat().length);
+        expect(ran.emptyCount).toBe(Object.values(plain).filter((h) => !h.length).length);
       }
       const record = { ...base, summary: "s", ran, reason: undefined, cwes: ["CWE-79"] };
       const text = JSON.stringify({ ...record, ran: plain });
