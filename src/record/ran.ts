@@ -138,7 +138,8 @@ export class Ran implements Iterable<[string, readonly string[]]> {
     const index = arrayIndex(key);
     let count = this.#hashes - (old?.hashes.length ?? 0) + hashes.length;
     let empties = this.#empties - (old && !old.hashes.length ? 1 : 0) + (hashes.length ? 0 : 1);
-    // The usual cases: a key already there, or one that goes last (a newer comment's id, or a key that is no index).
+    // A new key that a plain object lists before the last one (an older comment's id): laid out
+    // again. Else (a key already there, a newer comment's id, a key that is no index) a copy keeps the order.
     const lastIndex = this.#last === undefined ? -1 : arrayIndex(this.#last);
     if (!old && index !== -1 && this.#last !== undefined && (lastIndex === -1 || index < lastIndex)) {
       const entries = new Map<string, Entry>();
