@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual, type Hash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { CHECKLIST, PHASES } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { IssueRef } from "../github/issue-comments.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
@@ -8,7 +9,6 @@ import { recordJson } from "../record/record-json.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { BUILTIN_DIR, renderTemplate, type OverrideSource } from "../render/templates.js";
 import type { KeyRing } from "../security/key-ring.js";
-import { CHECKLIST, PHASES } from "../checklist/checklist-items.js";
 import { responseView, STATE_TITLES, type ReportFacts } from "./response-view.js";
 import { settleTicks } from "./settle-ticks.js";
 import { COMMENT_LIMIT, LEVELS, RECORD_BUDGET } from "./view-budget.js";
