@@ -74,6 +74,8 @@ export interface FakePull {
   merged: boolean;
   reviews: { id: number; user: string; state: string; commit_id: string }[];
   commits: { sha: string; message: string }[];
+  /** Reviewers asked and not yet answered: GitHub keeps them across pushes and drops one when they review. */
+  requested?: string[];
 }
 
 export interface FakeCheckRun {

@@ -137,7 +137,7 @@ export function defineRoutes(api: FakeApi): void {
         head: { sha: p.head, ref: "fix", repo: repoJson(g) },
         base: { sha: "b".repeat(40), ref: p.base, repo: repoJson(g) },
         labels: (api.issues.get(api.key(full(g), g.n!))?.labels ?? []).map((name, id) => ({ id, name })),
-        requested_reviewers: [],
+        requested_reviewers: (p.requested ?? []).map(userJson),
         requested_teams: [],
         commits: p.commits.length,
       },
@@ -155,7 +155,12 @@ export function defineRoutes(api: FakeApi): void {
     const p = api.pulls.get(api.key(full(g), g.n!));
     return p ? api.page(p.commits.map((c) => ({ sha: c.sha, commit: { message: c.message } })), q, path) : notFound;
   });
-  api.route("POST", `${R}/pulls/:n/requested_reviewers`, "pulls/request-reviewers", () => [201, {}]);
+  api.route("POST", `${R}/pulls/:n/requested_reviewers`, "pulls/request-reviewers", (g, body: { reviewers?: string[] }) => {
+    const p = api.pulls.get(api.key(full(g), g.n!));
+    if (!p) return notFound;
+    p.requested = [...new Set([...(p.requested ?? []), ...(body?.reviewers ?? [])])];
+    return [201, {}];
+  });
 
   const runJson = (r: FakeApi["checkRuns"][number]) => ({ ...r, app: { id: 1, slug: "embargo" } });
   api.route("GET", `${R}/commits/:ref/check-runs`, "checks/list-for-ref", (g, _b, q) => {

@@ -143,6 +143,7 @@ export class BenchWorld {
     const pull = this.pull(number);
     const review = { id: this.api.nextId++, user: reviewer, state: "APPROVED", commit_id: pull.head };
     pull.reviews.push(review);
+    pull.requested = pull.requested?.filter((login) => login !== reviewer);
     const payload = loadWebhookExample("pull_request_review", "submitted");
     payload.review = { ...payload.review, id: review.id, state: "approved", commit_id: pull.head, user: { ...payload.review.user, login: reviewer, type: "User" }, body: null };
     return this.prPayload("pull_request_review", payload, number, "submitted");
@@ -186,7 +187,7 @@ export class BenchWorld {
       head: { ...payload.pull_request.head, sha: pull.head, ref: "fix" },
       base: { ...payload.pull_request.base, sha: "b".repeat(40), ref: pull.base },
       labels: labels.map((name, id) => ({ id, name })),
-      requested_reviewers: [],
+      requested_reviewers: (pull.requested ?? []).map((login, id) => ({ ...payload.pull_request.user, id, login, type: "User" })),
       requested_teams: [],
       commits: pull.commits.length,
       html_url: `https://github.com/${PRODUCT}/pull/${number}`,
