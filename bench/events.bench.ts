@@ -313,7 +313,9 @@ async function linkedPrReview(firewall = true): Promise<Measured> {
   s.get(`/repos/acme/product/commits/${head}/check-runs`)
     .query(true)
     .reply(200, { total_count: 1, check_runs: [{ id: 77, name: "review gate", external_id: sealed, status: "completed", conclusion: "action_required", output: { title: "Waiting for review", summary: null }, app: { id: 1, slug: "embargo" } }] });
+  // The warm-up delivery lists the comments to find the response; the timed ones read it by the id remembered then.
   paginated(s, `${ISSUE}/comments`, () => commentList([{ id: RESPONSE_ID, body: response, user: { login: BOT, type: "Bot" } }]));
+  responseById(s, () => response);
   s.get(ISSUE).reply(200, {
     number: 7,
     title: "Login form: SQL injection through the user name",
