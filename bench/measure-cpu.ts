@@ -78,14 +78,14 @@ function sameRequests(who: string, app: Call[], bare: Call[]): void {
   throw new Error(`the bare app (${who}) did not make the app's requests: request ${i + 1} of ${want.length} was\n  ${got[i] ?? "(none)"}\ninstead of\n  ${want[i] ?? "(none)"}`);
 }
 
-interface Ran {
+interface EventRun {
   cpu: number;
   answerer: number;
   /** The calls it made, less the once-per-process ones. */
   calls: Call[];
 }
 
-async function timed(api: FakeApi, receive: () => Promise<void>): Promise<Ran> {
+async function timed(api: FakeApi, receive: () => Promise<void>): Promise<EventRun> {
   const from = api.calls.length;
   const a0 = api.answererMicros;
   const c0 = process.cpuUsage();
@@ -104,7 +104,7 @@ interface Sums {
 }
 
 const sums = (): Record<Party, Sums> => ({ app: { cpu: 0, answerer: 0, events: 0 }, routes: { cpu: 0, answerer: 0, events: 0 }, urls: { cpu: 0, answerer: 0, events: 0 } });
-const add = (to: Sums, from: Sums | Ran) => {
+const add = (to: Sums, from: Sums | EventRun) => {
   to.cpu += from.cpu;
   to.answerer += from.answerer;
   to.events += "events" in from ? from.events : 1;
