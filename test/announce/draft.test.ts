@@ -1,19 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import { KeyRing } from "../../src/security/key-ring.js";
-import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { readyRecord, SUMMARY, world, type World } from "./world.js";
+import type { GitHubMock } from "../helpers/github-api.js";
+import { checkEachTest, readyRecord, SUMMARY, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
-beforeEach(() => {
-  gh = mockGitHub();
-  w = undefined;
-});
-afterEach(() => {
-  expect(w?.fake.unknown ?? []).toEqual([]);
-  gh.done();
-});
+checkEachTest(() => ({ gh, w }), (fresh) => ({ gh, w } = fresh));
 
 const advisoryWrites = () => gh.requests.filter((r) => r.path.includes("/security-advisories") && r.method !== "GET");
 const packs = () => w!.replies().filter((b) => b.includes(PACK_MARKER));

@@ -1,19 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import { INSTALLATION_ID, labeledEvent } from "../helpers/app.js";
-import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, BODY, readyRecord, TITLE, world, type World } from "./world.js";
+import type { GitHubMock } from "../helpers/github-api.js";
+import { AFTER_END, BEFORE_END, BODY, checkEachTest, readyRecord, TITLE, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
-beforeEach(() => {
-  gh = mockGitHub();
-  w = undefined;
-});
-afterEach(() => {
-  expect(w?.fake.unknown ?? []).toEqual([]);
-  gh.done();
-});
+checkEachTest(() => ({ gh, w }), (fresh) => ({ gh, w } = fresh));
 
 const LIFECYCLE_CONFIG = [
   "release_managers: [rm-alice]",

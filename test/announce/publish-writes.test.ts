@@ -3,22 +3,15 @@
  * one fails (the response then says what was done). A redelivery finds every step again by the
  * reads it makes anyway, so nothing is done twice without a write after each step.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import { PUBLISH_STEPS } from "../../src/announce/publish-steps.js";
-import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, readyRecord, RESPONSE_ID, world, type World } from "./world.js";
+import type { GitHubMock } from "../helpers/github-api.js";
+import { AFTER_END, BEFORE_END, checkEachTest, readyRecord, RESPONSE_ID, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
-beforeEach(() => {
-  gh = mockGitHub();
-  w = undefined;
-});
-afterEach(() => {
-  expect(w?.fake.unknown ?? []).toEqual([]);
-  gh.done();
-});
+checkEachTest(() => ({ gh, w }), (fresh) => ({ gh, w } = fresh));
 
 const responseWrites = (from: number) => gh.requests.slice(from).filter((r) => r.method === "PATCH" && r.path === `/repos/acme/security/issues/comments/${RESPONSE_ID}`);
 const advisoryPatches = (from = 0) => gh.requests.slice(from).filter((r) => r.method === "PATCH" && r.path.includes("/security-advisories/"));

@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, readyRecord, SECURITY_CONFIG, world, type World } from "./world.js";
+import { AFTER_END, BEFORE_END, checkEachTest, readyRecord, SECURITY_CONFIG, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
-beforeEach(() => {
-  gh = mockGitHub();
-  w = undefined;
-});
-afterEach(() => {
-  expect(w?.fake.unknown ?? []).toEqual([]);
-  gh.done();
-});
+checkEachTest(() => ({ gh, w }), (fresh) => ({ gh, w } = fresh));
 
 const writesOutsideSecurityIssue = () =>
   gh.requests.filter((r) => r.method !== "GET" && !r.path.startsWith("/repos/acme/security/issues/") && !r.path.startsWith("/app/"));

@@ -1,11 +1,12 @@
 import type { Probot } from "probot";
+import { afterEach, beforeEach, expect } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { validateConfig } from "../../src/config/load-config.js";
 import type { EmbargoConfig } from "../../src/config/config-schema.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
 import { BOT, commentEvent, createTestProbot, INSTALLATION_ID, isResponse, recordOf, RENDER_CONTEXT } from "../helpers/app.js";
-import type { GitHubMock } from "../helpers/github-api.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { FakeGitHub } from "./fake-github.js";
 
 export const SECURITY_CONFIG = [
@@ -109,4 +110,25 @@ export async function world(gh: GitHubMock, options: { record?: ResponseRecord |
       return fake.commentsOn("acme/security", 7).filter((c) => c.user === BOT && !isResponse(c.body)).map((c) => c.body);
     },
   };
+}
+
+/** The running test's GitHub mock and the world it built on it, as its test file holds them. */
+export interface TestState {
+  gh: GitHubMock;
+  w: World | undefined;
+}
+
+/**
+ * The hooks of every test file that builds a world. Before each test, `set` is handed a fresh
+ * mock and no world; after it, the state `get` returns then (the test assigns its world, and may
+ * start over on a new mock) must show no request the fake did not know and no mock left unused.
+ * Through a getter and a setter, so the tests keep their own `gh` and `w` and read as before.
+ */
+export function checkEachTest(get: () => TestState, set: (fresh: TestState) => void): void {
+  beforeEach(() => set({ gh: mockGitHub(), w: undefined }));
+  afterEach(() => {
+    const { gh, w } = get();
+    expect(w?.fake.unknown ?? []).toEqual([]);
+    gh.done();
+  });
 }

@@ -1,18 +1,11 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, readyRecord, SECURITY_CONFIG, SUMMARY, TITLE, world, type World } from "../announce/world.js";
+import { describe, expect, it } from "vitest";
+import type { GitHubMock } from "../helpers/github-api.js";
+import { AFTER_END, checkEachTest, readyRecord, SECURITY_CONFIG, SUMMARY, TITLE, world, type World } from "../announce/world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
-beforeEach(() => {
-  gh = mockGitHub();
-  w = undefined;
-});
-afterEach(() => {
-  expect(w?.fake.unknown ?? []).toEqual([]);
-  gh.done();
-});
+checkEachTest(() => ({ gh, w }), (fresh) => ({ gh, w } = fresh));
 
 const GHSA = "GHSA-r3pd-4q2w-9x8v";
 const tied = () =>
