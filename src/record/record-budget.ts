@@ -38,7 +38,11 @@ type ListField = "tickets" | "upstream" | "credits" | "affected" | "fixed" | "ex
 const LIST_FIELDS: ListField[] = ["tickets", "upstream", "credits", "affected", "fixed", "experts", "cwes", "components", "mitigations", "prs"];
 const TEXT_FIELDS = ["description", "summary", "upgrade", "fixed_upstream", "reason"] as const;
 
-/** One step of the last resort: halve the longest list, or shorten the longest text. False when nothing is left. */
+/**
+ * One step of the last resort: halve the longest list, or shorten the longest text. False when
+ * nothing is left. It replaces the record's fields with new values and never edits one in place,
+ * so `fitRecord`'s own copy of the record is all it needs (lists and texts stay shared with the caller's).
+ */
 function shrink(record: ResponseRecord, notes: Map<string, number>): boolean {
   const ran = ranOf(record.ran);
   if (ran.size) {
@@ -77,12 +81,11 @@ export function fitRecord(
   /** recordJson(record), when the caller has it already. */
   json?: string,
 ): { record: ResponseRecord; marker: string; shrunk: boolean } {
-  let fitted: ResponseRecord = { ...record, ran: boundRan(record.ran) };
+  // A copy of its own: `shrink` below replaces its fields.
+  const fitted: ResponseRecord = { ...record, ran: boundRan(record.ran) };
   // Nothing forgotten from `ran`: the same keys in the same order, so the same JSON.
   let marker = recordMarker(fitted, keys, scope, fitted.ran === record.ran ? json : undefined);
   if (marker.length <= budget) return { record: fitted, marker, shrunk: false };
-  // A Ran is immutable (and a class instance, which structuredClone would make a plain {}): it is kept as is.
-  fitted = { ...structuredClone({ ...fitted, ran: undefined }), ran: fitted.ran };
   const notes = new Map<string, number>();
   while (marker.length > budget && shrink(fitted, notes)) {
     // Forgetting old `ran` hashes is not news for the team; dropping their data is.

@@ -89,6 +89,15 @@ describe("the response comment stays under GitHub's limit by construction", () =
     expect(body).toContain("The record outgrew the comment, so the app dropped the oldest data");
   });
 
+  it("shrinking to fit leaves the caller's record as it was (the copy shrunk is the render's own)", async () => {
+    const record = worstRecord((i) => hash(`u${i}`, 40));
+    record.description = Array.from({ length: 1900 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919) % 20000))).join("");
+    const before = JSON.stringify(record);
+    const body = await render(record);
+    expect(recordOf(body).trimmed?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(record)).toBe(before);
+  });
+
   it("a repository's template that prints everything falls back to the built-in one at its tightest", async () => {
     const greedy = "{{#each record.tickets}}{{this}} {{this}} {{this}} {{/each}}{{#each record.affected}}{{package}} {{package}}{{/each}}";
     const body = await render(worstRecord((i) => hash(`g${i}`, 30)), async (name) => (name === "response" ? greedy : null));
