@@ -1,5 +1,5 @@
 import { deflateRawSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { decodeRecord, readBoxes, recordMarker, RESPONSE_MARKER } from "../../src/record/markers.js";
 import { newRecord } from "../../src/record/response-record.js";
 import { KeyRing } from "../../src/security/key-ring.js";
@@ -37,6 +37,27 @@ describe("signed record markers", () => {
     expect(again).toEqual({ found: true, record: other });
     // A payload this process knows still needs its signature: a re-signed copy for another issue fails.
     expect(decodeRecord(`${RESPONSE_MARKER}\n${marker}`, keys, "acme/security#8")).toMatchObject({ found: false, forged: true });
+  });
+
+  it("a signature this process made is not computed again on reading it back, and only for the same ring, issue and signature", () => {
+    const keys = new KeyRing("s1");
+    const mine = { ...record, summary: "remembered signature" };
+    const marker = recordMarker(mine, keys, ISSUE);
+    const verify = vi.spyOn(keys, "verify");
+    expect(decodeRecord(`${RESPONSE_MARKER}\n${marker}`, keys, "Acme/Security#7")).toEqual({ found: true, record: mine });
+    expect(verify).not.toHaveBeenCalled();
+    // Another issue, or a signature changed by a character, is checked, and refused.
+    expect(decodeRecord(`${RESPONSE_MARKER}\n${marker}`, keys, "acme/security#8")).toMatchObject({ found: false, forged: true });
+    const bent = marker.replace(/ ([A-Za-z0-9_-])([A-Za-z0-9_-]*) -->$/, (_m, c: string, rest: string) => ` ${c === "A" ? "B" : "A"}${rest} -->`);
+    expect(bent).not.toBe(marker);
+    expect(decodeRecord(`${RESPONSE_MARKER}\n${bent}`, keys, ISSUE)).toMatchObject({ found: false, forged: true });
+    expect(verify).toHaveBeenCalledTimes(2);
+    // Another ring is checked by its own keys: the same secret verifies, another does not.
+    const same = new KeyRing("s1");
+    const sameVerify = vi.spyOn(same, "verify");
+    expect(decodeRecord(`${RESPONSE_MARKER}\n${marker}`, same, ISSUE).found).toBe(true);
+    expect(sameVerify).toHaveBeenCalledTimes(1);
+    expect(decodeRecord(`${RESPONSE_MARKER}\n${marker}`, new KeyRing("s2"), ISSUE)).toMatchObject({ found: false, forged: true });
   });
 
   it("an unsigned (v1) record reads as damaged: it cannot be told from a forged one", () => {
