@@ -68,11 +68,17 @@ function renderSignature(inputs: Hash, text: string, context: RenderContext): st
   return context.keys.sign("record", `embargo:render:v1\n${digest}`);
 }
 
+const SIGNATURE_LINE = /^([A-Za-z0-9_-]+) -->\s*$/;
+
 /** `current` when it carries a valid signature over these very inputs; else undefined. */
 function unchanged(current: string | undefined, inputs: Hash, context: RenderContext): string | undefined {
   const at = current?.lastIndexOf(`\n${RENDER_PREFIX}`) ?? -1;
   if (!current || at === -1) return undefined;
-  const given = Buffer.from(current.slice(at + RENDER_PREFIX.length + 1).replace(/ -->\s*$/, ""), "base64url");
+  // The whole rest of the comment must be the signature: base64 decoding stops at "=" and skips
+  // other characters, so decoding a looser tail would let a person's text after it pass as signed.
+  const tail = SIGNATURE_LINE.exec(current.slice(at + RENDER_PREFIX.length + 1));
+  if (!tail) return undefined;
+  const given = Buffer.from(tail[1]!, "base64url");
   // The current key only: a response signed before a secret rotation is rendered (and re-signed) again.
   const expected = Buffer.from(renderSignature(inputs, current.slice(0, at), context), "base64url");
   return given.length === expected.length && timingSafeEqual(given, expected) ? current : undefined;

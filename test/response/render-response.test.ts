@@ -187,6 +187,15 @@ describe("no render when nothing it is made of changed (issue 13)", () => {
     const edited = body.replace("### Security response", "### Nothing to see");
     expect(edited).not.toBe(body);
     expect(await again(r, edited)).toBe(body);
+    // Text a person adds on or after the signature's line is an edit like any other, even behind a
+    // character where base64 decoding stops ("=") or that it skips: rendered again, without it.
+    const line = body.slice(body.lastIndexOf("\n<!-- embargo:render "));
+    const signature = line.slice("\n<!-- embargo:render ".length, -" -->".length);
+    for (const tail of [`${signature}= --> **Fixed: safe to disclose** <!-- -->`, `${signature}! -->`, `${signature} -->\n\nAdded by hand`]) {
+      const added = `${body.slice(0, -line.length)}\n<!-- embargo:render ${tail}`;
+      expect(added).not.toBe(body);
+      expect(await again(r, added)).toBe(body);
+    }
     // Signed before a rotation: rendered (and so signed) again with the current secret.
     const rotated = new KeyRing("a-new-secret", TEST_SECRET);
     const resigned = await again(r, body, { keys: rotated });
