@@ -1,5 +1,5 @@
 import type { ApplicationFunction } from "probot";
-import type { MadeRequest, Replay } from "./fake-api.js";
+import type { Call, MadeRequest, Replay } from "./fake-api.js";
 
 /**
  * The baseline for "own CPU": a Probot app with no logic. On each event it makes the requests
@@ -32,4 +32,25 @@ export function bareApp(next: () => MadeRequest[]): ApplicationFunction {
  */
 export function readyUrl(r: Replay): MadeRequest {
   return { route: `${r.method} ${r.url}`, params: { headers: r.headers, ...(r.body === undefined ? {} : { data: r.data ?? r.body }) } };
+}
+
+/** The requests as the app made them (`api.capture` on): the routes and parameters it handed Octokit. */
+export function madeAsApp(calls: Call[]): MadeRequest[] {
+  return calls.map((c) => {
+    if (!c.made) throw new Error(`${c.method} ${c.path} was not made through Octokit's request hook: the bare app cannot make it as the app did`);
+    return c.made;
+  });
+}
+
+/** What GitHub received: method, URL, the headers that matter and the body. */
+const received = (c: Call) => `${c.method} ${c.replay!.url} ${JSON.stringify(c.replay!.headers)} ${c.replay!.body ?? ""}`;
+
+/** The bare app must have made exactly the app's requests: a baseline making others measures nothing. */
+export function sameRequests(who: string, app: Call[], bare: Call[]): void {
+  const want = app.map(received);
+  const got = bare.map(received);
+  const at = want.findIndex((w, i) => w !== got[i]);
+  if (at === -1 && want.length === got.length) return;
+  const i = at === -1 ? Math.min(want.length, got.length) : at;
+  throw new Error(`the bare app (${who}) did not make the app's requests: request ${i + 1} of ${want.length} was\n  ${got[i] ?? "(none)"}\ninstead of\n  ${want[i] ?? "(none)"}`);
 }

@@ -118,7 +118,7 @@ export function costReport(r: CostResults): string {
   else {
     out.push(
       `| 4 | events per second, GitHub answered in-process (cycles of a label and 9 triage commands), the app alone over ${t.events.toLocaleString("en")} events | ${Math.round(t.eventsPerSecond)} /s | | | | one event at a time, the in-process GitHub's time included |`,
-      `| 4 | the same, ${t.ratioEvents.toLocaleString("en")} events, app vs bare app making the same requests, interleaved | ${Math.round(t.pairedEventsPerSecond)} /s | ${Math.round(t.bareEventsPerSecond)} /s | ${ratio(t.bareEventsPerSecond, t.pairedEventsPerSecond)} | | the ratio is the app's time per event over the bare app's |`,
+      `| 4 | the same, ${t.ratioEvents.toLocaleString("en")} events, app vs bare app making the same requests the same way (same routes and parameters), interleaved | ${Math.round(t.pairedEventsPerSecond)} /s | ${Math.round(t.bareEventsPerSecond)} /s | ${ratio(t.bareEventsPerSecond, t.pairedEventsPerSecond)} | | the ratio is the app's time per event over the bare app's |`,
     );
   }
   const mem = (t?.memory ?? []).map((m) => m.after.toLocaleString("en")).join(" → ");

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
-import type { MadeRequest } from "./fake-api.js";
-import { bareApp, readyUrl } from "./bare-app.js";
+import type { Call, MadeRequest } from "./fake-api.js";
+import { bareApp, madeAsApp, sameRequests } from "./bare-app.js";
 import { BenchWorld, fakeProbot, SECURITY } from "./fake-world.js";
 import { SETUP_OPS } from "./measure-cpu.js";
 
@@ -20,7 +20,7 @@ export interface ThroughputResult {
   events: number;
   /** The app alone, over all the events. */
   eventsPerSecond: number;
-  /** Over `ratioEvents` events, the app and the bare app making the same requests, interleaved event by event. */
+  /** Over `ratioEvents` events, the app and the bare app making the same requests the same way (the app's routes and parameters), interleaved event by event. */
   ratioEvents: number;
   pairedEventsPerSecond: number;
   bareEventsPerSecond: number;
@@ -58,8 +58,9 @@ async function cycles(world: BenchWorld, first: number, total: number, one: (e: 
 /**
  * Events one after the other through one Probot, GitHub answered in-process. First the app alone
  * for `max(checkpoints)` events (its rate, and its memory at each checkpoint); then, on a fresh
- * world, `ratioEvents` events each followed by the bare app making the same requests, so that the
- * machine's speed cancels in the ratio of their rates.
+ * world, `ratioEvents` events each followed by the bare app making the same requests as the app
+ * made them (routes and parameters, as row 2's baseline; the run fails if they differ), so that
+ * the machine's speed cancels in the ratio of their rates.
  */
 export async function measureThroughput(checkpoints: number[], ratioEvents: number): Promise<ThroughputResult> {
   const total = Math.max(...checkpoints);
@@ -81,18 +82,23 @@ export async function measureThroughput(checkpoints: number[], ratioEvents: numb
   const paired = new BenchWorld();
   const api = paired.api;
   api.replayable = true;
+  api.capture = true;
   let queue: MadeRequest[] = [];
   const bare = fakeProbot(api, bareApp(() => queue));
   const busy = { app: 0, bare: 0 };
+  const made = (from: number): Call[] => api.calls.slice(from).filter((c) => !SETUP_OPS.has(c.op));
   const both = async (event: Event) => {
-    const from = api.calls.length;
+    let from = api.calls.length;
     let t = performance.now();
     await paired.receive(event);
     busy.app += performance.now() - t;
-    queue = api.calls.slice(from).flatMap((c) => (SETUP_OPS.has(c.op) ? [] : [readyUrl(c.replay!)]));
+    const app = made(from);
+    queue = madeAsApp(app);
+    from = api.calls.length;
     t = performance.now();
     await bare.receive({ ...event, id: `${event.id}-bare` } as never);
     busy.bare += performance.now() - t;
+    sameRequests("the app's routes", app, made(from));
   };
   await cycles(paired, 1, 10 * (COMMANDS.length + 1), both);
   busy.app = busy.bare = 0;

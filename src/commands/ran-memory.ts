@@ -1,14 +1,7 @@
 import { ranOf } from "../record/ran.js";
+import { RAN_COMMENTS_KEPT, RAN_HASHES_KEPT } from "../record/record-budget.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { CommandLine } from "./parse-commands.js";
-
-/** How many comments' worth of "already ran" the record keeps: older comments are rarely edited. */
-export const RAN_COMMENTS_KEPT = 100;
-/**
- * And how many line hashes in all (about 13 characters each in the record): with at most
- * `MAX_COMMANDS_PER_COMMENT` per comment this keeps the memory near 13 KB however the issue is used.
- */
-export const RAN_HASHES_KEPT = 1000;
 
 /** The record remembering `hashes` for one comment; the oldest comments are forgotten first. */
 export function rememberRan(record: ResponseRecord, commentKey: string, hashes: readonly string[]): ResponseRecord {

@@ -8,7 +8,15 @@ import type { ResponseRecord } from "./response-record.js";
  * lines already applied) is memory the app may forget: its oldest comments go first. Everything
  * else is the team's data; it is dropped only as a last resort, and then visibly (`trimmed`).
  */
+/** How many comments' worth of "already ran" the record keeps: older comments are rarely edited. */
 export const RAN_COMMENTS_KEPT = 100;
+/**
+ * And how many line hashes in all (about 13 characters each in the record, so about 6.5 KB),
+ * whatever the issue's history: the bound the worst-case record is checked against the budget with.
+ * The memory lives only in the record, so rememberRan keeps to these same bounds as it changes it
+ * (forgetting whole comments, oldest first); boundRan below is the write's guarantee, with work
+ * left only when one comment alone holds more (edited many times).
+ */
 export const RAN_HASHES_KEPT = 500;
 
 /** Keeps the newest comments' hashes, at most RAN_COMMENTS_KEPT comments and RAN_HASHES_KEPT hashes in all. */

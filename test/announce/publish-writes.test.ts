@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import { PUBLISH_STEPS } from "../../src/announce/publish-steps.js";
 import type { GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, checkEachTest, readyRecord, RESPONSE_ID, world, type World } from "./world.js";
+import { AFTER_END, BEFORE_END, checkEachTest, expectPublishedOnce, readyRecord, RESPONSE_ID, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
@@ -15,20 +15,6 @@ checkEachTest(() => ({ gh, w }), (fresh) => ({ gh, w } = fresh));
 
 const responseWrites = (from: number) => gh.requests.slice(from).filter((r) => r.method === "PATCH" && r.path === `/repos/acme/security/issues/comments/${RESPONSE_ID}`);
 const advisoryPatches = (from = 0) => gh.requests.slice(from).filter((r) => r.method === "PATCH" && r.path.includes("/security-advisories/"));
-
-function expectEveryStepOnce(v: World) {
-  expect(v.fake.advisories).toHaveLength(1);
-  expect(v.fake.advisories[0]!.state).toBe("published");
-  expect(v.fake.pulls).toHaveLength(1);
-  expect(v.fake.issues.filter((i) => i.title.startsWith("Process review"))).toHaveLength(1);
-  const own = v.replies();
-  expect(own.filter((b) => b.includes(PACK_MARKER))).toHaveLength(1);
-  expect(own.filter((b) => b.includes("### Un-embargo steps"))).toHaveLength(1);
-  expect(own.filter((b) => b.includes("thank you for your report"))).toHaveLength(1);
-  expect(v.fake.issues.find((i) => i.number === 7)).toMatchObject({ state: "closed", state_reason: "completed" });
-  expect(v.record.state).toBe("announced");
-  expect(Object.keys(v.record.publish_steps ?? {})).toEqual(expect.arrayContaining(PUBLISH_STEPS.map((s) => s.id)));
-}
 
 /** The first request of the step after `done` (GitHub answers it 500), and the steps done before it. */
 const CUTS: { after: string[]; method: string; path: RegExp }[] = [
@@ -43,7 +29,7 @@ describe("/announce publish writes the response once per event", () => {
     w = await world(gh);
     const from = gh.requests.length;
     await w.send("/announce publish", { now: AFTER_END });
-    expectEveryStepOnce(w);
+    expectPublishedOnce(w);
     const patches = advisoryPatches(from);
     expect(patches).toHaveLength(1);
     expect(patches[0]!.body).toEqual({ state: "published" });
@@ -64,7 +50,7 @@ describe("/announce publish writes the response once per event", () => {
     expect(patches).toHaveLength(1);
     expect(patches[0]!.body).toEqual({ summary: "Path traversal in the upload endpoint", state: "published" });
     expect(w.fake.advisories[0]).toMatchObject({ state: "published", summary: "Path traversal in the upload endpoint" });
-    expectEveryStepOnce(w);
+    expectPublishedOnce(w);
   });
 
   for (const cut of CUTS) {
@@ -84,7 +70,7 @@ describe("/announce publish writes the response once per event", () => {
       await deliver();
       expect(responseWrites(second)).toHaveLength(1);
       expect(advisoryPatches()).toHaveLength(1);
-      expectEveryStepOnce(w);
+      expectPublishedOnce(w);
     });
   }
 
@@ -107,6 +93,6 @@ describe("/announce publish writes the response once per event", () => {
     await deliver(new Date(BEFORE_END.getTime() + 60_000));
     expect(w.replies().filter((b) => b.includes("the fix is public already"))).toHaveLength(1);
     expect(w.record.forced).toMatchObject({ by: "alice", reason: "the fix is public already" });
-    expectEveryStepOnce(w);
+    expectPublishedOnce(w);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, checkEachTest, readyRecord, SECURITY_CONFIG, world, type World } from "./world.js";
+import { AFTER_END, BEFORE_END, checkEachTest, expectPublishedOnce, readyRecord, SECURITY_CONFIG, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
@@ -9,22 +9,6 @@ checkEachTest(() => ({ gh, w }), (fresh) => ({ gh, w } = fresh));
 
 const writesOutsideSecurityIssue = () =>
   gh.requests.filter((r) => r.method !== "GET" && !r.path.startsWith("/repos/acme/security/issues/") && !r.path.startsWith("/app/"));
-
-function expectPublishedOnce(v: World) {
-  expect(v.fake.advisories).toHaveLength(1);
-  expect(v.fake.advisories[0]!.state).toBe("published");
-  expect(v.fake.pulls).toHaveLength(1);
-  expect(v.fake.issues.filter((i) => i.title.startsWith("Process review"))).toHaveLength(1);
-  const own = v.replies();
-  expect(own.filter((b) => b.includes(PACK_MARKER))).toHaveLength(1);
-  expect(own.filter((b) => b.includes("### Un-embargo steps"))).toHaveLength(1);
-  expect(own.filter((b) => b.includes("thank you for your report"))).toHaveLength(1);
-  const issue = v.fake.issues.find((i) => i.number === 7)!;
-  expect(issue).toMatchObject({ state: "closed", state_reason: "completed" });
-  expect(issue.labels).toContain("security: announced");
-  expect(v.record.state).toBe("announced");
-  expect(Object.keys(v.record.publish_steps ?? {})).toEqual(expect.arrayContaining(["advisory", "changelog", "unembargo", "reporter", "announced", "process_review"]));
-}
 
 describe("/announce publish gates", () => {
   it("refuses before the embargo end, naming the gate and how to pass it, and writes nothing", async () => {

@@ -1,6 +1,8 @@
 import type { Probot } from "probot";
 import { afterEach, beforeEach, expect } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { PACK_MARKER } from "../../src/announce/pack.js";
+import { PUBLISH_STEPS } from "../../src/announce/publish-steps.js";
 import { validateConfig } from "../../src/config/load-config.js";
 import type { EmbargoConfig } from "../../src/config/config-schema.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
@@ -131,4 +133,28 @@ export function checkEachTest(get: () => TestState, set: (fresh: TestState) => v
     expect(w?.fake.unknown ?? []).toEqual([]);
     gh.done();
   });
+}
+
+/**
+ * A publish that is over, each step's effect there exactly once: the advisory published, one
+ * changelog PR, one process-review issue, one pack, one un-embargo checklist and one thank-you,
+ * the issue closed and labelled announced, and the record saying so with every step done.
+ */
+export function expectPublishedOnce(v: World): void {
+  expect(v.fake.advisories).toHaveLength(1);
+  expect(v.fake.advisories[0]!.state).toBe("published");
+  expect(v.fake.pulls).toHaveLength(1);
+  expect(v.fake.issues.filter((i) => i.title.startsWith("Process review"))).toHaveLength(1);
+  const own = v.replies();
+  expect(own.filter((b) => b.includes(PACK_MARKER))).toHaveLength(1);
+  expect(own.filter((b) => b.includes("### Un-embargo steps"))).toHaveLength(1);
+  expect(own.filter((b) => b.includes("thank you for your report"))).toHaveLength(1);
+  const issue = v.fake.issues.find((i) => i.number === 7)!;
+  expect(issue).toMatchObject({ state: "closed", state_reason: "completed" });
+  expect(issue.labels).toContain("security: announced");
+  expect(v.record.state).toBe("announced");
+  const done = Object.keys(v.record.publish_steps ?? {});
+  // Named, so a step dropped from PUBLISH_STEPS fails here; and PUBLISH_STEPS, so a step added is checked too.
+  expect(done).toEqual(expect.arrayContaining(["advisory", "changelog", "unembargo", "reporter", "announced", "process_review"]));
+  expect(done).toEqual(expect.arrayContaining(PUBLISH_STEPS.map((s) => s.id)));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCommands } from "../../src/commands/parse-commands.js";
-import { blockAddedLines, forgetRan, RAN_COMMENTS_KEPT, RAN_HASHES_KEPT, rememberRan } from "../../src/commands/ran-memory.js";
+import { blockAddedLines, forgetRan, rememberRan } from "../../src/commands/ran-memory.js";
+import { boundRan, RAN_COMMENTS_KEPT, RAN_HASHES_KEPT } from "../../src/record/record-budget.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { ranOf } from "../../src/record/ran.js";
 
@@ -24,6 +25,18 @@ describe("the record's memory of lines that ran", () => {
     expect(ranOf(record.ran).get("40")).toHaveLength(50);
     expect(ranOf(record.ran).get("1")).toBeUndefined();
     expect(JSON.stringify(record.ran).length).toBeLessThan(20_000);
+  });
+
+  it("what it keeps is what the response comment keeps: the write forgets nothing more, and cuts no comment's lines", () => {
+    // 30 lines a comment: the hash bound falls inside a comment. The memory and the write once had
+    // different bounds, and the write then kept only the newest part of one comment's lines.
+    let record = base();
+    for (let id = 1; id <= 40; id++) record = rememberRan(record, String(id), hashes(30, String(id)));
+    const kept = [...ranOf(record.ran)];
+    expect(kept.length).toBe(Math.floor(RAN_HASHES_KEPT / 30));
+    expect(kept.at(-1)![0]).toBe("40");
+    for (const [id, h] of kept) expect(h).toEqual(hashes(30, id));
+    expect([...boundRan(record.ran)]).toEqual(kept);
   });
 
   it("counts carried from one call to the next give what a fresh count gives (the record as read from a comment)", () => {
