@@ -94,31 +94,34 @@ function markupOf(item: ChecklistItem) {
   return known;
 }
 
+function itemView(i: ChecklistItem, record: ResponseRecord, caps: ViewCaps) {
+  const own = markupOf(i);
+  return {
+    id: i.id,
+    done: Boolean(record.ticks[i.id]),
+    // Built-in texts are the app's markdown; a team's own items are config text, escaped.
+    text: i.source === "config" ? clip(i.text, caps.text) : own.text,
+    how: caps.how ? own.how : undefined,
+    ticked: tickNote(record.ticks[i.id], record.unticked?.[i.id]),
+    marker: own.marker,
+  };
+}
+
 function phasesView(record: ResponseRecord, config: EmbargoConfig, caps: ViewCaps) {
   let branches = 0;
   const hidden: string[] = [];
-  const items = checklistFor(config, record).filter((i) => {
-    if (!i.family) return true;
-    if (++branches <= caps.branches) return true;
-    hidden.push(i.text.replace(/^Patched on /, "").replace(/`/g, ""));
-    return false;
-  });
+  // One pass, each item into its phase's list in order (not one pass over all items per phase).
+  const byPhase = new Map(PHASES.map((p) => [p.id, [] as ReturnType<typeof itemView>[]]));
+  for (const i of checklistFor(config, record)) {
+    if (i.family && ++branches > caps.branches) {
+      hidden.push(i.text.replace(/^Patched on /, "").replace(/`/g, ""));
+      continue;
+    }
+    byPhase.get(i.phase)?.push(itemView(i, record, caps));
+  }
   return PHASES.map((phase) => ({
     title: phase.title,
-    items: items
-      .filter((i) => i.phase === phase.id)
-      .map((i) => {
-        const own = markupOf(i);
-        return {
-          id: i.id,
-          done: Boolean(record.ticks[i.id]),
-          // Built-in texts are the app's markdown; a team's own items are config text, escaped.
-          text: i.source === "config" ? clip(i.text, caps.text) : own.text,
-          how: caps.how ? own.how : undefined,
-          ticked: tickNote(record.ticks[i.id], record.unticked?.[i.id]),
-          marker: own.marker,
-        };
-      }),
+    items: byPhase.get(phase.id)!,
     more: phase.id === "fix" && hidden.length ? `+${hidden.length} more branches to patch, not shown: ${listText(hidden, { ...caps, list: 3 })}` : undefined,
   }));
 }

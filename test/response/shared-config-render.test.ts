@@ -58,4 +58,19 @@ describe("a shared config renders as a fresh copy does", () => {
     expect(body).toContain("Patched on `main` of acme/cli");
     expect(body).not.toContain("of acme/api");
   });
+
+  it("branches past the level's cap are counted, not boxed, and the phases keep their order", async () => {
+    const many = validateConfig({ supported_branches: Array.from({ length: 45 }, (_, i) => `b${i}`) });
+    if (!many.ok) throw new Error(many.problems.join("\n"));
+    const body = await render(base, deepFreeze(many.config));
+    expect(body).toContain("+5 more branches to patch, not shown: b40, b41, b42 +2 more");
+    expect(body).toContain("Patched on `b39`");
+    expect(body).not.toContain("Patched on `b40`");
+    const at = (text: string) => body.indexOf(text);
+    expect(at("Patched on `b0`")).toBeLessThan(at("Patched on `b39`"));
+    expect(at("Patched on `b39`")).toBeLessThan(at("fix.tested"));
+    expect(at("intake.tracked")).toBeLessThan(at("fix.patch"));
+    expect(at("fix.confirmed")).toBeLessThan(at("follow-up.closed"));
+    expect(await render(base, deepFreeze(many.config))).toBe(await render(base, structuredClone(many.config)));
+  });
 });
