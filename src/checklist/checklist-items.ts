@@ -120,14 +120,33 @@ function fixRepos(record: ResponseRecord | undefined, config: EmbargoConfig): st
   return [...repos.values()];
 }
 
-export function branchTargets(record: ResponseRecord | undefined, config: EmbargoConfig): BranchTarget[] {
+/**
+ * Targets by config and repositories: a render asks for them four times, and they are fixed for a
+ * frozen (shared, src/github/read-config.ts) config and the same repositories. Frozen, as shared;
+ * a few sets per config.
+ */
+const targetSets = new WeakMap<EmbargoConfig, Map<string, readonly BranchTarget[]>>();
+const MAX_TARGET_SETS = 32;
+
+export function branchTargets(record: ResponseRecord | undefined, config: EmbargoConfig): readonly BranchTarget[] {
   const repos = fixRepos(record, config);
+  const shared = Object.isFrozen(config);
+  const key = repos.length > 1 ? JSON.stringify(repos) : "";
+  let sets = shared ? targetSets.get(config) : undefined;
+  const known = sets?.get(key);
+  if (known) return known;
   const scoped: (string | undefined)[] = repos.length > 1 ? repos : [undefined];
-  return scoped.flatMap((repo) =>
+  const targets = scoped.flatMap((repo) =>
     config.supported_branches.length
       ? config.supported_branches.map((branch) => ({ id: branchItemId(repo, branch), family: branchItemId(branch), repo, branch }))
       : [{ id: defaultBranchItemId(repo), family: defaultBranchItemId(), repo }],
   );
+  if (!shared) return targets;
+  if (!sets) targetSets.set(config, (sets = new Map()));
+  if (sets.size >= MAX_TARGET_SETS) sets.clear();
+  const frozen = Object.freeze(targets.map((t) => Object.freeze(t)));
+  sets.set(key, frozen);
+  return frozen;
 }
 
 /** True when a merged linked PR lands on the target. A PR whose default branch is unknown counts for the default-branch item. */
@@ -154,13 +173,19 @@ export function targetText(target: BranchTarget, code = false): string {
   return target.repo ? `${where} of ${target.repo}` : where;
 }
 
+/** Checklists by their (shared, frozen) branch targets, which stand for one config and its repositories. */
+const checklists = new WeakMap<readonly BranchTarget[], readonly ChecklistItem[]>();
+
 /**
  * The items for one response: the fixed list without what `checklist.skip` names, one "patched on"
  * item per branch (and repository, when several), and the team's own `checklist.extra` at the end
  * of their phase.
  */
-export function checklistFor(config: EmbargoConfig, record?: ResponseRecord): ChecklistItem[] {
-  const branches: ChecklistItem[] = branchTargets(record, config).map((t) => ({
+export function checklistFor(config: EmbargoConfig, record?: ResponseRecord): readonly ChecklistItem[] {
+  const targets = branchTargets(record, config);
+  const known = checklists.get(targets);
+  if (known) return known;
+  const branches: ChecklistItem[] = targets.map((t) => ({
     id: t.id,
     family: t.family,
     phase: "fix",
@@ -173,5 +198,9 @@ export function checklistFor(config: EmbargoConfig, record?: ResponseRecord): Ch
   const all = [...CHECKLIST.slice(0, at), ...branches, ...CHECKLIST.slice(at)];
   const ordered = PHASES.flatMap((p) => [...all.filter((i) => i.phase === p.id), ...extra.filter((i) => i.phase === p.id)]);
   const skip = new Set(config.checklist.skip);
-  return ordered.filter((i) => !skip.has(i.id) && !(i.family && skip.has(i.family)));
+  const items = ordered.filter((i) => !skip.has(i.id) && !(i.family && skip.has(i.family)));
+  if (!Object.isFrozen(targets)) return items;
+  const frozen = Object.freeze(items.map((i) => Object.freeze(i)));
+  checklists.set(targets, frozen);
+  return frozen;
 }

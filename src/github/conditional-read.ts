@@ -38,6 +38,35 @@ export function blobSha(text: string): string {
 }
 
 /**
+ * Stored entries parsed, by their exact text: the same text is the same entry, so an unchanged
+ * file or folder (the `.github` listing is asked for twice an event) is not parsed on every event.
+ * Keyed by the whole text, it cannot go stale; frozen, as shared; bounded, the oldest dropped
+ * first; a large text is parsed each time rather than kept.
+ */
+const parsedEntries = new Map<string, Remembered<unknown>>();
+const PARSED_KEPT = 256;
+const PARSED_MAX_TEXT = 64_000;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** What the store holds under a content key, parsed (shared and frozen: read it, never change it). */
+export function storedEntry<T>(raw: string): Remembered<T> {
+  const known = parsedEntries.get(raw);
+  if (known) return known as Remembered<T>;
+  const parsed = JSON.parse(raw) as Remembered<T>;
+  if (raw.length > PARSED_MAX_TEXT) return parsed;
+  parsedEntries.set(raw, deepFreeze(parsed));
+  if (parsedEntries.size > PARSED_KEPT) parsedEntries.delete(parsedEntries.keys().next().value!);
+  return parsed;
+}
+
+/**
  * `GET /repos/{owner}/{repo}/contents/{path}` sent with `If-None-Match` and the ETag the store
  * holds for it: GitHub answers 304 when nothing changed (free: a 304 does not count against the
  * installation's rate limit), and the stored content is used. A 200 with an ETag is remembered for
@@ -54,7 +83,7 @@ export async function readContent<T>(
 ): Promise<ContentRead<T>> {
   const key = contentKey(params.owner, params.repo, params.path);
   const raw = await store.get(key);
-  const parsed = raw ? (JSON.parse(raw) as Remembered<T>) : undefined;
+  const parsed = raw ? storedEntry<T>(raw) : undefined;
   const stored = parsed && kept(parsed.data) ? parsed : undefined;
   try {
     const response = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {

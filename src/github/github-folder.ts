@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import type { Store } from "../store/store.js";
-import { contentKey, readContent } from "./conditional-read.js";
+import { contentKey, readContent, storedEntry } from "./conditional-read.js";
 import { currentScope, type EventScope } from "./event-scope.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -51,7 +51,7 @@ export async function readGithubFolder(octokit: Octokit, store: Store, owner: st
   if (known) return known;
   if (options.ifKnown) {
     const stored = await store.get(contentKey(owner, repo, ".github"));
-    if (!stored || !isFolder((JSON.parse(stored) as { data?: unknown }).data)) return undefined;
+    if (!stored || !isFolder(storedEntry(stored).data)) return undefined;
     // Another read of this event may have started while the store was asked.
     const started = reads?.get(key);
     if (started) return started;

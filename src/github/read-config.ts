@@ -46,12 +46,29 @@ function remember(key: string, result: ConfigResult): void {
   if (validated.size > MAX_VALIDATED) validated.delete(validated.keys().next().value!);
 }
 
+/**
+ * Stored plans by their exact text, parsed, with their key in `validated` (the plan's JSON): the
+ * same text each event, so parsed once, not per event. Bounded like `validated`.
+ */
+const plans = new Map<string, { plan: readonly Readonly<PlannedFile>[]; key: string }>();
+
+function planOf(raw: string): { plan: readonly Readonly<PlannedFile>[]; key: string } {
+  let known = plans.get(raw);
+  if (!known) {
+    const plan = JSON.parse(raw) as PlannedFile[];
+    known = { plan: deepFreeze(plan), key: JSON.stringify(plan) };
+    plans.set(raw, known);
+    if (plans.size > MAX_VALIDATED) plans.delete(plans.keys().next().value!);
+  }
+  return known;
+}
+
 type Answer = { sha: string; data?: unknown; type?: string; error?: unknown };
 
 const OWN_FILE = `.github/${CONFIG_FILE}`;
 
 /** The last resolution read only the repo's own file, and found it: its listing can vouch for it. */
-function ownFileOnly(plan: PlannedFile[], owner: string, repo: string): boolean {
+function ownFileOnly(plan: readonly Readonly<PlannedFile>[], owner: string, repo: string): boolean {
   const [f] = plan;
   return plan.length === 1 && f!.sha !== "-" && f!.path === OWN_FILE && `${f!.owner}/${f!.repo}`.toLowerCase() === `${owner}/${repo}`.toLowerCase();
 }
@@ -88,12 +105,12 @@ export async function readConfigFrom(octokit: Octokit, owner: string, repo: stri
   };
 
   const rawPlan = await store.get(planKey(owner, repo));
-  const plan = rawPlan ? (JSON.parse(rawPlan) as PlannedFile[]) : undefined;
+  const { plan, key: planJson } = rawPlan ? planOf(rawPlan) : { plan: undefined, key: "" };
   if (plan && ownFileOnly(plan, owner, repo)) {
     // Only a folder listed before (for the overrides, when a response was rendered): an absent one
     // (404) or one never seen leaves the file to be read as below, with no call more.
     const folder = await readGithubFolder(octokit, store, owner, repo, { ifKnown: true });
-    const known = folder?.files[CONFIG_FILE] === plan[0]!.sha ? validated.get(JSON.stringify(plan)) : undefined;
+    const known = folder?.files[CONFIG_FILE] === plan[0]!.sha ? validated.get(planJson) : undefined;
     if (known) return known;
   }
   if (plan) {
@@ -106,7 +123,7 @@ export async function readConfigFrom(octokit: Octokit, owner: string, repo: stri
         break;
       }
     }
-    const known = same ? validated.get(JSON.stringify(plan)) : undefined;
+    const known = same ? validated.get(planJson) : undefined;
     if (known) return known;
   }
 

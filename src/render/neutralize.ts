@@ -1,6 +1,8 @@
 import Handlebars from "handlebars";
 
 const ZWSP = "\u200b";
+/** Read once: every object of every view is checked against it. */
+const SafeString = Handlebars.SafeString;
 
 /**
  * Text that came from a person goes through here before any template sees it: a zero-width space
@@ -22,7 +24,7 @@ export function neutralize(text: string): string {
  */
 export function neutralizeView<T>(value: T): T {
   if (typeof value === "string") return neutralize(value) as T;
-  if (!value || typeof value !== "object" || value instanceof Handlebars.SafeString) return value;
+  if (!value || typeof value !== "object" || value instanceof SafeString) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

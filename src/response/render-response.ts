@@ -58,6 +58,13 @@ function viewTables(): string {
   return viewTablesDigest;
 }
 
+/** The inputs every render shares (built-in template, view tables), as they are written into them: made once. */
+let fixedInputs: string | undefined;
+function fixedParts(): string {
+  fixedInputs ??= `${JSON.stringify(builtinResponse())},${JSON.stringify(viewTables())}`;
+  return fixedInputs;
+}
+
 /** The inputs are hashed once per render (`inputsHash`); each signature continues a copy of that hash. */
 function inputsHash(inputs: string): Hash {
   return createHash("sha256").update(inputs).update("\0");
@@ -70,6 +77,16 @@ function renderSignature(inputs: Hash, text: string, context: RenderContext): st
 
 const SIGNATURE_LINE = /^([A-Za-z0-9_-]+) -->\s*$/;
 
+/**
+ * The inputs (their digest) each render signature this process made was made over, by signature.
+ * A comment signed over other inputs cannot carry a valid signature for these (short of a hash
+ * collision), so the usual command, which changes a value, does not hash the whole comment only to
+ * find that out. It only ever leads to rendering; a signature not made here is checked as always.
+ */
+const signedOver = new Map<string, string>();
+const SIGNED_KEPT = 256;
+const inputsDigest = (inputs: Hash) => inputs.copy().digest("base64url");
+
 /** `current` when it carries a valid signature over these very inputs; else undefined. */
 function unchanged(current: string | undefined, inputs: Hash, context: RenderContext): string | undefined {
   const at = current?.lastIndexOf(`\n${RENDER_PREFIX}`) ?? -1;
@@ -78,6 +95,8 @@ function unchanged(current: string | undefined, inputs: Hash, context: RenderCon
   // other characters, so decoding a looser tail would let a person's text after it pass as signed.
   const tail = SIGNATURE_LINE.exec(current.slice(at + RENDER_PREFIX.length + 1));
   if (!tail) return undefined;
+  const over = signedOver.get(tail[1]!);
+  if (over !== undefined && over !== inputsDigest(inputs)) return undefined;
   const given = Buffer.from(tail[1]!, "base64url");
   // The current key only: a response signed before a secret rotation is rendered (and re-signed) again.
   const expected = Buffer.from(renderSignature(inputs, current.slice(0, at), context), "base64url");
@@ -115,7 +134,7 @@ export async function renderResponse(
   // (`viewTables`); the record is in the view as itself. So neither is hashed again.
   const { record: _record, phases: _phases, ...rest } = fullest;
   const part = (value: unknown) => JSON.stringify(value) ?? "null";
-  const inputs = inputsHash(`[${[part(scope), settledJson, configJson(config), part(report), part(rest), part(override), part(builtinResponse()), part(viewTables())].join(",")}]`);
+  const inputs = inputsHash(`[${[part(scope), settledJson, configJson(config), part(report), part(rest), part(override), fixedParts()].join(",")}]`);
   const same = unchanged(context.current, inputs, context);
   if (same !== undefined) return same;
   const { record: fitted, marker, shrunk } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET, settledJson);
@@ -136,5 +155,8 @@ export async function renderResponse(
     }
   }
   const text = `${RESPONSE_MARKER}\n${body}\n\n${marker}`;
-  return `${text}\n${RENDER_PREFIX}${renderSignature(inputs, text, context)} -->`;
+  const signature = renderSignature(inputs, text, context);
+  signedOver.set(signature, inputsDigest(inputs));
+  if (signedOver.size > SIGNED_KEPT) signedOver.delete(signedOver.keys().next().value!);
+  return `${text}\n${RENDER_PREFIX}${signature} -->`;
 }

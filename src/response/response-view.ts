@@ -1,4 +1,4 @@
-import { checklistFor, pendingBranches, PHASES, targetText } from "../checklist/checklist-items.js";
+import { checklistFor, pendingBranches, PHASES, targetText, type ChecklistItem } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { itemMarker } from "../record/markers.js";
 import type { Act, LinkedPr, ResponseRecord, Tick } from "../record/response-record.js";
@@ -50,7 +50,8 @@ function responseNotes(record: ResponseRecord, config: EmbargoConfig): string[] 
 /** The embargo row: the date, and how many days are left by the injected clock. */
 export function embargoView(end: string | undefined, now: Date) {
   if (!end) return undefined;
-  const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${day(now.toISOString())}T00:00:00Z`)) / DAY);
+  // Today's UTC midnight, as the date of `now.toISOString()` parses to.
+  const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Math.floor(now.getTime() / DAY) * DAY) / DAY);
   const text = days > 1 ? `${days} days left` : days === 1 ? "1 day left" : days === 0 ? "ends today" : `overdue by ${-days} day${days === -1 ? "" : "s"}`;
   return { end, days_left: days, overdue: days < 0, text: `${end} (${text})` };
 }
@@ -81,28 +82,46 @@ function tickNote(tick: Tick | undefined, untick: Tick | undefined): string | un
   return undefined;
 }
 
+/** An item's own markup (built-in text, how, box marker): the same on every render, made once per item. */
+type SafeString = ReturnType<typeof trusted>;
+const markup = new WeakMap<ChecklistItem, { text: SafeString; how: SafeString | undefined; marker: SafeString }>();
+function markupOf(item: ChecklistItem) {
+  let known = markup.get(item);
+  if (!known) {
+    known = { text: trusted(item.text), how: item.how ? trusted(item.how) : undefined, marker: trusted(itemMarker(item.id)) };
+    markup.set(item, known);
+  }
+  return known;
+}
+
+function itemView(i: ChecklistItem, record: ResponseRecord, caps: ViewCaps) {
+  const own = markupOf(i);
+  return {
+    id: i.id,
+    done: Boolean(record.ticks[i.id]),
+    // Built-in texts are the app's markdown; a team's own items are config text, escaped.
+    text: i.source === "config" ? clip(i.text, caps.text) : own.text,
+    how: caps.how ? own.how : undefined,
+    ticked: tickNote(record.ticks[i.id], record.unticked?.[i.id]),
+    marker: own.marker,
+  };
+}
+
 function phasesView(record: ResponseRecord, config: EmbargoConfig, caps: ViewCaps) {
   let branches = 0;
   const hidden: string[] = [];
-  const items = checklistFor(config, record).filter((i) => {
-    if (!i.family) return true;
-    if (++branches <= caps.branches) return true;
-    hidden.push(i.text.replace(/^Patched on /, "").replace(/`/g, ""));
-    return false;
-  });
+  // One pass, each item into its phase's list in order (not one pass over all items per phase).
+  const byPhase = new Map(PHASES.map((p) => [p.id, [] as ReturnType<typeof itemView>[]]));
+  for (const i of checklistFor(config, record)) {
+    if (i.family && ++branches > caps.branches) {
+      hidden.push(i.text.replace(/^Patched on /, "").replace(/`/g, ""));
+      continue;
+    }
+    byPhase.get(i.phase)?.push(itemView(i, record, caps));
+  }
   return PHASES.map((phase) => ({
     title: phase.title,
-    items: items
-      .filter((i) => i.phase === phase.id)
-      .map((i) => ({
-        id: i.id,
-        done: Boolean(record.ticks[i.id]),
-        // Built-in texts are the app's markdown; a team's own items are config text, escaped.
-        text: i.source === "config" ? clip(i.text, caps.text) : trusted(i.text),
-        how: caps.how && i.how ? trusted(i.how) : undefined,
-        ticked: tickNote(record.ticks[i.id], record.unticked?.[i.id]),
-        marker: trusted(itemMarker(i.id)),
-      })),
+    items: byPhase.get(phase.id)!,
     more: phase.id === "fix" && hidden.length ? `+${hidden.length} more branches to patch, not shown: ${listText(hidden, { ...caps, list: 3 })}` : undefined,
   }));
 }
@@ -131,7 +150,7 @@ function activityView(record: ResponseRecord, caps: ViewCaps) {
 export function responseView(record: ResponseRecord, config: EmbargoConfig, report: ReportFacts, now: Date, caps: ViewCaps) {
   const list = (items: string[]) => listText(items, caps);
   const text = (value: string | undefined) => (value ? clip(value, caps.text) : undefined);
-  const pending = pendingBranches(record, config);
+  const pending = pendingBranches(record, config).map((t) => targetText(t));
   const prs = record.prs.map(prView);
   return {
     record,
@@ -150,8 +169,8 @@ export function responseView(record: ResponseRecord, config: EmbargoConfig, repo
     prs: prs.slice(0, caps.prs),
     prs_more: prs.length > caps.prs ? prs.length - caps.prs : 0,
     patched: record.patched,
-    pending_branches: pending.map((t) => targetText(t)),
-    pending_text: list(pending.map((t) => targetText(t))),
+    pending_branches: pending,
+    pending_text: list(pending),
     team: config.team,
     closed: closedView(record, caps),
     advisory: {

@@ -29,6 +29,9 @@ export const COMMENT_LIMIT = 65_536;
 export const RECORD_BUDGET = 34_000;
 
 export function clip(text: string, max: number): string {
+  // A text has at most as many characters as UTF-16 units: one no longer than `max` units fits,
+  // without splitting it into characters (most values, on every render).
+  if (text.length <= max) return text;
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
 }
