@@ -64,6 +64,54 @@ describe("ran held as a Ran writes what the plain object wrote", () => {
     }
   });
 
+  it("long runs of changes, some made from an older Ran: each Ran still holds, finds and writes what its plain object does", () => {
+    const pick = random(23);
+    const plainGet = (plain: Record<string, string[]>, key: string) => (Object.hasOwn(plain, key) ? plain[key] : undefined);
+    const same = (ran: Ran, plain: Record<string, string[]>, json: boolean) => {
+      expect(ran.keys()).toEqual(Object.keys(plain));
+      expect([...ran]).toEqual(Object.entries(plain));
+      expect(ran.size).toBe(Object.keys(plain).length);
+      expect(ran.hashCount).toBe(Object.values(plain).flat().length);
+      expect(ran.emptyCount).toBe(Object.values(plain).filter((h) => !h.length).length);
+      // The text made now or (when not asked for) later, after Rans made from this one made theirs.
+      if (json) expect(ran.json()).toBe(JSON.stringify(plain));
+    };
+    for (let run = 0; run < 30; run++) {
+      // Mostly GitHub-sized ids, past 2^32 - 2 in some runs (no key an array index).
+      let next = pick(3) ? 2547812345 : 9007199254740;
+      const versions: { ran: Ran; plain: Record<string, string[]> }[] = [{ ran: Ran.EMPTY, plain: {} }];
+      for (let step = 0; step < 250; step++) {
+        // Mostly from the newest Ran, as the app does; sometimes from an older one.
+        const from = pick(8) ? versions[versions.length - 1]! : versions[pick(versions.length)]!;
+        const keys = from.ran.keys();
+        let ran: Ran;
+        let plain: Record<string, string[]>;
+        if (pick(25) === 0) {
+          const cut = pick(4);
+          ran = from.ran.select((_k, h, i) => (i % 3 === cut ? undefined : i % 2 ? h.slice(1) : h));
+          plain = Object.fromEntries(Object.entries(from.plain).flatMap(([k, h], i) => (i % 3 === cut ? [] : [[k, i % 2 ? h.slice(1) : h]])));
+        } else {
+          const kind = pick(10);
+          // A new comment (the usual case), the newest again, any kept one, an older id, or an odd key.
+          const key =
+            kind < 5 || !keys.length ? String(++next) : kind < 7 ? keys[keys.length - 1]! : kind < 8 ? keys[pick(keys.length)]! : kind < 9 ? String(next - 1 - pick(150)) : KEYS[pick(KEYS.length)]!;
+          const hashes = Array.from({ length: pick(4) }, () => HASHES[pick(HASHES.length)]!);
+          const keep = [100, 100, 100, Infinity, 1 + pick(12), 0, 2.5][pick(7)]!;
+          ran = from.ran.with(key, hashes, keep);
+          plain = plainWith(from.plain, key, hashes);
+          plain = Object.fromEntries(Object.entries(plain).slice(Object.keys(plain).length - Math.max(0, Math.min(Object.keys(plain).length, Math.floor(keep)))));
+        }
+        same(ran, plain, pick(3) === 0);
+        for (const key of [...ran.keys().slice(-2), String(next + 1), String(next - 200), KEYS[pick(KEYS.length)]!]) {
+          expect(ran.get(key)).toEqual(plainGet(plain, key));
+          expect(ran.has(key)).toBe(plainGet(plain, key) !== undefined);
+        }
+        versions.push({ ran, plain });
+      }
+      for (const { ran, plain } of versions) same(ran, plain, true);
+    }
+  });
+
   it("a comment below the newest, or one past 2^32 - 2, takes the place a plain object gives it", () => {
     const ran = Ran.EMPTY.with("50", ["a"]).with("4294967296", ["b"]).with("7", ["c"]).with("4294967294", ["d"]).with("50", ["e"]);
     expect(ran.keys()).toEqual(["7", "50", "4294967294", "4294967296"]);
