@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ProbotOctokit } from "probot";
 import type { Store } from "../store/store.js";
+import { deepFreeze } from "../util/deep-freeze.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -47,13 +48,6 @@ const parsedEntries = new Map<string, Remembered<unknown>>();
 const PARSED_KEPT = 256;
 const PARSED_MAX_TEXT = 64_000;
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 /** What the store holds under a content key, parsed (shared and frozen: read it, never change it). */
 export function storedEntry<T>(raw: string): Remembered<T> {

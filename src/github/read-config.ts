@@ -3,6 +3,7 @@ import type { ProbotOctokit } from "probot";
 import { CONFIG_FILE, loadConfig, type ConfigResult } from "../config/load-config.js";
 import { mergeConfigs } from "../config/merge-configs.js";
 import type { Store } from "../store/store.js";
+import { deepFreeze } from "../util/deep-freeze.js";
 import { readContent } from "./conditional-read.js";
 import { readGithubFolder } from "./github-folder.js";
 
@@ -27,19 +28,8 @@ const planKey = (owner: string, repo: string) => `config-plan:${owner}/${repo}`.
 const validated = new Map<string, ConfigResult>();
 const MAX_VALIDATED = 256;
 
-/**
- * Results are shared between events, not copied (a deep copy of a config cost more CPU than the
- * rest of its read): frozen, so a caller that would change one throws instead of changing it for
- * every later event.
- */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
+// Results are shared between events, not copied (a deep copy of a config cost more CPU than the
+// rest of its read): frozen, so a caller that would change one throws.
 function remember(key: string, result: ConfigResult): void {
   validated.delete(key);
   validated.set(key, result);
