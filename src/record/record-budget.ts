@@ -3,11 +3,10 @@ import { recordMarker, type RecordScope } from "./markers.js";
 import { ranOf, type Ran } from "./ran.js";
 import type { ResponseRecord } from "./response-record.js";
 
-/**
- * The record travels in the response comment, so it has a size budget. `ran` (hashes of command
- * lines already applied) is memory the app may forget: its oldest comments go first. Everything
- * else is the team's data; it is dropped only as a last resort, and then visibly (`trimmed`).
- */
+// The record travels in the response comment, so it has a size budget. `ran` (hashes of command
+// lines already applied) is memory the app may forget: its oldest comments go first. Everything
+// else is the team's data; it is dropped only as a last resort, and then visibly (`trimmed`).
+
 /** How many comments' worth of "already ran" the record keeps: older comments are rarely edited. */
 export const RAN_COMMENTS_KEPT = 100;
 /**
