@@ -131,7 +131,10 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   // Every line links a PR that can be linked, and nothing else: the PR's sync writes the response
   // once, carrying this decision, the link and the labels' state (src/handlers/sync-pr.ts). A
   // failure before that write leaves the record as it was, so the redelivery decides the same again.
-  const linkOnly = run.lines.length > 0 && decision.followUps.length === run.lines.length && decision.followUps.every((f) => !f.actions.length && links.get(f.line)?.ok) && !replies.length;
+  // Not when the chat changed the record (a message went out now, or a retry was refused again):
+  // nothing can find a sent message again, so the command writes the response first, as any other
+  // command does, and a failed sync's redelivery does not send the message twice.
+  const linkOnly = record === decided && run.lines.length > 0 && decision.followUps.length === run.lines.length && decision.followUps.every((f) => !f.actions.length && links.get(f.line)?.ok) && !replies.length;
   // Announce work writes the response once, when done (src/github/announce-run.ts): a comment
   // with no other follow-up leaves the record to that write, unless a chat message went out now.
   const announceOnly = record === decided && decision.followUps.length > 0 && decision.followUps.every((f) => !f.link && f.actions.length > 0 && f.actions.every(isAnnounceAction));

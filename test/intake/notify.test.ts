@@ -5,6 +5,9 @@ import { notify } from "../../src/notify/notify.js";
 import { createTestProbot, labeledEvent, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { configOf, fakeSecurityIssue, ISSUE, sendCommand, triageRecord } from "../helpers/security-issue.js";
+import { RESPONSE_MARKER } from "../../src/record/markers.js";
+import { BOT_LOGIN } from "../sweep/fake-github.js";
+import { commentEvent as storedComment, issuesEvent, PRODUCT, PUBLIC_PR, SECURITY, SECURITY_YAML, seededFake, subscribedExamples } from "../sweep/sweep-world.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -130,5 +133,38 @@ describe("notifications from the app's events", () => {
     const f = await fakeSecurityIssue(gh, { yaml: null, env: ENV });
     await sendCommand(gh, f, "/triage confirm");
     expect(f.record.notified).toBeUndefined();
+  });
+
+  it("a /triage pr that sends a message refused earlier records it first: the PR's sync failing, the redelivery does not send it again", async () => {
+    const fake = seededFake();
+    fake.repo(SECURITY).config = `${SECURITY_YAML}notify: { slack_webhook_env: SECURITY_SLACK_URL }\n`;
+    fake.install(gh);
+    const probot = createTestProbot(undefined, { env: ENV });
+    const example = (label: string) => subscribedExamples().find((e) => e.label === label)!.payload;
+    const record = () => recordOf(fake.comments(SECURITY, 7).find((c) => c.login === BOT_LOGIN && c.body.includes(RESPONSE_MARKER))!.body);
+
+    // Intake names a triager from the rotation; the webhook refuses the message: it waits for a retry.
+    const refused = mockHook(500);
+    await probot.receive({ id: "intake", name: "issues", payload: issuesEvent(example("issues.labeled #1"), fake, SECURITY, 7, "maintainer") } as never);
+    expect(refused).toHaveLength(1);
+    const [waiting] = record().notify_pending!;
+    expect(waiting!.key).toMatch(/^triaging:/);
+
+    const sent: string[] = [];
+    nock(HOOK).persist().post(HOOK_PATH, (b) => (sent.push(JSON.stringify(b)), true)).reply(200, "ok");
+    const command = { id: "link", name: "issue_comment", payload: storedComment(example("issue_comment.created #1"), fake, SECURITY, 7, `/triage pr ${PRODUCT}#${PUBLIC_PR}`) };
+    // The PR's sync fails after the command sent the message: the event fails, GitHub redelivers it.
+    fake.fail("POST", /^\/repos\/acme\/product\/check-runs$/, 502, { message: "Bad Gateway" });
+    await expect(probot.receive(command as never)).rejects.toThrow();
+    expect(sent).toHaveLength(1);
+    expect(record().notified).toEqual([waiting!.key]);
+    fake.failures.length = 0;
+    await probot.receive(command as never);
+
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0]!).text).toMatch(/ is triaging <https:\/\/[^|]+\|acme\/security#7>$/);
+    expect(record().notified).toEqual([waiting!.key]);
+    expect(record().notify_pending).toBeUndefined();
+    expect(record().prs.map((p) => `${p.repo}#${p.number}`)).toEqual([`${PRODUCT}#${PUBLIC_PR}`]);
   });
 });
