@@ -1,7 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import type { Store } from "../store/store.js";
-import type { RepoRef } from "./event-scope.js";
-import { readVisibility } from "./leak-firewall.js";
+import { currentScope, repoKey, type RepoRef } from "./event-scope.js";
+import { readVisibility, repoVisibility } from "./leak-firewall.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -38,4 +38,26 @@ export async function forgetMadePublic(octokit: Octokit, store: Store, repositor
   if ((await readVisibility(octokit, repo)) !== "private") return false;
   await store.del(keyOf(repositoryId));
   return true;
+}
+
+interface PayloadRepository {
+  owner: { login: string };
+  name: string;
+  private: boolean;
+  visibility?: string;
+}
+
+/**
+ * Whether the event's repository is private, for a handler's own decisions (a response or a
+ * public notice, a private or a public PR): the payload's word, unless the firewall's scope left it
+ * unknown because the repo was made public since; then GitHub's now, read once for the event and
+ * shared with the firewall. Internal repos count as public (the whole enterprise reads them).
+ */
+export async function privateNow(octokit: Octokit, repository: PayloadRepository): Promise<boolean> {
+  if (!repository.private || repository.visibility === "internal") return false;
+  const scope = currentScope();
+  const repo = { owner: repository.owner.login, repo: repository.name };
+  const known = scope?.knownVisibility(repoKey(repo));
+  if (!scope || known) return !scope || known === "private";
+  return (await repoVisibility(octokit, scope, repo)) === "private";
 }

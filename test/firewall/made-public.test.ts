@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import { BOT, commentList, createTestProbot, INSTALLATION_ID, mockConfig, mockIdentity, mockNoOverrides, mockToken, mockVisibility, recordOf, type StoredComment } from "../helpers/app.js";
+import { BOT, commentEvent, commentList, createTestProbot, INSTALLATION_ID, mockConfig, mockIdentity, mockNoOverrides, mockToken, mockVisibility, recordOf, type StoredComment } from "../helpers/app.js";
 import { loadWebhookExample, mockGitHub, validateWebhookPayload, type GitHubMock } from "../helpers/github-api.js";
 import { CVE, HEAD, pull, reviewEvent, SEALED, SECURITY_YAML, serveRuns, serveTeam, storeResponse, TITLE } from "../pr/fixtures.js";
 
@@ -17,6 +17,7 @@ beforeEach(() => {
 afterEach(() => gh.done());
 
 const PRODUCT_ID = 4242;
+const SECURITY_ID = 4343;
 const ISSUE = "/repos/acme/security/issues/7";
 /** The product repo's admins name the issue's title as the PR label: harmless on a private repo only. */
 const PRODUCT_YAML = `security_repo: acme/security\npublic_pr:\n  priority_label: "${TITLE}"\n`;
@@ -54,9 +55,12 @@ class CountingStore extends MemoryStore {
   }
 }
 
-/** What the approval reads before it decides, the same with or without the marker. */
-function mockApprovalReads(stored: StoredComment[]) {
-  mockConfig(gh, "acme", "product", PRODUCT_YAML);
+/**
+ * What the approval reads before it decides; a PR GitHub says is public now also has its commits
+ * read (the wording check public PRs get).
+ */
+function mockApprovalReads(stored: StoredComment[], publicNow = false, productYaml = PRODUCT_YAML) {
+  mockConfig(gh, "acme", "product", productYaml);
   serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
   mockConfig(gh, "acme", "security", SECURITY_YAML);
   gh.api.get(ISSUE).reply(200, {
@@ -72,6 +76,7 @@ function mockApprovalReads(stored: StoredComment[]) {
   gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
   gh.api.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: HEAD, body: "" }]);
   serveTeam(gh, ["sec1"]);
+  if (publicNow) gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
 }
 
 /** The one reply on the security issue, read back as posted. */
@@ -103,7 +108,7 @@ describe("a repository made public, then an event that fired while it was privat
     mockToken(gh);
     mockIdentity(gh);
     const stored = await storeResponse({ state: "fixing" });
-    mockApprovalReads(stored);
+    mockApprovalReads(stored, true);
     mockVisibility(gh, "acme", "product", "public");
     const reply = expectReply(stored);
 
@@ -118,8 +123,8 @@ describe("a repository made public, then an event that fired while it was privat
   });
 });
 
-/** The writes a private PR's approval makes when the payload is believed: the label, the gate, the record. */
-function mockPrivateApprovalWrites(stored: StoredComment[]): { labels: () => string[] } {
+/** The writes an approval makes: the labels, the gate, the record. */
+function mockApprovalWrites(stored: StoredComment[]): { labels: () => string[] } {
   let labels: string[] = [];
   gh.api.post("/repos/acme/product/issues/42/labels", (b) => ((labels = b.labels), true)).reply(200, []);
   gh.api.post("/repos/acme/product/pulls/42/requested_reviewers").optionally().reply(201, {});
@@ -157,7 +162,7 @@ describe("without the marker, a payload that says private is believed as before"
     mockIdentity(gh);
     const stored = await storeResponse({ state: "fixing" });
     mockApprovalReads(stored);
-    const writes = mockPrivateApprovalWrites(stored);
+    const writes = mockApprovalWrites(stored);
 
     await probot.receive(privateApproval());
 
@@ -191,7 +196,7 @@ describe("repository.privatized", () => {
     mockIdentity(gh);
     const stored = await storeResponse({ state: "fixing" });
     mockApprovalReads(stored);
-    const writes = mockPrivateApprovalWrites(stored);
+    const writes = mockApprovalWrites(stored);
     await probot.receive(privateApproval());
     expect(visibilityReads(before)).toBe(0);
     expect(writes.labels()).toEqual([TITLE, "severity: high"]);
@@ -208,7 +213,7 @@ describe("repository.privatized", () => {
 
     mockIdentity(gh);
     const stored = await storeResponse({ state: "fixing" });
-    mockApprovalReads(stored);
+    mockApprovalReads(stored, true);
     mockVisibility(gh, "acme", "product", "public");
     const reply = expectReply(stored);
     await expect(probot.receive(privateApproval())).rejects.toThrow(/leak firewall blocked the writes this event decided to acme\/product \(public repository\)/);
@@ -231,12 +236,47 @@ describe("repository.publicized redelivered", () => {
     mockToken(gh);
     mockIdentity(gh);
     const stored = await storeResponse({ state: "fixing" });
-    mockApprovalReads(stored);
+    mockApprovalReads(stored, true);
     mockVisibility(gh, "acme", "product", "public");
     const reply = expectReply(stored);
     await expect(probot.receive(privateApproval())).rejects.toThrow(/leak firewall blocked/);
     expect(visibilityReads()).toBe(1);
     expect(writesTo("product")).toEqual([]);
     expect(reply.body).toContain("| **To** | acme/product (public repository) |");
+  });
+});
+
+describe("the handlers' own choices follow the repo as it is now", () => {
+  it("a late approval on a PR whose repo was made public is handled as a public PR: no severity label, the wording checked, one visibility read", async () => {
+    const store = new CountingStore();
+    const probot = createTestProbot(undefined, { store });
+    await probot.receive(visibilityEvent("publicized"));
+    mockToken(gh);
+    mockIdentity(gh);
+    const stored = await storeResponse({ state: "fixing" });
+    mockVisibility(gh, "acme", "product", "public");
+    mockApprovalReads(stored, true, "security_repo: acme/security\n");
+    const writes = mockApprovalWrites(stored);
+
+    await probot.receive(privateApproval());
+
+    expect(writes.labels()).toEqual(["priority: high"]);
+    expect(visibilityReads()).toBe(1);
+    expect(gh.leaks([TITLE, CVE, "acme/security#7", "security/issues/7"], gh.requestsTo("acme", "product").filter((r) => r.method !== "GET"))).toEqual([]);
+  });
+
+  it("a late /triage command on a security repo made public since is not run: GitHub is asked once, nothing is written", async () => {
+    const probot = createTestProbot(undefined, { store: new CountingStore() });
+    const publicized = visibilityEvent("publicized");
+    publicized.payload.repository = { ...publicized.payload.repository, id: SECURITY_ID, name: "security", full_name: "acme/security" };
+    await probot.receive(publicized);
+    mockToken(gh);
+    mockVisibility(gh, "acme", "security", "public");
+    const command = commentEvent({ commentBody: `/triage cve ${CVE}`, sender: "sec1" });
+    command.payload.repository.id = SECURITY_ID;
+
+    await probot.receive(command);
+
+    expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /app/installations/42/access_tokens", "GET /repos/acme/security"]);
   });
 });
