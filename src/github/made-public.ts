@@ -56,8 +56,9 @@ interface PayloadRepository {
 export async function privateNow(octokit: Octokit, repository: PayloadRepository): Promise<boolean> {
   if (!repository.private || repository.visibility === "internal") return false;
   const scope = currentScope();
+  if (!scope) return true;
   const repo = { owner: repository.owner.login, repo: repository.name };
-  const known = scope?.knownVisibility(repoKey(repo));
-  if (!scope || known) return !scope || known === "private";
+  const known = scope.knownVisibility(repoKey(repo));
+  if (known) return known === "private";
   return (await repoVisibility(octokit, scope, repo)) === "private";
 }
