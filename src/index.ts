@@ -7,6 +7,7 @@ import { onAdvisoryReported } from "./handlers/advisory-reported.js";
 import { onIssueClosed } from "./handlers/issue-closed.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onResponseEdited } from "./handlers/response-edited.js";
+import { onRepositoryVisibility } from "./handlers/repository-visibility.js";
 import { LinkSealer } from "./pr/pr-link.js";
 import type { Deps } from "./handlers/response-context.js";
 import { KeyedQueue } from "./util/keyed-queue.js";
@@ -95,7 +96,7 @@ export function createApp(options: AppOptions = {}) {
     if (options.dashboard !== false) keepDashboards(app, deps, known);
     const lease = options.lease ?? (shared ? stackLeases(new StoreLease(store), new InProcessLease()) : new InProcessLease());
     const firewalled = (context: GuardedContext, run: () => Promise<void>) =>
-      options.leakFirewall === false ? run() : withFirewall(context, deps.botLogin, run);
+      options.leakFirewall === false ? run() : withFirewall(context, deps.botLogin, run, store);
     // Every handler, and the tick's work on each repo, runs behind the leak firewall (README, "Leak firewall");
     // with a shared store, each handler acts once per delivery however many instances it reaches.
     const guarded = (context: GuardedContext & { id?: string }, run: () => Promise<void>, handler?: string) =>
@@ -126,6 +127,8 @@ export function createApp(options: AppOptions = {}) {
     app.on(["issues.closed", "issues.reopened"], (context) => guarded(context, () => onIssueClosed(deps, context), "issue-closed"));
     app.on("repository_advisory.published", (context) => guarded(context, () => onAdvisoryPublished(deps, context), "advisory-published"));
     app.on("repository_advisory.reported", (context) => guarded(context, () => onAdvisoryReported(deps, context), "advisory-reported"));
+    // An event fired while a repo was private may arrive after it was made public: the store remembers which were.
+    app.on(["repository.publicized", "repository.privatized"], (context) => guarded(context, () => onRepositoryVisibility(deps, context), "repository-visibility"));
   };
 }
 

@@ -65,7 +65,8 @@ function repoOf(path: string): RepoRef | undefined {
   }
 }
 
-async function readVisibility(octokit: Octokit, repo: RepoRef): Promise<Visibility> {
+/** GitHub's word on a repo's visibility now (`unknown` when it cannot be read). */
+export async function readVisibility(octokit: Octokit, repo: RepoRef): Promise<Visibility> {
   try {
     const { data } = await octokit.request("GET /repos/{owner}/{repo}", { owner: repo.owner, repo: repo.repo });
     if (data.visibility === "internal") return "internal";

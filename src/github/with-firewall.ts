@@ -6,6 +6,8 @@ import { EventScope, repoKey, runInScope, type Visibility } from "./event-scope.
 import { listComments } from "./issue-comments.js";
 import { describeVisibility, type BlockDetail, type LeakBlocked } from "./leak-blocked.js";
 import { installFirewall } from "./leak-firewall.js";
+import { wasMadePublic } from "./made-public.js";
+import type { Store } from "../store/store.js";
 import { timed } from "../security/leak-secrets.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -19,6 +21,7 @@ export interface GuardedContext {
 }
 
 interface PayloadRepo {
+  id?: number;
   owner?: { login?: string };
   name?: string;
   private?: boolean;
@@ -32,24 +35,42 @@ interface PayloadIssue {
   html_url?: string;
 }
 
+type Payload = { action?: string; repository?: PayloadRepo; issue?: PayloadIssue; repository_advisory?: { ghsa_id?: string; state?: string } };
+
+function payloadVisibility(repo: PayloadRepo): Visibility {
+  return repo.visibility === "internal" ? "internal" : repo.private ? "private" : "public";
+}
+
 /**
  * The event's own repository is as visible as its payload says: GitHub's word at the moment of the
- * event, good enough to spare a call. On a private repo, the event's issue is a security issue
- * (or harmless to protect): its title, report and links are secrets from the start.
+ * event, good enough to spare a call — unless the repo has been made public since (`madePublic`,
+ * see made-public.ts): then it is left unknown and the firewall asks GitHub before a write that
+ * names a secret. On a private repo, the event's issue is a security issue (or harmless to
+ * protect): its title, report and links are secrets from the start, whatever the repo is now.
  */
-export function scopeForEvent(name: string, payload: object): EventScope {
-  const p = payload as { action?: string; repository?: PayloadRepo; issue?: PayloadIssue; repository_advisory?: { ghsa_id?: string; state?: string } };
+export function scopeForEvent(name: string, payload: object, madePublic = false): EventScope {
+  const p = payload as Payload;
   const scope = new EventScope(p.action ? `${name}.${p.action}` : name);
   const advisory = p.repository_advisory;
   if (name === "repository_advisory" && advisory?.ghsa_id && advisory.state === "published") scope.advisoryPublished(advisory.ghsa_id);
   const repo = p.repository;
   if (!repo?.owner?.login || !repo.name) return scope;
-  const visibility: Visibility = repo.visibility === "internal" ? "internal" : repo.private ? "private" : "public";
-  scope.setVisibility(repoKey({ owner: repo.owner.login, repo: repo.name }), visibility);
+  const visibility = payloadVisibility(repo);
+  if (!(madePublic && visibility === "private")) scope.setVisibility(repoKey({ owner: repo.owner.login, repo: repo.name }), visibility);
   if (visibility === "private" && p.issue?.number) {
     scope.addIssueTexts({ owner: repo.owner.login, repo: repo.name, issue_number: p.issue.number }, p.issue);
   }
   return scope;
+}
+
+/**
+ * Only a payload that says private is doubted: one that says public or internal is scanned
+ * anyway. One store read for such an event; no GitHub call unless the repo was made public since.
+ */
+async function payloadOutdated(store: Store | undefined, payload: object): Promise<boolean> {
+  const repo = (payload as Payload).repository;
+  if (!store || !repo || typeof repo.id !== "number" || payloadVisibility(repo) !== "private") return false;
+  return wasMadePublic(store, repo.id);
 }
 
 /** The app's own words for one table cell: kept as written (backticks too), unable to break the table. */
@@ -101,11 +122,13 @@ async function reportBlocks(context: GuardedContext, scope: EventScope, botLogin
 /**
  * Runs one event's handler behind the leak firewall: its Octokit is wrapped, its scope carries
  * what it must not leak. A block fails the event with LeakBlocked, after the reply and the log.
+ * `store` holds the repos made public (made-public.ts); without it the payload is believed.
  */
-export async function withFirewall(context: GuardedContext, botLogin: () => Promise<string>, run: () => Promise<void>): Promise<void> {
+export async function withFirewall(context: GuardedContext, botLogin: () => Promise<string>, run: () => Promise<void>, store?: Store): Promise<void> {
+  const madePublic = await payloadOutdated(store, context.payload);
   const scope = timed(() => {
     installFirewall(context.octokit);
-    return scopeForEvent(context.name, context.payload);
+    return scopeForEvent(context.name, context.payload, madePublic);
   });
   let failure: unknown;
   await runInScope(scope, async () => {

@@ -20,7 +20,8 @@ import { runFollowUps } from "./command-follow-ups.js";
 import { isAnnounceAction } from "../github/announce-run.js";
 import { failedReply, issueState, renderReplies, type CommentContext, type CommentRun } from "./command-run.js";
 import { knownFromCommand, prepareLink, type PreparedLink } from "./link-pr.js";
-import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
+import { privateNow } from "../github/made-public.js";
+import { issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
 
 /** One reply and nothing else (refusals, "no response here"): the built-in text unless `overrides` is given. */
 async function replyOnly(run: CommentRun, comments: LoadedResponse["comments"], spec: ReplySpec, overrides?: OverrideSource): Promise<void> {
@@ -35,7 +36,7 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
   if (payload.sender.type === "Bot" || comment.user?.type === "Bot" || !comment.user) return;
   if (!mayHaveCommands(comment.body)) return;
   const lines = parseCommands(comment.body);
-  if (!lines.length || !isPrivateRepo(repository)) return;
+  if (!lines.length || !(await privateNow(context.octokit, repository))) return;
   const issue = { owner: repository.owner.login, repo: repository.name, issue_number: payload.issue.number };
   try {
     await deps.queue.run(issueKey(issue), async () => {

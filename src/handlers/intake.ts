@@ -1,7 +1,8 @@
 import type { Context } from "probot";
 import { handlePublicReport } from "./public-report.js";
 import { openResponse } from "./open-response.js";
-import { isPrivateRepo, issueKey, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
+import { privateNow } from "../github/made-public.js";
+import { issueKey, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
 
 type IntakeContext = Context<"issues.opened"> | Context<"issues.labeled">;
 
@@ -22,7 +23,7 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
     return;
   }
   const config = configResult.config;
-  if (!isPrivateRepo(payload.repository)) {
+  if (!(await privateNow(context.octokit, payload.repository))) {
     // The same per-issue queue as private issues: an `opened` and a `labeled` at the same moment
     // post one notice and attempt one transfer.
     const publicIssue = { ...issue, node_id: payload.issue.node_id, repo_html_url: payload.repository.html_url };

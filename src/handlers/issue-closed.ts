@@ -13,7 +13,8 @@ import { responseLabels } from "../response/response-labels.js";
 import { defaultConfig } from "./pull-request.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
-import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
+import { privateNow } from "../github/made-public.js";
+import { issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
 
 type StateContext = Context<"issues.closed"> | Context<"issues.reopened">;
 
@@ -76,7 +77,7 @@ async function recordHandClose(deps: Deps, context: StateContext, loaded: Loaded
  */
 export async function onIssueClosed(deps: Deps, context: StateContext): Promise<void> {
   const { payload } = context;
-  if (payload.issue.pull_request || !isPrivateRepo(payload.repository)) return;
+  if (payload.issue.pull_request || !(await privateNow(context.octokit, payload.repository))) return;
   const configResult = await readConfig(context, deps.store);
   if (!configResult.ok) return;
   const issue = { owner: payload.repository.owner.login, repo: payload.repository.name, issue_number: payload.issue.number };

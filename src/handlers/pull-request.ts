@@ -2,6 +2,7 @@ import type { Context } from "probot";
 import { validateConfig } from "../config/load-config.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { gateRuns } from "../github/check-runs.js";
+import { privateNow } from "../github/made-public.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
 import type { PrFacts } from "../pr/decide-pr.js";
 import { findReferences } from "../pr/find-references.js";
@@ -57,8 +58,10 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const { payload } = context;
   const pull = payload.pull_request as unknown as PullLike;
   const repository = payload.repository;
-  const facts = prFacts(pull, repository);
   const octokit = context.octokit;
+  const facts = prFacts(pull, repository);
+  // A late event from before the repo was made public must not get a private PR's labels and reviewers.
+  facts.private = await privateNow(octokit, repository);
   const self = prKey(facts);
   const runs = await gateRuns(octokit, facts.owner, facts.repo, facts.head_sha, deps.appId);
   let keys = runs.flatMap((r) => deps.sealer.open(r.external_id, self));

@@ -49,11 +49,6 @@ export interface LoadedResponse {
 
 export { issueKey } from "../github/issue-comments.js";
 
-export function isPrivateRepo(repository: { private: boolean; visibility?: string }): boolean {
-  // Internal repos are readable by the whole enterprise, which is not the security team.
-  return repository.private && repository.visibility !== "internal";
-}
-
 type ConfigContext = Pick<Context, "octokit" | "repo">;
 
 /** The event's repository's config, read and merged the one way every path reads config. */

@@ -10,7 +10,8 @@ import { renderResponse } from "../response/render-response.js";
 import { responseLabels } from "../response/response-labels.js";
 import { stateFromBoxes } from "../response/settle-ticks.js";
 import { foldBoxEdits } from "../response/sync-boxes.js";
-import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
+import { privateNow } from "../github/made-public.js";
+import { issueKey, loadResponse, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
 
 /**
  * A person edited the app's response comment (GitHub sends `issue_comment.edited` with them as
@@ -22,7 +23,7 @@ import { isPrivateRepo, issueKey, loadResponse, readConfig, reportConfigProblems
 export async function onResponseEdited(deps: Deps, context: Context<"issue_comment.edited">): Promise<void> {
   const { payload } = context;
   const { comment, repository } = payload;
-  if (!comment.body.includes(RESPONSE_MARKER) || payload.issue.pull_request || !isPrivateRepo(repository)) return;
+  if (!comment.body.includes(RESPONSE_MARKER) || payload.issue.pull_request || !(await privateNow(context.octokit, repository))) return;
   const botLogin = await deps.botLogin();
   // Only the app's own comment is a response; the app's own edits are what it already knows.
   if (comment.user?.login !== botLogin || payload.sender.login === botLogin) return;

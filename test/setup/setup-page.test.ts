@@ -92,7 +92,7 @@ const EXPECTED_PERMISSIONS = {
   members: "read",
   repository_advisories: "write",
 };
-const EXPECTED_EVENTS = ["issues", "issue_comment", "pull_request", "pull_request_review", "repository_advisory"];
+const EXPECTED_EVENTS = ["issues", "issue_comment", "pull_request", "pull_request_review", "repository_advisory", "repository"];
 
 describe("Probot's setup page (npm start without credentials)", () => {
   it("submits a manifest that parses, with the app's name, permissions, events and the smee channel as webhook URL", async () => {
