@@ -7,8 +7,8 @@ import { listComments } from "./issue-comments.js";
 import { describeVisibility, type BlockDetail, type LeakBlocked } from "./leak-blocked.js";
 import { installFirewall } from "./leak-firewall.js";
 import { wasMadePublic } from "./made-public.js";
-import type { Store } from "../store/store.js";
 import { timed } from "../security/leak-secrets.js";
+import type { Store } from "../store/store.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
