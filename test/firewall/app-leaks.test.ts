@@ -11,19 +11,17 @@ import {
   commentEvent,
   commentList,
   createTestProbot,
-  mockConfig,
   mockIdentity,
   mockNoOverrides,
   mockOverrides,
   mockToken,
   mockVisibility,
-  mockCommentById,
   recordOf,
   type StoredComment,
   TEST_KEYS,
 } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { CVE, HEAD, pull, reviewEvent, SEALED, SECURITY_YAML, serveRuns, serveTeam, storeResponse, TITLE } from "../pr/fixtures.js";
+import { CVE, expectReply, mockLinkedPrReads, pull, reviewEvent, storeResponse, TITLE } from "../pr/fixtures.js";
 
 /**
  * The app's own code made to leak, through paths that exist: the product repo's config (written by
@@ -49,47 +47,6 @@ function approval() {
   return reviewEvent(pull(), "sec1", "approved");
 }
 
-/**
- * Everything a linked public PR's event reads before it decides what to write, as the current PR
- * flow reads it (test/pr/fixtures.ts): the product config, the app's own gate run with the sealed
- * link, the security config, the security issue as it is now (with its report), the response,
- * the reviews (one membership check per reviewer) and the commits. The issue's reply path and the
- * visibility read of acme/security are the test's to add.
- */
-function mockLinkedPrReads(productYaml: string, stored: StoredComment[], report = "Details of the report.", byId = false) {
-  mockConfig(gh, "acme", "product", productYaml);
-  serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
-  mockConfig(gh, "acme", "security", SECURITY_YAML);
-  gh.api.get(ISSUE).reply(200, {
-    number: 7,
-    title: TITLE,
-    body: report,
-    state: "open",
-    user: { login: "reporter" },
-    html_url: "https://github.com/acme/security/issues/7",
-    url: "https://api.github.com/repos/acme/security/issues/7",
-    labels: [{ name: "security" }, { name: "security: fixing" }, { name: "severity: high" }],
-  });
-  // On the app's first event the response is found by listing; later, by the id it remembered.
-  if (byId) mockCommentById(gh, () => stored, 555);
-  else gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
-  gh.api.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: HEAD, body: "" }]);
-  serveTeam(gh, ["sec1"]);
-  // A redelivery finds the head's wording check remembered (content-addressed by head and secrets).
-  if (!byId) gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
-}
-
-/** The one reply on the security issue: read back as posted, with the comments list that finds it next time. */
-function expectReply(stored: StoredComment[]): { body?: string } {
-  const reply: { body?: string } = {};
-  gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
-  gh.api.post(`${ISSUE}/comments`, (b) => ((reply.body = b.body), true)).reply(201, (_u, b: any) => {
-    stored.push({ id: 556, body: b.body, user: { login: BOT, type: "Bot" } });
-    return { id: 556 };
-  });
-  return reply;
-}
-
 /** Reads may name a secret (the check-runs listing filters by the configured check name): GitHub alone sees them. */
 function expectNothingWrittenTo(owner: string, repo: string) {
   const requests = gh.requestsTo(owner, repo);
@@ -109,8 +66,8 @@ describe("the product repo's config names the issue on its public PR", () => {
       mockToken(gh);
       mockIdentity(gh);
       const stored = await storedResponse();
-      mockLinkedPrReads(`security_repo: acme/security\npublic_pr:\n${yaml}`, stored);
-      const reply = expectReply(stored);
+      mockLinkedPrReads(gh, stored, `security_repo: acme/security\npublic_pr:\n${yaml}`, { commits: true });
+      const reply = expectReply(gh, stored);
 
       await expect(probot.receive(approval())).rejects.toThrow(/leak firewall blocked the writes this event decided to acme\/product/);
 
@@ -124,7 +81,9 @@ describe("the product repo's config names the issue on its public PR", () => {
       expect(recordOf(stored[0]!.body).prs).toEqual([]);
 
       // Delivered again: blocked again, and the reply is not repeated.
-      mockLinkedPrReads(`security_repo: acme/security\npublic_pr:\n${yaml}`, stored, undefined, true);
+      // On the app's first event the response is found by listing; later, by the id it remembered, and
+      // the head's wording check is remembered too (content-addressed by head and secrets).
+      mockLinkedPrReads(gh, stored, `security_repo: acme/security\npublic_pr:\n${yaml}`, { byId: true });
       gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
       await expect(probot.receive(approval())).rejects.toThrow(/leak firewall blocked/);
       expect(stored).toHaveLength(2);
@@ -142,7 +101,7 @@ describe("no false positives", () => {
     const description = "The user name reaches the SQL query builder unescaped.";
     const report = "When the login form receives a crafted user name, the query builder pastes it into the SQL text and returns every row of the users table. Reproduced on 4.19 and main.";
     const stored = await storedResponse({ ghsa: "GHSA-c2fg-hj3m-pq4r", summary, description });
-    mockLinkedPrReads("security_repo: acme/security\n", stored, report);
+    mockLinkedPrReads(gh, stored, "security_repo: acme/security\n", { report, commits: true });
     mockVisibility(gh, "acme", "security", "private");
     let labels: string[] = [];
     gh.api.post("/repos/acme/product/issues/42/labels", (b) => ((labels = b.labels), true)).reply(200, []);
@@ -169,13 +128,13 @@ describe("the security repo was made public mid-embargo", () => {
     mockToken(gh);
     mockIdentity(gh);
     const stored = await storedResponse();
-    mockLinkedPrReads("security_repo: acme/security\n", stored);
+    mockLinkedPrReads(gh, stored, "security_repo: acme/security\n", { commits: true });
     mockVisibility(gh, "acme", "security", "public");
     gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
     gh.api.post("/repos/acme/product/pulls/42/requested_reviewers").reply(201, {});
     gh.api.patch("/repos/acme/product/check-runs/77").reply(200, {});
     mockNoOverrides(gh, "acme", "security");
-    const reply = expectReply(stored);
+    const reply = expectReply(gh, stored);
 
     await expect(probot.receive(approval())).rejects.toThrow(/to acme\/security \(public repository\): `responseBody` of the decided effects/);
 
@@ -228,7 +187,7 @@ describe("a future feature renders a template override of the product repo onto 
   it("with it, the request hook stops the comment and the security issue is told", async () => {
     const { probot, stored } = await deliver(true);
     mockVisibility(gh, "acme", "product", "public"); // not the event's repo: GitHub is asked
-    const reply = expectReply(stored);
+    const reply = expectReply(gh, stored);
     await expect(probot.receive(commentEvent({ commentBody: "looks good" }))).rejects.toThrow(
       "leak firewall blocked POST /repos/{owner}/{repo}/issues/{issue_number}/comments to acme/product (public repository): the body field `body` names the CVE id",
     );
@@ -240,7 +199,7 @@ describe("a future feature renders a template override of the product repo onto 
   it("a feature that swallows the error still fails the event, and the issue is still told", async () => {
     const { probot, stored } = await deliver(true, true);
     mockVisibility(gh, "acme", "product", "public");
-    const reply = expectReply(stored);
+    const reply = expectReply(gh, stored);
     await expect(probot.receive(commentEvent({ commentBody: "looks good" }))).rejects.toThrow(/leak firewall blocked POST/);
     expect(reply.body).toContain("| **Rule** | names the CVE id |");
     expectNothingWrittenTo("acme", "product");

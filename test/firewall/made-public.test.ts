@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import { BOT, commentEvent, commentList, createTestProbot, INSTALLATION_ID, mockConfig, mockIdentity, mockNoOverrides, mockToken, mockVisibility, recordOf, type StoredComment } from "../helpers/app.js";
+import { commentEvent, createTestProbot, INSTALLATION_ID, mockIdentity, mockNoOverrides, mockToken, mockVisibility, recordOf, type StoredComment } from "../helpers/app.js";
 import { loadWebhookExample, mockGitHub, validateWebhookPayload, type GitHubMock } from "../helpers/github-api.js";
-import { CVE, HEAD, pull, reviewEvent, SEALED, SECURITY_YAML, serveRuns, serveTeam, storeResponse, TITLE } from "../pr/fixtures.js";
+import { CVE, expectReply, HEAD, mockLinkedPrReads, pull, reviewEvent, storeResponse, TITLE } from "../pr/fixtures.js";
 
 /**
  * An event that fired while acme/product was private, delivered after it was made public (late,
@@ -55,39 +55,13 @@ class CountingStore extends MemoryStore {
   }
 }
 
-/**
- * What the approval reads before it decides; a PR GitHub says is public now also has its commits
- * read (the wording check public PRs get).
- */
-function mockApprovalReads(stored: StoredComment[], publicNow = false, productYaml = PRODUCT_YAML) {
-  mockConfig(gh, "acme", "product", productYaml);
-  serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
-  mockConfig(gh, "acme", "security", SECURITY_YAML);
-  gh.api.get(ISSUE).reply(200, {
-    number: 7,
-    title: TITLE,
-    body: "Details of the report.",
-    state: "open",
-    user: { login: "reporter" },
-    html_url: "https://github.com/acme/security/issues/7",
-    url: "https://api.github.com/repos/acme/security/issues/7",
-    labels: [{ name: "security" }, { name: "security: fixing" }, { name: "severity: high" }],
-  });
-  gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
-  gh.api.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: HEAD, body: "" }]);
-  serveTeam(gh, ["sec1"]);
-  if (publicNow) gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
-}
-
-/** The one reply on the security issue, read back as posted. */
-function expectReply(stored: StoredComment[]): { body?: string } {
-  const reply: { body?: string } = {};
-  gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
-  gh.api.post(`${ISSUE}/comments`, (b) => ((reply.body = b.body), true)).reply(201, (_u, b: any) => {
-    stored.push({ id: 556, body: b.body, user: { login: BOT, type: "Bot" } });
-    return { id: 556 };
-  });
-  return reply;
+/** A late approval's reads, once acme/product is public (GitHub says so when asked), and the block reply it should get. */
+async function mockLateApprovalOnPublicRepo(): Promise<{ reply: { body?: string }; stored: StoredComment[] }> {
+  mockIdentity(gh);
+  const stored = await storeResponse({ state: "fixing" });
+  mockLinkedPrReads(gh, stored, PRODUCT_YAML, { commits: true });
+  mockVisibility(gh, "acme", "product", "public");
+  return { reply: expectReply(gh, stored), stored };
 }
 
 const writesTo = (repo: string) => gh.requestsTo("acme", repo).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
@@ -106,11 +80,7 @@ describe("a repository made public, then an event that fired while it was privat
     expect(gh.requests).toEqual([]);
 
     mockToken(gh);
-    mockIdentity(gh);
-    const stored = await storeResponse({ state: "fixing" });
-    mockApprovalReads(stored, true);
-    mockVisibility(gh, "acme", "product", "public");
-    const reply = expectReply(stored);
+    const { reply, stored } = await mockLateApprovalOnPublicRepo();
 
     await expect(probot.receive(privateApproval())).rejects.toThrow(/leak firewall blocked the writes this event decided to acme\/product \(public repository\)/);
 
@@ -161,7 +131,7 @@ describe("without the marker, a payload that says private is believed as before"
     mockToken(gh);
     mockIdentity(gh);
     const stored = await storeResponse({ state: "fixing" });
-    mockApprovalReads(stored);
+    mockLinkedPrReads(gh, stored, PRODUCT_YAML);
     const writes = mockApprovalWrites(stored);
 
     await probot.receive(privateApproval());
@@ -195,7 +165,7 @@ describe("repository.privatized", () => {
     const before = gh.requests.length;
     mockIdentity(gh);
     const stored = await storeResponse({ state: "fixing" });
-    mockApprovalReads(stored);
+    mockLinkedPrReads(gh, stored, PRODUCT_YAML);
     const writes = mockApprovalWrites(stored);
     await probot.receive(privateApproval());
     expect(visibilityReads(before)).toBe(0);
@@ -211,11 +181,7 @@ describe("repository.privatized", () => {
     await probot.receive(visibilityEvent("privatized"));
     expect(await store.get(`made-public:${PRODUCT_ID}`)).toBeDefined();
 
-    mockIdentity(gh);
-    const stored = await storeResponse({ state: "fixing" });
-    mockApprovalReads(stored, true);
-    mockVisibility(gh, "acme", "product", "public");
-    const reply = expectReply(stored);
+    const { reply, stored } = await mockLateApprovalOnPublicRepo();
     await expect(probot.receive(privateApproval())).rejects.toThrow(/leak firewall blocked the writes this event decided to acme\/product \(public repository\)/);
     expect(writesTo("product")).toEqual([]);
     expect(reply.body).toContain("| **Rule** | repeats the security issue's title |");
@@ -234,11 +200,7 @@ describe("repository.publicized redelivered", () => {
     expect(gh.requests).toEqual([]);
 
     mockToken(gh);
-    mockIdentity(gh);
-    const stored = await storeResponse({ state: "fixing" });
-    mockApprovalReads(stored, true);
-    mockVisibility(gh, "acme", "product", "public");
-    const reply = expectReply(stored);
+    const { reply, stored } = await mockLateApprovalOnPublicRepo();
     await expect(probot.receive(privateApproval())).rejects.toThrow(/leak firewall blocked/);
     expect(visibilityReads()).toBe(1);
     expect(writesTo("product")).toEqual([]);
@@ -255,7 +217,7 @@ describe("the handlers' own choices follow the repo as it is now", () => {
     mockIdentity(gh);
     const stored = await storeResponse({ state: "fixing" });
     mockVisibility(gh, "acme", "product", "public");
-    mockApprovalReads(stored, true, "security_repo: acme/security\n");
+    mockLinkedPrReads(gh, stored, "security_repo: acme/security\n", { commits: true });
     const writes = mockApprovalWrites(stored);
 
     await probot.receive(privateApproval());

@@ -62,6 +62,44 @@ export function serveResponseById(gh: GitHubMock, stored: StoredComment[], numbe
     });
 }
 
+/**
+ * What an event on linked PR acme/product#42 reads before it decides: the product's config, the
+ * gate run carrying the sealed link, the security config, the security issue as it is now (with
+ * its report), the response (listed, or by the id remembered: `byId`), the reviews (one approval,
+ * one membership check) and, with `commits`, the commits (the wording check a public PR gets).
+ */
+export function mockLinkedPrReads(gh: GitHubMock, stored: StoredComment[], productYaml: string, opts: { report?: string; byId?: boolean; commits?: boolean } = {}) {
+  mockConfig(gh, "acme", "product", productYaml);
+  serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
+  mockConfig(gh, "acme", "security", SECURITY_YAML);
+  gh.api.get(ISSUE).reply(200, {
+    number: 7,
+    title: TITLE,
+    body: opts.report ?? "Details of the report.",
+    state: "open",
+    user: { login: "reporter" },
+    html_url: "https://github.com/acme/security/issues/7",
+    url: "https://api.github.com/repos/acme/security/issues/7",
+    labels: [{ name: "security" }, { name: "security: fixing" }, { name: "severity: high" }],
+  });
+  if (opts.byId) mockCommentById(gh, () => stored, 555);
+  else gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+  gh.api.get("/repos/acme/product/pulls/42/reviews").query(true).reply(200, [{ id: 1, user: { login: "sec1" }, state: "APPROVED", commit_id: HEAD, body: "" }]);
+  serveTeam(gh, ["sec1"]);
+  if (opts.commits) gh.api.get("/repos/acme/product/pulls/42/commits").query(true).reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
+}
+
+/** The one reply on the security issue (a leak block's): read back as posted, with the comments list that finds it next time. */
+export function expectReply(gh: GitHubMock, stored: StoredComment[]): { body?: string } {
+  const reply: { body?: string } = {};
+  gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+  gh.api.post(`${ISSUE}/comments`, (b) => ((reply.body = b.body), true)).reply(201, (_u, b: any) => {
+    stored.push({ id: 556, body: b.body, user: { login: BOT, type: "Bot" } });
+    return { id: 556 };
+  });
+  return reply;
+}
+
 export interface PullShape {
   repo?: string;
   private?: boolean;
