@@ -22,13 +22,15 @@ describe.skipIf(!redis.url)("Probot's own use of REDIS_URL", () => {
     const port = await new Promise<number>((resolve) => server!.listen(0, "127.0.0.1", () => resolve((server!.address() as { port: number }).port)));
     const client = new Redis(redis.url!);
     try {
-      const before = await client.keys("b_octokit-*");
+      // Bottleneck's keys have fixed names: a run shortly before (their expiry is minutes) left them,
+      // so they are cleared first, and this run must write them again.
+      const left = await client.keys("b_octokit-*");
+      if (left.length) await client.del(...left);
       const probot = probotFromEnv({ APP_ID: "1", PRIVATE_KEY: testPrivateKey(), REDIS_URL: redis.url!, GHE_HOST: `127.0.0.1:${port}`, GHE_PROTOCOL: "http", LOG_LEVEL: "fatal" });
       const octokit = await probot.auth();
       const { data } = await octokit.request("GET /app");
       expect(data?.slug).toBe("embargo");
-      const after = await client.keys("b_octokit-*");
-      expect(after.length).toBeGreaterThan(before.length);
+      expect(await client.keys("b_octokit-*")).not.toEqual([]);
     } finally {
       client.disconnect();
     }
