@@ -12,6 +12,11 @@ import type { LeakBlocked } from "./leak-blocked.js";
  */
 export type Visibility = "private" | "public" | "internal" | "unknown";
 
+/** A repository as GitHub describes it (a payload's, an API answer's): internal repos are read by the whole enterprise. */
+export function visibilityOf(repo: { private?: boolean; visibility?: string }): Exclude<Visibility, "unknown"> {
+  return repo.visibility === "internal" ? "internal" : repo.private ? "private" : "public";
+}
+
 export interface RepoRef {
   owner: string;
   repo: string;

@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { timed, type SecretHit, type TextPart } from "../security/leak-secrets.js";
-import { currentScope, repoKey, type EventScope, type IssueTexts, type RepoRef, type Visibility } from "./event-scope.js";
+import { currentScope, repoKey, visibilityOf, type EventScope, type IssueTexts, type RepoRef, type Visibility } from "./event-scope.js";
 import { allowedWrite, publishedAdvisory } from "./leak-allowlist.js";
 import { LeakBlocked, type BlockDetail } from "./leak-blocked.js";
 import { isMutation, mutationTargets, targetsVisibility } from "./leak-graphql.js";
@@ -69,8 +69,7 @@ function repoOf(path: string): RepoRef | undefined {
 export async function readVisibility(octokit: Octokit, repo: RepoRef): Promise<Visibility> {
   try {
     const { data } = await octokit.request("GET /repos/{owner}/{repo}", { owner: repo.owner, repo: repo.repo });
-    if (data.visibility === "internal") return "internal";
-    return data.private ? "private" : "public";
+    return visibilityOf(data);
   } catch (error) {
     // An outage is not an answer: the event fails (and is redelivered) rather than stop as a leak.
     if (isTransient(error)) throw error;

@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import type { Store } from "../store/store.js";
-import { currentScope, repoKey, type RepoRef } from "./event-scope.js";
+import { currentScope, repoKey, visibilityOf, type RepoRef } from "./event-scope.js";
 import { readVisibility, repoVisibility } from "./leak-firewall.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -54,7 +54,7 @@ interface PayloadRepository {
  * shared with the firewall. Internal repos count as public (the whole enterprise reads them).
  */
 export async function privateNow(octokit: Octokit, repository: PayloadRepository): Promise<boolean> {
-  if (!repository.private || repository.visibility === "internal") return false;
+  if (visibilityOf(repository) !== "private") return false;
   const scope = currentScope();
   if (!scope) return true;
   const repo = { owner: repository.owner.login, repo: repository.name };

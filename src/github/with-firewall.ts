@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { ProbotOctokit } from "probot";
 import { replyMarker } from "../record/markers.js";
 import { renderTemplate, trusted } from "../render/templates.js";
-import { EventScope, repoKey, runInScope, type Visibility } from "./event-scope.js";
+import { EventScope, repoKey, runInScope, visibilityOf } from "./event-scope.js";
 import { listComments } from "./issue-comments.js";
 import { describeVisibility, type BlockDetail, type LeakBlocked } from "./leak-blocked.js";
 import { installFirewall } from "./leak-firewall.js";
@@ -37,10 +37,6 @@ interface PayloadIssue {
 
 type Payload = { action?: string; repository?: PayloadRepo; issue?: PayloadIssue; repository_advisory?: { ghsa_id?: string; state?: string } };
 
-function payloadVisibility(repo: PayloadRepo): Visibility {
-  return repo.visibility === "internal" ? "internal" : repo.private ? "private" : "public";
-}
-
 /**
  * The event's own repository is as visible as its payload says: GitHub's word at the moment of the
  * event, good enough to spare a call — unless the repo has been made public since (`madePublic`,
@@ -55,7 +51,7 @@ export function scopeForEvent(name: string, payload: object, madePublic = false)
   if (name === "repository_advisory" && advisory?.ghsa_id && advisory.state === "published") scope.advisoryPublished(advisory.ghsa_id);
   const repo = p.repository;
   if (!repo?.owner?.login || !repo.name) return scope;
-  const visibility = payloadVisibility(repo);
+  const visibility = visibilityOf(repo);
   if (!(madePublic && visibility === "private")) scope.setVisibility(repoKey({ owner: repo.owner.login, repo: repo.name }), visibility);
   if (visibility === "private" && p.issue?.number) {
     scope.addIssueTexts({ owner: repo.owner.login, repo: repo.name, issue_number: p.issue.number }, p.issue);
@@ -69,7 +65,7 @@ export function scopeForEvent(name: string, payload: object, madePublic = false)
  */
 async function payloadOutdated(store: Store | undefined, payload: object): Promise<boolean> {
   const repo = (payload as Payload).repository;
-  if (!store || !repo || typeof repo.id !== "number" || payloadVisibility(repo) !== "private") return false;
+  if (!store || !repo || typeof repo.id !== "number" || visibilityOf(repo) !== "private") return false;
   return wasMadePublic(store, repo.id);
 }
 

@@ -4,6 +4,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { assertNoLeak } from "../github/leak-firewall.js";
 import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
+import { visibilityOf } from "../github/event-scope.js";
 import { setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
 import { decidePr, type PrFacts } from "../pr/decide-pr.js";
@@ -43,7 +44,7 @@ export function prFacts(pull: PullLike, repository: { owner: { login: string }; 
     owner: repository.owner.login,
     repo: repository.name,
     number: pull.number,
-    private: repository.private && repository.visibility !== "internal",
+    private: visibilityOf(repository) === "private",
     author: pull.user?.login ?? "",
     base: pull.base.ref,
     base_sha: pull.base.sha,
