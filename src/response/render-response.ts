@@ -32,12 +32,6 @@ export interface RenderContext {
  */
 const RENDER_PREFIX = "<!-- embargo:render ";
 
-let builtinDigest: string | undefined;
-function builtinResponse(): string {
-  builtinDigest ??= createHash("sha256").update(readFileSync(new URL("response.hbs", BUILTIN_DIR))).digest("base64url");
-  return builtinDigest;
-}
-
 /** The config's JSON, once per config: a cached config is shared and frozen for good (src/github/read-config.ts). */
 const configJsons = new WeakMap<EmbargoConfig, string>();
 function configJson(config: EmbargoConfig): string {
@@ -48,20 +42,19 @@ function configJson(config: EmbargoConfig): string {
   return json;
 }
 
-/**
- * The app's own tables the view is made with (checklist texts, phases, state titles, detail
- * levels): a new version that words the checklist differently renders every response again.
- */
-let viewTablesDigest: string | undefined;
-function viewTables(): string {
-  viewTablesDigest ??= createHash("sha256").update(JSON.stringify([CHECKLIST, PHASES, STATE_TITLES, LEVELS])).digest("base64url");
-  return viewTablesDigest;
-}
+const digest = (data: string | Buffer) => createHash("sha256").update(data).digest("base64url");
 
-/** The inputs every render shares (built-in template, view tables), as they are written into them: made once. */
+/**
+ * The inputs every render shares, as they are written into them, made once per process: the
+ * built-in template, and the app's own tables the view is made with (checklist texts, phases,
+ * state titles, detail levels), so a new version that words the checklist differently renders
+ * every response again.
+ */
 let fixedInputs: string | undefined;
 function fixedParts(): string {
-  fixedInputs ??= `${JSON.stringify(builtinResponse())},${JSON.stringify(viewTables())}`;
+  fixedInputs ??= [digest(readFileSync(new URL("response.hbs", BUILTIN_DIR))), digest(JSON.stringify([CHECKLIST, PHASES, STATE_TITLES, LEVELS]))]
+    .map((d) => JSON.stringify(d))
+    .join(",");
   return fixedInputs;
 }
 
