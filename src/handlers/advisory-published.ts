@@ -8,6 +8,7 @@ import { repoParams, workThenSave, type Octokit } from "../github/announce-conte
 import { findOwnComment, listComments } from "../github/issue-comments.js";
 import { announceCtx } from "../github/announce-run.js";
 import { runPublish } from "../github/announce-publish.js";
+import { privateNow } from "../github/made-public.js";
 import type { KeyRing } from "../security/key-ring.js";
 
 /** The security issue whose record names this advisory: open responses labelled in the security repo. */
@@ -33,7 +34,8 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
   const ghsa = payload.repository_advisory.ghsa_id;
   const product = await readConfigFrom(octokit, payload.repository.owner.login, payload.repository.name, deps.store);
   if (!product.ok) return;
-  const securityRepo = product.config.security_repo ?? (payload.repository.private ? payload.repository.full_name : undefined);
+  // A payload is a snapshot: a repo made public since is no security repo (made-public.ts).
+  const securityRepo = product.config.security_repo ?? ((await privateNow(octokit, payload.repository)) ? payload.repository.full_name : undefined);
   if (!securityRepo) return;
   const security = await readConfigFrom(octokit, ...(securityRepo.split("/") as [string, string]), deps.store);
   if (!security.ok) return;

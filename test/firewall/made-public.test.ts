@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import { commentEvent, createTestProbot, INSTALLATION_ID, mockIdentity, mockNoOverrides, mockToken, mockVisibility, recordOf, type StoredComment } from "../helpers/app.js";
+import { commentEvent, createTestProbot, INSTALLATION_ID, mockConfig, mockIdentity, mockNoOverrides, mockToken, mockVisibility, recordOf, type StoredComment } from "../helpers/app.js";
+import { reportedEvent } from "../intake/advisory-payload.js";
 import { loadWebhookExample, mockGitHub, validateWebhookPayload, type GitHubMock } from "../helpers/github-api.js";
 import { CVE, expectReply, HEAD, mockLinkedPrReads, pull, reviewEvent, storeResponse, TITLE } from "../pr/fixtures.js";
 
@@ -240,5 +241,30 @@ describe("the handlers' own choices follow the repo as it is now", () => {
     await probot.receive(command);
 
     expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /app/installations/42/access_tokens", "GET /repos/acme/security"]);
+  });
+});
+
+describe("an advisory published on a repo made public since", () => {
+  it("is not taken for the security repo's own advisory: GitHub is asked once, no response is looked for", async () => {
+    const probot = createTestProbot(undefined, { store: new CountingStore() });
+    const publicized = visibilityEvent("publicized");
+    publicized.payload.repository = { ...publicized.payload.repository, id: SECURITY_ID, name: "security", full_name: "acme/security" };
+    await probot.receive(publicized);
+    const event = reportedEvent({ product: "acme/security" });
+    event.payload.action = "published";
+    event.payload.repository = { ...event.payload.repository, id: SECURITY_ID, private: true, visibility: "private" };
+    event.payload.repository_advisory = { ...event.payload.repository_advisory, state: "published", published_at: "2026-11-22T10:00:00Z" };
+    expect(validateWebhookPayload("webhook-repository-advisory-published", event.payload)).toEqual([]);
+    mockToken(gh);
+    mockConfig(gh, "acme", "security", "team: acme/security-team\n");
+    mockVisibility(gh, "acme", "security", "public");
+
+    await probot.receive(event);
+
+    expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /app/installations/42/access_tokens",
+      "GET /repos/acme/security/contents/.github%2Fembargo.yml",
+      "GET /repos/acme/security",
+    ]);
   });
 });
