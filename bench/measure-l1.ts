@@ -4,15 +4,15 @@ import type { L1Step } from "./cost-table.js";
 import { SETUP_OPS } from "./measure-cpu.js";
 
 /**
- * `repos/get-content` reads three different things: the config, the template overrides, a file.
- * The `.github` folder's listing counts as the config: its blob sha of `embargo.yml` is what says
- * whether the config changed (src/github/read-config.ts), and the same listing answers whether
- * template overrides exist (src/github/github-folder.ts).
+ * `repos/get-content` reads two different things: the config, a file. The `.github` folder's
+ * listing counts as the config: its blob sha of `embargo.yml` is what says whether the config
+ * changed (src/github/read-config.ts), and the same listing answers whether template overrides
+ * exist (src/github/github-folder.ts). The overrides themselves are read by sha, under their own
+ * names (`git/get-tree`, `git/get-blob`).
  */
 export function contentKind(path: string): string {
   const decoded = decodeURIComponent(path);
   if (decoded.endsWith("/.github/embargo.yml") || decoded.endsWith("/contents/.github")) return "repos/get-content (config)";
-  if (decoded.endsWith("/.github/embargo")) return "repos/get-content (overrides)";
   return "repos/get-content (file)";
 }
 

@@ -7,8 +7,9 @@
  * app's identity) are outside every step, measured and minimal alike.
  *
  * `repos/get-content` is told apart by what it reads: (config) `.github/embargo.yml` or the listing
- * of the `.github` folder (which carries the config's blob sha), (overrides) the template-overrides
- * folder `.github/embargo`, (file) any other file.
+ * of the `.github` folder (which carries the config's blob sha and the overrides' tree sha), (file)
+ * any other file. The template overrides are read by sha: `git/get-tree` (the `.github/embargo`
+ * folder) and `git/get-blob` (each template).
  *
  * Assumed of a minimal app: it remembers its response comment's id (one read by id, the list only
  * when it moved), learns whether the config and the template overrides changed from one
@@ -186,7 +187,7 @@ export const MINIMAL_L1: MinimalStep[] = [
 /** What the minimum leaves out that the app may call, and why it is not needed (the claim's other half). */
 export const LEFT_OUT: Record<string, string[]> = {
   "every step": [
-    "the config file and the template-overrides folder (`.github/embargo`): the `.github` listing carries their shas; each is read again only when its sha there changed",
+    "the config file and the template overrides (`git/get-tree` of `.github/embargo`, `git/get-blob` of each template): the `.github` listing carries their shas; each is read again only when its sha there changed",
     "the comment list to find the response: its id is remembered",
     "a second read of the comments, the issue or the config within one event",
   ],

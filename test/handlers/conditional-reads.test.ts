@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { blobSha } from "../../src/github/conditional-read.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import { BOT, createTestProbot, labeledEvent, mockIdentity, mockToken, recordOf, type StoredComment } from "../helpers/app.js";
+import { BOT, createTestProbot, gitBlob, gitTree, labeledEvent, mockIdentity, mockToken, recordOf, type StoredComment } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 
 // Counted, not replaced: how often a config is parsed (the plugin reads and parses the YAML) and
@@ -24,9 +24,9 @@ vi.mock("../../src/render/templates.js", async (original) => {
 const ISSUE = "/repos/acme/security/issues/7";
 const CONFIG = `/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`;
 const PARENT = "/repos/acme/security/contents/.github";
-const FOLDER = `/repos/acme/security/contents/${encodeURIComponent(".github/embargo")}`;
-const OVERRIDE = `${FOLDER}${encodeURIComponent("/response.hbs")}`;
-let TEMPLATE = "## Our response\nState: {{state}}\n{{#each phases}}{{#each items}}- [{{#if done}}x{{else}} {{/if}}] {{text}} {{marker}}\n{{/each}}{{/each}}";
+const TREES = /^\/repos\/acme\/security\/git\/trees\/(\w+)$/;
+const BLOBS = /^\/repos\/acme\/security\/git\/blobs\/(\w+)$/;
+const TEMPLATE = "## Our response\nState: {{state}}\n{{#each phases}}{{#each items}}- [{{#if done}}x{{else}} {{/if}}] {{text}} {{marker}}\n{{/each}}{{/each}}";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -55,6 +55,16 @@ function world() {
     patched: [] as string[],
     overrideReads: 0,
     tree: "t1",
+    /** The `embargo` folder's trees by sha (a push adds one): what a read by sha answers, whenever it is made. */
+    trees: { t1: { "response.hbs": TEMPLATE } } as Record<string, Record<string, string>>,
+    /** Symlinks in a tree, name → target (git keeps a link's target as its blob). */
+    links: {} as Record<string, Record<string, string>>,
+    /** The folder a read by path gets: the default branch's tree now. */
+    head: "t1",
+    /** A push that lands right after the `.github` listing was answered (before anything else is read). */
+    afterListing: undefined as (() => void) | undefined,
+    /** GitHub cut the tree's listing short. */
+    truncated: false,
   };
   mockToken(gh);
   mockIdentity(gh);
@@ -62,9 +72,35 @@ function world() {
   s.get(CONFIG).reply(conditional(() => w.yamlTag, () => w.yaml, "text/plain; charset=utf-8"));
   // `.github` lists the config (its blob sha) and the `embargo` folder (its tree sha), which lists the override (its blob sha).
   const parent = () => [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: blobSha(w.yaml) }, { type: "dir", name: "embargo", path: ".github/embargo", sha: w.tree }];
-  s.get(PARENT).reply(conditional(() => `W/"${w.tree}-${blobSha(w.yaml)}"`, parent, "application/json; charset=utf-8"));
-  s.get(FOLDER).reply(() => (w.overrideReads++, [200, [{ type: "file", name: "response.hbs", path: ".github/embargo/response.hbs", sha: blobSha(TEMPLATE), size: TEMPLATE.length }]]));
-  s.get(OVERRIDE).reply(() => (w.overrideReads++, [200, TEMPLATE, { "content-type": "text/plain; charset=utf-8" }]));
+  const listing = conditional(() => `W/"${w.tree}-${blobSha(w.yaml)}"`, parent, "application/json; charset=utf-8") as (this: unknown) => unknown;
+  s.get(PARENT).reply(function (this: unknown) {
+    const answer = listing.call(this);
+    w.afterListing?.();
+    w.afterListing = undefined;
+    return answer as never;
+  });
+  const links = (sha: string) => Object.entries(w.links[sha] ?? {}).map(([path, target]) => ({ path, mode: "120000", type: "blob", sha: blobSha(target) }));
+  s.get(TREES).reply((uri) => {
+    w.overrideReads++;
+    const sha = TREES.exec(uri)![1]!;
+    return w.trees[sha] ? [200, { ...gitTree(sha, w.trees[sha], links(sha)), truncated: w.truncated }] : [404, { message: "Not Found" }];
+  });
+  s.get(BLOBS).optionally().reply((uri) => {
+    w.overrideReads++;
+    const texts = [...Object.values(w.trees), ...Object.values(w.links)].flatMap((t) => Object.values(t));
+    const text = texts.find((t) => blobSha(t) === BLOBS.exec(uri)![1]);
+    return text === undefined ? [404, { message: "Not Found" }] : [200, gitBlob(text)];
+  });
+  // The folder and its files by path, as GitHub serves them: always the head's, whichever tree the listing named.
+  s.get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo")}`).optionally().reply(() => {
+    const files = Object.entries(w.trees[w.head]!).map(([name, text]) => ({ type: "file", name, path: `.github/embargo/${name}`, sha: blobSha(text), size: text.length }));
+    const symlinks = Object.entries(w.links[w.head] ?? {}).map(([name, target]) => ({ type: "symlink", name, path: `.github/embargo/${name}`, sha: blobSha(target), size: target.length }));
+    return [200, [...files, ...symlinks]];
+  });
+  s.get(/^\/repos\/acme\/security\/contents\/\.github%2Fembargo%2F(.+)$/).optionally().reply((uri) => {
+    const text = w.trees[w.head]![decodeURIComponent(uri).split("/").pop()!];
+    return text === undefined ? [404, { message: "Not Found" }] : [200, text, { "content-type": "text/plain; charset=utf-8" }];
+  });
   s.get(`${ISSUE}/comments`).query(true).optionally().reply(200, () => w.comments.map((c) => ({ id: c.id, body: c.body, user: { login: c.user.login, id: 1, type: c.user.type } })));
   s.get("/repos/acme/security/issues/comments/555").optionally().reply(200, () => {
     const c = w.comments[0]!;
@@ -96,7 +132,7 @@ describe("config and overrides are read only when they may have changed", () => 
     // the override folder and file were not fetched again, and nothing was written: the response was already right.
     expect(counts).toEqual({ parses: 1, renders: 1 });
     expect(w.overrideReads).toBe(2);
-    expect(gh.requests.slice(mark).filter((r) => r.path === FOLDER || r.path === OVERRIDE)).toEqual([]);
+    expect(gh.requests.slice(mark).filter((r) => TREES.test(r.path) || BLOBS.test(r.path))).toEqual([]);
     expect(w.patched).toEqual([]);
     expect(w.comments).toHaveLength(1);
   });
@@ -104,14 +140,9 @@ describe("config and overrides are read only when they may have changed", () => 
   it("a changed override is listed and read again at once, and the response follows it", async () => {
     const w = world();
     await w.probot.receive(labeledEvent({ label: "vuln" }));
-    const first = TEMPLATE;
-    TEMPLATE = TEMPLATE.replace("## Our response", "## Our new response");
+    w.trees.t2 = { "response.hbs": TEMPLATE.replace("## Our response", "## Our new response") };
     w.tree = "t2";
-    try {
-      await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
-    } finally {
-      TEMPLATE = first;
-    }
+    await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
     expect(w.overrideReads).toBe(4);
     expect(w.patched).toHaveLength(1);
     expect(w.comments[0]!.body).toContain("## Our new response\nState: Triage");
@@ -149,5 +180,44 @@ describe("config and overrides are read only when they may have changed", () => 
     expect(counts.renders).toBe(2);
     expect(w.patched).toEqual([written]);
     expect(recordOf(w.comments[0]!.body).state).toBe("triage");
+  });
+});
+
+describe("overrides are read by sha: a push between reads changes nothing", () => {
+  const PUSHED = TEMPLATE.replace("## Our response", "## Pushed response");
+
+  it("a push right after the `.github` listing: the listed tree's override is used, and the pushed one is not kept under its sha", async () => {
+    const w = world();
+    w.trees.t2 = { "response.hbs": PUSHED };
+    w.afterListing = () => (w.tree = w.head = "t2");
+    await w.probot.receive(labeledEvent({ label: "vuln" }));
+    expect(w.comments[0]!.body).toContain("## Our response\nState: Triage");
+    expect(w.comments[0]!.body).not.toContain("## Pushed response");
+
+    // The next event sees the push, and follows it.
+    await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
+    expect(w.comments[0]!.body).toContain("## Pushed response\nState: Triage");
+
+    // A revert brings tree t1 back: its own override, not what was on the branch when it was first read.
+    w.tree = w.head = "t1";
+    await w.probot.receive(labeledEvent({ label: "vuln", labels: ["vuln", "security: triage"] }));
+    expect(w.comments[0]!.body).toContain("## Our response\nState: Triage");
+    expect(w.comments[0]!.body).not.toContain("## Pushed response");
+  });
+
+  it("a symlink in the folder is not an override: the built-in template is used", async () => {
+    const w = world();
+    w.trees.t1 = {};
+    w.links.t1 = { "response.hbs": "../../SECURITY.md" };
+    await w.probot.receive(labeledEvent({ label: "vuln" }));
+    expect(w.comments[0]!.body).toContain("### Security response");
+    expect(w.comments[0]!.body).not.toContain("SECURITY.md");
+  });
+
+  it("a tree GitHub lists only in part is not taken as the whole: the event fails (and is retried) rather than render without an override", async () => {
+    const w = world();
+    w.truncated = true;
+    await expect(w.probot.receive(labeledEvent({ label: "vuln" }))).rejects.toThrow(/too large for GitHub to list/);
+    expect(w.comments).toEqual([]);
   });
 });

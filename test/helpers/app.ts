@@ -70,20 +70,28 @@ export function mockNoOverrides(gh: GitHubMock, owner: string, repo: string): vo
   gh.api.get(`/repos/${owner}/${repo}/contents/.github`).reply(404, { message: "Not Found" });
 }
 
+/** A git tree as `GET /repos/{owner}/{repo}/git/trees/{tree_sha}` answers it: each file a regular blob, under its blob sha. */
+export function gitTree(sha: string, files: Record<string, string>, extra: { path: string; mode: string; type: string; sha: string }[] = []) {
+  const entries = Object.entries(files).map(([path, text]) => ({ path, mode: "100644", type: "blob", sha: blobSha(text), size: Buffer.byteLength(text) }));
+  return { sha, url: `https://api.github.com/git/trees/${sha}`, truncated: false, tree: [...entries, ...extra] };
+}
+
+/** A blob as `GET /repos/{owner}/{repo}/git/blobs/{file_sha}` answers it: base64, as GitHub always sends it. */
+export function gitBlob(text: string) {
+  const sha = blobSha(text);
+  return { sha, node_id: `B_${sha}`, size: Buffer.byteLength(text), url: `https://api.github.com/git/blobs/${sha}`, encoding: "base64", content: Buffer.from(text).toString("base64").replace(/.{60}/g, "$&\n") };
+}
+
 /**
- * Template overrides in `.github/embargo/`: the `.github` folder lists an `embargo` folder, which
- * lists the files (with their blob shas), and each file's text is served once (`times` reads).
+ * Template overrides in `.github/embargo/`: the `.github` folder lists an `embargo` folder under its
+ * tree sha, that tree (read by sha) lists the files with their blob shas, and each blob is served
+ * by its sha (`times` reads of each).
  */
 export function mockOverrides(gh: GitHubMock, owner: string, repo: string, files: Record<string, string>, times = 1): void {
-  const base = `/repos/${owner}/${repo}/contents`;
-  gh.api.get(`${base}/.github`).times(times).reply(200, [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: "c0" }, { type: "dir", name: "embargo", path: ".github/embargo", sha: "tree1" }]);
-  gh.api
-    .get(`${base}/${encodeURIComponent(".github/embargo")}`)
-    .times(times)
-    .reply(200, Object.entries(files).map(([name, text]) => ({ type: "file", name, path: `.github/embargo/${name}`, sha: blobSha(text), size: text.length })));
-  for (const [name, text] of Object.entries(files)) {
-    gh.api.get(`${base}/${encodeURIComponent(`.github/embargo/${name}`)}`).times(times).reply(200, text, { "content-type": "text/plain; charset=utf-8" });
-  }
+  const tree = blobSha(JSON.stringify(files));
+  gh.api.get(`/repos/${owner}/${repo}/contents/.github`).times(times).reply(200, [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: "c0" }, { type: "dir", name: "embargo", path: ".github/embargo", sha: tree }]);
+  gh.api.get(`/repos/${owner}/${repo}/git/trees/${tree}`).times(times).reply(200, gitTree(tree, files));
+  for (const text of Object.values(files)) gh.api.get(`/repos/${owner}/${repo}/git/blobs/${blobSha(text)}`).times(times).reply(200, gitBlob(text));
 }
 
 export interface RepoShape {
