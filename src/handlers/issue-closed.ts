@@ -59,7 +59,8 @@ async function recordHandClose(deps: Deps, context: StateContext, loaded: Loaded
   if (record === before) return;
   const { octokit } = context;
   const issue = await current();
-  if (!issue) return;
+  // An old event redelivered after the issue was reopened or closed again: the issue has the last word.
+  if (!issue || issue.open !== (context.payload.action === "reopened")) return;
   const effects = noEffects();
   effects.responseBody = await renderResponse(record, loaded.config, { title: issue.title, reporter: issue.reporter }, loaded.overrides, { keys: deps.keys, issue: loaded.issue, now, current: loaded.comments.find((c) => c.login === loaded.botLogin && c.body.includes(RESPONSE_MARKER))?.body });
   Object.assign(effects, responseLabels(issue.labels, record));
