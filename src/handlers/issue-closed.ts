@@ -18,11 +18,14 @@ import { issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, ty
 
 type StateContext = Context<"issues.closed"> | Context<"issues.reopened">;
 
+/** The issue as it is now, read once per event and shared by the close check, the hand-close record and every PR's sync. */
+type CurrentIssue = () => Promise<IssueSummary | undefined>;
+
 /**
  * A close counts only when the response is really over: the app closed it (a command did), or
  * someone who may run commands did. Anyone else's close is undone, with a reply that says why.
  */
-async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResponse): Promise<boolean> {
+async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResponse, current: CurrentIssue): Promise<boolean> {
   const { payload } = context;
   const sender = payload.sender.login;
   if (sender === loaded.botLogin || CLOSED_STATES.includes(loaded.record!.state)) return true;
@@ -33,6 +36,9 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
     await reportConfigProblems(context.octokit, loaded.issue, [gatekeepers.problem], loaded.config.label, loaded.botLogin, loaded.comments);
     return false;
   }
+  // An old close redelivered: undone only while it is the close that stands, never a later one.
+  const now = await current();
+  if (!now || now.open || (now.closedBy && now.closedBy.toLowerCase() !== sender.toLowerCase())) return false;
   await reopenIssue(context.octokit, loaded.issue);
   const who = loaded.config.team ? `members of the ${loaded.config.team} team` : "people with the admin or maintain role on this repository";
   const { text } = await renderTemplate("close-undone", { actor: sender, who }, loaded.overrides);
@@ -41,9 +47,6 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
   context.log.info(`${sender} may not close ${issueKey(loaded.issue)}: reopened`);
   return false;
 }
-
-/** The issue as it is now, read once per event and shared by the hand-close record and every PR's sync. */
-type CurrentIssue = () => Promise<IssueSummary | undefined>;
 
 /**
  * A close by a person (no command) is what the response says from now on: "closed by hand by @x",
@@ -87,9 +90,9 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
   const botLogin = await deps.botLogin();
   const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys, deps.store);
   if (!loaded.record) return;
-  if (payload.action === "closed" && !(await closeCounts(deps, context, loaded))) return;
   let summary: Promise<IssueSummary | undefined> | undefined;
   const current = () => (summary ??= getIssue(octokit, issue));
+  if (payload.action === "closed" && !(await closeCounts(deps, context, loaded, current))) return;
   await deps.queue.run(key, () => recordHandClose(deps, context, loaded, current));
   const failures: unknown[] = [];
   for (const linked of loaded.record.prs) {

@@ -43,4 +43,21 @@ describe("issues.closed / issues.reopened redelivered", () => {
     await probot.receive(reopened as never);
     expect(w.record.state).toBe("closed");
   });
+
+  it("a non-member's old close redelivered does not reopen the issue a team member closed since", async () => {
+    w = await world(gh, { record: readyRecord({ state: "fixing" }) });
+    w.fake.roles.set("mallory", "write");
+    const issue = w.fake.issues.find((i) => i.repo === "acme/security" && i.number === 7)!;
+    const probot = w.probot(BEFORE_END);
+    const byMallory = issueStateEvent("closed", "mallory");
+    issue.state = "closed";
+    issue.closed_by = "mallory";
+    await probot.receive(byMallory as never);
+    expect(issue.state).toBe("open"); // undone: mallory may not close it
+    // Alice closes it; her event is on its way (or failed, to be redelivered).
+    issue.state = "closed";
+    issue.closed_by = "alice";
+    await probot.receive(byMallory as never); // mallory's delivery, redelivered
+    expect(issue.state).toBe("closed");
+  });
 });
