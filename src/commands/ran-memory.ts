@@ -70,3 +70,16 @@ export function blockAddedLines(record: ResponseRecord, commentKey: string, line
   if (!added.length) return { record, blocked: 0 };
   return { record: rememberRan(record, commentKey, [...ran, ...added]), blocked: added.length };
 }
+
+/**
+ * The author edited a command comment: the lines the edit took out, never run, are remembered as
+ * done, so an older event of the comment (its `created` delivered late, or redelivered) cannot run
+ * what the comment no longer says over what it says now.
+ */
+export function retireRemovedLines(record: ResponseRecord, commentKey: string, lines: CommandLine[], before: CommandLine[] | undefined): ResponseRecord {
+  if (!before?.length) return record;
+  const now = new Set(lines.map((l) => l.hash));
+  const ran = ranOf(record.ran).get(commentKey) ?? [];
+  const removed = before.map((l) => l.hash).filter((h) => !now.has(h) && !ran.includes(h));
+  return removed.length ? rememberRan(record, commentKey, [...ran, ...removed]) : record;
+}

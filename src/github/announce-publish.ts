@@ -73,10 +73,10 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
     done(ctx, "announced", ["follow-up.closed"], { state: "announced" });
     // Sent just before the run's one write, which records it: nothing can find a chat message again.
     ctx.notices = [...(ctx.notices ?? []), { kind: "announced" }];
+    // The close rides on the run's one write, before the record: a step recorded is a close made.
+    // Not on a later run: an announced issue the team reopened since stays open.
+    ctx.close = true;
   }
-  // The label and the close ride on the run's one write with the record: a failure between them
-  // is mended on every run (nothing is written when the issue already is so).
-  ctx.close = true;
 
   if (!stepDone(ctx.record, "process_review")) {
     const url = await openProcessReview(octokit, ctx);

@@ -69,6 +69,8 @@ export interface IssueSummary {
   /** GitHub's own links to the issue: its page and its API address. */
   html_url: string;
   url: string;
+  /** Who closed it, when it is closed and GitHub says. */
+  closedBy?: string;
 }
 
 /** The security issue as it is now (the event's copy may be stale); undefined when it is gone. */
@@ -83,6 +85,7 @@ export async function getIssue(octokit: Octokit, issue: { owner: string; repo: s
       assignees: (data.assignees ?? []).flatMap((a) => (a?.login ? [a.login] : [])),
       html_url: data.html_url ?? "",
       url: data.url ?? "",
+      ...(data.closed_by?.login ? { closedBy: data.closed_by.login } : {}),
     };
   } catch (error) {
     if (isOutOfReach(error)) return undefined;

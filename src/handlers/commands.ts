@@ -1,7 +1,7 @@
 import { decideCommands, type CommandsDecision, type ReplySpec } from "../commands/decide-commands.js";
 import { helpView } from "../commands/help-view.js";
 import { mayHaveCommands, parseCommands, type CommandLine } from "../commands/parse-commands.js";
-import { blockAddedLines, forgetRan, markPending } from "../commands/ran-memory.js";
+import { blockAddedLines, forgetRan, markPending, retireRemovedLines } from "../commands/ran-memory.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { httpStatus, isGone } from "../github/http-status.js";
@@ -98,9 +98,10 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const octokit = context.octokit;
   const time = run.deps.now();
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER)!;
+  const from = context.payload.action === "edited" ? context.payload.changes?.body?.from : undefined;
   const decision: CommandsDecision = decideCommands({
     lines: run.lines,
-    record: syncBoxes(loaded.record!, own.body, time),
+    record: retireRemovedLines(syncBoxes(loaded.record!, own.body, time), commentKey, run.lines, from === undefined ? undefined : parseCommands(from)),
     commentKey,
     labels: now.labels,
     config,

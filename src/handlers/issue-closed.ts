@@ -18,11 +18,14 @@ import { issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, ty
 
 type StateContext = Context<"issues.closed"> | Context<"issues.reopened">;
 
+/** The issue as it is now, read once per event and shared by the close check, the hand-close record and every PR's sync. */
+type CurrentIssue = () => Promise<IssueSummary | undefined>;
+
 /**
  * A close counts only when the response is really over: the app closed it (a command did), or
  * someone who may run commands did. Anyone else's close is undone, with a reply that says why.
  */
-async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResponse): Promise<boolean> {
+async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResponse, current: CurrentIssue): Promise<boolean> {
   const { payload } = context;
   const sender = payload.sender.login;
   if (sender === loaded.botLogin || CLOSED_STATES.includes(loaded.record!.state)) return true;
@@ -33,6 +36,9 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
     await reportConfigProblems(context.octokit, loaded.issue, [gatekeepers.problem], loaded.config.label, loaded.botLogin, loaded.comments);
     return false;
   }
+  // An old close redelivered: undone only while it is the close that stands, never a later one.
+  const now = await current();
+  if (!now || now.open || (now.closedBy && now.closedBy.toLowerCase() !== sender.toLowerCase())) return false;
   await reopenIssue(context.octokit, loaded.issue);
   const who = loaded.config.team ? `members of the ${loaded.config.team} team` : "people with the admin or maintain role on this repository";
   const { text } = await renderTemplate("close-undone", { actor: sender, who }, loaded.overrides);
@@ -41,9 +47,6 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
   context.log.info(`${sender} may not close ${issueKey(loaded.issue)}: reopened`);
   return false;
 }
-
-/** The issue as it is now, read once per event and shared by the hand-close record and every PR's sync. */
-type CurrentIssue = () => Promise<IssueSummary | undefined>;
 
 /**
  * A close by a person (no command) is what the response says from now on: "closed by hand by @x",
@@ -59,7 +62,8 @@ async function recordHandClose(deps: Deps, context: StateContext, loaded: Loaded
   if (record === before) return;
   const { octokit } = context;
   const issue = await current();
-  if (!issue) return;
+  // An old event redelivered after the issue was reopened or closed again: the issue has the last word.
+  if (!issue || issue.open !== (context.payload.action === "reopened")) return;
   const effects = noEffects();
   effects.responseBody = await renderResponse(record, loaded.config, { title: issue.title, reporter: issue.reporter }, loaded.overrides, { keys: deps.keys, issue: loaded.issue, now, current: loaded.comments.find((c) => c.login === loaded.botLogin && c.body.includes(RESPONSE_MARKER))?.body });
   Object.assign(effects, responseLabels(issue.labels, record));
@@ -86,9 +90,9 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
   const botLogin = await deps.botLogin();
   const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys, deps.store);
   if (!loaded.record) return;
-  if (payload.action === "closed" && !(await closeCounts(deps, context, loaded))) return;
   let summary: Promise<IssueSummary | undefined> | undefined;
   const current = () => (summary ??= getIssue(octokit, issue));
+  if (payload.action === "closed" && !(await closeCounts(deps, context, loaded, current))) return;
   await deps.queue.run(key, () => recordHandClose(deps, context, loaded, current));
   const failures: unknown[] = [];
   for (const linked of loaded.record.prs) {

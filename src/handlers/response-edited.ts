@@ -11,6 +11,7 @@ import { responseLabels } from "../response/response-labels.js";
 import { stateFromBoxes } from "../response/settle-ticks.js";
 import { foldBoxEdits } from "../response/sync-boxes.js";
 import { privateNow } from "../github/made-public.js";
+import { readIssueNow } from "../github/issue-now.js";
 import { issueKey, loadResponse, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
 
 /**
@@ -69,7 +70,10 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
     }
 
     effects.responseBody = await renderResponse(record, config, { title: payload.issue.title, reporter: payload.issue.user?.login ?? "" }, loaded.overrides, { keys: deps.keys, issue, now });
-    if (!CLOSED_STATES.includes(record.state)) Object.assign(effects, responseLabels(labels, record));
+    // The event's labels are a snapshot: a state this edit changes is labelled against the issue
+    // as it is now, or a command that ran first leaves its state label beside this one (issue 8).
+    if (loaded.record && record.state !== loaded.record.state) state.labels = (await readIssueNow(octokit, issue)).labels;
+    if (!CLOSED_STATES.includes(record.state)) Object.assign(effects, responseLabels(state.labels, record));
     await applyEffects(octokit, issue, state, effects);
   });
 }

@@ -19,6 +19,8 @@ export interface FakeIssue {
   labels: string[];
   assignees: string[];
   user: string;
+  /** Who closed it last, as GitHub's `closed_by` says (set by the app's close, or by a test). */
+  closed_by?: string;
 }
 export interface FakeComment {
   id: number;
@@ -115,6 +117,7 @@ export class FakeGitHub {
       id: i.number, node_id: `I${i.number}`, number: i.number, title: i.title, body: i.body, state: i.state, state_reason: i.state_reason,
       html_url: `https://github.com/${i.repo}/issues/${i.number}`, user: { login: i.user, id: 1, type: i.user.endsWith("[bot]") ? "Bot" : "User" },
       labels: i.labels.map((name, n) => ({ id: n, name })), assignees: i.assignees.map((login, n) => ({ login, id: 100 + n })),
+      closed_by: i.state === "closed" && i.closed_by ? { login: i.closed_by, id: 2, type: i.closed_by.endsWith("[bot]") ? "Bot" : "User" } : null,
     };
   }
 
@@ -190,6 +193,7 @@ export class FakeGitHub {
     this.route("PATCH", `${R}/issues/:n`, (m, b) => {
       const i = this.findIssue(m)!;
       if (b.state) i.state = b.state;
+      if (b.state === "closed") i.closed_by = BOT;
       if (b.state_reason) i.state_reason = b.state_reason;
       return [200, this.issueJson(i)];
     });

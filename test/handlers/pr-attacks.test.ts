@@ -140,6 +140,8 @@ describe("closing the security issue", () => {
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
     serveTeam(gh, ["sec1"]);
     mockNoOverrides(gh, "acme", "security");
+    // Still closed, by them: theirs is the close that stands, so it is undone.
+    gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state: "closed", closed_by: { login: "triager-without-rights" }, user: { login: "reporter" }, assignees: [], labels: [] });
     let reopened: any;
     gh.api.patch(ISSUE, (b) => ((reopened = b), true)).reply(200, {});
     let reply = "";

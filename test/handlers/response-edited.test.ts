@@ -108,6 +108,8 @@ describe("boxes ticked by hand are recorded at once, with who and when", () => {
     const record = baseRecord({ state: "confirmed" });
     const before = await bodyOf(record);
     const edited = setBox(setBox(before, "Patched on `main`", true), "Patched on `4.19`", true);
+    // A state the edit changes is labelled against the issue as it is now: one read.
+    gh.api.get(ISSUE).reply(200, { number: 7, title: "Report", state: "open", user: { login: "reporter" }, assignees: [], labels: [{ name: "security" }, { name: "security: confirmed" }] });
     const out = await edit(before, edited, { labels: ["security", "security: confirmed"] });
     expect(recordOf(out.body).state).toBe("fixed");
     expect(out.body).toContain("| **State** | Fixed |");
