@@ -87,11 +87,11 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
     await applyEffects(octokit, ref, state, { ...noEffects(), replies });
     record = { ...record, reminders: { ...record.reminders, ...Object.fromEntries(due.map((d) => [d.key, now.toISOString()])) } };
   }
-  if (embargoPassed(record, now)) {
-    // The team's channel hears of an overdue embargo once per end date (`notify.*`; nothing without a webhook).
-    const notifyDeps = { env: deps.env ?? process.env, log: { info: input.log, warn: input.log } };
-    record = await notifyResponse(notifyDeps, config, { repo: `${owner}/${repo}`, number: issue.number, url: issue.html_url }, record, [{ kind: "overdue" }], issue.title);
-  }
+  // The team's channel hears of an overdue embargo once per end date, and gets the messages its
+  // webhook refused before (`notify_pending`) again: an open response may see no other event for
+  // days (`notify.*`; nothing without a webhook, nothing when nothing is due).
+  const notifyDeps = { env: deps.env ?? process.env, log: { info: input.log, warn: input.log } };
+  record = await notifyResponse(notifyDeps, config, { repo: `${owner}/${repo}`, number: issue.number, url: issue.html_url }, record, embargoPassed(record, now) ? [{ kind: "overdue" }] : [], issue.title);
   const responseBody = await renderResponse(record, config, { title: issue.title, reporter: issue.author }, loaded.overrides, { keys: deps.keys, issue: ref, now });
   await applyEffects(octokit, ref, state, { ...noEffects(), responseBody, ...responseLabels(state.labels, record) });
   return record;

@@ -59,6 +59,24 @@ describe("the tick tells the team's channel of an overdue embargo", () => {
   });
 });
 
+describe("the tick sends again a chat message the webhook refused", () => {
+  it("on an open response, before its embargo ends: sent once, and no longer waiting in the record", async () => {
+    const sent: string[] = [];
+    const env = { SECURITY_SLACK_URL: "https://hooks.slack.example/services/T/B/x" };
+    const yaml = `${CONFIG}notify:\n  slack_webhook_env: SECURITY_SLACK_URL\n`;
+    const pending = [{ key: "confirmed", event: { kind: "confirmed", login: "alice" }, tries: 1 }];
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), { state: "confirmed", embargo_end: "2026-12-10", notify_pending: pending }, yaml, true, env);
+    nock("https://hooks.slack.example").post("/services/T/B/x", (b) => (sent.push(JSON.stringify(b)), true)).reply(200, "ok");
+    await world.tick();
+    await world.tick();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/confirmed/i);
+    const record = recordOf(world.comments.find((c) => c.id === 555)!.body);
+    expect(record.notify_pending).toBeUndefined();
+    expect(record.notified).toContain("confirmed");
+  });
+});
+
 describe("a suspected breach on the dashboard", () => {
   it("is marked in the response's row", async () => {
     const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), { breach: { by: "alice", at: "2026-11-21T10:00:00.000Z" } });
