@@ -61,3 +61,12 @@ export function announceView(record: ResponseRecord, config: EmbargoConfig, fact
 }
 
 export type AnnounceView = ReturnType<typeof announceView>;
+
+/**
+ * The `reporter-in-pack` reply's view: the login shown without pinging them; an issue the app
+ * opened (a private report, a feed) has the app as its author, who is no reporter.
+ */
+export function reporterInPackView(reporter: string, botLogin: string) {
+  const openedByApp = reporter.toLowerCase() === botLogin.toLowerCase();
+  return { reporter: openedByApp ? undefined : reporter.replace(/@/g, "") || undefined, opened_by_app: openedByApp };
+}

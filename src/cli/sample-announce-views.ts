@@ -1,4 +1,4 @@
-import { announceView, type AnnounceFacts } from "../announce/announce-view.js";
+import { announceView, reporterInPackView, type AnnounceFacts } from "../announce/announce-view.js";
 import { fenced, unescapeHtml } from "../announce/pack.js";
 import { gatesPass, publishGates } from "../announce/publish-gates.js";
 import { PUBLISH_STEPS, stepDone } from "../announce/publish-steps.js";
@@ -67,6 +67,8 @@ export async function sampleAnnounceView(name: string, record: ResponseRecord, c
     case "reporter-published":
       // As runPublish: the reporter is named when they can read the issue.
       return { reporter: record.credits.find((c) => c.type === "reporter")?.login ?? facts.reporter, advisory_url: facts.advisoryUrl, cve: record.cve };
+    case "reporter-in-pack":
+      return reporterInPackView(record.credits.find((c) => c.type === "reporter")?.login ?? facts.reporter ?? "", "embargo[bot]");
     case "process-review": {
       // As openProcessReview (src/github/announce-issues.ts).
       const published = now.toISOString().slice(0, 10);

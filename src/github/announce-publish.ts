@@ -1,4 +1,5 @@
 import { advisoryRepo } from "../announce/advisory-fields.js";
+import { reporterInPackView } from "../announce/announce-view.js";
 import { markStep, stepDone } from "../announce/publish-steps.js";
 import { renderTemplate } from "../render/templates.js";
 import { tick } from "../response/sync-boxes.js";
@@ -65,7 +66,7 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
   if (!canRead) reporterText = told;
   if (!stepDone(ctx.record, "reporter")) {
     if (canRead) await reply(octokit, ctx, `reporter-published-${ctx.issue.issue_number}`, told);
-    else await reply(octokit, ctx, `reporter-in-pack-${ctx.issue.issue_number}`, `The reporter${reporter ? ` (${reporter.replace(/@/g, "")})` : ""} cannot read this repository, so the app did not tell them here: the text for them is in the announcement pack. Send it yourselves.`);
+    else await reply(octokit, ctx, `reporter-in-pack-${ctx.issue.issue_number}`, (await renderTemplate("reporter-in-pack", reporterInPackView(reporter, ctx.botLogin), ctx.overrides)).text);
     done(ctx, "reporter");
   }
 

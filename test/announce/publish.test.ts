@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { BOT } from "../helpers/app.js";
 import { AFTER_END, BEFORE_END, checkEachTest, expectPublishedOnce, readyRecord, SECURITY_CONFIG, world, type World } from "./world.js";
 
 let gh: GitHubMock;
@@ -104,6 +105,16 @@ describe("/announce publish", () => {
     await w.send("/announce publish", { now: AFTER_END });
     expect(w.replies().some((b) => b.includes("thank you for your report") && !b.includes(PACK_MARKER))).toBe(false);
     expect(w.replies().join("\n")).toContain("cannot read this repository, so the app did not tell them here");
+    expect(w.replies().find((b) => b.includes(PACK_MARKER))).toContain("Reply to the reporter");
+  });
+
+  it("on an issue the app opened itself (a private report, a feed), says no reporter is credited rather than naming the app as one", async () => {
+    w = await world(gh);
+    w.fake.issues.find((i) => i.number === 7)!.user = BOT;
+    await w.send("/announce publish", { now: AFTER_END });
+    const replies = w.replies().join("\n");
+    expect(replies).toContain("The app opened this issue itself (from a private vulnerability report or a CVE feed) and no `reporter` is credited");
+    expect(replies).not.toContain(`The reporter (${BOT})`);
     expect(w.replies().find((b) => b.includes(PACK_MARKER))).toContain("Reply to the reporter");
   });
 

@@ -92,7 +92,7 @@ export async function world(gh: GitHubMock, options: { record?: ResponseRecord |
   };
   const delivery: World["delivery"] = (text, { sender = "alice", now = BEFORE_END } = {}) => {
     const issue = fake.issues.find((i) => i.repo === "acme/security" && i.number === 7)!;
-    const event = commentEvent({ commentBody: text, commentId: ++commentIds, sender, title: TITLE, body: BODY, labels: issue.labels, author: "reporter", state: issue.state, assignees: issue.assignees });
+    const event = commentEvent({ commentBody: text, commentId: ++commentIds, sender, title: TITLE, body: BODY, labels: issue.labels, author: issue.user, state: issue.state, assignees: issue.assignees });
     event.payload.issue.html_url = "https://github.com/acme/security/issues/7";
     event.payload.installation = { id: INSTALLATION_ID, node_id: "x" };
     return (at = now) => probot(at).receive(event as never);
