@@ -67,6 +67,8 @@ export async function sampleAnnounceView(name: string, record: ResponseRecord, c
     case "reporter-published":
       // As runPublish: the reporter is named when they can read the issue.
       return { reporter: record.credits.find((c) => c.type === "reporter")?.login ?? facts.reporter, advisory_url: facts.advisoryUrl, cve: record.cve };
+    case "cve-requested":
+      return { ghsa: record.ghsa };
     case "reporter-in-pack":
       return reporterInPackView(record.credits.find((c) => c.type === "reporter")?.login ?? facts.reporter ?? "", "embargo[bot]");
     case "process-review": {

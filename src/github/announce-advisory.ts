@@ -103,7 +103,7 @@ export async function requestCve(octokit: Octokit, ctx: AnnounceCtx): Promise<Ad
   } catch (error) {
     return refused(error, "the CVE request");
   }
-  await reply(octokit, ctx, `cve-request-${ctx.key}`, `Asked GitHub to assign a CVE to ${ctx.record.ghsa}. GitHub reviews the request; once it assigns one, the next \`/announce\` records it.`);
+  await reply(octokit, ctx, `cve-request-${ctx.key}`, (await renderTemplate("cve-requested", { ghsa: ctx.record.ghsa }, ctx.overrides)).text);
   return { ok: true };
 }
 

@@ -120,7 +120,7 @@ describe("/announce cve", () => {
     await w.send("/announce cve");
     const ghsa = w.record.ghsa!;
     expect(w.fake.cveRequests).toEqual([ghsa]);
-    expect(w.replies().join("\n")).toContain("GitHub reviews the request");
+    expect(w.replies().join("\n")).toContain(`Asked GitHub to assign a CVE to ${ghsa}. GitHub reviews the request`);
     w.fake.advisories[0]!.cve_id = "CVE-2026-4242";
     await w.send("/announce");
     expect(w.record.cve).toBe("CVE-2026-4242");
