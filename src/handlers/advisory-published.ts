@@ -4,10 +4,9 @@ import { readConfigFrom } from "../github/read-config.js";
 import { issueKey, loadResponse, type Deps } from "./response-context.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { tick } from "../response/sync-boxes.js";
-import { repoParams, workThenSave, type Octokit } from "../github/announce-context.js";
+import { repoParams, type Octokit } from "../github/announce-context.js";
 import { findOwnComment, listComments } from "../github/issue-comments.js";
-import { announceCtx } from "../github/announce-run.js";
-import { runPublish } from "../github/announce-publish.js";
+import { runAnnounceActions } from "../github/announce-run.js";
 import { privateNow } from "../github/made-public.js";
 import type { KeyRing } from "../security/key-ring.js";
 
@@ -48,17 +47,23 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
     if (!loaded.record) return;
     const labels = issue.labels.flatMap((l) => (typeof l === "string" ? [l] : l.name ? [l.name] : []));
     const state = { comments: loaded.comments, botLogin, labels, assignees: [], open: issue.state === "open" };
-    const ctx = announceCtx({
-      issue: ref, config: security.config, record: loaded.record, state, overrides: loaded.overrides, now: deps.now(), keys: deps.keys,
-      issueData: { title: issue.title, html_url: issue.html_url, user: issue.user }, key: `advisory-published-${ghsa}`,
-      notify: { env: deps.env ?? process.env, log: context.log },
-    });
-    if (!ctx.record.publish_steps?.advisory) {
-      const at = payload.repository_advisory.published_at ?? ctx.now.toISOString();
-      const record = tick(markStep(ctx.record, "advisory", ctx.now), ["disclosure.published"], ctx.now);
-      ctx.record = { ...record, advisory: record.advisory ? { ...record.advisory, published_at: at } : record.advisory };
+    const now = deps.now();
+    let record = loaded.record;
+    if (!record.publish_steps?.advisory) {
+      const at = payload.repository_advisory.published_at ?? now.toISOString();
+      const marked = tick(markStep(record, "advisory", now), ["disclosure.published"], now);
+      record = { ...marked, advisory: marked.advisory ? { ...marked.advisory, published_at: at } : marked.advisory };
     }
-    // One response write, when the steps are done or one failed (a redelivery finishes the rest).
-    await workThenSave(octokit, ctx, () => runPublish(octokit, ctx));
+    // As `/announce publish` runs it: one response write when the steps are done or one failed (a
+    // redelivery finishes the rest), and a step GitHub refused is replied in the issue, once.
+    await runAnnounceActions(
+      octokit,
+      {
+        issue: ref, config: security.config, record, state, overrides: loaded.overrides, now, keys: deps.keys,
+        issueData: { title: issue.title, html_url: issue.html_url, user: issue.user }, key: `advisory-published-${ghsa}`,
+        notify: { env: deps.env ?? process.env, log: context.log },
+      },
+      [{ kind: "announce.publish" }],
+    );
   });
 }
