@@ -1,6 +1,6 @@
 import { branchItemId } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import type { ResponseRecord } from "../record/response-record.js";
+import type { ResponseRecord, Tick } from "../record/response-record.js";
 import { advisoryRepo, draftProblems } from "./advisory-fields.js";
 
 export type GateId = "embargo" | "fixes" | "advisory";
@@ -14,8 +14,44 @@ export interface Gate {
   why: string;
 }
 
-/** The three publish gates, each with why it passes or how to pass it. `force` passes 1 and 2, never 3. */
-export function publishGates(record: ResponseRecord, config: EmbargoConfig, now: Date, force = false): Gate[] {
+/** Who is in the security team now, by lowercased login: read fresh for each publish (DESIGN.md, "Trust"). */
+export type Members = ReadonlyMap<string, boolean>;
+
+/** The supported branches no merged linked PR patched, each with its "Patched on" tick, if any. */
+function gateTicks(record: ResponseRecord, config: EmbargoConfig): { branch: string; tick?: Tick }[] {
+  return config.supported_branches.filter((b) => !record.patched.includes(b)).map((branch) => ({ branch, tick: record.ticks[branchItemId(branch)] }));
+}
+
+/**
+ * The people whose "Patched on" ticks the fixes gate would count, if they are in the security team
+ * now: the handler reads each one's membership before deciding. The app's ticks (a merged linked
+ * PR) need no read, nor ticks folded in before GitHub said who made them ("hand"): those never count.
+ */
+export function gateTickers(record: ResponseRecord, config: EmbargoConfig): string[] {
+  const people = gateTicks(record, config).map((t) => t.tick?.by).filter((by): by is string => Boolean(by) && by !== "app" && by !== "hand");
+  return [...new Map(people.map((p) => [p.toLowerCase(), p])).values()];
+}
+
+/**
+ * Why a ticked "Patched on" box does not count, or nothing when it does. Anyone with write access
+ * can tick a box in the response comment; only a tick by the app, or by someone in the security
+ * team now, stands for a fix; a tick folded in before GitHub said by whom ("hand") stands for
+ * nobody yet. Without `members` (the preview, which reads nothing more) a person's tick counts,
+ * with a note that publishing checks them.
+ */
+function distrust(tick: Tick, members: Members | undefined): string | undefined {
+  if (tick.by === "app") return undefined;
+  if (tick.by === "hand") return "ticked, but GitHub has not yet said by whom; try again in a minute";
+  if (!members) return undefined;
+  return members.get(tick.by.toLowerCase()) ? undefined : `ticked by @${tick.by}, who is not in the security team`;
+}
+
+/**
+ * The three publish gates, each with why it passes or how to pass it. `force` passes 1 and 2, never 3.
+ * `members` says who of `gateTickers` is in the security team now; without it (a preview) their
+ * ticks count, with a note.
+ */
+export function publishGates(record: ResponseRecord, config: EmbargoConfig, now: Date, force = false, members?: Members): Gate[] {
   const today = now.toISOString().slice(0, 10);
   const gates: Gate[] = [];
 
@@ -30,18 +66,23 @@ export function publishGates(record: ResponseRecord, config: EmbargoConfig, now:
   });
 
   const open = record.prs.filter((p) => p.state === "open");
-  const unpatched = config.supported_branches.filter((b) => !record.patched.includes(b) && !record.ticks[branchItemId(b)]);
+  const ticks = gateTicks(record, config).map((t) => ({ ...t, distrust: t.tick && distrust(t.tick, members) }));
+  const unpatched = ticks.filter((t) => !t.tick || t.distrust);
+  const unchecked = members ? [] : ticks.filter((t) => t.tick && t.tick.by !== "app" && t.tick.by !== "hand");
   const fixesOk = !open.length && !unpatched.length;
+  const code = (b: string) => `\`${b}\``;
   const fixProblems = [
     ...(open.length ? [`fix PRs not merged yet: ${open.map((p) => `${p.repo}#${p.number}`).join(", ")}`] : []),
-    ...(unpatched.length ? [`branches not patched: ${unpatched.map((b) => `\`${b}\``).join(", ")} (merge a linked fix into each, or tick its "Patched on" box when the fix was made elsewhere, e.g. in a temporary private fork)`] : []),
+    ...(unpatched.length ? [`branches not patched: ${unpatched.map((t) => code(t.branch)).join(", ")} (merge a linked fix into each, or have a member of the security team tick its "Patched on" box when the fix was made elsewhere, e.g. in a temporary private fork)`] : []),
+    ...unpatched.filter((t) => t.distrust).map((t) => `${code(t.branch)}: ${t.distrust}`),
   ];
+  const checkedLater = unchecked.length ? ` (ticked by hand: ${unchecked.map((t) => `${code(t.branch)} by @${t.tick!.by}`).join(", ")}; \`/announce publish\` counts a tick only if its author is in the security team)` : "";
   gates.push({
     id: "fixes",
     title: "Fixes merged and every supported branch patched",
     pass: fixesOk || force,
     forced: !fixesOk && force,
-    why: fixesOk ? "every linked fix PR is merged and every supported branch is patched" : fixProblems.join("; "),
+    why: (fixesOk ? "every linked fix PR is merged and every supported branch is patched" : fixProblems.join("; ")) + checkedLater,
   });
 
   const repo = advisoryRepo(record, config);

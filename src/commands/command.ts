@@ -1,4 +1,5 @@
 import type { EmbargoConfig } from "../config/config-schema.js";
+import type { Members } from "../announce/publish-gates.js";
 import type { ResponseRecord } from "../record/response-record.js";
 
 /** What a command may see besides the record: nothing here calls GitHub. */
@@ -8,6 +9,11 @@ export interface CommandInput {
   now: Date;
   actor: string;
   reporter: string;
+  /**
+   * Who of the people that ticked a "Patched on" box the publish gate rests on is in the security
+   * team now (`gateTickers`), read by the handler for `/announce publish` only. Missing: nobody.
+   */
+  members?: Members;
 }
 
 /** Side effects a command asks for beyond its record change; the handler turns them into calls. */

@@ -34,6 +34,15 @@ export class Gatekeepers {
     return answer;
   }
 
+  /**
+   * An answer the caller already has (a command's author, just allowed): no call for them, and a
+   * team that said "member" has answered, so a later 404 is "not a member" at once.
+   */
+  know(login: string, counts: boolean): void {
+    this.#known.set(login.toLowerCase(), Promise.resolve(counts));
+    if (counts) this.#teamSeen = true;
+  }
+
   async #ask(login: string): Promise<boolean> {
     if (this.security.team) {
       if (this.problem) return false; // the team cannot be read: asking again would say the same

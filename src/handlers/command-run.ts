@@ -2,9 +2,13 @@ import type { Context } from "probot";
 import type { ReplySpec } from "../commands/decide-commands.js";
 import { safeText } from "../commands/error-summary.js";
 import type { CommandLine } from "../commands/parse-commands.js";
+import { gateTickers, type Members } from "../announce/publish-gates.js";
+import type { EmbargoConfig } from "../config/config-schema.js";
 import type { IssueState } from "../github/apply-effects.js";
+import { Gatekeepers } from "../github/gatekeepers.js";
 import type { CommentSummary, IssueRef } from "../github/issue-comments.js";
 import type { IssueNow } from "../github/issue-now.js";
+import type { ResponseRecord } from "../record/response-record.js";
 import type { Effects } from "../response/effects.js";
 import { renderTemplate, type OverrideSource } from "../render/templates.js";
 import type { LinkFailure } from "./link-pr.js";
@@ -46,4 +50,21 @@ export function failedReply(run: CommentRun, line: CommandLine, failure: LinkFai
     return { key, template: "link-failed", view: { ref, reason, author, repo, detail: detail === undefined ? undefined : safeText(detail) } };
   }
   return { key, template: "action-failed", view: { line: line.text.slice(0, 300), problem: safeText(failure.problem) } };
+}
+
+/**
+ * Read for `/announce publish`: whether each person whose "Patched on" tick its fixes gate rests
+ * on is in the security team now (DESIGN.md, "Trust": anyone with write access can tick a box).
+ * One read per person (`Gatekeepers`); none for the author, whom the command check just allowed,
+ * none for the app's ticks, and none for any other command or a publish past its gates.
+ */
+export async function publishMembers(run: CommentRun, config: EmbargoConfig, record: ResponseRecord): Promise<Members | undefined> {
+  if (record.publish_steps?.advisory || !run.lines.some((l) => l.group === "announce" && l.name === "publish")) return undefined;
+  const tickers = gateTickers(record, config);
+  if (!tickers.length) return undefined;
+  const keepers = new Gatekeepers(run.context.octokit, config, { owner: run.issue.owner, repo: run.issue.repo });
+  keepers.know(run.author, true);
+  const members = new Map<string, boolean>();
+  for (const login of tickers) members.set(login.toLowerCase(), await keepers.is(login));
+  return members;
 }

@@ -18,7 +18,7 @@ import { noticesFor, notifyResponse } from "../notify/notify-response.js";
 import type { OverrideSource } from "../render/templates.js";
 import { runFollowUps } from "./command-follow-ups.js";
 import { isAnnounceAction } from "../github/announce-run.js";
-import { failedReply, issueState, renderReplies, type CommentContext, type CommentRun } from "./command-run.js";
+import { failedReply, issueState, publishMembers, renderReplies, type CommentContext, type CommentRun } from "./command-run.js";
 import { knownFromCommand, prepareLink, type PreparedLink } from "./link-pr.js";
 import { privateNow } from "../github/made-public.js";
 import { issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
@@ -99,9 +99,11 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const time = run.deps.now();
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER)!;
   const from = context.payload.action === "edited" ? context.payload.changes?.body?.from : undefined;
+  const synced = retireRemovedLines(syncBoxes(loaded.record!, own.body, time), commentKey, run.lines, from === undefined ? undefined : parseCommands(from));
   const decision: CommandsDecision = decideCommands({
     lines: run.lines,
-    record: retireRemovedLines(syncBoxes(loaded.record!, own.body, time), commentKey, run.lines, from === undefined ? undefined : parseCommands(from)),
+    record: synced,
+    members: await publishMembers(run, config, synced),
     commentKey,
     labels: now.labels,
     config,

@@ -27,6 +27,8 @@ export function syncBoxes(record: ResponseRecord, body: string, now: Date, by = 
   return { ...record, ticks, ...(Object.keys(unticked).length ? { unticked } : { unticked: undefined }) };
 }
 
+const RESERVED = new Set(["app", "hand"]);
+
 /**
  * One `issue_comment.edited` of the response comment by a person: the boxes that edit changed
  * (`before` → `after`, from GitHub's payload) are theirs, with who and when, as long as the
@@ -47,12 +49,15 @@ export function foldBoxEdits(
   const unticked = { ...record.unticked };
   const changed: string[] = [];
   const at = now.toISOString();
+  // "app" and "hand" are the record's words for the app and for nobody known: a person whose
+  // login spells one of them must not pass for the app (the publish gate trusts the app's ticks).
+  const who = RESERVED.has(sender.toLowerCase()) ? "hand" : sender;
   for (const [id, checked] of current) {
     if (!known.has(id)) continue;
     const mine = after.get(id) === checked && (before ? before.get(id) !== checked : Boolean(ticks[id]) !== checked);
     const differs = checked !== Boolean(ticks[id]);
     if (!differs && !(mine && checked && ticks[id]?.by === "hand")) continue;
-    setBox(id, checked, { by: mine ? sender : "hand", at }, ticks, unticked);
+    setBox(id, checked, { by: mine ? who : "hand", at }, ticks, unticked);
     changed.push(id);
   }
   return { record: { ...record, ticks, unticked: Object.keys(unticked).length ? unticked : undefined }, changed };

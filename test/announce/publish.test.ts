@@ -32,8 +32,8 @@ describe("/announce publish gates", () => {
     expect(writesOutsideSecurityIssue()).toEqual([]);
   });
 
-  it("counts a patched box ticked by hand (a fix made in a temporary private fork)", async () => {
-    w = await world(gh, { record: readyRecord({ patched: [], ticks: { "fix.branch:main": { by: "hand", at: "2026-11-30T00:00:00Z" } } }) });
+  it("counts a patched box ticked by hand by the security team (a fix made in a temporary private fork)", async () => {
+    w = await world(gh, { record: readyRecord({ patched: [], ticks: { "fix.branch:main": { by: "alice", at: "2026-11-30T00:00:00Z" } } }) });
     await w.send("/announce publish", { now: AFTER_END });
     expect(w.fake.advisories[0]?.state).toBe("published");
   });

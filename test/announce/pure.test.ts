@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { editedByHand, advisoryFields, fieldHashes } from "../../src/announce/advisory-fields.js";
 import { insertEntry } from "../../src/announce/changelog-insert.js";
-import { publishGates } from "../../src/announce/publish-gates.js";
+import { gateTickers, publishGates, type Members } from "../../src/announce/publish-gates.js";
 import { unifiedDiff } from "../../src/announce/unified-diff.js";
 import { parseRange } from "../../src/announce/version-range.js";
 import { branchItemId } from "../../src/checklist/checklist-items.js";
@@ -92,12 +92,26 @@ describe("publish gates", () => {
     expect(gates[0]!.why).toContain("2026-11-20");
   });
 
-  it("fail on an open fix PR or an unpatched branch; a box ticked by hand counts as patched", () => {
+  it("fail on an open fix PR or an unpatched branch; a box ticked by a security team member counts as patched", () => {
     const open = { ...ready, prs: [{ ...ready.prs[0]!, state: "open" as const }] };
     expect(failing(open)).toEqual(["fixes"]);
     const unpatched = { ...ready, patched: ["main"] };
     expect(publishGates(unpatched, config, now)[1]!.why).toContain("`4.18`");
-    expect(failing({ ...unpatched, ticks: { [branchItemId("4.18")]: { by: "hand", at: "x" } } })).toEqual([]);
+    const byBob = { ...unpatched, ticks: { [branchItemId("4.18")]: { by: "Bob", at: "x" } } };
+    expect(gateTickers(byBob, config)).toEqual(["Bob"]);
+    const fixes = (r: ResponseRecord, members?: Members) => publishGates(r, config, now, false, members)[1]!;
+    expect(fixes(byBob, new Map([["bob", true]])).pass).toBe(true);
+    expect(fixes(byBob, new Map([["bob", false]]))).toMatchObject({ pass: false, why: expect.stringContaining("`4.18`: ticked by @Bob, who is not in the security team") });
+    // Not read is not trusted.
+    expect(fixes(byBob, new Map()).pass).toBe(false);
+    // The preview reads nothing: the tick counts, and says publishing checks it.
+    expect(fixes(byBob)).toMatchObject({ pass: true, why: expect.stringContaining("`4.18` by @Bob") });
+    const byHand = { ...unpatched, ticks: { [branchItemId("4.18")]: { by: "hand", at: "x" } } };
+    expect(gateTickers(byHand, config)).toEqual([]);
+    for (const members of [undefined, new Map()]) expect(fixes(byHand, members)).toMatchObject({ pass: false, why: expect.stringContaining("`4.18`: ticked, but GitHub has not yet said by whom; try again in a minute") });
+    const byApp = { ...unpatched, ticks: { [branchItemId("4.18")]: { by: "app", at: "x" } } };
+    expect(gateTickers(byApp, config)).toEqual([]);
+    expect(fixes(byApp, new Map()).pass).toBe(true);
   });
 
   it("fail the advisory gate without a summary, and --force never passes it", () => {
