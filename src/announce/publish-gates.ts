@@ -1,4 +1,4 @@
-import { branchItemId } from "../checklist/checklist-items.js";
+import { branchTargets, targetPatched, targetText } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord, Tick } from "../record/response-record.js";
 import { advisoryRepo, draftProblems } from "./advisory-fields.js";
@@ -17,9 +17,15 @@ export interface Gate {
 /** Who is in the security team now, by lowercased login: read fresh for each publish (DESIGN.md, "Trust"). */
 export type Members = ReadonlyMap<string, boolean>;
 
-/** The supported branches no merged linked PR patched, each with its "Patched on" tick, if any. */
-function gateTicks(record: ResponseRecord, config: EmbargoConfig): { branch: string; tick?: Tick }[] {
-  return config.supported_branches.filter((b) => !record.patched.includes(b)).map((branch) => ({ branch, tick: record.ticks[branchItemId(branch)] }));
+/**
+ * The supported branches no merged linked PR patched, each with its "Patched on" tick, if any: per
+ * repository when the fix must land in several (the checklist's own targets and ids, so a box
+ * ticked for `main` of one repository counts for that one).
+ */
+function gateTicks(record: ResponseRecord, config: EmbargoConfig): { where: string; tick?: Tick }[] {
+  return branchTargets(record, config)
+    .filter((t) => t.branch !== undefined && !targetPatched(t, record))
+    .map((t) => ({ where: targetText(t, true), tick: record.ticks[t.id] }));
 }
 
 /**
@@ -70,13 +76,12 @@ export function publishGates(record: ResponseRecord, config: EmbargoConfig, now:
   const unpatched = ticks.filter((t) => !t.tick || t.distrust);
   const unchecked = members ? [] : ticks.filter((t) => t.tick && t.tick.by !== "app" && t.tick.by !== "hand");
   const fixesOk = !open.length && !unpatched.length;
-  const code = (b: string) => `\`${b}\``;
   const fixProblems = [
     ...(open.length ? [`fix PRs not merged yet: ${open.map((p) => `${p.repo}#${p.number}`).join(", ")}`] : []),
-    ...(unpatched.length ? [`branches not patched: ${unpatched.map((t) => code(t.branch)).join(", ")} (merge a linked fix into each, or have a member of the security team tick its "Patched on" box when the fix was made elsewhere, e.g. in a temporary private fork)`] : []),
-    ...unpatched.filter((t) => t.distrust).map((t) => `${code(t.branch)}: ${t.distrust}`),
+    ...(unpatched.length ? [`branches not patched: ${unpatched.map((t) => t.where).join(", ")} (merge a linked fix into each, or have a member of the security team tick its "Patched on" box when the fix was made elsewhere, e.g. in a temporary private fork)`] : []),
+    ...unpatched.filter((t) => t.distrust).map((t) => `${t.where}: ${t.distrust}`),
   ];
-  const checkedLater = unchecked.length ? ` (ticked by hand: ${unchecked.map((t) => `${code(t.branch)} by @${t.tick!.by}`).join(", ")}; \`/announce publish\` counts a tick only if its author is in the security team)` : "";
+  const checkedLater = unchecked.length ? ` (ticked by hand: ${unchecked.map((t) => `${t.where} by @${t.tick!.by}`).join(", ")}; \`/announce publish\` counts a tick only if its author is in the security team)` : "";
   gates.push({
     id: "fixes",
     title: "Fixes merged and every supported branch patched",

@@ -114,6 +114,17 @@ describe("publish gates", () => {
     expect(fixes(byApp, new Map()).pass).toBe(true);
   });
 
+  it("with a fix in two repositories, a box is ticked per repository: the one for the other repository passes the gate", () => {
+    const two = configWith({ supported_branches: ["main"], components: { core: { repo: "acme/widget" }, cli: { repo: "acme/widget-cli" } } });
+    const record: ResponseRecord = { ...ready, components: ["core", "cli"], patched: [], prs: [{ ...ready.prs[0]!, base: "main" }] };
+    const fixes = (r: ResponseRecord, members?: Members) => publishGates(r, two, now, false, members)[1]!;
+    expect(fixes(record)).toMatchObject({ pass: false, why: expect.stringContaining("branches not patched: `main` of acme/widget-cli (") });
+    const ticked = { ...record, ticks: { [branchItemId("acme/widget-cli", "main")]: { by: "bob", at: "x" } } };
+    expect(gateTickers(ticked, two)).toEqual(["bob"]);
+    expect(fixes(ticked, new Map([["bob", true]])).pass).toBe(true);
+    expect(fixes(ticked, new Map([["bob", false]]))).toMatchObject({ pass: false, why: expect.stringContaining("`main` of acme/widget-cli: ticked by @bob, who is not in the security team") });
+  });
+
   it("fail the advisory gate without a summary, and --force never passes it", () => {
     const noSummary = { ...ready, summary: undefined, embargo_end: "2026-12-30" };
     expect(failing(noSummary)).toEqual(["embargo", "advisory"]);
