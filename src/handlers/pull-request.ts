@@ -36,14 +36,18 @@ function selfLinkCandidates(facts: PrFacts, htmlUrl?: string): number[] {
 
 /**
  * A PR links itself only when it lives in the security repo itself and its author may run
- * commands there; every reference in its text is tried. For anyone else nothing is read, so
- * nothing on the PR can tell its author whether an issue is a response.
+ * commands there, and so may whoever made this event (anyone with write access can edit or reopen
+ * a team member's PR: the text is then theirs as much as the author's); every reference in its
+ * text is tried. For anyone else nothing is read, so nothing on the PR can tell them whether an
+ * issue is a response.
  */
 async function selfLinks(context: PrContext, facts: PrFacts, config: EmbargoConfig, numbers: number[]): Promise<string[]> {
   const repo = `${facts.owner}/${facts.repo}`;
   // A repo whose config names another security repo is a product repo, whatever its visibility.
   if (config.security_repo && config.security_repo.toLowerCase() !== repo.toLowerCase()) return [];
-  const allowed = await new Gatekeepers(context.octokit, config, { owner: facts.owner, repo: facts.repo }).is(facts.author);
+  const gatekeepers = new Gatekeepers(context.octokit, config, { owner: facts.owner, repo: facts.repo });
+  const actor = context.payload.sender?.login ?? "";
+  const allowed = (await gatekeepers.is(facts.author)) && (actor.toLowerCase() === facts.author.toLowerCase() || (await gatekeepers.is(actor)));
   return allowed ? numbers.map((n) => `${repo}#${n}`) : [];
 }
 

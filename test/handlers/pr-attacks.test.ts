@@ -57,6 +57,19 @@ describe("linking by mention", () => {
     expect(writes()).toEqual([]);
     expect(gh.requests.filter((r) => r.path.startsWith("/repos/acme/security/issues"))).toEqual([]);
   });
+
+  it("a team member's PR whose text someone outside the team edited to name #7 links nothing: a mention is the editor's as much as the author's", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh, "acme/security", SECURITY_YAML);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/security", HEAD);
+    serveTeam(gh, ["sec1"]);
+    const event = prEvent("edited", pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "sec1" }), { changes: { body: { from: "Refactors the parser." } } });
+    event.payload.sender = { ...event.payload.sender, login: "writer", type: "User" };
+    await probot.receive(event).catch(() => undefined);
+    expect(writes()).toEqual([]);
+    expect(gh.requests.filter((r) => r.path.startsWith("/repos/acme/security/issues"))).toEqual([]);
+  });
 });
 
 describe("a link is bound to one PR", () => {

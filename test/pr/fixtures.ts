@@ -152,6 +152,8 @@ export function prEvent(action: string, p: ReturnType<typeof pull>, extra: Recor
   payload.pull_request = p;
   payload.repository = { ...payload.repository, ...p.base.repo };
   payload.installation = { id: INSTALLATION_ID };
+  // The author acts on their own PR unless a test says who else did (`extra.sender`).
+  payload.sender = { ...payload.sender, login: p.user.login, type: "User" };
   Object.assign(payload, extra);
   return { id: `pr-${Math.random()}`, name: "pull_request" as const, payload };
 }

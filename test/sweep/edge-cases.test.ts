@@ -202,7 +202,7 @@ it("a private PR naming an ordinary issue first and the security issue second is
   // By a team member: only people who may run commands link a PR by naming the issue (issue 8).
   fake.pull(SECURITY, 44, { title: "Escape the password too", body: `Context in #3; fixes #${ISSUE}.`, head_sha: "4".repeat(40), author: "sec1" });
   const s = session(fake);
-  await expect(s.deliver("pull_request", pullEvent(example("pull_request.opened #1"), fake, SECURITY, 44))).resolves.toBeUndefined();
+  await expect(s.deliver("pull_request", pullEvent(example("pull_request.opened #1"), fake, SECURITY, 44, "sec1"))).resolves.toBeUndefined();
   s.finish();
   expect(recordOf(responseOf(fake).body).prs.map((p) => `${p.repo}#${p.number}`)).toContain(`${SECURITY}#44`);
 });
