@@ -157,24 +157,33 @@ async function readWording(input: ViewInput, record: ResponseRecord, summary: Is
   return { leaks, wording };
 }
 
+/** A linked response that exists but cannot be read now (its config or its record is broken): it keeps its link and blocks. */
+export interface UnreadableView {
+  key: string;
+  unreadable: true;
+}
+
 /**
  * One response's view of the PR: its config, record and issue, the gate as its reviewers see it,
- * and the wording check against its secrets. Undefined when the response is gone or is none: its
- * link is then dropped.
+ * and the wording check against its secrets. Undefined when the response is gone (its issue
+ * deleted, which takes an admin) or is none: its link is then dropped. A response whose config or
+ * record cannot be read is `unreadable`: anyone with write access can delete or damage the app's
+ * comment, and that must not hand the gate to the PR's other responses.
  */
-export async function readResponseView(input: ViewInput): Promise<ResponseView | undefined> {
+export async function readResponseView(input: ViewInput): Promise<ResponseView | UnreadableView | undefined> {
   const { octokit, pr } = input;
   const issue = parseIssueKey(input.key);
   if (!issue) return undefined;
   const sameRepo = issue.owner.toLowerCase() === pr.owner.toLowerCase() && issue.repo.toLowerCase() === pr.repo.toLowerCase();
+  const unreadable = { key: input.key, unreadable: true as const };
   const result = input.security ? { ok: true as const, config: input.security } : sameRepo ? { ok: true as const, config: input.prConfig } : await readConfigFrom(octokit, issue.owner, issue.repo, input.store);
-  if (!result.ok) return undefined;
+  if (!result.ok) return unreadable;
   const security = result.config;
   const summary = input.known?.summary ?? (await getIssue(octokit, issue));
   if (!summary) return undefined;
   const loaded = input.known ? knownResponse(input.known, input.keys) : await loadResponse(octokit, issue, security, input.botLogin, input.keys, input.store);
   const record = loaded.record;
-  if (!record) return undefined;
+  if (!record) return unreadable;
 
   const released = !summary.open || CLOSED_STATES.includes(record.state);
   const slot = `${pr.owner}/${pr.repo}`.toLowerCase();

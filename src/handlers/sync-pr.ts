@@ -7,7 +7,7 @@ import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } f
 import { visibilityOf } from "../github/event-scope.js";
 import { setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
-import { decidePr, type PrFacts } from "../pr/decide-pr.js";
+import { decidePr, unreadableDecision, type PrFacts } from "../pr/decide-pr.js";
 import { prKey, type LinkSealer } from "../pr/pr-link.js";
 import { recordJson } from "../record/record-json.js";
 import type { LinkedPr, ResponseRecord } from "../record/response-record.js";
@@ -104,6 +104,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   const keys = [input.issueKey, ...sealed, ...others].filter((k, i, all) => all.findIndex((x) => same(x, k)) === i);
   const reads = prReads(octokit, pr);
   const views: ResponseView[] = [];
+  const unreadable: string[] = [];
   for (const key of keys) {
     const primary = same(key, input.issueKey);
     const view = await readResponseView({
@@ -119,7 +120,8 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
       store: deps.store,
       ...(primary ? { security: input.security, known: input.known } : {}),
     });
-    if (view) views.push(view);
+    if (view && "unreadable" in view) unreadable.push(view.key);
+    else if (view) views.push(view);
   }
   const primary = views.find((v) => same(v.key, input.issueKey));
   if (!primary) return;
@@ -143,13 +145,13 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
       configProblem: input.prConfigProblem,
     }),
   );
-  const decision = combineDecisions(decisions);
+  const decision = combineDecisions([...decisions, ...unreadable.map(() => unreadableDecision())]);
 
   const prRef = { owner: pr.owner, repo: pr.repo, pull_number: pr.number };
   await assertNoLeak(octokit, pr, { ...decision, checkName: prConfig.public_pr.check_name });
   await setPrLabels(octokit, prRef, decision.addLabels, decision.removeLabels, input.log);
   const asked = await requestReviews(octokit, prRef, decision.reviewers, decision.teamReviewers, input.log);
-  const linkedKeys = views.map((v) => v.key);
+  const linkedKeys = [...views.map((v) => v.key), ...unreadable];
   // Keep the sealed links byte-for-byte when they still say the same: a fresh seal differs every time.
   const unchanged = sealed.length === linkedKeys.length && linkedKeys.every((k) => sealed.some((s) => same(s, k)));
   const externalId = unchanged && existing?.external_id ? existing.external_id : input.sealer.seal(prKey(pr), linkedKeys);

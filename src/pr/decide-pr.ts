@@ -130,6 +130,14 @@ export function decidePr(input: {
 }
 
 /**
+ * A linked response that cannot be read now (its record deleted or damaged, its config broken)
+ * adds nothing to the PR and keeps the gate waiting until it can be read again.
+ */
+export function unreadableDecision(): PrDecision {
+  return { addLabels: [], removeLabels: [], reviewers: [], teamReviewers: [], check: blocked("Waiting for review", "Waiting for a required reviewer to approve the current head commit. A new push needs a new approval.") };
+}
+
+/**
  * A waiting gate is completed with `action_required` rather than left in progress: GitHub turns a
  * run in progress for more than 14 days into `stale`, and an embargo lasts up to 30. Its details
  * link is the PR itself, so nothing new is said.

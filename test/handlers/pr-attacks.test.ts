@@ -141,6 +141,40 @@ describe("a PR linked from two responses", () => {
   });
 });
 
+describe("a linked response whose record cannot be read", () => {
+  it("still blocks the gate and keeps its link: deleting #7's response comment does not let the announced #8 open it", async () => {
+    const probot = createTestProbot();
+    const both = sealer.seal("acme/product#42", ["acme/security#7", "acme/security#8"]);
+    const prLine = { repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1", "sec1", "team:core"] };
+    mockPrStart(gh);
+    mockIdentity(gh);
+    const run = { id: 77, external_id: both, status: "completed", conclusion: "action_required", title: "Waiting for review" };
+    serveRuns(gh, "acme/product", HEAD, [run]);
+    serveRuns(gh, "acme/product", HEAD, [run]);
+    for (let i = 0; i < 4; i++) mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveTeam(gh, ["sec1"]);
+    // #8 was announced; #7 still waits for its review, but someone with write access deleted its response comment.
+    const eight = await storeResponse({ state: "announced", prs: [prLine] }, 8);
+    gh.api.get(`${ISSUE}/comments`).query(true).times(2).reply(200, commentList([{ id: 600, body: "a comment", user: { login: "writer", type: "User" } }]));
+    serveComments(gh, eight, 1, 8);
+    serveResponseById(gh, eight, 8);
+    mockNoOverrides(gh, "acme", "security");
+    for (let i = 0; i < 2; i++) {
+      mockSyncReads(gh, { number: 7, reviews: null, visibility: false });
+      gh.api.get("/repos/acme/security/issues/8").reply(200, { number: 8, title: "Other", state: "closed", user: { login: "r" }, html_url: "https://github.com/acme/security/issues/8", url: "https://api.github.com/repos/acme/security/issues/8", labels: [{ name: "security" }, { name: "security: announced" }] });
+    }
+    const updates: any[] = [];
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().reply(200, {});
+
+    await probot.receive(prEvent("edited", pull({ title: "Tighten input handling more" })));
+
+    // Not opened by the one response that could be read, and #7's link is kept for when its record is repaired.
+    expect(updates.filter((u) => u.conclusion !== "action_required")).toEqual([]);
+    expect(updates.every((u) => sealer.open(u.external_id, "acme/product#42").includes("acme/security#7"))).toBe(true);
+    expect(recordOf(eight[0]!.body, "acme/security#8").prs[0]).toMatchObject({ repo: "acme/product", number: 42, head_sha: HEAD });
+  });
+});
+
 describe("closing the security issue", () => {
   const linked = { state: "fixing" as const, prs: [{ repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1"] }] };
 
