@@ -23,7 +23,7 @@ export async function getPull(octokit: Octokit, ref: PrRef) {
 /** Reviews as the gate reads them; a review by a deleted account (`user: null`) counts for nobody. */
 export async function listReviews(octokit: Octokit, ref: PrRef): Promise<Review[]> {
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...ref, per_page: 100 });
-  return reviews.flatMap((r) => (r.user?.login ? [{ login: r.user.login, state: r.state, commit_id: r.commit_id ?? null }] : []));
+  return reviews.flatMap((r) => (r.user?.login ? [{ login: r.user.login, state: r.state, commit_id: r.commit_id ?? null, submitted_at: r.submitted_at ?? null }] : []));
 }
 
 /** GitHub's PR commit list stops here; past it only the compare API has the rest. */

@@ -35,6 +35,8 @@ export interface ResponseView {
   /** Why the reviewers cannot be verified (the team cannot be read), for the config reply. */
   reviewerProblem?: string;
   previous?: LinkedPr;
+  /** Since when approvals count, when the PR was retargeted after it was linked. */
+  retargetedAt?: string;
   /** Asked before and to be asked again on this new head (`reaskAfterPush`). */
   reask: string[];
 }
@@ -76,6 +78,7 @@ export interface ViewInput {
   reads: ReturnType<typeof prReads>;
   /** Where the response comment, config and overrides are remembered (src/store). */
   store?: Store;
+  now: Date;
 }
 
 /**
@@ -103,7 +106,7 @@ function knownResponse(known: KnownResponse, keys: KeyRing): LoadedResponse {
  * approvals are of older heads (a review of the new head comes with its own event). Otherwise
  * every reviewer's latest review is read, and each one's membership checked once.
  */
-async function readGate(input: ViewInput, gatekeepers: Gatekeepers, previous: LinkedPr | undefined, released: boolean): Promise<GateState> {
+async function readGate(input: ViewInput, gatekeepers: Gatekeepers, previous: LinkedPr | undefined, released: boolean, retargetedAt: string | undefined): Promise<GateState> {
   const { pr } = input;
   const sameHead = Boolean(previous?.head_sha) && previous!.head_sha === pr.head_sha;
   const newHead = Boolean(previous?.head_sha) && !sameHead;
@@ -111,7 +114,7 @@ async function readGate(input: ViewInput, gatekeepers: Gatekeepers, previous: Li
   if (input.pushed && newHead && previous!.review !== "changes_requested") return "pending";
   const reviews = await input.reads.reviews();
   const counted = new Set((await gatekeepers.filter([...new Set(reviews.map((r) => r.login))])).map((l) => l.toLowerCase()));
-  return gateState(reviews, (login) => counted.has(login.toLowerCase()), pr.head_sha);
+  return gateState(reviews, (login) => counted.has(login.toLowerCase()), pr.head_sha, retargetedAt);
 }
 
 /** At most this many commit findings are remembered; past it the commits are listed on each event. */
@@ -189,9 +192,12 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const slot = `${pr.owner}/${pr.repo}`.toLowerCase();
   const previous = record.prs.find((p) => p.repo.toLowerCase() === slot && p.number === pr.number);
   const gatekeepers = new Gatekeepers(octokit, security, { owner: issue.owner, repo: issue.repo });
-  const gate = await readGate(input, gatekeepers, previous, released);
+  // A retarget keeps the head but changes what merging it brings in: approvals from before it are stale.
+  const retargeted = previous && previous.base !== pr.base;
+  const retargetedAt = retargeted ? (pr.updated_at ?? input.now.toISOString()) : previous?.retargeted_at;
+  const gate = await readGate(input, gatekeepers, previous, released, retargetedAt);
   const reask = released || !pr.open ? [] : reaskAfterPush(pr, previous, Boolean(input.headHandled));
   const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, reask });
   const { leaks, wording } = await readWording(input, record, summary, previous, released);
-  return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous, reask };
+  return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous, ...(retargetedAt ? { retargetedAt } : {}), reask };
 }

@@ -37,6 +37,7 @@ export interface PullLike {
   requested_teams?: ({ slug?: string } | null)[] | null;
   commits?: number;
   html_url?: string;
+  updated_at?: string;
 }
 
 export function prFacts(pull: PullLike, repository: { owner: { login: string }; name: string; private: boolean; visibility?: string; default_branch?: string }): PrFacts {
@@ -60,6 +61,7 @@ export function prFacts(pull: PullLike, repository: { owner: { login: string }; 
     body: pull.body ?? "",
     commits: pull.commits,
     html_url: pull.html_url,
+    ...(pull.updated_at ? { updated_at: pull.updated_at } : {}),
   };
 }
 
@@ -118,6 +120,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
       pushed: input.pushed,
       headHandled: Boolean(existing),
       store: deps.store,
+      now: deps.now(),
       ...(primary ? { security: input.security, known: input.known } : {}),
     });
     if (view && "unreadable" in view) unreadable.push(view.key);
@@ -203,6 +206,7 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
     review: view.gate,
     base: pr.base,
     head_sha: pr.head_sha,
+    ...(view.retargetedAt ? { retargeted_at: view.retargetedAt } : {}),
     private: pr.private,
     ...(pr.default_branch ? { default_branch: pr.default_branch } : {}),
     requested: [...new Set([...(previous?.requested ?? []), ...asked])],

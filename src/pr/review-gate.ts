@@ -2,6 +2,8 @@ export interface Review {
   login: string;
   state: string; // APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
   commit_id: string | null;
+  /** When it was submitted (GitHub's clock), if GitHub says. */
+  submitted_at?: string | null;
 }
 
 export type GateState = "pending" | "approved" | "changes_requested";
@@ -9,9 +11,10 @@ export type GateState = "pending" | "approved" | "changes_requested";
 /**
  * The merge gate: each reviewer's latest deciding review counts. Any reviewer from the team whose
  * latest says "changes requested" keeps it failing; otherwise an approval of the current head
- * opens it; an approval of an older head does not (a push needs a new look).
+ * opens it; an approval of an older head does not (a push needs a new look), nor one submitted
+ * before `since` (the PR was retargeted then: the same head brings other commits into another base).
  */
-export function gateState(reviews: Review[], isReviewer: (login: string) => boolean, headSha: string): GateState {
+export function gateState(reviews: Review[], isReviewer: (login: string) => boolean, headSha: string, since?: string): GateState {
   const latest = new Map<string, Review>();
   for (const review of reviews) {
     if (!isReviewer(review.login)) continue;
@@ -20,6 +23,7 @@ export function gateState(reviews: Review[], isReviewer: (login: string) => bool
   }
   const final = [...latest.values()];
   if (final.some((r) => r.state === "CHANGES_REQUESTED")) return "changes_requested";
-  if (final.some((r) => r.state === "APPROVED" && r.commit_id === headSha)) return "approved";
+  const after = (r: Review) => !since || (Boolean(r.submitted_at) && Date.parse(r.submitted_at!) > Date.parse(since));
+  if (final.some((r) => r.state === "APPROVED" && r.commit_id === headSha && after(r))) return "approved";
   return "pending";
 }

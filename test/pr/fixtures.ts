@@ -227,7 +227,7 @@ export function serveTeam(gh: GitHubMock, members: string[], opts: { exists?: bo
 export interface SyncMocks {
   repo?: string;
   /** The PR's reviews; null when the event must not read them (a released response, a merged PR, a push with nothing to judge). */
-  reviews?: { login: string | null; state: string; commit_id: string }[] | null;
+  reviews?: { login: string | null; state: string; commit_id: string; submitted_at?: string }[] | null;
   commits?: { sha: string; message: string }[];
   issueLabels?: string[];
   issueState?: "open" | "closed";
@@ -253,7 +253,7 @@ export function mockSyncReads(gh: GitHubMock, m: SyncMocks) {
     labels: (m.issueLabels ?? ["security", "security: confirmed", "severity: high"]).map((name) => ({ name })),
   });
   if (m.reviews !== null) {
-    const reviews = (m.reviews ?? []).map((r, i) => ({ id: i, user: r.login === null ? null : { login: r.login }, state: r.state, commit_id: r.commit_id, body: "" }));
+    const reviews = (m.reviews ?? []).map((r, i) => ({ id: i, user: r.login === null ? null : { login: r.login }, state: r.state, commit_id: r.commit_id, body: "", ...(r.submitted_at ? { submitted_at: r.submitted_at } : {}) }));
     gh.api.get(`/repos/${repo}/pulls/42/reviews`).query(true).reply(200, reviews);
   }
   if (m.commits) gh.api.get(`/repos/${repo}/pulls/42/commits`).query(true).reply(200, m.commits.map((c) => ({ sha: c.sha, commit: { message: c.message } })));
