@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import type { Review } from "../pr/review-gate.js";
+import type { Dismissal, Review } from "../pr/review-gate.js";
 import { isOutOfReach } from "./http-status.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -23,7 +23,15 @@ export async function getPull(octokit: Octokit, ref: PrRef) {
 /** Reviews as the gate reads them; a review by a deleted account (`user: null`) counts for nobody. */
 export async function listReviews(octokit: Octokit, ref: PrRef): Promise<Review[]> {
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...ref, per_page: 100 });
-  return reviews.flatMap((r) => (r.user?.login ? [{ login: r.user.login, state: r.state, commit_id: r.commit_id ?? null, submitted_at: r.submitted_at ?? null }] : []));
+  return reviews.flatMap((r) => (r.user?.login ? [{ id: r.id, login: r.user.login, state: r.state, commit_id: r.commit_id ?? null, submitted_at: r.submitted_at ?? null }] : []));
+}
+
+/** The PR's dismissed reviews, from its timeline: what each said and who dismissed it (the reviews list says only "dismissed"). */
+export async function reviewDismissals(octokit: Octokit, ref: PrRef): Promise<Dismissal[]> {
+  const events = await octokit.paginate(octokit.rest.issues.listEventsForTimeline, { owner: ref.owner, repo: ref.repo, issue_number: ref.pull_number, per_page: 100 });
+  return (events as { event?: string; actor?: { login?: string } | null; dismissed_review?: { state?: string; review_id?: number } }[]).flatMap((e) =>
+    e.event === "review_dismissed" && typeof e.dismissed_review?.review_id === "number" ? [{ review_id: e.dismissed_review.review_id, state: e.dismissed_review.state ?? "", by: e.actor?.login ?? "" }] : [],
+  );
 }
 
 /** GitHub's PR commit list stops here; past it only the compare API has the rest. */

@@ -5,12 +5,12 @@ import { Gatekeepers } from "../github/gatekeepers.js";
 import { findOwnComment } from "../github/issue-comments.js";
 import type { Store } from "../store/store.js";
 import { registerResponse } from "../github/event-scope.js";
-import { getIssue, listReviews, prCommits, type IssueSummary } from "../github/pull-requests.js";
+import { getIssue, listReviews, prCommits, reviewDismissals, type IssueSummary } from "../github/pull-requests.js";
 import type { PrFacts } from "../pr/decide-pr.js";
 import { findLeaks, wordingKey, type LeakFinding } from "../pr/leak-check.js";
 import { reaskAfterPush, type ReviewerFacts } from "../pr/pick-reviewers.js";
 import { parseIssueKey } from "../pr/pr-link.js";
-import { gateState, type GateState, type Review } from "../pr/review-gate.js";
+import { gateState, latestDismissed, reinstateDismissed, type Dismissal, type GateState, type Review } from "../pr/review-gate.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { CLOSED_STATES, type LinkedPr, type ResponseRecord } from "../record/response-record.js";
 import { loadResponse, type LoadedResponse } from "./response-context.js";
@@ -54,8 +54,10 @@ export function prReads(octokit: Octokit, pr: PrFacts) {
   const ref = { owner: pr.owner, repo: pr.repo, pull_number: pr.number };
   let reviews: Promise<Review[]> | undefined;
   let commits: Promise<{ sha: string; message: string }[]> | undefined;
+  let dismissals: Promise<Dismissal[]> | undefined;
   return {
     reviews: () => (reviews ??= listReviews(octokit, ref)),
+    dismissals: () => (dismissals ??= reviewDismissals(octokit, ref)),
     commits: () => (commits ??= prCommits(octokit, ref, pr)),
   };
 }
@@ -114,7 +116,15 @@ async function readGate(input: ViewInput, gatekeepers: Gatekeepers, previous: Li
   if (input.pushed && newHead && previous!.review !== "changes_requested") return "pending";
   const reviews = await input.reads.reviews();
   const counted = new Set((await gatekeepers.filter([...new Set(reviews.map((r) => r.login))])).map((l) => l.toLowerCase()));
-  return gateState(reviews, (login) => counted.has(login.toLowerCase()), pr.head_sha, retargetedAt);
+  const counts = (login: string) => counted.has(login.toLowerCase());
+  let standing = reviews;
+  // Who dismissed a review is read (the timeline) only when a reviewer who counts has a dismissed review as their latest.
+  if (latestDismissed(reviews, counts)) {
+    const dismissals = await input.reads.dismissals();
+    const lifters = new Set((await gatekeepers.filter([...new Set(dismissals.map((d) => d.by))])).map((l) => l.toLowerCase()));
+    standing = reinstateDismissed(reviews, dismissals, (login) => lifters.has(login.toLowerCase()));
+  }
+  return gateState(standing, counts, pr.head_sha, retargetedAt);
 }
 
 /** At most this many commit findings are remembered; past it the commits are listed on each event. */

@@ -1,4 +1,5 @@
 export interface Review {
+  id?: number;
   login: string;
   state: string; // APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
   commit_id: string | null;
@@ -7,6 +8,35 @@ export interface Review {
 }
 
 export type GateState = "pending" | "approved" | "changes_requested";
+
+/** A review dismissed, as the PR's timeline tells: what it said, and who dismissed it. */
+export interface Dismissal {
+  review_id: number;
+  state: string;
+  by: string;
+}
+
+const deciding = (r: Review) => r.state !== "COMMENTED" && r.state !== "PENDING";
+
+/** Whether some reviewer who counts has a dismissed review as their latest word: only then does who dismissed it matter. */
+export function latestDismissed(reviews: Review[], isReviewer: (login: string) => boolean): boolean {
+  const latest = new Map<string, Review>();
+  for (const review of reviews) if (isReviewer(review.login) && deciding(review)) latest.set(review.login.toLowerCase(), review);
+  return [...latest.values()].some((r) => r.state === "DISMISSED");
+}
+
+/**
+ * A request for changes dismissed by someone who may not open the gate still stands: anyone with
+ * write access can dismiss a review, and only the team lifts the team's objection (its reviewer
+ * approving, or another member dismissing it).
+ */
+export function reinstateDismissed(reviews: Review[], dismissals: Dismissal[], mayLift: (login: string) => boolean): Review[] {
+  return reviews.map((r) => {
+    if (r.state !== "DISMISSED" || r.id === undefined) return r;
+    const dismissal = dismissals.find((d) => d.review_id === r.id);
+    return dismissal && dismissal.state.toLowerCase() === "changes_requested" && !mayLift(dismissal.by) ? { ...r, state: "CHANGES_REQUESTED" } : r;
+  });
+}
 
 /**
  * The merge gate: each reviewer's latest deciding review counts. Any reviewer from the team whose
@@ -18,7 +48,7 @@ export function gateState(reviews: Review[], isReviewer: (login: string) => bool
   const latest = new Map<string, Review>();
   for (const review of reviews) {
     if (!isReviewer(review.login)) continue;
-    if (review.state === "COMMENTED" || review.state === "PENDING") continue;
+    if (!deciding(review)) continue;
     latest.set(review.login.toLowerCase(), review);
   }
   const final = [...latest.values()];

@@ -163,6 +163,35 @@ describe("PR events on a linked PR", () => {
     expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ base: "main", review: "approved" });
   });
 
+  it("a team member's request for changes dismissed by someone outside the team still keeps the gate failing", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/product", HEAD, [{ ...waiting, conclusion: "failure", title: "Changes requested" }]);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    const stored = await storeResponse({ ...linkedRecord, prs: [{ ...linkedRecord.prs[0]!, review: "changes_requested", head_sha: HEAD }] });
+    serveComments(gh, stored);
+    serveTeam(gh, ["sec1", "sec2"]);
+    mockNoOverrides(gh, "acme", "security");
+    // sec1 approved; sec2 asked for changes, and dev1 (write access, not in the team) dismissed that review (id 1).
+    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }, { login: "sec2", state: "DISMISSED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
+    gh.api
+      .get("/repos/acme/product/issues/42/timeline")
+      .query(true)
+      .reply(200, [{ id: 5, event: "review_dismissed", actor: { login: "dev1" }, dismissed_review: { state: "changes_requested", review_id: 1, dismissal_message: "not needed" } }]);
+    gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);
+    const updates: any[] = [];
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().reply(200, {});
+    const event = reviewEvent(pull(), "sec2", "dismissed");
+    event.payload.action = "dismissed";
+    event.payload.sender = { ...event.payload.sender, login: "dev1" };
+
+    await probot.receive(event);
+
+    expect(updates.filter((u) => u.conclusion !== "failure")).toEqual([]);
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "changes_requested" });
+  });
+
   it("keeps failing on changes requested, and a push makes it wait again and asks for review again", async () => {
     const probot = createTestProbot();
     mockPrStart(gh);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { findReferences } from "../../src/pr/find-references.js";
 import { findLeaks } from "../../src/pr/leak-check.js";
 import { LinkSealer, parseIssueKey } from "../../src/pr/pr-link.js";
-import { gateState } from "../../src/pr/review-gate.js";
+import { gateState, latestDismissed, reinstateDismissed } from "../../src/pr/review-gate.js";
 import { combineDecisions } from "../../src/pr/combine-decisions.js";
 import { reviewerCandidates, wantedReviewers } from "../../src/pr/pick-reviewers.js";
 import { validateConfig } from "../../src/config/load-config.js";
@@ -120,6 +120,25 @@ describe("review gate", () => {
     expect(gateState(reviews, team, "h2")).toBe("changes_requested");
     expect(gateState([...reviews, { login: "sec2", state: "APPROVED", commit_id: "h2" }], team, "h2")).toBe("approved");
     expect(gateState([...reviews.slice(1), { login: "sec2", state: "DISMISSED", commit_id: "h2" }], team, "h2")).toBe("pending");
+  });
+  it("a request for changes stands when someone outside the team dismissed it, and is lifted when a member did", () => {
+    const reviews = [
+      { id: 1, login: "sec1", state: "APPROVED", commit_id: "h2" },
+      { id: 2, login: "sec2", state: "DISMISSED", commit_id: "h2" },
+    ];
+    expect(latestDismissed(reviews, team)).toBe(true);
+    expect(latestDismissed([...reviews, { id: 3, login: "sec2", state: "APPROVED", commit_id: "h2" }], team)).toBe(false);
+    const byDev = [{ review_id: 2, state: "changes_requested", by: "dev1" }];
+    expect(gateState(reinstateDismissed(reviews, byDev, team), team, "h2")).toBe("changes_requested");
+    expect(gateState(reinstateDismissed(reviews, [{ ...byDev[0]!, by: "sec1" }], team), team, "h2")).toBe("approved");
+    // An approval dismissed (GitHub's own on a push, or anyone's) only takes an approval away.
+    expect(gateState(reinstateDismissed(reviews, [{ ...byDev[0]!, state: "approved" }], team), team, "h2")).toBe("approved");
+  });
+  it("counts only approvals submitted after a retarget", () => {
+    const approval = { login: "sec1", state: "APPROVED", commit_id: "h2", submitted_at: "2026-11-22T10:00:00Z" };
+    expect(gateState([approval], team, "h2", "2026-11-22T11:00:00Z")).toBe("pending");
+    expect(gateState([{ ...approval, submitted_at: "2026-11-22T11:00:01Z" }], team, "h2", "2026-11-22T11:00:00Z")).toBe("approved");
+    expect(gateState([{ ...approval, submitted_at: null }], team, "h2", "2026-11-22T11:00:00Z")).toBe("pending");
   });
 });
 
