@@ -202,9 +202,11 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const slot = `${pr.owner}/${pr.repo}`.toLowerCase();
   const previous = record.prs.find((p) => p.repo.toLowerCase() === slot && p.number === pr.number);
   const gatekeepers = new Gatekeepers(octokit, security, { owner: issue.owner, repo: issue.repo });
-  // A retarget keeps the head but changes what merging it brings in: approvals from before it are stale.
+  // A retarget keeps the head but changes what merging it brings in: approvals from before it are
+  // stale. Dated when the app sees it, never earlier (an event's own dates may be older than the
+  // retarget, e.g. a late review that still names the old base), and never moved back.
   const retargeted = previous && previous.base !== pr.base;
-  const retargetedAt = retargeted ? (pr.updated_at ?? input.now.toISOString()) : previous?.retargeted_at;
+  const retargetedAt = retargeted ? input.now.toISOString() : previous?.retargeted_at;
   const gate = await readGate(input, gatekeepers, previous, released, retargetedAt);
   const reask = released || !pr.open ? [] : reaskAfterPush(pr, previous, Boolean(input.headHandled));
   const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, reask });

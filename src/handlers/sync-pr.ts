@@ -37,7 +37,6 @@ export interface PullLike {
   requested_teams?: ({ slug?: string } | null)[] | null;
   commits?: number;
   html_url?: string;
-  updated_at?: string;
 }
 
 export function prFacts(pull: PullLike, repository: { owner: { login: string }; name: string; private: boolean; visibility?: string; default_branch?: string }): PrFacts {
@@ -61,7 +60,6 @@ export function prFacts(pull: PullLike, repository: { owner: { login: string }; 
     body: pull.body ?? "",
     commits: pull.commits,
     html_url: pull.html_url,
-    ...(pull.updated_at ? { updated_at: pull.updated_at } : {}),
   };
 }
 

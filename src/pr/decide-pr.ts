@@ -27,8 +27,6 @@ export interface PrFacts {
   base_sha?: string;
   commits?: number;
   html_url?: string;
-  /** When GitHub last changed the PR: the time of a retarget, when the event is the retarget. */
-  updated_at?: string;
 }
 
 export interface CheckRunDecision {

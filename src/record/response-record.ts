@@ -24,7 +24,7 @@ export interface LinkedPr {
   review: "pending" | "approved" | "changes_requested";
   base: string;
   head_sha?: string;
-  /** When the app saw the PR retargeted to `base` (GitHub's time of the change): approvals before it do not count. */
+  /** When the app saw the PR retargeted to `base`: approvals submitted before it do not count. */
   retargeted_at?: string;
   private: boolean;
   /** Who the app asked for review, so nobody is asked twice (a new push asks again on purpose). */

@@ -131,7 +131,6 @@ describe("PR events on a linked PR", () => {
     // Approved while it targeted a branch that already held other commits; its head does not change when it is retargeted.
     const stored = await storeResponse({ ...linkedRecord, prs: [{ ...linkedRecord.prs[0]!, base: "feature", review: "approved", head_sha: HEAD }] });
     const retargeted = pull({ base: "main" });
-    retargeted.updated_at = "2026-11-22T11:00:00Z";
     const first = { login: "sec1", state: "APPROVED", commit_id: HEAD, submitted_at: "2026-11-22T10:00:00Z" };
     const updates: any[] = [];
     mockPrStart(gh);
@@ -142,7 +141,7 @@ describe("PR events on a linked PR", () => {
     serveTeam(gh, ["sec1"]);
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads(gh, { reviews: [first], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
-    gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(2).reply(200, []);
+    gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(3).reply(200, []);
     gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).times(2).reply(200, {});
 
     await probot.receive(prEvent("edited", retargeted, { changes: { base: { ref: { from: "feature" }, sha: { from: "c".repeat(40) } } } }));
@@ -150,13 +149,24 @@ describe("PR events on a linked PR", () => {
     expect(updates[0]).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for review" } });
     expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ base: "main", review: "pending" });
 
+    // A review event from before the retarget, delivered late, still names the old base: its approval does not count either.
+    serveRuns(gh, "acme/product", HEAD, [{ ...approved, conclusion: "action_required", title: "Waiting for review" }]);
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveResponseById(gh, stored);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { reviews: [first], issueLabels: ["security", "security: fixing", "severity: high"] });
+    await probot.receive(reviewEvent(pull({ base: "feature" }), "sec1", "approved"));
+    expect(updates).toHaveLength(1);
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "pending" });
+
     // sec1 looks again and approves the same head on its new base: the gate opens.
     serveRuns(gh, "acme/product", HEAD, [{ ...approved, conclusion: "action_required", title: "Waiting for review" }]);
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     serveResponseById(gh, stored);
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [first, { ...first, submitted_at: "2026-11-22T11:30:00Z" }], issueLabels: ["security", "security: fixing", "severity: high"] });
+    mockSyncReads(gh, { reviews: [first, { ...first, submitted_at: "2026-11-22T12:30:00Z" }], issueLabels: ["security", "security: fixing", "severity: high"] });
     await probot.receive(reviewEvent(retargeted, "sec1", "approved"));
 
     expect(updates[1]).toMatchObject({ conclusion: "success", output: { title: "Approved" } });
