@@ -17,9 +17,11 @@ export function combineDecisions(decisions: PrDecision[]): PrDecision {
   const lower = (s: string) => s.toLowerCase();
   const unique = (list: string[]) => list.filter((x, i) => list.findIndex((y) => lower(y) === lower(x)) === i);
   const add = unique(decisions.flatMap((d) => d.addLabels));
+  // A label one response still wants stays, whether it is to be added or is there already.
+  const wanted = [...add, ...decisions.flatMap((d) => d.keepLabels ?? [])];
   return {
     addLabels: add,
-    removeLabels: unique(decisions.flatMap((d) => d.removeLabels)).filter((l) => !add.some((a) => lower(a) === lower(l))),
+    removeLabels: unique(decisions.flatMap((d) => d.removeLabels)).filter((l) => !wanted.some((a) => lower(a) === lower(l))),
     reviewers: unique(decisions.flatMap((d) => d.reviewers)),
     teamReviewers: unique(decisions.flatMap((d) => d.teamReviewers)),
     check: rest.reduce((best, d) => (rank(d.check) < rank(best) ? d.check : best), first.check),

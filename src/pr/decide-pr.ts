@@ -38,6 +38,8 @@ export interface CheckRunDecision {
 
 export interface PrDecision {
   addLabels: string[];
+  /** Labels this response wants on the PR, present already or not: another response's release must not take them off. */
+  keepLabels?: string[];
   removeLabels: string[];
   reviewers: string[];
   teamReviewers: string[];
@@ -122,6 +124,7 @@ export function decidePr(input: {
   return {
     pendingWanted,
     addLabels: pr.open ? [priority, ...(severityLabel ? [severityLabel] : [])].filter((l) => !has(l)) : [],
+    keepLabels: pr.open ? [priority, ...(severityLabel ? [severityLabel] : [])] : [],
     removeLabels: pr.labels.filter((l) => pr.private && l.toLowerCase().startsWith(SEVERITY_LABEL_PREFIX) && l !== severityLabel),
     reviewers,
     teamReviewers,

@@ -130,7 +130,8 @@ describe("a PR linked from two responses", () => {
     gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(2).reply(200, []);
     gh.api.patch("/repos/acme/product/check-runs/77").optionally().times(2).reply(200, {});
 
-    await probot.receive(prEvent("edited", pull({ title: "Tighten input handling more" })));
+    // The PR carries the priority label already: #8 releases it, #7 still wants it.
+    await probot.receive(prEvent("edited", pull({ title: "Tighten input handling more", labels: ["priority: high"] })));
 
     // Released by #7 but not by #8: the run still waits (it was not opened, nor released).
     expect(gh.requests.filter((r) => r.path === "/repos/acme/product/check-runs/77")).toEqual([]);
