@@ -102,9 +102,8 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   const sealed = input.sealer.open(existing?.external_id, prKey(pr));
   // GitHub keeps check runs per commit: another PR at this head (the same branch into another base)
   // already has its gate here, and overwriting it would unlink that PR and give it this one's verdict.
-  // A run is in its PR's repository, so only the number tells another PR (a renamed repo's PR keeps its number).
   const holder = sealed.length ? undefined : input.sealer.holder(existing?.external_id);
-  if (holder && holder.split("#")[1] !== String(pr.number)) {
+  if (holder && holder !== prKey(pr)) {
     input.log(`${prKey(pr)}: its head carries the gate of another PR; not linked`);
     return "shared-head";
   }
