@@ -94,19 +94,12 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * decision per response, combined so the most blocking wins), apply (PR labels, review requests,
  * the gate run; the response's status table, patched branches, ticks).
  */
-export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefined> {
+export async function syncPr(input: SyncPrInput): Promise<void> {
   const { octokit, deps, pr, prConfig } = input;
   const botLogin = await deps.botLogin();
   const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId));
   const existing = gateRunNamed(runs, prConfig.public_pr.check_name);
   const sealed = input.sealer.open(existing?.external_id, prKey(pr));
-  // GitHub keeps check runs per commit: another PR at this head (the same branch into another base)
-  // already has its gate here, and overwriting it would unlink that PR and give it this one's verdict.
-  const holder = sealed.length ? undefined : input.sealer.holder(existing?.external_id);
-  if (holder && holder !== prKey(pr)) {
-    input.log(`${prKey(pr)}: its head carries the gate of another PR; not linked`);
-    return "shared-head";
-  }
   const others = runs.filter((r) => r !== existing).flatMap((r) => input.sealer.open(r.external_id, prKey(pr)));
   const keys = [input.issueKey, ...sealed, ...others].filter((k, i, all) => all.findIndex((x) => same(x, k)) === i);
   const reads = prReads(octokit, pr);
@@ -132,7 +125,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
     else if (view) views.push(view);
   }
   const primary = views.find((v) => same(v.key, input.issueKey));
-  if (!primary) return undefined;
+  if (!primary) return;
 
   const decisions = views.map((v) =>
     decidePr({
@@ -176,7 +169,6 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   // Who GitHub lists as requested already (an earlier delivery asked, its answer lost) counts as asked.
   const pending = decisions[views.indexOf(primary)]?.pendingWanted ?? [];
   await updateRecord(input, primary, [...asked, ...pending.filter((p) => !asked.some((a) => same(a, p)))], botLogin);
-  return undefined;
 }
 
 /** Fixing once a PR is linked; fixed once a PR merged and no "patched on" item is still open (the checklist's own rule). */

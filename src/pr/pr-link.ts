@@ -30,21 +30,9 @@ export class LinkSealer {
 
   /** The issue keys `pr` is linked to; empty for another PR, or anything the app did not seal. */
   open(token: string | null | undefined, pr: string): string[] {
-    const payload = this.#unseal(token);
-    if (!payload || payload.pr !== pr.toLowerCase() || !Array.isArray(payload.issues)) return [];
-    return payload.issues.filter((k): k is string => typeof k === "string" && parseIssueKey(k) !== undefined);
-  }
-
-  /** The PR ("owner/repo#n", lower-case) a token the app sealed belongs to; undefined for anything else. */
-  holder(token: string | null | undefined): string | undefined {
-    const pr = this.#unseal(token)?.pr;
-    return typeof pr === "string" ? pr : undefined;
-  }
-
-  #unseal(token: string | null | undefined): { pr?: unknown; issues?: unknown } | undefined {
-    if (!token?.startsWith("e2.")) return undefined;
+    if (!token?.startsWith("e2.")) return [];
     const raw = Buffer.from(token.slice(3), "base64url");
-    if (raw.length < 29) return undefined;
+    if (raw.length < 29) return [];
     for (const key of this.#keys.keys("pr-link")) {
       let text: string;
       try {
@@ -54,9 +42,11 @@ export class LinkSealer {
       } catch {
         continue; // not sealed under this key: try the previous secret's
       }
-      return JSON.parse(text) as { pr?: unknown; issues?: unknown };
+      const payload = JSON.parse(text) as { pr?: unknown; issues?: unknown };
+      if (payload.pr !== pr.toLowerCase() || !Array.isArray(payload.issues)) return [];
+      return payload.issues.filter((k): k is string => typeof k === "string" && parseIssueKey(k) !== undefined);
     }
-    return undefined;
+    return [];
   }
 }
 
