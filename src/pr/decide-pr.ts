@@ -8,6 +8,8 @@ import type { GateState } from "./review-gate.js";
 export interface PrFacts {
   owner: string;
   repo: string;
+  /** GitHub's id of the repository: kept through a rename or transfer, when the name is not. */
+  repo_id?: number;
   number: number;
   private: boolean;
   author: string;

@@ -7,8 +7,10 @@ import { KeyRing } from "../security/key-ring.js";
  * the link on the PR's own check run, encrypted (AES-256-GCM) with a key only the app holds.
  *
  * A link is bound to one PR in one repo, not to a commit: the sealed payload carries
- * `owner/repo#n` and `open` returns nothing for any other PR, so another PR at the same head sha
- * (a fork of the fix) gets nothing from the fix's link. One token holds every response the PR
+ * `owner/repo#n` and the repository's id, and `open` returns nothing for any other PR, so another
+ * PR at the same head sha (a fork of the fix) gets nothing from the fix's link. The id, not the
+ * name, decides when both sides know it: a repository renamed or transferred keeps its id, and its
+ * PRs their links. One token holds every response the PR
  * belongs to (its gate opens only when all of them are satisfied). Links sealed under the previous
  * secret still open, so rotating the secret strands no PR.
  */
@@ -19,9 +21,10 @@ export class LinkSealer {
     this.#keys = typeof keys === "string" ? new KeyRing(keys) : keys;
   }
 
-  /** Seals the links of `pr` ("owner/repo#n") to one or more issue keys. */
-  seal(pr: string, issueKeys: string | string[]): string {
-    const payload = JSON.stringify({ pr: pr.toLowerCase(), issues: [issueKeys].flat() });
+  /** Seals the links of `pr` ("owner/repo#n", or its binding with the repository's id) to one or more issue keys. */
+  seal(pr: string | PrBinding, issueKeys: string | string[]): string {
+    const { key, repoId } = bindingOf(pr);
+    const payload = JSON.stringify({ pr: key.toLowerCase(), ...(repoId !== undefined ? { rid: repoId } : {}), issues: [issueKeys].flat() });
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", this.#keys.key("pr-link"), iv);
     const data = Buffer.concat([cipher.update(payload, "utf8"), cipher.final()]);
@@ -29,7 +32,7 @@ export class LinkSealer {
   }
 
   /** The issue keys `pr` is linked to; empty for another PR, or anything the app did not seal. */
-  open(token: string | null | undefined, pr: string): string[] {
+  open(token: string | null | undefined, pr: string | PrBinding): string[] {
     if (!token?.startsWith("e2.")) return [];
     const raw = Buffer.from(token.slice(3), "base64url");
     if (raw.length < 29) return [];
@@ -42,12 +45,34 @@ export class LinkSealer {
       } catch {
         continue; // not sealed under this key: try the previous secret's
       }
-      const payload = JSON.parse(text) as { pr?: unknown; issues?: unknown };
-      if (payload.pr !== pr.toLowerCase() || !Array.isArray(payload.issues)) return [];
+      const payload = JSON.parse(text) as { pr?: unknown; rid?: unknown; issues?: unknown };
+      if (!boundTo(payload, bindingOf(pr)) || !Array.isArray(payload.issues)) return [];
       return payload.issues.filter((k): k is string => typeof k === "string" && parseIssueKey(k) !== undefined);
     }
     return [];
   }
+}
+
+/** A PR as a link is bound to it: its key, and its repository's id when known. */
+export interface PrBinding {
+  key: string;
+  repoId?: number;
+}
+
+const bindingOf = (pr: string | PrBinding): PrBinding => (typeof pr === "string" ? { key: pr } : pr);
+
+const numberOf = (key: string) => key.slice(key.lastIndexOf("#") + 1);
+
+/** The same repository by id when the seal and the caller both know it (a rename keeps it), else by name; and the same number. */
+function boundTo(sealed: { pr?: unknown; rid?: unknown }, pr: PrBinding): boolean {
+  if (typeof sealed.pr !== "string") return false;
+  if (typeof sealed.rid === "number" && pr.repoId !== undefined) return sealed.rid === pr.repoId && numberOf(sealed.pr) === numberOf(pr.key);
+  return sealed.pr === pr.key.toLowerCase();
+}
+
+/** What `pr`'s links are sealed to and opened with. */
+export function prBinding(pr: { owner: string; repo: string; number: number; repo_id?: number }): PrBinding {
+  return { key: prKey(pr), ...(pr.repo_id !== undefined ? { repoId: pr.repo_id } : {}) };
 }
 
 /** `owner/repo#12` → parts; the only form issue keys take. */
