@@ -151,8 +151,9 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   await setPrLabels(octokit, prRef, decision.addLabels, decision.removeLabels, input.log);
   const asked = await requestReviews(octokit, prRef, decision.reviewers, decision.teamReviewers, input.log);
   const linkedKeys = views.map((v) => v.key);
-  // Keep the sealed links byte-for-byte when they still say the same: a fresh seal differs every time.
-  const unchanged = sealed.length === linkedKeys.length && linkedKeys.every((k) => sealed.some((s) => same(s, k)));
+  // Keep the sealed links byte-for-byte when they still say the same (a fresh seal differs every
+  // time), unless they name the repository only by name.
+  const unchanged = sealed.length === linkedKeys.length && linkedKeys.every((k) => sealed.some((s) => same(s, k))) && input.sealer.sealedById(existing?.external_id, prBinding(pr));
   const externalId = unchanged && existing?.external_id ? existing.external_id : input.sealer.seal(prBinding(pr), linkedKeys);
   await upsertGateRun(
     octokit,

@@ -33,9 +33,23 @@ export class LinkSealer {
 
   /** The issue keys `pr` is linked to; empty for another PR, or anything the app did not seal. */
   open(token: string | null | undefined, pr: string | PrBinding): string[] {
-    if (!token?.startsWith("e2.")) return [];
+    const payload = this.#unseal(token);
+    if (!payload || !boundTo(payload, bindingOf(pr)) || !Array.isArray(payload.issues)) return [];
+    return payload.issues.filter((k): k is string => typeof k === "string" && parseIssueKey(k) !== undefined);
+  }
+
+  /**
+   * Whether `token` names `pr`'s repository by id, when `pr` has one: a link sealed before ids were
+   * is sealed again on its next write, so it survives a later rename of the repository.
+   */
+  sealedById(token: string | null | undefined, pr: PrBinding): boolean {
+    return pr.repoId === undefined || this.#unseal(token)?.rid === pr.repoId;
+  }
+
+  #unseal(token: string | null | undefined): { pr?: unknown; rid?: unknown; issues?: unknown } | undefined {
+    if (!token?.startsWith("e2.")) return undefined;
     const raw = Buffer.from(token.slice(3), "base64url");
-    if (raw.length < 29) return [];
+    if (raw.length < 29) return undefined;
     for (const key of this.#keys.keys("pr-link")) {
       let text: string;
       try {
@@ -45,11 +59,9 @@ export class LinkSealer {
       } catch {
         continue; // not sealed under this key: try the previous secret's
       }
-      const payload = JSON.parse(text) as { pr?: unknown; rid?: unknown; issues?: unknown };
-      if (!boundTo(payload, bindingOf(pr)) || !Array.isArray(payload.issues)) return [];
-      return payload.issues.filter((k): k is string => typeof k === "string" && parseIssueKey(k) !== undefined);
+      return JSON.parse(text) as { pr?: unknown; rid?: unknown; issues?: unknown };
     }
-    return [];
+    return undefined;
   }
 }
 

@@ -9,6 +9,7 @@ import {
   mockPrStart,
   mockSyncReads,
   prEvent,
+  PRODUCT_REPO_ID,
   PRODUCT_YAML,
   pull,
   reviewEvent,
@@ -264,6 +265,31 @@ describe("a product repository renamed or transferred (GitHub keeps its id)", ()
     expect(opened).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Approved" } });
     expect(recordOf(stored[0]!.body).prs).toEqual([expect.objectContaining({ repo: "acme/product-core", number: 42, review: "approved" })]);
     expect(gh.leaks(SECRETS, gh.requestsTo("acme", "product-core"))).toEqual([]);
+  });
+});
+
+describe("a link sealed before repository ids were", () => {
+  it("is sealed again with the id on the PR's next event, so a later rename keeps it", async () => {
+    const probot = createTestProbot();
+    const byName = sealer.seal("acme/product#42", "acme/security#7");
+    mockPrStart(gh);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/product", HEAD, [{ ...waiting, external_id: byName }]);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    const stored = await storeResponse(linkedRecord);
+    serveComments(gh, stored);
+    serveTeam(gh, ["sec1", "alice"]);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
+    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+    let update: any;
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
+
+    await probot.receive(reviewEvent(pull(), "sec1", "approved"));
+
+    expect(update).toMatchObject({ conclusion: "success" });
+    expect(sealer.open(update.external_id, { key: "acme/product-core#42", repoId: PRODUCT_REPO_ID })).toEqual(["acme/security#7"]);
+    expect(sealer.open(update.external_id, { key: "acme/product#42", repoId: PRODUCT_REPO_ID + 1 })).toEqual([]);
   });
 });
 
