@@ -166,6 +166,38 @@ describe("every commit is checked", () => {
     expect(update.output.summary).toContain("- the message of commit 0280eee: points at the private tracking issue");
     expect(recordOf(stored[0]!.body).prs[0]!.leaks).toBe(1);
   });
+  it("1,200 commits that each name the issue: the gate fails with a summary GitHub accepts (at most 65,535 characters)", async () => {
+    const probot = createTestProbot();
+    serveTeam(gh, ["sec1"]);
+    mockPrStart(gh);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/product", HEAD, [waitingRun]);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    const stored = await storeResponse({ state: "fixing", prs: [line(["owner1", "sec1", "team:core"])] });
+    serveComments(gh, stored);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { issueLabels: ["security", "security: fixing", "severity: high"] });
+    const commits = Array.from({ length: 1200 }, (_, i) => ({ sha: `${String(i + 1).padStart(4, "0")}${"e".repeat(36)}`, commit: { message: `Part ${i + 1} of acme/security#7` } }));
+    gh.api
+      .get(`/repos/acme/product/compare/${"b".repeat(40)}...${HEAD}`)
+      .query(true)
+      .times(12)
+      .reply(200, (uri) => {
+        const page = Number(new URL(`https://x${uri}`).searchParams.get("page") ?? 1);
+        return { total_commits: 1200, commits: commits.slice((page - 1) * 100, page * 100) };
+      });
+    gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);
+    let update: any;
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
+
+    await probot.receive(prEvent("synchronize", pull({ commits: 1200 }), { before: HEAD, after: HEAD }));
+
+    expect(update).toMatchObject({ conclusion: "failure", output: { title: "Wording needs a change (1200)" } });
+    expect(update.output.summary.length).toBeLessThanOrEqual(65_535);
+    expect(update.output.summary).toContain("- the message of commit 0001eee: points at the private tracking issue");
+    expect(update.output.summary).toContain("and 1,150 more places");
+    expect(recordOf(stored[0]!.body).prs[0]!.leaks).toBe(1200);
+  });
 });
 
 describe("what GitHub really sends (issue 10)", () => {
