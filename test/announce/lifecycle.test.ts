@@ -82,25 +82,33 @@ describe("the whole lifecycle", () => {
 });
 
 describe("repository_advisory.published", () => {
-  it("follows an advisory published by hand: runs publish steps 2–6 once", async () => {
+  const GHSA = "GHSA-hand-4q2w-9x8v";
+  /** A world whose response names the draft advisory on acme/widget, published there by hand. */
+  async function handPublished() {
     w = await world(gh, {
-      record: readyRecord({ ghsa: "GHSA-hand-4q2w-9x8v", advisory: { repo: "acme/widget", url: "https://github.com/acme/widget/security/advisories/GHSA-hand-4q2w-9x8v" } }),
+      record: readyRecord({ ghsa: GHSA, advisory: { repo: "acme/widget", url: `https://github.com/acme/widget/security/advisories/${GHSA}` } }),
       widgetConfig: "security_repo: acme/security\n",
     });
-    w.fake.advisories.push({ repo: "acme/widget", ghsa_id: "GHSA-hand-4q2w-9x8v", state: "published", summary: "s", description: "d", published_at: "2026-12-02T08:00:00Z" });
-    const event = {
-      id: "adv-1",
-      name: "repository_advisory",
-      payload: {
-        action: "published",
-        repository_advisory: { ghsa_id: "GHSA-hand-4q2w-9x8v", state: "published", published_at: "2026-12-02T08:00:00Z", summary: "s" },
-        repository: { id: 2, name: "widget", full_name: "acme/widget", private: false, owner: { login: "acme" }, html_url: "https://github.com/acme/widget" },
-        installation: { id: INSTALLATION_ID, node_id: "x" },
-        sender: { login: "alice", type: "User" },
-      },
-    };
-    await w.probot(AFTER_END).receive(event as never);
-    await w.probot(AFTER_END).receive({ ...event, id: "adv-2" } as never); // redelivered
+    w.fake.advisories.push({ repo: "acme/widget", ghsa_id: GHSA, state: "published", summary: "s", description: "d", published_at: "2026-12-02T08:00:00Z" });
+    return w;
+  }
+  /** GitHub's `repository_advisory.published` for it (delivery `id`). */
+  const published = (id: string) => ({
+    id,
+    name: "repository_advisory",
+    payload: {
+      action: "published",
+      repository_advisory: { ghsa_id: GHSA, state: "published", published_at: "2026-12-02T08:00:00Z", summary: "s" },
+      repository: { id: 2, name: "widget", full_name: "acme/widget", private: false, owner: { login: "acme" }, html_url: "https://github.com/acme/widget" },
+      installation: { id: INSTALLATION_ID, node_id: "x" },
+      sender: { login: "alice", type: "User" },
+    },
+  });
+
+  it("follows an advisory published by hand: runs publish steps 2–6 once", async () => {
+    w = await handPublished();
+    await w.probot(AFTER_END).receive(published("adv-1") as never);
+    await w.probot(AFTER_END).receive(published("adv-2") as never); // redelivered
     expect(gh.requests.filter((r) => r.path.includes("/security-advisories") && r.method !== "GET")).toEqual([]);
     expect(w.fake.pulls).toHaveLength(1);
     expect(w.fake.issues.filter((i) => i.title.startsWith("Process review"))).toHaveLength(1);
@@ -109,26 +117,12 @@ describe("repository_advisory.published", () => {
     const review = w.fake.issues.find((i) => i.title.startsWith("Process review"))!;
     expect(review.body).toContain("| **Published** | 2026-12-02 |");
   });
+
   it("a step GitHub refuses is replied in the issue, once, with what is left and how to finish", async () => {
-    w = await world(gh, {
-      record: readyRecord({ ghsa: "GHSA-hand-4q2w-9x8v", advisory: { repo: "acme/widget", url: "https://github.com/acme/widget/security/advisories/GHSA-hand-4q2w-9x8v" } }),
-      widgetConfig: "security_repo: acme/security\n",
-    });
-    w.fake.advisories.push({ repo: "acme/widget", ghsa_id: "GHSA-hand-4q2w-9x8v", state: "published", summary: "s", description: "d", published_at: "2026-12-02T08:00:00Z" });
+    w = await handPublished();
     w.fake.failOnce("POST", /\/pulls$/, 422);
-    const event = {
-      id: "adv-3",
-      name: "repository_advisory",
-      payload: {
-        action: "published",
-        repository_advisory: { ghsa_id: "GHSA-hand-4q2w-9x8v", state: "published", published_at: "2026-12-02T08:00:00Z", summary: "s" },
-        repository: { id: 2, name: "widget", full_name: "acme/widget", private: false, owner: { login: "acme" }, html_url: "https://github.com/acme/widget" },
-        installation: { id: INSTALLATION_ID, node_id: "x" },
-        sender: { login: "alice", type: "User" },
-      },
-    };
-    await w.probot(AFTER_END).receive(event as never);
-    await w.probot(AFTER_END).receive({ ...event, id: "adv-4" } as never); // redelivered: the PR is opened now, no second reply
+    await w.probot(AFTER_END).receive(published("adv-3") as never);
+    await w.probot(AFTER_END).receive(published("adv-4") as never); // redelivered: the PR is opened now, no second reply
     const failed = w.replies().filter((b) => b.includes("GitHub failed (422"));
     expect(failed).toHaveLength(1);
     expect(failed[0]).toContain("Run `/announce publish` again to finish");
