@@ -23,6 +23,7 @@ import {
   serveRuns,
   serveTeam,
   storeResponse,
+  type RunShape,
 } from "../pr/fixtures.js";
 import { ranOf } from "../../src/record/ran.js";
 
@@ -42,6 +43,26 @@ function mockCommandReads(linkRepo?: string) {
   if (linkRepo) gh.api.get(`/repos/${linkRepo}/collaborators/alice/permission`).reply(200, { permission: "read", role_name: "read", user: { login: "alice", id: 77, type: "User" } });
 }
 
+
+/**
+ * sec1 (security team) approves the PR's current head, whose gate run is `run`: the reads, the PR's
+ * label, and the gate's update as the app sends it (`gate.update`).
+ */
+async function mockApproval(run: RunShape) {
+  mockPrStart(gh);
+  mockIdentity(gh);
+  serveRuns(gh, "acme/product", HEAD, [run]);
+  mockConfig(gh, "acme", "security", SECURITY_YAML);
+  const stored = await storeResponse(linkedRecord);
+  serveComments(gh, stored);
+  serveTeam(gh, ["sec1", "alice"]);
+  mockNoOverrides(gh, "acme", "security");
+  mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
+  gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+  const gate: { update?: any } = {};
+  gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((gate.update = b), true)).reply(200, {});
+  return { stored, gate };
+}
 describe("/triage pr links a public PR", () => {
   it("labels it, asks for reviewers by login plus one who can open the gate, gates it — and nothing on the PR names the issue", async () => {
     const probot = createTestProbot();
@@ -106,20 +127,10 @@ describe("PR events on a linked PR", () => {
 
   it("opens the gate when a security-team member approves the current head", async () => {
     const probot = createTestProbot();
-    mockPrStart(gh);
-    mockIdentity(gh);
-    serveRuns(gh, "acme/product", HEAD, [waiting]);
-    mockConfig(gh, "acme", "security", SECURITY_YAML);
-    const stored = await storeResponse(linkedRecord);
-    serveComments(gh, stored);
-    serveTeam(gh, ["sec1", "alice"]);
-    mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
-    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
-    let update: any;
-    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
+    const { stored, gate } = await mockApproval(waiting);
 
     await probot.receive(reviewEvent(pull(), "sec1", "approved"));
+    const update = gate.update;
 
     expect(update).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Approved" }, external_id: SEALED });
     expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "approved" });
@@ -272,20 +283,10 @@ describe("a link sealed before repository ids were", () => {
   it("is sealed again with the id on the PR's next event, so a later rename keeps it", async () => {
     const probot = createTestProbot();
     const byName = sealer.seal("acme/product#42", "acme/security#7");
-    mockPrStart(gh);
-    mockIdentity(gh);
-    serveRuns(gh, "acme/product", HEAD, [{ ...waiting, external_id: byName }]);
-    mockConfig(gh, "acme", "security", SECURITY_YAML);
-    const stored = await storeResponse(linkedRecord);
-    serveComments(gh, stored);
-    serveTeam(gh, ["sec1", "alice"]);
-    mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
-    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
-    let update: any;
-    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
+    const { gate } = await mockApproval({ ...waiting, external_id: byName });
 
     await probot.receive(reviewEvent(pull(), "sec1", "approved"));
+    const update = gate.update;
 
     expect(update).toMatchObject({ conclusion: "success" });
     expect(sealer.open(update.external_id, { key: "acme/product-core#42", repoId: PRODUCT_REPO_ID })).toEqual(["acme/security#7"]);
