@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import { isRateLimited } from "./http-status.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -14,6 +15,7 @@ function refusal(error: unknown): GraphqlError[] | undefined {
   if (e.name === "GraphqlResponseError" && Array.isArray(e.errors)) {
     return e.errors.every((x) => x.type === "NOT_FOUND" || x.type === "FORBIDDEN") ? e.errors : undefined;
   }
+  if (isRateLimited(error)) return undefined;
   return e.status === 403 || e.status === 404 ? [{ type: e.status === 404 ? "NOT_FOUND" : "FORBIDDEN" }] : undefined;
 }
 
@@ -74,9 +76,12 @@ export async function transferIssue(octokit: Octokit, issueNodeId: string, repos
     );
     return { number: moved.transferIssue.issue.number };
   } catch (error) {
-    const e = error as { name?: string; status?: number; message?: string };
-    // Any answer GitHub gives about this transfer (not a network or server failure) is final.
-    if (e.name === "GraphqlResponseError" || e.status === 403 || e.status === 404 || e.status === 422) return { refused: String(e.message).slice(0, 300) };
+    const e = error as { name?: string; status?: number; message?: string; errors?: GraphqlError[] };
+    // Any answer GitHub gives about this transfer is final, but "try later" (a rate limit, REST's
+    // 403 or GraphQL's RATE_LIMITED), a network or a server failure: those fail the event, and its
+    // redelivery moves the issue.
+    const later = isRateLimited(error) || (e.errors ?? []).some((x) => x.type === "RATE_LIMITED");
+    if (!later && (e.name === "GraphqlResponseError" || e.status === 403 || e.status === 404 || e.status === 422)) return { refused: String(e.message).slice(0, 300) };
     throw error;
   }
 }

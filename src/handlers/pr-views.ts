@@ -200,7 +200,9 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
 
   const released = !summary.open || CLOSED_STATES.includes(record.state);
   const slot = `${pr.owner}/${pr.repo}`.toLowerCase();
-  const previous = record.prs.find((p) => p.repo.toLowerCase() === slot && p.number === pr.number);
+  // By the repository's id when both know it: a renamed or transferred repo's PR is the same PR.
+  const inPrRepo = (p: LinkedPr) => (p.repo_id !== undefined && pr.repo_id !== undefined ? p.repo_id === pr.repo_id : p.repo.toLowerCase() === slot);
+  const previous = record.prs.find((p) => inPrRepo(p) && p.number === pr.number);
   const gatekeepers = new Gatekeepers(octokit, security, { owner: issue.owner, repo: issue.repo });
   // A retarget keeps the head but changes what merging it brings in: approvals from before it are
   // stale. Dated when the app sees it, never earlier (an event's own dates may be older than the

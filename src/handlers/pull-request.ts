@@ -6,7 +6,7 @@ import { privateNow } from "../github/made-public.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
 import type { PrFacts } from "../pr/decide-pr.js";
 import { findReferences } from "../pr/find-references.js";
-import { prKey } from "../pr/pr-link.js";
+import { prBinding } from "../pr/pr-link.js";
 import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
 import { readConfig, type Deps } from "./response-context.js";
 
@@ -66,7 +66,7 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const facts = prFacts(pull, repository);
   // A late event from before the repo was made public must not get a private PR's labels and reviewers.
   facts.private = await privateNow(octokit, repository);
-  const self = prKey(facts);
+  const self = prBinding(facts);
   const runs = await gateRuns(octokit, facts.owner, facts.repo, facts.head_sha, deps.appId);
   let keys = runs.flatMap((r) => deps.sealer.open(r.external_id, self));
   const before = payload.action === "synchronize" ? (payload as { before?: string }).before : undefined;

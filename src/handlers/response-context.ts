@@ -57,6 +57,9 @@ export async function readConfig(context: ConfigContext, store?: Store) {
   return readConfigFrom(context.octokit, owner, repo, store);
 }
 
+/** Problems listed in one comment: a file can have thousands, and GitHub refuses a comment over 65,536 characters. */
+const LISTED_PROBLEMS = 50;
+
 /**
  * Posts the configuration problems once per distinct set of problems: a redelivery or a second
  * event with the same broken file does not repeat it.
@@ -71,11 +74,13 @@ export async function reportConfigProblems(
   /** How to try again once fixed: re-add the label (default), or write the command again. */
   retry: "label" | "command" = "label",
 ): Promise<void> {
+  const listed = problems.slice(0, LISTED_PROBLEMS);
   const { text } = await renderTemplate("config-error", {
     file: "embargo.yml",
     label,
     retry_command: retry === "command",
-    problems: problems.map((p) => trusted(neutralize(p).replace(/</g, "&lt;"))),
+    problems: listed.map((p) => trusted(neutralize(p).replace(/</g, "&lt;"))),
+    more: problems.length > listed.length ? (problems.length - listed.length).toLocaleString("en-US") : undefined,
   });
   const body = `${CONFIG_ERROR_MARKER}\n${text}`;
   const existing = comments && !isPartial(comments) ? comments : await listComments(octokit, issue);

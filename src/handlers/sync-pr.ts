@@ -8,7 +8,7 @@ import { visibilityOf } from "../github/event-scope.js";
 import { setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
 import { decidePr, unreadableDecision, type PrFacts } from "../pr/decide-pr.js";
-import { prKey, type LinkSealer } from "../pr/pr-link.js";
+import { prBinding, type LinkSealer } from "../pr/pr-link.js";
 import { recordJson } from "../record/record-json.js";
 import type { LinkedPr, ResponseRecord } from "../record/response-record.js";
 import { noEffects } from "../response/effects.js";
@@ -39,10 +39,11 @@ export interface PullLike {
   html_url?: string;
 }
 
-export function prFacts(pull: PullLike, repository: { owner: { login: string }; name: string; private: boolean; visibility?: string; default_branch?: string }): PrFacts {
+export function prFacts(pull: PullLike, repository: { id?: number; owner: { login: string }; name: string; private: boolean; visibility?: string; default_branch?: string }): PrFacts {
   return {
     owner: repository.owner.login,
     repo: repository.name,
+    ...(repository.id !== undefined ? { repo_id: repository.id } : {}),
     number: pull.number,
     private: visibilityOf(repository) === "private",
     author: pull.user?.login ?? "",
@@ -99,8 +100,8 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   const botLogin = await deps.botLogin();
   const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId));
   const existing = gateRunNamed(runs, prConfig.public_pr.check_name);
-  const sealed = input.sealer.open(existing?.external_id, prKey(pr));
-  const others = runs.filter((r) => r !== existing).flatMap((r) => input.sealer.open(r.external_id, prKey(pr)));
+  const sealed = input.sealer.open(existing?.external_id, prBinding(pr));
+  const others = runs.filter((r) => r !== existing).flatMap((r) => input.sealer.open(r.external_id, prBinding(pr)));
   const keys = [input.issueKey, ...sealed, ...others].filter((k, i, all) => all.findIndex((x) => same(x, k)) === i);
   const reads = prReads(octokit, pr);
   const views: ResponseView[] = [];
@@ -153,9 +154,11 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   await setPrLabels(octokit, prRef, decision.addLabels, decision.removeLabels, input.log);
   const asked = await requestReviews(octokit, prRef, decision.reviewers, decision.teamReviewers, input.log);
   const linkedKeys = [...views.map((v) => v.key), ...unreadable];
-  // Keep the sealed links byte-for-byte when they still say the same: a fresh seal differs every time.
-  const unchanged = sealed.length === linkedKeys.length && linkedKeys.every((k) => sealed.some((s) => same(s, k)));
-  const externalId = unchanged && existing?.external_id ? existing.external_id : input.sealer.seal(prKey(pr), linkedKeys);
+  // Keep the sealed links byte-for-byte when they still say the same (a fresh seal differs every
+  // time), unless they name the repository only by name.
+  const unchanged = sealed.length === linkedKeys.length && linkedKeys.every((k) => sealed.some((s) => same(s, k))) && input.sealer.sealedById(existing?.external_id, prBinding(pr));
+  // Other PRs whose head is this commit too keep their links on the run.
+  const externalId = unchanged && existing?.external_id ? existing.external_id : input.sealer.seal(prBinding(pr), linkedKeys, input.sealer.otherLinks(existing?.external_id, prBinding(pr)));
   await upsertGateRun(
     octokit,
     { owner: pr.owner, repo: pr.repo, head_sha: pr.head_sha, name: prConfig.public_pr.check_name, external_id: externalId, details_url: pr.html_url },
@@ -180,10 +183,10 @@ function advance(record: ResponseRecord, security: EmbargoConfig): ResponseRecor
   return { ...record, state };
 }
 
-/** The record without what no one reads on a push: each PR's head and wording memo; PRs in a fixed order. */
+/** The record without what no one reads on a push: each PR's head, wording memo and repository id; PRs in a fixed order. */
 function shown(record: ResponseRecord): string {
   const prs = record.prs
-    .map(({ head_sha: _h, wording: _w, ...p }) => JSON.stringify(p, Object.keys(p).sort()))
+    .map(({ head_sha: _h, wording: _w, repo_id: _r, ...p }) => JSON.stringify(p, Object.keys(p).sort()))
     .sort();
   return recordJson({ ...record, prs });
 }
@@ -199,6 +202,7 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
   let record = syncBoxes(view.record, own.body, now);
   const linked: LinkedPr = {
     repo: `${pr.owner}/${pr.repo}`,
+    ...(pr.repo_id !== undefined ? { repo_id: pr.repo_id } : {}),
     number: pr.number,
     state: pr.merged ? "merged" : pr.open ? "open" : "closed",
     review: view.gate,

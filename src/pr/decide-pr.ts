@@ -8,6 +8,8 @@ import type { GateState } from "./review-gate.js";
 export interface PrFacts {
   owner: string;
   repo: string;
+  /** GitHub's id of the repository: kept through a rename or transfer, when the name is not. */
+  repo_id?: number;
   number: number;
   private: boolean;
   author: string;
@@ -101,7 +103,7 @@ export function decidePr(input: {
       status: "completed",
       conclusion: "failure",
       title: `Wording needs a change (${leaks.length})`,
-      summary: ["This change may not say what it fixes until the fix is released. Reword these places:", "", ...leaks.map((l) => `- ${l.place}: ${l.rule}`)].join("\n"),
+      summary: wordingSummary(leaks),
     };
   } else if (input.configProblem) {
     check = blocked("Configuration needs a fix", "This repository's configuration file for this app is invalid, so this check cannot be evaluated. It is evaluated again on the next change to this pull request once the file is fixed.");
@@ -130,6 +132,16 @@ export function decidePr(input: {
     teamReviewers,
     check,
   };
+}
+
+/** Places listed in the gate's summary: GitHub refuses a summary over 65,535 characters, and then the gate is not written at all. */
+const LISTED_LEAKS = 50;
+
+function wordingSummary(leaks: LeakFinding[]): string {
+  const listed = leaks.slice(0, LISTED_LEAKS).map((l) => `- ${l.place}: ${l.rule}`);
+  const rest = leaks.length - listed.length;
+  if (rest > 0) listed.push(`- and ${rest.toLocaleString("en-US")} more places`);
+  return ["This change may not say what it fixes until the fix is released. Reword these places:", "", ...listed].join("\n");
 }
 
 /**

@@ -19,6 +19,8 @@ export interface Tick {
 
 export interface LinkedPr {
   repo: string; // owner/name
+  /** GitHub's id of `repo`: the same PR after a rename or transfer (records before it have none). */
+  repo_id?: number;
   number: number;
   state: "open" | "closed" | "merged";
   review: "pending" | "approved" | "changes_requested";

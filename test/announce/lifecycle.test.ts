@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
-import { INSTALLATION_ID, labeledEvent } from "../helpers/app.js";
+import { labeledEvent } from "../helpers/app.js";
 import type { GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, BODY, checkEachTest, readyRecord, TITLE, world, type World } from "./world.js";
+import { AFTER_END, BEFORE_END, BODY, checkEachTest, handPublishedWorld, publishedByHand, TITLE, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
@@ -83,24 +83,9 @@ describe("the whole lifecycle", () => {
 
 describe("repository_advisory.published", () => {
   it("follows an advisory published by hand: runs publish steps 2–6 once", async () => {
-    w = await world(gh, {
-      record: readyRecord({ ghsa: "GHSA-hand-4q2w-9x8v", advisory: { repo: "acme/widget", url: "https://github.com/acme/widget/security/advisories/GHSA-hand-4q2w-9x8v" } }),
-      widgetConfig: "security_repo: acme/security\n",
-    });
-    w.fake.advisories.push({ repo: "acme/widget", ghsa_id: "GHSA-hand-4q2w-9x8v", state: "published", summary: "s", description: "d", published_at: "2026-12-02T08:00:00Z" });
-    const event = {
-      id: "adv-1",
-      name: "repository_advisory",
-      payload: {
-        action: "published",
-        repository_advisory: { ghsa_id: "GHSA-hand-4q2w-9x8v", state: "published", published_at: "2026-12-02T08:00:00Z", summary: "s" },
-        repository: { id: 2, name: "widget", full_name: "acme/widget", private: false, owner: { login: "acme" }, html_url: "https://github.com/acme/widget" },
-        installation: { id: INSTALLATION_ID, node_id: "x" },
-        sender: { login: "alice", type: "User" },
-      },
-    };
-    await w.probot(AFTER_END).receive(event as never);
-    await w.probot(AFTER_END).receive({ ...event, id: "adv-2" } as never); // redelivered
+    w = await handPublishedWorld(gh);
+    await w.probot(AFTER_END).receive(publishedByHand("adv-1"));
+    await w.probot(AFTER_END).receive(publishedByHand("adv-2")); // redelivered
     expect(gh.requests.filter((r) => r.path.includes("/security-advisories") && r.method !== "GET")).toEqual([]);
     expect(w.fake.pulls).toHaveLength(1);
     expect(w.fake.issues.filter((i) => i.title.startsWith("Process review"))).toHaveLength(1);
@@ -109,26 +94,12 @@ describe("repository_advisory.published", () => {
     const review = w.fake.issues.find((i) => i.title.startsWith("Process review"))!;
     expect(review.body).toContain("| **Published** | 2026-12-02 |");
   });
+
   it("a step GitHub refuses is replied in the issue, once, with what is left and how to finish", async () => {
-    w = await world(gh, {
-      record: readyRecord({ ghsa: "GHSA-hand-4q2w-9x8v", advisory: { repo: "acme/widget", url: "https://github.com/acme/widget/security/advisories/GHSA-hand-4q2w-9x8v" } }),
-      widgetConfig: "security_repo: acme/security\n",
-    });
-    w.fake.advisories.push({ repo: "acme/widget", ghsa_id: "GHSA-hand-4q2w-9x8v", state: "published", summary: "s", description: "d", published_at: "2026-12-02T08:00:00Z" });
+    w = await handPublishedWorld(gh);
     w.fake.failOnce("POST", /\/pulls$/, 422);
-    const event = {
-      id: "adv-3",
-      name: "repository_advisory",
-      payload: {
-        action: "published",
-        repository_advisory: { ghsa_id: "GHSA-hand-4q2w-9x8v", state: "published", published_at: "2026-12-02T08:00:00Z", summary: "s" },
-        repository: { id: 2, name: "widget", full_name: "acme/widget", private: false, owner: { login: "acme" }, html_url: "https://github.com/acme/widget" },
-        installation: { id: INSTALLATION_ID, node_id: "x" },
-        sender: { login: "alice", type: "User" },
-      },
-    };
-    await w.probot(AFTER_END).receive(event as never);
-    await w.probot(AFTER_END).receive({ ...event, id: "adv-4" } as never); // redelivered: the PR is opened now, no second reply
+    await w.probot(AFTER_END).receive(publishedByHand("adv-3"));
+    await w.probot(AFTER_END).receive(publishedByHand("adv-4")); // redelivered: the PR is opened now, no second reply
     const failed = w.replies().filter((b) => b.includes("GitHub failed (422"));
     expect(failed).toHaveLength(1);
     expect(failed[0]).toContain("Run `/announce publish` again to finish");

@@ -158,3 +158,31 @@ export function expectPublishedOnce(v: World): void {
   expect(done).toEqual(expect.arrayContaining(["advisory", "changelog", "unembargo", "reporter", "announced", "process_review"]));
   expect(done).toEqual(expect.arrayContaining(PUBLISH_STEPS.map((s) => s.id)));
 }
+
+/** The GHSA id of the advisory `handPublishedWorld` publishes by hand. */
+export const HAND_GHSA = "GHSA-hand-4q2w-9x8v";
+
+/** A world whose response names a draft advisory on acme/widget that was published there by hand. */
+export async function handPublishedWorld(gh: GitHubMock): Promise<World> {
+  const w = await world(gh, {
+    record: readyRecord({ ghsa: HAND_GHSA, advisory: { repo: "acme/widget", url: `https://github.com/acme/widget/security/advisories/${HAND_GHSA}` } }),
+    widgetConfig: "security_repo: acme/security\n",
+  });
+  w.fake.advisories.push({ repo: "acme/widget", ghsa_id: HAND_GHSA, state: "published", summary: "s", description: "d", published_at: "2026-12-02T08:00:00Z" });
+  return w;
+}
+
+/** GitHub's `repository_advisory.published` for that advisory (delivery `id`). */
+export function publishedByHand(id: string) {
+  return {
+    id,
+    name: "repository_advisory",
+    payload: {
+      action: "published",
+      repository_advisory: { ghsa_id: HAND_GHSA, state: "published", published_at: "2026-12-02T08:00:00Z", summary: "s" },
+      repository: { id: 2, name: "widget", full_name: "acme/widget", private: false, owner: { login: "acme" }, html_url: "https://github.com/acme/widget" },
+      installation: { id: INSTALLATION_ID, node_id: "x" },
+      sender: { login: "alice", type: "User" },
+    },
+  } as never;
+}

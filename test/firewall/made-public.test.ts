@@ -3,7 +3,7 @@ import { MemoryStore } from "../../src/store/memory-store.js";
 import { commentEvent, createTestProbot, INSTALLATION_ID, mockConfig, mockIdentity, mockNoOverrides, mockToken, mockVisibility, recordOf, type StoredComment } from "../helpers/app.js";
 import { reportedEvent } from "../intake/advisory-payload.js";
 import { loadWebhookExample, mockGitHub, validateWebhookPayload, type GitHubMock } from "../helpers/github-api.js";
-import { CVE, expectReply, HEAD, mockLinkedPrReads, pull, reviewEvent, storeResponse, TITLE } from "../pr/fixtures.js";
+import { CVE, expectReply, HEAD, mockLinkedPrReads, PRODUCT_REPO_ID, pull, reviewEvent, storeResponse, TITLE } from "../pr/fixtures.js";
 
 /**
  * An event that fired while acme/product was private, delivered after it was made public (late,
@@ -17,7 +17,8 @@ beforeEach(() => {
 });
 afterEach(() => gh.done());
 
-const PRODUCT_ID = 4242;
+/** The PR fixtures' repository: a payload and its PR name the same repository, by the same id. */
+const PRODUCT_ID = PRODUCT_REPO_ID;
 const SECURITY_ID = 4343;
 const ISSUE = "/repos/acme/security/issues/7";
 /** The product repo's admins name the issue's title as the PR label: harmless on a private repo only. */

@@ -904,6 +904,20 @@ describe("issues without a usable response", () => {
     expect(f.replies[0]).toContain("embargo could not use its configuration");
     expect(f.replies[0]).toContain("`colour` is not a known key");
   });
+
+  it("a config with 400 problems is reported in one comment GitHub accepts (at most 65,536 characters)", async () => {
+    const f = await fakeIssue();
+    mockConfig(gh, "acme", "security", Array.from({ length: 400 }, (_, i) => `colour_${i}: red`).join("\n"));
+    gh.api
+      .get(`${ISSUE}/comments`)
+      .query(true)
+      .reply(200, () => commentList(f.comments));
+    await f.probot.receive(commentEvent({ commentBody: "/triage confirm" }));
+    expect(writes()).toEqual(["reply"]);
+    expect(f.replies[0]!.length).toBeLessThanOrEqual(65_536);
+    expect(f.replies[0]).toContain("`colour_0` is not a known key");
+    expect(f.replies[0]).toContain("and 350 more problems");
+  });
 });
 
 /** An `issue_comment.edited` of alice's comment, delivered as done by `editor`, with the reads it costs. */

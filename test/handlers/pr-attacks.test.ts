@@ -16,6 +16,7 @@ import {
   PRODUCT_YAML,
   pull,
   reviewEvent,
+  PRODUCT_REPO_ID,
   SEALED,
   sealer,
   SECURITY_YAML,
@@ -99,7 +100,7 @@ describe("a link is bound to one PR", () => {
 describe("a PR linked from two responses", () => {
   it("is gated by both: the gate waits while one is open though the other is released, and both records follow the PR", async () => {
     const probot = createTestProbot();
-    const both = sealer.seal("acme/product#42", ["acme/security#7", "acme/security#8"]);
+    const both = sealer.seal({ key: "acme/product#42", repoId: PRODUCT_REPO_ID }, ["acme/security#7", "acme/security#8"]);
     const prLine = { repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1", "sec1", "team:core"] };
     mockPrStart(gh);
     mockIdentity(gh);

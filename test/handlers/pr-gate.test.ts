@@ -133,8 +133,11 @@ describe("a product repo with a broken config", () => {
 });
 
 describe("every commit is checked", () => {
-  it("past GitHub's 250-commit PR list, through the compare API: a leak in commit 280 of 300 fails the check", async () => {
-    const probot = createTestProbot();
+  /**
+   * A push of a PR with `count` commits (`message(n)` each), read past GitHub's 250-commit PR list
+   * through the compare API, 100 a page: the pages read, the response, and the gate's update.
+   */
+  async function mockLongPush(count: number, message: (n: number) => string) {
     serveTeam(gh, ["sec1"]);
     mockPrStart(gh);
     mockIdentity(gh);
@@ -144,27 +147,47 @@ describe("every commit is checked", () => {
     serveComments(gh, stored);
     mockNoOverrides(gh, "acme", "security");
     mockSyncReads(gh, { issueLabels: ["security", "security: fixing", "severity: high"] });
-    const commits = Array.from({ length: 300 }, (_, i) => ({ sha: `${String(i + 1).padStart(4, "0")}${"e".repeat(36)}`, commit: { message: i + 1 === 280 ? "Guard the parser (acme/security#7)" : `Step ${i + 1}` } }));
+    const commits = Array.from({ length: count }, (_, i) => ({ sha: `${String(i + 1).padStart(4, "0")}${"e".repeat(36)}`, commit: { message: message(i + 1) } }));
     const pages: number[] = [];
     gh.api
       .get(`/repos/acme/product/compare/${"b".repeat(40)}...${HEAD}`)
       .query(true)
-      .times(3)
+      .times(Math.ceil(count / 100))
       .reply(200, (uri) => {
         const page = Number(new URL(`https://x${uri}`).searchParams.get("page") ?? 1);
         pages.push(page);
-        return { total_commits: 300, commits: commits.slice((page - 1) * 100, page * 100) };
+        return { total_commits: count, commits: commits.slice((page - 1) * 100, page * 100) };
       });
     gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);
-    let update: any;
-    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
+    const gate: { update?: any } = {};
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((gate.update = b), true)).reply(200, {});
+    return { pages, stored, gate };
+  }
+
+  it("past GitHub's 250-commit PR list, through the compare API: a leak in commit 280 of 300 fails the check", async () => {
+    const probot = createTestProbot();
+    const { pages, stored, gate } = await mockLongPush(300, (n) => (n === 280 ? "Guard the parser (acme/security#7)" : `Step ${n}`));
 
     await probot.receive(prEvent("synchronize", pull({ commits: 300 }), { before: HEAD, after: HEAD }));
 
     expect(pages).toEqual([1, 2, 3]);
-    expect(update).toMatchObject({ conclusion: "failure" });
-    expect(update.output.summary).toContain("- the message of commit 0280eee: points at the private tracking issue");
+    expect(gate.update).toMatchObject({ conclusion: "failure" });
+    expect(gate.update.output.summary).toContain("- the message of commit 0280eee: points at the private tracking issue");
     expect(recordOf(stored[0]!.body).prs[0]!.leaks).toBe(1);
+  });
+
+  it("1,200 commits that each name the issue: the gate fails with a summary GitHub accepts (at most 65,535 characters)", async () => {
+    const probot = createTestProbot();
+    const { stored, gate } = await mockLongPush(1200, (n) => `Part ${n} of acme/security#7`);
+
+    await probot.receive(prEvent("synchronize", pull({ commits: 1200 }), { before: HEAD, after: HEAD }));
+
+    const update = gate.update;
+    expect(update).toMatchObject({ conclusion: "failure", output: { title: "Wording needs a change (1200)" } });
+    expect(update.output.summary.length).toBeLessThanOrEqual(65_535);
+    expect(update.output.summary).toContain("- the message of commit 0001eee: points at the private tracking issue");
+    expect(update.output.summary).toContain("and 1,150 more places");
+    expect(recordOf(stored[0]!.body).prs[0]!.leaks).toBe(1200);
   });
 });
 

@@ -214,6 +214,41 @@ describe("moving a public report to the security repo (`public_reports: transfer
     expect(warnings.join("\n")).toContain("GitHub refused to transfer the issue to acme/security: ");
   });
 
+  it("a secondary rate limit on the transfer fails the event (not taken as a refusal), and the redelivery moves the issue under the one notice", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockIdentity(gh);
+    for (let i = 0; i < 2; i++) mockConfig(gh, "acme", "product", TRANSFER);
+    const stored: StoredComment[] = [];
+    gh.api.post("/graphql", (b) => !/transferIssue/.test(b.query)).times(2).reply(200, targetAnswer("PRIVATE"));
+    gh.api.get(`${PUBLIC_ISSUE}/comments`).query(true).times(2).reply(200, () => commentList(stored));
+    mockNoOverrides(gh, "acme", "product");
+    gh.api.post(`${PUBLIC_ISSUE}/comments`).reply(201, (_u, b: any) => (stored.push({ id: 1, body: b.body, user: { login: BOT, type: "Bot" } }), { id: 1 }));
+    gh.api
+      .post("/graphql", (b) => /transferIssue/.test(b.query))
+      .reply(403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, { "retry-after": "60" });
+    const event = publicLabel();
+    await expect(probot.receive(event)).rejects.toThrow(/secondary rate limit/);
+    expect(stored[0]?.body).toContain("being moved to the project's private security tracker");
+
+    gh.api.post("/graphql", (b) => /transferIssue/.test(b.query)).reply(200, { data: { transferIssue: { issue: { number: 31 } } } });
+    let label: string[] = [];
+    gh.api.post("/repos/acme/security/issues/31/labels", (b) => ((label = b.labels), true)).reply(200, []);
+    await probot.receive(event);
+    expect(label).toEqual(["security"]);
+    expect(stored).toHaveLength(1);
+  });
+
+  it("a secondary rate limit on the security repo's lookup fails the event before the notice, instead of giving up the transfer", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockConfig(gh, "acme", "product", TRANSFER);
+    mockIdentity(gh);
+    gh.api.post("/graphql").reply(403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, { "retry-after": "60" });
+    await expect(probot.receive(publicLabel())).rejects.toThrow(/secondary rate limit/);
+    expect(gh.requests.filter((r) => r.method === "POST" && r.operationId !== "graphql" && !r.path.startsWith("/app/"))).toEqual([]);
+  });
+
   it("attack: `opened` and `labeled` at the same moment post one notice and attempt one transfer", async () => {
     const probot = createTestProbot();
     mockToken(gh);

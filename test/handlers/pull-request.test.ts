@@ -9,6 +9,7 @@ import {
   mockPrStart,
   mockSyncReads,
   prEvent,
+  PRODUCT_REPO_ID,
   PRODUCT_YAML,
   pull,
   reviewEvent,
@@ -22,6 +23,7 @@ import {
   serveRuns,
   serveTeam,
   storeResponse,
+  type RunShape,
 } from "../pr/fixtures.js";
 import { ranOf } from "../../src/record/ran.js";
 
@@ -41,6 +43,26 @@ function mockCommandReads(linkRepo?: string) {
   if (linkRepo) gh.api.get(`/repos/${linkRepo}/collaborators/alice/permission`).reply(200, { permission: "read", role_name: "read", user: { login: "alice", id: 77, type: "User" } });
 }
 
+
+/**
+ * sec1 (security team) approves the PR's current head, whose gate run is `run`: the reads, the PR's
+ * label, and the gate's update as the app sends it (`gate.update`).
+ */
+async function mockApproval(run: RunShape) {
+  mockPrStart(gh);
+  mockIdentity(gh);
+  serveRuns(gh, "acme/product", HEAD, [run]);
+  mockConfig(gh, "acme", "security", SECURITY_YAML);
+  const stored = await storeResponse(linkedRecord);
+  serveComments(gh, stored);
+  serveTeam(gh, ["sec1", "alice"]);
+  mockNoOverrides(gh, "acme", "security");
+  mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
+  gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+  const gate: { update?: any } = {};
+  gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((gate.update = b), true)).reply(200, {});
+  return { stored, gate };
+}
 describe("/triage pr links a public PR", () => {
   it("labels it, asks for reviewers by login plus one who can open the gate, gates it — and nothing on the PR names the issue", async () => {
     const probot = createTestProbot();
@@ -105,20 +127,10 @@ describe("PR events on a linked PR", () => {
 
   it("opens the gate when a security-team member approves the current head", async () => {
     const probot = createTestProbot();
-    mockPrStart(gh);
-    mockIdentity(gh);
-    serveRuns(gh, "acme/product", HEAD, [waiting]);
-    mockConfig(gh, "acme", "security", SECURITY_YAML);
-    const stored = await storeResponse(linkedRecord);
-    serveComments(gh, stored);
-    serveTeam(gh, ["sec1", "alice"]);
-    mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
-    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
-    let update: any;
-    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
+    const { stored, gate } = await mockApproval(waiting);
 
     await probot.receive(reviewEvent(pull(), "sec1", "approved"));
+    const update = gate.update;
 
     expect(update).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Approved" }, external_id: SEALED });
     expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "approved" });
@@ -300,6 +312,62 @@ describe("PR events on a linked PR", () => {
     const checkRunRequests = gh.requests.filter((r) => r.path.includes("check-runs/77"));
     expect(gh.leaks([...SECRETS, "exploit"], checkRunRequests)).toEqual([]);
     expect(recordOf(stored[0]!.body).prs[0]!.leaks).toBe(4);
+  });
+});
+
+describe("a product repository renamed or transferred (GitHub keeps its id)", () => {
+  it("the link made before still opens under the new name: an approval opens the gate, and the response names the PR once, under its new name", async () => {
+    const probot = createTestProbot();
+    // A push links the new head (found on the previous head's run): the app seals the link it writes.
+    const NEW = "2222222222222222222222222222222222222222";
+    mockPrStart(gh);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/product", NEW);
+    serveRuns(gh, "acme/product", HEAD, [waiting]);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    const stored = await storeResponse(linkedRecord);
+    serveComments(gh, stored);
+    serveTeam(gh, ["sec1", "alice"]);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { reviews: [], commits: [], issueLabels: ["security", "security: fixing", "severity: high"] });
+    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+    gh.api.post("/repos/acme/product/pulls/42/requested_reviewers").optionally().reply(201, {});
+    let created: any;
+    gh.api.post("/repos/acme/product/check-runs", (b) => ((created = b), true)).reply(201, { id: 78 });
+    await probot.receive(prEvent("synchronize", pull({ head: NEW }), { before: HEAD, after: NEW }));
+    expect(created).toMatchObject({ head_sha: NEW, conclusion: "action_required" });
+
+    // acme/product is now acme/product-core: the events name it so, the run is where it was.
+    const renamed = pull({ repo: "acme/product-core", head: NEW });
+    mockConfig(gh, "acme", "product-core", PRODUCT_YAML);
+    serveRuns(gh, "acme/product-core", NEW, [{ id: 78, external_id: created.external_id, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveResponseById(gh, stored);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { repo: "acme/product-core", reviews: [{ login: "sec1", state: "APPROVED", commit_id: NEW }], issueLabels: ["security", "security: fixing", "severity: high"] });
+    gh.api.post("/repos/acme/product-core/issues/42/labels").optionally().reply(200, []);
+    let opened: any;
+    gh.api.patch("/repos/acme/product-core/check-runs/78", (b) => ((opened = b), true)).reply(200, {});
+    await probot.receive(reviewEvent(renamed, "sec1", "approved"));
+
+    expect(opened).toMatchObject({ status: "completed", conclusion: "success", output: { title: "Approved" } });
+    expect(recordOf(stored[0]!.body).prs).toEqual([expect.objectContaining({ repo: "acme/product-core", number: 42, review: "approved" })]);
+    expect(gh.leaks(SECRETS, gh.requestsTo("acme", "product-core"))).toEqual([]);
+  });
+});
+
+describe("a link sealed before repository ids were", () => {
+  it("is sealed again with the id on the PR's next event, so a later rename keeps it", async () => {
+    const probot = createTestProbot();
+    const byName = sealer.seal("acme/product#42", "acme/security#7");
+    const { gate } = await mockApproval({ ...waiting, external_id: byName });
+
+    await probot.receive(reviewEvent(pull(), "sec1", "approved"));
+    const update = gate.update;
+
+    expect(update).toMatchObject({ conclusion: "success" });
+    expect(sealer.open(update.external_id, { key: "acme/product-core#42", repoId: PRODUCT_REPO_ID })).toEqual(["acme/security#7"]);
+    expect(sealer.open(update.external_id, { key: "acme/product#42", repoId: PRODUCT_REPO_ID + 1 })).toEqual([]);
   });
 });
 

@@ -15,7 +15,9 @@ export const SECRETS = [CVE, "acme/security", "security#7", TITLE, "SQL injectio
 export const HEAD = "1111111111111111111111111111111111111111";
 export const APP_ID = 1;
 export const sealer = new LinkSealer("test-link-secret");
-export const SEALED = sealer.seal("acme/product#42", "acme/security#7");
+/** acme/product's id: the webhook examples' repository, which every PR fixture here is made from. */
+export const PRODUCT_REPO_ID = 186853002;
+export const SEALED = sealer.seal({ key: "acme/product#42", repoId: PRODUCT_REPO_ID }, "acme/security#7");
 export const RUNS = (repo: string, sha: string) => `/repos/${repo}/commits/${sha}/check-runs`;
 
 export function securityConfig(yaml: Record<string, unknown> = { team: "acme/sec", components: { api: { repo: "acme/product", owners: ["owner1"] } }, supported_branches: ["main", "4.19"] }) {
