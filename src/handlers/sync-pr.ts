@@ -157,8 +157,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   // Keep the sealed links byte-for-byte when they still say the same (a fresh seal differs every
   // time), unless they name the repository only by name.
   const unchanged = sealed.length === linkedKeys.length && linkedKeys.every((k) => sealed.some((s) => same(s, k))) && input.sealer.sealedById(existing?.external_id, prBinding(pr));
-  // Other PRs whose head is this commit too keep their links on the run.
-  const externalId = unchanged && existing?.external_id ? existing.external_id : input.sealer.seal(prBinding(pr), linkedKeys, input.sealer.otherLinks(existing?.external_id, prBinding(pr)));
+  const externalId = unchanged && existing?.external_id ? existing.external_id : input.sealer.seal(prBinding(pr), linkedKeys);
   await upsertGateRun(
     octokit,
     { owner: pr.owner, repo: pr.repo, head_sha: pr.head_sha, name: prConfig.public_pr.check_name, external_id: externalId, details_url: pr.html_url },

@@ -32,21 +32,6 @@ describe("sealed PR links", () => {
     expect(sealer.open(token, "fork/product#42")).toEqual([]);
   });
 
-  it("holds other PRs' links on the same run (one branch into two branches), each opened only by its own PR", () => {
-    const sealer = new LinkSealer("secret");
-    const first = sealer.seal({ key: "acme/product#42", repoId: 5 }, "acme/security#12");
-    const kept = sealer.otherLinks(first, { key: "acme/product#43", repoId: 5 });
-    const both = sealer.seal({ key: "acme/product#43", repoId: 5 }, "acme/security#12", kept);
-    expect(sealer.open(both, { key: "acme/product#42", repoId: 5 })).toEqual(["acme/security#12"]);
-    expect(sealer.open(both, { key: "acme/product#43", repoId: 5 })).toEqual(["acme/security#12"]);
-    expect(sealer.open(both, { key: "acme/product#44", repoId: 5 })).toEqual([]);
-    expect(sealer.open(both, { key: "fork/product#42", repoId: 6 })).toEqual([]);
-    // Sealing again keeps one entry per PR, not links nested in links.
-    const again = sealer.seal({ key: "acme/product#42", repoId: 5 }, ["acme/security#12", "acme/security#13"], sealer.otherLinks(both, { key: "acme/product#42", repoId: 5 }));
-    expect(sealer.otherLinks(again, { key: "acme/product#42", repoId: 5 })).toEqual([{ pr: "acme/product#43", rid: 5, issues: ["acme/security#12"] }]);
-    expect(sealer.open(again, { key: "acme/product#42", repoId: 5 })).toEqual(["acme/security#12", "acme/security#13"]);
-  });
-
   it("a link sealed with the repository's id follows the repository through a rename or transfer, and no other repository's PR", () => {
     const sealer = new LinkSealer("secret");
     const token = sealer.seal({ key: "acme/product#42", repoId: 5 }, "acme/security#12");

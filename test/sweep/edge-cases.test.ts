@@ -206,15 +206,3 @@ it("a private PR naming an ordinary issue first and the security issue second is
   s.finish();
   expect(recordOf(responseOf(fake).body).prs.map((p) => `${p.repo}#${p.number}`)).toContain(`${SECURITY}#44`);
 });
-
-// Two PRs from one branch into two branches share their head commit, and so the app's one gate run on it.
-it("two PRs from one branch into main and 4.19: after both are linked, merging the first is recorded", async () => {
-  const fake = linked.clone();
-  fake.pull(PRODUCT, 43, { title: "Tighten input handling (4.19)", head_sha: HEAD, head_ref: "tidy-parser", base_ref: "4.19", commits: [{ sha: HEAD, message: "Tighten input handling" }] });
-  const s = session(fake);
-  await s.deliver("issue_comment", commentEvent(CREATED, fake, SECURITY, ISSUE, `/triage pr ${PRODUCT}#43`));
-  expect(recordOf(responseOf(fake).body).prs.map((p) => `${p.repo}#${p.number}:${p.state}`)).toEqual(expect.arrayContaining([`${PRODUCT}#${PUBLIC_PR}:open`, `${PRODUCT}#43:open`]));
-  await expect(s.deliver("pull_request", pullEvent(example("pull_request.closed #1"), fake, PRODUCT, PUBLIC_PR, "dev1", true))).resolves.toBeUndefined();
-  s.finish();
-  expect(recordOf(responseOf(fake).body).prs.find((p) => p.number === PUBLIC_PR)?.state).toBe("merged");
-});
