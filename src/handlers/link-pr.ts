@@ -25,7 +25,7 @@ export interface LinkTarget {
 /** Why a link failed, for the `link-failed` template: it words each reason and how to retry. */
 export interface LinkFailure {
   ref: string;
-  reason: "unseen" | "no-pull" | "config" | "github";
+  reason: "unseen" | "no-pull" | "config" | "github" | "shared-head";
   author?: string;
   repo?: string;
   /** The config's problems or GitHub's answer: someone else's words, neutralized before printing. */
@@ -87,7 +87,7 @@ export async function syncLink(
   settle?: SyncPrInput["settle"],
 ): Promise<LinkFailure | undefined> {
   try {
-    await syncPr({
+    const refused = await syncPr({
       octokit,
       deps,
       sealer: deps.sealer,
@@ -99,7 +99,7 @@ export async function syncLink(
       known,
       settle,
     });
-    return undefined;
+    return refused === "shared-head" ? { ref: link.ref, reason: "shared-head" } : undefined;
   } catch (error) {
     const status = httpStatus(error);
     if (status === undefined || isTransient(error)) throw error;

@@ -8,7 +8,7 @@ import { visibilityOf } from "../github/event-scope.js";
 import { setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
 import { decidePr, unreadableDecision, type PrFacts } from "../pr/decide-pr.js";
-import { prBinding, type LinkSealer } from "../pr/pr-link.js";
+import { prBinding, prKey, type LinkSealer } from "../pr/pr-link.js";
 import { recordJson } from "../record/record-json.js";
 import type { LinkedPr, ResponseRecord } from "../record/response-record.js";
 import { noEffects } from "../response/effects.js";
@@ -95,12 +95,18 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * decision per response, combined so the most blocking wins), apply (PR labels, review requests,
  * the gate run; the response's status table, patched branches, ticks).
  */
-export async function syncPr(input: SyncPrInput): Promise<void> {
+export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefined> {
   const { octokit, deps, pr, prConfig } = input;
   const botLogin = await deps.botLogin();
   const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId));
   const existing = gateRunNamed(runs, prConfig.public_pr.check_name);
   const sealed = input.sealer.open(existing?.external_id, prBinding(pr));
+  // GitHub keeps check runs per commit: another PR at this head (the same branch into another base)
+  // holds its gate here. Overwriting it would unlink that PR and show it this one's verdict.
+  if (!sealed.length && input.sealer.heldByOther(existing?.external_id, prBinding(pr))) {
+    input.log(`${prKey(pr)}: its head carries the gate of another PR; not linked`);
+    return "shared-head";
+  }
   const others = runs.filter((r) => r !== existing).flatMap((r) => input.sealer.open(r.external_id, prBinding(pr)));
   const keys = [input.issueKey, ...sealed, ...others].filter((k, i, all) => all.findIndex((x) => same(x, k)) === i);
   const reads = prReads(octokit, pr);
@@ -126,7 +132,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
     else if (view) views.push(view);
   }
   const primary = views.find((v) => same(v.key, input.issueKey));
-  if (!primary) return;
+  if (!primary) return undefined;
 
   const decisions = views.map((v) =>
     decidePr({
@@ -171,6 +177,7 @@ export async function syncPr(input: SyncPrInput): Promise<void> {
   // Who GitHub lists as requested already (an earlier delivery asked, its answer lost) counts as asked.
   const pending = decisions[views.indexOf(primary)]?.pendingWanted ?? [];
   await updateRecord(input, primary, [...asked, ...pending.filter((p) => !asked.some((a) => same(a, p)))], botLogin);
+  return undefined;
 }
 
 /** Fixing once a PR is linked; fixed once a PR merged and no "patched on" item is still open (the checklist's own rule). */

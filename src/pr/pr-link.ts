@@ -46,6 +46,15 @@ export class LinkSealer {
     return pr.repoId === undefined || this.#unseal(token)?.rid === pr.repoId;
   }
 
+  /**
+   * Whether `token` is a link the app sealed for another PR than `pr`. A gate run sits in its PR's
+   * repository, so only another number tells another PR (a renamed repository's PR keeps its number).
+   */
+  heldByOther(token: string | null | undefined, pr: PrBinding): boolean {
+    const held = this.#unseal(token)?.pr;
+    return typeof held === "string" && numberOf(held) !== numberOf(pr.key);
+  }
+
   #unseal(token: string | null | undefined): { pr?: unknown; rid?: unknown; issues?: unknown } | undefined {
     if (!token?.startsWith("e2.")) return undefined;
     const raw = Buffer.from(token.slice(3), "base64url");

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commentEvent, commentList, createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
+import { commentEvent, commentList, createTestProbot, mockCommentById, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import {
   CVE,
@@ -111,6 +111,46 @@ describe("/triage pr links a public PR", () => {
     expect(stored[0]!.body).toMatch(/- \[x\] Commits do not refer to the vulnerability/);
     expect(added).toEqual(["security: fixing"]);
     expect(gh.leaks(SECRETS, gh.requestsTo("acme", "product"))).toEqual([]);
+  });
+});
+
+describe("/triage pr of a PR whose head carries another PR's gate", () => {
+  it("leaves the other PR's gate and link alone and says why (GitHub keeps one gate run per commit)", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    const stored = await storeResponse();
+    serveComments(gh, stored, 2);
+    serveTeam(gh, ["sec1", "alice"]);
+    // The failed link is answered in the issue: the reply looks for its key among the comments after the command's.
+    mockCommentById(gh, () => stored, 555);
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state: "open", user: { login: "reporter" }, labels: ["security", "security: confirmed", "severity: high"].map((name) => ({ name })) });
+    gh.api.post("/repos/acme/security/issues/comments/9001/reactions", (b) => b.content === "eyes").reply(201, {});
+    mockCommandReads();
+    // #43 is opened from the same branch as the linked #42 (into another base): the same head commit.
+    gh.api.get("/repos/acme/product/pulls/43").reply(200, pull({ number: 43, base: "4.19" }));
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    serveRuns(gh, "acme/product", HEAD, [waiting]);
+    mockSyncReads(gh, { issue: false, reviews: null, visibility: false });
+    gh.api.post("/repos/acme/product/issues/43/labels").optionally().reply(200, []);
+    gh.api.post("/repos/acme/product/pulls/43/requested_reviewers").optionally().reply(201, {});
+    gh.api.get("/repos/acme/product/pulls/43/reviews").query(true).optionally().reply(200, []);
+    gh.api.get("/repos/acme/product/pulls/43/commits").query(true).optionally().reply(200, [{ sha: HEAD, commit: { message: "Refactor" } }]);
+    gh.api.post(`${ISSUE}/labels`).optionally().reply(200, []);
+    gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: confirmed")}`).optionally().reply(200, []);
+    const updates: any[] = [];
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().reply(200, {});
+    let reply = "";
+    gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).optionally().reply(201, { id: 901 });
+
+    await probot.receive(commentEvent({ commentBody: "/triage pr acme/product#43", labels: ["security", "security: confirmed", "severity: high"] }));
+
+    // #42's gate still carries #42's link (GitHub would otherwise show #43's verdict on #42 and #42 would lose its response).
+    expect(updates.filter((u) => u.external_id !== undefined && sealer.open(u.external_id, PR).length === 0)).toEqual([]);
+    expect(reply).toContain("carries the gate of another pull request");
+    expect(recordOf(stored[0]!.body).prs).toEqual([]);
   });
 });
 
