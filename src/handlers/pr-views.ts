@@ -81,6 +81,8 @@ export interface ViewInput {
   /** Where the response comment, config and overrides are remembered (src/store). */
   store?: Store;
   now: Date;
+  /** GitHub said, in this event, that the PR was retargeted to another base commit. */
+  retargeted?: boolean;
 }
 
 /**
@@ -205,10 +207,11 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const previous = record.prs.find((p) => inPrRepo(p) && p.number === pr.number);
   const gatekeepers = new Gatekeepers(octokit, security, { owner: issue.owner, repo: issue.repo });
   // A retarget keeps the head but changes what merging it brings in: approvals from before it are
-  // stale. Dated when the app sees it, never earlier (an event's own dates may be older than the
-  // retarget, e.g. a late review that still names the old base), and never moved back.
-  const retargeted = previous && previous.base !== pr.base;
-  const retargetedAt = retargeted ? input.now.toISOString() : previous?.retargeted_at;
+  // stale. Started only by GitHub's `edited` event saying so (a late event's base is a snapshot, and
+  // a renamed base branch is the same commit), dated when the app sees it, never earlier; that
+  // event redelivered, the record already on its base, keeps the first date.
+  const seen = previous?.retargeted_at !== undefined && previous.base === pr.base;
+  const retargetedAt = input.retargeted && previous && !seen ? input.now.toISOString() : previous?.retargeted_at;
   const gate = await readGate(input, gatekeepers, previous, released, retargetedAt);
   const reask = released || !pr.open ? [] : reaskAfterPush(pr, previous, Boolean(input.headHandled));
   const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, reask });

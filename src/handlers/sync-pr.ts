@@ -83,6 +83,10 @@ export interface SyncPrInput {
   known?: KnownResponse;
   /** The event is a push (`synchronize`). */
   pushed?: boolean;
+  /** The event is GitHub's word that the PR was retargeted to another base commit (pull-request.ts). */
+  retargeted?: boolean;
+  /** The PR's base comes from an event's snapshot, not from GitHub now or a base change: the record keeps its own. */
+  baseSnapshot?: boolean;
   /** A last change to the record, written with it (`/triage pr`: its line now counts as ran). */
   settle?: (record: ResponseRecord) => ResponseRecord;
 }
@@ -123,6 +127,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
       prConfig,
       reads,
       pushed: input.pushed,
+      retargeted: input.retargeted,
       headHandled: Boolean(existing),
       store: deps.store,
       now: deps.now(),
@@ -212,7 +217,7 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
     number: pr.number,
     state: pr.merged ? "merged" : pr.open ? "open" : "closed",
     review: view.gate,
-    base: pr.base,
+    base: input.baseSnapshot && previous ? previous.base : pr.base,
     head_sha: pr.head_sha,
     ...(view.retargetedAt ? { retargeted_at: view.retargetedAt } : {}),
     private: pr.private,
