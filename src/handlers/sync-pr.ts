@@ -5,7 +5,7 @@ import { applyEffects } from "../github/apply-effects.js";
 import { assertNoLeak } from "../github/leak-firewall.js";
 import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
 import { visibilityOf } from "../github/event-scope.js";
-import { setPrLabels } from "../github/pull-requests.js";
+import { getPull, setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
 import { decidePr, unreadableDecision, type PrFacts } from "../pr/decide-pr.js";
 import { prBinding, prKey, type LinkSealer } from "../pr/pr-link.js";
@@ -105,9 +105,11 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId));
   const existing = gateRunNamed(runs, prConfig.public_pr.check_name);
   const sealed = input.sealer.open(existing?.external_id, prBinding(pr));
-  // GitHub keeps check runs per commit: another PR at this head (the same branch into another base)
-  // holds its gate here. Overwriting it would unlink that PR and show it this one's verdict.
-  if (!sealed.length && input.sealer.heldByOther(existing?.external_id, prBinding(pr))) {
+  // GitHub keeps check runs per commit: another open PR at this head (the same branch into another
+  // base) holds its gate here. Overwriting it would unlink that PR and show it this one's verdict;
+  // a merged or closed one's gate guards nothing any more (one read, only then).
+  const holder = sealed.length ? undefined : input.sealer.otherHolder(existing?.external_id, prBinding(pr));
+  if (holder !== undefined && (await getPull(octokit, { owner: pr.owner, repo: pr.repo, pull_number: holder }))?.state === "open") {
     input.log(`${prKey(pr)}: its head carries the gate of another PR; not linked`);
     return "shared-head";
   }

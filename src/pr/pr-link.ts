@@ -47,12 +47,13 @@ export class LinkSealer {
   }
 
   /**
-   * Whether `token` is a link the app sealed for another PR than `pr`. A gate run sits in its PR's
-   * repository, so only another number tells another PR (a renamed repository's PR keeps its number).
+   * The number of the other PR `token` is a link for, when the app sealed it for another PR than
+   * `pr`. A gate run sits in its PR's repository, so only another number tells another PR (a renamed
+   * repository's PR keeps its number).
    */
-  heldByOther(token: string | null | undefined, pr: PrBinding): boolean {
+  otherHolder(token: string | null | undefined, pr: PrBinding): number | undefined {
     const held = this.#unseal(token)?.pr;
-    return typeof held === "string" && numberOf(held) !== numberOf(pr.key);
+    return typeof held === "string" && numberOf(held) !== numberOf(pr.key) ? Number(numberOf(held)) : undefined;
   }
 
   #unseal(token: string | null | undefined): { pr?: unknown; rid?: unknown; issues?: unknown } | undefined {

@@ -131,6 +131,8 @@ describe("/triage pr of a PR whose head carries another PR's gate", () => {
     mockCommandReads();
     // #43 is opened from the same branch as the linked #42 (into another base): the same head commit.
     gh.api.get("/repos/acme/product/pulls/43").reply(200, pull({ number: 43, base: "4.19" }));
+    // The PR whose link the run carries is asked once: still open.
+    gh.api.get("/repos/acme/product/pulls/42").reply(200, pull());
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     serveRuns(gh, "acme/product", HEAD, [waiting]);
     mockSyncReads(gh, { issue: false, reviews: null, visibility: false });
@@ -151,6 +153,43 @@ describe("/triage pr of a PR whose head carries another PR's gate", () => {
     expect(updates.filter((u) => u.external_id !== undefined && sealer.open(u.external_id, PR).length === 0)).toEqual([]);
     expect(reply).toContain("carries the gate of another pull request");
     expect(recordOf(stored[0]!.body).prs).toEqual([]);
+  });
+
+  it("links the backport PR: the merged PR's gate on that head is done with", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    const stored = await storeResponse({ state: "fixing", prs: [{ repo: "acme/product", number: 42, state: "merged", review: "approved", base: "main", head_sha: HEAD, private: false, requested: ["sec1"] }] });
+    serveComments(gh, stored);
+    serveTeam(gh, ["sec1", "alice"]);
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.post("/repos/acme/security/issues/comments/9001/reactions", (b) => b.content === "eyes").reply(201, {});
+    gh.api.post("/repos/acme/security/issues/comments/9001/reactions", (b) => b.content === "+1").reply(201, {});
+    mockCommandReads();
+    // #43 is opened from the same branch as the linked #42 (into another base): the same head commit.
+    gh.api.get("/repos/acme/product/pulls/43").reply(200, pull({ number: 43, base: "4.19" }));
+    // The PR whose link the run carries is asked once: merged, its gate guards nothing any more.
+    gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ merged: true, state: "closed" }));
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    serveRuns(gh, "acme/product", HEAD, [{ ...waiting, conclusion: "success", title: "Approved" }]);
+    mockSyncReads(gh, { issue: false, reviews: null, visibility: false, commits: undefined });
+    gh.api.post("/repos/acme/product/issues/43/labels").optionally().reply(200, []);
+    gh.api.post("/repos/acme/product/pulls/43/requested_reviewers").optionally().reply(201, {});
+    gh.api.get("/repos/acme/product/pulls/43/reviews").query(true).optionally().reply(200, []);
+    gh.api.get("/repos/acme/product/pulls/43/commits").query(true).optionally().reply(200, [{ sha: HEAD, commit: { message: "Refactor" } }]);
+    gh.api.post(`${ISSUE}/labels`).optionally().times(3).reply(200, []);
+    gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: confirmed")}`).optionally().times(3).reply(200, []);
+    const updates: any[] = [];
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().reply(200, {});
+    let reply = "";
+    gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).optionally().reply(201, { id: 901 });
+
+    await probot.receive(commentEvent({ commentBody: "/triage pr acme/product#43", labels: ["security", "security: confirmed", "severity: high"] }));
+
+    // #42 merged into main; #43 takes the same branch into 4.19. Nothing is left for #42's gate to guard.
+    expect(reply).not.toContain("carries the gate of another pull request");
+    expect(recordOf(stored[0]!.body).prs.map((p: any) => p.number).sort()).toEqual([42, 43]);
   });
 });
 
