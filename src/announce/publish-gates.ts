@@ -47,9 +47,9 @@ export function gateTickers(record: ResponseRecord, config: EmbargoConfig): stri
  */
 function distrust(tick: Tick, members: Members | undefined): string | undefined {
   if (tick.by === "app") return undefined;
-  if (tick.by === "hand") return "ticked, but GitHub has not yet said by whom; try again in a minute";
+  if (tick.by === "hand") return "ticked, but GitHub has not yet said by whom; try again in a minute, or have a member of the security team untick and tick it again";
   if (!members) return undefined;
-  return members.get(tick.by.toLowerCase()) ? undefined : `ticked by @${tick.by}, who is not in the security team`;
+  return members.get(tick.by.toLowerCase()) ? undefined : `ticked by @${tick.by}, who is not in the security team (or the team cannot be read): a member must untick and tick it again`;
 }
 
 /**

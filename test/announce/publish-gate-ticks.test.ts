@@ -63,7 +63,7 @@ describe("/announce publish: the fixes gate and boxes ticked by hand", () => {
     await tickAs(w, "mallory");
     await w.send("/announce publish", { now: AFTER_END });
     // Named, not pinged.
-    expect(w.replies().at(-1)).toContain('Gate "Fixes merged and every supported branch patched" fails: branches not patched: `main` (merge a linked fix into each, or have a member of the security team tick its "Patched on" box when the fix was made elsewhere, e.g. in a temporary private fork); `main`: ticked by @\u200bmallory, who is not in the security team.');
+    expect(w.replies().at(-1)).toContain('Gate "Fixes merged and every supported branch patched" fails: branches not patched: `main` (merge a linked fix into each, or have a member of the security team tick its "Patched on" box when the fix was made elsewhere, e.g. in a temporary private fork); `main`: ticked by @\u200bmallory, who is not in the security team (or the team cannot be read): a member must untick and tick it again.');
     expect(w.fake.advisories.filter((a) => a.state === "published")).toEqual([]);
     // Nothing but the reply was written: the box, and who ticked it, stay as they were.
     expect(w.record.ticks["fix.branch:main"]?.by).toBe("mallory");
@@ -81,7 +81,7 @@ describe("/announce publish: the fixes gate and boxes ticked by hand", () => {
     response.body = tickBox(before, "Patched on `main`");
     await w.send("/announce publish", { now: AFTER_END });
     expect(w.replies().at(-1)).toContain("branches not patched: `main` (");
-    expect(w.replies().at(-1)).toContain("; `main`: ticked, but GitHub has not yet said by whom; try again in a minute.");
+    expect(w.replies().at(-1)).toContain("; `main`: ticked, but GitHub has not yet said by whom; try again in a minute, or have a member of the security team untick and tick it again.");
     expect(w.fake.advisories.filter((a) => a.state === "published")).toEqual([]);
     await receiveEdit(w, "bob", before, response.body);
     expect(w.record.ticks["fix.branch:main"]?.by).toBe("bob");
