@@ -99,6 +99,9 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
         summary: "A crafted file name lets an authenticated user write outside the upload directory.", published: "2026-11-21",
         feed: "https://nvd.example/feeds/recent.xml", matched: ["acme-api"],
       };
+    case "gate-held":
+      // As tellGateHeld (src/handlers/sync-pr.ts).
+      return { pr: "acme/product#42" };
     case "experts":
       return { experts: record.experts.length ? record.experts : ["expert"] };
     case "public-notice":

@@ -8,7 +8,8 @@ import { visibilityOf } from "../github/event-scope.js";
 import { getPull, setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
 import { decidePr, unreadableDecision, type PrFacts } from "../pr/decide-pr.js";
-import { prBinding, prKey, type LinkSealer } from "../pr/pr-link.js";
+import { parseIssueKey, prBinding, prKey, type LinkSealer } from "../pr/pr-link.js";
+import { renderTemplate } from "../render/templates.js";
 import { recordJson } from "../record/record-json.js";
 import type { LinkedPr, ResponseRecord } from "../record/response-record.js";
 import { noEffects } from "../response/effects.js";
@@ -178,6 +179,9 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
     decision.check,
     deps.now(),
   );
+  // The PR shows only "waiting" (it must not say a response exists): each response it waits on
+  // because the app cannot read it is told, once, in its own (private) issue.
+  for (const key of unreadable) await tellGateHeld(octokit, key, pr, botLogin);
   for (const v of views) {
     if (v.reviewerProblem) await reportConfigProblems(octokit, v.issue, [v.reviewerProblem], v.security.label, botLogin, v.loaded.comments);
   }
@@ -185,6 +189,14 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   const pending = decisions[views.indexOf(primary)]?.pendingWanted ?? [];
   await updateRecord(input, primary, [...asked, ...pending.filter((p) => !asked.some((a) => same(a, p)))], botLogin);
   return undefined;
+}
+
+/** The `gate-held` reply in the security issue `key`, once per PR (keyed). */
+async function tellGateHeld(octokit: Octokit, key: string, pr: PrFacts, botLogin: string): Promise<void> {
+  const issue = parseIssueKey(key);
+  if (!issue) return;
+  const { text } = await renderTemplate("gate-held", { pr: `${pr.owner}/${pr.repo}#${pr.number}` });
+  await applyEffects(octokit, issue, { comments: [], botLogin, labels: [], assignees: [], open: true }, { ...noEffects(), replies: [{ key: `gate-held-${prKey(pr)}`, body: text }] });
 }
 
 /** Fixing once a PR is linked; fixed once a PR merged and no "patched on" item is still open (the checklist's own rule). */

@@ -167,11 +167,19 @@ describe("a linked response whose record cannot be read", () => {
     }
     const updates: any[] = [];
     gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().reply(200, {});
+    const told: string[] = [];
+    gh.api.post(`${ISSUE}/comments`, (b) => (told.push(b.body), true)).reply(201, { id: 901 });
 
     await probot.receive(prEvent("edited", pull({ title: "Tighten input handling more" })));
 
     // Not opened by the one response that could be read, and #7's link is kept for when its record is repaired.
     expect(updates.filter((u) => u.conclusion !== "action_required")).toEqual([]);
+    // The public PR says only "waiting"; #7 (private) is told why, and how to repair it.
+    expect(updates.map((u) => u.output?.summary ?? "").join("\n")).not.toContain("response");
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain("The app cannot read this issue's response now");
+    expect(told[0]).toContain("so the gate of acme/product#42 keeps waiting");
+    expect(told[0]).toContain("edit history");
     expect(updates.every((u) => sealer.open(u.external_id, "acme/product#42").includes("acme/security#7"))).toBe(true);
     expect(recordOf(eight[0]!.body, "acme/security#8").prs[0]).toMatchObject({ repo: "acme/product", number: 42, head_sha: HEAD });
   });
