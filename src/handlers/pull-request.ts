@@ -52,25 +52,26 @@ async function selfLinks(context: PrContext, facts: PrFacts, config: EmbargoConf
 }
 
 /**
+ * What the event says of the PR's base. An event's base is a snapshot (a late review still names
+ * the old one): only `edited` with `changes.base` is GitHub's word that it changed (`edited`), and
+ * a retarget only when it moved to another commit (`retargeted`: a renamed base branch is the same
+ * commit, and brings nothing new in).
+ */
+function baseChange(payload: PrContext["payload"]): { edited: boolean; retargeted: boolean } {
+  const changed = payload.action === "edited" ? (payload as { changes?: { base?: { ref?: { from?: string }; sha?: { from?: string } } } }).changes?.base : undefined;
+  if (!changed) return { edited: false, retargeted: false };
+  const base = (payload.pull_request as unknown as PullLike).base;
+  const retargeted = changed.sha?.from !== undefined && base.sha !== undefined ? changed.sha.from !== base.sha : changed.ref?.from !== undefined && changed.ref.from !== base.ref;
+  return { edited: true, retargeted };
+}
+
+/**
  * Any PR event: find the responses this PR is linked to in a constant number of calls (the sealed
  * links on the app's own gate run of its head, or of the previous head after a push; for a PR in
  * the security repo by someone who may run commands, the references in its text), then sync it for
  * each. The PR repo's config is read only once a link is known (or a private PR's text names an
  * issue it may link itself to): an unlinked PR costs one call.
  */
-/**
- * Whether this event is GitHub telling of a retarget: `edited` with the base changed to another
- * commit. Only that event starts one: any other event's base is a snapshot (a late review still
- * names the old base), and a base branch renamed (same commit) brings nothing new in.
- */
-function retargetOf(payload: PrContext["payload"]): boolean {
-  if (payload.action !== "edited") return false;
-  const changed = (payload as { changes?: { base?: { ref?: { from?: string }; sha?: { from?: string } } } }).changes?.base;
-  if (!changed) return false;
-  const base = (payload.pull_request as unknown as PullLike).base;
-  return changed.sha?.from !== undefined && base.sha !== undefined ? changed.sha.from !== base.sha : changed.ref?.from !== undefined && changed.ref.from !== base.ref;
-}
-
 export async function onPullRequest(deps: Deps, context: PrContext): Promise<void> {
   const { payload } = context;
   const pull = payload.pull_request as unknown as PullLike;
@@ -96,10 +97,10 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const prConfig = configResult.ok ? configResult.config : defaultConfig();
   if (!keys.length && configResult.ok) keys = await selfLinks(context, facts, prConfig, candidates);
   const unique = [...new Map(keys.map((k) => [k.toLowerCase(), k])).values()];
-  const retargeted = retargetOf(payload);
-  // The base an event names is a snapshot: only GitHub's word that it changed (or a merge, which
-  // says where the PR went) moves the record's base; a late review must not put the old one back.
-  const baseSnapshot = !(payload.action === "edited" && (payload as { changes?: { base?: unknown } }).changes?.base) && !facts.merged;
+  const { edited, retargeted } = baseChange(payload);
+  // Only GitHub's word that the base changed (or a merge, which says where the PR went) moves the
+  // record's base: a late review must not put the old one back.
+  const baseSnapshot = !edited && !facts.merged;
   for (const [i, issueKey] of unique.entries()) {
     // Each response gets its own sync under its own queue; after the first, the run is read afresh.
     await deps.queue.run(issueKey.toLowerCase(), () =>

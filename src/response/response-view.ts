@@ -73,7 +73,9 @@ function closedView(record: ResponseRecord, caps: ViewCaps) {
 function prView(pr: LinkedPr) {
   const wording = pr.private ? undefined : pr.leaks === undefined ? "not run yet" : pr.leaks === 0 ? "passes" : "fails";
   const ref = `${pr.repo}#${pr.number}`;
-  return { ...pr, ref, wording, text: `${ref} into ${pr.base} (${pr.state}, ${pr.review.replace("_", " ")}${wording ? `; wording check ${wording}` : ""})` };
+  // A retarget is shown with its date: approvals before it do not count (src/pr/review-gate.ts).
+  const retargeted = pr.retargeted_at ? `; retargeted ${pr.retargeted_at.slice(0, 10)}, earlier approvals do not count` : "";
+  return { ...pr, ref, wording, text: `${ref} into ${pr.base} (${pr.state}, ${pr.review.replace("_", " ")}${retargeted}${wording ? `; wording check ${wording}` : ""})` };
 }
 
 function tickNote(tick: Tick | undefined, untick: Tick | undefined): string | undefined {

@@ -14,6 +14,28 @@ beforeEach(() => {
 });
 afterEach(() => gh.done());
 
+/** sec1 approved the head at 11:00 (GitHub's clock). */
+const APPROVAL = { login: "sec1", state: "APPROVED", commit_id: HEAD, submitted_at: "2026-11-22T11:00:00Z" };
+
+/**
+ * The reads of a first event on the linked PR #42, whose gate is open on its head after
+ * `APPROVAL`; the gate's updates as the app sends them (`times`: updates and label writes allowed).
+ */
+function mockApprovedPrEvent(stored: Awaited<ReturnType<typeof storeResponse>>, times: number): any[] {
+  const updates: any[] = [];
+  mockPrStart(gh);
+  mockIdentity(gh);
+  serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "success", title: "Approved" }]);
+  mockConfig(gh, "acme", "security", SECURITY_YAML);
+  serveComments(gh, stored);
+  serveTeam(gh, ["sec1"]);
+  mockNoOverrides(gh, "acme", "security");
+  mockSyncReads(gh, { reviews: [APPROVAL], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
+  gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(times).reply(200, []);
+  gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().times(times).reply(200, {});
+  return updates;
+}
+
 describe("retarget dating", () => {
   it("a late event from before the retarget (naming the old base) does not take back an approval given on the new base", async () => {
     const probot = createTestProbot();
@@ -22,18 +44,7 @@ describe("retarget dating", () => {
       state: "fixing",
       prs: [{ repo: "acme/product", number: 42, state: "open", review: "approved", base: "main", head_sha: HEAD, retargeted_at: "2026-11-22T10:00:00.000Z", private: false, requested: ["owner1", "sec1", "team:core"] }],
     });
-    const approval = { login: "sec1", state: "APPROVED", commit_id: HEAD, submitted_at: "2026-11-22T11:00:00Z" };
-    const updates: any[] = [];
-    mockPrStart(gh);
-    mockIdentity(gh);
-    serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "success", title: "Approved" }]);
-    mockConfig(gh, "acme", "security", SECURITY_YAML);
-    serveComments(gh, stored);
-    serveTeam(gh, ["sec1"]);
-    mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [approval], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
-    gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(2).reply(200, []);
-    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().times(2).reply(200, {});
+    const updates = mockApprovedPrEvent(stored, 2);
 
     // A review event from 09:00, before the retarget, redelivered now: its payload still names the old base.
     await probot.receive(reviewEvent(pull({ base: "feature" }), "sec1", "commented"));
@@ -43,13 +54,13 @@ describe("retarget dating", () => {
     expect.soft(recordOf(stored[0]!.body).prs[0]).toMatchObject({ base: "main", review: "approved" });
 
     // The 11:00 approval's own event, redelivered (it names main): the gate must be open again. On
-    // main the late event re-dated the retarget to 12:00, so this approval never counts again.
+    // the code before, the late event re-dated the retarget to 12:00, so this approval never counted again.
     serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: updates.length ? "action_required" : "success", title: updates.length ? "Waiting for review" : "Approved" }]);
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     serveResponseById(gh, stored);
     mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [approval], issueLabels: ["security", "security: fixing", "severity: high"] });
+    mockSyncReads(gh, { reviews: [APPROVAL], issueLabels: ["security", "security: fixing", "severity: high"] });
     await probot.receive(reviewEvent(pull(), "sec1", "approved"));
 
     expect(updates.at(-1)?.conclusion ?? "success").toBe("success");
@@ -64,17 +75,7 @@ describe("a base branch renamed is not a retarget", () => {
       state: "fixing",
       prs: [{ repo: "acme/product", number: 42, state: "open", review: "approved", base: "master", head_sha: HEAD, private: false, requested: ["owner1", "sec1", "team:core"] }],
     });
-    const updates: any[] = [];
-    mockPrStart(gh);
-    mockIdentity(gh);
-    serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "success", title: "Approved" }]);
-    mockConfig(gh, "acme", "security", SECURITY_YAML);
-    serveComments(gh, stored);
-    serveTeam(gh, ["sec1"]);
-    mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD, submitted_at: "2026-11-22T11:00:00Z" }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
-    gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);
-    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().reply(200, {});
+    const updates = mockApprovedPrEvent(stored, 1);
 
     // The repo's admin renamed master to main at 11:30; the next event on the PR (a comment review) names main.
     await probot.receive(reviewEvent(pull({ base: "main" }), "dev1", "commented"));

@@ -239,6 +239,8 @@ describe("PR events on a linked PR", () => {
 
     expect(updates[0]).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for review" } });
     expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ base: "main", review: "pending" });
+    // The response shows the retarget and what it means for approvals.
+    expect(stored[0]!.body).toMatch(/acme\/product#42 into main \(open, pending; retargeted 20\d\d-\d\d-\d\d, earlier approvals do not count/);
 
     // A review event from before the retarget, delivered late, still names the old base: its approval does not count either.
     serveRuns(gh, "acme/product", HEAD, [{ ...approved, conclusion: "action_required", title: "Waiting for review" }]);
