@@ -28,13 +28,16 @@ function gateTicks(record: ResponseRecord, config: EmbargoConfig): { where: stri
     .map((t) => ({ where: targetText(t, true), tick: record.ticks[t.id] }));
 }
 
+/** A tick made by a named person: neither the app's own nor one whose author GitHub has not named yet ("hand"). */
+const byPerson = (tick: Tick | undefined) => Boolean(tick?.by) && tick!.by !== "app" && tick!.by !== "hand";
+
 /**
  * The people whose "Patched on" ticks the fixes gate would count, if they are in the security team
  * now: the handler reads each one's membership before deciding. The app's ticks (a merged linked
  * PR) need no read, nor ticks folded in before GitHub said who made them ("hand"): those never count.
  */
 export function gateTickers(record: ResponseRecord, config: EmbargoConfig): string[] {
-  const people = gateTicks(record, config).map((t) => t.tick?.by).filter((by): by is string => Boolean(by) && by !== "app" && by !== "hand");
+  const people = gateTicks(record, config).flatMap((t) => (byPerson(t.tick) ? [t.tick!.by] : []));
   return [...new Map(people.map((p) => [p.toLowerCase(), p])).values()];
 }
 
@@ -74,7 +77,7 @@ export function publishGates(record: ResponseRecord, config: EmbargoConfig, now:
   const open = record.prs.filter((p) => p.state === "open");
   const ticks = gateTicks(record, config).map((t) => ({ ...t, distrust: t.tick && distrust(t.tick, members) }));
   const unpatched = ticks.filter((t) => !t.tick || t.distrust);
-  const unchecked = members ? [] : ticks.filter((t) => t.tick && t.tick.by !== "app" && t.tick.by !== "hand");
+  const unchecked = members ? [] : ticks.filter((t) => byPerson(t.tick));
   const fixesOk = !open.length && !unpatched.length;
   const fixProblems = [
     ...(open.length ? [`fix PRs not merged yet: ${open.map((p) => `${p.repo}#${p.number}`).join(", ")}`] : []),
