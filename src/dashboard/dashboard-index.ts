@@ -23,6 +23,8 @@ export interface DashboardRow {
   closed_on?: string;
   /** `/triage breach` was run: a breach may already have happened. */
   breach?: boolean;
+  /** Chat messages the webhook refused, still waiting: the tick sends them again, closed or not. */
+  notify?: number;
 }
 
 /** Other parts may keep more here (e.g. feed entries seen); every writer keeps fields it does not know. */
@@ -85,6 +87,7 @@ export function rowOf(record: ResponseRecord, config: EmbargoConfig, facts: RowF
   if (record.cve) row.cve = record.cve;
   if (record.ghsa) row.ghsa = record.ghsa;
   if (record.breach) row.breach = true;
+  if (record.notify_pending?.length) row.notify = record.notify_pending.length;
   if (closed) row.closed_on = previous?.closed_on ?? now.toISOString().slice(0, 10);
   return row;
 }

@@ -80,7 +80,7 @@ export function dashboardView(open: DashboardRow[], closed: DashboardRow[], hidd
     label: ctx.label,
     empty: !open.length,
     groups,
-    closed: closed.map((r) => ({ n: r.n, url: r.url, title: r.title, state: STATE_TITLES[r.state], severity: r.severity ?? "—", closed_on: r.closed_on, ids: ids(r) || "—" })),
+    closed: closed.map((r) => ({ n: r.n, url: r.url, title: r.title, state: STATE_TITLES[r.state], severity: r.severity ?? "—", closed_on: r.closed_on, ids: ids(r) || "—", notify: r.notify })),
   };
   return view;
 }

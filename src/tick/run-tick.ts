@@ -6,9 +6,10 @@ import { findDashboard } from "../github/dashboard-issue.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { getIssue, hasLabelledIssue, listOpenResponses, privateRepos, type ListedIssue } from "../github/tick-github.js";
 import { issueKey, loadResponse, type Deps } from "../handlers/response-context.js";
-import { CLOSED_STATES } from "../record/response-record.js";
+import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
 import type { KnownRepos } from "./known-repos.js";
 import type { Lease } from "./lease.js";
+import { retryClosedNotices } from "./closed-notices.js";
 import { reconcileResponse } from "./reconcile-response.js";
 import { FEEDS_SEEN, tickFeeds } from "./tick-feeds.js";
 
@@ -138,7 +139,8 @@ type RowMaker = ((previous?: DashboardRow) => DashboardRow | undefined) & { n: n
 
 /**
  * Rows the dashboard still shows as open whose issue is not open any more (a close whose webhook
- * was lost): their response is read once, and the row follows its record.
+ * was lost): their response is read once, and the row follows its record. And closed rows whose
+ * chat messages still wait (`notify`): those are sent again (src/tick/closed-notices.ts).
  */
 async function staleRows(env: TickEnv, octokit: Octokit, full: string, config: EmbargoConfig, open: ListedIssue[]): Promise<RowMaker[]> {
   const { deps } = env;
@@ -146,14 +148,23 @@ async function staleRows(env: TickEnv, octokit: Octokit, full: string, config: E
   const dashboard = await findDashboard(octokit, owner, repo, await deps.botLogin());
   if (!dashboard) return [];
   const openNumbers = new Set(open.map((i) => i.number));
-  const stale = readIndex(dashboard.body, deps.keys, full).rows.filter((r) => !CLOSED_STATES.includes(r.state) && !openNumbers.has(r.n));
+  const closed = (r: DashboardRow) => CLOSED_STATES.includes(r.state);
+  const revisit = readIndex(dashboard.body, deps.keys, full).rows.filter((r) => !openNumbers.has(r.n) && (!closed(r) || r.notify));
   const makers: RowMaker[] = [];
-  for (const row of stale) {
+  for (const row of revisit) {
     const ref = { owner, repo, issue_number: row.n };
     const issue = await getIssue(octokit, ref);
-    const loaded = issue ? await loadResponse(octokit, ref, config, await deps.botLogin(), deps.keys, deps.store) : undefined;
+    let record: ResponseRecord | undefined;
+    if (issue && closed(row) && !issue.open) {
+      try {
+        record = await deps.queue.run(issueKey(ref), () => retryClosedNotices({ deps, octokit, owner, repo, issue, config, log: env.log }));
+      } catch (error) {
+        env.log(`tick: ${issueKey(ref)}: its waiting chat messages were not sent (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+        continue;
+      }
+    } else if (issue) record = (await loadResponse(octokit, ref, config, await deps.botLogin(), deps.keys, deps.store)).record;
     const make = ((previous?: DashboardRow) =>
-      loaded?.record && issue ? rowOf(loaded.record, config, { n: row.n, url: issue.html_url, title: issue.title, assignees: issue.assignees }, deps.now(), previous) : undefined) as RowMaker;
+      record && issue ? rowOf(record, config, { n: row.n, url: issue.html_url, title: issue.title, assignees: issue.assignees }, deps.now(), previous) : undefined) as RowMaker;
     make.n = row.n;
     makers.push(make);
   }

@@ -6,11 +6,13 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readIndex } from "../../src/dashboard/dashboard-index.js";
+import { readIndex, rowOf } from "../../src/dashboard/dashboard-index.js";
+import { decideDashboard } from "../../src/dashboard/decide-dashboard.js";
+import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { FEEDS_SEEN } from "../../src/tick/tick-feeds.js";
 import { recordOf, TEST_KEYS } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { CONFIG, tickWorld } from "./tick-world.js";
+import { CONFIG, configOf, ISSUE_URL, tickWorld } from "./tick-world.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -74,6 +76,40 @@ describe("the tick sends again a chat message the webhook refused", () => {
     const record = recordOf(world.comments.find((c) => c.id === 555)!.body);
     expect(record.notify_pending).toBeUndefined();
     expect(record.notified).toContain("confirmed");
+  });
+});
+
+describe("a chat message still waiting when its response closed", () => {
+  it("is sent again by the tick, which visits open responses only otherwise; the dashboard says it waits until it is sent", async () => {
+    const now = at("2026-11-22T12:00:00Z");
+    const sent: string[] = [];
+    const env = { SECURITY_SLACK_URL: "https://hooks.slack.example/services/T/B/x" };
+    const yaml = `${CONFIG}notify:\n  slack_webhook_env: SECURITY_SLACK_URL\n`;
+    const closed: Partial<ResponseRecord> = { state: "announced", notify_pending: [{ key: "announced", event: { kind: "announced" }, tries: 1 }] };
+    const world = await tickWorld(gh, now, closed, yaml, true, env, false);
+    // The dashboard as the close left it: #7's row closed, its message waiting.
+    const row = rowOf({ ...newRecord(now, now), ...closed }, configOf(yaml), { n: 7, url: ISSUE_URL, title: "Report" }, now);
+    const ctx = { keys: TEST_KEYS, repo: "acme/security", now, title: "Security response dashboard", label: "security" };
+    world.dashboard = { number: 12, body: (await decideDashboard({ v: 1, rows: [row] }, undefined, ctx)).body };
+    expect(world.dashboard.body).toContain("1 chat message not delivered yet");
+
+    const slack = nock("https://hooks.slack.example");
+    slack.post("/services/T/B/x").reply(500, "down");
+    await world.tick();
+    let record = recordOf(world.comments.find((c) => c.id === 555)!.body);
+    expect(record.notify_pending).toEqual([expect.objectContaining({ key: "announced", tries: 2 })]);
+    expect(world.dashboard.body).toContain("1 chat message not delivered yet");
+
+    slack.post("/services/T/B/x", (b) => (sent.push(JSON.stringify(b)), true)).reply(200, "ok");
+    await world.tick();
+    await world.tick();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/announced/i);
+    record = recordOf(world.comments.find((c) => c.id === 555)!.body);
+    expect(record.notify_pending).toBeUndefined();
+    expect(record.notified).toContain("announced");
+    expect(world.dashboard.body).not.toContain("not delivered yet");
+    expect(readIndex(world.dashboard.body, TEST_KEYS, "acme/security").rows).toEqual([expect.objectContaining({ n: 7, state: "announced" })]);
   });
 });
 

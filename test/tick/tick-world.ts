@@ -31,7 +31,7 @@ export interface World {
  * acme/security with one open response (#7) as GitHub would hold it, behind persistent routes
  * that keep state: the tick can run any number of times and the test reads what it left.
  */
-export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<ResponseRecord> = {}, yaml = CONFIG, withProbot = true, env?: NodeJS.ProcessEnv): Promise<World> {
+export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<ResponseRecord> = {}, yaml = CONFIG, withProbot = true, env?: NodeJS.ProcessEnv, issueOpen = true): Promise<World> {
   const config = configOf(yaml);
   const full = { ...newRecord(new Date("2026-11-20T09:30:00Z"), new Date("2026-11-20T09:30:00Z")), ...record };
   const body = await renderResponse(full, config, { title: "Report", reporter: "reporter" }, undefined, { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now });
@@ -44,12 +44,14 @@ export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<Respo
   api.get("/installation/repositories").query(true).reply(200, { total_count: 2, repositories: [{ full_name: "acme/security", name: "security", owner: { login: "acme" }, private: true, visibility: "private" }, { full_name: "acme/product", name: "product", owner: { login: "acme" }, private: false, visibility: "public" }] });
   api.get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
   api.get("/repos/acme/security/contents/.github").reply(404, { message: "Not Found" });
-  const issue = { id: 7, node_id: "I_7", number: 7, title: "Report", html_url: ISSUE_URL, state: "open", user: { login: "reporter", id: 2, type: "User" }, labels: [{ name: "security" }, { name: `security: ${full.state}` }], assignees: [] };
+  const issue = { id: 7, node_id: "I_7", number: 7, title: "Report", html_url: ISSUE_URL, state: issueOpen ? "open" : "closed", user: { login: "reporter", id: 2, type: "User" }, labels: [{ name: "security" }, { name: `security: ${full.state}` }], assignees: [] };
   api.get("/repos/acme/security/issues").query(true).reply(200, (uri) => {
     const q = new URL(uri, "https://api.github.com").searchParams;
     if (q.get("labels") === DASHBOARD_LABEL) return world.dashboard ? [{ ...issue, id: 12, number: 12, node_id: "I_12", title: "Security response dashboard", body: world.dashboard.body, user: { login: BOT, id: 1, type: "Bot" }, labels: [{ name: DASHBOARD_LABEL }] }] : [];
-    return [issue];
+    return issueOpen || q.get("state") !== "open" ? [issue] : [];
   });
+  // A closed #7 is not in the open list: the tick reads it alone (a dashboard row to revisit).
+  if (!issueOpen) api.get("/repos/acme/security/issues/7").reply(200, issue);
   api.get("/repos/acme/security/issues/7/comments").query(true).reply(200, () => commentList(world.comments));
   // A response read by the id the app remembered (a sync after the first finds it so).
   api.get(/\/repos\/acme\/security\/issues\/comments\/\d+$/).reply((uri) => {
