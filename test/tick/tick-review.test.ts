@@ -1,7 +1,7 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { HEAD, mockSyncReads, PRODUCT_YAML, pull, SEALED, serveTeam } from "../pr/fixtures.js";
+import { HEAD, mockSyncReads, PRODUCT_REPO_ID, PRODUCT_YAML, pull, SEALED, sealer, serveTeam } from "../pr/fixtures.js";
 import { reminders, tickWorld } from "./tick-world.js";
 
 let gh: GitHubMock;
@@ -44,6 +44,26 @@ describe("the tick and a linked PR", () => {
     mockPr("2026-11-22T08:00:00Z");
     await world.tick();
     expect(reminders(world)).toEqual([]);
+  });
+});
+
+describe("a linked PR whose newest head has no gate run (two pushes handled out of order)", () => {
+  it("gets its gate on that head from the next tick: the required check is missing only until then", async () => {
+    const NEWEST = "2".repeat(40);
+    const world = await tickWorld(gh, new Date("2026-11-23T12:00:00Z"), { state: "fixing", triager: "tri-ana", prs: [linked] });
+    const p = { ...pull({ head: NEWEST }), created_at: "2026-11-23T08:00:00Z", requested_reviewers: [{ login: "rev-1", id: 3, type: "User" }] };
+    gh.api.get("/repos/acme/product/pulls/42").reply(200, p);
+    gh.api.get(`/repos/acme/product/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, PRODUCT_YAML, { "content-type": "text/plain; charset=utf-8" });
+    gh.api.get(`/repos/acme/product/commits/${NEWEST}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
+    mockSyncReads(gh, { commits: [{ sha: NEWEST, message: "Refactor the parser" }], issueLabels: ["security", "security: fixing"] });
+    serveTeam(gh, ["sec1"], { team: "acme/security-team" });
+    gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);
+    gh.api.post("/repos/acme/product/pulls/42/requested_reviewers").optionally().reply(201, {});
+    const created: any[] = [];
+    gh.api.post("/repos/acme/product/check-runs").reply(201, (_uri, b: any) => (created.push(b), { id: 78 }));
+    await world.tick();
+    expect(created).toEqual([expect.objectContaining({ head_sha: NEWEST, name: "review gate", conclusion: "action_required", output: expect.objectContaining({ title: "Waiting for review" }) })]);
+    expect(sealer.open(created[0].external_id, { key: "acme/product#42", repoId: PRODUCT_REPO_ID })).toEqual(["acme/security#7"]);
   });
 });
 
