@@ -58,6 +58,8 @@ export class FakeGitHub {
   advisories: Record<string, any>[] = [];
   pulls: { repo: string; number: number; head: string; base: string; title: string; body: string; state: string }[] = [];
   refs = new Map<string, string>(); // owner/repo:branch → sha
+  /** Teams by "org/slug" (lowercased) → members; a team not here answers 404, as a renamed or deleted one (or one the app may not read) does. */
+  teams = new Map<string, string[]>();
   /** People with a role on the security repo: login → permission. */
   roles = new Map<string, string>([["alice", "admin"], ["reporter", "read"]]);
   cveRequests: string[] = [];
@@ -159,6 +161,14 @@ export class FakeGitHub {
     const full = (m: RegExpExecArray) => `${m.groups!.owner}/${m.groups!.repo}`;
     this.route("GET", "/app", () => [200, { id: 1, slug: "embargo", name: "embargo", owner: { login: "acme" } }]);
     this.route("POST", `/app/installations/${INSTALLATION_ID}/access_tokens`, () => [201, { token: "ghs_fake", expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" }]);
+    this.route("GET", "/orgs/:org/teams/:slug/memberships/:user", (m) => {
+      const members = this.teams.get(`${m.groups!.org}/${m.groups!.slug}`.toLowerCase());
+      const member = members?.some((l) => l.toLowerCase() === m.groups!.user!.toLowerCase());
+      return member ? [200, { url: `https://api.github.com/teams/1/memberships/${m.groups!.user}`, role: "member", state: "active" }] : [404, { message: "Not Found" }];
+    });
+    this.route("GET", "/orgs/:org/teams/:slug", (m) =>
+      this.teams.has(`${m.groups!.org}/${m.groups!.slug}`.toLowerCase()) ? [200, { id: 1, node_id: "T1", slug: m.groups!.slug, name: m.groups!.slug, privacy: "closed", permission: "pull" }] : [404, { message: "Not Found" }],
+    );
     this.route("GET", `${R}/collaborators/:user/permission`, (m) => {
       const p = full(m).toLowerCase() === "acme/security" ? this.roles.get(m.groups!.user!) : undefined;
       return p ? [200, { permission: p === "read" ? "read" : p, role_name: p, user: { login: m.groups!.user } }] : [404, { message: "Not Found" }];
