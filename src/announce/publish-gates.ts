@@ -14,8 +14,14 @@ export interface Gate {
   why: string;
 }
 
-/** Who is in the security team now, by lowercased login: read fresh for each publish (DESIGN.md, "Trust"). */
-export type Members = ReadonlyMap<string, boolean>;
+/** A person the team could not be asked about: the configured team itself cannot be read. */
+export const TEAM_UNREADABLE = "team unreadable";
+
+/**
+ * Who is in the security team now, by lowercased login: read fresh for each publish (DESIGN.md,
+ * "Trust"). `TEAM_UNREADABLE` says nothing of the person: the config's team cannot be read.
+ */
+export type Members = ReadonlyMap<string, boolean | typeof TEAM_UNREADABLE>;
 
 /**
  * The supported branches no merged linked PR patched, each with its "Patched on" tick, if any: per
@@ -52,7 +58,18 @@ function distrust(tick: Tick, members: Members | undefined): string | undefined 
   if (tick.by === "app") return undefined;
   if (tick.by === "hand") return "ticked, but GitHub has not yet said by whom; try again in a minute, or have a member of the security team untick and tick it again";
   if (!members) return undefined;
-  return members.get(tick.by.toLowerCase()) ? undefined : `ticked by @${tick.by}, who is not in the security team (or the team cannot be read): a member must untick and tick it again`;
+  const member = members.get(tick.by.toLowerCase());
+  if (member === true) return undefined;
+  if (member === TEAM_UNREADABLE) return `ticked by @${tick.by}, whose membership cannot be checked`;
+  return `ticked by @${tick.by}, who is not in the security team: a member must untick and tick it again`;
+}
+
+/**
+ * Said once, and first (a command's error is clipped): the fix is the config's or the app's
+ * permissions, not the ticker's.
+ */
+function unreadableTeam(config: EmbargoConfig): string {
+  return `the team \`${config.team}\` (config \`team\`) cannot be read, so ticks by hand cannot be checked: it was renamed or deleted, or the app lacks the Members (read) permission. Fix \`team\` or grant it, then publish again`;
 }
 
 /**
@@ -79,7 +96,9 @@ export function publishGates(record: ResponseRecord, config: EmbargoConfig, now:
   const unpatched = ticks.filter((t) => !t.tick || t.distrust);
   const unchecked = members ? [] : ticks.filter((t) => byPerson(t.tick));
   const fixesOk = !open.length && !unpatched.length;
+  const teamUnreadable = unpatched.some((t) => t.tick && members?.get(t.tick.by.toLowerCase()) === TEAM_UNREADABLE);
   const fixProblems = [
+    ...(teamUnreadable ? [unreadableTeam(config)] : []),
     ...(open.length ? [`fix PRs not merged yet: ${open.map((p) => `${p.repo}#${p.number}`).join(", ")}`] : []),
     ...(unpatched.length ? [`branches not patched: ${unpatched.map((t) => t.where).join(", ")} (merge a linked fix into each, or have a member of the security team tick its "Patched on" box when the fix was made elsewhere, e.g. in a temporary private fork)`] : []),
     ...unpatched.filter((t) => t.distrust).map((t) => `${t.where}: ${t.distrust}`),

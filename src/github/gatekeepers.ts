@@ -36,11 +36,13 @@ export class Gatekeepers {
 
   /**
    * An answer the caller already has (a command's author, just allowed): no call for them, and a
-   * team that said "member" has answered, so a later 404 is "not a member" at once.
+   * team that said "member" has answered, so a later 404 is "not a member" at once — unless
+   * `teamAnswered` is false: then a 404 still costs one read of the team, to tell a non-member
+   * from a team that cannot be read (`problem`).
    */
-  know(login: string, counts: boolean): void {
+  know(login: string, counts: boolean, teamAnswered = counts): void {
     this.#known.set(login.toLowerCase(), Promise.resolve(counts));
-    if (counts) this.#teamSeen = true;
+    if (teamAnswered) this.#teamSeen = true;
   }
 
   async #ask(login: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import type { ReplySpec } from "../commands/decide-commands.js";
 import { safeText } from "../commands/error-summary.js";
 import type { CommandLine } from "../commands/parse-commands.js";
-import { gateTickers, type Members } from "../announce/publish-gates.js";
+import { gateTickers, TEAM_UNREADABLE, type Members } from "../announce/publish-gates.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { IssueState } from "../github/apply-effects.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
@@ -56,15 +56,20 @@ export function failedReply(run: CommentRun, line: CommandLine, failure: LinkFai
  * Read for `/announce publish`: whether each person whose "Patched on" tick its fixes gate rests
  * on is in the security team now (DESIGN.md, "Trust": anyone with write access can tick a box).
  * One read per person (`Gatekeepers`); none for the author, whom the command check just allowed,
- * none for the app's ticks, and none for any other command or a publish past its gates.
+ * none for the app's ticks, and none for any other command or a publish past its gates. A 404
+ * costs one read of the team, so that a team that cannot be read is told as such (the reply says
+ * how to fix the config) instead of as "not in the team".
  */
 export async function publishMembers(run: CommentRun, config: EmbargoConfig, record: ResponseRecord): Promise<Members | undefined> {
   if (record.publish_steps?.advisory || !run.lines.some((l) => l.group === "announce" && l.name === "publish")) return undefined;
   const tickers = gateTickers(record, config);
   if (!tickers.length) return undefined;
   const keepers = new Gatekeepers(run.context.octokit, config, { owner: run.issue.owner, repo: run.issue.repo });
-  keepers.know(run.author, true);
-  const members = new Map<string, boolean>();
-  for (const login of tickers) members.set(login.toLowerCase(), await keepers.is(login));
+  keepers.know(run.author, true, false);
+  const members = new Map<string, boolean | typeof TEAM_UNREADABLE>();
+  for (const login of tickers) {
+    const counts = await keepers.is(login);
+    members.set(login.toLowerCase(), !counts && keepers.problem ? TEAM_UNREADABLE : counts);
+  }
   return members;
 }

@@ -3,6 +3,7 @@ import type { Context } from "probot";
 import { applyEffects } from "../github/apply-effects.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
 import { isOutOfReach } from "../github/http-status.js";
+import { latestClose } from "../github/close-event.js";
 import { getIssue, getPull, reopenIssue, type IssueSummary } from "../github/pull-requests.js";
 import { CLOSED_STATES } from "../record/response-record.js";
 import { renderTemplate } from "../render/templates.js";
@@ -30,7 +31,7 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
   const sender = payload.sender.login;
   if (sender === loaded.botLogin || CLOSED_STATES.includes(loaded.record!.state)) return true;
   const gatekeepers = new Gatekeepers(context.octokit, loaded.config, { owner: loaded.issue.owner, repo: loaded.issue.repo });
-  if (await gatekeepers.is(sender)) return true;
+  if (await gatekeepers.is(sender)) return !(await undoKeywordClose(context, loaded, current));
   if (gatekeepers.problem) {
     // Nobody can be verified: keep the gates (no release) and say why, but lock nobody out.
     await reportConfigProblems(context.octokit, loaded.issue, [gatekeepers.problem], loaded.config.label, loaded.botLogin, loaded.comments);
@@ -46,6 +47,27 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
   await applyEffects(context.octokit, loaded.issue, state, { ...noEffects(), replies: [{ key: `close-undone-${payload.issue.closed_at ?? payload.issue.updated_at}`, body: text }] });
   context.log.info(`${sender} may not close ${issueKey(loaded.issue)}: reopened`);
   return false;
+}
+
+/**
+ * A member's close that was a closing keyword's, not their hand's: GitHub closes the issue when a
+ * PR whose text says `Fixes #7` is merged (or such a commit is pushed), and says so only in the
+ * close event's `commit_id`. Nothing was disclosed, so the response goes on and the gates stay:
+ * reopened while that close is the latest, with one reply per close event (redeliveries). A later
+ * close by hand is a newer close event without a commit, and counts. True when it was undone.
+ */
+async function undoKeywordClose(context: StateContext, loaded: LoadedResponse, current: CurrentIssue): Promise<boolean> {
+  const close = await latestClose(context.octokit, loaded.issue);
+  if (!close?.commit) return false;
+  const now = await current();
+  if (!now) return true;
+  if (!now.open) await reopenIssue(context.octokit, loaded.issue);
+  const sender = context.payload.sender.login;
+  const { text } = await renderTemplate("closed-by-keyword", { actor: sender, commit: close.commit.slice(0, 12) }, loaded.overrides);
+  const state = { comments: loaded.comments, botLogin: loaded.botLogin, labels: [], assignees: [], open: true };
+  await applyEffects(context.octokit, loaded.issue, state, { ...noEffects(), replies: [{ key: `closed-by-keyword-${close.id}`, body: text }] });
+  context.log.info(`${issueKey(loaded.issue)} was closed by commit ${close.commit}'s closing keyword: reopened`);
+  return true;
 }
 
 /**

@@ -22,6 +22,14 @@ export interface FakeIssue {
   /** Who closed it last, as GitHub's `closed_by` says (set by the app's close, or by a test). */
   closed_by?: string;
 }
+/** An issue event as GitHub lists it; `commit_id` is set on a close a closing keyword made. */
+export interface FakeEvent {
+  issue: string; // owner/repo#n
+  id: number;
+  event: string;
+  actor: string;
+  commit_id: string | null;
+}
 export interface FakeComment {
   id: number;
   issue: string; // owner/repo#n
@@ -45,9 +53,13 @@ export class FakeGitHub {
   repos = new Map<string, FakeRepo>();
   issues: FakeIssue[] = [];
   comments: FakeComment[] = [];
+  /** Issue events, oldest first: the app's closes and reopens are added as it makes them; a test adds others. */
+  events: FakeEvent[] = [];
   advisories: Record<string, any>[] = [];
   pulls: { repo: string; number: number; head: string; base: string; title: string; body: string; state: string }[] = [];
   refs = new Map<string, string>(); // owner/repo:branch → sha
+  /** Teams by "org/slug" (lowercased) → members; a team not here answers 404, as a renamed or deleted one (or one the app may not read) does. */
+  teams = new Map<string, string[]>();
   /** People with a role on the security repo: login → permission. */
   roles = new Map<string, string>([["alice", "admin"], ["reporter", "read"]]);
   cveRequests: string[] = [];
@@ -77,6 +89,11 @@ export class FakeGitHub {
     const r: FakeRepo = { private: false, default_branch: "main", files: { main: {} }, ...repo };
     this.repos.set(full.toLowerCase(), r);
     this.refs.set(`${full.toLowerCase()}:${r.default_branch}`, sha(full));
+  }
+
+  /** GitHub's record of a change to `issue`: who made it, and the commit whose closing keyword closed it. */
+  addEvent(issue: FakeIssue, event: string, actor: string, commit_id: string | null = null): void {
+    this.events.push({ issue: this.issueKey(issue.repo, issue.number), id: this.nextId++, event, actor, commit_id });
   }
 
   issueKey(repo: string, n: number): string {
@@ -144,6 +161,14 @@ export class FakeGitHub {
     const full = (m: RegExpExecArray) => `${m.groups!.owner}/${m.groups!.repo}`;
     this.route("GET", "/app", () => [200, { id: 1, slug: "embargo", name: "embargo", owner: { login: "acme" } }]);
     this.route("POST", `/app/installations/${INSTALLATION_ID}/access_tokens`, () => [201, { token: "ghs_fake", expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" }]);
+    this.route("GET", "/orgs/:org/teams/:slug/memberships/:user", (m) => {
+      const members = this.teams.get(`${m.groups!.org}/${m.groups!.slug}`.toLowerCase());
+      const member = members?.some((l) => l.toLowerCase() === m.groups!.user!.toLowerCase());
+      return member ? [200, { url: `https://api.github.com/teams/1/memberships/${m.groups!.user}`, role: "member", state: "active" }] : [404, { message: "Not Found" }];
+    });
+    this.route("GET", "/orgs/:org/teams/:slug", (m) =>
+      this.teams.has(`${m.groups!.org}/${m.groups!.slug}`.toLowerCase()) ? [200, { id: 1, node_id: "T1", slug: m.groups!.slug, name: m.groups!.slug, privacy: "closed", permission: "pull" }] : [404, { message: "Not Found" }],
+    );
     this.route("GET", `${R}/collaborators/:user/permission`, (m) => {
       const p = full(m).toLowerCase() === "acme/security" ? this.roles.get(m.groups!.user!) : undefined;
       return p ? [200, { permission: p === "read" ? "read" : p, role_name: p, user: { login: m.groups!.user } }] : [404, { message: "Not Found" }];
@@ -192,10 +217,27 @@ export class FakeGitHub {
     });
     this.route("PATCH", `${R}/issues/:n`, (m, b) => {
       const i = this.findIssue(m)!;
+      if (b.state && b.state !== i.state) this.addEvent(i, b.state === "closed" ? "closed" : "reopened", BOT);
       if (b.state) i.state = b.state;
       if (b.state === "closed") i.closed_by = BOT;
       if (b.state_reason) i.state_reason = b.state_reason;
       return [200, this.issueJson(i)];
+    });
+    // Paged as GitHub pages it (oldest first, a Link header naming the last page).
+    this.route("GET", `${R}/issues/:n/events`, (m, _b, q) => {
+      const key = this.issueKey(full(m), Number(m.groups!.n));
+      const all = this.events.filter((e) => e.issue === key);
+      const per = Number(q.get("per_page") ?? 30);
+      const page = Number(q.get("page") ?? 1);
+      const last = Math.max(1, Math.ceil(all.length / per));
+      const url = (n: number) => `<https://api.github.com/repos/${full(m)}/issues/${m.groups!.n}/events?per_page=${per}&page=${n}>`;
+      const link = page < last ? { link: `${url(page + 1)}; rel="next", ${url(last)}; rel="last"` } : undefined;
+      const json = all.slice((page - 1) * per, page * per).map((e) => ({
+        id: e.id, node_id: `E${e.id}`, url: `https://api.github.com/repos/${full(m)}/issues/events/${e.id}`, event: e.event, created_at: "2026-11-22T11:30:00Z",
+        actor: { login: e.actor, id: 3, type: e.actor.endsWith("[bot]") ? "Bot" : "User" },
+        commit_id: e.commit_id, commit_url: e.commit_id ? `https://api.github.com/repos/${full(m)}/commits/${e.commit_id}` : null,
+      }));
+      return [200, json, link];
     });
     this.route("GET", `${R}/issues`, (m, _b, q) => {
       const list = this.issues.filter((i) => i.repo.toLowerCase() === full(m).toLowerCase() && (!q.get("creator") || i.user === q.get("creator")));

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { commentEvent, INSTALLATION_ID, isResponse } from "../helpers/app.js";
 import type { GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, checkEachTest, expectPublishedOnce, readyRecord, RESPONSE_ID, world, type World } from "./world.js";
+import { AFTER_END, BEFORE_END, checkEachTest, expectPublishedOnce, readyRecord, RESPONSE_ID, SECURITY_CONFIG, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
@@ -63,7 +63,7 @@ describe("/announce publish: the fixes gate and boxes ticked by hand", () => {
     await tickAs(w, "mallory");
     await w.send("/announce publish", { now: AFTER_END });
     // Named, not pinged.
-    expect(w.replies().at(-1)).toContain('Gate "Fixes merged and every supported branch patched" fails: branches not patched: `main` (merge a linked fix into each, or have a member of the security team tick its "Patched on" box when the fix was made elsewhere, e.g. in a temporary private fork); `main`: ticked by @\u200bmallory, who is not in the security team (or the team cannot be read): a member must untick and tick it again.');
+    expect(w.replies().at(-1)).toContain('Gate "Fixes merged and every supported branch patched" fails: branches not patched: `main` (merge a linked fix into each, or have a member of the security team tick its "Patched on" box when the fix was made elsewhere, e.g. in a temporary private fork); `main`: ticked by @\u200bmallory, who is not in the security team: a member must untick and tick it again.');
     expect(w.fake.advisories.filter((a) => a.state === "published")).toEqual([]);
     // Nothing but the reply was written: the box, and who ticked it, stay as they were.
     expect(w.record.ticks["fix.branch:main"]?.by).toBe("mallory");
@@ -87,6 +87,53 @@ describe("/announce publish: the fixes gate and boxes ticked by hand", () => {
     expect(w.record.ticks["fix.branch:main"]?.by).toBe("bob");
     await w.send("/announce publish", { now: AFTER_END });
     expectPublishedOnce(w);
+  });
+});
+
+describe("with a security team configured (`team`)", () => {
+  const TEAM_YAML = `${SECURITY_CONFIG}team: acme/sec\n`;
+  const reads = (op: string) => gh.requests.filter((r) => r.operationId === op).map((r) => r.path.split("/").at(-1));
+
+  it("a member's tick costs one membership read and no read of the team", async () => {
+    w = await world(gh, { record: readyRecord({ patched: [] }), yaml: TEAM_YAML });
+    w.fake.teams.set("acme/sec", ["alice", "bob"]);
+    await tickAs(w, "bob");
+    const start = gh.requests.length;
+    await w.send("/announce publish", { now: AFTER_END });
+    expectPublishedOnce(w);
+    const ops = gh.requests.slice(start).map((r) => r.operationId);
+    expect(ops.filter((op) => op?.startsWith("teams/"))).toEqual(["teams/get-membership-for-user-in-org", "teams/get-membership-for-user-in-org"]);
+  });
+
+  it("a tick by someone outside the team says so, and not that the team cannot be read", async () => {
+    w = await world(gh, { record: readyRecord({ patched: [] }), yaml: TEAM_YAML });
+    w.fake.teams.set("acme/sec", ["alice"]);
+    w.fake.roles.set("mallory", "write");
+    await tickAs(w, "mallory");
+    await w.send("/announce publish", { now: AFTER_END });
+    const reply = w.replies().at(-1)!;
+    expect(reply).toContain("`main`: ticked by @\u200bmallory, who is not in the security team: a member must untick and tick it again.");
+    expect(reply).not.toContain("cannot be read");
+    expect(w.fake.advisories.filter((a) => a.state === "published")).toEqual([]);
+    // Her 404 was told apart from a team that cannot be read by one read of the team.
+    expect(reads("teams/get-by-name")).toEqual(["sec"]);
+  });
+
+  it("when the team cannot be read (renamed after the author's check), the reply says so and how to fix it, and blames nobody", async () => {
+    w = await world(gh, { record: readyRecord({ patched: [] }), yaml: TEAM_YAML });
+    w.fake.teams.set("acme/sec", ["alice"]);
+    w.fake.roles.set("mallory", "write");
+    await tickAs(w, "mallory");
+    // Alice's own check finds the team; by the time mallory's tick is checked it is gone.
+    w.fake.failOnce("GET", /^\/orgs\/acme\/teams\/sec$/, 404);
+    await w.send("/announce publish", { now: AFTER_END });
+    const reply = w.replies().at(-1)!;
+    expect(reply).toContain('Gate "Fixes merged and every supported branch patched" fails: the team `acme/sec` (config `team`) cannot be read, so ticks by hand cannot be checked: it was renamed or deleted, or the app lacks the Members (read) permission. Fix `team` or grant it, then publish again; branches not patched: `main`');
+    expect(reply).toContain("`main`: ticked by @\u200bmallory, whose membership cannot be checked");
+    expect(reply).not.toContain("not in the security team");
+    expect(reply).not.toContain("untick");
+    expect(w.fake.advisories.filter((a) => a.state === "published")).toEqual([]);
+    expect(w.record.publish_steps).toBeUndefined();
   });
 });
 

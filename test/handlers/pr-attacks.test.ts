@@ -20,6 +20,7 @@ import {
   SEALED,
   sealer,
   SECURITY_YAML,
+  serveCloseEvent,
   serveComments,
   serveResponseById,
   serveRuns,
@@ -211,6 +212,32 @@ describe("closing the security issue", () => {
     expect(gh.requestsTo("acme", "product")).toEqual([]);
   });
 
+  it("a team member's merge whose `Fixes #7` closed the issue releases no gate: reopened, and told why", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    mockIdentity(gh);
+    const stored = await storeResponse(linked);
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    serveTeam(gh, ["sec1"]);
+    serveCloseEvent(gh, "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d");
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state: "closed", closed_by: { login: "sec1" }, user: { login: "reporter" }, assignees: [], labels: [] });
+    let reopened: any;
+    gh.api.patch(ISSUE, (b) => ((reopened = b), true)).reply(200, {});
+    let reply = "";
+    gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).reply(201, { id: 700 });
+
+    await probot.receive(issueStateEvent("closed", "sec1"));
+
+    expect(reopened).toEqual({ state: "open" });
+    expect(reply).toContain("@sec1 this issue was closed by a closing keyword");
+    expect(reply).toContain("(`9e8d7c6b5a4f`), not by hand, so it was reopened: the response goes on and its fix PRs stay gated");
+    // The PR's gate is not touched (no check-run update, no label), and the response is not rewritten.
+    expect(gh.requestsTo("acme", "product")).toEqual([]);
+    expect(recordOf(stored[0]!.body).state).toBe("fixing");
+  });
+
   it("a close by a team member releases the gates, and reopening restores them", async () => {
     const probot = createTestProbot();
     mockToken(gh);
@@ -221,6 +248,8 @@ describe("closing the security issue", () => {
       mockConfig(gh, "acme", "security", SECURITY_YAML);
       // The response is read once per event (listed, then by the id the app remembered), and written twice: the hand close, then the PR's line.
       if (action === "closed") {
+        // A member's close: its event says whether a closing keyword made it (here, no commit: by hand).
+        serveCloseEvent(gh, null);
         serveComments(gh, stored);
         gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
       } else {

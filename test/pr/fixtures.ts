@@ -267,3 +267,11 @@ export function mockPrStart(gh: GitHubMock, repo = "acme/product", yaml: string 
   const [owner, name] = repo.split("/") as [string, string];
   mockConfig(gh, owner, name, yaml);
 }
+
+/** GitHub's events of #7, its latest a close: by hand (`commit` null), or by a merged PR's closing keyword. */
+export function serveCloseEvent(gh: GitHubMock, commit: string | null) {
+  gh.api.get(`${ISSUE}/events`).query(true).reply(200, [
+    { id: 41, node_id: "LE41", url: "https://api.github.com/repos/acme/security/issues/events/41", event: "labeled", actor: { login: "sec1" }, commit_id: null, commit_url: null, created_at: "2026-11-22T11:00:00Z", label: { name: "security", color: "d73a4a" } },
+    { id: 42, node_id: "CE42", url: "https://api.github.com/repos/acme/security/issues/events/42", event: "closed", actor: { login: "sec1" }, commit_id: commit, commit_url: commit && `https://api.github.com/repos/acme/security/commits/${commit}`, created_at: "2026-11-22T11:30:00Z" },
+  ]);
+}

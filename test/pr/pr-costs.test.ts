@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Probot } from "probot";
 import { createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { HEAD, ISSUE, issueStateEvent, mockSyncReads, prEvent, PRODUCT_YAML, pull, reviewEvent, SEALED, sealer, SECURITY_YAML, serveComments, serveResponseById, serveRuns, storeResponse } from "./fixtures.js";
+import { HEAD, ISSUE, issueStateEvent, mockSyncReads, prEvent, PRODUCT_YAML, pull, reviewEvent, SEALED, sealer, SECURITY_YAML, serveCloseEvent, serveComments, serveResponseById, serveRuns, storeResponse } from "./fixtures.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -133,6 +133,7 @@ async function pushThenApprove(probot: Probot, teamSize: number) {
   // A team member closes the security issue by hand: the PR is released.
   start = gh.requests.length;
   mockConfig(gh, "acme", "security", SECURITY_YAML);
+  serveCloseEvent(gh, null);
   serveResponseById(gh, stored);
   mockNoOverrides(gh, "acme", "security");
   gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ state: "closed", merged: true, labels: ["priority: high"] }));
@@ -185,6 +186,8 @@ describe("what the PR path costs", () => {
     // The merge judges nothing: no membership check either (the close checks its sender, once).
     expect(merged.filter((op) => op.startsWith("teams/"))).toEqual([]);
     expect(closed.filter((op) => ["issues/list-comments", "issues/get-comment", "issues/get"].includes(op))).toEqual(["issues/get-comment", "issues/get"]);
+    // A member's close reads one page of the issue's events: whether a closing keyword made it.
+    expect(closed.filter((op) => op === "issues/list-events")).toEqual(["issues/list-events"]);
   });
 });
 
