@@ -7,12 +7,13 @@ export function insertEntry(current: string | null, entry: string): string {
   const body = entry.replace(/\r\n?/g, "\n").trim();
   if (current === null || current === "") return `${body}\n`;
   const eol = current.includes("\r\n") ? "\r\n" : "\n";
-  const finalNewline = /\r?\n$/.test(current);
+  // The file's own last line ending, which need not be `eol` (CRLF lines, a bare LF at the end).
+  const final = /\r\n$/.test(current) ? "\r\n" : current.endsWith("\n") ? "\n" : "";
   // Re-running a publish must not add the entry twice.
   const firstLine = body.split("\n")[0]!.trim();
   if (firstLine && current.replace(/\r\n/g, "\n").split("\n").some((l) => l.trim() === firstLine)) return current;
 
-  const lines = (finalNewline ? current.slice(0, -eol.length) : current).split(eol);
+  const lines = current.slice(0, current.length - final.length).split(eol);
   const headings = headingLines(lines);
   const unreleased = headings.find((h) => /unreleased/i.test(h.text));
   const heading = unreleased ?? headings[0];
@@ -27,7 +28,7 @@ export function insertEntry(current: string | null, entry: string): string {
     const after = lines.slice(at);
     out = [...before, "", ...entryLines, ...(after.length ? ["", ...after] : [])];
   }
-  return out.join(eol) + (finalNewline ? eol : "");
+  return out.join(eol) + final;
 }
 
 interface Heading {

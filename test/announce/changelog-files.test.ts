@@ -1,0 +1,28 @@
+/**
+ * CHANGES/NEWS files of odd shapes, written by a publish (step 2): whatever the file looks like,
+ * the PR adds the entry and keeps every character that was there.
+ */
+import { describe, expect, it } from "vitest";
+import type { GitHubMock } from "../helpers/github-api.js";
+import { AFTER_END, checkEachTest, expectPublishedOnce, SUMMARY, world, type World } from "./world.js";
+
+let gh: GitHubMock;
+let w: World | undefined;
+checkEachTest(() => ({ gh, w }), (fresh) => ({ gh, w } = fresh));
+
+/** CHANGES.md on the disclosure PR's branch. */
+function changesOnPr(v: World): string {
+  const pr = v.fake.pulls[0]!;
+  return v.fake.repos.get("acme/widget")!.files[pr.head]!["CHANGES.md"]!;
+}
+
+describe("the CHANGES/NEWS pull request", () => {
+  it("keeps the last character of a file with CRLF lines that ends in a bare LF", async () => {
+    w = await world(gh, { changes: "# Changes\r\n\r\n## Unreleased\r\n\r\n- Faster start-up\n" });
+    await w.send("/announce publish", { now: AFTER_END });
+    expectPublishedOnce(w);
+    const ghsa = w.fake.advisories[0]!.ghsa_id as string;
+    const entry = `- Security: ${SUMMARY} (${ghsa}), see https://github.com/acme/widget/security/advisories/${ghsa}`;
+    expect(changesOnPr(w)).toBe(`# Changes\r\n\r\n## Unreleased\r\n\r\n${entry}\r\n\r\n- Faster start-up\n`);
+  });
+});
