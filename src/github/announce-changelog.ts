@@ -22,7 +22,10 @@ async function readFile(octokit: Octokit, repo: string, path: string, ref: strin
   try {
     const { data } = await octokit.rest.repos.getContent({ ...repoParams(repo), path, ref });
     if (Array.isArray(data) || data.type !== "file") return null;
-    return { text: Buffer.from((data as { content?: string }).content ?? "", "base64").toString("utf8"), sha: data.sha };
+    let content = (data as { content?: string }).content ?? "";
+    // Over 1 MB GitHub sends no content (encoding "none"): read as empty, the file would be replaced by the entry.
+    if ((data as { encoding?: string }).encoding === "none") content = (await octokit.rest.git.getBlob({ ...repoParams(repo), file_sha: data.sha })).data.content;
+    return { text: Buffer.from(content, "base64").toString("utf8"), sha: data.sha };
   } catch (error) {
     if (httpStatus(error) === 404) return null;
     throw error;

@@ -25,4 +25,16 @@ describe("the CHANGES/NEWS pull request", () => {
     const entry = `- Security: ${SUMMARY} (${ghsa}), see https://github.com/acme/widget/security/advisories/${ghsa}`;
     expect(changesOnPr(w)).toBe(`# Changes\r\n\r\n## Unreleased\r\n\r\n${entry}\r\n\r\n- Faster start-up\n`);
   });
+
+  it("keeps a file over 1 MB, which GitHub's contents API sends without its content", async () => {
+    const old = Array.from({ length: 30_000 }, (_, i) => `- Change number ${i} in an old release, with some words`).join("\n");
+    const changes = `# Changes\n\n## Unreleased\n\n- Faster start-up\n\n## 1.3.0\n\n${old}\n`;
+    expect(Buffer.byteLength(changes)).toBeGreaterThan(1024 * 1024);
+    w = await world(gh, { changes });
+    await w.send("/announce publish", { now: AFTER_END });
+    expectPublishedOnce(w);
+    const after = changesOnPr(w);
+    expect(after.startsWith(`# Changes\n\n## Unreleased\n\n- Security: ${SUMMARY}`)).toBe(true);
+    expect(after.endsWith(`- Faster start-up\n\n## 1.3.0\n\n${old}\n`)).toBe(true);
+  });
 });

@@ -1,6 +1,9 @@
 import { blobSha } from "../../src/github/conditional-read.js";
 import { sha, type FakeGitHub } from "./fake-github.js";
 
+/** GitHub's contents API sends a file's content only up to 1 MB. */
+const LARGE_FILE = 1024 * 1024;
+
 /** The product repo's side of the fake: contents, advisories, the repo, git refs and pulls. */
 export function productRoutes(fake: FakeGitHub, R: string, full: (m: RegExpExecArray) => string): void {
     fake.route("GET", `${R}/contents/(?<path>.+)`, (m, _b, q) => {
@@ -11,7 +14,15 @@ export function productRoutes(fake: FakeGitHub, R: string, full: (m: RegExpExecA
       if (path === ".github" && repo?.config) return [200, [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: blobSha(repo.config), size: Buffer.byteLength(repo.config) }]];
       const text = repo?.files[q.get("ref") ?? repo.default_branch]?.[path];
       if (text === undefined) return [404, { message: "Not Found" }];
+      // GitHub sends a file over 1 MB without its content (encoding "none"): its blob carries it.
+      if (Buffer.byteLength(text) > LARGE_FILE) return [200, { type: "file", name: path, path, sha: sha(text), size: Buffer.byteLength(text), encoding: "none", content: "" }];
       return [200, { type: "file", name: path, path, sha: sha(text), encoding: "base64", content: Buffer.from(text).toString("base64") }];
+    });
+    fake.route("GET", `${R}/git/blobs/:sha`, (m) => {
+      const repo = fake.repos.get(full(m).toLowerCase());
+      const text = Object.values(repo?.files ?? {}).flatMap((files) => Object.values(files)).find((t) => sha(t) === m.groups!.sha);
+      if (text === undefined) return [404, { message: "Not Found" }];
+      return [200, { sha: m.groups!.sha, node_id: `B_${m.groups!.sha}`, size: Buffer.byteLength(text), url: "", encoding: "base64", content: Buffer.from(text).toString("base64") }];
     });
     fake.route("PUT", `${R}/contents/(?<path>.+)`, (m, b) => {
       const repo = fake.repos.get(full(m).toLowerCase())!;
