@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, checkEachTest, expectPublishedOnce, SUMMARY, world, type World } from "./world.js";
+import { AFTER_END, checkEachTest, expectPublishedOnce, SECURITY_CONFIG, SUMMARY, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
@@ -36,5 +36,18 @@ describe("the CHANGES/NEWS pull request", () => {
     const after = changesOnPr(w);
     expect(after.startsWith(`# Changes\n\n## Unreleased\n\n- Security: ${SUMMARY}`)).toBe(true);
     expect(after.endsWith(`- Faster start-up\n\n## 1.3.0\n\n${old}\n`)).toBe(true);
+  });
+});
+
+describe("disclosure_branch", () => {
+  it("without {id}, is refused before anything is published: a second disclosure would take the first one's PR as its own", async () => {
+    w = await world(gh);
+    // An earlier disclosure's PR, merged long ago, from the one branch every disclosure would use.
+    w.fake.pulls.push({ repo: "acme/widget", number: 40, head: "security/changelog", base: "main", title: "Changelog: CVE-2026-0001", body: "", state: "closed" });
+    w.fake.repos.get("acme/security")!.config = `${SECURITY_CONFIG}disclosure_branch: security/changelog\n`;
+    await w.send("/announce publish", { now: AFTER_END });
+    expect(w.replies().join("\n")).toContain("`disclosure_branch` must be");
+    expect(w.fake.advisories).toEqual([]);
+    expect(w.replies().join("\n")).not.toContain("https://github.com/acme/widget/pull/40");
   });
 });
