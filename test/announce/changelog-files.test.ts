@@ -37,6 +37,18 @@ describe("the CHANGES/NEWS pull request", () => {
     expect(after.startsWith(`# Changes\n\n## Unreleased\n\n- Security: ${SUMMARY}`)).toBe(true);
     expect(after.endsWith(`- Faster start-up\n\n## 1.3.0\n\n${old}\n`)).toBe(true);
   });
+
+  it("keeps every character of a Latin-1 file (not UTF-8): read as UTF-8, each accented letter became U+FFFD", async () => {
+    w = await world(gh);
+    const widget = w.fake.repos.get("acme/widget")!;
+    widget.encodings = { "CHANGES.md": "latin1" };
+    widget.files.main!["CHANGES.md"] = "# Änderungen\n\n## Unreleased\n\n- Schnellerer Start (danke, Jürgen Müller)\n";
+    await w.send("/announce publish", { now: AFTER_END });
+    expectPublishedOnce(w);
+    const ghsa = w.fake.advisories[0]!.ghsa_id as string;
+    const entry = `- Security: ${SUMMARY} (${ghsa}), see https://github.com/acme/widget/security/advisories/${ghsa}`;
+    expect(changesOnPr(w)).toBe(`# Änderungen\n\n## Unreleased\n\n${entry}\n\n- Schnellerer Start (danke, Jürgen Müller)\n`);
+  });
 });
 
 describe("disclosure_branch", () => {

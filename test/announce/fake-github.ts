@@ -33,6 +33,8 @@ export interface FakeRepo {
   default_branch: string;
   /** branch → path → text */
   files: Record<string, Record<string, string>>;
+  /** path → how its text is stored as bytes (default utf8): a Latin-1 NEWS file, say. */
+  encodings?: Record<string, BufferEncoding>;
   config?: string;
 }
 
