@@ -9,9 +9,9 @@ export function insertEntry(current: string | null, entry: string): string {
   const eol = current.includes("\r\n") ? "\r\n" : "\n";
   // The file's own last line ending, which need not be `eol` (CRLF lines, a bare LF at the end).
   const final = /\r\n$/.test(current) ? "\r\n" : current.endsWith("\n") ? "\n" : "";
-  // Re-running a publish must not add the entry twice.
-  const firstLine = body.split("\n")[0]!.trim();
-  if (firstLine && current.replace(/\r\n/g, "\n").split("\n").some((l) => l.trim() === firstLine)) return current;
+  // Re-running a publish must not add the entry twice: the whole entry, line for line, not its
+  // first line alone (a template may open with a heading the file has already, "### Security").
+  if (hasLines(current.replace(/\r\n/g, "\n").split("\n"), body.split("\n"))) return current;
 
   const lines = current.slice(0, current.length - final.length).split(eol);
   const headings = headingLines(lines);
@@ -29,6 +29,16 @@ export function insertEntry(current: string | null, entry: string): string {
     out = [...before, "", ...entryLines, ...(after.length ? ["", ...after] : [])];
   }
   return out.join(eol) + final;
+}
+
+/** Whether `lines` holds `wanted` as consecutive lines (each compared trimmed). */
+function hasLines(lines: string[], wanted: string[]): boolean {
+  const want = wanted.map((l) => l.trim());
+  for (let i = 0; i + want.length <= lines.length; i++) {
+    if (lines[i]!.trim() !== want[0]) continue;
+    if (want.every((w, k) => lines[i + k]!.trim() === w)) return true;
+  }
+  return false;
 }
 
 interface Heading {

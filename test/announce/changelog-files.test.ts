@@ -49,6 +49,16 @@ describe("the CHANGES/NEWS pull request", () => {
     const entry = `- Security: ${SUMMARY} (${ghsa}), see https://github.com/acme/widget/security/advisories/${ghsa}`;
     expect(changesOnPr(w)).toBe(`# Änderungen\n\n## Unreleased\n\n${entry}\n\n- Schnellerer Start (danke, Jürgen Müller)\n`);
   });
+
+  it("adds an entry whose template opens with a heading the file has already (### Security)", async () => {
+    const yaml = `${SECURITY_CONFIG}changelog:\n  - { path: CHANGES.md, template: keep-a-changelog }\n  - { path: NEWS.md, template: news-entry }\n`;
+    w = await world(gh, { yaml, changes: "# Changes\n\n## Unreleased\n\n## 1.3.0\n\n### Security\n\n- An older fix (GHSA-old0-4q2w-9x8v)\n" });
+    w.fake.repos.get("acme/security")!.overrides = { "keep-a-changelog.hbs": "### Security\n\n- {{summary}} ({{ghsa}})" };
+    await w.send("/announce publish", { now: AFTER_END });
+    expectPublishedOnce(w);
+    const ghsa = w.fake.advisories[0]!.ghsa_id as string;
+    expect(changesOnPr(w)).toBe(`# Changes\n\n## Unreleased\n\n### Security\n\n- ${SUMMARY} (${ghsa})\n\n## 1.3.0\n\n### Security\n\n- An older fix (GHSA-old0-4q2w-9x8v)\n`);
+  });
 });
 
 describe("disclosure_branch", () => {

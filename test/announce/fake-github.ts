@@ -35,6 +35,8 @@ export interface FakeRepo {
   files: Record<string, Record<string, string>>;
   /** path → how its text is stored as bytes (default utf8): a Latin-1 NEWS file, say. */
   encodings?: Record<string, BufferEncoding>;
+  /** Template overrides in `.github/embargo/`: file name → text. */
+  overrides?: Record<string, string>;
   config?: string;
 }
 
