@@ -58,12 +58,17 @@ async function renderEntry(template: string, view: object, ctx: AnnounceCtx): Pr
   }
 }
 
-async function entries(ctx: AnnounceCtx): Promise<{ path: string; entry: string }[]> {
+/**
+ * The entries by file, in config order. Two entries for one file go into one write: written one
+ * after the other, the second would carry the file's sha from before the first, and GitHub refuses it.
+ */
+async function entries(ctx: AnnounceCtx): Promise<Map<string, string[]>> {
   const view = announceView(ctx.record, ctx.config, ctx.facts);
-  const out: { path: string; entry: string }[] = [];
+  const out = new Map<string, string[]>();
   for (const c of ctx.config.changelog) {
     if (c.path.split("/").includes("..")) continue;
-    out.push({ path: c.path, entry: await renderEntry(c.template, view, ctx) });
+    const entry = await renderEntry(c.template, view, ctx);
+    out.set(c.path, [...(out.get(c.path) ?? []), entry]);
   }
   return out;
 }
@@ -71,10 +76,11 @@ async function entries(ctx: AnnounceCtx): Promise<{ path: string; entry: string 
 /** What the CHANGES/NEWS files would become on `ref`: the preview's diffs, and the PR's commits. */
 export async function changelogChanges(octokit: Octokit, ctx: AnnounceCtx, repo: string, ref: string): Promise<(FileChange & { sha?: string })[]> {
   const out: (FileChange & { sha?: string })[] = [];
-  for (const { path, entry } of await entries(ctx)) {
+  for (const [path, list] of await entries(ctx)) {
     const file = await readFile(octokit, repo, path, ref);
     const encoding = file?.encoding;
-    const added = insertEntry(file?.text ?? null, encoding ? Buffer.from(entry, "utf8").toString(encoding) : entry);
+    // Each entry goes in right under the heading: the last first, so the file reads in config order.
+    const added = [...list].reverse().reduce<string | null>((text, entry) => insertEntry(text, encoding ? Buffer.from(entry, "utf8").toString(encoding) : entry), file?.text ?? null)!;
     out.push({ path, before: file?.text ?? null, after: added, sha: file?.sha, ...(encoding ? { encoding } : {}) });
   }
   return out;

@@ -59,6 +59,19 @@ describe("the CHANGES/NEWS pull request", () => {
     const ghsa = w.fake.advisories[0]!.ghsa_id as string;
     expect(changesOnPr(w)).toBe(`# Changes\n\n## Unreleased\n\n### Security\n\n- ${SUMMARY} (${ghsa})\n\n## 1.3.0\n\n### Security\n\n- An older fix (GHSA-old0-4q2w-9x8v)\n`);
   });
+
+  it("writes two entries configured for one file in one go (the second write's sha was the file's before the first)", async () => {
+    const yaml = `${SECURITY_CONFIG}changelog:\n  - { path: CHANGES.md, template: changes-entry }\n  - { path: CHANGES.md, template: news-entry }\n`;
+    w = await world(gh, { yaml });
+    await w.send("/announce publish", { now: AFTER_END });
+    expect(w.replies().join("\n")).not.toContain("GitHub failed");
+    expectPublishedOnce(w);
+    const changes = changesOnPr(w);
+    // In config order, both above what was there.
+    expect(changes.indexOf(`- Security: ${SUMMARY}`)).toBeGreaterThan(0);
+    expect(changes.indexOf(`- Fixed a critical-severity security vulnerability: ${SUMMARY}.`)).toBeGreaterThan(changes.indexOf(`- Security: ${SUMMARY}`));
+    expect(changes.indexOf("- Faster start-up")).toBeGreaterThan(changes.indexOf("- Fixed a critical-severity"));
+  });
 });
 
 describe("disclosure_branch", () => {
