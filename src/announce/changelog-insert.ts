@@ -7,12 +7,13 @@ export function insertEntry(current: string | null, entry: string): string {
   const body = entry.replace(/\r\n?/g, "\n").trim();
   if (current === null || current === "") return `${body}\n`;
   const eol = current.includes("\r\n") ? "\r\n" : "\n";
-  const finalNewline = /\r?\n$/.test(current);
-  // Re-running a publish must not add the entry twice.
-  const firstLine = body.split("\n")[0]!.trim();
-  if (firstLine && current.replace(/\r\n/g, "\n").split("\n").some((l) => l.trim() === firstLine)) return current;
+  // The file's own last line ending, which need not be `eol` (CRLF lines, a bare LF at the end).
+  const final = /\r\n$/.test(current) ? "\r\n" : current.endsWith("\n") ? "\n" : "";
+  // Re-running a publish must not add the entry twice: the whole entry, line for line, not its
+  // first line alone (a template may open with a heading the file has already, "### Security").
+  if (hasLines(current.replace(/\r\n/g, "\n").split("\n"), body.split("\n"))) return current;
 
-  const lines = (finalNewline ? current.slice(0, -eol.length) : current).split(eol);
+  const lines = current.slice(0, current.length - final.length).split(eol);
   const headings = headingLines(lines);
   const unreleased = headings.find((h) => /unreleased/i.test(h.text));
   const heading = unreleased ?? headings[0];
@@ -27,7 +28,17 @@ export function insertEntry(current: string | null, entry: string): string {
     const after = lines.slice(at);
     out = [...before, "", ...entryLines, ...(after.length ? ["", ...after] : [])];
   }
-  return out.join(eol) + (finalNewline ? eol : "");
+  return out.join(eol) + final;
+}
+
+/** Whether `lines` holds `wanted` as consecutive lines (each compared trimmed). */
+function hasLines(lines: string[], wanted: string[]): boolean {
+  const want = wanted.map((l) => l.trim());
+  for (let i = 0; i + want.length <= lines.length; i++) {
+    if (lines[i]!.trim() !== want[0]) continue;
+    if (want.every((w, k) => lines[i + k]!.trim() === w)) return true;
+  }
+  return false;
 }
 
 interface Heading {

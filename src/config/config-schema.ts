@@ -203,7 +203,16 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
       },
       default: [{ path: "CHANGES.md", template: "changes-entry" }, { path: "NEWS.md", template: "news-entry" }],
     } as never,
-    disclosure_branch: { type: "string", minLength: 1, maxLength: 100, pattern: "^[A-Za-z0-9._/{}-]+$", default: "embargo/disclosure-{id}" },
+    // `{id}` is required: the PR is found again by its branch, so one branch for every disclosure
+    // would find an earlier disclosure's PR and take it as done.
+    disclosure_branch: {
+      type: "string",
+      minLength: 1,
+      maxLength: 100,
+      pattern: "^[A-Za-z0-9._/{}-]*\\{id\\}[A-Za-z0-9._/{}-]*$",
+      default: "embargo/disclosure-{id}",
+      description: 'a branch name with {id} in it (letters, digits, ".", "_", "/" and "-"), so that each disclosure has its own branch',
+    },
     public_issue: { type: "boolean", default: false },
     // issue 12: who hears of a suspected breach at once (logins or teams), chat, CVE feeds.
     incident_contacts: { type: "array", items: loginOrTeam, default: [], uniqueItems: true, maxItems: 20 },

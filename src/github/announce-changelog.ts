@@ -16,13 +16,32 @@ export interface FileChange {
   path: string;
   before: string | null;
   after: string;
+  /** `latin1`: the file is not UTF-8, so its text is its bytes one character each, and is written back so. */
+  encoding?: "latin1";
 }
 
-async function readFile(octokit: Octokit, repo: string, path: string, ref: string): Promise<{ text: string; sha: string } | null> {
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A file that is not UTF-8 (an old Latin-1 NEWS) keeps its bytes: decoded as UTF-8, each byte that
+ * is not would come back as U+FFFD. Its text is then its bytes, and the entry goes in as UTF-8 bytes.
+ */
+function decode(bytes: Buffer): { text: string; encoding?: "latin1" } {
+  try {
+    return { text: UTF8.decode(bytes) };
+  } catch {
+    return { text: bytes.toString("latin1"), encoding: "latin1" };
+  }
+}
+
+async function readFile(octokit: Octokit, repo: string, path: string, ref: string): Promise<{ text: string; sha: string; encoding?: "latin1" } | null> {
   try {
     const { data } = await octokit.rest.repos.getContent({ ...repoParams(repo), path, ref });
     if (Array.isArray(data) || data.type !== "file") return null;
-    return { text: Buffer.from((data as { content?: string }).content ?? "", "base64").toString("utf8"), sha: data.sha };
+    let content = (data as { content?: string }).content ?? "";
+    // Over 1 MB GitHub sends no content (encoding "none"): read as empty, the file would be replaced by the entry.
+    if ((data as { encoding?: string }).encoding === "none") content = (await octokit.rest.git.getBlob({ ...repoParams(repo), file_sha: data.sha })).data.content;
+    return { ...decode(Buffer.from(content, "base64")), sha: data.sha };
   } catch (error) {
     if (httpStatus(error) === 404) return null;
     throw error;
@@ -39,12 +58,17 @@ async function renderEntry(template: string, view: object, ctx: AnnounceCtx): Pr
   }
 }
 
-async function entries(ctx: AnnounceCtx): Promise<{ path: string; entry: string }[]> {
+/**
+ * The entries by file, in config order. Two entries for one file go into one write: written one
+ * after the other, the second would carry the file's sha from before the first, and GitHub refuses it.
+ */
+async function entries(ctx: AnnounceCtx): Promise<Map<string, string[]>> {
   const view = announceView(ctx.record, ctx.config, ctx.facts);
-  const out: { path: string; entry: string }[] = [];
+  const out = new Map<string, string[]>();
   for (const c of ctx.config.changelog) {
     if (c.path.split("/").includes("..")) continue;
-    out.push({ path: c.path, entry: await renderEntry(c.template, view, ctx) });
+    const entry = await renderEntry(c.template, view, ctx);
+    out.set(c.path, [...(out.get(c.path) ?? []), entry]);
   }
   return out;
 }
@@ -52,9 +76,12 @@ async function entries(ctx: AnnounceCtx): Promise<{ path: string; entry: string 
 /** What the CHANGES/NEWS files would become on `ref`: the preview's diffs, and the PR's commits. */
 export async function changelogChanges(octokit: Octokit, ctx: AnnounceCtx, repo: string, ref: string): Promise<(FileChange & { sha?: string })[]> {
   const out: (FileChange & { sha?: string })[] = [];
-  for (const { path, entry } of await entries(ctx)) {
+  for (const [path, list] of await entries(ctx)) {
     const file = await readFile(octokit, repo, path, ref);
-    out.push({ path, before: file?.text ?? null, after: insertEntry(file?.text ?? null, entry), sha: file?.sha });
+    const encoding = file?.encoding;
+    // Each entry goes in right under the heading: the last first, so the file reads in config order.
+    const added = [...list].reverse().reduce<string | null>((text, entry) => insertEntry(text, encoding ? Buffer.from(entry, "utf8").toString(encoding) : entry), file?.text ?? null)!;
+    out.push({ path, before: file?.text ?? null, after: added, sha: file?.sha, ...(encoding ? { encoding } : {}) });
   }
   return out;
 }
@@ -93,7 +120,7 @@ export async function openChangelogPr(octokit: Octokit, ctx: AnnounceCtx, repo: 
       path: change.path,
       branch,
       message: `${change.path}: ${id}`,
-      content: Buffer.from(change.after, "utf8").toString("base64"),
+      content: Buffer.from(change.after, change.encoding ?? "utf8").toString("base64"),
       ...(change.sha ? { sha: change.sha } : {}),
     });
   }

@@ -1,7 +1,7 @@
 import type { Context } from "probot";
 import { markStep } from "../announce/publish-steps.js";
 import { readConfigFrom } from "../github/read-config.js";
-import { issueKey, loadResponse, type Deps } from "./response-context.js";
+import { issueKey, loadResponse, reportConfigProblems, type Deps } from "./response-context.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { tick } from "../response/sync-boxes.js";
 import { repoParams, type Octokit } from "../github/announce-context.js";
@@ -37,12 +37,14 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
   const securityRepo = product.config.security_repo ?? ((await privateNow(octokit, payload.repository)) ? payload.repository.full_name : undefined);
   if (!securityRepo) return;
   const security = await readConfigFrom(octokit, ...(securityRepo.split("/") as [string, string]), deps.store);
-  if (!security.ok) return;
   const botLogin = await deps.botLogin();
-  const issue = await findResponse(octokit, securityRepo, security.config.label, ghsa, botLogin, deps.keys);
+  // A broken file still names its label (or the default): the response is found, and told.
+  const issue = await findResponse(octokit, securityRepo, security.ok ? security.config.label : security.label, ghsa, botLogin, deps.keys);
   if (!issue) return;
   const ref = { ...repoParams(securityRepo), issue_number: issue.number };
   await deps.queue.run(issueKey(ref), async () => {
+    // Nothing follows, but the team hears why: the advisory is public, and `/announce publish` finishes once the file is fixed.
+    if (!security.ok) return reportConfigProblems(octokit, ref, security.problems, security.label, botLogin, undefined, "publish");
     const loaded = await loadResponse(octokit, ref, security.config, botLogin, deps.keys, deps.store, { allComments: true });
     if (!loaded.record) return;
     const labels = issue.labels.flatMap((l) => (typeof l === "string" ? [l] : l.name ? [l.name] : []));

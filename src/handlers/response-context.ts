@@ -71,14 +71,15 @@ export async function reportConfigProblems(
   label: string,
   botLogin: string,
   comments?: CommentSummary[],
-  /** How to try again once fixed: re-add the label (default), or write the command again. */
-  retry: "label" | "command" = "label",
+  /** How to try again once fixed: re-add the label (default), write the command again, or finish a publish made on GitHub. */
+  retry: "label" | "command" | "publish" = "label",
 ): Promise<void> {
   const listed = problems.slice(0, LISTED_PROBLEMS);
   const { text } = await renderTemplate("config-error", {
     file: "embargo.yml",
     label,
     retry_command: retry === "command",
+    retry_publish: retry === "publish",
     problems: listed.map((p) => trusted(neutralize(p).replace(/</g, "&lt;"))),
     more: problems.length > listed.length ? (problems.length - listed.length).toLocaleString("en-US") : undefined,
   });

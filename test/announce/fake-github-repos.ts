@@ -1,5 +1,9 @@
 import { blobSha } from "../../src/github/conditional-read.js";
+import { gitBlob, gitTree } from "../helpers/app.js";
 import { sha, type FakeGitHub } from "./fake-github.js";
+
+/** GitHub's contents API sends a file's content only up to 1 MB. */
+const LARGE_FILE = 1024 * 1024;
 
 /** The product repo's side of the fake: contents, advisories, the repo, git refs and pulls. */
 export function productRoutes(fake: FakeGitHub, R: string, full: (m: RegExpExecArray) => string): void {
@@ -8,17 +12,37 @@ export function productRoutes(fake: FakeGitHub, R: string, full: (m: RegExpExecA
       const path = m.groups!.path!;
       if (path === ".github/embargo.yml" && repo?.config) return [200, repo.config, { "content-type": "text/plain; charset=utf-8" }];
       // The folder as GitHub lists it: the config's git blob sha says whether it changed.
-      if (path === ".github" && repo?.config) return [200, [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: blobSha(repo.config), size: Buffer.byteLength(repo.config) }]];
+      if (path === ".github" && repo?.config) {
+        const overrides = repo.overrides ? [{ type: "dir", name: "embargo", path: ".github/embargo", sha: blobSha(JSON.stringify(repo.overrides)) }] : [];
+        return [200, [{ type: "file", name: "embargo.yml", path: ".github/embargo.yml", sha: blobSha(repo.config), size: Buffer.byteLength(repo.config) }, ...overrides]];
+      }
       const text = repo?.files[q.get("ref") ?? repo.default_branch]?.[path];
       if (text === undefined) return [404, { message: "Not Found" }];
-      return [200, { type: "file", name: path, path, sha: sha(text), encoding: "base64", content: Buffer.from(text).toString("base64") }];
+      const bytes = Buffer.from(text, repo!.encodings?.[path] ?? "utf8");
+      // GitHub sends a file over 1 MB without its content (encoding "none"): its blob carries it.
+      if (bytes.length > LARGE_FILE) return [200, { type: "file", name: path, path, sha: sha(text), size: bytes.length, encoding: "none", content: "" }];
+      return [200, { type: "file", name: path, path, sha: sha(text), encoding: "base64", content: bytes.toString("base64") }];
+    });
+    fake.route("GET", `${R}/git/trees/:sha`, (m) => {
+      const overrides = fake.repos.get(full(m).toLowerCase())?.overrides;
+      if (!overrides || blobSha(JSON.stringify(overrides)) !== m.groups!.sha) return [404, { message: "Not Found" }];
+      return [200, gitTree(m.groups!.sha!, overrides)];
+    });
+    fake.route("GET", `${R}/git/blobs/:sha`, (m) => {
+      const repo = fake.repos.get(full(m).toLowerCase());
+      const override = Object.values(repo?.overrides ?? {}).find((t) => blobSha(t) === m.groups!.sha);
+      if (override !== undefined) return [200, gitBlob(override)];
+      const found = Object.values(repo?.files ?? {}).flatMap((files) => Object.entries(files)).find(([, t]) => sha(t) === m.groups!.sha);
+      if (found === undefined) return [404, { message: "Not Found" }];
+      const bytes = Buffer.from(found[1], repo!.encodings?.[found[0]] ?? "utf8");
+      return [200, { sha: m.groups!.sha, node_id: `B_${m.groups!.sha}`, size: bytes.length, url: "", encoding: "base64", content: bytes.toString("base64") }];
     });
     fake.route("PUT", `${R}/contents/(?<path>.+)`, (m, b) => {
       const repo = fake.repos.get(full(m).toLowerCase())!;
       const files = (repo.files[b.branch] ??= { ...repo.files[repo.default_branch] });
       const old = files[m.groups!.path!];
       if (old !== undefined && b.sha !== sha(old)) return [409, { message: "sha does not match" }];
-      files[m.groups!.path!] = Buffer.from(b.content, "base64").toString("utf8");
+      files[m.groups!.path!] = Buffer.from(b.content, "base64").toString(repo.encodings?.[m.groups!.path!] ?? "utf8");
       return [old === undefined ? 201 : 200, { content: { path: m.groups!.path }, commit: { sha: "c0ffee" } }];
     });
     fake.route("GET", `${R}/security-advisories`, (m, _b, q) => {

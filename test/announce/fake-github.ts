@@ -41,6 +41,10 @@ export interface FakeRepo {
   default_branch: string;
   /** branch → path → text */
   files: Record<string, Record<string, string>>;
+  /** path → how its text is stored as bytes (default utf8): a Latin-1 NEWS file, say. */
+  encodings?: Record<string, BufferEncoding>;
+  /** Template overrides in `.github/embargo/`: file name → text. */
+  overrides?: Record<string, string>;
   config?: string;
 }
 

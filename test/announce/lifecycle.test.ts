@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import { labeledEvent } from "../helpers/app.js";
 import type { GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, BODY, checkEachTest, handPublishedWorld, publishedByHand, TITLE, world, type World } from "./world.js";
+import { AFTER_END, BEFORE_END, BODY, checkEachTest, handPublishedWorld, publishedByHand, SECURITY_CONFIG, TITLE, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
@@ -105,5 +105,18 @@ describe("repository_advisory.published", () => {
     expect(failed[0]).toContain("Run `/announce publish` again to finish");
     expect(w.fake.pulls).toHaveLength(1);
     expect(w.record).toMatchObject({ state: "announced" });
+  });
+
+  it("with the security repo's config broken: the issue is told once why nothing followed, and how to finish", async () => {
+    w = await handPublishedWorld(gh);
+    w.fake.repos.get("acme/security")!.config = `${SECURITY_CONFIG}colour: red\n`;
+    await w.probot(AFTER_END).receive(publishedByHand("adv-5"));
+    await w.probot(AFTER_END).receive(publishedByHand("adv-6")); // redelivered: no second reply
+    const told = w.replies().filter((b) => b.includes("`colour` is not a known key"));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain("The advisory is public");
+    expect(told[0]).toContain("run `/announce publish` to finish");
+    expect(w.fake.pulls).toEqual([]);
+    expect(w.record.state).not.toBe("announced");
   });
 });
