@@ -25,3 +25,20 @@ export async function setAdvisoryState(action: CommandAction, { octokit, record,
   }
   return { ok: true, update: (r) => ({ ...r, advisory_state: state }) };
 }
+
+/**
+ * When the response's advisory is published on GitHub but the response has not followed it (the
+ * `repository_advisory.published` webhook was lost): its publication time. Read by the tick, one
+ * call per open response with an advisory not yet published by the app; a 404 or 403 (the
+ * advisory deleted, the app's access gone) is no publication.
+ */
+export async function missedPublication(octokit: ActionContext["octokit"], record: { ghsa?: string; advisory?: { repo: string }; publish_steps?: Record<string, string> }): Promise<{ at: string | null } | undefined> {
+  if (!record.ghsa || !record.advisory || record.publish_steps?.advisory) return undefined;
+  try {
+    const { data } = await octokit.rest.securityAdvisories.getRepositoryAdvisory({ ...repoParams(record.advisory.repo), ghsa_id: record.ghsa });
+    return data.state === "published" ? { at: data.published_at ?? null } : undefined;
+  } catch (error) {
+    if (isTransient(error) || httpStatus(error) === undefined) throw error;
+    return undefined;
+  }
+}

@@ -1,7 +1,7 @@
 import type { Context } from "probot";
 import { markStep } from "../announce/publish-steps.js";
 import { readConfigFrom } from "../github/read-config.js";
-import { issueKey, loadResponse, reportConfigProblems, type Deps } from "./response-context.js";
+import { issueKey, loadResponse, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { tick } from "../response/sync-boxes.js";
 import { repoParams, type Octokit } from "../github/announce-context.js";
@@ -9,6 +9,7 @@ import { findOwnComment, listComments } from "../github/issue-comments.js";
 import { runAnnounceActions } from "../github/announce-run.js";
 import { privateNow } from "../github/made-public.js";
 import type { KeyRing } from "../security/key-ring.js";
+import type { NotifyDeps } from "../notify/notify.js";
 
 /** The security issue whose record names this advisory: open responses labelled in the security repo. */
 async function findResponse(octokit: Octokit, securityRepo: string, label: string, ghsa: string, botLogin: string, keys: KeyRing) {
@@ -48,24 +49,43 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
     const loaded = await loadResponse(octokit, ref, security.config, botLogin, deps.keys, deps.store, { allComments: true });
     if (!loaded.record) return;
     const labels = issue.labels.flatMap((l) => (typeof l === "string" ? [l] : l.name ? [l.name] : []));
-    const state = { comments: loaded.comments, botLogin, labels, assignees: [], open: issue.state === "open" };
-    const now = deps.now();
-    let record = loaded.record;
-    if (!record.publish_steps?.advisory) {
-      const at = payload.repository_advisory.published_at ?? now.toISOString();
-      const marked = tick(markStep(record, "advisory", now), ["disclosure.published"], now);
-      record = { ...marked, advisory: marked.advisory ? { ...marked.advisory, published_at: at } : marked.advisory };
-    }
-    // As `/announce publish` runs it: one response write when the steps are done or one failed (a
-    // redelivery finishes the rest), and a step GitHub refused is replied in the issue, once.
-    await runAnnounceActions(
-      octokit,
-      {
-        issue: ref, config: security.config, record, state, overrides: loaded.overrides, now, keys: deps.keys,
-        issueData: { title: issue.title, html_url: issue.html_url, user: issue.user }, key: `advisory-published-${ghsa}`,
-        notify: { env: deps.env ?? process.env, log: context.log },
-      },
-      [{ kind: "announce.publish" }],
-    );
+    const facts = { title: issue.title, html_url: issue.html_url, user: issue.user, labels, open: issue.state === "open" };
+    await followPublished(deps, loaded, facts, ghsa, payload.repository_advisory.published_at, context.log);
   });
+}
+
+/** What following a published advisory needs of its response's issue. */
+export interface PublishedIssue {
+  title: string;
+  html_url: string;
+  user: { login: string } | null;
+  labels: string[];
+  open: boolean;
+}
+
+/**
+ * The response follows its advisory, published on GitHub (by hand, or found so by the tick when
+ * the `published` webhook was lost): publish steps 2–6 run as `/announce publish` runs them, one
+ * response write when they are done or one failed (a redelivery or the next tick finishes the
+ * rest), and a step GitHub refused is replied in the issue, once. Run in the issue's queue.
+ */
+export async function followPublished(deps: Deps, loaded: LoadedResponse, issue: PublishedIssue, ghsa: string, publishedAt: string | null | undefined, log: NotifyDeps["log"]): Promise<void> {
+  if (!loaded.record) return;
+  const state = { comments: loaded.comments, botLogin: loaded.botLogin, labels: issue.labels, assignees: [], open: issue.open };
+  const now = deps.now();
+  let record = loaded.record;
+  if (!record.publish_steps?.advisory) {
+    const at = publishedAt ?? now.toISOString();
+    const marked = tick(markStep(record, "advisory", now), ["disclosure.published"], now);
+    record = { ...marked, advisory: marked.advisory ? { ...marked.advisory, published_at: at } : marked.advisory };
+  }
+  await runAnnounceActions(
+    loaded.octokit,
+    {
+      issue: loaded.issue, config: loaded.config, record, state, overrides: loaded.overrides, now, keys: deps.keys,
+      issueData: { title: issue.title, html_url: issue.html_url, user: issue.user }, key: `advisory-published-${ghsa}`,
+      notify: { env: deps.env ?? process.env, log },
+    },
+    [{ kind: "announce.publish" }],
+  );
 }

@@ -17,6 +17,8 @@ import { renderResponse } from "../response/render-response.js";
 import { responseLabels } from "../response/response-labels.js";
 import { decideReminders, type WaitingPr } from "./decide-reminders.js";
 import { notifyResponse } from "../notify/notify-response.js";
+import { missedPublication } from "../github/advisory-state.js";
+import { followPublished } from "../handlers/advisory-published.js";
 import { CLOSED_STATES } from "../record/response-record.js";
 
 /** The embargo end is behind us (UTC days) and the response is neither announced nor closed. */
@@ -52,6 +54,13 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   const botLogin = await deps.botLogin();
   let loaded = await loadResponse(octokit, ref, config, botLogin, deps.keys, deps.store, { allComments: true });
   if (!loaded.record) return undefined;
+  const published = await missedPublication(octokit, loaded.record);
+  if (published) {
+    const facts = { title: issue.title, html_url: issue.html_url, user: { login: issue.author }, labels: issue.labels, open: issue.open };
+    await followPublished(deps, loaded, facts, loaded.record.ghsa!, published.at, { info: input.log, warn: input.log });
+    input.log(`tick: ${issueKey(ref)}: its advisory ${loaded.record.ghsa} was published without the app hearing of it; the publish steps ran`);
+    return (await loadResponse(octokit, ref, config, botLogin, deps.keys, deps.store, { allComments: true })).record;
+  }
   const waiting: WaitingPr[] = [];
   for (const linked of loaded.record.prs.filter((p) => p.state === "open")) {
     try {

@@ -164,6 +164,12 @@ export class FakeGitHub {
     const R = "/repos/:owner/:repo";
     const full = (m: RegExpExecArray) => `${m.groups!.owner}/${m.groups!.repo}`;
     this.route("GET", "/app", () => [200, { id: 1, slug: "embargo", name: "embargo", owner: { login: "acme" } }]);
+    // What the tick lists: the one installation, and its repositories.
+    this.route("GET", "/app/installations", () => [200, [{ id: INSTALLATION_ID, account: { login: "acme" }, suspended_at: null }]]);
+    this.route("GET", "/installation/repositories", () => {
+      const repositories = [...this.repos].map(([full, r]) => ({ full_name: full, name: full.split("/")[1], owner: { login: full.split("/")[0] }, private: r.private, visibility: r.private ? "private" : "public" }));
+      return [200, { total_count: repositories.length, repositories }];
+    });
     this.route("POST", `/app/installations/${INSTALLATION_ID}/access_tokens`, () => [201, { token: "ghs_fake", expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" }]);
     this.route("GET", "/orgs/:org/teams/:slug/memberships/:user", (m) => {
       const members = this.teams.get(`${m.groups!.org}/${m.groups!.slug}`.toLowerCase());

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
-import { labeledEvent } from "../helpers/app.js";
+import type { TickReport } from "../../src/tick/run-tick.js";
+import { createTestProbot, labeledEvent } from "../helpers/app.js";
 import type { GitHubMock } from "../helpers/github-api.js";
 import { AFTER_END, BEFORE_END, BODY, checkEachTest, handPublishedWorld, publishedByHand, SECURITY_CONFIG, TITLE, world, type World } from "./world.js";
 
@@ -82,6 +83,21 @@ describe("the whole lifecycle", () => {
 });
 
 describe("repository_advisory.published", () => {
+  it("lost (the webhook never arrived): the next tick finds the advisory published and runs publish steps 2–6 once", async () => {
+    w = await handPublishedWorld(gh, `${SECURITY_CONFIG}dashboard:\n  enabled: false\n`);
+    let tick: (() => Promise<TickReport>) | undefined;
+    const probot = createTestProbot(AFTER_END, { onTick: (t) => (tick = t) });
+    await probot.load(() => undefined);
+    expect((await tick!()).failed).toEqual([]);
+    expect((await tick!()).failed).toEqual([]); // the next tick: the issue is closed, nothing more
+    expect(gh.requests.filter((r) => r.path.includes("/security-advisories") && r.method !== "GET")).toEqual([]);
+    expect(w.fake.pulls).toHaveLength(1);
+    expect(w.fake.issues.filter((i) => i.title.startsWith("Process review"))).toHaveLength(1);
+    expect(w.replies().filter((b) => b.includes("### Un-embargo steps"))).toHaveLength(1);
+    expect(w.record).toMatchObject({ state: "announced", advisory: { published_at: "2026-12-02T08:00:00Z" } });
+    expect(w.fake.issues.find((i) => i.number === 7)).toMatchObject({ state: "closed" });
+  });
+
   it("follows an advisory published by hand: runs publish steps 2–6 once", async () => {
     w = await handPublishedWorld(gh);
     await w.probot(AFTER_END).receive(publishedByHand("adv-1"));

@@ -163,8 +163,9 @@ export function expectPublishedOnce(v: World): void {
 export const HAND_GHSA = "GHSA-hand-4q2w-9x8v";
 
 /** A world whose response names a draft advisory on acme/widget that was published there by hand. */
-export async function handPublishedWorld(gh: GitHubMock): Promise<World> {
+export async function handPublishedWorld(gh: GitHubMock, yaml?: string): Promise<World> {
   const w = await world(gh, {
+    ...(yaml ? { yaml } : {}),
     record: readyRecord({ ghsa: HAND_GHSA, advisory: { repo: "acme/widget", url: `https://github.com/acme/widget/security/advisories/${HAND_GHSA}` } }),
     widgetConfig: "security_repo: acme/security\n",
   });
