@@ -1,7 +1,8 @@
 import type { Context } from "probot";
 import { markStep } from "../announce/publish-steps.js";
 import { readConfigFrom } from "../github/read-config.js";
-import { issueKey, loadResponse, type Deps } from "./response-context.js";
+import { loadResponse, responseKey, type Deps } from "./response-context.js";
+import { recordScope, learnRepoId } from "../github/repo-ids.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { tick } from "../response/sync-boxes.js";
 import { repoParams, type Octokit } from "../github/announce-context.js";
@@ -17,7 +18,7 @@ async function findResponse(octokit: Octokit, securityRepo: string, label: strin
     if (issue.pull_request) continue;
     const ref = { ...repoParams(securityRepo), issue_number: issue.number };
     const own = findOwnComment(await listComments(octokit, ref), botLogin, RESPONSE_MARKER);
-    const decoded = own ? decodeRecord(own.body, keys, `${securityRepo}#${issue.number}`) : undefined;
+    const decoded = own ? decodeRecord(own.body, keys, recordScope(ref)) : undefined;
     if (decoded?.found && decoded.record.ghsa?.toUpperCase() === ghsa.toUpperCase()) return issue;
   }
   return undefined;
@@ -39,10 +40,12 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
   const security = await readConfigFrom(octokit, ...(securityRepo.split("/") as [string, string]), deps.store);
   if (!security.ok) return;
   const botLogin = await deps.botLogin();
+  // Records are bound to the security repo's id, which this event (on another repo) may not know.
+  await learnRepoId(octokit, repoParams(securityRepo));
   const issue = await findResponse(octokit, securityRepo, security.config.label, ghsa, botLogin, deps.keys);
   if (!issue) return;
   const ref = { ...repoParams(securityRepo), issue_number: issue.number };
-  await deps.queue.run(issueKey(ref), async () => {
+  await deps.queue.run(responseKey(ref), async () => {
     const loaded = await loadResponse(octokit, ref, security.config, botLogin, deps.keys, deps.store, { allComments: true });
     if (!loaded.record) return;
     const labels = issue.labels.flatMap((l) => (typeof l === "string" ? [l] : l.name ? [l.name] : []));
