@@ -19,9 +19,13 @@ export interface DashboardTarget {
   log: (message: string) => void;
 }
 
-/** Every write to one repo's dashboard runs in this queue: two issues' events never overwrite each other's rows. */
+/**
+ * Every write to one repo's dashboard runs in this queue: two issues' events never overwrite each
+ * other's rows. By the repo's id when known: a renamed repo's events, old name or new, share it.
+ */
 export function dashboardKey(owner: string, repo: string): string {
-  return `dashboard:${owner}/${repo}`.toLowerCase();
+  const id = knownRepoId({ owner, repo });
+  return id === undefined ? `dashboard:${owner}/${repo}`.toLowerCase() : `dashboard:repo:${id}`;
 }
 
 /**
