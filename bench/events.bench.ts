@@ -301,9 +301,10 @@ async function linkedPrReview(firewall = true): Promise<Measured> {
   // A long report (440 words): the firewall cuts it into runs of 8 words once per event.
   const report = "When the login form receives a crafted user name, the query builder pastes it into the SQL text and returns every row. ".repeat(20);
   const head = "1".repeat(40);
-  // Sealed as the app seals it now, with the PR repository's id (a link sealed by name only is sealed again on its next event).
+  // Sealed as the app seals it now, with the PR repository's id and the security repository's (a
+  // link sealed by name only is sealed again on its next event); both are the examples' repository.
   const repoId = loadWebhookExample("pull_request_review", "submitted").pull_request.base.repo.id as number;
-  const sealed = new LinkSealer(TEST_SECRET).seal({ key: "acme/product#42", repoId }, "acme/security#7");
+  const sealed = new LinkSealer(TEST_SECRET).seal({ key: "acme/product#42", repoId }, [{ key: "acme/security#7", repoId }]);
 
   const { gh, probot, s } = start(firewall);
   mockToken(gh);

@@ -8,6 +8,7 @@ import { onIssueClosed } from "./handlers/issue-closed.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onResponseEdited } from "./handlers/response-edited.js";
 import { onRepositoryVisibility } from "./handlers/repository-visibility.js";
+import { onRepositoryRenamed } from "./handlers/repository-renamed.js";
 import { LinkSealer } from "./pr/pr-link.js";
 import type { Deps } from "./handlers/response-context.js";
 import { KeyedQueue } from "./util/keyed-queue.js";
@@ -129,6 +130,8 @@ export function createApp(options: AppOptions = {}) {
     app.on("repository_advisory.reported", (context) => guarded(context, () => onAdvisoryReported(deps, context), "advisory-reported"));
     // An event fired while a repo was private may arrive after it was made public: the store remembers which were.
     app.on(["repository.publicized", "repository.privatized"], (context) => guarded(context, () => onRepositoryVisibility(deps, context), "repository-visibility"));
+    // A security repo renamed or transferred: records still bound to its former name are bound to its id.
+    app.on(["repository.renamed", "repository.transferred"], (context) => guarded(context, () => onRepositoryRenamed(deps, context), "repository-renamed"));
   };
 }
 

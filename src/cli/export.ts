@@ -4,7 +4,8 @@ import { cveRecord } from "../announce/cve-export.js";
 import { osvRecord } from "../announce/osv-export.js";
 import { advisoryDescription, exportFacts, unescapeHtml } from "../announce/pack.js";
 import { secretsFromEnv } from "../adapters/probot-from-env.js";
-import { findOwnComment, issueKey, listComments, type IssueRef } from "../github/issue-comments.js";
+import { findOwnComment, listComments, type IssueRef } from "../github/issue-comments.js";
+import { resolveRepoId } from "../github/repo-ids.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { repoOverrides } from "../github/template-overrides.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
@@ -85,11 +86,13 @@ export async function runExport(args: string[], io: ExportIo): Promise<number> {
     return 1;
   }
   const own = findOwnComment(await listComments(octokit, issue), `${me.data.slug}[bot]`, RESPONSE_MARKER);
+  // Records are signed over the repository's id (v3), older ones over its name (v2).
+  const repoId = own ? await resolveRepoId(octokit, issue) : undefined;
   if (!own) {
     io.err(`${where} has no response comment of the app: it is not a security response (or the label was never applied)`);
     return 1;
   }
-  const decoded = decodeRecord(own.body, new KeyRing(secrets.secret, secrets.previousSecret), issueKey(issue));
+  const decoded = decodeRecord(own.body, new KeyRing(secrets.secret, secrets.previousSecret), { ...issue, ...(repoId !== undefined ? { repo_id: repoId } : {}) });
   if (!decoded.found) {
     io.err(
       decoded.forged

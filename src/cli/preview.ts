@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { randomBytes } from "node:crypto";
-import { decodeRecord } from "../record/markers.js";
+import { decodeRecord, type RecordScope } from "../record/markers.js";
 import { KeyRing } from "../security/key-ring.js";
 import { secretsFromEnv } from "../adapters/probot-from-env.js";
 import { LEVELS } from "../response/view-budget.js";
@@ -37,14 +37,16 @@ function previewKeys(env: NodeJS.ProcessEnv): { keys: KeyRing; real: boolean } {
   return { keys: new KeyRing(randomBytes(32).toString("base64url")), real: false };
 }
 
-const USAGE = "usage: embargo preview <template | path/to/override.hbs> [--record record.json | response-comment.md [--issue owner/repo#n]]";
+const USAGE = "usage: embargo preview <template | path/to/override.hbs> [--record record.json | response-comment.md [--issue owner/repo#n [--repo-id <id>]]]";
 
 function builtinNames(): string[] {
   return readdirSync(BUILTIN_DIR).filter((f) => f.endsWith(".hbs")).map((f) => f.slice(0, -4)).sort();
 }
 
+const where = (scope: RecordScope) => (typeof scope === "string" ? scope : `${scope.owner}/${scope.repo}#${scope.issue_number}${scope.repo_id !== undefined ? ` (repository id ${scope.repo_id})` : ""}`);
+
 /** A record as JSON, or the text of a response comment (its signed record marker is verified). */
-function readRecord(file: string, keys: { keys: KeyRing; real: boolean }, issue: string): ResponseRecord | string {
+function readRecord(file: string, keys: { keys: KeyRing; real: boolean }, issue: RecordScope): ResponseRecord | string {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -59,7 +61,7 @@ function readRecord(file: string, keys: { keys: KeyRing; real: boolean }, issue:
     const decoded = decodeRecord(text, keys.keys, issue);
     if (decoded.found) return decoded.record;
     if (!keys.real) return `${file}: a response comment's record is signed; set EMBARGO_SECRET (or WEBHOOK_SECRET) as the app has it to read it, or pass the record as JSON`;
-    return `${file} is neither a record as JSON nor a response comment whose record verifies for ${issue} under this secret (a record verifies only on its own issue: name it with --issue owner/repo#n)`;
+    return `${file} is neither a record as JSON nor a response comment whose record verifies for ${where(issue)} under this secret (a record verifies only on its own issue: name it with --issue owner/repo#n, and with --repo-id the repository's id, which records are signed over since v3)`;
   }
 }
 
@@ -72,13 +74,15 @@ export async function runPreview(args: string[], io: PreviewIo): Promise<number>
   const positional: string[] = [];
   let recordFile: string | undefined;
   let issueText: string | undefined;
+  let repoIdText: string | undefined;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--record") recordFile = args[++i];
     else if (args[i] === "--issue") issueText = args[++i];
+    else if (args[i] === "--repo-id") repoIdText = args[++i];
     else positional.push(args[i]!);
   }
   const [template] = positional;
-  if (!template || positional.length > 1 || (args.includes("--record") && !recordFile) || (args.includes("--issue") && !issueText)) {
+  if (!template || positional.length > 1 || (args.includes("--record") && !recordFile) || (args.includes("--issue") && !issueText) || (repoIdText !== undefined && !/^\d+$/.test(repoIdText))) {
     io.err(USAGE);
     return 2;
   }
@@ -103,8 +107,7 @@ export async function runPreview(args: string[], io: PreviewIo): Promise<number>
   const config = sampleConfig();
   const now = io.now ?? new Date();
   const keys = previewKeys(io.env ?? process.env);
-  const issueKey = `${issue.owner}/${issue.repo}#${issue.issue_number}`;
-  const record = recordFile ? readRecord(recordFile, keys, issueKey) : sampleRecord(now);
+  const record = recordFile ? readRecord(recordFile, keys, repoIdText === undefined ? issue : { ...issue, repo_id: Number(repoIdText) }) : sampleRecord(now);
   if (typeof record === "string") {
     io.err(record);
     return 2;

@@ -5,6 +5,7 @@ import { readConfigFrom } from "../github/read-config.js";
 import { repoOverrides } from "../github/template-overrides.js";
 import type { AfterResponseWrite } from "../github/response-writes.js";
 import type { Deps } from "../handlers/response-context.js";
+import { knownRepoId, recordScope } from "../github/repo-ids.js";
 import { decodeRecord } from "../record/markers.js";
 import { readIndex, rowOf, withRow, type DashboardIndex, type DashboardRow, type RowFacts } from "./dashboard-index.js";
 import { decideDashboard } from "./decide-dashboard.js";
@@ -18,9 +19,13 @@ export interface DashboardTarget {
   log: (message: string) => void;
 }
 
-/** Every write to one repo's dashboard runs in this queue: two issues' events never overwrite each other's rows. */
+/**
+ * Every write to one repo's dashboard runs in this queue: two issues' events never overwrite each
+ * other's rows. By the repo's id when known: a renamed repo's events, old name or new, share it.
+ */
 export function dashboardKey(owner: string, repo: string): string {
-  return `dashboard:${owner}/${repo}`.toLowerCase();
+  const id = knownRepoId({ owner, repo });
+  return id === undefined ? `dashboard:${owner}/${repo}`.toLowerCase() : `dashboard:repo:${id}`;
 }
 
 /**
@@ -63,11 +68,11 @@ export interface PayloadIssue {
  * it, changes in the dashboard. A failure is logged and never fails the response (the tick
  * rebuilds the dashboard).
  */
-export function dashboardHook(deps: Deps, octokit: Octokit, log: (m: string) => void, payloadIssue?: PayloadIssue, onRepo?: (full: string) => void): AfterResponseWrite {
+export function dashboardHook(deps: Deps, octokit: Octokit, log: (m: string) => void, payloadIssue?: PayloadIssue, onRepo?: (full: string, id?: number) => void): AfterResponseWrite {
   return async ({ issue, body, commentUrl }) => {
-    const decoded = decodeRecord(body, deps.keys, issue);
+    const decoded = decodeRecord(body, deps.keys, recordScope(issue));
     if (!decoded.found) return;
-    onRepo?.(`${issue.owner}/${issue.repo}`);
+    onRepo?.(`${issue.owner}/${issue.repo}`, knownRepoId(issue));
     const same = payloadIssue && !payloadIssue.pull_request && payloadIssue.number === issue.issue_number;
     const facts = (previous?: DashboardRow): RowFacts => ({
       n: issue.issue_number,

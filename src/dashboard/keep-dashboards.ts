@@ -15,7 +15,7 @@ export function keepDashboards(app: Probot, deps: Deps, known: KnownRepos): void
     on(events, (context: never) => {
       const ctx = context as unknown as { octokit: Parameters<typeof dashboardHook>[1]; log: { warn: (m: string) => void }; payload: { issue?: PayloadIssue; installation?: { id: number } } };
       const installation = ctx.payload.installation?.id;
-      const hook = dashboardHook(deps, ctx.octokit, (m) => ctx.log.warn(m), ctx.payload.issue, (full) => installation && known.add(installation, full));
+      const hook = dashboardHook(deps, ctx.octokit, (m) => ctx.log.warn(m), ctx.payload.issue, (full, id) => installation && known.add(installation, full, id));
       return withResponseWrites(hook, () => handler(context));
     });
 }

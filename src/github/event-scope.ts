@@ -49,6 +49,8 @@ export class EventScope {
   /** Issues the event read before it knew them as responses: their texts wait for `addIssue`. */
   private unregistered = new Map<string, IssueTexts>();
   private known = new Map<string, Visibility>();
+  /** GitHub's ids of repositories, by the name this event knows them by (its payload, a sealed link, a read). */
+  readonly repoIds = new Map<string, number>();
   private reading = new Map<string, Promise<Visibility>>();
 
   constructor(readonly event: string) {}

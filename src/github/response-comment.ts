@@ -1,6 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import type { Store } from "../store/store.js";
-import { commentId, issueKey, listComments, type CommentSummary, type IssueRef } from "./issue-comments.js";
+import { responseKey } from "./repo-ids.js";
+import { commentId, listComments, type CommentSummary, type IssueRef } from "./issue-comments.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -11,7 +12,8 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
  */
 const TTL_MS = 30 * 24 * 3_600_000;
 
-const keyOf = (issue: IssueRef) => `response-comment:${issueKey(issue)}`;
+// By the response's key (its repository's id when known): a renamed repository's events, old name or new, share it.
+const keyOf = (issue: IssueRef) => `response-comment:${responseKey(issue)}`;
 
 export async function rememberResponseComment(store: Store, issue: IssueRef, id: number): Promise<void> {
   await store.set(keyOf(issue), String(id), TTL_MS);
@@ -28,13 +30,15 @@ export async function rememberedResponseComment(store: Store, issue: IssueRef): 
 
 /**
  * One `GET /repos/{o}/{r}/issues/comments/{id}`: the comment if it still exists and still belongs
- * to this issue (a comment id is repo-wide; its `issue_url` names the issue), else undefined.
+ * to this issue (a comment id is repo-wide; its `issue_url` names the issue), else undefined. Only
+ * the issue's number is compared: the read is of this repository, which `issue_url` names by its
+ * current name (a renamed one's, when the caller knows the old), and the record verifies only for
+ * this repository's id.
  */
 export async function readCommentOfIssue(octokit: Octokit, issue: IssueRef, id: number): Promise<CommentSummary | undefined> {
   try {
     const { data } = await octokit.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: issue.owner, repo: issue.repo, comment_id: id });
-    const suffix = `/repos/${issue.owner}/${issue.repo}/issues/${issue.issue_number}`.toLowerCase();
-    if (!data.issue_url.toLowerCase().endsWith(suffix)) return undefined;
+    if (!data.issue_url.endsWith(`/issues/${issue.issue_number}`)) return undefined;
     return { id: commentId(data.id), body: data.body ?? "", login: data.user?.login ?? "" };
   } catch (error) {
     if ((error as { status?: number }).status === 404) return undefined;

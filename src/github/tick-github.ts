@@ -50,9 +50,9 @@ export async function deleteComment(octokit: Octokit, owner: string, repo: strin
 }
 
 /** The installation's private repositories (internal ones are readable by the whole enterprise: not security repos). */
-export async function privateRepos(octokit: Octokit): Promise<string[]> {
+export async function privateRepos(octokit: Octokit): Promise<{ full: string; id: number }[]> {
   const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-  return repos.filter((r) => r.private && r.visibility !== "internal").map((r) => r.full_name);
+  return repos.filter((r) => r.private && r.visibility !== "internal").map((r) => ({ full: r.full_name, id: r.id }));
 }
 
 /** Whether any issue, open or closed, carries the label: one call. */

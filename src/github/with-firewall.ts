@@ -52,6 +52,7 @@ export function scopeForEvent(name: string, payload: object, madePublic = false)
   const repo = p.repository;
   if (!repo?.owner?.login || !repo.name) return scope;
   const visibility = visibilityOf(repo);
+  if (typeof repo.id === "number") scope.repoIds.set(repoKey({ owner: repo.owner.login, repo: repo.name }), repo.id);
   if (!(madePublic && visibility === "private")) scope.setVisibility(repoKey({ owner: repo.owner.login, repo: repo.name }), visibility);
   if (visibility === "private" && p.issue?.number) {
     scope.addIssueTexts({ owner: repo.owner.login, repo: repo.name, issue_number: p.issue.number }, p.issue);

@@ -1,7 +1,8 @@
 import type { Context } from "probot";
 import { markStep } from "../announce/publish-steps.js";
 import { readConfigFrom } from "../github/read-config.js";
-import { issueKey, loadResponse, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
+import { loadResponse, reportConfigProblems, responseKey, type Deps, type LoadedResponse } from "./response-context.js";
+import { recordScope, learnRepoId } from "../github/repo-ids.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { tick } from "../response/sync-boxes.js";
 import { repoParams, type Octokit } from "../github/announce-context.js";
@@ -18,7 +19,7 @@ async function findResponse(octokit: Octokit, securityRepo: string, label: strin
     if (issue.pull_request) continue;
     const ref = { ...repoParams(securityRepo), issue_number: issue.number };
     const own = findOwnComment(await listComments(octokit, ref), botLogin, RESPONSE_MARKER);
-    const decoded = own ? decodeRecord(own.body, keys, `${securityRepo}#${issue.number}`) : undefined;
+    const decoded = own ? decodeRecord(own.body, keys, recordScope(ref)) : undefined;
     if (decoded?.found && decoded.record.ghsa?.toUpperCase() === ghsa.toUpperCase()) return issue;
   }
   return undefined;
@@ -39,11 +40,13 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
   if (!securityRepo) return;
   const security = await readConfigFrom(octokit, ...(securityRepo.split("/") as [string, string]), deps.store);
   const botLogin = await deps.botLogin();
+  // Records are bound to the security repo's id, which this event (on another repo) may not know.
+  await learnRepoId(octokit, repoParams(securityRepo));
   // A broken file still names its label (or the default): the response is found, and told.
   const issue = await findResponse(octokit, securityRepo, security.ok ? security.config.label : security.label, ghsa, botLogin, deps.keys);
   if (!issue) return;
   const ref = { ...repoParams(securityRepo), issue_number: issue.number };
-  await deps.queue.run(issueKey(ref), async () => {
+  await deps.queue.run(responseKey(ref), async () => {
     // Nothing follows, but the team hears why: the advisory is public, and `/announce publish` finishes once the file is fixed.
     if (!security.ok) return reportConfigProblems(octokit, ref, security.problems, security.label, botLogin, undefined, "publish");
     const loaded = await loadResponse(octokit, ref, security.config, botLogin, deps.keys, deps.store, { allComments: true });

@@ -21,7 +21,7 @@ import { isAnnounceAction } from "../github/announce-run.js";
 import { failedReply, issueState, publishMembers, renderReplies, type CommentContext, type CommentRun } from "./command-run.js";
 import { knownFromCommand, prepareLink, type PreparedLink } from "./link-pr.js";
 import { privateNow } from "../github/made-public.js";
-import { issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
+import { issueKey, loadResponse, responseKey, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
 
 /** One reply and nothing else (refusals, "no response here"): the built-in text unless `overrides` is given. */
 async function replyOnly(run: CommentRun, comments: LoadedResponse["comments"], spec: ReplySpec, overrides?: OverrideSource): Promise<void> {
@@ -39,7 +39,7 @@ export async function onCommandComment(deps: Deps, context: CommentContext): Pro
   if (!lines.length || !(await privateNow(context.octokit, repository))) return;
   const issue = { owner: repository.owner.login, repo: repository.name, issue_number: payload.issue.number };
   try {
-    await deps.queue.run(issueKey(issue), async () => {
+    await deps.queue.run(responseKey(issue), async () => {
       const run = { deps, context, issue, lines, commentKey: String(comment.id), author: comment.user!.login, botLogin: await deps.botLogin() };
       await onCommands(run);
     });

@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import { handlePublicReport } from "./public-report.js";
 import { openResponse } from "./open-response.js";
 import { privateNow } from "../github/made-public.js";
-import { issueKey, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
+import { issueKey, readConfig, responseKey, reportConfigProblems, type Deps } from "./response-context.js";
 
 type IntakeContext = Context<"issues.opened"> | Context<"issues.labeled">;
 
@@ -27,11 +27,11 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
     // The same per-issue queue as private issues: an `opened` and a `labeled` at the same moment
     // post one notice and attempt one transfer.
     const publicIssue = { ...issue, node_id: payload.issue.node_id, repo_html_url: payload.repository.html_url };
-    const outcome = await deps.queue.run(issueKey(issue), () => handlePublicReport(context.octokit, publicIssue, config, botLogin));
+    const outcome = await deps.queue.run(responseKey(issue), () => handlePublicReport(context.octokit, publicIssue, config, botLogin));
     if (outcome.problem) context.log.warn({ issue: issueKey(issue) }, outcome.problem);
     return;
   }
-  await deps.queue.run(issueKey(issue), () =>
+  await deps.queue.run(responseKey(issue), () =>
     openResponse(
       context.octokit,
       issue,

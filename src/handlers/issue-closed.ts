@@ -15,7 +15,7 @@ import { defaultConfig } from "./pull-request.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
 import { privateNow } from "../github/made-public.js";
-import { issueKey, loadResponse, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
+import { issueKey, loadResponse, responseKey, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
 
 type StateContext = Context<"issues.closed"> | Context<"issues.reopened">;
 
@@ -107,7 +107,7 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
   const configResult = await readConfig(context, deps.store);
   if (!configResult.ok) return;
   const issue = { owner: payload.repository.owner.login, repo: payload.repository.name, issue_number: payload.issue.number };
-  const key = issueKey(issue);
+  const key = responseKey(issue);
   const octokit = context.octokit;
   const botLogin = await deps.botLogin();
   const loaded = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys, deps.store);

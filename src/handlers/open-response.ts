@@ -2,6 +2,7 @@ import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { findOwnComment, listComments, type IssueRef } from "../github/issue-comments.js";
+import { recordScope } from "../github/repo-ids.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { newRecord, type ResponseRecord } from "../record/response-record.js";
 import { noEffects } from "../response/effects.js";
@@ -48,7 +49,7 @@ async function previousRotation(octokit: Octokit, issue: IssueRef, label: string
   for (const other of earlier) {
     const comments = await listComments(octokit, { ...issue, issue_number: other.number });
     const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
-    const decoded = own ? decodeRecord(own.body, keys, { ...issue, issue_number: other.number }) : undefined;
+    const decoded = own ? decodeRecord(own.body, keys, recordScope({ ...issue, issue_number: other.number })) : undefined;
     if (decoded?.found && (decoded.record.triager || decoded.record.rotation_index !== undefined)) {
       return { triager: decoded.record.triager, index: decoded.record.rotation_index };
     }

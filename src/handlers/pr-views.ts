@@ -5,6 +5,7 @@ import { Gatekeepers } from "../github/gatekeepers.js";
 import { findOwnComment } from "../github/issue-comments.js";
 import type { Store } from "../store/store.js";
 import { registerResponse } from "../github/event-scope.js";
+import { recordScope } from "../github/repo-ids.js";
 import { getIssue, listReviews, prCommits, reviewDismissals, type IssueSummary } from "../github/pull-requests.js";
 import type { PrFacts } from "../pr/decide-pr.js";
 import { findLeaks, wordingKey, type LeakFinding } from "../pr/leak-check.js";
@@ -97,7 +98,7 @@ function knownResponse(known: KnownResponse, keys: KeyRing): LoadedResponse {
     return { ...loaded, record: unwritten };
   }
   const own = findOwnComment(loaded.comments, loaded.botLogin, RESPONSE_MARKER);
-  const decoded = own ? decodeRecord(own.body, keys, loaded.issue) : undefined;
+  const decoded = own ? decodeRecord(own.body, keys, recordScope(loaded.issue)) : undefined;
   const record = decoded?.found ? decoded.record : undefined;
   registerResponse(loaded.issue, record);
   return { ...loaded, record };

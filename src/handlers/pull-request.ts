@@ -6,7 +6,8 @@ import { privateNow } from "../github/made-public.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
 import type { PrFacts } from "../pr/decide-pr.js";
 import { findReferences } from "../pr/find-references.js";
-import { prBinding } from "../pr/pr-link.js";
+import { knowLinks, learnRepoId, responseKey } from "../github/repo-ids.js";
+import { parseIssueKey, prBinding } from "../pr/pr-link.js";
 import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
 import { readConfig, type Deps } from "./response-context.js";
 
@@ -82,12 +83,13 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   facts.private = await privateNow(octokit, repository);
   const self = prBinding(facts);
   const runs = await gateRuns(octokit, facts.owner, facts.repo, facts.head_sha, deps.appId);
-  let keys = runs.flatMap((r) => deps.sealer.open(r.external_id, self));
+  let links = runs.flatMap((r) => deps.sealer.openLinks(r.external_id, self));
   const before = payload.action === "synchronize" ? (payload as { before?: string }).before : undefined;
-  if (!keys.length && before) {
+  if (!links.length && before) {
     const previous = await gateRuns(octokit, facts.owner, facts.repo, before, deps.appId);
-    keys = previous.flatMap((r) => deps.sealer.open(r.external_id, self));
+    links = previous.flatMap((r) => deps.sealer.openLinks(r.external_id, self));
   }
+  let keys = knowLinks(links);
   // Only a change of the PR's text can make it name an issue: reviews and pushes never self-link.
   const textChanged = ["opened", "edited", "reopened"].includes(payload.action);
   const candidates = !keys.length && textChanged ? selfLinkCandidates(facts, repository.html_url) : [];
@@ -96,14 +98,17 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
   const prConfig = configResult.ok ? configResult.config : defaultConfig();
   if (!keys.length && configResult.ok) keys = await selfLinks(context, facts, prConfig, candidates);
-  const unique = [...new Map(keys.map((k) => [k.toLowerCase(), k])).values()];
+  // One queue per response, by its repository's id: an issue event names a renamed security repo
+  // by its new name, this PR's link by the old one. A link sealed before it carried the id: read once.
+  for (const key of keys) await learnRepoId(octokit, parseIssueKey(key)!);
+  const unique = [...new Map(keys.map((k) => [responseKey(parseIssueKey(k)!), k])).values()];
   const { edited, retargeted } = baseChange(payload);
   // Only GitHub's word that the base changed (or a merge, which says where the PR went) moves the
   // record's base: a late review must not put the old one back.
   const baseSnapshot = !edited && !facts.merged;
   for (const [i, issueKey] of unique.entries()) {
     // Each response gets its own sync under its own queue; after the first, the run is read afresh.
-    await deps.queue.run(issueKey.toLowerCase(), () =>
+    await deps.queue.run(responseKey(parseIssueKey(issueKey)!), () =>
       syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize", retargeted, baseSnapshot, ...(i === 0 ? { runs } : {}) }),
     );
   }

@@ -4,6 +4,7 @@ import { readConfigFrom } from "../github/read-config.js";
 import { findOwnComment, listComments, type CommentSummary, type IssueRef } from "../github/issue-comments.js";
 import { repoOverrides } from "../github/template-overrides.js";
 import { registerResponse } from "../github/event-scope.js";
+import { recordScope, learnRepoId } from "../github/repo-ids.js";
 import { forgetResponseComment, isPartial, markPartial, readCommentOfIssue, rememberedResponseComment, rememberResponseComment } from "../github/response-comment.js";
 import { CONFIG_ERROR_MARKER, decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import type { ResponseRecord } from "../record/response-record.js";
@@ -48,6 +49,7 @@ export interface LoadedResponse {
 }
 
 export { issueKey } from "../github/issue-comments.js";
+export { responseKey } from "../github/repo-ids.js";
 
 type ConfigContext = Pick<Context, "octokit" | "repo">;
 
@@ -98,13 +100,13 @@ async function findResponse(octokit: Octokit, issue: IssueRef, botLogin: string,
   const id = store && !allComments ? await rememberedResponseComment(store, issue) : undefined;
   if (store && id !== undefined) {
     const own = await readCommentOfIssue(octokit, issue, id);
-    const decoded = own && own.login === botLogin && own.body.includes(RESPONSE_MARKER) ? decodeRecord(own.body, keys, issue) : undefined;
+    const decoded = own && own.login === botLogin && own.body.includes(RESPONSE_MARKER) ? decodeRecord(own.body, keys, recordScope(issue)) : undefined;
     if (own && decoded?.found) return { comments: markPartial([own]), own, decoded };
     await forgetResponseComment(store, issue);
   }
   const comments = await listComments(octokit, issue);
   const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
-  const decoded = own ? decodeRecord(own.body, keys, issue) : undefined;
+  const decoded = own ? decodeRecord(own.body, keys, recordScope(issue)) : undefined;
   if (store && own && decoded?.found) await rememberResponseComment(store, issue, own.id);
   return { comments, own, decoded };
 }
@@ -125,6 +127,9 @@ export async function loadResponse(
   store?: Store,
   options: { allComments?: boolean } = {},
 ): Promise<LoadedResponse> {
+  // A record is bound to its repository's id: an event that does not know it (a link sealed before
+  // links carried it, an event on another repository) reads it once.
+  await learnRepoId(octokit, issue);
   const { comments, decoded } = await findResponse(octokit, issue, botLogin, keys, store, options.allComments);
   registerResponse(issue, decoded?.found ? decoded.record : undefined);
   return {

@@ -12,7 +12,8 @@ import { stateFromBoxes } from "../response/settle-ticks.js";
 import { foldBoxEdits } from "../response/sync-boxes.js";
 import { privateNow } from "../github/made-public.js";
 import { readIssueNow } from "../github/issue-now.js";
-import { issueKey, loadResponse, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
+import { recordScope, responseKey } from "../github/repo-ids.js";
+import { loadResponse, readConfig, reportConfigProblems, type Deps } from "./response-context.js";
 
 /**
  * A person edited the app's response comment (GitHub sends `issue_comment.edited` with them as
@@ -40,7 +41,7 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
   const editor = payload.sender.login;
   const before = (payload.changes as { body?: { from?: string } } | undefined)?.body?.from;
 
-  await deps.queue.run(issueKey(issue), async () => {
+  await deps.queue.run(responseKey(issue), async () => {
     const loaded = await loadResponse(octokit, issue, config, botLogin, deps.keys, deps.store);
     const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
     if (!own || own.id !== comment.id) return;
@@ -54,7 +55,7 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
       if (!loaded.damaged) return;
       // GitHub's payload says what the comment read before this edit: if that record verifies,
       // it is the app's own, and putting it back is the repair.
-      const previous = before !== undefined ? decodeRecord(before, deps.keys, issue) : undefined;
+      const previous = before !== undefined ? decodeRecord(before, deps.keys, recordScope(issue)) : undefined;
       record = previous?.found ? previous.record : undefined;
       const { text } = await renderTemplate("damaged-record", { restored: Boolean(record), editor: `@${editor}` }, loaded.overrides);
       effects.replies.push({ key: `damaged-record-${loaded.damage ?? "missing"}`, body: text });
@@ -69,7 +70,7 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
       record = folded.changed.some((id) => branchBoxes.has(id)) ? stateFromBoxes(folded.record, config) : folded.record;
     }
 
-    effects.responseBody = await renderResponse(record, config, { title: payload.issue.title, reporter: payload.issue.user?.login ?? "" }, loaded.overrides, { keys: deps.keys, issue, now });
+    effects.responseBody = await renderResponse(record, config, { title: payload.issue.title, reporter: payload.issue.user?.login ?? "" }, loaded.overrides, { keys: deps.keys, issue, now, current: own.body });
     // The event's labels are a snapshot: a state this edit changes is labelled against the issue
     // as it is now, or a command that ran first leaves its state label beside this one (issue 8).
     if (loaded.record && record.state !== loaded.record.state) state.labels = (await readIssueNow(octokit, issue)).labels;

@@ -5,6 +5,7 @@ import { applyEffects } from "../github/apply-effects.js";
 import { assertNoLeak } from "../github/leak-firewall.js";
 import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
 import { visibilityOf } from "../github/event-scope.js";
+import { knowLinks, linkOf, sameResponse } from "../github/repo-ids.js";
 import { getPull, setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
 import { decidePr, unreadableDecision, type PrFacts } from "../pr/decide-pr.js";
@@ -105,7 +106,8 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   const botLogin = await deps.botLogin();
   const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId));
   const existing = gateRunNamed(runs, prConfig.public_pr.check_name);
-  const sealed = input.sealer.open(existing?.external_id, prBinding(pr));
+  const sealedLinks = input.sealer.openLinks(existing?.external_id, prBinding(pr));
+  const sealed = knowLinks(sealedLinks);
   // GitHub keeps check runs per commit: another open PR at this head (the same branch into another
   // base) holds its gate here. Overwriting it would unlink that PR and show it this one's verdict;
   // a merged or closed one's gate guards nothing any more (one read, only then).
@@ -114,13 +116,13 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
     input.log(`${prKey(pr)}: its head carries the gate of another PR; not linked`);
     return "shared-head";
   }
-  const others = runs.filter((r) => r !== existing).flatMap((r) => input.sealer.open(r.external_id, prBinding(pr)));
-  const keys = [input.issueKey, ...sealed, ...others].filter((k, i, all) => all.findIndex((x) => same(x, k)) === i);
+  const others = knowLinks(runs.filter((r) => r !== existing).flatMap((r) => input.sealer.openLinks(r.external_id, prBinding(pr))));
+  const keys = [input.issueKey, ...sealed, ...others].filter((k, i, all) => all.findIndex((x) => sameResponse(x, k)) === i);
   const reads = prReads(octokit, pr);
   const views: ResponseView[] = [];
   const unreadable: string[] = [];
   for (const key of keys) {
-    const primary = same(key, input.issueKey);
+    const primary = sameResponse(key, input.issueKey);
     const view = await readResponseView({
       octokit,
       botLogin,
@@ -139,7 +141,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
     if (view && "unreadable" in view) unreadable.push(view.key);
     else if (view) views.push(view);
   }
-  const primary = views.find((v) => same(v.key, input.issueKey));
+  const primary = views.find((v) => sameResponse(v.key, input.issueKey));
   if (!primary) return undefined;
 
   const decisions = views.map((v) =>
@@ -169,9 +171,10 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   const asked = await requestReviews(octokit, prRef, decision.reviewers, decision.teamReviewers, input.log);
   const linkedKeys = [...views.map((v) => v.key), ...unreadable];
   // Keep the sealed links byte-for-byte when they still say the same (a fresh seal differs every
-  // time), unless they name the repository only by name.
-  const unchanged = sealed.length === linkedKeys.length && linkedKeys.every((k) => sealed.some((s) => same(s, k))) && input.sealer.sealedById(existing?.external_id, prBinding(pr));
-  const externalId = unchanged && existing?.external_id ? existing.external_id : input.sealer.seal(prBinding(pr), linkedKeys);
+  // time), unless they name a repository (the PR's, a response's) without the id the event knows.
+  const byId = sealedLinks.every((l) => l.repoId === linkOf(l.key).repoId) && input.sealer.sealedById(existing?.external_id, prBinding(pr));
+  const unchanged = sealed.length === linkedKeys.length && linkedKeys.every((k) => sealed.some((s) => same(s, k))) && byId;
+  const externalId = unchanged && existing?.external_id ? existing.external_id : input.sealer.seal(prBinding(pr), linkedKeys.map(linkOf));
   await upsertGateRun(
     octokit,
     { owner: pr.owner, repo: pr.repo, head_sha: pr.head_sha, name: prConfig.public_pr.check_name, external_id: externalId, details_url: pr.html_url },

@@ -10,7 +10,10 @@ import { KeyRing } from "../security/key-ring.js";
  * `owner/repo#n` and the repository's id, and `open` returns nothing for any other PR, so another
  * PR at the same head sha (a fork of the fix) gets nothing from the fix's link. The id, not the
  * name, decides when both sides know it: a repository renamed or transferred keeps its id, and its
- * PRs their links. One token holds every response the PR
+ * PRs their links. Each response is sealed with its security repository's id too (`sids`), so
+ * that a renamed or transferred security repo's response is found as the same response by its id
+ * (src/github/repo-ids.ts) while the link keeps the name it was made under (GitHub redirects it).
+ * One token holds every response the PR
  * belongs to (its gate opens only when all of them are satisfied). Links sealed under the previous
  * secret still open, so rotating the secret strands no PR.
  */
@@ -21,10 +24,12 @@ export class LinkSealer {
     this.#keys = typeof keys === "string" ? new KeyRing(keys) : keys;
   }
 
-  /** Seals the links of `pr` ("owner/repo#n", or its binding with the repository's id) to one or more issue keys. */
-  seal(pr: string | PrBinding, issueKeys: string | string[]): string {
+  /** Seals the links of `pr` ("owner/repo#n", or its binding with the repository's id) to one or more issues. */
+  seal(pr: string | PrBinding, issues: string | (string | IssueLink)[]): string {
     const { key, repoId } = bindingOf(pr);
-    const payload = JSON.stringify({ pr: key.toLowerCase(), ...(repoId !== undefined ? { rid: repoId } : {}), issues: [issueKeys].flat() });
+    const links = [issues].flat().map((i) => (typeof i === "string" ? { key: i } : i));
+    const sids = links.some((l) => l.repoId !== undefined) ? { sids: links.map((l) => l.repoId ?? null) } : {};
+    const payload = JSON.stringify({ pr: key.toLowerCase(), ...(repoId !== undefined ? { rid: repoId } : {}), issues: links.map((l) => l.key), ...sids });
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", this.#keys.key("pr-link"), iv);
     const data = Buffer.concat([cipher.update(payload, "utf8"), cipher.final()]);
@@ -33,9 +38,19 @@ export class LinkSealer {
 
   /** The issue keys `pr` is linked to; empty for another PR, or anything the app did not seal. */
   open(token: string | null | undefined, pr: string | PrBinding): string[] {
+    return this.openLinks(token, pr).map((l) => l.key);
+  }
+
+  /** The same, with each issue's repository id where the link was sealed with it. */
+  openLinks(token: string | null | undefined, pr: string | PrBinding): IssueLink[] {
     const payload = this.#unseal(token);
     if (!payload || !boundTo(payload, bindingOf(pr)) || !Array.isArray(payload.issues)) return [];
-    return payload.issues.filter((k): k is string => typeof k === "string" && parseIssueKey(k) !== undefined);
+    const sids = Array.isArray(payload.sids) ? payload.sids : [];
+    return payload.issues.flatMap((k, i): IssueLink[] => {
+      if (typeof k !== "string" || parseIssueKey(k) === undefined) return [];
+      const sid = sids[i];
+      return [typeof sid === "number" ? { key: k, repoId: sid } : { key: k }];
+    });
   }
 
   /**
@@ -56,7 +71,7 @@ export class LinkSealer {
     return typeof held === "string" && numberOf(held) !== numberOf(pr.key) ? Number(numberOf(held)) : undefined;
   }
 
-  #unseal(token: string | null | undefined): { pr?: unknown; rid?: unknown; issues?: unknown } | undefined {
+  #unseal(token: string | null | undefined): { pr?: unknown; rid?: unknown; issues?: unknown; sids?: unknown } | undefined {
     if (!token?.startsWith("e2.")) return undefined;
     const raw = Buffer.from(token.slice(3), "base64url");
     if (raw.length < 29) return undefined;
@@ -69,10 +84,16 @@ export class LinkSealer {
       } catch {
         continue; // not sealed under this key: try the previous secret's
       }
-      return JSON.parse(text) as { pr?: unknown; rid?: unknown; issues?: unknown };
+      return JSON.parse(text) as { pr?: unknown; rid?: unknown; issues?: unknown; sids?: unknown };
     }
     return undefined;
   }
+}
+
+/** A security issue a PR is linked to: its key, and its repository's id when the link knows it. */
+export interface IssueLink {
+  key: string;
+  repoId?: number;
 }
 
 /** A PR as a link is bound to it: its key, and its repository's id when known. */

@@ -15,8 +15,10 @@ export const PUBLIC_NOTICE_MARKER = "<!-- embargo:public-notice -->";
 export const CONFIG_ERROR_MARKER = "<!-- embargo:config-error -->";
 export const REPLY_MARKER_PREFIX = "<!-- embargo:reply ";
 
-// v2: base64url of the deflated JSON, then an HMAC over the issue and that text. v1 records were
-// unsigned: indistinguishable from a forged one, so they are read as damaged.
+// v3: base64url of the deflated JSON, then an HMAC over the issue's repository id, its number and
+// that text; v2, the same over the issue's name (read while the name is the same; every write makes
+// v3, so they migrate). v1 records were unsigned: indistinguishable from a forged one, so they are
+// read as damaged.
 const RECORD_RE = /<!-- embargo:record:v(\d+) ([A-Za-z0-9_-]+)(?: ([A-Za-z0-9_-]+))? -->/;
 // Applied to one line at a time, so a body of any shape costs linear time.
 const ITEM_RE = /^[ \t]*[-*] \[( |x|X)\] [^\n]*<!-- embargo:item ([a-z0-9_.:/-]{1,200}) -->[ \t\r]*$/;
@@ -24,15 +26,29 @@ const ITEM_RE = /^[ \t]*[-*] \[( |x|X)\] [^\n]*<!-- embargo:item ([a-z0-9_.:/-]{
 /** The record's JSON may not inflate past this: a forged marker must not be a zip bomb. */
 const MAX_RECORD_JSON = 1_000_000;
 
-/** What a signature is bound to: the record's issue, so a record copied from another issue does not verify. */
-export type RecordScope = string | { owner: string; repo: string; issue_number: number };
+/**
+ * What a signature is bound to: the record's issue, so a record copied from another issue does not
+ * verify. By its repository's id (`repo_id`) when known, which a rename or transfer keeps; else by name.
+ */
+export type RecordScope = string | { owner: string; repo: string; issue_number: number; repo_id?: number };
 
-function scopeOf(scope: RecordScope): string {
+/** The name form, `owner/repo#n`: what v2 records are signed over. */
+function nameOf(scope: RecordScope): string {
   return (typeof scope === "string" ? scope : `${scope.owner}/${scope.repo}#${scope.issue_number}`).toLowerCase();
 }
 
-function signedText(scope: RecordScope, payload: string): string {
-  return `embargo:record:v2\n${scopeOf(scope)}\n${payload}`;
+/** The id form, `repo:<id>#n`, when the scope knows the id: what v3 records are signed over. */
+function idOf(scope: RecordScope): string | undefined {
+  return typeof scope === "object" && scope.repo_id !== undefined ? `repo:${scope.repo_id}#${scope.issue_number}` : undefined;
+}
+
+/** What a record written now is bound to: the id form when known (a v3 record), else the name (v2). */
+export function scopeOf(scope: RecordScope): string {
+  return idOf(scope) ?? nameOf(scope);
+}
+
+function signedText(version: string, bound: string, payload: string): string {
+  return `embargo:record:v${version}\n${bound}\n${payload}`;
 }
 
 /**
@@ -70,9 +86,11 @@ export function recordMarker(record: ResponseRecord, keys: KeyRing, scope: Recor
   const input = Buffer.from(json, "utf8");
   const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(input.length + 263))));
   const payload = deflateRawSync(input, { level: 6, windowBits }).toString("base64url");
-  const signature = keys.sign("record", signedText(scope, payload));
-  rememberInflated(payload, json, record.ran instanceof Ran ? record.ran : undefined, { keys, scope: scopeOf(scope), signature });
-  return `<!-- embargo:record:v2 ${payload} ${signature} -->`;
+  const bound = idOf(scope);
+  const version = bound === undefined ? "2" : "3";
+  const signature = keys.sign("record", signedText(version, bound ?? nameOf(scope), payload));
+  rememberInflated(payload, json, record.ran instanceof Ran ? record.ran : undefined, { keys, scope: `v${version}:${bound ?? nameOf(scope)}`, signature });
+  return `<!-- embargo:record:v${version} ${payload} ${signature} -->`;
 }
 
 export function itemMarker(id: string): string {
@@ -106,11 +124,13 @@ export function decodeRecord(body: string, keys: KeyRing, scope: RecordScope): D
   const [, version, payload, signature] = match as unknown as [string, string, string, string | undefined];
   // Made only for a bad marker: hashing a good one's few KB on every read is wasted.
   const forged = () => ({ found: false as const, damaged: true, forged: true, fingerprint: fingerprint(match[0]) });
-  if (version !== "2" || !signature) return forged();
+  // A v3 record verifies only where the repository's id is known: by name it could be any repository's.
+  const bound = version === "3" ? idOf(scope) : version === "2" ? nameOf(scope) : undefined;
+  if (bound === undefined || !signature) return forged();
   const known = inflated.get(payload);
-  const signed = { keys, scope: scopeOf(scope), signature };
+  const signed = { keys, scope: `v${version}:${bound}`, signature };
   const seen = known?.signed?.keys === keys && known.signed.scope === signed.scope && known.signed.signature === signature;
-  if (!seen && !keys.verify("record", signedText(scope, payload), signature)) return forged();
+  if (!seen && !keys.verify("record", signedText(version, bound, payload), signature)) return forged();
   try {
     const json = known?.json ?? inflateRawSync(Buffer.from(payload, "base64url"), { maxOutputLength: MAX_RECORD_JSON }).toString("utf8");
     const parsed = parseRecord(json, known?.ran) as ResponseRecord;
@@ -120,6 +140,20 @@ export function decodeRecord(body: string, keys: KeyRing, scope: RecordScope): D
   } catch {
     return { ...forged(), forged: false };
   }
+}
+
+/**
+ * `body` with its record signed again for `to`, when its marker verifies for `from` (a v2 record of
+ * the issue under its repository's former name); undefined otherwise. The payload is kept as is:
+ * only what it is bound to changes.
+ */
+export function resignRecord(body: string, keys: KeyRing, from: string, to: RecordScope): string | undefined {
+  const match = RECORD_RE.exec(body);
+  const bound = idOf(to);
+  if (!match || bound === undefined || !decodeRecord(body, keys, from).found) return undefined;
+  const payload = match[2]!;
+  const marker = `<!-- embargo:record:v3 ${payload} ${keys.sign("record", signedText("3", bound, payload))} -->`;
+  return body.slice(0, match.index) + marker + body.slice(match.index + match[0].length);
 }
 
 /**

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { CHECKLIST, PHASES } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { IssueRef } from "../github/issue-comments.js";
-import { RESPONSE_MARKER } from "../record/markers.js";
+import { recordScope } from "../github/repo-ids.js";
+import { RESPONSE_MARKER, scopeOf } from "../record/markers.js";
 import { fitRecord } from "../record/record-budget.js";
 import { recordJson } from "../record/record-json.js";
 import type { ResponseRecord } from "../record/response-record.js";
@@ -118,7 +119,11 @@ export async function renderResponse(
   const source: OverrideSource | undefined = overrides && ((name) => cached.get(name) ?? (cached.set(name, overrides(name)), cached.get(name)!));
   const settled = settleTicks(record, config, context.now);
   const override = source ? await source("response") : null;
-  const scope = `${context.issue.owner}/${context.issue.repo}#${context.issue.issue_number}`.toLowerCase();
+  // By name, though a record written now is bound to the repository's id: a comment whose inputs are
+  // unchanged keeps its record as it is (one bound to the name stays valid while the name is), so
+  // an event that changes nothing writes nothing; after a rename the comment is rendered (and its
+  // record re-signed) on its next event, once.
+  const scope = scopeOf(context.issue);
   // The view at its fullest level carries everything the clock changes (days left).
   const fullest = responseView(settled, config, report, context.now, LEVELS[0]!);
   const settledJson = recordJson(settled);
@@ -130,7 +135,7 @@ export async function renderResponse(
   const inputs = inputsHash(`[${[part(scope), settledJson, configJson(config), part(report), part(rest), part(override), fixedParts()].join(",")}]`);
   const same = unchanged(context.current, inputs, context);
   if (same !== undefined) return same;
-  const { record: fitted, marker, shrunk } = fitRecord(settled, context.keys, context.issue, RECORD_BUDGET, settledJson);
+  const { record: fitted, marker, shrunk } = fitRecord(settled, context.keys, recordScope(context.issue), RECORD_BUDGET, settledJson);
   const room = COMMENT_LIMIT - marker.length - RESPONSE_MARKER.length - SLACK;
   let body = "";
   for (const [level, caps] of LEVELS.entries()) {

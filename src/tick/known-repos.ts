@@ -6,11 +6,21 @@
 export class KnownRepos {
   readonly #repos = new Map<number, Set<string>>();
   readonly #discovered = new Set<number>();
+  /** Each repo's id, as GitHub gave it with the name (a response's record and queue are keyed by it). */
+  readonly #ids = new Map<string, number>();
 
-  add(installationId: number, fullName: string): void {
+  add(installationId: number, fullName: string, id?: number): void {
     const set = this.#repos.get(installationId) ?? new Set<string>();
-    set.add(fullName.toLowerCase());
+    const name = fullName.toLowerCase();
+    // A repo renamed or transferred since it was listed: its new name replaces the old one.
+    if (id !== undefined) for (const other of set) if (other !== name && this.#ids.get(other) === id) set.delete(other);
+    set.add(name);
     this.#repos.set(installationId, set);
+    if (id !== undefined) this.#ids.set(name, id);
+  }
+
+  idOf(fullName: string): number | undefined {
+    return this.#ids.get(fullName.toLowerCase());
   }
 
   /** Whether this installation was discovered already (an event's repo alone does not count). */
@@ -18,9 +28,9 @@ export class KnownRepos {
     return this.#discovered.has(installationId);
   }
 
-  discovered(installationId: number, fullNames: string[]): void {
+  discovered(installationId: number, repos: (string | { full: string; id?: number })[]): void {
     this.#discovered.add(installationId);
-    for (const name of fullNames) this.add(installationId, name);
+    for (const repo of repos) typeof repo === "string" ? this.add(installationId, repo) : this.add(installationId, repo.full, repo.id);
   }
 
   repos(installationId: number): string[] {

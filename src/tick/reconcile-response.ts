@@ -101,7 +101,7 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   // days (`notify.*`; nothing without a webhook, nothing when nothing is due).
   const notifyDeps = { env: deps.env ?? process.env, log: { info: input.log, warn: input.log } };
   record = await notifyResponse(notifyDeps, config, { repo: `${owner}/${repo}`, number: issue.number, url: issue.html_url }, record, embargoPassed(record, now) ? [{ kind: "overdue" }] : [], issue.title);
-  const responseBody = await renderResponse(record, config, { title: issue.title, reporter: issue.author }, loaded.overrides, { keys: deps.keys, issue: ref, now });
+  const responseBody = await renderResponse(record, config, { title: issue.title, reporter: issue.author }, loaded.overrides, { keys: deps.keys, issue: ref, now, current: own.body });
   await applyEffects(octokit, ref, state, { ...noEffects(), responseBody, ...responseLabels(state.labels, record) });
   return record;
 }

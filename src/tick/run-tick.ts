@@ -4,8 +4,11 @@ import { changeDashboard } from "../dashboard/dashboard-hook.js";
 import { readIndex, rowOf, type DashboardRow } from "../dashboard/dashboard-index.js";
 import { findDashboard } from "../github/dashboard-issue.js";
 import { readConfigFrom } from "../github/read-config.js";
+import { knowRepoId, learnRepoId } from "../github/repo-ids.js";
+import { repoParams } from "../github/announce-context.js";
+import { EventScope, runInScope } from "../github/event-scope.js";
 import { getIssue, hasLabelledIssue, listOpenResponses, privateRepos, type ListedIssue } from "../github/tick-github.js";
-import { issueKey, loadResponse, type Deps } from "../handlers/response-context.js";
+import { issueKey, loadResponse, responseKey, type Deps } from "../handlers/response-context.js";
 import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
 import type { KnownRepos } from "./known-repos.js";
 import type { Lease } from "./lease.js";
@@ -59,9 +62,12 @@ export async function runTick(env: TickEnv): Promise<TickReport> {
       }
       try {
         const run = async () => {
+          // The id GitHub listed the repo with (or an event wrote a response there with): its records are bound to it.
+          const id = env.known.idOf(full);
+          if (id !== undefined) knowRepoId(repoParams(full), id);
           report.responses += await tickRepo(env, installation.octokit, full);
         };
-        await (env.guard ? env.guard(installation.octokit, run) : run());
+        await (env.guard ? env.guard(installation.octokit, run) : runInScope(new EventScope("tick"), run));
         report.repos.push(full);
       } catch (error) {
         report.failed.push(full);
@@ -79,13 +85,13 @@ export async function runTick(env: TickEnv): Promise<TickReport> {
  * and one call to see whether any issue has that label. Later ticks use the list in memory, and
  * an event that writes a response adds its repo.
  */
-export async function discoverRepos(octokit: Octokit, log: (m: string) => void): Promise<string[]> {
-  const found: string[] = [];
-  for (const full of await privateRepos(octokit)) {
+export async function discoverRepos(octokit: Octokit, log: (m: string) => void): Promise<{ full: string; id: number }[]> {
+  const found: { full: string; id: number }[] = [];
+  for (const { full, id } of await privateRepos(octokit)) {
     const [owner, repo] = full.split("/") as [string, string];
     try {
       const result = await readConfigFrom(octokit, owner, repo);
-      if (result.ok && (await hasLabelledIssue(octokit, owner, repo, result.config.label))) found.push(full);
+      if (result.ok && (await hasLabelledIssue(octokit, owner, repo, result.config.label))) found.push({ full, id });
     } catch (error) {
       log(`tick: ${full} could not be read (${(error as Error).message.split("\n")[0]}); skipped`);
     }
@@ -103,13 +109,15 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
   }
   const config = result.config;
   const open = await listOpenResponses(octokit, owner, repo, config.label);
+  // Once per repo: its responses' records and queues are keyed by its id (src/github/repo-ids.ts).
+  if (open.length) await learnRepoId(octokit, { owner, repo });
   const rows = new Map<number, DashboardRow>();
   const prConfigs = new Map();
   for (const issue of open) {
     const ref = { owner, repo, issue_number: issue.number };
     let record;
     try {
-      record = await deps.queue.run(issueKey(ref), () => reconcileResponse({ deps, octokit, owner, repo, issue, config, log: env.log, prConfigs }));
+      record = await deps.queue.run(responseKey(ref), () => reconcileResponse({ deps, octokit, owner, repo, issue, config, log: env.log, prConfigs }));
     } catch (error) {
       // One response that cannot be reconciled must not stop the others, nor the dashboard.
       env.log(`tick: ${issueKey(ref)} was not reconciled (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
@@ -157,7 +165,7 @@ async function staleRows(env: TickEnv, octokit: Octokit, full: string, config: E
     let record: ResponseRecord | undefined;
     if (issue && closed(row) && !issue.open) {
       try {
-        record = await deps.queue.run(issueKey(ref), () => retryClosedNotices({ deps, octokit, owner, repo, issue, config, log: env.log }));
+        record = await deps.queue.run(responseKey(ref), () => retryClosedNotices({ deps, octokit, owner, repo, issue, config, log: env.log }));
       } catch (error) {
         env.log(`tick: ${issueKey(ref)}: its waiting chat messages were not sent (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
         continue;

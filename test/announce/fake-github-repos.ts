@@ -1,6 +1,7 @@
 import { blobSha } from "../../src/github/conditional-read.js";
 import { gitBlob, gitTree } from "../helpers/app.js";
 import { sha, type FakeGitHub } from "./fake-github.js";
+import { SECURITY_REPO_ID } from "../helpers/app.js";
 
 /** GitHub's contents API sends a file's content only up to 1 MB. */
 const LARGE_FILE = 1024 * 1024;
@@ -71,7 +72,9 @@ export function productRoutes(fake: FakeGitHub, R: string, full: (m: RegExpExecA
     });
     fake.route("GET", R, (m) => {
       const repo = fake.repos.get(full(m).toLowerCase());
-      return repo ? [200, { id: 1, name: m.groups!.repo, full_name: full(m), private: repo.private, default_branch: repo.default_branch }] : [404, { message: "Not Found" }];
+      // The ids the events give: acme/security's issue events come from GitHub's examples, acme/widget's advisory event says 2.
+      const id = full(m).toLowerCase() === "acme/security" ? SECURITY_REPO_ID : 2;
+      return repo ? [200, { id, name: m.groups!.repo, full_name: full(m), private: repo.private, default_branch: repo.default_branch }] : [404, { message: "Not Found" }];
     });
     fake.route("GET", `${R}/git/ref/heads/(?<branch>.+)`, (m) => {
       const s = fake.refs.get(`${full(m).toLowerCase()}:${m.groups!.branch}`);

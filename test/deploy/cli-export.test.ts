@@ -87,7 +87,7 @@ describe("embargo export", () => {
     expect(wrong).toMatchObject({ code: 1, out: "" });
     expect(wrong.err).toMatch(/not signed with this app's secret/);
     try {
-      response.body = body.replace(/(<!-- embargo:record:v2 )(.)/, (_m, p: string, c: string) => `${p}${c === "A" ? "B" : "A"}`);
+      response.body = body.replace(/(<!-- embargo:record:v\d )(.)/, (_m, p: string, c: string) => `${p}${c === "A" ? "B" : "A"}`);
       const tampered = await cli(["export", `${SECURITY}#${ISSUE}`, "--format", "osv"]);
       expect(tampered).toMatchObject({ code: 1, out: "" });
       expect(tampered.err).toMatch(/refused/);

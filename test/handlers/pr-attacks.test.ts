@@ -3,7 +3,7 @@
  * probot.receive() and shows the attack changes nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commentList, createTestProbot, mockCommentById, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
+import { commentList, createTestProbot, mockCommentById, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf, SECURITY_REPO_ID } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import {
   HEAD,
@@ -101,7 +101,7 @@ describe("a link is bound to one PR", () => {
 describe("a PR linked from two responses", () => {
   it("is gated by both: the gate waits while one is open though the other is released, and both records follow the PR", async () => {
     const probot = createTestProbot();
-    const both = sealer.seal({ key: "acme/product#42", repoId: PRODUCT_REPO_ID }, ["acme/security#7", "acme/security#8"]);
+    const both = sealer.seal({ key: "acme/product#42", repoId: PRODUCT_REPO_ID }, [7, 8].map((n) => ({ key: `acme/security#${n}`, repoId: SECURITY_REPO_ID })));
     const prLine = { repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1", "sec1", "team:core"] };
     mockPrStart(gh);
     mockIdentity(gh);
@@ -147,7 +147,7 @@ describe("a PR linked from two responses", () => {
 describe("a linked response whose record cannot be read", () => {
   it("still blocks the gate and keeps its link: deleting #7's response comment does not let the announced #8 open it", async () => {
     const probot = createTestProbot();
-    const both = sealer.seal("acme/product#42", ["acme/security#7", "acme/security#8"]);
+    const both = sealer.seal({ key: "acme/product#42", repoId: PRODUCT_REPO_ID }, [7, 8].map((n) => ({ key: `acme/security#${n}`, repoId: SECURITY_REPO_ID })));
     const prLine = { repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1", "sec1", "team:core"] };
     mockPrStart(gh);
     mockIdentity(gh);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commentEvent, commentList, createTestProbot, mockCommentById, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
+import { commentEvent, commentList, createTestProbot, mockCommentById, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf, SECURITY_REPO_ID } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import {
   CVE,
@@ -438,7 +438,7 @@ describe("a product repository renamed or transferred (GitHub keeps its id)", ()
 });
 
 describe("a link sealed before repository ids were", () => {
-  it("is sealed again with the id on the PR's next event, so a later rename keeps it", async () => {
+  it("is sealed again with both ids (the PR's repository's, the response's) on the PR's next event, so a later rename of either keeps it", async () => {
     const probot = createTestProbot();
     const byName = sealer.seal("acme/product#42", "acme/security#7");
     const { gate } = await mockApproval({ ...waiting, external_id: byName });
@@ -449,6 +449,8 @@ describe("a link sealed before repository ids were", () => {
     expect(update).toMatchObject({ conclusion: "success" });
     expect(sealer.open(update.external_id, { key: "acme/product-core#42", repoId: PRODUCT_REPO_ID })).toEqual(["acme/security#7"]);
     expect(sealer.open(update.external_id, { key: "acme/product#42", repoId: PRODUCT_REPO_ID + 1 })).toEqual([]);
+    // The security repo's id came from the one read of it the event makes anyway (its visibility, for the leak firewall).
+    expect(sealer.openLinks(update.external_id, { key: "acme/product#42", repoId: PRODUCT_REPO_ID })).toEqual([{ key: "acme/security#7", repoId: SECURITY_REPO_ID }]);
   });
 });
 

@@ -8,7 +8,7 @@ import { validateConfig } from "../../src/config/load-config.js";
 import { newRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import { BOT, commentEvent, commentList, createTestProbot, mockIdentity, mockToken, recordOf, RENDER_CONTEXT, type StoredComment } from "../helpers/app.js";
+import { BOT, commentEvent, commentList, createTestProbot, mockIdentity, mockToken, recordOf, RENDER_CONTEXT, SECURITY_REPO_ID, type StoredComment } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 
 const ISSUE = "/repos/acme/security/issues/7";
@@ -117,7 +117,7 @@ describe("the response comment is remembered", () => {
     expect(many.second.filter((c) => c.startsWith(`GET ${ISSUE}/comments`))).toEqual([]);
     expect(many.second).toContain("GET /repos/acme/security/issues/comments/N");
     // Kept in the app's store, under the issue's key.
-    expect(await many.store.get("response-comment:acme/security#7")).toBe("555");
+    expect(await many.store.get(`response-comment:repo:${SECURITY_REPO_ID}#7`)).toBe("555");
     // What the team sees: both commands applied.
     expect(many.record.cvss?.score).toBe(9.8);
     expect(many.record.severity).toBe("critical");
@@ -146,7 +146,7 @@ describe("the response comment is remembered", () => {
     await f.probot.receive(commentEvent({ commentId: 9002, commentBody: CVSS }));
     expect(f.patched.at(-1)).toBe(777);
     expect(recordOf(f.comments[0]!.body).cvss?.score).toBe(9.8);
-    expect(await f.store.get("response-comment:acme/security#7")).toBe("777");
+    expect(await f.store.get(`response-comment:repo:${SECURITY_REPO_ID}#7`)).toBe("777");
   });
 
   it("a remembered id that now answers with someone else's comment, or another issue's, is never trusted", async () => {

@@ -41,6 +41,9 @@ function baseRecord(changes: Partial<ResponseRecord> = {}): ResponseRecord {
   return { ...record, ticks: { "intake.tracked": { by: "app", at: "2026-11-20T09:31:00.000Z" } }, ...changes };
 }
 
+/** What people read: the comment without its hidden record and render signature (the app writes them bound to the repository's id now). */
+const visible = (body: string) => body.replace(/<!-- embargo:(record|render)[^>]*-->/g, "");
+
 async function bodyOf(record: ResponseRecord): Promise<string> {
   return renderResponse(record, config(), { title: "Report", reporter: "reporter" }, undefined, RENDER_CONTEXT);
 }
@@ -126,7 +129,7 @@ describe("boxes ticked by hand are recorded at once, with who and when", () => {
     expect(recordOf(out.body).ticks["intake.breach"]).toBeUndefined();
     expect(recordOf(out.body).state).toBe("triage");
     expect(out.body).toContain("| **State** | Triage |");
-    expect(out.body).toBe(before);
+    expect(visible(out.body)).toBe(visible(before));
   });
 
   it("a redelivered old edit does not undo a newer one", async () => {
@@ -146,7 +149,7 @@ describe("boxes ticked by hand are recorded at once, with who and when", () => {
 
 describe("the hidden record cannot be forged (attacks)", () => {
   const forge = (body: string, record: ResponseRecord, keys = TEST_KEYS, scope = "acme/security#7") =>
-    body.replace(/<!-- embargo:record:v2 [^>]*-->/, recordMarker(record, keys, scope));
+    body.replace(/<!-- embargo:record:v\d [^>]*-->/, recordMarker(record, keys, scope));
 
   it("a record re-signed with another key (state → announced, a PR added) has no effect: the app puts its own back and says so", async () => {
     const record = baseRecord({ state: "confirmed" });
@@ -154,7 +157,7 @@ describe("the hidden record cannot be forged (attacks)", () => {
     const forged = forge(before, { ...record, state: "announced", prs: [{ repo: "evil/fork", number: 1, state: "merged", review: "approved", base: "main", private: true }] }, new KeyRing("guessed"));
     const out = await edit(before, forged, { labels: ["security", "security: confirmed"] });
     expect(recordOf(out.body)).toMatchObject({ state: "confirmed", prs: [] });
-    expect(out.body).toBe(before);
+    expect(visible(out.body)).toBe(visible(before));
     expect(out.added).toEqual([]);
     expect(out.removed).toEqual([]);
     expect(out.replies).toHaveLength(1);
@@ -164,7 +167,7 @@ describe("the hidden record cannot be forged (attacks)", () => {
 
   it("an edited payload (base64 changed, signature kept) does not verify either", async () => {
     const before = await bodyOf(baseRecord());
-    const forged = before.replace(/(<!-- embargo:record:v2 )([A-Za-z0-9_-])/, (_m, p, c) => `${p}${c === "A" ? "B" : "A"}`);
+    const forged = before.replace(/(<!-- embargo:record:v\d )([A-Za-z0-9_-])/, (_m, p, c) => `${p}${c === "A" ? "B" : "A"}`);
     const out = await edit(before, forged);
     expect(recordOf(out.body).state).toBe("triage");
     expect(out.replies[0]).toContain("put back the last version it wrote");

@@ -13,6 +13,24 @@ export const NOW = new Date("2026-11-22T12:00:00Z");
 /** The app's secret in tests, and its keys: records the tests build are signed like the app's. */
 export const TEST_SECRET = "test-link-secret";
 export const TEST_KEYS = new KeyRing(TEST_SECRET);
+/**
+ * acme/security's id: the issue and comment events here are made from GitHub's examples, whose
+ * repository has this id. The app binds the records it writes to it (v3); records the tests
+ * render outside an event have no id to bind to, so they are bound by name (v2), as older
+ * versions of the app wrote them.
+ */
+export const SECURITY_REPO_ID = 186853002;
+/** A record's binding as the app has it in an event on acme/security (`owner/repo#n`). */
+export function securityScope(issue: string, repoId = SECURITY_REPO_ID) {
+  const [full, n] = issue.split("#") as [string, string];
+  const [owner, repo] = full.split("/") as [string, string];
+  return { owner, repo, issue_number: Number(n), repo_id: repoId };
+}
+/** A record of issue `issue` as the app reads it: bound to the repository's id (v3), or to the name (v2). */
+export function decodeAsApp(body: string, issue: string, repoId = SECURITY_REPO_ID) {
+  const byId = decodeRecord(body, TEST_KEYS, securityScope(issue, repoId));
+  return byId.found ? byId : decodeRecord(body, TEST_KEYS, issue);
+}
 /** How tests render a response comment for acme/security#7 the way the app would. */
 export const RENDER_CONTEXT = { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now: NOW };
 
@@ -62,7 +80,8 @@ export function mockConfig(gh: GitHubMock, owner: string, repo: string, yaml: st
  * than the event's own is private before it lets secrets be written there.
  */
 export function mockVisibility(gh: GitHubMock, owner: string, repo: string, visibility: "private" | "public" | "internal" = "private"): void {
-  gh.api.get(`/repos/${owner}/${repo}`).reply(200, { name: repo, full_name: `${owner}/${repo}`, private: visibility !== "public", visibility });
+  const id = `${owner}/${repo}` === "acme/security" ? SECURITY_REPO_ID : 186853100;
+  gh.api.get(`/repos/${owner}/${repo}`).reply(200, { id, name: repo, full_name: `${owner}/${repo}`, private: visibility !== "public", visibility });
 }
 
 /** No template overrides: the `.github` folder (listed to learn whether `.github/embargo/` exists) is not there. */
@@ -226,7 +245,7 @@ export async function mockResponseLookup(
 ): Promise<"by-id" | "listed" | "both"> {
   const number = options.number ?? 7;
   const path = `/repos/acme/security/issues/${number}`;
-  const id = options.id ?? Number(await store.get(`response-comment:acme/security#${number}`));
+  const id = options.id ?? Number(await store.get(`response-comment:repo:${SECURITY_REPO_ID}#${number}`));
   const list = () => gh.api.get(`${path}/comments`).query(true).reply(200, () => commentList(comments()).map((c) => ({ ...c, issue_url: `https://api.github.com${path}` })));
   if (!id) {
     list();
@@ -234,15 +253,15 @@ export async function mockResponseLookup(
   }
   const found = comments().find((c) => c.id === id);
   mockCommentById(gh, comments, id, { number });
-  const valid = found && found.user.login === BOT && decodeRecord(found.body, TEST_KEYS, `acme/security#${number}`).found;
+  const valid = found && found.user.login === BOT && decodeAsApp(found.body, `acme/security#${number}`).found;
   if (valid) return "by-id";
   list();
   return "both";
 }
 
 /** The record of a response body, verified as the app verifies it (bound to acme/security#7 unless told). */
-export function recordOf(body: string, issue = "acme/security#7"): ResponseRecord {
-  const decoded = decodeRecord(body, TEST_KEYS, issue);
+export function recordOf(body: string, issue = "acme/security#7", repoId = SECURITY_REPO_ID): ResponseRecord {
+  const decoded = decodeAsApp(body, issue, repoId);
   if (!decoded.found) throw new Error(`no record in:\n${body}`);
   return decoded.record;
 }

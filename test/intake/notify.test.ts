@@ -141,7 +141,7 @@ describe("notifications from the app's events", () => {
     fake.install(gh);
     const probot = createTestProbot(undefined, { env: ENV });
     const example = (label: string) => subscribedExamples().find((e) => e.label === label)!.payload;
-    const record = () => recordOf(fake.comments(SECURITY, 7).find((c) => c.login === BOT_LOGIN && c.body.includes(RESPONSE_MARKER))!.body);
+    const record = () => recordOf(fake.comments(SECURITY, 7).find((c) => c.login === BOT_LOGIN && c.body.includes(RESPONSE_MARKER))!.body, `${SECURITY}#7`, fake.repo(SECURITY).id);
 
     // Intake names a triager from the rotation; the webhook refuses the message: it waits for a retry.
     const refused = mockHook(500);

@@ -45,7 +45,8 @@ export function endState(fake: LifecycleGitHub): EndState {
       state.comments[key] = issue.comments.map((c) => `${c.login}: ${withoutMachineLines(c.body)}`);
       const response = issue.comments.find((c) => c.login === BOT_LOGIN && c.body.includes(RESPONSE_MARKER));
       if (response && !state.record) {
-        const decoded = decodeRecord(response.body, TEST_KEYS, key);
+        const byId = decodeRecord(response.body, TEST_KEYS, { owner: repo.owner, repo: repo.name, issue_number: issue.number, repo_id: repo.id });
+        const decoded = byId.found ? byId : decodeRecord(response.body, TEST_KEYS, key);
         if (decoded.found) state.record = withoutMemo(decoded.record);
       }
     }

@@ -3,7 +3,7 @@ import { validateConfig } from "../../src/config/load-config.js";
 import { LinkSealer } from "../../src/pr/pr-link.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
-import { BOT, commentList, INSTALLATION_ID, mockCommentById, mockConfig, mockToken, mockVisibility, NOW, RENDER_CONTEXT, type StoredComment } from "../helpers/app.js";
+import { BOT, SECURITY_REPO_ID, commentList, INSTALLATION_ID, mockCommentById, mockConfig, mockToken, mockVisibility, NOW, RENDER_CONTEXT, type StoredComment } from "../helpers/app.js";
 import { loadWebhookExample, type GitHubMock } from "../helpers/github-api.js";
 
 export const SECURITY_YAML = 'team: acme/sec\ncomponents:\n  api:\n    repo: acme/product\n    owners: [owner1]\nsupported_branches: [main, "4.19"]\n';
@@ -17,7 +17,8 @@ export const APP_ID = 1;
 export const sealer = new LinkSealer("test-link-secret");
 /** acme/product's id: the webhook examples' repository, which every PR fixture here is made from. */
 export const PRODUCT_REPO_ID = 186853002;
-export const SEALED = sealer.seal({ key: "acme/product#42", repoId: PRODUCT_REPO_ID }, "acme/security#7");
+/** The link as the app seals it now: the PR's repository by id, and the response's repository (acme/security) by id. */
+export const SEALED = sealer.seal({ key: "acme/product#42", repoId: PRODUCT_REPO_ID }, [{ key: "acme/security#7", repoId: SECURITY_REPO_ID }]);
 export const RUNS = (repo: string, sha: string) => `/repos/${repo}/commits/${sha}/check-runs`;
 
 export function securityConfig(yaml: Record<string, unknown> = { team: "acme/sec", components: { api: { repo: "acme/product", owners: ["owner1"] } }, supported_branches: ["main", "4.19"] }) {

@@ -16,6 +16,20 @@ describe("signed record markers", () => {
     expect(decodeRecord(body, new KeyRing("other"), ISSUE)).toMatchObject({ found: false, damaged: true, forged: true });
   });
 
+  it("bound to the repository's id (v3) where it is known: any name of that repository reads it, no other repository, and not by name alone", () => {
+    const keys = new KeyRing("s1");
+    const body = `${RESPONSE_MARKER}\n${recordMarker(record, keys, { ...ISSUE, repo_id: 5 })}`;
+    expect(body).toContain("<!-- embargo:record:v3 ");
+    expect(decodeRecord(body, keys, { owner: "acme", repo: "security-core", issue_number: 7, repo_id: 5 })).toEqual({ found: true, record });
+    expect(decodeRecord(body, keys, { ...ISSUE, repo_id: 6 })).toMatchObject({ found: false, forged: true });
+    expect(decodeRecord(body, keys, { ...ISSUE, issue_number: 8, repo_id: 5 })).toMatchObject({ found: false, forged: true });
+    expect(decodeRecord(body, keys, ISSUE)).toMatchObject({ found: false, forged: true });
+    // A v2 record (an older version's) reads under its name only, whatever the id.
+    const old = `${RESPONSE_MARKER}\n${recordMarker(record, keys, ISSUE)}`;
+    expect(decodeRecord(old, keys, { ...ISSUE, repo_id: 5 })).toEqual({ found: true, record });
+    expect(decodeRecord(old, keys, { owner: "acme", repo: "security-core", issue_number: 7, repo_id: 5 })).toMatchObject({ found: false, forged: true });
+  });
+
   it("the previous secret still verifies during a rotation; a new record is signed with the current one", () => {
     const old = new KeyRing("old-secret");
     const rotated = new KeyRing("new-secret", "old-secret");

@@ -87,7 +87,7 @@ it("closing an issue whose first linked PR's repo was deleted still releases the
   const setup = session(fake);
   await setup.deliver("issue_comment", commentEvent(CREATED, fake, SECURITY, ISSUE, `/triage pr acme/gone#5\n/triage pr ${PRODUCT}#${PUBLIC_PR}`));
   setup.finish();
-  expect(recordOf(responseOf(fake).body).prs.map((p) => `${p.repo}#${p.number}`)).toEqual(["acme/gone#5", `${PRODUCT}#${PUBLIC_PR}`]);
+  expect(recordOf(responseOf(fake).body, `${SECURITY}#${ISSUE}`, fake.repo(SECURITY).id).prs.map((p) => `${p.repo}#${p.number}`)).toEqual(["acme/gone#5", `${PRODUCT}#${PUBLIC_PR}`]);
   expect(fake.issue(PRODUCT, PUBLIC_PR).labels).toContain(PRIORITY);
 
   fake.repo("acme/gone").gone = true;
@@ -181,7 +181,7 @@ it("65,000 characters of valid /triage lines keep the response under the limit, 
   await expect(s.deliver("issue_comment", commentEvent(CREATED, fake, SECURITY, ISSUE, "/triage severity high"))).resolves.toBeUndefined();
   s.finish();
   expect(responseOf(fake).body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
-  expect(recordOf(responseOf(fake).body).severity).toBe("high");
+  expect(recordOf(responseOf(fake).body, `${SECURITY}#${ISSUE}`, fake.repo(SECURITY).id).severity).toBe("high");
 });
 
 // Issue 10 (before the fix: a command in a PR conversation is told to "add the security label first", which cannot work there.)
@@ -204,5 +204,5 @@ it("a private PR naming an ordinary issue first and the security issue second is
   const s = session(fake);
   await expect(s.deliver("pull_request", pullEvent(example("pull_request.opened #1"), fake, SECURITY, 44, "sec1"))).resolves.toBeUndefined();
   s.finish();
-  expect(recordOf(responseOf(fake).body).prs.map((p) => `${p.repo}#${p.number}`)).toContain(`${SECURITY}#44`);
+  expect(recordOf(responseOf(fake).body, `${SECURITY}#${ISSUE}`, fake.repo(SECURITY).id).prs.map((p) => `${p.repo}#${p.number}`)).toContain(`${SECURITY}#44`);
 });

@@ -66,4 +66,13 @@ describe("known repos", () => {
     expect(known.has(42)).toBe(true);
     expect(known.repos(42)).toEqual(["acme/other-security", "acme/security"]);
   });
+
+  it("a repo renamed since it was listed is ticked once, under its new name, with its id", () => {
+    const known = new KnownRepos();
+    known.discovered(42, [{ full: "acme/security", id: 5 }]);
+    // An event writes a response in the same repository (id 5), now named acme/security-core.
+    known.add(42, "acme/security-core", 5);
+    expect(known.repos(42)).toEqual(["acme/security-core"]);
+    expect(known.idOf("acme/Security-Core")).toBe(5);
+  });
 });

@@ -5,7 +5,7 @@ import { DASHBOARD_LABEL } from "../../src/github/dashboard-issue.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
 import type { TickReport } from "../../src/tick/run-tick.js";
-import { BOT, commentList, createTestProbot, INSTALLATION_ID, TEST_KEYS, type StoredComment } from "../helpers/app.js";
+import { BOT, commentList, createTestProbot, INSTALLATION_ID, SECURITY_REPO_ID, TEST_KEYS, type StoredComment } from "../helpers/app.js";
 import { mockInstallationToken, type GitHubMock } from "../helpers/github-api.js";
 
 export const CONFIG = "team: acme/security-team\nrelease_managers: [rm-alice]\n";
@@ -41,7 +41,7 @@ export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<Respo
   api.get("/app/installations").query(true).reply(200, [{ id: INSTALLATION_ID, account: { login: "acme" }, suspended_at: null }]);
   mockInstallationToken(api, INSTALLATION_ID);
   api.get("/app").reply(200, { id: 1, slug: "embargo", name: "embargo", owner: { login: "acme" } });
-  api.get("/installation/repositories").query(true).reply(200, { total_count: 2, repositories: [{ full_name: "acme/security", name: "security", owner: { login: "acme" }, private: true, visibility: "private" }, { full_name: "acme/product", name: "product", owner: { login: "acme" }, private: false, visibility: "public" }] });
+  api.get("/installation/repositories").query(true).reply(200, { total_count: 2, repositories: [{ id: SECURITY_REPO_ID, full_name: "acme/security", name: "security", owner: { login: "acme" }, private: true, visibility: "private" }, { id: 186853003, full_name: "acme/product", name: "product", owner: { login: "acme" }, private: false, visibility: "public" }] });
   api.get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
   api.get("/repos/acme/security/contents/.github").reply(404, { message: "Not Found" });
   const issue = { id: 7, node_id: "I_7", number: 7, title: "Report", html_url: ISSUE_URL, state: issueOpen ? "open" : "closed", user: { login: "reporter", id: 2, type: "User" }, labels: [{ name: "security" }, { name: `security: ${full.state}` }], assignees: [] };
