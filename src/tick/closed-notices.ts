@@ -1,27 +1,16 @@
-import type { ProbotOctokit } from "probot";
-import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects, type IssueState } from "../github/apply-effects.js";
 import { findOwnComment } from "../github/issue-comments.js";
-import type { ListedIssue } from "../github/tick-github.js";
-import { loadResponse, type Deps } from "../handlers/response-context.js";
+import { loadResponse } from "../handlers/response-context.js";
 import { notifyResponse } from "../notify/notify-response.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { noEffects } from "../response/effects.js";
 import { renderResponse } from "../response/render-response.js";
 import { syncBoxes } from "../response/sync-boxes.js";
+import type { ReconcileInput } from "./reconcile-response.js";
 
-type Octokit = InstanceType<typeof ProbotOctokit>;
-
-export interface ClosedNoticesInput {
-  deps: Deps;
-  octokit: Octokit;
-  owner: string;
-  repo: string;
-  issue: ListedIssue;
-  config: EmbargoConfig;
-  log: (message: string) => void;
-}
+/** As the tick reconciles an open response, without the PR repos' configs (no PR is synced here). */
+export type ClosedNoticesInput = Omit<ReconcileInput, "prConfigs">;
 
 /**
  * A closed response whose chat messages the webhook refused (the "closed" or "announced" message

@@ -189,7 +189,8 @@ describe("a linked response whose record cannot be read", () => {
 describe("closing the security issue", () => {
   const linked = { state: "fixing" as const, prs: [{ repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1"] }] };
 
-  it("a close by someone who may not run commands is undone, says why, and releases no gate", async () => {
+  /** A close by `closer` that the app will undo: what it wrote back (the issue's PATCH, the reply), and the response. */
+  async function closeToUndo(closer: string, closeCommit?: string) {
     const probot = createTestProbot();
     mockToken(gh);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
@@ -197,39 +198,26 @@ describe("closing the security issue", () => {
     const stored = await storeResponse(linked);
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
     serveTeam(gh, ["sec1"]);
+    if (closeCommit) serveCloseEvent(gh, closeCommit);
     mockNoOverrides(gh, "acme", "security");
     // Still closed, by them: theirs is the close that stands, so it is undone.
-    gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state: "closed", closed_by: { login: "triager-without-rights" }, user: { login: "reporter" }, assignees: [], labels: [] });
-    let reopened: any;
-    gh.api.patch(ISSUE, (b) => ((reopened = b), true)).reply(200, {});
-    let reply = "";
-    gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).reply(201, { id: 700 });
+    gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state: "closed", closed_by: { login: closer }, user: { login: "reporter" }, assignees: [], labels: [] });
+    const wrote = { reopened: undefined as unknown, reply: "" };
+    gh.api.patch(ISSUE, (b) => ((wrote.reopened = b), true)).reply(200, {});
+    gh.api.post(`${ISSUE}/comments`, (b) => ((wrote.reply = b.body), true)).reply(201, { id: 700 });
+    await probot.receive(issueStateEvent("closed", closer));
+    return { ...wrote, stored };
+  }
 
-    await probot.receive(issueStateEvent("closed", "triager-without-rights"));
-
+  it("a close by someone who may not run commands is undone, says why, and releases no gate", async () => {
+    const { reopened, reply } = await closeToUndo("triager-without-rights");
     expect(reopened).toEqual({ state: "open" });
     expect(reply).toContain("only members of the acme/sec team may close a security response, so it was reopened");
     expect(gh.requestsTo("acme", "product")).toEqual([]);
   });
 
   it("a team member's merge whose `Fixes #7` closed the issue releases no gate: reopened, and told why", async () => {
-    const probot = createTestProbot();
-    mockToken(gh);
-    mockConfig(gh, "acme", "security", SECURITY_YAML);
-    mockIdentity(gh);
-    const stored = await storeResponse(linked);
-    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
-    serveTeam(gh, ["sec1"]);
-    serveCloseEvent(gh, "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d");
-    mockNoOverrides(gh, "acme", "security");
-    gh.api.get(ISSUE).reply(200, { number: 7, title: TITLE, state: "closed", closed_by: { login: "sec1" }, user: { login: "reporter" }, assignees: [], labels: [] });
-    let reopened: any;
-    gh.api.patch(ISSUE, (b) => ((reopened = b), true)).reply(200, {});
-    let reply = "";
-    gh.api.post(`${ISSUE}/comments`, (b) => ((reply = b.body), true)).reply(201, { id: 700 });
-
-    await probot.receive(issueStateEvent("closed", "sec1"));
-
+    const { reopened, reply, stored } = await closeToUndo("sec1", "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d");
     expect(reopened).toEqual({ state: "open" });
     expect(reply).toContain("@sec1 this issue was closed by a closing keyword");
     expect(reply).toContain("(`9e8d7c6b5a4f`), not by hand, so it was reopened: the response goes on and its fix PRs stay gated");
