@@ -223,9 +223,17 @@ async function send(f: FakeIssue, commentBody: string, shape: Send = {}) {
   return event;
 }
 
-/** Every write the handler made (since request number `from`), in order, in words. */
+/**
+ * The comment's edit history as GitHub's GraphQL answers it: read only when the author's edit keeps a
+ * line that never ran (a retry, or another's edit the app never got).
+ */
+function mockEditors(logins: string[]) {
+  gh.api.post("/graphql", (b) => String(b.query).includes("userContentEdits")).reply(200, { data: { node: { userContentEdits: { totalCount: logins.length, nodes: logins.map((login) => ({ editor: { login } })) } } } });
+}
+
+/** Every write the handler made (since request number `from`), in order, in words (a GraphQL query is a read). */
 function writes(from = 0): string[] {
-  return gh.requests.slice(from).filter((r) => r.method !== "GET" && !r.path.startsWith("/app/")).map(describeWrite);
+  return gh.requests.slice(from).filter((r) => r.method !== "GET" && !r.path.startsWith("/app/") && r.path !== "/graphql").map(describeWrite);
 }
 
 function describeWrite(r: RecordedRequest): string {
@@ -961,6 +969,43 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
     expect(f.closed).toEqual([]);
   });
 
+  it("an outsider's edit whose event the app never got (or got late) does not run on the author's next save", async () => {
+    const f = await fakeIssue({ yaml: TEAM_CONFIG });
+    await send(f, "/triage cwe CWE-79", { asker: { team: "active" } });
+    // mallory adds a line; GitHub's delivery of her edit fails (GitHub does not redeliver by itself).
+    // alice then saves the comment (a typo fixed elsewhere): the line she did not write is in `from`.
+    // Who edited the comment is read from its edit history, only because a line in `from` never ran.
+    mockEditors(["alice", "mallory", "alice"]);
+    const mark = gh.requests.length;
+    const alicesSave = await send(f, "/triage cwe CWE-79\n/triage confirm\nThanks!", { action: "edited", previousBody: "/triage cwe CWE-79\n/triage confirm", asker: { team: "active" } });
+    expect(f.record.state).toBe("triage");
+    expect(f.record.confirmed).toBeUndefined();
+    expect(f.added).toEqual([]);
+    expect(writes(mark)).toEqual(["react eyes", "reply", "edit response", "react +1"]);
+    expect(f.replies.at(-1)).toMatch(/^This comment was also edited by @\u200bmallory, so the app cannot tell who wrote these lines, which did not run before your edit:\n\n> \/triage confirm\n/);
+    expect(f.replies.at(-1)).toContain("@\u200balice: if you mean them, post them in a new comment.");
+
+    // mallory's edit delivered late, and alice's save redelivered: nothing more, no history read.
+    const late = gh.requests.length;
+    mockNoOverrides(gh, "acme", "security");
+    await editBy(f, "mallory", "/triage cwe CWE-79\n/triage confirm", "/triage cwe CWE-79");
+    await expectReads(f, { team: "active" }, "alice", false, {});
+    await f.probot.receive(alicesSave);
+    expect(writes(late)).toEqual(["react eyes", "react +1"]);
+    expect(f.record.state).toBe("triage");
+  });
+
+  it("a line that failed before runs again on the author's save when only the author ever edited the comment", async () => {
+    const f = await fakeIssue({ yaml: TEAM_CONFIG.concat("components: { api: {} }\n") });
+    await send(f, "/triage component web", { asker: { team: "active" } });
+    expect(f.record.components).toEqual([]);
+    f.yaml = TEAM_CONFIG.concat("components: { api: {}, web: {} }\n");
+    mockEditors(["alice", "Alice"]);
+    await send(f, "/triage component web\nretry", { action: "edited", previousBody: "/triage component web", asker: { team: "active" } });
+    expect(f.record.components).toEqual(["web"]);
+    expect(f.reactions.at(-1)).toBe("+1");
+  });
+
   it("an edit by someone else that adds no command line runs nothing and says nothing", async () => {
     const f = await fakeIssue();
     await send(f, "/triage cwe CWE-79");
@@ -1014,6 +1059,7 @@ describe("issue 8: /triage pr acts only where its author can see", () => {
     // Access granted, the author edits the comment: the line runs again, and its new failure is answered too.
     gh.api.get(permission).reply(200, { permission: "read", role_name: "read", user: { login: "alice", id: 77, type: "User" } });
     gh.api.get("/repos/acme/secret-product/pulls/5").reply(404, { message: "Not Found" });
+    mockEditors(["alice"]);
     await send(f, "/triage pr acme/secret-product#5\nretrying", { action: "edited", previousBody: "/triage pr acme/secret-product#5", asker: { team: "active" } });
     expect(f.replies).toHaveLength(2);
     expect(f.replies[1]).toContain("Could not link acme/secret-product#5: no such pull request, or the app is not installed on that repository.");
@@ -1127,6 +1173,7 @@ describe("actions: GitHub work a command asks for, run by the executor of its ki
 
       answer = { ok: true, update: (record) => ({ ...record, ghsa: "GHSA-2222-3333-4444" }) };
       await rereads();
+      mockEditors(["alice"]);
       await send(f, "/triage test-action\nretry", { action: "edited", previousBody: "/triage test-action" });
       expect(calls).toHaveLength(2);
       expect(f.record.ghsa).toBe("GHSA-2222-3333-4444");
