@@ -117,7 +117,7 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const octokit = context.octokit;
   const time = run.deps.now();
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER)!;
-  const retired = retireRemovedLines(syncBoxes(loaded.record!, own.body, time), commentKey, run.lines, before);
+  const retired = retireRemovedLines(syncBoxes(loaded.record!, own.body, time, config), commentKey, run.lines, before);
   // Lines nobody can attribute to the author never run from this comment, as another's edit would not.
   const synced = unsure ? blockAddedLines(retired, commentKey, unsure.lines, []).record : retired;
   const decision: CommandsDecision = decideCommands({
@@ -204,7 +204,7 @@ async function onForeignEdit(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const from = context.payload.changes?.body?.from;
   const time = run.deps.now();
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER)!;
-  const synced = syncBoxes(loaded.record, own.body, time);
+  const synced = syncBoxes(loaded.record, own.body, time, config);
   const { record, blocked } = blockAddedLines(synced, commentKey, run.lines, from === undefined ? undefined : parseCommands(from));
   if (!blocked) return;
   const now = await readIssueNow(context.octokit, issue);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import Handlebars from "handlebars";
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -1012,6 +1013,29 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
     const mark = gh.requests.length;
     await editBy(f, "mallory", "/triage cwe CWE-79\nTypo fixed.", "/triage cwe CWE-79\nTypo fixd.");
     expect(writes(mark)).toEqual([]);
+  });
+});
+
+describe("boxes someone added to the response comment by hand", () => {
+  it("a command folds only the checklist's own boxes: hundreds of made-up ones (their edit's event not yet handled) neither bloat nor trim the record", async () => {
+    const f = await fakeIssue({ record: triageRecord({ cwes: ["CWE-22"], mitigations: ["Turn uploads off."] }) });
+    // Someone with write access appends boxes whose ids no checklist has; the app has not seen that
+    // edit's event yet (it comes late, or its delivery failed) when a team member's command arrives.
+    // 200 characters each, from every character an id may hold, so that they hardly compress.
+    const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_.:-";
+    const ids = Array.from({ length: 230 }, (_, i) => [...createHash("sha512").update(`${i}a`).digest(), ...createHash("sha512").update(`${i}b`).digest(), ...createHash("sha512").update(`${i}c`).digest(), ...createHash("sha512").update(`${i}d`).digest()].slice(0, 200).map((b) => alphabet[b % alphabet.length]).join(""));
+    const fake = ids.map((id) => `- [x] x <!-- embargo:item ${id} -->`);
+    const response = f.comments.find((c) => c.id === RESPONSE_ID)!;
+    // The same edit ticks a box of the checklist: that one counts.
+    const umbrella = response.body.split("\n").find((l) => l.includes("embargo:item triage.umbrella -->"))!;
+    response.body = `${response.body.replace(umbrella, umbrella.replace("- [ ]", "- [x]"))}\n${fake.join("\n")}`;
+    expect(response.body.length).toBeLessThan(65_536);
+    await send(f, "/triage cwe CWE-79");
+    expect(f.record.cwes).toEqual(["CWE-22", "CWE-79"]);
+    expect(f.record.mitigations).toEqual(["Turn uploads off."]);
+    expect(f.record.trimmed).toBeUndefined();
+    expect(f.response).not.toContain(ids[0]);
+    expect(Object.keys(f.record.ticks).sort()).toEqual(["intake.tracked", "triage.cwe", "triage.umbrella"]);
   });
 });
 
