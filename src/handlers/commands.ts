@@ -128,6 +128,8 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
     labels: now.labels,
     config,
     now: time,
+    // When the author said it: the edit's time for an edit (a late delivery keeps it).
+    at: context.payload.action === "edited" ? context.payload.comment.updated_at : context.payload.comment.created_at,
     actor: run.author,
     reporter: now.reporter,
   });

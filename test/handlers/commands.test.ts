@@ -838,6 +838,35 @@ describe("edits and redeliveries", () => {
   });
 });
 
+describe("a comment delivered late", () => {
+  it("does not set back a value a newer comment set (a failed delivery redelivered after it), and says so", async () => {
+    const f = await fakeIssue();
+    const older = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage severity critical" });
+    const newer = commentEvent({ commentId: COMMENT_ID + 1, commentBody: "/triage severity low\n/triage cve CVE-2026-1111" });
+    older.payload.comment.created_at = "2026-11-22T10:00:00Z";
+    newer.payload.comment.created_at = "2026-11-22T11:00:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(newer);
+    expect(f.record).toMatchObject({ severity: "low", embargo_end: "2026-12-20", cve: "CVE-2026-1111" });
+
+    // The older comment's delivery failed when it was sent; someone redelivers it now.
+    const mark = gh.requests.length;
+    await expectReads(f, { role: "admin" }, "alice", true, { labels: ["security", "security: triage", "severity: low"] }, RESPONSE_ID);
+    await f.probot.receive(older);
+    expect(f.record).toMatchObject({ severity: "low", embargo_end: "2026-12-20" });
+    expect(writes(mark)).toEqual(["react eyes", "reply"]);
+    expect(f.replies.at(-1)).toContain(quoted("/triage severity critical"));
+    expect(f.replies.at(-1)).toContain("a newer command (2026-11-22T11:00:00Z) set this after this comment was written, and it stays; post the line again to apply it");
+
+    // Posted again, in a new comment: it applies.
+    const again = commentEvent({ commentId: COMMENT_ID + 2, commentBody: "/triage severity critical" });
+    again.payload.comment.created_at = "2026-11-22T11:30:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, { labels: ["security", "security: triage", "severity: low"] }, RESPONSE_ID);
+    await f.probot.receive(again);
+    expect(f.record).toMatchObject({ severity: "critical", embargo_end: "2026-12-05" });
+  });
+});
+
 describe("two comments at the same moment", () => {
   it("are applied one after the other, so neither change is lost", async () => {
     const f = await fakeIssue();
