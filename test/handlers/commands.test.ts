@@ -783,6 +783,13 @@ describe("lines that are not commands", () => {
     expect(f.record).toMatchObject({ state: "triage", reproduced: true });
   });
 
+  it("a command whose words are separated by a no-break space (pasted from chat or a word processor) runs as GitHub shows it", async () => {
+    const f = await fakeIssue();
+    await send(f, "/triage\u00a0cwe\u00a0CWE-79\n/triage\u3000reproduced yes");
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record).toMatchObject({ cwes: ["CWE-79"], reproduced: true });
+  });
+
   it("a comment without any command costs no request", async () => {
     await createTestProbot().receive(commentEvent({ commentBody: "I can reproduce this on 4.18.1. Will look at /triage docs later." }));
     expect(gh.requests).toEqual([]);
