@@ -179,7 +179,7 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const beforeResponse = async (applied: { assigned: string[] }) => {
     const unassigned = effects.assign.filter((a) => !applied.assigned.some(same(a)) && !now.assignees.some(same(a)));
     if (!unassigned.length) return;
-    const key = `unassignable-${commentKey}-${unassigned.join("-").toLowerCase()}`;
+    const key = `unassignable-${commentKey}-${unassigned.join("+").toLowerCase()}`;
     await replyOnly(run, state.comments, { key, template: "unassignable", view: { people: unassigned.map((l) => `@${l}`) } });
   };
   await applyEffects(octokit, issue, state, effects, { beforeResponse });

@@ -473,6 +473,17 @@ describe("each command's happy path", () => {
     expect(f.replies).toHaveLength(1);
   });
 
+  it("assign: a login with a hyphen is mentioned even after two logins that read the same joined (`a`, `b`, then `a-b`)", async () => {
+    const f = await fakeIssue();
+    await send(f, "/triage assign @a @b");
+    // A reply keyed by no comment (experts are mentioned once per response) is looked for among all comments.
+    gh.api.get(`${ISSUE}/comments`).query({ per_page: 100 }).reply(200, () => commentList(f.comments));
+    await send(f, "/triage assign @a-b", { commentId: COMMENT_ID + 1, assignees: ["a", "b"] });
+    expect(f.record.experts_told).toEqual(["a", "b", "a-b"]);
+    expect(f.replies).toHaveLength(2);
+    expect(f.replies[1]).toMatch(/^@a-b — the security team asks for your help triaging this report\./);
+  });
+
   it("assign: a person GitHub will not assign is named in a reply (without a ping)", async () => {
     const f = await fakeIssue({ unassignable: ["mallory"] });
     await send(f, "/triage assign @octocat @mallory");
