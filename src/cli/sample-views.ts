@@ -129,6 +129,9 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
       return { restored: true, editor: "@alice" };
     case "edited-by-other":
       return { editor: "@alice", author: "@bob" };
+    case "edited-unattributed":
+      // As unattributedReply (src/handlers/commands.ts).
+      return { editors: ["@alice"], unknown: false, lines: ["/triage confirm"], author: "@bob" };
     case "no-response":
       return { label: config.label };
     case "pr-conversation":

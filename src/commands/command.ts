@@ -7,6 +7,8 @@ export interface CommandInput {
   args: string;
   config: EmbargoConfig;
   now: Date;
+  /** When the comment said this (its creation, or the edit's time): what `sets` values are ordered by. */
+  at?: string;
   actor: string;
   reporter: string;
   /**
@@ -57,6 +59,11 @@ export interface CommandDefinition {
   examples: string[];
   /** Runs on a closed response too (read-only commands). */
   whenClosed?: boolean;
+  /**
+   * The one value this command sets (commands that set the same value share the name): a comment
+   * older than the one that last set it, delivered late, does not set it back (`set_at` in the record).
+   */
+  sets?: string;
   run(record: ResponseRecord, input: CommandInput): CommandResult;
 }
 

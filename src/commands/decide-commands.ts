@@ -45,7 +45,7 @@ export interface CommandsInput extends Omit<CommandInput, "args"> {
   labels: string[];
 }
 
-function runLine(line: CommandLine, record: ResponseRecord, input: Omit<CommandInput, "args">): { outcome: CommandOutcome } | { failure: Failure } {
+function runLine(line: CommandLine, record: ResponseRecord, input: Omit<CommandInput, "args">): { outcome: CommandOutcome; sets?: string } | { failure: Failure } {
   if (line.text.length > MAX_COMMAND_LINE) {
     return { failure: { line, error: `the line is ${line.text.length} characters long; commands take at most ${MAX_COMMAND_LINE}` } };
   }
@@ -63,6 +63,11 @@ function runLine(line: CommandLine, record: ResponseRecord, input: Omit<CommandI
   if (CLOSED_STATES.includes(record.state) && !command.whenClosed) {
     return { failure: { line, error: `this response is closed (${record.state}); only \`/triage status\` and \`/help\` still work` } };
   }
+  // GitHub does not keep the order of deliveries, and a failed one is redelivered by hand, later.
+  const newer = command.sets && input.at ? record.set_at?.[command.sets] : undefined;
+  if (newer && Date.parse(newer) > Date.parse(input.at!)) {
+    return { failure: { line, error: `a newer command (${newer}) set this after this comment was written, and it stays; post the line again to apply it`, usage: command.usage } };
+  }
   const args = line.group === "help" ? "" : line.args;
   let result;
   try {
@@ -71,7 +76,7 @@ function runLine(line: CommandLine, record: ResponseRecord, input: Omit<CommandI
     result = { ok: false as const, error: `could not run: ${(error as Error).message}` };
   }
   if (!result.ok) return { failure: { line, error: result.error, usage: command.usage } };
-  return { outcome: result.outcome };
+  return { outcome: result.outcome, sets: command.sets };
 }
 
 /** A stable key for the error reply: the same failed lines are answered once, however often delivered. */
@@ -115,6 +120,7 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
     }
     const { outcome } = result;
     record = tick(outcome.record, outcome.ticks ?? [], input.now);
+    if (result.sets && input.at) record = { ...record, set_at: { ...record.set_at, [result.sets]: input.at } };
     outcomes.push(outcome);
     ran.add(line.hash);
     if (outcome.link || outcome.actions?.length) followUps.push({ line, link: outcome.link, actions: outcome.actions ?? [] });

@@ -11,6 +11,7 @@ export function textCommand(declared: Declared, field: TextField, max: number, w
   return {
     group: "triage",
     ...declared,
+    sets: field,
     run(record, { args }) {
       const problem = limitText(args, max, what);
       if (problem) return fail(problem);

@@ -28,7 +28,9 @@ function lineHash(text: string, occurrence: number): string {
 }
 
 const isLetter = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
-const isBlank = (c: string) => c === " " || c === "\t";
+// A no-break or other Unicode space (text pasted from chat or a word processor) shows as a space,
+// so it separates words as one: else the line looks like a command and silently is none.
+const isBlank = (c: string) => c === " " || c === "\t" || (c > "\u007f" && /\s/.test(c));
 
 /**
  * `/group [name] [args]`, read by hand rather than by a regex: one pass over the line, so a line

@@ -83,3 +83,15 @@ export function retireRemovedLines(record: ResponseRecord, commentKey: string, l
   const removed = before.map((l) => l.hash).filter((h) => !now.has(h) && !ran.includes(h));
   return removed.length ? rememberRan(record, commentKey, [...ran, ...removed]) : record;
 }
+
+/**
+ * The author edited a command comment: the lines that stood in it before this edit (`before`) and
+ * still do, but never ran nor were decided from it. Either they failed (the author's, run again),
+ * or an edit the app has not seen put them there (a failed or late delivery), maybe someone else's.
+ */
+export function keptLinesNotRan(record: ResponseRecord, commentKey: string, lines: CommandLine[], before: CommandLine[] | undefined): CommandLine[] {
+  if (!before?.length) return [];
+  const was = new Set(before.map((l) => l.hash));
+  const known = new Set(ranOf(record.ran).get(commentKey) ?? []);
+  return lines.filter((l) => was.has(l.hash) && !known.has(l.hash) && !known.has(PENDING + l.hash));
+}

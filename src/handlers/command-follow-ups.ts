@@ -90,7 +90,7 @@ export async function runFollowUps(
   if (loaded.record) {
     const own = findOwnComment(loaded.comments, run.botLogin, RESPONSE_MARKER)!;
     const time = run.deps.now();
-    let record = forgetRan(syncBoxes(loaded.record, own.body, time), run.commentKey, failed.map((l) => l.hash));
+    let record = forgetRan(syncBoxes(loaded.record, own.body, time, config), run.commentKey, failed.map((l) => l.hash));
     record = markDone(record, run.commentKey, done);
     for (const update of updates) record = update(record);
     effects.responseBody = await renderResponse(record, config, { title: now.title, reporter: now.reporter }, loaded.overrides, { keys: run.deps.keys, issue, now: time, current: own.body });

@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { decideCommands, type CommandsDecision, type ReplySpec } from "../commands/decide-commands.js";
 import { helpView } from "../commands/help-view.js";
 import { mayHaveCommands, parseCommands, type CommandLine } from "../commands/parse-commands.js";
-import { blockAddedLines, forgetRan, markPending, retireRemovedLines } from "../commands/ran-memory.js";
+import { blockAddedLines, forgetRan, keptLinesNotRan, markPending, retireRemovedLines } from "../commands/ran-memory.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
+import { otherEditors, type OtherEditors } from "../github/comment-editors.js";
 import { httpStatus, isGone } from "../github/http-status.js";
 import { findOwnComment, listComments } from "../github/issue-comments.js";
 import { readIssueNow, type IssueNow } from "../github/issue-now.js";
@@ -84,8 +86,25 @@ async function onCommands(run: CommentRun): Promise<void> {
     if (onlyHelp) return replyOnly(run, loaded.comments, { key, template: "help", view: helpView() }, loaded.overrides);
     return replyOnly(run, loaded.comments, loaded.damaged ? { key, template: "damaged-record", view: { restored: false } } : { key, template: "no-response", view: { label: config.label } });
   }
+  const from = payload.action === "edited" ? payload.changes?.body?.from : undefined;
+  const before = from === undefined ? undefined : parseCommands(from);
   const now = await readIssueNow(octokit, issue);
-  await applyCommands(run, config, loaded, now);
+  await applyCommands(run, config, loaded, now, before, await unattributed(run, loaded.record, before));
+}
+
+/** Lines that stood in the comment before the author's edit and never ran, when someone else edited it too. */
+type Unattributed = OtherEditors & { lines: CommandLine[] };
+
+/**
+ * A line kept across the author's edit that never ran is theirs to run again (it failed) only if
+ * nobody else ever edited the comment: else it may be another's edit whose event the app never got
+ * (GitHub does not redeliver a failed delivery) or has not got yet. Asked of GitHub only then.
+ */
+async function unattributed(run: CommentRun, record: LoadedResponse["record"], before: CommandLine[] | undefined): Promise<Unattributed | undefined> {
+  const kept = record ? keptLinesNotRan(record, run.commentKey, run.lines, before) : [];
+  if (!kept.length) return undefined;
+  const others = await otherEditors(run.context.octokit, run.context.payload.comment.node_id, run.author);
+  return others.logins.length || others.unknown ? { ...others, lines: kept } : undefined;
 }
 
 /**
@@ -93,13 +112,14 @@ async function onCommands(run: CommentRun): Promise<void> {
  * the links they ask for are read (and refused) before anything is written, so a refused link's
  * line is not remembered as ran; the rest is written in one pass, then the follow-up work runs.
  */
-async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: LoadedResponse, now: IssueNow): Promise<void> {
+async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: LoadedResponse, now: IssueNow, before: CommandLine[] | undefined, unsure: Unattributed | undefined): Promise<void> {
   const { context, issue, commentKey, botLogin } = run;
   const octokit = context.octokit;
   const time = run.deps.now();
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER)!;
-  const from = context.payload.action === "edited" ? context.payload.changes?.body?.from : undefined;
-  const synced = retireRemovedLines(syncBoxes(loaded.record!, own.body, time), commentKey, run.lines, from === undefined ? undefined : parseCommands(from));
+  const retired = retireRemovedLines(syncBoxes(loaded.record!, own.body, time, config), commentKey, run.lines, before);
+  // Lines nobody can attribute to the author never run from this comment, as another's edit would not.
+  const synced = unsure ? blockAddedLines(retired, commentKey, unsure.lines, []).record : retired;
   const decision: CommandsDecision = decideCommands({
     lines: run.lines,
     record: synced,
@@ -108,11 +128,14 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
     labels: now.labels,
     config,
     now: time,
+    // When the author said it: the edit's time for an edit (a late delivery keeps it).
+    at: context.payload.action === "edited" ? context.payload.comment.updated_at : context.payload.comment.created_at,
     actor: run.author,
     reporter: now.reporter,
   });
 
   const replies = [...decision.replies];
+  if (unsure) replies.push(unattributedReply(run, unsure));
   const refusedLines: string[] = [];
   const links = new Map<CommandLine, PreparedLink>();
   for (const followUp of decision.followUps) {
@@ -156,7 +179,7 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const beforeResponse = async (applied: { assigned: string[] }) => {
     const unassigned = effects.assign.filter((a) => !applied.assigned.some(same(a)) && !now.assignees.some(same(a)));
     if (!unassigned.length) return;
-    const key = `unassignable-${commentKey}-${unassigned.join("-").toLowerCase()}`;
+    const key = `unassignable-${commentKey}-${unassigned.join("+").toLowerCase()}`;
     await replyOnly(run, state.comments, { key, template: "unassignable", view: { people: unassigned.map((l) => `@${l}`) } });
   };
   await applyEffects(octokit, issue, state, effects, { beforeResponse });
@@ -164,6 +187,12 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const known = knownFromCommand(loaded, now, state, context.payload.issue, linkOnly ? record : undefined);
   const followUpsFailed = await runFollowUps(run, config, record, decision.followUps, links, known);
   if (!decision.failures.length && !refusedLines.length && !followUpsFailed) await reactToComment(octokit, issue, context.payload.comment.id, "+1");
+}
+
+function unattributedReply(run: CommentRun, unsure: Unattributed): ReplySpec {
+  const hashes = createHash("sha256").update(unsure.lines.map((l) => l.hash).join("")).digest("base64url").slice(0, 16);
+  const view = { editors: unsure.logins.map((l) => `@${l}`), unknown: unsure.unknown, lines: unsure.lines.slice(0, 20).map((l) => l.text.slice(0, 300)), author: `@${run.author}` };
+  return { key: `unattributed-${run.commentKey}-${hashes}`, template: "edited-unattributed", view };
 }
 
 /**
@@ -177,7 +206,7 @@ async function onForeignEdit(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const from = context.payload.changes?.body?.from;
   const time = run.deps.now();
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER)!;
-  const synced = syncBoxes(loaded.record, own.body, time);
+  const synced = syncBoxes(loaded.record, own.body, time, config);
   const { record, blocked } = blockAddedLines(synced, commentKey, run.lines, from === undefined ? undefined : parseCommands(from));
   if (!blocked) return;
   const now = await readIssueNow(context.octokit, issue);

@@ -98,7 +98,7 @@ export async function openResponse(
   }
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
   let record = loaded.record ?? tieToReport(newRecord(new Date(openIssue.created_at), now), openIssue, botLogin, config);
-  if (own) record = syncBoxes(record, own.body, now);
+  if (own) record = syncBoxes(record, own.body, now, config);
   record = tick(record, ["intake.tracked"], now);
   if (config.notify_team && config.team) record = tick(record, ["intake.notify"], now);
   if (!loaded.record && config.triage_rotation.length) {

@@ -158,11 +158,16 @@ async function rememberedWording(input: ViewInput, key: string): Promise<LeakFin
  * The wording check against this response's secrets. The title, body and branch come with the
  * event; the commits of a head never change, so their findings are remembered per head and per
  * secrets (`wordingKey`) in the signed record, and listed again only for a new head or new secrets.
+ * The words are the security repository's and the PR repository's together: that repository's
+ * admins (not the security team) may add words, never take one away (DESIGN.md, "Trust").
  */
-async function readWording(input: ViewInput, record: ResponseRecord, summary: IssueSummary, previous: LinkedPr | undefined, released: boolean) {
+async function readWording(input: ViewInput, security: EmbargoConfig, record: ResponseRecord, summary: IssueSummary, previous: LinkedPr | undefined, released: boolean) {
   const { pr } = input;
   if (pr.private || released) return { leaks: [] as LeakFinding[] };
-  const secrets = { issueKey: input.key, issueUrls: [summary.html_url, summary.url], cve: record.cve, ghsa: record.ghsa, words: input.prConfig.public_pr.leak_words };
+  const own = security.public_pr.leak_words;
+  const added = input.prConfig.public_pr.leak_words;
+  const words = own === added ? own : [...new Set([...own, ...added])];
+  const secrets = { issueKey: input.key, issueUrls: [summary.html_url, summary.url], cve: record.cve, ghsa: record.ghsa, words };
   const key = wordingKey(pr.head_sha, secrets);
   const texts = { title: pr.title, body: pr.body, branch: pr.head_ref, commits: [] };
   const known = previous?.wording?.key === key ? previous.wording.commits : await rememberedWording(input, key);
@@ -216,6 +221,6 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const gate = await readGate(input, gatekeepers, previous, released, retargetedAt);
   const reask = released || !pr.open ? [] : reaskAfterPush(pr, previous, Boolean(input.headHandled));
   const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, reask });
-  const { leaks, wording } = await readWording(input, record, summary, previous, released);
+  const { leaks, wording } = await readWording(input, security, record, summary, previous, released);
   return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous, ...(retargetedAt ? { retargetedAt } : {}), reask };
 }

@@ -227,7 +227,7 @@ async function updateRecord(input: SyncPrInput, view: ResponseView, asked: strin
   const { security, loaded, summary, previous, leaks } = view;
   const now = deps.now();
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER)!;
-  let record = syncBoxes(view.record, own.body, now);
+  let record = syncBoxes(view.record, own.body, now, security);
   const linked: LinkedPr = {
     repo: `${pr.owner}/${pr.repo}`,
     ...(pr.repo_id !== undefined ? { repo_id: pr.repo_id } : {}),

@@ -132,6 +132,8 @@ export interface ResponseRecord {
   notify_pending?: PendingNotice[];
   /** Intake from a private vulnerability report: the advisory's state the app last set (`draft`, `closed`). */
   advisory_state?: string;
+  /** For each value a command `sets`, when the comment that last set it said so (ISO time). */
+  set_at?: Record<string, string>;
   /** Reminders the tick posted (key → ISO time): each condition is reminded once (src/tick/decide-reminders.ts). */
   reminders?: Record<string, string>;
 }

@@ -1,3 +1,5 @@
+import { checklistFor } from "../checklist/checklist-items.js";
+import type { EmbargoConfig } from "../config/config-schema.js";
 import { readBoxes } from "../record/markers.js";
 import type { ResponseRecord, Tick } from "../record/response-record.js";
 
@@ -15,14 +17,21 @@ function setBox(id: string, checked: boolean, act: Tick, ticks: ResponseRecord["
 /**
  * Folds a person's edits of the checklist into the record. The record in a comment was written
  * together with its boxes, so any box that differs from the record was changed by hand since:
- * a new tick is kept for good, and an untick of an app tick is respected.
+ * a new tick is kept for good, and an untick of an app tick is respected. Only the boxes of the
+ * response's checklist count: anyone with write access can add lines with made-up ids, and
+ * those would be recorded out of sight and swell the record until its budget drops the team's data.
  */
-export function syncBoxes(record: ResponseRecord, body: string, now: Date, by = "hand"): ResponseRecord {
+export function syncBoxes(record: ResponseRecord, body: string, now: Date, config: EmbargoConfig, by = "hand"): ResponseRecord {
   const ticks = { ...record.ticks };
   const unticked = { ...record.unticked };
   const act = { by, at: now.toISOString() };
+  // Read only when a box differs from the record: most events find none.
+  let known: Set<string> | undefined;
   for (const [id, checked] of readBoxes(body)) {
-    if (checked !== Boolean(ticks[id]) || (checked && ticks[id]?.by === "hand" && by !== "hand")) setBox(id, checked, act, ticks, unticked);
+    if (checked !== Boolean(ticks[id]) || (checked && ticks[id]?.by === "hand" && by !== "hand")) {
+      known ??= new Set(checklistFor(config, record).map((item) => item.id));
+      if (known.has(id)) setBox(id, checked, act, ticks, unticked);
+    }
   }
   return { ...record, ticks, ...(Object.keys(unticked).length ? { unticked } : { unticked: undefined }) };
 }

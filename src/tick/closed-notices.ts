@@ -27,7 +27,7 @@ export async function retryClosedNotices(input: ClosedNoticesInput): Promise<Res
   if (!loaded.record || !own || !loaded.record.notify_pending?.length) return loaded.record;
   const notifyDeps = { env: deps.env ?? process.env, log: { info: input.log, warn: input.log } };
   const target = { repo: `${owner}/${repo}`, number: issue.number, url: issue.html_url };
-  const before = syncBoxes(loaded.record, own.body, deps.now());
+  const before = syncBoxes(loaded.record, own.body, deps.now(), config);
   const record = await notifyResponse(notifyDeps, config, target, before, [], issue.title);
   if (record === before) return record;
   const responseBody = await renderResponse(record, config, { title: issue.title, reporter: issue.author }, loaded.overrides, { keys: deps.keys, issue: ref, now: deps.now() });

@@ -84,7 +84,7 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
   if (!loaded.record || !own) return undefined;
   // Boxes a person ticked by hand since the last write are kept, as every handler keeps them.
-  let record = syncBoxes(loaded.record, own.body, now);
+  let record = syncBoxes(loaded.record, own.body, now, config);
   const state: IssueState = { comments: loaded.comments, botLogin, labels: [...issue.labels], assignees: [...issue.assignees], open: issue.open };
   await removeDuplicateReminders(octokit, owner, repo, state);
   // Only PRs the record still counts as waiting for review (an approved one reminds nobody).

@@ -244,7 +244,7 @@ describe("text and link commands", () => {
   it("assign: experts are told once, case-insensitively", () => {
     const first = ok("assign", "@octocat, @hubot");
     expect(first.assign).toEqual(["octocat", "hubot"]);
-    expect(first.replies).toEqual([{ key: "experts-octocat-hubot", template: "experts", view: { experts: ["octocat", "hubot"] } }]);
+    expect(first.replies).toEqual([{ key: "experts-octocat+hubot", template: "experts", view: { experts: ["octocat", "hubot"] } }]);
     const again = ok("assign", "@OctoCat @monalisa", first.record);
     expect(again.replies).toEqual([{ key: "experts-monalisa", template: "experts", view: { experts: ["monalisa"] } }]);
     expect(again.record.experts_told).toEqual(["octocat", "hubot", "monalisa"]);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import Handlebars from "handlebars";
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -223,9 +224,17 @@ async function send(f: FakeIssue, commentBody: string, shape: Send = {}) {
   return event;
 }
 
-/** Every write the handler made (since request number `from`), in order, in words. */
+/**
+ * The comment's edit history as GitHub's GraphQL answers it: read only when the author's edit keeps a
+ * line that never ran (a retry, or another's edit the app never got).
+ */
+function mockEditors(logins: string[]) {
+  gh.api.post("/graphql", (b) => String(b.query).includes("userContentEdits")).reply(200, { data: { node: { userContentEdits: { totalCount: logins.length, nodes: logins.map((login) => ({ editor: { login } })) } } } });
+}
+
+/** Every write the handler made (since request number `from`), in order, in words (a GraphQL query is a read). */
 function writes(from = 0): string[] {
-  return gh.requests.slice(from).filter((r) => r.method !== "GET" && !r.path.startsWith("/app/")).map(describeWrite);
+  return gh.requests.slice(from).filter((r) => r.method !== "GET" && !r.path.startsWith("/app/") && r.path !== "/graphql").map(describeWrite);
 }
 
 function describeWrite(r: RecordedRequest): string {
@@ -462,6 +471,17 @@ describe("each command's happy path", () => {
     await send(f, "/triage assign @octocat", { commentId: COMMENT_ID + 1, assignees: ["octocat", "hubot"] });
     expect(writes(mark)).toEqual(APPLIED);
     expect(f.replies).toHaveLength(1);
+  });
+
+  it("assign: a login with a hyphen is mentioned even after two logins that read the same joined (`a`, `b`, then `a-b`)", async () => {
+    const f = await fakeIssue();
+    await send(f, "/triage assign @a @b");
+    // A reply keyed by no comment (experts are mentioned once per response) is looked for among all comments.
+    gh.api.get(`${ISSUE}/comments`).query({ per_page: 100 }).reply(200, () => commentList(f.comments));
+    await send(f, "/triage assign @a-b", { commentId: COMMENT_ID + 1, assignees: ["a", "b"] });
+    expect(f.record.experts_told).toEqual(["a", "b", "a-b"]);
+    expect(f.replies).toHaveLength(2);
+    expect(f.replies[1]).toMatch(/^@a-b — the security team asks for your help triaging this report\./);
   });
 
   it("assign: a person GitHub will not assign is named in a reply (without a ping)", async () => {
@@ -774,6 +794,13 @@ describe("lines that are not commands", () => {
     expect(f.record).toMatchObject({ state: "triage", reproduced: true });
   });
 
+  it("a command whose words are separated by a no-break space (pasted from chat or a word processor) runs as GitHub shows it", async () => {
+    const f = await fakeIssue();
+    await send(f, "/triage\u00a0cwe\u00a0CWE-79\n/triage\u3000reproduced yes");
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record).toMatchObject({ cwes: ["CWE-79"], reproduced: true });
+  });
+
   it("a comment without any command costs no request", async () => {
     await createTestProbot().receive(commentEvent({ commentBody: "I can reproduce this on 4.18.1. Will look at /triage docs later." }));
     expect(gh.requests).toEqual([]);
@@ -826,6 +853,35 @@ describe("edits and redeliveries", () => {
     expect(f.replies).toHaveLength(2);
     expect(f.record).toEqual(recordAfterFirst);
     expect(writes(mark)).toEqual(["react eyes", "react +1"]);
+  });
+});
+
+describe("a comment delivered late", () => {
+  it("does not set back a value a newer comment set (a failed delivery redelivered after it), and says so", async () => {
+    const f = await fakeIssue();
+    const older = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage severity critical" });
+    const newer = commentEvent({ commentId: COMMENT_ID + 1, commentBody: "/triage severity low\n/triage cve CVE-2026-1111" });
+    older.payload.comment.created_at = "2026-11-22T10:00:00Z";
+    newer.payload.comment.created_at = "2026-11-22T11:00:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(newer);
+    expect(f.record).toMatchObject({ severity: "low", embargo_end: "2026-12-20", cve: "CVE-2026-1111" });
+
+    // The older comment's delivery failed when it was sent; someone redelivers it now.
+    const mark = gh.requests.length;
+    await expectReads(f, { role: "admin" }, "alice", true, { labels: ["security", "security: triage", "severity: low"] }, RESPONSE_ID);
+    await f.probot.receive(older);
+    expect(f.record).toMatchObject({ severity: "low", embargo_end: "2026-12-20" });
+    expect(writes(mark)).toEqual(["react eyes", "reply"]);
+    expect(f.replies.at(-1)).toContain(quoted("/triage severity critical"));
+    expect(f.replies.at(-1)).toContain("a newer command (2026-11-22T11:00:00Z) set this after this comment was written, and it stays; post the line again to apply it");
+
+    // Posted again, in a new comment: it applies.
+    const again = commentEvent({ commentId: COMMENT_ID + 2, commentBody: "/triage severity critical" });
+    again.payload.comment.created_at = "2026-11-22T11:30:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, { labels: ["security", "security: triage", "severity: low"] }, RESPONSE_ID);
+    await f.probot.receive(again);
+    expect(f.record).toMatchObject({ severity: "critical", embargo_end: "2026-12-05" });
   });
 });
 
@@ -961,12 +1017,72 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
     expect(f.closed).toEqual([]);
   });
 
+  it("an outsider's edit whose event the app never got (or got late) does not run on the author's next save", async () => {
+    const f = await fakeIssue({ yaml: TEAM_CONFIG });
+    await send(f, "/triage cwe CWE-79", { asker: { team: "active" } });
+    // mallory adds a line; GitHub's delivery of her edit fails (GitHub does not redeliver by itself).
+    // alice then saves the comment (a typo fixed elsewhere): the line she did not write is in `from`.
+    // Who edited the comment is read from its edit history, only because a line in `from` never ran.
+    mockEditors(["alice", "mallory", "alice"]);
+    const mark = gh.requests.length;
+    const alicesSave = await send(f, "/triage cwe CWE-79\n/triage confirm\nThanks!", { action: "edited", previousBody: "/triage cwe CWE-79\n/triage confirm", asker: { team: "active" } });
+    expect(f.record.state).toBe("triage");
+    expect(f.record.confirmed).toBeUndefined();
+    expect(f.added).toEqual([]);
+    expect(writes(mark)).toEqual(["react eyes", "reply", "edit response", "react +1"]);
+    expect(f.replies.at(-1)).toMatch(/^This comment was also edited by @\u200bmallory, so the app cannot tell who wrote these lines, which did not run before your edit:\n\n> \/triage confirm\n/);
+    expect(f.replies.at(-1)).toContain("@\u200balice: if you mean them, post them in a new comment.");
+
+    // mallory's edit delivered late, and alice's save redelivered: nothing more, no history read.
+    const late = gh.requests.length;
+    mockNoOverrides(gh, "acme", "security");
+    await editBy(f, "mallory", "/triage cwe CWE-79\n/triage confirm", "/triage cwe CWE-79");
+    await expectReads(f, { team: "active" }, "alice", false, {});
+    await f.probot.receive(alicesSave);
+    expect(writes(late)).toEqual(["react eyes", "react +1"]);
+    expect(f.record.state).toBe("triage");
+  });
+
+  it("a line that failed before runs again on the author's save when only the author ever edited the comment", async () => {
+    const f = await fakeIssue({ yaml: TEAM_CONFIG.concat("components: { api: {} }\n") });
+    await send(f, "/triage component web", { asker: { team: "active" } });
+    expect(f.record.components).toEqual([]);
+    f.yaml = TEAM_CONFIG.concat("components: { api: {}, web: {} }\n");
+    mockEditors(["alice", "Alice"]);
+    await send(f, "/triage component web\nretry", { action: "edited", previousBody: "/triage component web", asker: { team: "active" } });
+    expect(f.record.components).toEqual(["web"]);
+    expect(f.reactions.at(-1)).toBe("+1");
+  });
+
   it("an edit by someone else that adds no command line runs nothing and says nothing", async () => {
     const f = await fakeIssue();
     await send(f, "/triage cwe CWE-79");
     const mark = gh.requests.length;
     await editBy(f, "mallory", "/triage cwe CWE-79\nTypo fixed.", "/triage cwe CWE-79\nTypo fixd.");
     expect(writes(mark)).toEqual([]);
+  });
+});
+
+describe("boxes someone added to the response comment by hand", () => {
+  it("a command folds only the checklist's own boxes: hundreds of made-up ones (their edit's event not yet handled) neither bloat nor trim the record", async () => {
+    const f = await fakeIssue({ record: triageRecord({ cwes: ["CWE-22"], mitigations: ["Turn uploads off."] }) });
+    // Someone with write access appends boxes whose ids no checklist has; the app has not seen that
+    // edit's event yet (it comes late, or its delivery failed) when a team member's command arrives.
+    // 200 characters each, from every character an id may hold, so that they hardly compress.
+    const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_.:-";
+    const ids = Array.from({ length: 230 }, (_, i) => [...createHash("sha512").update(`${i}a`).digest(), ...createHash("sha512").update(`${i}b`).digest(), ...createHash("sha512").update(`${i}c`).digest(), ...createHash("sha512").update(`${i}d`).digest()].slice(0, 200).map((b) => alphabet[b % alphabet.length]).join(""));
+    const fake = ids.map((id) => `- [x] x <!-- embargo:item ${id} -->`);
+    const response = f.comments.find((c) => c.id === RESPONSE_ID)!;
+    // The same edit ticks a box of the checklist: that one counts.
+    const umbrella = response.body.split("\n").find((l) => l.includes("embargo:item triage.umbrella -->"))!;
+    response.body = `${response.body.replace(umbrella, umbrella.replace("- [ ]", "- [x]"))}\n${fake.join("\n")}`;
+    expect(response.body.length).toBeLessThan(65_536);
+    await send(f, "/triage cwe CWE-79");
+    expect(f.record.cwes).toEqual(["CWE-22", "CWE-79"]);
+    expect(f.record.mitigations).toEqual(["Turn uploads off."]);
+    expect(f.record.trimmed).toBeUndefined();
+    expect(f.response).not.toContain(ids[0]);
+    expect(Object.keys(f.record.ticks).sort()).toEqual(["intake.tracked", "triage.cwe", "triage.umbrella"]);
   });
 });
 
@@ -1014,6 +1130,7 @@ describe("issue 8: /triage pr acts only where its author can see", () => {
     // Access granted, the author edits the comment: the line runs again, and its new failure is answered too.
     gh.api.get(permission).reply(200, { permission: "read", role_name: "read", user: { login: "alice", id: 77, type: "User" } });
     gh.api.get("/repos/acme/secret-product/pulls/5").reply(404, { message: "Not Found" });
+    mockEditors(["alice"]);
     await send(f, "/triage pr acme/secret-product#5\nretrying", { action: "edited", previousBody: "/triage pr acme/secret-product#5", asker: { team: "active" } });
     expect(f.replies).toHaveLength(2);
     expect(f.replies[1]).toContain("Could not link acme/secret-product#5: no such pull request, or the app is not installed on that repository.");
@@ -1127,6 +1244,7 @@ describe("actions: GitHub work a command asks for, run by the executor of its ki
 
       answer = { ok: true, update: (record) => ({ ...record, ghsa: "GHSA-2222-3333-4444" }) };
       await rereads();
+      mockEditors(["alice"]);
       await send(f, "/triage test-action\nretry", { action: "edited", previousBody: "/triage test-action" });
       expect(calls).toHaveLength(2);
       expect(f.record.ghsa).toBe("GHSA-2222-3333-4444");

@@ -396,6 +396,37 @@ describe("PR events on a linked PR", () => {
   });
 });
 
+describe("the leak words of a product repository's config", () => {
+  it("may add words but cannot take away the security repository's: a title that says `exploit` still fails there", async () => {
+    const probot = createTestProbot();
+    const leaky = pull({ title: "Fix the exploitable login query", ref: "fix-login-query" });
+    // The product repository's admins (not the security team) list one harmless word of their own.
+    mockPrStart(gh, "acme/product", `${PRODUCT_YAML}  leak_words: [zz-internal]\n`);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/product", HEAD, [waiting]);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    const stored = await storeResponse(linkedRecord);
+    serveComments(gh, stored);
+    serveTeam(gh, ["sec1", "alice"]);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, {
+      commits: [{ sha: "abcdef1234567890abcdef1234567890abcdef12", message: "zz-internal cleanup" }],
+      issueLabels: ["security", "security: fixing", "severity: high"],
+    });
+    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+    let update: any;
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
+
+    await probot.receive(prEvent("edited", leaky));
+
+    expect(update.conclusion).toBe("failure");
+    expect(update.output.summary).toContain("- the title: uses a word from the configured list");
+    expect(update.output.summary).toContain("- the message of commit abcdef1: uses a word from the configured list");
+    expect(recordOf(stored[0]!.body).prs[0]!.leaks).toBe(2);
+    expect(recordOf(stored[0]!.body).ticks["fix.no_reference"]).toBeUndefined();
+  });
+});
+
 describe("a product repository renamed or transferred (GitHub keeps its id)", () => {
   it("the link made before still opens under the new name: an approval opens the gate, and the response names the PR once, under its new name", async () => {
     const probot = createTestProbot();

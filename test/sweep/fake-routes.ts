@@ -324,6 +324,11 @@ function graphql(fake: FakeGitHub, b: { query?: string; variables?: Record<strin
     }
     return [200, { data: { repository: { id: `R_${repo.id}`, isPrivate: repo.private, nameWithOwner: `${repo.owner}/${repo.name}`, visibility: repo.private ? "PRIVATE" : "PUBLIC" } } }];
   }
+  if (/userContentEdits/.test(query) && typeof v.id === "string") {
+    // The fake keeps no edit history: a comment it knows was edited by nobody else; another node is unknown.
+    const known = [...fake.state.repos.values()].some((r) => [...r.issues.values()].some((i) => i.comments.some((c) => `IC_${c.id}` === v.id)));
+    return [200, { data: { node: known ? { userContentEdits: { totalCount: 0, nodes: [] } } : null } }];
+  }
   fake.unknown.push(`POST /graphql ${query.slice(0, 120)}`);
   return [200, { data: null, errors: [{ message: "fake GitHub does not know this query" }] }];
 }

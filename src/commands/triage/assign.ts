@@ -18,7 +18,8 @@ export const assign: CommandDefinition = {
       experts: [...record.experts, ...logins].filter((l, i, all) => all.findIndex((x) => x.toLowerCase() === l.toLowerCase()) === i),
       experts_told: [...(record.experts_told ?? []), ...fresh],
     };
-    const replies = fresh.length ? [{ key: `experts-${fresh.join("-").toLowerCase()}`, template: "experts", view: { experts: fresh } }] : [];
+    // Joined by "+", which no login holds: with "-", `a` and `b` would share the key of `a-b`, who then was never mentioned.
+    const replies = fresh.length ? [{ key: `experts-${fresh.join("+").toLowerCase()}`, template: "experts", view: { experts: fresh } }] : [];
     return done({ record: next, assign: logins, replies, ticks: ["intake.triager"] });
   },
 };

@@ -3,6 +3,7 @@ import { done, fail, type CommandDefinition } from "../command.js";
 export const cve: CommandDefinition = {
   group: "triage",
   name: "cve",
+  sets: "cve",
   usage: "/triage cve CVE-YYYY-NNNN",
   summary: "A CVE id already reserved for this issue.",
   examples: ["/triage cve CVE-2026-12345"],

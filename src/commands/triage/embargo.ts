@@ -4,6 +4,7 @@ import { parseDate } from "../validate-args.js";
 export const embargo: CommandDefinition = {
   group: "triage",
   name: "embargo",
+  sets: "embargo",
   usage: "/triage embargo <YYYY-MM-DD>",
   summary: "Set the embargo end by hand (a date in the future); severity no longer moves it.",
   examples: ["/triage embargo 2026-12-24"],

@@ -4,6 +4,7 @@ import { LOGIN } from "../validate-args.js";
 export const owner: CommandDefinition = {
   group: "triage",
   name: "owner",
+  sets: "owner",
   usage: "/triage owner @login",
   summary: "Hand the response to another owner (the triager the rotation assigned): they are recorded and assigned.",
   examples: ["/triage owner @octocat"],

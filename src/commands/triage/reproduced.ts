@@ -3,6 +3,7 @@ import { done, fail, type CommandDefinition } from "../command.js";
 export const reproduced: CommandDefinition = {
   group: "triage",
   name: "reproduced",
+  sets: "reproduced",
   usage: "/triage reproduced <yes|no>",
   summary: "Whether the team reproduced it on a suitable environment.",
   examples: ["/triage reproduced yes"],

@@ -7,6 +7,7 @@ const LEVELS: SeverityName[] = ["critical", "high", "medium", "low"];
 export const severity: CommandDefinition = {
   group: "triage",
   name: "severity",
+  sets: "severity",
   usage: "/triage severity <critical|high|medium|low>",
   summary: "Severity without a vector, for teams that rate by hand; clears any CVSS vector given before.",
   examples: ["/triage severity high"],
