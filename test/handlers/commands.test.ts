@@ -866,6 +866,7 @@ describe("a comment delivered late", () => {
     await expectReads(f, { role: "admin" }, "alice", true, {});
     await f.probot.receive(newer);
     expect(f.record).toMatchObject({ severity: "low", embargo_end: "2026-12-20", cve: "CVE-2026-1111" });
+    expect(f.responses.at(-1)).toContain("| **Values set by commands written at** | severity (2026-11-22 11:00 UTC), cve (2026-11-22 11:00 UTC) (a command comment written before");
 
     // The older comment's delivery failed when it was sent; someone redelivers it now.
     const mark = gh.requests.length;
