@@ -20,7 +20,9 @@ export interface FileChange {
   encoding?: "latin1";
 }
 
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
+// `ignoreBOM` keeps a leading byte order mark in the text (by default it is dropped): written
+// back without it, the PR would change the file's first line as well as add the entry.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * A file that is not UTF-8 (an old Latin-1 NEWS) keeps its bytes: decoded as UTF-8, each byte that

@@ -18,6 +18,7 @@ import { responseLabels } from "../response/response-labels.js";
 import { decideReminders, type WaitingPr } from "./decide-reminders.js";
 import { notifyResponse } from "../notify/notify-response.js";
 import { missedPublication } from "../github/advisory-state.js";
+import { stepDone, stepsLeft } from "../announce/publish-steps.js";
 import { followPublished } from "../handlers/advisory-published.js";
 import { CLOSED_STATES } from "../record/response-record.js";
 
@@ -54,11 +55,14 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   const botLogin = await deps.botLogin();
   let loaded = await loadResponse(octokit, ref, config, botLogin, deps.keys, deps.store, { allComments: true });
   if (!loaded.record) return undefined;
-  const published = await missedPublication(octokit, loaded.record);
+  // Steps left after the advisory step is recorded: a run cut short by an outage, which records
+  // what it did and counts on a re-run that nobody makes (GitHub does not redeliver by itself).
+  const cutShort = stepDone(loaded.record, "advisory") && Boolean(loaded.record.ghsa) && stepsLeft(loaded.record).length > 0;
+  const published = cutShort ? { at: null } : await missedPublication(octokit, loaded.record);
   if (published) {
     const facts = { title: issue.title, html_url: issue.html_url, user: { login: issue.author }, labels: issue.labels, open: issue.open };
     await followPublished(deps, loaded, facts, loaded.record.ghsa!, published.at, { info: input.log, warn: input.log });
-    input.log(`tick: ${issueKey(ref)}: its advisory ${loaded.record.ghsa} was published without the app hearing of it; the publish steps ran`);
+    input.log(`tick: ${issueKey(ref)}: its advisory ${loaded.record.ghsa} was published ${cutShort ? "and its publish steps cut short" : "without the app hearing of it"}; the publish steps ran`);
     return (await loadResponse(octokit, ref, config, botLogin, deps.keys, deps.store, { allComments: true })).record;
   }
   const waiting: WaitingPr[] = [];

@@ -26,6 +26,15 @@ describe("the CHANGES/NEWS pull request", () => {
     expect(changesOnPr(w)).toBe(`# Changes\r\n\r\n## Unreleased\r\n\r\n${entry}\r\n\r\n- Faster start-up\n`);
   });
 
+  it("keeps the byte order mark of a UTF-8 file (Windows editors write one): the PR's diff is the entry alone", async () => {
+    w = await world(gh, { changes: "\uFEFF# Changes\n\n## Unreleased\n\n- Faster start-up\n" });
+    await w.send("/announce publish", { now: AFTER_END });
+    expectPublishedOnce(w);
+    const ghsa = w.fake.advisories[0]!.ghsa_id as string;
+    const entry = `- Security: ${SUMMARY} (${ghsa}), see https://github.com/acme/widget/security/advisories/${ghsa}`;
+    expect(changesOnPr(w)).toBe(`\uFEFF# Changes\n\n## Unreleased\n\n${entry}\n\n- Faster start-up\n`);
+  });
+
   it("keeps a file over 1 MB, which GitHub's contents API sends without its content", async () => {
     const old = Array.from({ length: 30_000 }, (_, i) => `- Change number ${i} in an old release, with some words`).join("\n");
     const changes = `# Changes\n\n## Unreleased\n\n- Faster start-up\n\n## 1.3.0\n\n${old}\n`;

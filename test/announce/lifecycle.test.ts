@@ -98,6 +98,23 @@ describe("repository_advisory.published", () => {
     expect(w.fake.issues.find((i) => i.number === 7)).toMatchObject({ state: "closed" });
   });
 
+  it("lost, and the tick's run of steps 2–6 broken off by an outage (502): the next tick finishes them, once", async () => {
+    w = await handPublishedWorld(gh, `${SECURITY_CONFIG}dashboard:\n  enabled: false\n`);
+    let tick: (() => Promise<TickReport>) | undefined;
+    const probot = createTestProbot(AFTER_END, { onTick: (t) => (tick = t) });
+    await probot.load(() => undefined);
+    w.fake.failOnce("POST", /\/pulls$/, 502);
+    await tick!();
+    expect(w.record).toMatchObject({ state: "fixed" });
+    await tick!();
+    expect((await tick!()).failed).toEqual([]);
+    expect(w.fake.pulls).toHaveLength(1);
+    expect(w.fake.issues.filter((i) => i.title.startsWith("Process review"))).toHaveLength(1);
+    expect(w.replies().filter((b) => b.includes("### Un-embargo steps"))).toHaveLength(1);
+    expect(w.record).toMatchObject({ state: "announced" });
+    expect(w.fake.issues.find((i) => i.number === 7)).toMatchObject({ state: "closed" });
+  });
+
   it("follows an advisory published by hand: runs publish steps 2–6 once", async () => {
     w = await handPublishedWorld(gh);
     await w.probot(AFTER_END).receive(publishedByHand("adv-1"));
