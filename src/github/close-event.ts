@@ -7,6 +7,8 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 export interface CloseEvent {
   id: number;
   commit?: string;
+  /** When GitHub recorded it (ISO), if it says. */
+  at?: string;
 }
 
 const PER_PAGE = 100;
@@ -31,7 +33,7 @@ export async function latestClose(octokit: Octokit, issue: { owner: string; repo
     let events = page === 1 ? first.data : (await read(page)).data;
     for (;;) {
       const close = [...events].reverse().find((e) => e.event === "closed");
-      if (close) return { id: close.id, ...(close.commit_id ? { commit: close.commit_id } : {}) };
+      if (close) return { id: close.id, ...(close.commit_id ? { commit: close.commit_id } : {}), ...(close.created_at ? { at: close.created_at } : {}) };
       if (--page < 1) return undefined;
       events = page === 1 ? first.data : (await read(page)).data;
     }

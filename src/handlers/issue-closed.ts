@@ -49,6 +49,9 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
   return false;
 }
 
+/** Clocks of one GitHub event and its listing agree to the second; a close this much older is another close. */
+const LISTING_LAG_MS = 60_000;
+
 /**
  * A member's close that was a closing keyword's, not their hand's: GitHub closes the issue when a
  * PR whose text says `Fixes #7` is merged (or such a commit is pushed), and says so only in the
@@ -59,6 +62,10 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
 async function undoKeywordClose(context: StateContext, loaded: LoadedResponse, current: CurrentIssue): Promise<boolean> {
   const close = await latestClose(context.octokit, loaded.issue);
   if (!close?.commit) return false;
+  // GitHub's events may lag its webhook: a keyword close older than this very close is an earlier
+  // one (undone and told already), and this close, not listed yet, stands as a person's.
+  const closedAt = context.payload.issue.closed_at;
+  if (close.at && closedAt && Date.parse(close.at) < Date.parse(closedAt) - LISTING_LAG_MS) return false;
   const now = await current();
   if (!now) return true;
   if (!now.open) await reopenIssue(context.octokit, loaded.issue);

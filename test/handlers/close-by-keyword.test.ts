@@ -72,6 +72,22 @@ describe("a security issue closed by a merged PR's closing keyword", () => {
     expect(w.record.state).toBe("closed");
   });
 
+  it("a close by hand that GitHub's events do not list yet is not taken for the earlier keyword close (it stands, and is not undone in silence)", async () => {
+    w = await world(gh, { record: readyRecord({ state: "fixing" }) });
+    const probot = w.probot(BEFORE_END);
+    await probot.receive(close(w, "alice", MERGE) as never);
+    expect(seven(w).state).toBe("open");
+    // Half an hour later a member closes it by hand; the events GitHub lists lag its webhook.
+    Object.assign(seven(w), { state: "closed", closed_by: "alice" });
+    const byHand = issueStateEvent("closed", "alice");
+    byHand.payload.issue.closed_at = "2026-11-22T12:00:00Z";
+    await probot.receive(byHand as never);
+    expect(seven(w).state).toBe("closed");
+    expect(reopens(w)).toHaveLength(1);
+    expect(told(w)).toHaveLength(1);
+    expect(w.record).toMatchObject({ state: "closed", closed_by_hand: { by: "alice", previous: "fixing" } });
+  });
+
   it("the merge's close delivered late, after a member closed the issue by hand, is not undone", async () => {
     w = await world(gh, { record: readyRecord({ state: "fixing" }) });
     const probot = w.probot(BEFORE_END);
