@@ -145,3 +145,22 @@ describe("the wording check after a rename", () => {
     expect(responseOf(fake, "acme/security-core").body).toMatch(/- \[ \] Commits do not refer to the vulnerability/);
   });
 });
+
+describe("an event that changes nothing after a rename", () => {
+  for (const renamed of [false, true]) {
+    it(`writes nothing, whichever name it knows the repository by${renamed ? " (renamed: the PR's link names the old one)" : ""}`, async () => {
+      const fake = linked.clone();
+      const name = renamed ? "acme/security-core" : SECURITY;
+      if (renamed) rename(fake, SECURITY, name);
+      const s = session(fake);
+      await s.deliver("pull_request_review", reviewEvent(REVIEW, fake, PRODUCT, PUBLIC_PR, "dev1", "commented"));
+      await s.deliver("issue_comment", commentEvent(CREATED, fake, name, ISSUE, "/triage severity low"));
+      const before = responseOf(fake, name).body;
+
+      await s.deliver("pull_request_review", reviewEvent(REVIEW, fake, PRODUCT, PUBLIC_PR, "dev1", "commented"));
+      s.finish();
+
+      expect(responseOf(fake, name).body).toBe(before);
+    });
+  }
+});
