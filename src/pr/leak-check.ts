@@ -51,7 +51,13 @@ function forms(text: string): string[] {
  */
 export function findLeaks(texts: PrTexts, secrets: LeakSecrets): LeakFinding[] {
   const [repoPath, number] = secrets.issueKey.split("#");
-  const issueNeedles = [`${repoPath}#${number}`, `${repoPath}/issues/${number}`, ...(secrets.issueUrls ?? []).filter(Boolean)].map(normalizeForMatch);
+  // The key is the name the PR was linked under; GitHub's addresses name the repository as it is
+  // called now (a renamed or transferred security repo): its short forms are the issue too.
+  const current = (secrets.issueUrls ?? []).flatMap((url) => {
+    const m = /([^/]+\/[^/]+)\/issues\/(\d+)\/?$/.exec(url ?? "");
+    return m ? [`${m[1]}#${m[2]}`, `${m[1]}/issues/${m[2]}`] : [];
+  });
+  const issueNeedles = [`${repoPath}#${number}`, `${repoPath}/issues/${number}`, ...current, ...(secrets.issueUrls ?? []).filter(Boolean)].map(normalizeForMatch);
   const idNeedles = [secrets.cve, secrets.ghsa].filter((s): s is string => Boolean(s)).map(normalizeForMatch);
   // A listed word matches at the start of a word: "exploit" also finds "exploitable".
   const wordNeedles = secrets.words.map((w) => normalizeForMatch(w).trimEnd()).filter((w) => w.trim());

@@ -119,11 +119,12 @@ export async function renderResponse(
   const source: OverrideSource | undefined = overrides && ((name) => cached.get(name) ?? (cached.set(name, overrides(name)), cached.get(name)!));
   const settled = settleTicks(record, config, context.now);
   const override = source ? await source("response") : null;
-  // By name, though a record written now is bound to the repository's id: a comment whose inputs are
-  // unchanged keeps its record as it is (one bound to the name stays valid while the name is), so
-  // an event that changes nothing writes nothing; after a rename the comment is rendered (and its
-  // record re-signed) on its next event, once.
-  const scope = scopeOf(context.issue);
+  // By the repository's id, as the record: after a rename, events that name the repository by its
+  // old name (a fix PR's link) and by its new one find the same inputs, and one that changes
+  // nothing writes nothing. A comment whose record is still bound to the name (v2) is unchanged by
+  // the name while the name is: it is not rewritten only to migrate it.
+  const scope = scopeOf(recordScope(context.issue));
+  const byName = scopeOf(context.issue);
   // The view at its fullest level carries everything the clock changes (days left).
   const fullest = responseView(settled, config, report, context.now, LEVELS[0]!);
   const settledJson = recordJson(settled);
@@ -132,8 +133,10 @@ export async function renderResponse(
   // (`viewTables`); the record is in the view as itself. So neither is hashed again.
   const { record: _record, phases: _phases, ...rest } = fullest;
   const part = (value: unknown) => JSON.stringify(value) ?? "null";
-  const inputs = inputsHash(`[${[part(scope), settledJson, configJson(config), part(report), part(rest), part(override), fixedParts()].join(",")}]`);
-  const same = unchanged(context.current, inputs, context);
+  const hashed = (bound: string) => inputsHash(`[${[part(bound), settledJson, configJson(config), part(report), part(rest), part(override), fixedParts()].join(",")}]`);
+  const inputs = hashed(scope);
+  const v2 = () => scope !== byName && context.current?.includes("<!-- embargo:record:v2 ");
+  const same = unchanged(context.current, inputs, context) ?? (v2() ? unchanged(context.current, hashed(byName), context) : undefined);
   if (same !== undefined) return same;
   const { record: fitted, marker, shrunk } = fitRecord(settled, context.keys, recordScope(context.issue), RECORD_BUDGET, settledJson);
   const room = COMMENT_LIMIT - marker.length - RESPONSE_MARKER.length - SLACK;

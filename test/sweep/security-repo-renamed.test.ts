@@ -129,3 +129,38 @@ describe("fix PR links", () => {
     expect(links).toEqual([{ key: `${SECURITY}#${ISSUE}`, repoId: fake.repo(SECURITY).id }]);
   });
 });
+
+describe("the wording check after a rename", () => {
+  it("a public fix PR linked under the old name that names the issue by the repository's new name fails the check", async () => {
+    const fake = linked.clone();
+    rename(fake, SECURITY, "acme/security-core");
+    const s = session(fake);
+    fake.pull(PRODUCT, PUBLIC_PR).title = `Fix acme/security-core#${ISSUE}`;
+
+    await s.deliver("pull_request", pullEvent(SYNCHRONIZE, fake, PRODUCT, PUBLIC_PR));
+    s.finish();
+
+    const record = recordOf(responseOf(fake, "acme/security-core").body, `acme/security-core#${ISSUE}`, fake.repo("acme/security-core").id);
+    expect(record.prs.find((p) => p.number === PUBLIC_PR)!.leaks).toBeGreaterThan(0);
+    expect(responseOf(fake, "acme/security-core").body).toMatch(/- \[ \] Commits do not refer to the vulnerability/);
+  });
+});
+
+describe("an event that changes nothing after a rename", () => {
+  for (const renamed of [false, true]) {
+    it(`writes nothing, whichever name it knows the repository by${renamed ? " (renamed: the PR's link names the old one)" : ""}`, async () => {
+      const fake = linked.clone();
+      const name = renamed ? "acme/security-core" : SECURITY;
+      if (renamed) rename(fake, SECURITY, name);
+      const s = session(fake);
+      await s.deliver("pull_request_review", reviewEvent(REVIEW, fake, PRODUCT, PUBLIC_PR, "dev1", "commented"));
+      await s.deliver("issue_comment", commentEvent(CREATED, fake, name, ISSUE, "/triage severity low"));
+      const before = responseOf(fake, name).body;
+
+      await s.deliver("pull_request_review", reviewEvent(REVIEW, fake, PRODUCT, PUBLIC_PR, "dev1", "commented"));
+      s.finish();
+
+      expect(responseOf(fake, name).body).toBe(before);
+    });
+  }
+});
