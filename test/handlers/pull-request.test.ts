@@ -365,26 +365,7 @@ describe("PR events on a linked PR", () => {
   });
 
   it("fails the leak check, naming the rule and place and never the secret", async () => {
-    const probot = createTestProbot();
-    const leaky = pull({ title: `Fix ${CVE}`, ref: "fix-sql-injection" });
-    mockPrStart(gh);
-    mockIdentity(gh);
-    serveRuns(gh, "acme/product", HEAD, [waiting]);
-    mockConfig(gh, "acme", "security", SECURITY_YAML);
-    const stored = await storeResponse(linkedRecord);
-    serveComments(gh, stored);
-    serveTeam(gh, ["sec1", "alice"]);
-    mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, {
-      commits: [{ sha: "abcdef1234567890abcdef1234567890abcdef12", message: "Close acme/security#7: an exploit" }],
-      issueLabels: ["security", "security: fixing", "severity: high"],
-    });
-    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
-    let update: any;
-    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
-
-    await probot.receive(prEvent("edited", leaky));
-
+    const { update, stored } = await leakyEdit(pull({ title: `Fix ${CVE}`, ref: "fix-sql-injection" }), "Close acme/security#7: an exploit");
     expect(update.conclusion).toBe("failure");
     expect(update.output.summary).toContain("- the title: names a CVE or GHSA id");
     expect(update.output.summary).toContain("- the title: uses a word from the configured list");
@@ -396,29 +377,30 @@ describe("PR events on a linked PR", () => {
   });
 });
 
+/** A linked PR edited into `leaky`, its one commit saying `message`: the gate run's update, and the response. */
+async function leakyEdit(leaky: ReturnType<typeof pull>, message: string, productYaml = PRODUCT_YAML) {
+  const probot = createTestProbot();
+  mockPrStart(gh, "acme/product", productYaml);
+  mockIdentity(gh);
+  serveRuns(gh, "acme/product", HEAD, [waiting]);
+  mockConfig(gh, "acme", "security", SECURITY_YAML);
+  const stored = await storeResponse(linkedRecord);
+  serveComments(gh, stored);
+  serveTeam(gh, ["sec1", "alice"]);
+  mockNoOverrides(gh, "acme", "security");
+  mockSyncReads(gh, { commits: [{ sha: "abcdef1234567890abcdef1234567890abcdef12", message }], issueLabels: ["security", "security: fixing", "severity: high"] });
+  gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+  let update: any;
+  gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
+  await probot.receive(prEvent("edited", leaky));
+  return { update, stored };
+}
+
 describe("the leak words of a product repository's config", () => {
   it("may add words but cannot take away the security repository's: a title that says `exploit` still fails there", async () => {
-    const probot = createTestProbot();
-    const leaky = pull({ title: "Fix the exploitable login query", ref: "fix-login-query" });
     // The product repository's admins (not the security team) list one harmless word of their own.
-    mockPrStart(gh, "acme/product", `${PRODUCT_YAML}  leak_words: [zz-internal]\n`);
-    mockIdentity(gh);
-    serveRuns(gh, "acme/product", HEAD, [waiting]);
-    mockConfig(gh, "acme", "security", SECURITY_YAML);
-    const stored = await storeResponse(linkedRecord);
-    serveComments(gh, stored);
-    serveTeam(gh, ["sec1", "alice"]);
-    mockNoOverrides(gh, "acme", "security");
-    mockSyncReads(gh, {
-      commits: [{ sha: "abcdef1234567890abcdef1234567890abcdef12", message: "zz-internal cleanup" }],
-      issueLabels: ["security", "security: fixing", "severity: high"],
-    });
-    gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
-    let update: any;
-    gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
-
-    await probot.receive(prEvent("edited", leaky));
-
+    const leaky = pull({ title: "Fix the exploitable login query", ref: "fix-login-query" });
+    const { update, stored } = await leakyEdit(leaky, "zz-internal cleanup", `${PRODUCT_YAML}  leak_words: [zz-internal]\n`);
     expect(update.conclusion).toBe("failure");
     expect(update.output.summary).toContain("- the title: uses a word from the configured list");
     expect(update.output.summary).toContain("- the message of commit abcdef1: uses a word from the configured list");
