@@ -167,7 +167,7 @@ async function readWording(input: ViewInput, security: EmbargoConfig, record: Re
   const own = security.public_pr.leak_words;
   const added = input.prConfig.public_pr.leak_words;
   const words = own === added ? own : [...new Set([...own, ...added])];
-  const secrets = { issueKey: input.key, issueUrls: [summary.html_url, summary.url], cve: record.cve, ghsa: record.ghsa, words };
+  const secrets = { issueKey: input.key, issueUrls: [summary.html_url, summary.url], ...(record.former_names?.length ? { formerNames: record.former_names } : {}), cve: record.cve, ghsa: record.ghsa, words };
   const key = wordingKey(pr.head_sha, secrets);
   const texts = { title: pr.title, body: pr.body, branch: pr.head_ref, commits: [] };
   const known = previous?.wording?.key === key ? previous.wording.commits : await rememberedWording(input, key);

@@ -5,7 +5,10 @@ import { privateNow } from "../github/made-public.js";
 import { recordScope, responseKey } from "../github/repo-ids.js";
 import { rememberResponseComment } from "../github/response-comment.js";
 import { listOpenResponses } from "../github/tick-github.js";
-import { resignRecord, RESPONSE_MARKER } from "../record/markers.js";
+import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
+import { renderResponse } from "../response/render-response.js";
+import { syncBoxes } from "../response/sync-boxes.js";
+import { repoOverrides } from "../github/template-overrides.js";
 import { noEffects } from "../response/effects.js";
 import { readConfig, type Deps } from "./response-context.js";
 
@@ -22,11 +25,12 @@ function formerName(context: RenamedContext): string | undefined {
 }
 
 /**
- * `repository.renamed` / `repository.transferred` of a security repository: the open responses
- * whose record is still signed over the issue's former name (v2, written before records were bound
- * to the repository's id) are signed again over the id, the record itself unchanged: without it,
- * each would read as damaged from now on. Records already bound to the id need nothing (a rename
- * keeps the id), so a redelivery finds nothing left to do.
+ * `repository.renamed` / `repository.transferred` of a security repository: each open response
+ * records the former name (`former_names`, shown in the response), which GitHub still redirects,
+ * so that a public fix PR naming the issue by it fails the wording check; a record still signed
+ * over the issue's former name (v2, written before records were bound to the repository's id) is
+ * read under that name and written bound to the id, else it would read as damaged from now on.
+ * A redelivery finds the name recorded and writes nothing.
  */
 export async function onRepositoryRenamed(deps: Deps, context: RenamedContext): Promise<void> {
   const { repository } = context.payload;
@@ -35,25 +39,37 @@ export async function onRepositoryRenamed(deps: Deps, context: RenamedContext): 
   if (!former || !(await privateNow(context.octokit, repository))) return;
   const config = await readConfig(context, deps.store);
   if (!config.ok) {
-    context.log.warn(`${repository.full_name} (was ${former}): its config is invalid, so its responses' label is unknown; records signed by the former name were not signed again`);
+    context.log.warn(`${repository.full_name} (was ${former}): its config is invalid, so its responses' label is unknown; they were not told the former name, and records signed by it were not signed again`);
     return;
   }
   const octokit = context.octokit;
   const botLogin = await deps.botLogin();
   const open = await listOpenResponses(octokit, repository.owner.login, repository.name, config.config.label);
-  let resigned = 0;
+  let written = 0;
   for (const listed of open) {
     const issue: IssueRef = { owner: repository.owner.login, repo: repository.name, issue_number: listed.number };
     await deps.queue.run(responseKey(issue), async () => {
       const comments = await listComments(octokit, issue);
       const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
-      const body = own && resignRecord(own.body, deps.keys, `${former}#${issue.issue_number}`, recordScope(issue));
-      if (!own || !body) return;
+      if (!own) return;
+      const now = deps.now();
+      const decoded = [recordScope(issue), `${former}#${issue.issue_number}`].map((scope) => decodeRecord(own.body, deps.keys, scope)).find((d) => d.found);
+      if (!decoded?.found) return;
+      const name = former.toLowerCase();
+      const known = decoded.record.former_names ?? [];
+      // Bound to the id already and told the name: a redelivery.
+      if (known.includes(name) && decodeRecord(own.body, deps.keys, recordScope(issue)).found) return;
+      // Boxes a person ticked since the last write are kept, as every handler keeps them.
+      const record = { ...syncBoxes(decoded.record, own.body, now, config.config), former_names: [...known.filter((n) => n !== name), name].slice(-FORMER_KEPT) };
+      const body = await renderResponse(record, config.config, { title: listed.title, reporter: listed.author }, repoOverrides(octokit, issue.owner, issue.repo, deps.store), { keys: deps.keys, issue, now });
       const state = { comments, botLogin, labels: listed.labels, assignees: listed.assignees, open: true };
       await applyEffects(octokit, issue, state, { ...noEffects(), responseBody: body });
       await rememberResponseComment(deps.store, issue, own.id);
-      resigned++;
+      written++;
     });
   }
-  context.log.info(`${repository.full_name} (was ${former}): ${resigned} response record(s) signed again by the repository's id`);
+  context.log.info(`${repository.full_name} (was ${former}): ${written} response(s) told the former name and bound to the repository's id`);
 }
+
+/** Former names kept per response: a repository renamed more often than this during one response is an odd one. */
+const FORMER_KEPT = 5;

@@ -18,6 +18,8 @@ export interface LeakSecrets {
   issueKey: string;
   /** GitHub's own addresses of the issue (its page and its API URL), never built from a fixed host. */
   issueUrls?: string[];
+  /** The security repository's former full names (it was renamed): the issue under each is the issue too. */
+  formerNames?: string[];
   cve?: string;
   ghsa?: string;
   words: string[];
@@ -57,7 +59,8 @@ export function findLeaks(texts: PrTexts, secrets: LeakSecrets): LeakFinding[] {
     const m = /([^/]+\/[^/]+)\/issues\/(\d+)\/?$/.exec(url ?? "");
     return m ? [`${m[1]}#${m[2]}`, `${m[1]}/issues/${m[2]}`] : [];
   });
-  const issueNeedles = [`${repoPath}#${number}`, `${repoPath}/issues/${number}`, ...current, ...(secrets.issueUrls ?? []).filter(Boolean)].map(normalizeForMatch);
+  const former = (secrets.formerNames ?? []).flatMap((name) => [`${name}#${number}`, `${name}/issues/${number}`]);
+  const issueNeedles = [`${repoPath}#${number}`, `${repoPath}/issues/${number}`, ...current, ...former, ...(secrets.issueUrls ?? []).filter(Boolean)].map(normalizeForMatch);
   const idNeedles = [secrets.cve, secrets.ghsa].filter((s): s is string => Boolean(s)).map(normalizeForMatch);
   // A listed word matches at the start of a word: "exploit" also finds "exploitable".
   const wordNeedles = secrets.words.map((w) => normalizeForMatch(w).trimEnd()).filter((w) => w.trim());
@@ -87,6 +90,8 @@ export function findLeaks(texts: PrTexts, secrets: LeakSecrets): LeakFinding[] {
  * A hash, so the record keeps no second copy of the words.
  */
 export function wordingKey(headSha: string, secrets: LeakSecrets): string {
-  const text = JSON.stringify([headSha, secrets.issueKey.toLowerCase(), secrets.issueUrls ?? [], secrets.cve ?? "", secrets.ghsa ?? "", secrets.words]);
+  // Former names only when there are any: every other key stays what it was (no commits read again).
+  const former = secrets.formerNames?.length ? [secrets.formerNames] : [];
+  const text = JSON.stringify([headSha, secrets.issueKey.toLowerCase(), secrets.issueUrls ?? [], secrets.cve ?? "", secrets.ghsa ?? "", secrets.words, ...former]);
   return createHash("sha256").update(text).digest("base64url").slice(0, 16);
 }

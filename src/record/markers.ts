@@ -143,20 +143,6 @@ export function decodeRecord(body: string, keys: KeyRing, scope: RecordScope): D
 }
 
 /**
- * `body` with its record signed again for `to`, when its marker verifies for `from` (a v2 record of
- * the issue under its repository's former name); undefined otherwise. The payload is kept as is:
- * only what it is bound to changes.
- */
-export function resignRecord(body: string, keys: KeyRing, from: string, to: RecordScope): string | undefined {
-  const match = RECORD_RE.exec(body);
-  const bound = idOf(to);
-  if (!match || bound === undefined || !decodeRecord(body, keys, from).found) return undefined;
-  const payload = match[2]!;
-  const marker = `<!-- embargo:record:v3 ${payload} ${keys.sign("record", signedText("3", bound, payload))} -->`;
-  return body.slice(0, match.index) + marker + body.slice(match.index + match[0].length);
-}
-
-/**
  * The task-list boxes as they stand in the comment now: a person may have ticked or unticked
  * them. An id whose box appears twice (a line copied by hand) counts for nothing.
  */

@@ -134,6 +134,12 @@ export interface ResponseRecord {
   advisory_state?: string;
   /** For each value a command `sets`, when the comment that last set it said so (ISO time). */
   set_at?: Record<string, string>;
+  /**
+   * The security repository's former full names (renamed or transferred during this response), as
+   * `repository.renamed`/`transferred` said: GitHub still redirects them, so a public fix PR that
+   * names the issue by one fails the wording check.
+   */
+  former_names?: string[];
   /** Reminders the tick posted (key → ISO time): each condition is reminded once (src/tick/decide-reminders.ts). */
   reminders?: Record<string, string>;
 }

@@ -146,6 +146,31 @@ describe("the wording check after a rename", () => {
   });
 });
 
+describe("the security repository's former name", () => {
+  it("is recorded and shown by the rename event, once; a public fix PR naming the issue by it fails the wording check, also once its link names the new name", async () => {
+    const fake = linked.clone();
+    const to = "acme/security-core";
+    rename(fake, SECURITY, to);
+    const s = session(fake);
+    await s.deliver("repository", movedEvent(fake, SECURITY, to, "renamed"));
+    const told = responseOf(fake, to).body;
+    expect(told).toContain("| **Security repository formerly** | acme/security (GitHub still redirects it");
+    await s.deliver("repository", movedEvent(fake, SECURITY, to, "renamed"));
+    expect(responseOf(fake, to).body).toBe(told);
+    // An issue event seals the PR's link again, under the new name.
+    await s.deliver("issue_comment", commentEvent(CREATED, fake, to, ISSUE, `/triage pr ${PRODUCT}#${PUBLIC_PR}`));
+    fake.pull(PRODUCT, PUBLIC_PR).title = `Fix ${SECURITY}#${ISSUE}`;
+
+    await s.deliver("pull_request", pullEvent(SYNCHRONIZE, fake, PRODUCT, PUBLIC_PR));
+    s.finish();
+
+    const record = recordOf(responseOf(fake, to).body, `${to}#${ISSUE}`, fake.repo(to).id);
+    expect(record.former_names).toEqual(["acme/security"]);
+    expect(record.prs.find((p) => p.number === PUBLIC_PR)!.leaks).toBeGreaterThan(0);
+    expect(responseOf(fake, to).body).toMatch(/- \[ \] Commits do not refer to the vulnerability/);
+  });
+});
+
 describe("an event that changes nothing after a rename", () => {
   for (const renamed of [false, true]) {
     it(`writes nothing, whichever name it knows the repository by${renamed ? " (renamed: the PR's link names the old one)" : ""}`, async () => {
