@@ -3,6 +3,7 @@ import { pendingBranches, targetText } from "../checklist/checklist-items.js";
 import type { EmbargoConfig, SeverityName } from "../config/config-schema.js";
 import { CLOSED_STATES, type ResponseRecord, type ResponseState } from "../record/response-record.js";
 import type { KeyRing } from "../security/key-ring.js";
+import { knownRepoId } from "../github/repo-ids.js";
 
 /** One response as the dashboard shows it: what its row needs, nothing more (the record stays in the response). */
 export interface DashboardRow {
@@ -38,20 +39,35 @@ export const DASHBOARD_MARKER = "<!-- embargo:dashboard -->";
 const INDEX_RE = /<!-- embargo:dashboard-index:v1 ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->/;
 const MAX_INDEX_JSON = 2_000_000;
 
-function signedText(repo: string, payload: string): string {
-  return `embargo:dashboard-index:v1\n${repo.toLowerCase()}\n${payload}`;
+function signedText(bound: string, payload: string): string {
+  return `embargo:dashboard-index:v1\n${bound}\n${payload}`;
+}
+
+/**
+ * What the index is bound to: the security repo's id when the event knows it (a rename keeps it,
+ * and a fix PR's event may name the repo by its former name), else its name (`owner/repo` holds a
+ * "/", `repo:<id>` none: neither reads as the other).
+ */
+function bounds(repo: string, known?: number): string[] {
+  const [owner, name] = repo.split("/") as [string, string];
+  const id = known ?? knownRepoId({ owner, repo: name });
+  return [...(id === undefined ? [] : [`repo:${id}`]), repo.toLowerCase()];
 }
 
 /** The index as a hidden marker, signed and bound to the security repo: a copy or an edit does not verify. */
 export function indexMarker(index: DashboardIndex, keys: KeyRing, repo: string): string {
   const payload = deflateRawSync(Buffer.from(JSON.stringify(index), "utf8"), { level: 9 }).toString("base64url");
-  return `<!-- embargo:dashboard-index:v1 ${payload} ${keys.sign("dashboard", signedText(repo, payload))} -->`;
+  return `<!-- embargo:dashboard-index:v1 ${payload} ${keys.sign("dashboard", signedText(bounds(repo)[0]!, payload))} -->`;
 }
 
-/** The index in a dashboard body; empty when it is missing or does not verify (the tick rebuilds it). */
-export function readIndex(body: string, keys: KeyRing, repo: string): DashboardIndex {
+/**
+ * The index in a dashboard body; empty when it is missing or does not verify (the tick rebuilds it).
+ * `repoId`: the repository's id, for a reader outside an event (else the event's knowledge).
+ */
+export function readIndex(body: string, keys: KeyRing, repo: string, repoId?: number): DashboardIndex {
   const match = INDEX_RE.exec(body);
-  if (!match || !keys.verify("dashboard", signedText(repo, match[1]!), match[2]!)) return { v: 1, rows: [] };
+  // Bound by the name: written before indexes were bound to the id, or where the id was unknown.
+  if (!match || !bounds(repo, repoId).some((bound) => keys.verify("dashboard", signedText(bound, match[1]!), match[2]!))) return { v: 1, rows: [] };
   try {
     const json = inflateRawSync(Buffer.from(match[1]!, "base64url"), { maxOutputLength: MAX_INDEX_JSON }).toString("utf8");
     const parsed = JSON.parse(json) as DashboardIndex;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { indexMarker, readIndex, type DashboardRow } from "../../src/dashboard/dashboard-index.js";
 import { BLOCK_END, BLOCK_START, decideDashboard } from "../../src/dashboard/decide-dashboard.js";
 import { DASHBOARD_LABEL } from "../../src/github/dashboard-issue.js";
-import { BOT, createTestProbot, labeledEvent, mockConfig, mockIdentity, mockNoOverrides, mockToken, NOW, TEST_KEYS } from "../helpers/app.js";
+import { BOT, SECURITY_REPO_ID, createTestProbot, labeledEvent, mockConfig, mockIdentity, mockNoOverrides, mockToken, NOW, TEST_KEYS } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 
 let gh: GitHubMock;
@@ -56,7 +56,7 @@ describe("the dashboard issue", () => {
     expect(created.labels).toEqual([DASHBOARD_LABEL]);
     expect(created.body).toContain("### Triage (1)");
     expect(created.body).toContain(`[#7](${event.payload.issue.html_url}) Path traversal in uploads`);
-    expect(readIndex(created.body, TEST_KEYS, "acme/security").rows.map((r) => r.n)).toEqual([7]);
+    expect(readIndex(created.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows.map((r) => r.n)).toEqual([7]);
     expect(pin.query).toContain("pinIssue");
     expect(pin.variables).toEqual({ id: "I_kw12" });
   });
@@ -78,7 +78,7 @@ describe("the dashboard issue", () => {
     let patched: any;
     gh.api.patch("/repos/acme/security/issues/12", (b) => ((patched = b), true)).reply(200, dashboardIssue(12, ""));
     await receive();
-    expect(readIndex(patched.body, TEST_KEYS, "acme/security").rows.map((r) => r.n).sort()).toEqual([3, 7]);
+    expect(readIndex(patched.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows.map((r) => r.n).sort()).toEqual([3, 7]);
     expect(patched.body).toContain("### Fixing (1)");
     expect(patched.body).toContain("### Triage (1)");
     expect(gh.requests.filter((r) => r.method === "POST" && r.path === "/repos/acme/security/issues")).toEqual([]);
@@ -99,7 +99,7 @@ describe("the dashboard issue", () => {
     expect(patched.body.endsWith(`${BLOCK_END}\n\nFooter by a person.`)).toBe(true);
     expect(patched.body).not.toContain("#99");
     expect(patched.body).not.toContain("| low |");
-    expect(readIndex(patched.body, TEST_KEYS, "acme/security").rows.map((r) => r.n)).toEqual([7]);
+    expect(readIndex(patched.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows.map((r) => r.n)).toEqual([7]);
   });
 
   it("ignores a labelled issue someone else opened, and opens the app's own", async () => {
@@ -123,7 +123,7 @@ describe("the dashboard issue", () => {
       let patched: any;
       gh.api.patch("/repos/acme/security/issues/12", (b) => ((patched = b), true)).reply(200, dashboardIssue(12, ""));
       await receive();
-      expect(readIndex(patched.body, TEST_KEYS, "acme/security").rows).toHaveLength(open + 1);
+      expect(readIndex(patched.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows).toHaveLength(open + 1);
       calls.push(gh.requests.length);
       gh.done();
     }
@@ -161,6 +161,6 @@ describe("two responses' events at once", () => {
     gh.api.post("/graphql").reply(200, { data: { pinIssue: { issue: { id: "I_12" } } } });
     gh.api.patch("/repos/acme/security/issues/12", (b) => ((dashboard = b), true)).reply(200, dashboardIssue(12, ""));
     await Promise.all([probot.receive(labeledEvent({ number: 7 })), probot.receive(labeledEvent({ number: 8 }))]);
-    expect(readIndex(dashboard.body, TEST_KEYS, "acme/security").rows.map((r) => r.n).sort()).toEqual([7, 8]);
+    expect(readIndex(dashboard.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows.map((r) => r.n).sort()).toEqual([7, 8]);
   });
 });

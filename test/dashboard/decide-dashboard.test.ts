@@ -5,6 +5,8 @@ import { newRecord } from "../../src/record/response-record.js";
 import { KeyRing } from "../../src/security/key-ring.js";
 import { defaultConfig } from "../../src/handlers/pull-request.js";
 import { NOW, TEST_KEYS } from "../helpers/app.js";
+import { EventScope, runInScope } from "../../src/github/event-scope.js";
+import { knowRepoId } from "../../src/github/repo-ids.js";
 
 const ctx = { keys: TEST_KEYS, repo: "acme/security", now: NOW, title: "Security response dashboard", label: "security" };
 const row = (n: number, extra: Partial<DashboardRow> = {}): DashboardRow => ({ n, url: `https://github.com/acme/security/issues/${n}`, state: "triage", awaiting: [], todo: [], ...extra });
@@ -54,6 +56,21 @@ describe("decideDashboard", () => {
     const { body } = await decideDashboard({ v: 1, rows: [row(1)] }, undefined, ctx);
     expect(readIndex(body, new KeyRing("other"), "acme/security").rows).toEqual([]);
     expect(readIndex(body, TEST_KEYS, "acme/other").rows).toEqual([]);
+  });
+
+  it("after a rename, reads back an index written under the former name (a fix PR's event), bound to the repository's id; another repository's id does not verify", async () => {
+    const event = (id: number, fn: () => Promise<string | number[]>) => {
+      return runInScope(new EventScope("test"), () => {
+        for (const [owner, repo] of [["acme", "security"], ["acme", "security-core"]] as const) knowRepoId({ owner, repo }, id);
+        return fn();
+      });
+    };
+    // A PR event knows the repo by the name its link was sealed with; an issue event by the new one.
+    const body = (await event(42, async () => (await decideDashboard({ v: 1, rows: [row(1)] }, undefined, ctx)).body)) as string;
+    expect(await event(42, async () => readIndex(body, TEST_KEYS, "acme/security-core").rows.map((r) => r.n))).toEqual([1]);
+    expect(await event(43, async () => readIndex(body, TEST_KEYS, "acme/security-core").rows.map((r) => r.n))).toEqual([]);
+    // Outside an event (nothing known of ids) an index written by name still reads, as before.
+    expect(readIndex((await decideDashboard({ v: 1, rows: [row(2)] }, undefined, ctx)).body, TEST_KEYS, "acme/security").rows.map((r) => r.n)).toEqual([2]);
   });
 
   it("stays under GitHub's 65,536 characters with thousands of rows, closed ones trimmed first", async () => {

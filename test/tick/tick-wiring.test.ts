@@ -10,7 +10,7 @@ import { readIndex, rowOf } from "../../src/dashboard/dashboard-index.js";
 import { decideDashboard } from "../../src/dashboard/decide-dashboard.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { FEEDS_SEEN } from "../../src/tick/tick-feeds.js";
-import { recordOf, TEST_KEYS } from "../helpers/app.js";
+import { recordOf, SECURITY_REPO_ID, TEST_KEYS } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { CONFIG, configOf, ISSUE_URL, tickWorld } from "./tick-world.js";
 
@@ -36,7 +36,7 @@ describe("the tick reads the CVE feeds", () => {
     await world.tick();
     expect(world.opened.map((i) => i.title)).toEqual([expect.stringMatching(/^CVE-2026-41001: /)]);
     expect(world.opened[0]!.body).toContain("https://nvd.example/vuln/detail/CVE-2026-41001");
-    const seen = readIndex(world.dashboard!.body, TEST_KEYS, "acme/security")[FEEDS_SEEN];
+    const seen = readIndex(world.dashboard!.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID)[FEEDS_SEEN];
     expect(Array.isArray(seen) && seen.length).toBeGreaterThan(0);
 
     await world.tick();
@@ -109,7 +109,7 @@ describe("a chat message still waiting when its response closed", () => {
     expect(record.notify_pending).toBeUndefined();
     expect(record.notified).toContain("announced");
     expect(world.dashboard.body).not.toContain("not delivered yet");
-    expect(readIndex(world.dashboard.body, TEST_KEYS, "acme/security").rows).toEqual([expect.objectContaining({ n: 7, state: "announced" })]);
+    expect(readIndex(world.dashboard.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows).toEqual([expect.objectContaining({ n: 7, state: "announced" })]);
   });
 });
 

@@ -4,7 +4,7 @@ import { readIndex } from "../../src/dashboard/dashboard-index.js";
 import { decideDashboard } from "../../src/dashboard/decide-dashboard.js";
 import { newRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
-import { BOT, commentList, NOW, recordOf, TEST_KEYS } from "../helpers/app.js";
+import { BOT, commentList, NOW, recordOf, SECURITY_REPO_ID, TEST_KEYS } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { CONFIG, configOf, reminders, tickWorld } from "./tick-world.js";
 
@@ -84,7 +84,7 @@ describe("the tick", () => {
   it("rebuilds the dashboard from the responses: a row drifted or forged is repaired", async () => {
     const world = await tickWorld(gh, at(10), { state: "confirmed", severity: "high", embargo_end: "2026-12-10" });
     await world.tick();
-    const index = readIndex(world.dashboard!.body, TEST_KEYS, "acme/security");
+    const index = readIndex(world.dashboard!.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID);
     expect(index.rows).toMatchObject([{ n: 7, state: "confirmed", severity: "high", embargo_end: "2026-12-10", url: "https://github.com/acme/security/issues/7" }]);
     expect(world.dashboard!.body).toContain("### Confirmed (1)");
     // A person edits the block: the next tick writes it back as the responses say.
@@ -104,7 +104,7 @@ describe("the tick repairs a row whose event was lost", () => {
     gh.api.get("/repos/acme/security/issues/9").reply(200, { id: 9, number: 9, title: "Not a bug", state: "closed", html_url: "https://github.com/acme/security/issues/9", user: { login: "r" }, labels: [], assignees: [] });
     gh.api.get("/repos/acme/security/issues/9/comments").query(true).reply(200, commentList([{ id: 909, body, user: { login: BOT, type: "Bot" } }]));
     await world.tick();
-    const rows = readIndex(world.dashboard!.body, TEST_KEYS, "acme/security").rows;
+    const rows = readIndex(world.dashboard!.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows;
     expect(rows.map((r) => [r.n, r.state]).sort()).toEqual([[7, "confirmed"], [9, "invalid"]]);
     expect(world.dashboard!.body).toMatch(/Closed in the last 30 days \(1\)[\s\S]*\[#9\]\(https:\/\/github.com\/acme\/security\/issues\/9\) Not a bug \| Closed: invalid/);
   });
