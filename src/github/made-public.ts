@@ -40,6 +40,16 @@ export async function forgetMadePublic(octokit: Octokit, store: Store, repositor
   return true;
 }
 
+/**
+ * Whether a repository the event only names (a fix PR's link to its security issue) is private
+ * now: the event's knowledge, else one read. A renamed security repo's former name may since
+ * belong to another repository, which GitHub then answers for instead.
+ */
+export async function namedRepoPrivateNow(octokit: Octokit, repo: RepoRef): Promise<boolean> {
+  const scope = currentScope();
+  return (scope ? await repoVisibility(octokit, scope, repo) : await readVisibility(octokit, repo)) === "private";
+}
+
 interface PayloadRepository {
   owner: { login: string };
   name: string;

@@ -3,7 +3,7 @@
  * probot.receive() and shows the attack changes nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commentList, createTestProbot, mockCommentById, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf, SECURITY_REPO_ID } from "../helpers/app.js";
+import { commentList, createTestProbot, mockCommentById, mockConfig, mockIdentity, mockNoOverrides, mockToken, mockVisibility, recordOf, SECURITY_REPO_ID } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import {
   HEAD,
@@ -145,7 +145,8 @@ describe("a PR linked from two responses", () => {
 });
 
 describe("a linked response whose record cannot be read", () => {
-  it("still blocks the gate and keeps its link: deleting #7's response comment does not let the announced #8 open it", async () => {
+  /** #7 and #8 linked to the PR; #8 announced, #7's response comment deleted; acme/security `visibility` now. */
+  async function sevenUnreadable(visibility: "private" | "public") {
     const probot = createTestProbot();
     const both = sealer.seal({ key: "acme/product#42", repoId: PRODUCT_REPO_ID }, [7, 8].map((n) => ({ key: `acme/security#${n}`, repoId: SECURITY_REPO_ID })));
     const prLine = { repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: ["owner1", "sec1", "team:core"] };
@@ -169,9 +170,17 @@ describe("a linked response whose record cannot be read", () => {
     const updates: any[] = [];
     gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().reply(200, {});
     const told: string[] = [];
-    gh.api.post(`${ISSUE}/comments`, (b) => (told.push(b.body), true)).reply(201, { id: 901 });
+    // Only a private #7 is told (any other post fails the test: the mock knows no such route).
+    if (visibility === "private") gh.api.post(`${ISSUE}/comments`, (b) => (told.push(b.body), true)).reply(201, { id: 901 });
 
+    // Asked before #7 is told: the reply ties the public PR to a security response.
+    mockVisibility(gh, "acme", "security", visibility);
     await probot.receive(prEvent("edited", pull({ title: "Tighten input handling more" })));
+    return { updates, told, eight };
+  }
+
+  it("still blocks the gate and keeps its link: deleting #7's response comment does not let the announced #8 open it", async () => {
+    const { updates, told, eight } = await sevenUnreadable("private");
 
     // Not opened by the one response that could be read, and #7's link is kept for when its record is repaired.
     expect(updates.filter((u) => u.conclusion !== "action_required")).toEqual([]);
@@ -183,6 +192,12 @@ describe("a linked response whose record cannot be read", () => {
     expect(told[0]).toContain("edit history");
     expect(updates.every((u) => sealer.open(u.external_id, "acme/product#42").includes("acme/security#7"))).toBe(true);
     expect(recordOf(eight[0]!.body, "acme/security#8").prs[0]).toMatchObject({ repo: "acme/product", number: 42, head_sha: HEAD });
+  });
+
+  it("tells nobody when the linked issue's repository is not private now (a renamed security repo's former name taken by a public one): the gate still waits", async () => {
+    const { updates, told } = await sevenUnreadable("public");
+    expect(told).toEqual([]);
+    expect(updates.filter((u) => u.conclusion !== "action_required")).toEqual([]);
   });
 });
 
