@@ -2,28 +2,13 @@ import type { Context } from "probot";
 import { markStep } from "../announce/publish-steps.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { loadResponse, reportConfigProblems, responseKey, type Deps, type LoadedResponse } from "./response-context.js";
-import { recordScope, learnRepoId } from "../github/repo-ids.js";
-import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
+import { learnRepoId } from "../github/repo-ids.js";
 import { tick } from "../response/sync-boxes.js";
-import { repoParams, type Octokit } from "../github/announce-context.js";
-import { findOwnComment, listComments } from "../github/issue-comments.js";
+import { repoParams } from "../github/announce-context.js";
 import { runAnnounceActions } from "../github/announce-run.js";
+import { findResponseByAdvisory } from "../github/response-by-advisory.js";
 import { privateNow } from "../github/made-public.js";
-import type { KeyRing } from "../security/key-ring.js";
 import type { NotifyDeps } from "../notify/notify.js";
-
-/** The security issue whose record names this advisory: open responses labelled in the security repo. */
-async function findResponse(octokit: Octokit, securityRepo: string, label: string, ghsa: string, botLogin: string, keys: KeyRing) {
-  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { ...repoParams(securityRepo), labels: label, state: "all", per_page: 100 });
-  for (const issue of issues) {
-    if (issue.pull_request) continue;
-    const ref = { ...repoParams(securityRepo), issue_number: issue.number };
-    const own = findOwnComment(await listComments(octokit, ref), botLogin, RESPONSE_MARKER);
-    const decoded = own ? decodeRecord(own.body, keys, recordScope(ref)) : undefined;
-    if (decoded?.found && decoded.record.ghsa?.toUpperCase() === ghsa.toUpperCase()) return issue;
-  }
-  return undefined;
-}
 
 /**
  * `repository_advisory.published`: an advisory published by hand on GitHub is followed, so the
@@ -43,7 +28,7 @@ export async function onAdvisoryPublished(deps: Deps, context: Context<"reposito
   // Records are bound to the security repo's id, which this event (on another repo) may not know.
   await learnRepoId(octokit, repoParams(securityRepo));
   // A broken file still names its label (or the default): the response is found, and told.
-  const issue = await findResponse(octokit, securityRepo, security.ok ? security.config.label : security.label, ghsa, botLogin, deps.keys);
+  const issue = await findResponseByAdvisory(octokit, securityRepo, security.ok ? security.config.label : security.label, ghsa, botLogin, deps.keys);
   if (!issue) return;
   const ref = { ...repoParams(securityRepo), issue_number: issue.number };
   await deps.queue.run(responseKey(ref), async () => {

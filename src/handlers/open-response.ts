@@ -1,12 +1,10 @@
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
-import { findOwnComment, listComments, type IssueRef } from "../github/issue-comments.js";
-import { recordScope } from "../github/repo-ids.js";
-import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
-import { newRecord, type ResponseRecord } from "../record/response-record.js";
+import { findOwnComment, type IssueRef } from "../github/issue-comments.js";
+import { RESPONSE_MARKER } from "../record/markers.js";
+import { newRecord } from "../record/response-record.js";
 import { noEffects } from "../response/effects.js";
-import { rotationOrder } from "../response/pick-triager.js";
 import { renderResponse } from "../response/render-response.js";
 import { renderTemplate } from "../render/templates.js";
 import { responseLabels } from "../response/response-labels.js";
@@ -18,6 +16,7 @@ import { rememberResponseComment } from "../github/response-comment.js";
 import type { NotifyDeps } from "../notify/notify.js";
 import { noticesFor, notifyResponse } from "../notify/notify-response.js";
 import { tieToReport } from "../github/advisory-intake.js";
+import { assignTriager } from "../github/assign-triager.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -30,45 +29,6 @@ export interface OpenIssue {
   open: boolean;
   /** The issue's body when it was opened: an issue the app opened from a private report names it. */
   body?: string;
-}
-
-const PREVIOUS_RESPONSES_TO_READ = 5;
-
-/** Who triaged the most recent earlier response in this repo, to continue the rotation after them. */
-async function previousRotation(octokit: Octokit, issue: IssueRef, label: string, botLogin: string, keys: KeyRing) {
-  const { data } = await octokit.rest.issues.listForRepo({
-    owner: issue.owner,
-    repo: issue.repo,
-    labels: label,
-    state: "all",
-    sort: "created",
-    direction: "desc",
-    per_page: PREVIOUS_RESPONSES_TO_READ + 1,
-  });
-  const earlier = data.filter((i) => i.number < issue.issue_number && !i.pull_request).slice(0, PREVIOUS_RESPONSES_TO_READ);
-  for (const other of earlier) {
-    const comments = await listComments(octokit, { ...issue, issue_number: other.number });
-    const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
-    const decoded = own ? decodeRecord(own.body, keys, recordScope({ ...issue, issue_number: other.number })) : undefined;
-    if (decoded?.found && (decoded.record.triager || decoded.record.rotation_index !== undefined)) {
-      return { triager: decoded.record.triager, index: decoded.record.rotation_index };
-    }
-  }
-  return undefined;
-}
-
-/** Assigns the next person in the rotation whom GitHub accepts; everyone skipped is recorded. */
-async function assignTriager(octokit: Octokit, issue: IssueRef, config: EmbargoConfig, botLogin: string, record: ResponseRecord, keys: KeyRing) {
-  const previous = await previousRotation(octokit, issue, config.label, botLogin, keys);
-  const skipped: string[] = [];
-  for (const candidate of rotationOrder(config.triage_rotation, previous)) {
-    const { data } = await octokit.rest.issues.addAssignees({ ...issue, assignees: [candidate.login] });
-    if ((data.assignees ?? []).some((a) => a.login.toLowerCase() === candidate.login.toLowerCase())) {
-      return { ...record, triager: candidate.login, rotation_index: candidate.index, rotation_skipped: skipped };
-    }
-    skipped.push(candidate.login);
-  }
-  return { ...record, rotation_skipped: skipped };
 }
 
 /**

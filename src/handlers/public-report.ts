@@ -5,6 +5,7 @@ import { findTransferTarget, transferIssue } from "../github/transfer-issue.js";
 import { PUBLIC_NOTICE_MARKER } from "../record/markers.js";
 import { renderTemplate } from "../render/templates.js";
 import { repoOverrides } from "../github/template-overrides.js";
+import { addIssueLabels, postComment } from "../github/issue-writes.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -64,7 +65,7 @@ export async function handlePublicReport(octokit: Octokit, issue: PublicIssue, c
       },
       repoOverrides(octokit, issue.owner, issue.repo),
     );
-    await octokit.rest.issues.createComment({ ...ref, body: `${PUBLIC_NOTICE_MARKER}\n${text}` });
+    await postComment(octokit, ref, `${PUBLIC_NOTICE_MARKER}\n${text}`);
     outcome.noticed = true;
   }
 
@@ -77,7 +78,7 @@ export async function handlePublicReport(octokit: Octokit, issue: PublicIssue, c
     }
     // Labels survive a transfer only when the target has the same label; adding it starts the response there.
     if (number !== undefined && !target.labels.some((l) => l.toLowerCase() === config.label.toLowerCase())) {
-      await octokit.rest.issues.addLabels({ owner: target.owner, repo: target.repo, issue_number: number, labels: [config.label] });
+      await addIssueLabels(octokit, { owner: target.owner, repo: target.repo, issue_number: number }, [config.label]);
     }
     if (number !== undefined) outcome.transferredTo = `${target.owner}/${target.repo}#${number}`;
   }

@@ -3,6 +3,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { findOwnComment, listComments, type CommentSummary, type IssueRef } from "../github/issue-comments.js";
 import { repoOverrides } from "../github/template-overrides.js";
+import { postComment } from "../github/issue-writes.js";
 import { registerResponse } from "../github/event-scope.js";
 import { recordScope, learnRepoId } from "../github/repo-ids.js";
 import { forgetResponseComment, isPartial, markPartial, readCommentOfIssue, rememberedResponseComment, rememberResponseComment } from "../github/response-comment.js";
@@ -88,7 +89,7 @@ export async function reportConfigProblems(
   const body = `${CONFIG_ERROR_MARKER}\n${text}`;
   const existing = comments && !isPartial(comments) ? comments : await listComments(octokit, issue);
   if (existing.some((c) => c.login === botLogin && c.body === body)) return;
-  await octokit.rest.issues.createComment({ ...issue, body });
+  await postComment(octokit, issue, body);
 }
 
 /**
