@@ -1,6 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import type { Store } from "../store/store.js";
 import { currentScope, repoKey, visibilityOf, type RepoRef } from "./event-scope.js";
+import { isTransient } from "./http-status.js";
 import { readVisibility, repoVisibility } from "./leak-firewall.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -41,13 +42,22 @@ export async function forgetMadePublic(octokit: Octokit, store: Store, repositor
 }
 
 /**
- * Whether a repository the event only names (a fix PR's link to its security issue) is private
- * now: the event's knowledge, else one read. A renamed security repo's former name may since
- * belong to another repository, which GitHub then answers for instead.
+ * Whether the repository a fix PR's link names (its security issue's) is, now, the private
+ * repository the link was sealed for. A renamed security repo's former name may since belong to
+ * another repository, which GitHub then answers for instead: a public one, or a private one with
+ * readers of its own; neither may be told that the PR waits on a security response. `sealedId`:
+ * the id the link carries (a link sealed before links carried one is judged by visibility alone).
+ * Read afresh: what the event knows of that name's id came from the seal itself.
  */
-export async function namedRepoPrivateNow(octokit: Octokit, repo: RepoRef): Promise<boolean> {
-  const scope = currentScope();
-  return (scope ? await repoVisibility(octokit, scope, repo) : await readVisibility(octokit, repo)) === "private";
+export async function namedRepoStillOurs(octokit: Octokit, repo: RepoRef, sealedId: number | undefined): Promise<boolean> {
+  try {
+    const { data } = await octokit.request("GET /repos/{owner}/{repo}", { owner: repo.owner, repo: repo.repo });
+    return visibilityOf(data) === "private" && (sealedId === undefined || Number(data.id) === sealedId);
+  } catch (error) {
+    // An outage is not an answer: the event fails (and is redelivered) rather than tell the wrong place.
+    if (isTransient(error)) throw error;
+    return false;
+  }
 }
 
 interface PayloadRepository {

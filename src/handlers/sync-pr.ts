@@ -5,7 +5,7 @@ import { applyEffects } from "../github/apply-effects.js";
 import { assertNoLeak } from "../github/leak-firewall.js";
 import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
 import { visibilityOf } from "../github/event-scope.js";
-import { namedRepoPrivateNow } from "../github/made-public.js";
+import { namedRepoStillOurs } from "../github/made-public.js";
 import { knowLinks, linkOf, sameResponse } from "../github/repo-ids.js";
 import { getPull, setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
@@ -196,14 +196,14 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
 }
 
 /**
- * The `gate-held` reply in the security issue `key`, once per PR (keyed); only where that issue's
- * repository is private now: the reply ties the public PR to a security response, and a link's
- * name may since belong to another repository (a renamed security repo's former name, taken).
+ * The `gate-held` reply in the security issue `key`, once per PR (keyed); only where that name is
+ * still the private repository the link was sealed for: the reply ties the public PR to a security
+ * response, and a renamed security repo's former name may since be another repository's.
  */
 async function tellGateHeld(octokit: Octokit, key: string, pr: PrFacts, botLogin: string, log: (m: string) => void): Promise<void> {
   const issue = parseIssueKey(key);
   if (!issue) return;
-  if (!(await namedRepoPrivateNow(octokit, issue))) return log(`${prKey(pr)}: its linked response ${key} cannot be read, and ${issue.owner}/${issue.repo} is not private now: nobody is told there`);
+  if (!(await namedRepoStillOurs(octokit, issue, linkOf(key).repoId))) return log(`${prKey(pr)}: its linked response ${key} cannot be read, and ${issue.owner}/${issue.repo} is not now the private repository it was linked in: nobody is told there`);
   const { text } = await renderTemplate("gate-held", { pr: `${pr.owner}/${pr.repo}#${pr.number}` });
   await applyEffects(octokit, issue, { comments: [], botLogin, labels: [], assignees: [], open: true }, { ...noEffects(), replies: [{ key: `gate-held-${prKey(pr)}`, body: text }] });
 }

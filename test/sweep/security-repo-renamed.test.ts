@@ -9,10 +9,11 @@ import { decodeRecord, recordMarker, RESPONSE_MARKER } from "../../src/record/ma
 import { ranOf } from "../../src/record/ran.js";
 import { recordOf, TEST_KEYS, TEST_SECRET } from "../helpers/app.js";
 import { BOT_LOGIN, type FakeGitHub } from "./fake-github.js";
-import { commentEvent, inRepo, ISSUE, linkedWorld, PRODUCT, PUBLIC_PR, pullEvent, PUSHED, reviewEvent, SECURITY, session, subscribedExamples } from "./sweep-world.js";
+import { commentEvent, HEAD, inRepo, ISSUE, issuesEvent, linkedWorld, PRODUCT, PUBLIC_PR, pullEvent, PUSHED, reviewEvent, SECURITY, session, subscribedExamples } from "./sweep-world.js";
 
 const example = (label: string) => subscribedExamples().find((e) => e.label === label)!.payload;
 const CREATED = example("issue_comment.created #1");
+const LABELED = example("issues.labeled #1");
 const SYNCHRONIZE = example("pull_request.synchronize #1");
 const REVIEW = example("pull_request_review.submitted #1");
 const RENAMED = example("repository.renamed #1");
@@ -188,4 +189,27 @@ describe("an event that changes nothing after a rename", () => {
       expect(responseOf(fake, name).body).toBe(before);
     });
   }
+});
+
+describe("the security repository's former name taken by another private repository", () => {
+  it("is never told that a public fix PR waits on a security response: a command linking the PR to another response posts nothing there", async () => {
+    const fake = linked.clone();
+    const to = "acme/security-core";
+    rename(fake, SECURITY, to);
+    // Another team creates a private repository under the freed name: its own readers, its own #7.
+    fake.state.repos.delete(SECURITY.toLowerCase());
+    const taken = fake.repo(SECURITY, { private: true });
+    taken.id = fake.repo(to).id + 1;
+    taken.config = fake.repo(to).config;
+    fake.issue(SECURITY, ISSUE, { title: "Move the CI to the new runners" });
+    const s = session(fake);
+
+    // The PR also fixes #8; its link to #7 still names the old name.
+    await s.deliver("issues", issuesEvent(LABELED, fake, to, 8, "alice"));
+    await s.deliver("issue_comment", commentEvent(CREATED, fake, to, 8, `/triage pr ${PRODUCT}#${PUBLIC_PR}`));
+    s.finish();
+
+    expect(fake.comments(SECURITY, ISSUE)).toEqual([]);
+    expect(gateOn(fake, HEAD)).toMatchObject({ conclusion: "action_required" });
+  });
 });
