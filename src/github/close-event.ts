@@ -2,6 +2,7 @@ import type { ProbotOctokit } from "probot";
 import { isOutOfReach } from "./http-status.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
+type IssueRef = { owner: string; repo: string; issue_number: number };
 
 /** The issue's latest `closed` event: its id, and the commit whose closing keyword closed it, if one did. */
 export interface CloseEvent {
@@ -13,6 +14,11 @@ export interface CloseEvent {
 
 const PER_PAGE = 100;
 
+/** Clocks of one GitHub event and its listing agree to the second; a close this much older is another close. */
+const LISTING_LAG_MS = 60_000;
+/** GitHub's listing of an issue's events may lag its webhook: read again after these waits. */
+const LISTING_WAITS_MS = [1_000, 3_000];
+
 function lastPage(link: string | undefined): number {
   const match = /[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(link ?? "");
   return match ? Number(match[1]) : 1;
@@ -23,9 +29,9 @@ function lastPage(link: string | undefined): number {
  * whether a person closed it or a merged PR's `Fixes #n` did, and only the event's `commit_id`
  * does. Events come oldest first, so the newest page is read first (one call for an issue with up
  * to 100 events, two past that) and earlier pages only while no close is found. Undefined when
- * the issue has no close event or cannot be read.
+ * the issue cannot be read, null when it has no close event.
  */
-export async function latestClose(octokit: Octokit, issue: { owner: string; repo: string; issue_number: number }): Promise<CloseEvent | undefined> {
+async function latestClose(octokit: Octokit, issue: IssueRef): Promise<CloseEvent | null | undefined> {
   const read = async (page: number) => octokit.rest.issues.listEvents({ ...issue, per_page: PER_PAGE, page });
   try {
     const first = await read(1);
@@ -34,11 +40,31 @@ export async function latestClose(octokit: Octokit, issue: { owner: string; repo
     for (;;) {
       const close = [...events].reverse().find((e) => e.event === "closed");
       if (close) return { id: close.id, ...(close.commit_id ? { commit: close.commit_id } : {}), ...(close.created_at ? { at: close.created_at } : {}) };
-      if (--page < 1) return undefined;
+      if (--page < 1) return null;
       events = page === 1 ? first.data : (await read(page)).data;
     }
   } catch (error) {
     if (isOutOfReach(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * The close an `issues.closed` event reports (`closedAt`: its payload's `closed_at`), as the
+ * issue's events list it: the latest close, once one is listed that is not older than this one.
+ * Not listed yet is no answer (a keyword close would pass for a close by hand, a close by hand for
+ * the earlier keyword close): read again after a wait, and past the waits the event fails (its
+ * redelivery decides). A later close listed instead is the close that stands. Undefined when the
+ * issue's events cannot be read.
+ */
+export async function reportedClose(octokit: Octokit, issue: IssueRef, closedAt: string | null | undefined): Promise<CloseEvent | undefined> {
+  const since = closedAt ? Date.parse(closedAt) - LISTING_LAG_MS : NaN;
+  for (const wait of [0, ...LISTING_WAITS_MS]) {
+    if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+    const close = await latestClose(octokit, issue);
+    if (close === undefined) return undefined;
+    // A payload or a close without a time (never seen): the latest close, as before there were times.
+    if (Number.isNaN(since) || (close && (!close.at || Date.parse(close.at) >= since))) return close ?? undefined;
+  }
+  throw new Error(`${issue.owner}/${issue.repo}#${issue.issue_number}: its close at ${closedAt} is not listed among its events yet; whether a closing keyword made it is unknown (redeliver the event)`);
 }

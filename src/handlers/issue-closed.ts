@@ -3,7 +3,7 @@ import type { Context } from "probot";
 import { applyEffects } from "../github/apply-effects.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
 import { isOutOfReach } from "../github/http-status.js";
-import { latestClose } from "../github/close-event.js";
+import { reportedClose } from "../github/close-event.js";
 import { getIssue, getPull, reopenIssue, type IssueSummary } from "../github/pull-requests.js";
 import { CLOSED_STATES } from "../record/response-record.js";
 import { renderTemplate } from "../render/templates.js";
@@ -49,9 +49,6 @@ async function closeCounts(deps: Deps, context: StateContext, loaded: LoadedResp
   return false;
 }
 
-/** Clocks of one GitHub event and its listing agree to the second; a close this much older is another close. */
-const LISTING_LAG_MS = 60_000;
-
 /**
  * A member's close that was a closing keyword's, not their hand's: GitHub closes the issue when a
  * PR whose text says `Fixes #7` is merged (or such a commit is pushed), and says so only in the
@@ -60,12 +57,8 @@ const LISTING_LAG_MS = 60_000;
  * close by hand is a newer close event without a commit, and counts. True when it was undone.
  */
 async function undoKeywordClose(context: StateContext, loaded: LoadedResponse, current: CurrentIssue): Promise<boolean> {
-  const close = await latestClose(context.octokit, loaded.issue);
+  const close = await reportedClose(context.octokit, loaded.issue, context.payload.issue.closed_at);
   if (!close?.commit) return false;
-  // GitHub's events may lag its webhook: a keyword close older than this very close is an earlier
-  // one (undone and told already), and this close, not listed yet, stands as a person's.
-  const closedAt = context.payload.issue.closed_at;
-  if (close.at && closedAt && Date.parse(close.at) < Date.parse(closedAt) - LISTING_LAG_MS) return false;
   const now = await current();
   if (!now) return true;
   if (!now.open) await reopenIssue(context.octokit, loaded.issue);

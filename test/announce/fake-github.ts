@@ -29,6 +29,10 @@ export interface FakeEvent {
   event: string;
   actor: string;
   commit_id: string | null;
+  /** When GitHub recorded it (ISO); the fake's fixed time if unset. */
+  at?: string;
+  /** GitHub's listing lags its webhooks: the next this many reads of the issue's events do not list it yet. */
+  unlisted?: number;
 }
 export interface FakeComment {
   id: number;
@@ -96,8 +100,8 @@ export class FakeGitHub {
   }
 
   /** GitHub's record of a change to `issue`: who made it, and the commit whose closing keyword closed it. */
-  addEvent(issue: FakeIssue, event: string, actor: string, commit_id: string | null = null): void {
-    this.events.push({ issue: this.issueKey(issue.repo, issue.number), id: this.nextId++, event, actor, commit_id });
+  addEvent(issue: FakeIssue, event: string, actor: string, commit_id: string | null = null, shape: Pick<FakeEvent, "at" | "unlisted"> = {}): void {
+    this.events.push({ issue: this.issueKey(issue.repo, issue.number), id: this.nextId++, event, actor, commit_id, ...shape });
   }
 
   issueKey(repo: string, n: number): string {
@@ -236,14 +240,14 @@ export class FakeGitHub {
     // Paged as GitHub pages it (oldest first, a Link header naming the last page).
     this.route("GET", `${R}/issues/:n/events`, (m, _b, q) => {
       const key = this.issueKey(full(m), Number(m.groups!.n));
-      const all = this.events.filter((e) => e.issue === key);
+      const all = this.events.filter((e) => e.issue === key && !(e.unlisted && e.unlisted-- > 0));
       const per = Number(q.get("per_page") ?? 30);
       const page = Number(q.get("page") ?? 1);
       const last = Math.max(1, Math.ceil(all.length / per));
       const url = (n: number) => `<https://api.github.com/repos/${full(m)}/issues/${m.groups!.n}/events?per_page=${per}&page=${n}>`;
       const link = page < last ? { link: `${url(page + 1)}; rel="next", ${url(last)}; rel="last"` } : undefined;
       const json = all.slice((page - 1) * per, page * per).map((e) => ({
-        id: e.id, node_id: `E${e.id}`, url: `https://api.github.com/repos/${full(m)}/issues/events/${e.id}`, event: e.event, created_at: "2026-11-22T11:30:00Z",
+        id: e.id, node_id: `E${e.id}`, url: `https://api.github.com/repos/${full(m)}/issues/events/${e.id}`, event: e.event, created_at: e.at ?? "2026-11-22T11:30:00Z",
         actor: { login: e.actor, id: 3, type: e.actor.endsWith("[bot]") ? "Bot" : "User" },
         commit_id: e.commit_id, commit_url: e.commit_id ? `https://api.github.com/repos/${full(m)}/commits/${e.commit_id}` : null,
       }));

@@ -79,6 +79,7 @@ describe("a security issue closed by a merged PR's closing keyword", () => {
     expect(seven(w).state).toBe("open");
     // Half an hour later a member closes it by hand; the events GitHub lists lag its webhook.
     Object.assign(seven(w), { state: "closed", closed_by: "alice" });
+    w.fake.addEvent(seven(w), "closed", "alice", null, { at: "2026-11-22T12:00:00Z", unlisted: 1 });
     const byHand = issueStateEvent("closed", "alice");
     byHand.payload.issue.closed_at = "2026-11-22T12:00:00Z";
     await probot.receive(byHand as never);
@@ -86,6 +87,55 @@ describe("a security issue closed by a merged PR's closing keyword", () => {
     expect(reopens(w)).toHaveLength(1);
     expect(told(w)).toHaveLength(1);
     expect(w.record).toMatchObject({ state: "closed", closed_by_hand: { by: "alice", previous: "fixing" } });
+  });
+
+  it("a keyword close that GitHub's events do not list yet is not taken for a close by hand: the response goes on", async () => {
+    w = await world(gh, { record: readyRecord({ state: "fixing" }) });
+    const probot = w.probot(BEFORE_END);
+    Object.assign(seven(w), { state: "closed", closed_by: "alice" });
+    // The webhook comes before the close is listed among the issue's events.
+    w.fake.addEvent(seven(w), "closed", "alice", MERGE, { unlisted: 1 });
+    await probot.receive(issueStateEvent("closed", "alice") as never);
+    expect(seven(w).state).toBe("open");
+    expect(told(w)).toHaveLength(1);
+    expect(w.record.state).toBe("fixing");
+    expect(w.record.closed_by_hand).toBeUndefined();
+  });
+
+  it("a second keyword close, half an hour after the first was undone and not listed yet, is undone and told too", async () => {
+    w = await world(gh, { record: readyRecord({ state: "fixing" }) });
+    const probot = w.probot(BEFORE_END);
+    await probot.receive(close(w, "alice", MERGE) as never);
+    expect(seven(w).state).toBe("open");
+    // Another PR saying "Fixes #7" is merged; its close is listed only on a later read.
+    Object.assign(seven(w), { state: "closed", closed_by: "alice" });
+    w.fake.addEvent(seven(w), "closed", "alice", "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d", { at: "2026-11-22T12:00:00Z", unlisted: 1 });
+    const second = issueStateEvent("closed", "alice");
+    second.payload.issue.closed_at = "2026-11-22T12:00:00Z";
+    await probot.receive(second as never);
+    expect(seven(w).state).toBe("open");
+    expect(reopens(w)).toHaveLength(2);
+    expect(told(w)).toHaveLength(2);
+    expect(told(w)[1]).toContain("`9e8d7c6b5a4f`");
+    expect(w.record.state).toBe("fixing");
+    expect(w.record.closed_by_hand).toBeUndefined();
+  });
+
+  it("a close GitHub's events still do not list after a wait is not guessed at: the delivery fails, and its redelivery decides", async () => {
+    w = await world(gh, { record: readyRecord({ state: "fixing" }) });
+    const probot = w.probot(BEFORE_END);
+    Object.assign(seven(w), { state: "closed", closed_by: "alice" });
+    w.fake.addEvent(seven(w), "closed", "alice", MERGE, { unlisted: 10 });
+    const merged = issueStateEvent("closed", "alice");
+    await expect(probot.receive(merged as never)).rejects.toThrow(/not listed/);
+    expect(seven(w).state).toBe("closed");
+    expect(w.record.state).toBe("fixing");
+    expect(told(w)).toEqual([]);
+    // Redelivered once GitHub lists it: undone and told.
+    w.fake.events.forEach((e) => (e.unlisted = 0));
+    await probot.receive(merged as never);
+    expect(seven(w).state).toBe("open");
+    expect(told(w)).toHaveLength(1);
   });
 
   it("the merge's close delivered late, after a member closed the issue by hand, is not undone", async () => {

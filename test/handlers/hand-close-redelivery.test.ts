@@ -18,9 +18,12 @@ describe("issues.closed / issues.reopened redelivered", () => {
     const probot = w.probot(BEFORE_END);
     const closed = issueStateEvent("closed", "alice");
     issue.state = "closed";
+    // As GitHub lists them: whether a closing keyword made a member's close is read from them.
+    w.fake.addEvent(issue, "closed", "alice");
     await probot.receive(closed as never);
     expect(w.record.state).toBe("closed");
     issue.state = "open";
+    w.fake.addEvent(issue, "reopened", "alice");
     await probot.receive(issueStateEvent("reopened", "alice") as never);
     expect(w.record.state).toBe("fixing");
     await probot.receive(closed as never); // GitHub's redelivery: the same delivery, later
@@ -33,11 +36,14 @@ describe("issues.closed / issues.reopened redelivered", () => {
     const issue = w.fake.issues.find((i) => i.repo === "acme/security" && i.number === 7)!;
     const probot = w.probot(BEFORE_END);
     issue.state = "closed";
+    w.fake.addEvent(issue, "closed", "alice");
     await probot.receive(issueStateEvent("closed", "alice") as never);
     const reopened = issueStateEvent("reopened", "alice");
     issue.state = "open";
+    w.fake.addEvent(issue, "reopened", "alice");
     await probot.receive(reopened as never);
     issue.state = "closed";
+    w.fake.addEvent(issue, "closed", "alice");
     await probot.receive(issueStateEvent("closed", "alice") as never);
     expect(w.record.state).toBe("closed");
     await probot.receive(reopened as never);

@@ -154,8 +154,13 @@ export function restRoutes(fake: FakeGitHub): Route[] {
           p.reviews.map((v) => ({ id: v.id, node_id: `PRR_${v.id}`, user: user(v.login), body: "", state: v.state, commit_id: v.commit_id, html_url: `${WEB}/${repo.owner}/${repo.name}/pull/${p.number}#pullrequestreview-${v.id}`, pull_request_url: "", author_association: "MEMBER", submitted_at: NOW })),
         ]),
     ],
-    // The issue's events, read on a member's close for whether a closing keyword made it: the fake keeps none, so every close reads as by hand.
-    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/events$/, ([o, r, n]) => withIssue(fake, o!, r!, n!, () => [200, []])],
+    // The issue's events, read on a member's close for whether a closing keyword made it: the fake keeps only a closed
+    // issue's close, by hand, at the fake's time (later than every example's), so every close reads as by hand.
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/events$/,
+      ([o, r, n]) => withIssue(fake, o!, r!, n!, (_repo, i) => [200, i.state === "closed" ? [{ id: 1, node_id: "CE_1", event: "closed", created_at: NOW, actor: user("alice"), commit_id: null, commit_url: null }] : []]),
+    ],
     // The timeline, read for who dismissed a review: the fake keeps no dismissal's author, so it lists none (each dismissal then stands).
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/timeline$/, ([o, r, n]) => withPull(fake, o!, r!, n!, () => [200, []])],
     [
