@@ -122,6 +122,33 @@ describe("Node (req, res) middleware", () => {
     expect(gh.requests).toEqual([]);
   });
 
+  // express.json() in front: the stream is read, `req.body` is the parsed object, the signed bytes are gone.
+  it("refuses at once, saying why, a delivery whose body a parser in front consumed (Probot would answer 202 and never run the app)", async () => {
+    const d = delivery();
+    const middleware = await embargoMiddleware({ env: deployEnv(), appFn: testApp, probotOptions });
+    const { req, res } = nodeRequest(d.body, { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body) });
+    for await (const chunk of req as unknown as Readable) void chunk;
+    Object.assign(req, { body: JSON.parse(d.body) });
+    const started = Date.now();
+    expect(await middleware(req, res as never)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.body).error).toMatch(/consumed by a body parser mounted before embargo's middleware/);
+    expect(gh.requests).toEqual([]);
+  }, 15_000);
+
+  it("runs the app on a delivery whose body a raw parser in front kept as a Buffer (express.raw())", async () => {
+    const d = delivery();
+    const seen = expectAppReadsConfig(gh);
+    const middleware = await embargoMiddleware({ env: deployEnv(), appFn: testApp, probotOptions });
+    const { req, res } = nodeRequest(d.body, { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body) });
+    for await (const chunk of req as unknown as Readable) void chunk;
+    Object.assign(req, { body: Buffer.from(d.body) });
+    expect(await middleware(req, res as never)).toBe(true);
+    expect(res.status).toBe(200);
+    expect(seen.authorization).toBe("token ghs_installation_token");
+  }, 15_000);
+
   it("will not start without WEBHOOK_SECRET", async () => {
     const env = deployEnv();
     delete env.WEBHOOK_SECRET;
