@@ -17,9 +17,10 @@ import { runGitHubAction } from "../../src/adapters/github-action.js";
 import { embargoMiddleware } from "../../src/adapters/node-middleware.js";
 import { createApp } from "../../src/index.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import { NOW, TEST_SECRET } from "../helpers/app.js";
+import { mockIdentity, mockToken, NOW, TEST_SECRET } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { fakeSecurityIssue, RESPONSE_ID, sendCommand } from "../helpers/security-issue.js";
+import { expectReply, mockLinkedPrReads, pull, reviewEvent, storeResponse, TITLE } from "../pr/fixtures.js";
 import { deployEnv, probotOptions, sign } from "./deploy-helpers.js";
 
 let gh: GitHubMock;
@@ -31,6 +32,18 @@ afterEach(() => gh.done());
 type Delivery = { id: string; name: string; payload: unknown };
 /** Hands one delivery to an entry point, as GitHub or a workflow would. */
 type EntryPoint = (options: { appFn: ReturnType<typeof createApp>; probotOptions: Options }) => Promise<(d: Delivery) => Promise<void>>;
+
+/** The step's environment for a workflow triggered by `d` (action.yml maps no webhook secret). */
+function actionEnv(d: Delivery): NodeJS.ProcessEnv {
+  const file = join(mkdtempSync(join(tmpdir(), "embargo-log-")), "event.json");
+  writeFileSync(file, JSON.stringify(d.payload));
+  return { ...deployEnv({ GITHUB_EVENT_NAME: d.name, GITHUB_EVENT_PATH: file, GITHUB_RUN_ID: "9", EMBARGO_SECRET: TEST_SECRET }), WEBHOOK_SECRET: "" };
+}
+
+function captureLog() {
+  const lines: string[] = [];
+  return { lines, log: pino({ level: "info" }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) })) };
+}
 
 const ENTRY_POINTS: Record<string, EntryPoint> = {
   "the Lambda handler": async (o) => {
@@ -53,17 +66,13 @@ const ENTRY_POINTS: Record<string, EntryPoint> = {
     };
   },
   "the GitHub Action": async (o) => async (d) => {
-    const file = join(mkdtempSync(join(tmpdir(), "embargo-log-")), "event.json");
-    writeFileSync(file, JSON.stringify(d.payload));
-    const env = { ...deployEnv({ GITHUB_EVENT_NAME: d.name, GITHUB_EVENT_PATH: file, GITHUB_RUN_ID: "9", EMBARGO_SECRET: TEST_SECRET }), WEBHOOK_SECRET: "" };
-    await expect(runGitHubAction({ env, ...o })).rejects.toThrow("Bad Gateway");
+    await expect(runGitHubAction({ env: actionEnv(d), ...o })).rejects.toThrow("Bad Gateway");
   },
 };
 
 for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
   it(`${name}: a failed delivery is logged by its id and status, without the report nor the text of the write that failed`, async () => {
-    const lines: string[] = [];
-    const log = pino({ level: "info" }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const { lines, log } = captureLog();
     const store = new MemoryStore();
     const deliver = await entry({ appFn: createApp({ now: () => NOW, secret: TEST_SECRET, dashboard: false, tickMinutes: 0, store }), probotOptions: { ...probotOptions, log } });
     // GitHub fails the response comment's update: the delivery fails, after the app has read everything.
@@ -80,3 +89,26 @@ for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
     for (const secret of ["heap overflow in parse_header()", "RCE in the HTTP parser"]) expect(text).not.toContain(secret);
   });
 }
+
+// A public repository's workflow logs are public, and so is the step's failure message: whatever the
+// app logs or throws there must not tie the PR to a security response. Here the product repo's
+// config makes the app try to put the security issue's title on the public PR (test/firewall/app-leaks).
+it("the GitHub Action on a public repository: a failed run's log and message do not tie the PR to the security issue", async () => {
+  const { lines, log } = captureLog();
+  mockToken(gh);
+  mockIdentity(gh);
+  const stored = await storeResponse({ state: "fixing" });
+  mockLinkedPrReads(gh, stored, `security_repo: acme/security\npublic_pr:\n  priority_label: "${TITLE}"\n`, { commits: true });
+  const reply = expectReply(gh, stored);
+  const appFn = createApp({ now: () => NOW, secret: TEST_SECRET, dashboard: false, tickMinutes: 0 });
+
+  const failure = await runGitHubAction({ env: actionEnv(reviewEvent(pull(), "sec1", "approved")), appFn, probotOptions: { ...probotOptions, log } }).then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
+
+  expect(failure, "the step still fails").toMatch(/acme\/product/);
+  expect(reply.body, "the security team is told, in the security issue").toContain("**The leak firewall stopped a write**");
+  const published = `${lines.join("")}\n${failure}`;
+  for (const secret of [TITLE, "acme/security", "security#7", "security issue"]) expect(published).not.toContain(secret);
+});
