@@ -36,12 +36,41 @@ function bodyStillThere(req: ParsedRequest): boolean {
   return !req.readableEnded;
 }
 
+/** GitHub caps a delivery's payload at 25 MB: a larger body is not one of its deliveries. */
+export const MAX_BODY_BYTES = 25 * 1024 * 1024;
+
+/**
+ * The body, read here with a cap: @octokit/webhooks reads all of it into memory before it checks
+ * the signature, so anyone could post gigabytes to the webhook URL and exhaust the process's
+ * memory. Undefined when it is over the cap (the rest is left unread, the connection closed).
+ */
+function readCapped(req: IncomingMessage): Promise<Buffer | undefined> {
+  if (Number(req.headers["content-length"]) > MAX_BODY_BYTES) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (body: Buffer | undefined) => {
+      req.off("data", onData).off("end", onEnd).off("error", reject);
+      resolve(body);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.pause();
+      stop(undefined);
+    };
+    const onEnd = () => stop(Buffer.concat(chunks));
+    req.on("data", onData).on("end", onEnd).on("error", reject);
+  });
+}
+
 /**
  * embargo as a `(req, res, next)` handler for any Node HTTP platform (Express, Fastify's
  * middie, Google Cloud Functions, a plain `http.createServer`). Probot checks
  * `X-Hub-Signature-256` against WEBHOOK_SECRET before the app sees anything; deliveries to other
  * paths than WEBHOOK_PATH (default /api/github/webhooks) go to `next`. A delivery whose body a
- * parser in front consumed gets 500 naming the cause (GitHub shows it failed; redeliver it once fixed).
+ * parser in front consumed gets 500 naming the cause (GitHub shows it failed; redeliver it once fixed);
+ * one over GitHub's 25 MB cap gets 413 without being read.
  */
 export async function embargoMiddleware(options: AdapterOptions = {}): Promise<NodeMiddleware> {
   const env = options.env ?? process.env;
@@ -55,6 +84,16 @@ export async function embargoMiddleware(options: AdapterOptions = {}): Promise<N
       probot.log.error({ id: req.headers["x-github-delivery"] }, "webhook refused: a body parser mounted before embargo's middleware consumed the request body");
       res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "the request body was consumed by a body parser mounted before embargo's middleware: mount it first, or use a raw body parser" }));
       return true;
+    }
+    const parsed = req as ParsedRequest;
+    if (onPath && req.method === "POST" && !(parsed.rawBody instanceof Uint8Array) && typeof parsed.body !== "string") {
+      const body = await readCapped(req);
+      if (!body) {
+        res.writeHead(413, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: `the body is larger than GitHub's ${MAX_BODY_BYTES} bytes` }));
+        return true;
+      }
+      // Probot reads a `rawBody` Buffer as the body as signed.
+      Object.assign(req, { body, rawBody: body });
     }
     return middleware(req, res, next);
   };
