@@ -13,6 +13,7 @@ import { LinkSealer } from "./pr/pr-link.js";
 import type { Deps } from "./handlers/response-context.js";
 import { KeyedQueue } from "./util/keyed-queue.js";
 import { KeyRing, keyRingFromEnv, MissingSecretError } from "./security/key-ring.js";
+import { keepEmbargoOutOfLogs } from "./security/safe-log.js";
 import { withFirewall, type GuardedContext } from "./github/with-firewall.js";
 import { keepDashboards } from "./dashboard/keep-dashboards.js";
 import { KnownRepos } from "./tick/known-repos.js";
@@ -68,6 +69,8 @@ function refuseToStart(line: string): never {
 
 export function createApp(options: AppOptions = {}) {
   return (app: Probot): void => {
+    // Before anything can fail: a failed delivery's error carries the report and the failed write's text.
+    keepEmbargoOutOfLogs(app.log);
     let keys: KeyRing;
     try {
       keys = options.secret ? new KeyRing(options.secret, options.previousSecret) : keyRingFromEnv(options.env);

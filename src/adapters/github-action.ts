@@ -21,7 +21,7 @@ export interface ActionOutcome {
 
 interface EventPayload {
   installation?: { id: number; node_id?: string };
-  repository?: { name: string; owner: { login: string } };
+  repository?: { name: string; owner: { login: string }; private?: boolean };
 }
 
 /**
@@ -69,6 +69,17 @@ export async function runGitHubAction(options: AdapterOptions = {}): Promise<Act
   }
   // A rerun of the workflow is a new attempt of the same run: the id says which.
   const id = `action-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
-  await probot.receive({ id, name: name as never, payload: payload as never });
+  // Anyone can read a public (or, enterprise-wide, an internal) repository's workflow log and the
+  // step's error. What the app logs and throws names the security issue a PR is linked to and why
+  // a write was stopped ("repeats the security issue's title"), whatever `log-level` says: there,
+  // nothing is logged and a failure says only that it failed. The security issue gets its reply.
+  const publicLog = repository.private !== true;
+  if (publicLog) probot.log.level = "silent";
+  try {
+    await probot.receive({ id, name: name as never, payload: payload as never });
+  } catch (error) {
+    if (!publicLog) throw error;
+    throw new Error(`the "${eventName}" event on ${full} failed; ${full} is not private, so its workflow log is not either: the details are not printed here (run embargo as a server, or in a private repository, to see them)`);
+  }
   return { delivered: true, message: `delivered "${eventName}" on ${full} to embargo (installation ${payload.installation.id})` };
 }

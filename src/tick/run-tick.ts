@@ -53,7 +53,14 @@ const LEASE_MS = 30 * 60_000;
 export async function runTick(env: TickEnv): Promise<TickReport> {
   const report: TickReport = { repos: [], responses: 0, skipped: [], failed: [] };
   for (const installation of await env.installations()) {
-    if (!env.known.has(installation.id)) env.known.discovered(installation.id, await discoverRepos(installation.octokit, env.log));
+    if (!env.known.has(installation.id)) {
+      const { found, unread } = await discoverRepos(installation.octokit, env.log);
+      // A repo that could not be read may be a security repo: the tick fails on it (cron sees exit 1),
+      // and the installation is not taken as discovered, so the next tick reads it again.
+      if (unread.length) for (const repo of found) env.known.add(installation.id, repo.full, repo.id);
+      else env.known.discovered(installation.id, found);
+      report.failed.push(...unread);
+    }
     for (const full of env.known.repos(installation.id)) {
       const release = await env.lease.acquire(`tick:${full}`, LEASE_MS);
       if (!release) {
@@ -83,20 +90,22 @@ export async function runTick(env: TickEnv): Promise<TickReport> {
 /**
  * The installation's security repos, found once: each private repo's config (the label it uses)
  * and one call to see whether any issue has that label. Later ticks use the list in memory, and
- * an event that writes a response adds its repo.
+ * an event that writes a response adds its repo. `unread`: repos GitHub did not answer for.
  */
-export async function discoverRepos(octokit: Octokit, log: (m: string) => void): Promise<{ full: string; id: number }[]> {
+export async function discoverRepos(octokit: Octokit, log: (m: string) => void): Promise<{ found: { full: string; id: number }[]; unread: string[] }> {
   const found: { full: string; id: number }[] = [];
+  const unread: string[] = [];
   for (const { full, id } of await privateRepos(octokit)) {
     const [owner, repo] = full.split("/") as [string, string];
     try {
       const result = await readConfigFrom(octokit, owner, repo);
       if (result.ok && (await hasLabelledIssue(octokit, owner, repo, result.config.label))) found.push({ full, id });
     } catch (error) {
-      log(`tick: ${full} could not be read (${(error as Error).message.split("\n")[0]}); skipped`);
+      log(`tick: ${full} could not be read (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+      unread.push(full);
     }
   }
-  return found;
+  return { found, unread };
 }
 
 async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<number> {

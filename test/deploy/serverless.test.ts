@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLambdaHandler, type LambdaHttpEvent } from "../../src/adapters/aws-lambda.js";
-import { embargoMiddleware } from "../../src/adapters/node-middleware.js";
+import { embargoMiddleware, MAX_BODY_BYTES } from "../../src/adapters/node-middleware.js";
 import { labeledEvent } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { deployEnv, expectAppReadsConfig, probotOptions, sign, testApp } from "./deploy-helpers.js";
@@ -120,6 +120,61 @@ describe("Node (req, res) middleware", () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatch(/signature does not match/);
     expect(gh.requests).toEqual([]);
+  });
+
+  // express.json() in front: the stream is read, `req.body` is the parsed object, the signed bytes are gone.
+  it("refuses at once, saying why, a delivery whose body a parser in front consumed (Probot would answer 202 and never run the app)", async () => {
+    const d = delivery();
+    const middleware = await embargoMiddleware({ env: deployEnv(), appFn: testApp, probotOptions });
+    const { req, res } = nodeRequest(d.body, { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body) });
+    for await (const chunk of req as unknown as Readable) void chunk;
+    Object.assign(req, { body: JSON.parse(d.body) });
+    const started = Date.now();
+    expect(await middleware(req, res as never)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(res.status).toBe(500);
+    expect(JSON.parse(res.body).error).toMatch(/consumed by a body parser mounted before embargo's middleware/);
+    expect(gh.requests).toEqual([]);
+  }, 15_000);
+
+  it("runs the app on a delivery whose body a raw parser in front kept as a Buffer (express.raw())", async () => {
+    const d = delivery();
+    const seen = expectAppReadsConfig(gh);
+    const middleware = await embargoMiddleware({ env: deployEnv(), appFn: testApp, probotOptions });
+    const { req, res } = nodeRequest(d.body, { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body) });
+    for await (const chunk of req as unknown as Readable) void chunk;
+    Object.assign(req, { body: Buffer.from(d.body) });
+    expect(await middleware(req, res as never)).toBe(true);
+    expect(res.status).toBe(200);
+    expect(seen.authorization).toBe("token ghs_installation_token");
+  }, 15_000);
+
+  // Anyone can post to the webhook URL: @octokit/webhooks would read all of it before checking the signature.
+  it("answers 413 to a body over GitHub's 25 MB cap without reading the rest of it, and the app does nothing", async () => {
+    const d = delivery();
+    const middleware = await embargoMiddleware({ env: deployEnv(), appFn: testApp, probotOptions });
+    const mib = Buffer.alloc(1024 * 1024, "a");
+    let sent = 0;
+    const chunks = (function* () {
+      for (; sent < 64; ) sent++, yield mib;
+    })();
+    // Chunked, as a client that names no length sends it.
+    const req = Object.assign(Readable.from(chunks), {
+      method: "POST",
+      url: "/api/github/webhooks",
+      headers: { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body) },
+    });
+    const { res } = nodeRequest("", {});
+    expect(await middleware(req as never, res as never)).toBe(true);
+    expect(res.status).toBe(413);
+    expect(sent * mib.length).toBeLessThan(MAX_BODY_BYTES + 4 * mib.length);
+    expect(gh.requests).toEqual([]);
+
+    // A length named over the cap: nothing is read at all.
+    const declared = nodeRequest(d.body, { "content-type": "application/json", "content-length": String(MAX_BODY_BYTES + 1), "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body) });
+    await middleware(declared.req, declared.res as never);
+    expect(declared.res.status).toBe(413);
+    expect((declared.req as unknown as Readable).readableEnded).toBe(false);
   });
 
   it("will not start without WEBHOOK_SECRET", async () => {

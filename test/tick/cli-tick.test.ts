@@ -33,6 +33,32 @@ describe("embargo tick (npm run tick)", () => {
     expect(world.dashboard?.body).toContain("[#7](https://github.com/acme/security/issues/7)");
   });
 
+  it("a security repo that could not be read is a failure: exit 1, named, and the next tick reads it again", async () => {
+    const opened_at = new Date(Date.now() - 48 * 3_600_000).toISOString();
+    // GitHub fails the first read of acme/security's config (a 502 while the tick looks for security repos).
+    gh.scope().get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(502, { message: "Bad Gateway" });
+    const world = await tickWorld(gh, new Date(), { opened_at }, undefined, false);
+    const run = async () => {
+      const out: string[] = [];
+      const code = await runTickCommand({ env: { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), EMBARGO_SECRET: TEST_SECRET }, out: (t) => out.push(t), err: () => undefined }, { Octokit: quietOctokit, logLevel: "fatal" });
+      return { code, out: out.join("\n") };
+    };
+    expect(await run()).toEqual({ code: 1, out: "embargo tick: 0 security repo(s), 0 open response(s)\n  acme/security: failed (see the log above)" });
+    expect(reminders(world)).toHaveLength(0);
+    expect(await run()).toEqual({ code: 0, out: "embargo tick: 1 security repo(s), 1 open response(s)" });
+    expect(reminders(world)).toHaveLength(1);
+  });
+
+  it("in the app's process, a security repo that could not be read on the first tick is ticked on the next", async () => {
+    const now = new Date();
+    gh.scope().get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(502, { message: "Bad Gateway" });
+    const world = await tickWorld(gh, now, { opened_at: new Date(now.getTime() - 48 * 3_600_000).toISOString() });
+    await expect(world.tick()).rejects.toThrow("the tick failed on acme/security");
+    expect(reminders(world)).toHaveLength(0);
+    expect((await world.tick()).repos).toEqual(["acme/security"]);
+    expect(reminders(world)).toHaveLength(1);
+  });
+
   it("without the app's credentials, says which variables to set and exits 2", async () => {
     const err: string[] = [];
     const code = await main(["tick"], { env: {}, out: () => undefined, err: (t) => err.push(t) });
