@@ -17,6 +17,7 @@ import { anchors, fences, manual, prose, tables, ROOT, type Doc } from "../helpe
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   main: string;
+  engines: { node: string };
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
@@ -52,6 +53,16 @@ describe("the quick start's scripts", () => {
     expect(join(ROOT, entry!)).toBe(join(ROOT, tsconfig.compilerOptions.outDir, "index.js"));
     expect(existsSync(join(ROOT, tsconfig.compilerOptions.rootDir, "index.ts"))).toBe(true);
     expect(join(ROOT, pkg.main)).toBe(join(ROOT, entry!));
+  });
+
+  it("the Node version and the strict build the quick start names are package.json's and tsconfig's", () => {
+    const text = section(readme, "Quick start").text;
+    const node = /Node ≥ (\d+(?:\.\d+)*)/.exec(text)?.[1];
+    expect(node).toBeDefined();
+    expect(pkg.engines.node).toBe(`>=${node}`);
+    expect(text).toContain("`npm run build` type-checks (TypeScript, strict) into `lib/`");
+    const tsconfig = JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")) as { compilerOptions: { strict: boolean; outDir: string } };
+    expect(tsconfig.compilerOptions).toMatchObject({ strict: true, outDir: "lib" });
   });
 
   it("`npm test` is the test suite and every `npm run <script>` the manual names exists", () => {
