@@ -58,7 +58,7 @@ export const CHECKLIST: readonly ChecklistItem[] = [
   { id: "fix.confirmed", phase: "fix", source: "cloudstack", text: "Fix confirmed and the release manager told, so it goes into the right release" },
 
   { id: "release.prepared", phase: "release", source: "cloudstack", text: "Release or hotfix with the patch prepared and tested" },
-  { id: "release.versions", phase: "release", source: "both", text: "Fixed-in versions recorded", how: "`/triage fixed <package> <version>`" },
+  { id: "release.versions", phase: "release", source: "both", text: "Fixed-in versions recorded", how: "`/triage fixed <ecosystem>/<package> <version>`" },
 
   { id: "disclosure.announcement", phase: "disclosure", source: "cloudstack", text: "Vulnerability announcement and advisory drafted", how: "`/announce`" },
   { id: "disclosure.distributors", phase: "disclosure", source: "cloudstack", text: "Distributors told ahead of time, for a coordinated announcement" },

@@ -1,5 +1,4 @@
-import { Context } from "probot";
-import { CONFIG_FILE } from "../config/load-config.js";
+import { rawConfigFrom } from "../github/read-config.js";
 import type { CliOctokitInstance } from "./cli-octokit.js";
 
 /** Every GitHub read `embargo doctor` makes; each answers data or the HTTP status GitHub gave. */
@@ -36,13 +35,11 @@ export const getInstallation = (app: CliOctokitInstance, owner: string, repo: st
 export const getRepo = (octokit: CliOctokitInstance, owner: string, repo: string) => probe(() => octokit.rest.repos.get({ owner, repo }));
 
 /**
- * `.github/embargo.yml` exactly as the app reads it: Probot's `context.config` (the repo's file,
- * else the owner's `.github` repo, `_extends` followed, arrays concatenated). Null: no file.
+ * `.github/embargo.yml` exactly as the app reads it (the repo's file, else the owner's `.github`
+ * repo, `_extends` followed, lists replaced rather than joined). Null: no file.
  */
 export async function readRawConfig(octokit: CliOctokitInstance, owner: string, repo: string): Promise<unknown> {
-  const event = { id: "embargo-doctor", name: "repository", payload: { repository: { name: repo, owner: { login: owner } } } };
-  const context = new Context(event as never, octokit as never, undefined as never);
-  return context.config(CONFIG_FILE);
+  return rawConfigFrom(octokit as never, owner, repo);
 }
 
 export const getTeam = (octokit: CliOctokitInstance, org: string, team_slug: string) =>

@@ -133,6 +133,14 @@ export async function readConfigFrom(octokit: Octokit, owner: string, repo: stri
   return result;
 }
 
+/**
+ * The merged file before validation, read as every path of the app reads it (null: no file), for
+ * `embargo doctor`: Probot's `context.config` would join the lists of `_extends` and the repo's file.
+ */
+export function rawConfigFrom(octokit: Pick<Octokit, "request">, owner: string, repo: string): Promise<unknown> {
+  return viaPlugin(octokit as Octokit, owner, repo, CONFIG_FILE);
+}
+
 async function viaPlugin(octokit: Octokit, owner: string, repo: string, file: string): Promise<unknown> {
   const { config, files } = await composeConfigGet(octokit as never, {
     owner,

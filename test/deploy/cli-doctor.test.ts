@@ -134,6 +134,15 @@ components:
     expect(lines).toContain("      fix: an owner of acme accepts the app's new permissions: https://github.com/organizations/acme/settings/installations/42");
   });
 
+  it("reads the config as the app does: a list from `_extends` is replaced by the repository's, not joined to it", async () => {
+    // The org's file and the repo's both name rm-alice; joined, the list would name her twice and be refused.
+    mockSecurityRepo("_extends: .github\nrelease_managers: [rm-alice]\nlabel: vuln\n");
+    mockConfig(gh, "acme", ".github", "release_managers: [rm-alice, rm-bob]\nteam: not a team\nlabel: security\n");
+    const { lines } = await doctor();
+    expect(lines).toContain('FAIL  .github/embargo.yml: `team` must be a team as "org/team-slug"');
+    expect(lines.filter((l) => l.includes("release_managers"))).toEqual([]);
+  });
+
   it("names the install link when the app is not on the security repo, and checks nothing else", async () => {
     gh.api.get("/app").reply(200, APP);
     gh.api.get("/repos/acme/security/installation").reply(404, { message: "Not Found" });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ts from "typescript";
+import { ensureBuilt } from "../helpers/built-app.js";
 import { testPrivateKey } from "../helpers/github-api.js";
 import { dockerIgnore, parseDockerfile, type Instruction } from "./dockerfile.js";
 
@@ -16,10 +17,8 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { de
 const of = (keyword: string, instructions: Instruction[] = final.instructions) => instructions.filter((i) => i.keyword === keyword);
 const workdir = of("WORKDIR").at(-1)?.args ?? "/";
 
-beforeAll(() => {
-  // The image runs what `npm run build` makes; build it here if nobody has yet.
-  if (!existsSync(join(ROOT, "lib/index.js"))) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore", timeout: 120_000 });
-}, 130_000);
+// The image runs what `npm run build` makes; build it here if nobody has yet.
+beforeAll(ensureBuilt, 130_000);
 
 function jsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith(".js") ? [join(dir, e.name)] : []));

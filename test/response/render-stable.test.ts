@@ -8,7 +8,9 @@ import { NOW, RENDER_CONTEXT } from "../helpers/app.js";
 /**
  * The render marker signs what a response was made from: when a speed-up changes the bytes hashed
  * (or the bytes written), every existing response renders again once and is rewritten. `text` (all
- * but the render marker's line) was taken before any speed-up and has not changed since; `full`
+ * but the render marker's line) was taken before any speed-up and changed since only when the
+ * checklist's hint for `release.versions` became `/triage fixed <ecosystem>/<package> <version>`
+ * (the old hint, followed, was refused); `full`
  * changed on purpose when the view's checklist left the hashed inputs (the app's checklist tables
  * are hashed instead), and when `response.hbs` gained the `set_at` and `former_names` rows (the built-in template is
  * hashed: the text of these records is the same). A change of either must be deliberate.
@@ -19,16 +21,16 @@ describe("the same inputs render the same bytes as before", () => {
   const base = newRecord(new Date("2026-11-20T09:30:00Z"), new Date("2026-11-20T09:31:00Z"));
   const DIGESTS: Record<string, { text: string; full: string }> = {
     new: {
-      text: "b504d74856f1e7ddbd2227281d498657785be1a185d599f8ad2c1fe269fe1c38",
-      full: "c0169e4a75e32e6dbfbca2cb22fe6fa0dddfeb1ea9b8beaa1cd06d0209bca388",
+      text: "e1e44f2a9294cd18b89e019d2720223dfb145c3092a16e85d6d87356993fe1a2",
+      full: "370e7ec4789d32991b6684427d086182da7d988161fe951d6cd9f5e4d1e85959",
     },
     triaged: {
-      text: "4281d61e99cae1dc1812e00165317507fce54f6993d7b5e45326c2fd09c887a6",
-      full: "a32a1ec0e1581eb8b5181e7cf36581d185fa2dd24613476c4b5f9987f2cf2f08",
+      text: "6bf3bbb16128c0980271636ddf07c59a9f6c34d0e367bda4ecc2140eef8f24eb",
+      full: "7edd645e04dcaa78d65e9d6e1e2d16173a3b9612c81667e92d4e0a49b64c29ca",
     },
     "over budget": {
-      text: "d4c9fb68e5ba0297574fa08dc7fde5df9a1c85cd14aad390425a8f03b2b7afd0",
-      full: "7a6615b6f9a7673c31c11ccd924fe8c450f2b6a00c948bde2431d91834c07fb0",
+      text: "75069ff85ca3bf0bdad203620c191d9acd383f95807014efbe4fca49e24a9d46",
+      full: "7aa3d4c0e59c956ecc78932ae0e88dab6756f995b642e40f331e7c8aa17077f8",
     },
   };
   const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");

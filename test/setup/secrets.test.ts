@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/index.js";
 import { LinkSealer } from "../../src/pr/pr-link.js";
 import { KeyRing, keyRingFromEnv, MissingSecretError } from "../../src/security/key-ring.js";
+import { ensureBuilt } from "../helpers/built-app.js";
 import { testPrivateKey } from "../helpers/github-api.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -16,19 +17,9 @@ const PROBOT_BIN = join(ROOT, "node_modules/probot/bin/probot.js");
 const APP = join(ROOT, "lib/index.js");
 let cwd: string;
 
-function newestMtime(dir: string): number {
-  return Math.max(...readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
-}
-
-beforeAll(() => {
+beforeAll(async () => {
   // `probot run` loads the built app, as `npm start` does: build it when lib/ is missing or older than src/.
-  let stale = true;
-  try {
-    stale = statSync(APP).mtimeMs < newestMtime(join(ROOT, "src"));
-  } catch {
-    // no lib/ yet
-  }
-  if (stale) expect(spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit" }).status).toBe(0);
+  await ensureBuilt();
   // A directory without a .env, so nobody's local secrets reach these runs.
   cwd = mkdtempSync(join(tmpdir(), "embargo-start-"));
   copyFileSync(join(ROOT, "app.yml"), join(cwd, "app.yml"));

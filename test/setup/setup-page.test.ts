@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
  * page whose "Register GitHub App" button posts the manifest built from `app.yml`. The manifest
  * sits in an HTML attribute quoted with `'` that Probot does not escape, so this reads the page the
  * way a browser does: the attribute value ends at the next `'`, and entities in it are decoded.
+ * Probot's `run` is called in this process (to hand it a fake smee); setup mode loads no app, so
+ * that is what the page depends on. `quick-start.test.ts` runs `npm start`'s own command line.
  */
 
 const ENV_KEYS = ["APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "WEBHOOK_PROXY_URL", "NO_SMEE_SETUP", "PROJECT_DOMAIN", "GHE_HOST", "GH_ORG", "PORT", "HOST", "LOG_LEVEL", "NODE_ENV"];
