@@ -68,7 +68,7 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
   let reporterText: string | undefined;
   const reporter = reporterOf(ctx);
   const canRead = await reporterCanRead(octokit, ctx, reporter);
-  const { text: told } = await renderTemplate("reporter-published", { reporter: canRead ? reporter : undefined, advisory_url: ctx.facts.advisoryUrl, cve: ctx.record.cve }, ctx.overrides);
+  const { text: told } = await renderTemplate("reporter-published", { reporter: canRead ? reporter : undefined, advisory_url: ctx.facts.advisoryUrl, no_advisories: !ctx.advisories, cve: ctx.record.cve }, ctx.overrides);
   if (!canRead) reporterText = told;
   if (!stepDone(ctx.record, "reporter")) {
     if (canRead) await reply(octokit, ctx, `reporter-published-${ctx.issue.issue_number}`, told);

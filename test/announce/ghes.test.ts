@@ -80,7 +80,7 @@ describe("on GitHub Enterprise Server (no repository security advisories)", () =
     expect(unembargo).toContain(`- [x] CHANGES/NEWS pull request opened: ${WEB}/acme/widget/pull/${pr.number}`);
     expect(unembargo).toContain("- [ ] Advisory published outside GitHub: this GitHub Enterprise Server has no repository security advisories");
     expect(unembargo).not.toContain("- [x] Advisory published");
-    expect(own.filter((b) => b.includes("thank you for your report"))).toHaveLength(1);
+    expect(own.filter((b) => b.includes("thank you for your report"))).toEqual(["@reporter: thank you for your report. The fix is released and the embargo is over. You are free to talk about it now.\n\n<!-- embargo:reply reporter-published-7 -->"]);
     expect(own.filter((b) => b.includes(PACK_MARKER))).toHaveLength(1);
     const issue = w.fake.issues.find((i) => i.number === 7)!;
     expect(issue).toMatchObject({ state: "closed", state_reason: "completed" });
