@@ -19,6 +19,16 @@ export function manifestForGhes(json: string): string {
   return JSON.stringify({ ...manifest, default_events: events, default_permissions: permissions });
 }
 
+/**
+ * Only Probot's setup mode (no app id or key yet) builds a manifest, and only GitHub Enterprise
+ * Server needs it changed: every other start is left exactly as `probot run` makes it.
+ */
+export function setupNeedsGhesManifest(env: NodeJS.ProcessEnv): boolean {
+  // Whether a key is set, by name only: its value is never read here.
+  const credentials = Boolean(env.APP_ID) && ["PRIVATE_KEY", "PRIVATE_KEY_PATH"].some((name) => Boolean(env[name]));
+  return Boolean(env.GHE_HOST) && !credentials;
+}
+
 type ManifestBuilder = { prototype: { getManifest: (this: unknown, options: unknown) => string } };
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import nock from "nock";
 import { run } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GHES_MISSING, manifestForGhes, patchSetupManifest } from "../../src/setup/ghes-manifest.js";
+import { GHES_MISSING, manifestForGhes, patchSetupManifest, setupNeedsGhesManifest } from "../../src/setup/ghes-manifest.js";
 import { GHES_HOST } from "../helpers/github-api.js";
 
 /**
@@ -171,6 +171,14 @@ describe("the setup page with GHE_HOST (GitHub Enterprise Server)", () => {
     const manifest = JSON.parse(submittedManifest(html));
     expect(manifest.default_permissions).toEqual(EXPECTED_PERMISSIONS);
     expect(manifest.default_events).toEqual(EXPECTED_EVENTS);
+  });
+
+  it("`npm start` wraps the page only in setup mode with GHE_HOST: every other start is `probot run`'s", () => {
+    expect(setupNeedsGhesManifest({ GHE_HOST: GHES_HOST })).toBe(true);
+    expect(setupNeedsGhesManifest({ GHE_HOST: GHES_HOST, APP_ID: "1" })).toBe(true);
+    expect(setupNeedsGhesManifest({ GHE_HOST: GHES_HOST, APP_ID: "1", PRIVATE_KEY_PATH: "key.pem" })).toBe(false);
+    expect(setupNeedsGhesManifest({ GHE_HOST: GHES_HOST, APP_ID: "1", PRIVATE_KEY: "-----BEGIN" })).toBe(false);
+    expect(setupNeedsGhesManifest({})).toBe(false);
   });
 
   it("manifestForGhes drops exactly what GHES lacks", () => {
