@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import type { TickReport } from "../../src/tick/run-tick.js";
 import { renderResponse } from "../../src/response/render-response.js";
-import { BOT, createTestProbot, RENDER_CONTEXT } from "../helpers/app.js";
+import { BOT, createTestProbot, labeledEvent, RENDER_CONTEXT } from "../helpers/app.js";
 import { GHES_API, GHES_HOST, mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, checkEachTest, readyRecord, SECURITY_CONFIG, SUMMARY, world, type World } from "./world.js";
+import { AFTER_END, BEFORE_END, BODY, checkEachTest, readyRecord, SECURITY_CONFIG, SUMMARY, TITLE, world, type World } from "./world.js";
 
 /**
  * GitHub Enterprise Server has no repository security advisories (no `/repos/{o}/{r}/security-advisories*`
@@ -148,4 +148,27 @@ describe("on GitHub Enterprise Server (no repository security advisories)", () =
     expect(w.fake.issues.find((i) => i.number === 7)).toMatchObject({ state: "closed", state_reason: "completed" });
     expect(w.fake.answered.some((r) => r.startsWith("GET /repos/acme/security/issues/8/comments"))).toBe(true);
   });
+
+  it("the whole lifecycle on GHES, from the label to publish: every request one GHES has, nothing embargoed in the public repo before publishing", async () => {
+    w = await world(gh, { ghes: true, record: null });
+    const intake = labeledEvent({ title: TITLE, body: BODY, author: "reporter", labels: ["security"] });
+    intake.payload.issue.html_url = `${WEB}/acme/security/issues/7`;
+    await w.probot(BEFORE_END).receive(intake as never);
+    expect(w.record.state).toBe("triage");
+    await w.send(["/triage confirm", "/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N", "/triage component core", "/triage affects npm/widget >=1.0.0,<1.3.1", "/triage fixed npm/widget 1.3.1", `/triage summary ${SUMMARY}`].join("\n"));
+    expect(w.record).toMatchObject({ state: "confirmed", summary: SUMMARY });
+    await w.send("/announce");
+    await w.send("/announce cve");
+    await w.send("/triage cve CVE-2026-4242");
+    await w.send("/announce");
+    expect(w.replies().find((b) => b.includes(PACK_MARKER))).toContain('"id": "CVE-2026-4242"');
+    const beforePublish = gh.requestsTo("acme", "widget");
+    // No linked fix PR here (made in a private fork, say): the fixes gate is passed by --force.
+    await w.send("/announce publish --force the fix was released from a private fork", { now: AFTER_END });
+    expect(gh.leaks([SUMMARY, TITLE, BODY, "CVE-2026-4242"], beforePublish)).toEqual([]);
+    expect(w.record.state).toBe("announced");
+    expect(w.fake.pulls).toHaveLength(1);
+    expect(advisoryRequests()).toEqual([]);
+  });
 });
+
