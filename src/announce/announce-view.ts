@@ -18,6 +18,8 @@ export interface AnnounceFacts {
   advisoryUrl?: string;
   reporter?: string;
   publishedAt?: string;
+  /** False where this GitHub has no repository security advisories (GHES): the pack says so. */
+  advisories?: boolean;
 }
 
 /** Public links: merged fix PRs in public repos and upstream reports (tickets may be private). */

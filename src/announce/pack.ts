@@ -67,7 +67,7 @@ export async function renderPack(record: ResponseRecord, config: EmbargoConfig, 
   sections.push({ title: "OSV record", body: fenced(JSON.stringify(osvRecord(record, config.osv_prefix, ef), null, 2), "json") });
   const rendered = await renderTemplate(
     "announce-pack",
-    { ...view, published: Boolean(record.publish_steps?.advisory && facts.advisoryUrl), sections: sections.map((s) => ({ title: s.title, body: trusted(s.body) })) },
+    { ...view, published: Boolean(record.publish_steps?.advisory && facts.advisoryUrl), no_advisories: facts.advisories === false, sections: sections.map((s) => ({ title: s.title, body: trusted(s.body) })) },
     overrides,
   );
   return `${PACK_MARKER}\n${rendered.text}`;

@@ -1,6 +1,7 @@
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { validateConfig } from "../config/load-config.js";
 import { appOctokit, installationOctokit, type AppCredentials, type CliOctokitInstance } from "./cli-octokit.js";
+import { platformOf } from "../github/platform.js";
 import { getApp, getInstallation, getLabel, getRepo, getTeam, listTeamMembers, readRawConfig, requiredChecks, type AppInfo } from "./doctor-probes.js";
 
 export type Verdict = "PASS" | "WARN" | "FAIL" | "SKIP";
@@ -47,6 +48,10 @@ export async function runDoctor(target: string | undefined, creds: AppCredential
     return done();
   }
   line("PASS", `the app ${me.data.slug} is installed on ${owner}/${repo}`);
+  const platform = platformOf(creds.baseUrl);
+  if (!platform.advisories) {
+    line("SKIP", `repository security advisories: GitHub Enterprise Server (${platform.host}) has none. \`/announce\` drafts no advisory (the announcement pack carries its text, OSV and CVE JSON, to publish elsewhere), \`/announce cve\` points to a CNA, \`/announce publish\` skips the advisory step`);
+  }
   const missing = missingPermissions(me.data.permissions, installation.data.permissions as Record<string, string | undefined>);
   if (!missing.length) line("PASS", `the installation has every permission the app asks for`);
   else line("FAIL", `the installation on ${owner} has not accepted: ${missing.join(", ")}`, `an owner of ${owner} accepts the app's new permissions: ${installation.data.html_url}`);

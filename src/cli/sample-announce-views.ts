@@ -69,6 +69,11 @@ export async function sampleAnnounceView(name: string, record: ResponseRecord, c
       return { reporter: record.credits.find((c) => c.type === "reporter")?.login ?? facts.reporter, advisory_url: facts.advisoryUrl, cve: record.cve };
     case "cve-requested":
       return { ghsa: record.ghsa };
+    // GitHub Enterprise Server (no repository security advisories): `/announce`, `/announce cve`.
+    case "announce-no-advisories":
+      return { repo: record.advisory?.repo };
+    case "announce-cve-elsewhere":
+      return {};
     case "reporter-in-pack":
       return reporterInPackView(record.credits.find((c) => c.type === "reporter")?.login ?? facts.reporter ?? "", "embargo[bot]");
     case "process-review": {

@@ -16,6 +16,11 @@ export interface CommandInput {
    * team now (`gateTickers`), read by the handler for `/announce publish` only. Missing: nobody.
    */
   members?: Members;
+  /**
+   * Whether this GitHub has repository security advisories (src/github/platform.ts: false on GitHub
+   * Enterprise Server, from the API base URL the operator set). Missing: it has.
+   */
+  advisories?: boolean;
 }
 
 /** Side effects a command asks for beyond its record change; the handler turns them into calls. */

@@ -2,6 +2,7 @@ import type { CommandAction } from "../commands/command.js";
 import type { ActionContext, ActionResult } from "./action-executors.js";
 import { githubMessage, httpStatus, repoParams } from "./announce-context.js";
 import { isTransient } from "./http-status.js";
+import { octokitPlatform } from "./platform.js";
 
 /** Advisory states a command may set on a reported advisory: accepted as a draft, or closed. */
 const STATES = ["draft", "closed"] as const;
@@ -15,6 +16,7 @@ export async function setAdvisoryState(action: CommandAction, { octokit, record,
   const state = action.state as (typeof STATES)[number];
   if (!STATES.includes(state) || !record.ghsa || !record.advisory) return { ok: false, problem: "this response is not tied to a reported advisory" };
   if (record.advisory_state === state) return { ok: true };
+  if (!octokitPlatform(octokit).advisories) return { ok: false, problem: `this GitHub Enterprise Server has no repository security advisories: ${record.ghsa} cannot be set to ${state} here` };
   try {
     await octokit.rest.securityAdvisories.updateRepositoryAdvisory({ ...repoParams(record.advisory.repo), ghsa_id: record.ghsa, state });
   } catch (error) {
@@ -34,6 +36,8 @@ export async function setAdvisoryState(action: CommandAction, { octokit, record,
  */
 export async function missedPublication(octokit: ActionContext["octokit"], record: { ghsa?: string; advisory?: { repo: string }; publish_steps?: Record<string, string> }): Promise<{ at: string | null } | undefined> {
   if (!record.ghsa || !record.advisory || record.publish_steps?.advisory) return undefined;
+  // GHES has no advisories to read (a record naming one came from elsewhere): never asked.
+  if (!octokitPlatform(octokit).advisories) return undefined;
   try {
     const { data } = await octokit.rest.securityAdvisories.getRepositoryAdvisory({ ...repoParams(record.advisory.repo), ghsa_id: record.ghsa });
     return data.state === "published" ? { at: data.published_at ?? null } : undefined;

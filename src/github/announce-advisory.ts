@@ -80,7 +80,7 @@ async function writeAdvisory(octokit: Octokit, ctx: AnnounceCtx, repo: string, p
 /** `/announce`: the draft created or updated, and a reply naming it. */
 export async function ensureDraft(octokit: Octokit, ctx: AnnounceCtx): Promise<AdvisoryResult> {
   const repo = advisoryRepo(ctx.record, ctx.config);
-  if (!repo) return { ok: true };
+  if (!repo || !ctx.advisories) return { ok: true };
   const written = await writeAdvisory(octokit, ctx, repo, false);
   if (!written.ok || !written.advisory) return written;
   const data = written.advisory;
@@ -110,6 +110,6 @@ export async function requestCve(octokit: Octokit, ctx: AnnounceCtx): Promise<Ad
 /** Publish step 1: the advisory made public, with any field that differs, unless it is already (published by hand). */
 export async function publishAdvisory(octokit: Octokit, ctx: AnnounceCtx): Promise<AdvisoryResult> {
   const repo = advisoryRepo(ctx.record, ctx.config);
-  if (!repo) return { ok: true };
+  if (!repo || !ctx.advisories) return { ok: true };
   return writeAdvisory(octokit, ctx, repo, true);
 }

@@ -30,6 +30,8 @@ export interface AnnounceCtx {
   key: string;
   state: IssueState;
   record: ResponseRecord;
+  /** Repository security advisories on this GitHub (src/github/platform.ts): none on GHES, so no advisory call is made. */
+  advisories: boolean;
   /** Chat notifications (src/notify): "announced" once the response is. */
   notify?: NotifyDeps;
   /** The publish reached "announced": the issue is closed with the run's one response write. */

@@ -18,14 +18,16 @@ const safe = (text: string) => neutralize(text).replace(/</g, "&lt;");
 /** `/announce preview`: every step publish would take, with reads only; one comment, edited in place. */
 export async function runPreview(octokit: Octokit, ctx: AnnounceCtx): Promise<void> {
   const r = ctx.record;
-  const gates = publishGates(r, ctx.config, ctx.now);
-  const forcedGates = publishGates(r, ctx.config, ctx.now, true);
+  const gates = publishGates(r, ctx.config, ctx.now, false, undefined, ctx.advisories);
+  const forcedGates = publishGates(r, ctx.config, ctx.now, true, undefined, ctx.advisories);
   const repo = advisoryRepo(r, ctx.config);
   const details: Record<string, string> = {};
 
   const vector = r.cvss ? `CVSS ${r.cvss.version} \`${r.cvss.vector}\`` : `severity ${r.severity ?? "not set"}`;
   const vulns = r.affected.map((a) => `${a.ecosystem}/${a.package} ${a.range}`).join("; ") || "none recorded";
-  details.advisory = repo
+  details.advisory = !ctx.advisories
+    ? "Skipped: this GitHub Enterprise Server has no repository security advisories. The announcement pack carries the advisory text and its OSV and CVE JSON 5 records, to publish elsewhere."
+    : repo
     ? `${r.ghsa ? `Publish draft ${r.ghsa}` : "Create the draft, then publish it"} on ${repo}: summary "${safe(r.summary ?? "")}", ${vector}, CWE ${r.cwes.join(", ") || "none"}, packages ${safe(vulns)}${r.cve ? `, ${r.cve}` : ""}.`
     : "No component has a repo: there is no GitHub advisory to publish.";
 
@@ -42,7 +44,7 @@ export async function runPreview(octokit: Octokit, ctx: AnnounceCtx): Promise<vo
   details.changelog = parts.length ? parts.join("\n\n") : "No product repo: no CHANGES/NEWS pull request.";
 
   details.unembargo = [
-    "The un-embargo checklist posted here: advisory public (ticked by the app); dev and users lists mailed, security page updated, distributors told, full-disclosure list mailed, blog post (ticked by hand).",
+    `The un-embargo checklist posted here: ${ctx.advisories ? "advisory public (ticked by the app)" : "advisory published elsewhere (ticked by hand)"}; dev and users lists mailed, security page updated, distributors told, full-disclosure list mailed, blog post (ticked by hand).`,
     ctx.config.public_issue && repo ? `A public issue on ${repo} with the advisory's summary and link.` : "",
   ].filter(Boolean).join(" ");
   const reporter = r.credits.find((c) => c.type === "reporter")?.login ?? ctx.report.reporter;

@@ -8,6 +8,7 @@ import { openChangelogPr, productRepos } from "./announce-changelog.js";
 import { reply, type AnnounceCtx, type Octokit } from "./announce-context.js";
 import { openProcessReview, openPublicIssue, reporterCanRead } from "./announce-issues.js";
 import { updatePack } from "./announce-pack.js";
+import { releaseDisclosed } from "./event-scope.js";
 
 export type PublishResult = { ok: true } | { ok: false; error: string };
 
@@ -33,7 +34,12 @@ function reporterOf(ctx: AnnounceCtx): string {
  * finished by running it again, and nothing is done twice.
  */
 export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<PublishResult> {
-  if (!stepDone(ctx.record, "advisory")) {
+  if (!stepDone(ctx.record, "advisory") && !ctx.advisories) {
+    // GHES: no advisory to publish. The step still marks when disclosure began (and that the gates
+    // were passed); "Advisory published" stays the team's to tick, once they published it elsewhere.
+    done(ctx, "advisory");
+    releaseDisclosed(ctx.issue);
+  } else if (!stepDone(ctx.record, "advisory")) {
     const published = await publishAdvisory(octokit, ctx);
     if (!published.ok) return published;
     const at = (published.advisory?.published_at as string | undefined) ?? ctx.now.toISOString();
@@ -54,7 +60,7 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
   if (!stepDone(ctx.record, "unembargo")) {
     const repo = advisoryRepo(ctx.record, ctx.config);
     const publicIssue = ctx.config.public_issue && repo ? await openPublicIssue(octokit, ctx, repo) : undefined;
-    const { text } = await renderTemplate("unembargo", { advisory_url: ctx.facts.advisoryUrl, pull_requests: prs, public_issue: publicIssue }, ctx.overrides);
+    const { text } = await renderTemplate("unembargo", { advisory_url: ctx.facts.advisoryUrl, no_advisories: !ctx.advisories, pull_requests: prs, public_issue: publicIssue }, ctx.overrides);
     await reply(octokit, ctx, `unembargo-${ctx.issue.issue_number}`, text);
     done(ctx, "unembargo");
   }
@@ -62,7 +68,7 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
   let reporterText: string | undefined;
   const reporter = reporterOf(ctx);
   const canRead = await reporterCanRead(octokit, ctx, reporter);
-  const { text: told } = await renderTemplate("reporter-published", { reporter: canRead ? reporter : undefined, advisory_url: ctx.facts.advisoryUrl, cve: ctx.record.cve }, ctx.overrides);
+  const { text: told } = await renderTemplate("reporter-published", { reporter: canRead ? reporter : undefined, advisory_url: ctx.facts.advisoryUrl, no_advisories: !ctx.advisories, cve: ctx.record.cve }, ctx.overrides);
   if (!canRead) reporterText = told;
   if (!stepDone(ctx.record, "reporter")) {
     if (canRead) await reply(octokit, ctx, `reporter-published-${ctx.issue.issue_number}`, told);

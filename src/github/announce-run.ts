@@ -14,6 +14,7 @@ import { runPublish } from "./announce-publish.js";
 import type { IssueState } from "./apply-effects.js";
 import type { IssueRef } from "./issue-comments.js";
 import { isTransient } from "./http-status.js";
+import { octokitPlatform } from "./platform.js";
 
 export interface AnnounceInput {
   issue: IssueRef;
@@ -27,6 +28,8 @@ export interface AnnounceInput {
   issueData: { title: string; html_url: string; user?: { login: string } | null };
   key: string;
   notify?: NotifyDeps;
+  /** Repository security advisories on this GitHub; runAnnounceActions reads it off its Octokit. Missing: they exist. */
+  advisories?: boolean;
 }
 
 export function announceCtx(input: AnnounceInput): AnnounceCtx {
@@ -49,10 +52,12 @@ export function announceCtx(input: AnnounceInput): AnnounceCtx {
       advisoryUrl: record.advisory?.url,
       publishedAt: record.advisory?.published_at,
       reporter: input.issueData.user?.login,
+      advisories: input.advisories ?? true,
     },
     key: input.key,
     state: input.state,
     record,
+    advisories: input.advisories ?? true,
     notify: input.notify,
   };
 }
@@ -93,7 +98,8 @@ export async function runAnnounceActions(
   /** A last change to the record once the actions are done or answered (the command's lines count as ran). */
   settle?: (record: ResponseRecord) => ResponseRecord,
 ): Promise<boolean> {
-  const ctx = announceCtx(input);
+  // The operator's API base URL, never a payload, says whether this GitHub has advisories (GHES has none).
+  const ctx = announceCtx({ ...input, advisories: octokitPlatform(octokit).advisories });
   return workThenSave(octokit, ctx, () => runInOrder(octokit, ctx, input.key, actions), settle);
 }
 

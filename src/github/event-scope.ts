@@ -136,6 +136,14 @@ export class EventScope {
   }
 
   /**
+   * This event disclosed the issue without an advisory (GHES has none): `/announce publish` passed
+   * its gates and recorded step 1, which on GitHub.com is GitHub accepting the advisory's publication.
+   */
+  releaseIssue(issue: IssueRef): void {
+    this.secrets.release(issueKeyOf(issue));
+  }
+
+  /**
    * GitHub accepted the advisory's publication: its issue is public from here on. An advisory the
    * event itself created is not in the record the event loaded; then the one response the event
    * loaded is the one published (a command acts on one issue).
@@ -154,6 +162,11 @@ export function currentScope(): EventScope | undefined {
 
 export function runInScope<T>(scope: EventScope, fn: () => Promise<T>): Promise<T> {
   return storage.run(scope, fn);
+}
+
+/** Publish step 1 on a GitHub without advisories: the rest of the event may name the issue anywhere. */
+export function releaseDisclosed(issue: IssueRef): void {
+  storage.getStore()?.releaseIssue(issue);
 }
 
 /** `loadResponse`'s one line: the response it loaded becomes part of what the event must not leak. */

@@ -23,6 +23,7 @@ import { isAnnounceAction } from "../github/announce-run.js";
 import { failedReply, issueState, publishMembers, renderReplies, type CommentContext, type CommentRun } from "./command-run.js";
 import { knownFromCommand, prepareLink, type PreparedLink } from "./link-pr.js";
 import { privateNow } from "../github/made-public.js";
+import { octokitPlatform } from "../github/platform.js";
 import { issueKey, loadResponse, responseKey, readConfig, reportConfigProblems, type Deps, type LoadedResponse } from "./response-context.js";
 
 /** One reply and nothing else (refusals, "no response here"): the built-in text unless `overrides` is given. */
@@ -132,6 +133,7 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
     at: context.payload.action === "edited" ? context.payload.comment.updated_at : context.payload.comment.created_at,
     actor: run.author,
     reporter: now.reporter,
+    advisories: octokitPlatform(octokit).advisories,
   });
 
   const replies = [...decision.replies];

@@ -9,6 +9,8 @@ export interface NotifyEvent {
   url?: string;
   /** The triager (`triaging`), who confirmed (`confirmed`). */
   login?: string;
+  /** `announced`: whether a GitHub advisory was published (none without a component repo, or on GHES). Missing: it was. */
+  advisory?: boolean;
   /** Sent only with `notify.include_details: true`: the channel may be wider than the team. */
   details?: { title?: string; cve?: string; components?: string[]; severity?: string; embargo_end?: string };
 }
@@ -40,7 +42,7 @@ export function noticeText(event: NotifyEvent, config: EmbargoConfig): string {
   const text = {
     triaging: `${who} is triaging ${link}`,
     confirmed: `${link} was confirmed as a vulnerability by ${who}`,
-    announced: `${link} was announced: the advisory is published`,
+    announced: event.advisory === false ? `${link} was announced: the embargo is over` : `${link} was announced: the advisory is published`,
     overdue: `${link}: the embargo end has passed and it is not announced yet`,
   }[event.kind];
   return config.notify.include_details && event.details ? `${text}${slackEscape(detailsText(event.details))}` : text;

@@ -35,6 +35,8 @@ function eventOf(notice: NewNotice, target: NoticeTarget, record: ResponseRecord
   return {
     ...notice,
     ...target,
+    // Announced without a GitHub advisory (no component repo, or GHES): the message does not claim one.
+    ...(notice.kind === "announced" ? { advisory: Boolean(record.ghsa) } : {}),
     details: { title, cve: record.cve, components: record.components, severity: record.severity, embargo_end: record.embargo_end },
   };
 }

@@ -57,12 +57,14 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   if (!loaded.record) return undefined;
   // Steps left after the advisory step is recorded: a run cut short by an outage, which records
   // what it did and counts on a re-run that nobody makes (GitHub does not redeliver by itself).
-  const cutShort = stepDone(loaded.record, "advisory") && Boolean(loaded.record.ghsa) && stepsLeft(loaded.record).length > 0;
+  // Also without a GHSA id: no component repo, or GHES (no advisories), where step 1 publishes nothing.
+  const cutShort = stepDone(loaded.record, "advisory") && stepsLeft(loaded.record).length > 0;
   const published = cutShort ? { at: null } : await missedPublication(octokit, loaded.record);
   if (published) {
     const facts = { title: issue.title, html_url: issue.html_url, user: { login: issue.author }, labels: issue.labels, open: issue.open };
-    await followPublished(deps, loaded, facts, loaded.record.ghsa!, published.at, { info: input.log, warn: input.log });
-    input.log(`tick: ${issueKey(ref)}: its advisory ${loaded.record.ghsa} was published ${cutShort ? "and its publish steps cut short" : "without the app hearing of it"}; the publish steps ran`);
+    const ghsa = loaded.record.ghsa;
+    await followPublished(deps, loaded, facts, ghsa ?? `issue-${issue.number}`, published.at, { info: input.log, warn: input.log });
+    input.log(`tick: ${issueKey(ref)}: ${ghsa ? `its advisory ${ghsa} was published` : "its disclosure began"} ${cutShort ? "and its publish steps were cut short" : "without the app hearing of it"}; the publish steps ran`);
     return (await loadResponse(octokit, ref, config, botLogin, deps.keys, deps.store, { allComments: true })).record;
   }
   const waiting: WaitingPr[] = [];

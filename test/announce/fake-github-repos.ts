@@ -90,12 +90,12 @@ export function productRoutes(fake: FakeGitHub, R: string, full: (m: RegExpExecA
     });
     fake.route("GET", `${R}/pulls`, (m, _b, q) => {
       const head = q.get("head")?.split(":")[1];
-      return [200, fake.pulls.filter((p) => p.repo.toLowerCase() === full(m).toLowerCase() && (!head || p.head === head)).map((p) => ({ number: p.number, html_url: `https://github.com/${p.repo}/pull/${p.number}` }))];
+      return [200, fake.pulls.filter((p) => p.repo.toLowerCase() === full(m).toLowerCase() && (!head || p.head === head)).map((p) => ({ number: p.number, html_url: `${fake.web}/${p.repo}/pull/${p.number}` }))];
     });
     fake.route("POST", `${R}/pulls`, (m, b) => {
       if (fake.pulls.some((p) => p.repo === full(m) && p.head === b.head)) return [422, { message: "A pull request already exists" }];
       const p = { repo: full(m), number: fake.nextId++, head: b.head, base: b.base, title: b.title, body: b.body, state: "open" };
       fake.pulls.push(p);
-      return [201, { number: p.number, html_url: `https://github.com/${p.repo}/pull/${p.number}` }];
+      return [201, { number: p.number, html_url: `${fake.web}/${p.repo}/pull/${p.number}` }];
     });
 }

@@ -78,7 +78,14 @@ export class FakeGitHub {
   /** Which request (in order) this fake has answered, for "fail at step N" tests. */
   answered: string[] = [];
 
-  constructor(gh: GitHubMock) {
+  /** GitHub's web origin in the URLs it answers with (`html_url`): github.com, or the GHES host. */
+  readonly web: string;
+  /** The REST API's path prefix on this host: `/api/v3` on GitHub Enterprise Server. */
+  private readonly prefix: string;
+
+  constructor(gh: GitHubMock, options: { ghes?: string } = {}) {
+    this.web = options.ghes ? `https://${options.ghes}` : "https://github.com";
+    this.prefix = options.ghes ? "/api/v3" : "";
     this.defineRoutes();
     const scope = gh.scope().persist();
     for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"]) {
@@ -114,11 +121,18 @@ export class FakeGitHub {
 
   private handle(method: string, uri: string, body: any): Reply {
     const url = new URL(uri, "https://api.github.com");
-    const path = decodeURIComponent(url.pathname);
+    const raw = decodeURIComponent(url.pathname);
+    // Anything outside the prefix is unknown here (and fails the harness's check too).
+    const path = raw.startsWith(`${this.prefix}/`) ? raw.slice(this.prefix.length) : `(outside ${this.prefix}) ${raw}`;
     const failure = this.failures.findIndex((f) => f.method === method && f.path.test(path));
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);
       return [f!.status, { message: "Server Error" }];
+    }
+    // GHES has no repository security advisories: it answers as for any path it does not have.
+    if (this.prefix && path.includes("/security-advisories")) {
+      this.answered.push(`${method} ${path}`);
+      return [404, { message: "Not Found", documentation_url: "https://docs.github.com/enterprise-server@3.17/rest" }];
     }
     for (const [m, re, handler] of this.routes) {
       if (m !== method) continue;
@@ -140,7 +154,7 @@ export class FakeGitHub {
   issueJson(i: FakeIssue) {
     return {
       id: i.number, node_id: `I${i.number}`, number: i.number, title: i.title, body: i.body, state: i.state, state_reason: i.state_reason,
-      html_url: `https://github.com/${i.repo}/issues/${i.number}`, user: { login: i.user, id: 1, type: i.user.endsWith("[bot]") ? "Bot" : "User" },
+      html_url: `${this.web}/${i.repo}/issues/${i.number}`, user: { login: i.user, id: 1, type: i.user.endsWith("[bot]") ? "Bot" : "User" },
       labels: i.labels.map((name, n) => ({ id: n, name })), assignees: i.assignees.map((login, n) => ({ login, id: 100 + n })),
       closed_by: i.state === "closed" && i.closed_by ? { login: i.closed_by, id: 2, type: i.closed_by.endsWith("[bot]") ? "Bot" : "User" } : null,
     };
@@ -152,7 +166,7 @@ export class FakeGitHub {
   }
 
   advisoryJson(a: Record<string, any>) {
-    return { ...a, html_url: `https://github.com/${a.repo}/security/advisories/${a.ghsa_id}`, url: `https://api.github.com/repos/${a.repo}/security-advisories/${a.ghsa_id}` };
+    return { ...a, html_url: `${this.web}/${a.repo}/security/advisories/${a.ghsa_id}`, url: `https://api.github.com/repos/${a.repo}/security-advisories/${a.ghsa_id}` };
   }
 
   setAdvisoryFields(a: Record<string, any>, body: any) {

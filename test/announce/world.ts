@@ -8,7 +8,7 @@ import type { EmbargoConfig } from "../../src/config/config-schema.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
 import { BOT, commentEvent, createTestProbot, INSTALLATION_ID, isResponse, recordOf, RENDER_CONTEXT } from "../helpers/app.js";
-import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { GHES_API, GHES_HOST, mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { FakeGitHub } from "./fake-github.js";
 
 export const SECURITY_CONFIG = [
@@ -71,10 +71,15 @@ export interface World {
 
 let commentIds = 9000;
 
-export async function world(gh: GitHubMock, options: { record?: ResponseRecord | null; yaml?: string; changes?: string; widgetConfig?: string; env?: NodeJS.ProcessEnv } = {}): Promise<World> {
+/**
+ * `ghes`: the app runs against the test GitHub Enterprise Server (`GHES_API`, as `GHE_HOST` sets
+ * it); pass a mock made with `mockGitHub({ ghes: true })`, so every request is checked against GHES's
+ * REST description and a repository-advisory call fails the test.
+ */
+export async function world(gh: GitHubMock, options: { record?: ResponseRecord | null; yaml?: string; changes?: string; widgetConfig?: string; env?: NodeJS.ProcessEnv; ghes?: boolean } = {}): Promise<World> {
   const yaml = options.yaml ?? SECURITY_CONFIG;
   const config = configOf(yaml);
-  const fake = new FakeGitHub(gh);
+  const fake = new FakeGitHub(gh, options.ghes ? { ghes: GHES_HOST } : {});
   fake.addRepo("acme/security", { private: true, config: yaml });
   fake.addRepo("acme/widget", {
     files: { main: { "CHANGES.md": options.changes ?? "# Changes\n\n## Unreleased\n\n- Faster start-up\n\n## 1.3.0\n\n- First release\n" } },
@@ -87,13 +92,13 @@ export async function world(gh: GitHubMock, options: { record?: ResponseRecord |
   const probots = new Map<number, Probot>();
   const probot = (now: Date) => {
     let p = probots.get(now.getTime());
-    if (!p) probots.set(now.getTime(), (p = createTestProbot(now, { env: options.env })));
+    if (!p) probots.set(now.getTime(), (p = createTestProbot(now, { env: options.env }, options.ghes ? { baseUrl: GHES_API } : {})));
     return p;
   };
   const delivery: World["delivery"] = (text, { sender = "alice", now = BEFORE_END } = {}) => {
     const issue = fake.issues.find((i) => i.repo === "acme/security" && i.number === 7)!;
     const event = commentEvent({ commentBody: text, commentId: ++commentIds, sender, title: TITLE, body: BODY, labels: issue.labels, author: issue.user, state: issue.state, assignees: issue.assignees });
-    event.payload.issue.html_url = "https://github.com/acme/security/issues/7";
+    event.payload.issue.html_url = `${fake.web}/acme/security/issues/7`;
     event.payload.installation = { id: INSTALLATION_ID, node_id: "x" };
     return (at = now) => probot(at).receive(event as never);
   };

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDoctor } from "../../src/cli/doctor.js";
 import { main } from "../../src/cli/main.js";
 import { INSTALLATION_ID, mockConfig } from "../helpers/app.js";
-import { mockGitHub, mockInstallationToken, testPrivateKey, type GitHubMock } from "../helpers/github-api.js";
+import { GHES_API, GHES_HOST, mockGitHub, mockInstallationToken, testPrivateKey, type GitHubMock } from "../helpers/github-api.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -159,5 +159,40 @@ components:
     expect(err).toEqual(["embargo doctor needs the app's credentials: set APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH (in the environment or .env, as for `npm start`)"]);
     expect((await doctor("security")).lines).toEqual(["usage: embargo doctor <owner/security-repo>"]);
     expect(gh.requests).toEqual([]);
+  });
+});
+
+describe("embargo doctor on GitHub Enterprise Server (GHE_HOST)", () => {
+  it("says the advisory steps are skipped, and why; every request is one GHES has", async () => {
+    gh = mockGitHub({ ghes: true });
+    const v3 = "/api/v3";
+    gh.api.get(`${v3}/app`).reply(200, { ...APP, html_url: `https://${GHES_HOST}/github-apps/embargo` });
+    gh.api.get(`${v3}/repos/acme/security/installation`).reply(200, { ...INSTALLATION, html_url: `https://${GHES_HOST}/organizations/acme/settings/installations/42` });
+    gh.api.post(`${v3}/app/installations/${INSTALLATION_ID}/access_tokens`).reply(201, { token: "ghs_t", expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" });
+    gh.api.get(`${v3}/repos/acme/security`).reply(200, { private: true, visibility: "private", default_branch: "main" });
+    gh.api.get(`${v3}/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, "label: security\n", { "content-type": "text/plain; charset=utf-8" });
+    gh.api.get(`${v3}/repos/acme/security/labels/security`).reply(200, { name: "security" });
+    const lines: string[] = [];
+    const code = await runDoctor("acme/security", { appId: "1", privateKey: testPrivateKey(), baseUrl: GHES_API }, { out: (l) => lines.push(l) });
+    expect(lines).toEqual([
+      "PASS  the app embargo is installed on acme/security",
+      `SKIP  repository security advisories: GitHub Enterprise Server (${GHES_HOST}) has none. \`/announce\` drafts no advisory (the announcement pack carries its text, OSV and CVE JSON, to publish elsewhere), \`/announce cve\` points to a CNA, \`/announce publish\` skips the advisory step`,
+      "PASS  the installation has every permission the app asks for",
+      "PASS  acme/security is private",
+      "PASS  .github/embargo.yml is valid",
+      "WARN  no `team`: repository admins and maintainers may run commands",
+      "      fix: set `team: org/team-slug` to the security team",
+      "PASS  the label `security` exists on acme/security",
+      "SKIP  no component repositories (`components.<name>.repo`): the gate on fix PRs is not checked",
+      "All checks passed.",
+    ]);
+    expect(code).toBe(0);
+  });
+
+  it("on GitHub.com says nothing of advisories", async () => {
+    mockSecurityRepo("label: security\n");
+    gh.api.get("/repos/acme/security/labels/security").reply(200, { name: "security" });
+    const { lines } = await doctor();
+    expect(lines.join("\n")).not.toContain("advisories");
   });
 });

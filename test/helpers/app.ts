@@ -34,9 +34,14 @@ export function decodeAsApp(body: string, issue: string, repoId = SECURITY_REPO_
 /** How tests render a response comment for acme/security#7 the way the app would. */
 export const RENDER_CONTEXT = { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now: NOW };
 
-/** A Probot that talks only to nock: no retries and no throttling (DESIGN.md on Probot 14.3). */
-export function createTestProbot(now: Date = NOW, options: AppOptions = {}): Probot {
+/**
+ * A Probot that talks only to nock: no retries and no throttling (DESIGN.md on Probot 14.3).
+ * `github.baseUrl`: the REST API it talks to (`GHES_API` for GitHub Enterprise Server), as an
+ * operator sets it with `GHE_HOST`.
+ */
+export function createTestProbot(now: Date = NOW, options: AppOptions = {}, github: { baseUrl?: string } = {}): Probot {
   const probot = new Probot({
+    ...github,
     appId: 1,
     privateKey: testPrivateKey(),
     Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({

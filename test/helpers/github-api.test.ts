@@ -1,7 +1,7 @@
 import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadWebhookExample, mockGitHub, mockInstallationToken, validateRequest, type GitHubMock } from "./github-api.js";
+import { GHES_API, GHES_HOST, loadWebhookExample, mockGitHub, mockInstallationToken, validateRequest, type GitHubMock } from "./github-api.js";
 
 const API = "https://api.github.com";
 
@@ -261,3 +261,46 @@ function catchDone(gh: GitHubMock): string {
   }
   throw new Error("done() did not throw");
 }
+
+describe("mockGitHub({ ghes: true }): the test GitHub Enterprise Server", () => {
+  let gh: GitHubMock;
+  beforeEach(() => {
+    gh = mockGitHub({ ghes: true });
+  });
+  afterEach(() => nock.cleanAll());
+
+  it("records a request under /api/v3 by its REST path, checked against GHES's description, and passes", async () => {
+    gh.api.post("/api/v3/repos/o/r/issues/1/comments", { body: "x" }).reply(201, { id: 1 });
+    const res = await fetch(`${GHES_API}/repos/o/r/issues/1/comments`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ body: "x" }) });
+    await res.text();
+    expect(gh.requests).toEqual([{ method: "POST", path: "/repos/o/r/issues/1/comments", query: {}, body: { body: "x" }, operationId: "issues/create-comment", matched: true, errors: [], status: 201, host: GHES_HOST }]);
+    expect(() => gh.done()).not.toThrow();
+  });
+
+  it("fails on repository security advisories, which GHES does not have, even when the test mocked them", async () => {
+    gh.api.get("/api/v3/repos/o/r/security-advisories/GHSA-abcd-4q2w-9x8v").reply(200, {});
+    await (await fetch(`${GHES_API}/repos/o/r/security-advisories/GHSA-abcd-4q2w-9x8v`)).text();
+    expect(() => gh.done()).toThrow(/no GitHub Enterprise Server \(ghes-3\.17\) REST path matches \/repos\/o\/r\/security-advisories\/GHSA-abcd-4q2w-9x8v/);
+  });
+
+  it("fails on a request outside /api/v3 and on one to api.github.com, which is still checked as before", async () => {
+    gh.api.get("/repos/o/r").reply(200, {});
+    await (await fetch(`https://${GHES_HOST}/repos/o/r`)).text();
+    await fetch(`${API}/repos/o/r/security-advisories`).catch(() => undefined);
+    expect(() => gh.done()).toThrow(/not under ghes\.acme\.test's REST API \(\/api\/v3\)/);
+    expect(gh.requests.map((r) => [r.path, r.host, r.matched])).toEqual([["/repos/o/r", GHES_HOST, true], ["/repos/o/r/security-advisories", undefined, false]]);
+  });
+
+  it("validates GHES GraphQL at /api/graphql", async () => {
+    gh.api.post("/api/graphql").reply(200, { data: {} });
+    await (await fetch(`https://${GHES_HOST}/api/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ viewer { login } }" }) })).text();
+    expect(gh.requests[0]).toMatchObject({ path: "/graphql", operationId: "graphql", errors: [] });
+    expect(() => gh.done()).not.toThrow();
+  });
+
+  it("validateRequest: the same path is fine on api.github.com and absent on GHES", () => {
+    expect(validateRequest("GET", `${API}/repos/o/r/security-advisories`, undefined).errors).toEqual([]);
+    expect(validateRequest("GET", `${GHES_API}/repos/o/r/security-advisories`, undefined).errors).toEqual(["no GitHub Enterprise Server (ghes-3.17) REST path matches /repos/o/r/security-advisories"]);
+    expect(validateRequest("GET", `${GHES_API}/repos/o/r/issues/1`, undefined)).toEqual({ operationId: "issues/get", errors: [] });
+  });
+});

@@ -24,6 +24,16 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 
 const API_HOST = "api.github.com";
 const API_ORIGIN = `https://${API_HOST}`;
+/**
+ * The GitHub Enterprise Server of the tests: its REST API is at `https://<host>/api/v3`, its
+ * GraphQL at `/api/graphql`. Requests there are checked against GHES 3.17's REST description, the
+ * oldest @octokit/openapi ships: every operation it has is in 3.18 and 3.19 too (checked when this
+ * was written), so a request valid there works on every GHES the package describes, and a path
+ * GHES does not have at all (repository security advisories) fails the test.
+ */
+export const GHES_HOST = "ghes.acme.test";
+export const GHES_API = `https://${GHES_HOST}/api/v3`;
+const GHES_DESCRIPTION = "ghes-3.17";
 
 export interface RecordedRequest {
   method: string;
@@ -42,10 +52,12 @@ export interface RecordedRequest {
   ifNoneMatch?: string;
   /** The status the mock answered with, once it has answered. */
   status?: number;
+  /** Set for requests to the test GHES (`GHES_HOST`); `path` is then without `/api/v3`. */
+  host?: string;
 }
 
 export interface GitHubMock {
-  /** nock("https://api.github.com"): add the test's interceptors here. */
+  /** nock("https://api.github.com"), or the GHES origin with `{ ghes: true }`: add the test's interceptors here. */
   api: nock.Scope;
   /** Every request made to api.github.com in this test, in order, matched or not. */
   requests: RecordedRequest[];
@@ -122,6 +134,8 @@ interface Template {
 }
 
 interface Description {
+  /** The id the document is registered under in ajv: every schema ref starts with it. */
+  docId: string;
   ajv: Ajv;
   bySegmentCount: Map<number, Template[]>;
   greedyTemplates: Template[];
@@ -129,16 +143,19 @@ interface Description {
 }
 
 const DOC_ID = "github-rest";
+type DescriptionName = "api.github.com" | typeof GHES_DESCRIPTION;
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 // Parameters naming git objects or files: GitHub also accepts them with literal slashes.
 const MULTI_SEGMENT_PARAMS = new Set(["path", "ref", "branch"]);
 
-let description: Description | undefined;
+const descriptions = new Map<DescriptionName, Description>();
 
-function loadDescription(): Description {
-  if (description) return description;
+function loadDescription(name: DescriptionName = "api.github.com"): Description {
+  const known = descriptions.get(name);
+  if (known) return known;
+  const docId = name === "api.github.com" ? DOC_ID : `${DOC_ID}-${name}`;
   const require = createRequire(import.meta.url);
-  const file = require.resolve("@octokit/openapi/generated/api.github.com.json");
+  const file = require.resolve(`@octokit/openapi/generated/${name}.json`);
   const doc = JSON.parse(readFileSync(file, "utf8")) as JsonObject;
   const paths = doc.paths as JsonObject;
   const components = doc.components as JsonObject;
@@ -162,7 +179,7 @@ function loadDescription(): Description {
   });
   // Registering the whole document lets "#/components/..." refs inside operation schemas resolve
   // without dereferencing 13 MB up front; each schema is compiled only when first needed.
-  ajv.addSchema(doc, DOC_ID);
+  ajv.addSchema(doc, docId);
 
   const bySegmentCount = new Map<number, Template[]>();
   const greedyTemplates: Template[] = [];
@@ -170,14 +187,15 @@ function loadDescription(): Description {
     const t = compileTemplate(template);
     for (const [method, op] of Object.entries(item as JsonObject)) {
       if (!HTTP_METHODS.includes(method)) continue;
-      t.operations.set(method.toUpperCase(), compileOperation(doc, template, method, op as JsonObject));
+      t.operations.set(method.toUpperCase(), compileOperation(doc, docId, template, method, op as JsonObject));
     }
     const list = bySegmentCount.get(t.segments.length) ?? [];
     list.push(t);
     bySegmentCount.set(t.segments.length, list);
     if (t.greedy) greedyTemplates.push(t);
   }
-  description = { ajv, bySegmentCount, greedyTemplates, validators: new Map() };
+  const description = { docId, ajv, bySegmentCount, greedyTemplates, validators: new Map() };
+  descriptions.set(name, description);
   return description;
 }
 
@@ -273,8 +291,8 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function compileOperation(doc: JsonObject, template: string, method: string, op: JsonObject): Operation {
-  const pointer = `${DOC_ID}#/paths/${escapePointer(template)}/${method}`;
+function compileOperation(doc: JsonObject, docId: string, template: string, method: string, op: JsonObject): Operation {
+  const pointer = `${docId}#/paths/${escapePointer(template)}/${method}`;
   const params = new Map<string, Parameter>();
   const rawParams = Array.isArray(op.parameters) ? op.parameters : [];
   rawParams.forEach((raw, i) => {
@@ -284,7 +302,7 @@ function compileOperation(doc: JsonObject, template: string, method: string, op:
     const where = String(param.in);
     const ref =
       raw && typeof raw === "object" && !Array.isArray(raw) && typeof raw.$ref === "string"
-        ? `${DOC_ID}${raw.$ref}/schema`
+        ? `${docId}${raw.$ref}/schema`
         : `${pointer}/parameters/${i}/schema`;
     const schema = param.schema && typeof param.schema === "object" && !Array.isArray(param.schema) ? param.schema : {};
     params.set(`${where}:${name}`, { name, in: where, required: param.required === true, schemaRef: ref, schema });
@@ -486,8 +504,9 @@ function validateGraphQL(method: string, search: URLSearchParams, body: unknown)
  */
 export function validateConditional(method: string, url: string, ifNoneMatch: string | undefined, status: number | undefined): string[] {
   if (ifNoneMatch === undefined && status !== 304) return [];
-  const parsed = new URL(url, API_ORIGIN);
-  const route = findRoutes(loadDescription(), parsed.pathname).find((r) => r.template.operations.has(method.toUpperCase()));
+  const target = apiTarget(url);
+  if ("error" in target) return [];
+  const route = findRoutes(target.d, target.pathname).find((r) => r.template.operations.has(method.toUpperCase()));
   const op = route?.template.operations.get(method.toUpperCase());
   if (!op) return [];
   const errors: string[] = [];
@@ -496,27 +515,45 @@ export function validateConditional(method: string, url: string, ifNoneMatch: st
   return errors;
 }
 
-export function validateRequest(method: string, url: string, body: unknown): { operationId?: string; errors: string[] } {
-  const m = method.toUpperCase();
+/** Where a request goes: api.github.com, or the test GHES (`/api/v3` stripped), and which description checks it. */
+type ApiTarget = { d: Description; name: string; pathname: string; search: URLSearchParams; graphql: boolean } | { error: string };
+
+function apiTarget(url: string): ApiTarget {
   let parsed: URL;
   try {
     parsed = new URL(url, API_ORIGIN);
   } catch {
-    return { errors: [`unparseable URL ${url}`] };
+    return { error: `unparseable URL ${url}` };
   }
-  if (parsed.host !== API_HOST) return { errors: [`not an api.github.com URL: ${url}`] };
-  const data = parseBody(body);
-  if (parsed.pathname === "/graphql") return { operationId: "graphql", errors: validateGraphQL(m, parsed.searchParams, data) };
+  const host = parsed.host.toLowerCase();
+  if (host === API_HOST) {
+    return { d: loadDescription(), name: "GitHub", pathname: parsed.pathname, search: parsed.searchParams, graphql: parsed.pathname === "/graphql" };
+  }
+  if (host === GHES_HOST) {
+    const name = `GitHub Enterprise Server (${GHES_DESCRIPTION})`;
+    if (parsed.pathname === "/api/graphql") return { d: loadDescription(GHES_DESCRIPTION), name, pathname: "/graphql", search: parsed.searchParams, graphql: true };
+    if (!parsed.pathname.startsWith("/api/v3/")) return { error: `not under ${GHES_HOST}'s REST API (/api/v3): ${url}` };
+    return { d: loadDescription(GHES_DESCRIPTION), name, pathname: parsed.pathname.slice("/api/v3".length), search: parsed.searchParams, graphql: false };
+  }
+  return { error: `not an api.github.com or ${GHES_HOST} URL: ${url}` };
+}
 
-  const d = loadDescription();
-  const routes = findRoutes(d, parsed.pathname);
-  if (routes.length === 0) return { errors: [`no GitHub REST path matches ${parsed.pathname}`] };
+export function validateRequest(method: string, url: string, body: unknown): { operationId?: string; errors: string[] } {
+  const m = method.toUpperCase();
+  const target = apiTarget(url);
+  if ("error" in target) return { errors: [target.error] };
+  const data = parseBody(body);
+  if (target.graphql) return { operationId: "graphql", errors: validateGraphQL(m, target.search, data) };
+
+  const d = target.d;
+  const routes = findRoutes(d, target.pathname);
+  if (routes.length === 0) return { errors: [`no ${target.name} REST path matches ${target.pathname}`] };
   const route = routes.find((r) => r.template.operations.has(m));
   if (!route) {
     const best = routes[0] as RouteMatch;
     return {
       errors: [
-        `GitHub has no ${m} ${best.template.template} (it supports ${[...best.template.operations.keys()].join(", ")})`,
+        `${target.name} has no ${m} ${best.template.template} (it supports ${[...best.template.operations.keys()].join(", ")})`,
       ],
     };
   }
@@ -531,7 +568,7 @@ export function validateRequest(method: string, url: string, body: unknown): { o
   }
 
   const query = new Map<string, string[]>();
-  for (const [key, value] of parsed.searchParams) {
+  for (const [key, value] of target.search) {
     const name = key.endsWith("[]") ? key.slice(0, -2) : key;
     query.set(name, [...(query.get(name) ?? []), value]);
   }
@@ -596,25 +633,41 @@ interface NockRequestLike {
 
 let activeNoMatchListener: ((...args: unknown[]) => void) | undefined;
 
-export function mockGitHub(): GitHubMock {
+/** A GHES request's path as the REST description names it: `/api/v3` dropped, `/api/graphql` → `/graphql`. */
+function ghesApiPath(pathname: string): string {
+  if (pathname === "/api/graphql") return "/graphql";
+  return pathname.startsWith("/api/v3/") ? pathname.slice("/api/v3".length) : pathname;
+}
+
+/**
+ * `ghes`: the app under test talks to the test GitHub Enterprise Server (`GHES_API`): `api` and
+ * `scope()` intercept `https://ghes.acme.test` (interceptor paths then start with `/api/v3`), and
+ * recorded paths drop that prefix. Requests to either host are validated in both modes, each
+ * against its own description.
+ */
+export function mockGitHub(options: { ghes?: boolean } = {}): GitHubMock {
+  const origin = options.ghes ? `https://${GHES_HOST}` : API_ORIGIN;
   if (activeNoMatchListener) nock.emitter.removeListener("no match", activeNoMatchListener);
   nock.cleanAll();
   if (!nock.isActive()) nock.activate();
   nock.disableNetConnect();
   // Pay the one-off description load here rather than inside the first intercepted request.
   loadDescription();
+  if (options.ghes) loadDescription(GHES_DESCRIPTION);
 
   const requests: RecordedRequest[] = [];
   const strayHosts: string[] = [];
 
-  const record = (method: string | undefined, rawPath: string | undefined, rawBody: unknown, matched: boolean, ifNoneMatch?: string): RecordedRequest => {
+  const record = (host: string, method: string | undefined, rawPath: string | undefined, rawBody: unknown, matched: boolean, ifNoneMatch?: string): RecordedRequest => {
     const m = (method ?? "GET").toUpperCase();
-    const url = new URL(rawPath ?? "/", API_ORIGIN);
+    const ghes = host.toLowerCase() === GHES_HOST;
+    const url = new URL(rawPath ?? "/", `https://${host}`);
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
     const body = parseBody(rawBody);
-    const { operationId, errors } = validateRequest(m, url.pathname + url.search, body);
-    const recorded: RecordedRequest = { method: m, path: url.pathname, query, body, operationId, matched, errors, ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }) };
+    const { operationId, errors } = validateRequest(m, url.href, body);
+    const path = ghes ? ghesApiPath(url.pathname) : url.pathname;
+    const recorded: RecordedRequest = { method: m, path, query, body, operationId, matched, errors, ...(ifNoneMatch === undefined ? {} : { ifNoneMatch }), ...(ghes ? { host: GHES_HOST } : {}) };
     requests.push(recorded);
     return recorded;
   };
@@ -624,7 +677,7 @@ export function mockGitHub(): GitHubMock {
   const onRequest = (req: NockRequestLike & { headers?: Record<string, unknown> }, _interceptor: unknown, body: unknown) => {
     try {
       const header = req.headers?.["if-none-match"];
-      const recorded = record(req.method, req.path, body, true, header === undefined ? undefined : String(header));
+      const recorded = record(new URL(origin).host, req.method, req.path, body, true, header === undefined ? undefined : String(header));
       recordedFor.set(req, recorded);
       // The status as soon as the answer starts (the app may finish before an unread body ends).
       (req as { once?: (e: string, f: (res: { statusCode?: number }) => void) => void }).once?.("response", (res) => {
@@ -643,8 +696,8 @@ export function mockGitHub(): GitHubMock {
       const first = args[0] as NockRequestLike;
       const options = (args[1] ?? first) as NockRequestLike;
       const host = options.hostname ?? "";
-      if (host.toLowerCase() === API_HOST) {
-        record(first.method, first.path, args[2], false);
+      if (host.toLowerCase() === API_HOST || host.toLowerCase() === GHES_HOST) {
+        record(host, first.method, first.path, args[2], false);
       } else {
         strayHosts.push(`request to unmocked host: ${first.method ?? "GET"} https://${host}${first.path ?? ""}`);
       }
@@ -662,7 +715,7 @@ export function mockGitHub(): GitHubMock {
   };
 
   const scope = (options?: nock.Options): nock.Scope => {
-    const s = nock(API_ORIGIN, options);
+    const s = nock(origin, options);
     s.on("request", onRequest);
     s.on("replied", onReplied);
     return s;
@@ -677,7 +730,8 @@ export function mockGitHub(): GitHubMock {
       for (const r of requests) {
         const line = `${r.method} ${r.path}${formatQuery(r.query)}`;
         if (!r.matched) problems.push(`no interceptor matched ${line}${r.body === undefined ? "" : ` body ${preview(r.body)}`}`);
-        for (const e of [...r.errors, ...validateConditional(r.method, r.path, r.ifNoneMatch, r.status)]) problems.push(`${line}: ${e}`);
+        const url = r.host ? `https://${r.host}/api/v3${r.path}` : r.path;
+        for (const e of [...r.errors, ...validateConditional(r.method, url, r.ifNoneMatch, r.status)]) problems.push(`${line}: ${e}`);
       }
       for (const pending of nock.pendingMocks()) problems.push(`interceptor never called: ${pending}`);
       if (problems.length) {

@@ -51,6 +51,13 @@ describe("message text", () => {
     expect(text).toContain(CVE);
     expect(text).toContain("components: upload-api");
   });
+
+  it("announced: claims a published advisory only when there was one (none without a component repo, or on GHES)", () => {
+    const announced = { ...event, kind: "announced" as const, details: undefined };
+    expect(noticeText(announced, configOf(CONFIG))).toBe("<https://github.com/acme/security/issues/7|acme/security#7> was announced: the advisory is published");
+    expect(noticeText({ ...announced, advisory: true }, configOf(CONFIG))).toContain("was announced: the advisory is published");
+    expect(noticeText({ ...announced, advisory: false }, configOf(CONFIG))).toBe("<https://github.com/acme/security/issues/7|acme/security#7> was announced: the embargo is over");
+  });
 });
 
 describe("notify()", () => {

@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import nock from "nock";
 import { run } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GHES_MISSING, manifestForGhes, patchSetupManifest, setupNeedsGhesManifest } from "../../src/setup/ghes-manifest.js";
+import { GHES_HOST } from "../helpers/github-api.js";
 
 /**
  * `npm start` without credentials is `probot run ./lib/index.js` in setup mode: Probot serves a
@@ -67,6 +69,11 @@ function submittedManifest(html: string): string {
   return decodeAttribute(value![1]!);
 }
 
+/** The form's target: where the browser posts the manifest (Probot's setup uses GHE_HOST). */
+function formAction(html: string): string | undefined {
+  return /<form\b[^>]*\baction="([^"]*)"/.exec(html)?.[1];
+}
+
 /** Starts the setup mode as `npm start` does (no APP_ID, no key), with a fake smee. */
 async function startSetup(smee: string | undefined): Promise<string> {
   const port = await freePort();
@@ -128,3 +135,58 @@ describe("Probot's setup page (npm start without credentials)", () => {
     expect(yaml).not.toMatch(/^hook_attributes:/m);
   });
 });
+
+/**
+ * GitHub Enterprise Server has no repository security advisories: no `repository_advisory` event
+ * and no `/repos/{o}/{r}/security-advisories` paths in its REST description (@octokit/openapi
+ * ghes-3.17 to 3.19), and GitHub refuses a manifest subscribing to an event it does not support.
+ * `npm start` (src/setup/start.ts) has the page leave them out when GHE_HOST is set.
+ */
+describe("the setup page with GHE_HOST (GitHub Enterprise Server)", () => {
+  let undo: (() => void) | undefined;
+  afterEach(() => {
+    undo?.();
+    undo = undefined;
+  });
+
+  it("posts to the GHES host a manifest without the advisory event and permission, the rest as app.yml has it", async () => {
+    undo = await patchSetupManifest(process.env);
+    process.env.GHE_HOST = GHES_HOST;
+    const base = await startSetup("https://smee.io/embargo-test-channel");
+    const html = await (await fetch(`${base}/probot`)).text();
+    expect(formAction(html)).toBe(`https://${GHES_HOST}/settings/apps/new`);
+    const manifest = JSON.parse(submittedManifest(html));
+    const { repository_advisories, ...permissions } = EXPECTED_PERMISSIONS;
+    expect(repository_advisories).toBe("write");
+    expect(manifest.default_permissions).toEqual(permissions);
+    expect(manifest.default_events).toEqual(EXPECTED_EVENTS.filter((e) => e !== "repository_advisory"));
+    expect(manifest.name).toBe("embargo");
+    expect(manifest.hook_attributes).toEqual({ url: "https://smee.io/embargo-test-channel" });
+    expect(manifest.redirect_url).toBe(`${base}/probot/setup`);
+  });
+
+  it("without GHE_HOST the same page (patched, as `npm start` runs it) submits app.yml's manifest unchanged", async () => {
+    undo = await patchSetupManifest(process.env);
+    const base = await startSetup("https://smee.io/embargo-test-channel");
+    const html = await (await fetch(`${base}/probot`)).text();
+    expect(formAction(html)).toBe("https://github.com/settings/apps/new");
+    const manifest = JSON.parse(submittedManifest(html));
+    expect(manifest.default_permissions).toEqual(EXPECTED_PERMISSIONS);
+    expect(manifest.default_events).toEqual(EXPECTED_EVENTS);
+  });
+
+  it("`npm start` wraps the page only in setup mode with GHE_HOST: every other start is `probot run`'s", () => {
+    expect(setupNeedsGhesManifest({ GHE_HOST: GHES_HOST })).toBe(true);
+    expect(setupNeedsGhesManifest({ GHE_HOST: GHES_HOST, APP_ID: "1" })).toBe(true);
+    expect(setupNeedsGhesManifest({ GHE_HOST: GHES_HOST, APP_ID: "1", PRIVATE_KEY_PATH: "key.pem" })).toBe(false);
+    expect(setupNeedsGhesManifest({ GHE_HOST: GHES_HOST, APP_ID: "1", PRIVATE_KEY: "-----BEGIN" })).toBe(false);
+    expect(setupNeedsGhesManifest({})).toBe(false);
+  });
+
+  it("manifestForGhes drops exactly what GHES lacks", () => {
+    const json = JSON.stringify({ name: "x", default_events: ["issues", "repository_advisory"], default_permissions: { issues: "write", repository_advisories: "write" } });
+    expect(JSON.parse(manifestForGhes(json))).toEqual({ name: "x", default_events: ["issues"], default_permissions: { issues: "write" } });
+    expect(GHES_MISSING).toEqual({ events: ["repository_advisory"], permissions: ["repository_advisories"] });
+  });
+});
+

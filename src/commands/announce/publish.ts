@@ -13,7 +13,7 @@ export const publish: CommandDefinition = {
   examples: ["/announce publish", "/announce publish --force the reporter went public early"],
   // A publish that broke off after the state changed must be finishable.
   whenClosed: true,
-  run(record, { args, config, now, actor, members }) {
+  run(record, { args, config, now, actor, members, advisories = true }) {
     const m = /^(?:--force(?:\s+(.*))?)?$/s.exec(args);
     if (!m) return fail("`/announce publish` takes nothing, or `--force <reason>`");
     const force = args.startsWith("--force");
@@ -29,7 +29,7 @@ export const publish: CommandDefinition = {
     }
     if (record.state === "triage") return fail(`no advisory can be published yet: ${draftProblems(record).join("; ")}`);
     // Without the handler's reads, a person's tick counts for nobody: never trusted by default.
-    const gates = publishGates(record, config, now, force, members ?? new Map());
+    const gates = publishGates(record, config, now, force, members ?? new Map(), advisories);
     const failed = gates.filter((g) => !g.pass);
     if (failed.length) {
       return fail(`not published, nothing was changed. ${failed.map((g) => `Gate "${g.title}" fails: ${g.why}.`).join(" ")}${failed.some((g) => g.id !== "advisory") && !force ? " To publish anyway (the reporter agreed, or it is public already), use `--force <reason>`." : ""}`);
