@@ -42,9 +42,14 @@ function startCommand(): string[] {
 describe("the quick start's scripts", () => {
   const quick = fences(section(readme, "Quick start"))[0]!.body;
 
-  it("`npm start` builds, then runs the built entry with `probot run`, as the README says", () => {
+  // `npm start` goes through src/setup/start.ts, which is `probot run` with the setup page's
+  // manifest made valid for GitHub Enterprise Server (it has no repository advisories).
+  it("`npm start` builds, then runs the built entry with `probot run` (through src/setup/start.ts), as the README says", () => {
     const [bin, run, entry] = startCommand();
-    expect([bin, run]).toEqual(["probot", "run"]);
+    expect([bin, run]).toEqual(["node", "lib/setup/start.js"]);
+    const starter = readFileSync(join(ROOT, "src/setup/start.ts"), "utf8");
+    expect(starter).toMatch(/import \{ run \} from "probot"/);
+    expect(starter).toMatch(/await run\(/);
     expect(quick).toContain(`\`${startCommand().join(" ")}\``);
     expect(quick).toMatch(/^npm ci && npm start\b/m);
     // The entry is what `npm run build` makes of src/index.ts (tsconfig: rootDir src, outDir lib).
