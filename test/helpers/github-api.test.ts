@@ -49,6 +49,18 @@ describe("mockGitHub", () => {
     expect(() => gh.done()).toThrow(/POST \/repos\/o\/r\/issues\/1\/commentz: no GitHub REST path matches/);
   });
 
+  it("fails on an operation an installation's token cannot call (x-github.enabledForGitHubApps: false), but not on the app's own JWT routes", async () => {
+    gh.api.get("/enterprises/acme/dependabot/alerts").reply(200, []);
+    await fetch(`${API}/enterprises/acme/dependabot/alerts`);
+    expect(() => gh.done()).toThrow(/dependabot\/list-alerts-for-enterprise is not enabled for GitHub Apps/);
+  });
+
+  it("passes the routes the app calls with its JWT (where an installation is found)", async () => {
+    gh.api.get("/repos/o/r/installation").reply(200, { id: 1 });
+    await fetch(`${API}/repos/o/r/installation`);
+    expect(() => gh.done()).not.toThrow();
+  });
+
   it("fails on a method the path does not support", async () => {
     gh.api.put("/repos/o/r/issues/1/comments").reply(200, {});
     await fetch(`${API}/repos/o/r/issues/1/comments`, { method: "PUT", body: JSON.stringify({ body: "x" }) });

@@ -107,6 +107,8 @@ interface Operation {
   params: Map<string, Parameter>;
   /** The statuses GitHub documents for it ("200", "304", …). */
   responses: Set<string>;
+  /** GitHub's `x-github.enabledForGitHubApps`: false where an installation's token is refused. */
+  forApps: boolean;
   body?: {
     required: boolean;
     /** Undefined when the body is not JSON (raw markdown, binary uploads): not validated. */
@@ -315,6 +317,7 @@ function compileOperation(doc: JsonObject, docId: string, template: string, meth
     pointer,
     params,
     responses: new Set(Object.keys((op.responses ?? {}) as JsonObject)),
+    forApps: ((op["x-github"] ?? {}) as JsonObject).enabledForGitHubApps !== false,
   };
   const requestBody = resolveLocalRef(doc, op.requestBody);
   if (requestBody && typeof requestBody === "object" && !Array.isArray(requestBody)) {
@@ -538,6 +541,9 @@ function apiTarget(url: string): ApiTarget {
   return { error: `not an api.github.com or ${GHES_HOST} URL: ${url}` };
 }
 
+/** Called with the app's JWT, not an installation token: where an installation is found. */
+const APP_JWT_ROUTE = /^\/(?:app(?:\/|$)|repos\/\{owner\}\/\{repo\}\/installation$|orgs\/\{org\}\/installation$|users\/\{username\}\/installation$)/;
+
 export function validateRequest(method: string, url: string, body: unknown): { operationId?: string; errors: string[] } {
   const m = method.toUpperCase();
   const target = apiTarget(url);
@@ -559,6 +565,9 @@ export function validateRequest(method: string, url: string, body: unknown): { o
   }
   const op = route.template.operations.get(m) as Operation;
   const errors: string[] = [];
+  // An installation's token is refused there: the app would meet a 403 in production that no
+  // mock shows. The routes it reaches as the app itself (a JWT) are described apart.
+  if (!op.forApps && !APP_JWT_ROUTE.test(op.template)) errors.push(`${op.operationId} is not enabled for GitHub Apps (${target.name}'s x-github.enabledForGitHubApps): an installation token gets 403`);
 
   for (const [name, raw] of route.values) {
     const param = op.params.get(`path:${name}`);
