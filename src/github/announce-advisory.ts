@@ -1,6 +1,7 @@
 import { advisoryFields, advisoryRepo, changedFields, editedByHand, fieldHashes } from "../announce/advisory-fields.js";
 import { advisoryDescription } from "../announce/pack.js";
 import { issueKey } from "./issue-comments.js";
+import { responseKey } from "./repo-ids.js";
 import { isRateLimited } from "./http-status.js";
 import { renderTemplate } from "../render/templates.js";
 import { tick } from "../response/sync-boxes.js";
@@ -13,17 +14,27 @@ const MARKER_RE = /<!-- embargo:advisory ([A-Za-z0-9_-]{20,64}) -->/;
 
 /**
  * A hidden identifier in the advisory's description, to find our draft again when GitHub's answer
- * to the create was lost. It is an HMAC of the issue key: it names nothing, so it may stay in the
- * description after publishing; the summary alone could match a draft made by hand.
+ * to the create was lost. It is an HMAC of the response's key (the security repository's id and
+ * the issue's number, as the record is bound: a rename or transfer keeps it): it names nothing, so
+ * it may stay in the description after publishing; the summary alone could match a draft made by hand.
  */
 function advisoryMarker(ctx: AnnounceCtx): string {
-  return `<!-- embargo:advisory ${ctx.keys.sign("advisory", issueKey(ctx.issue))} -->`;
+  return `<!-- embargo:advisory ${ctx.keys.sign("advisory", responseKey(ctx.issue))} -->`;
 }
 
+/**
+ * Drafts made before markers were bound to the id were signed over the issue's name: its current
+ * one, or a name the repository had then (the record keeps the names it learnt from renames).
+ */
 function isOurs(ctx: AnnounceCtx, description: string | null | undefined): boolean {
   const sig = MARKER_RE.exec(description ?? "")?.[1];
+  if (!sig) return false;
+  const named = [ctx.issue, ...(ctx.record.former_names ?? []).flatMap((n) => {
+    const [owner, repo] = n.split("/");
+    return owner && repo ? [{ owner, repo, issue_number: ctx.issue.issue_number }] : [];
+  })];
   // The previous secret still recognises drafts made before a rotation.
-  return Boolean(sig && ctx.keys.verify("advisory", issueKey(ctx.issue), sig));
+  return [responseKey(ctx.issue), ...named.map(issueKey)].some((key) => ctx.keys.verify("advisory", key, sig));
 }
 
 /**

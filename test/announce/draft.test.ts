@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import { KeyRing } from "../../src/security/key-ring.js";
-import type { GitHubMock } from "../helpers/github-api.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { SECURITY_REPO_ID } from "../helpers/app.js";
 import { checkEachTest, readyRecord, SUMMARY, world, type World } from "./world.js";
 
 let gh: GitHubMock;
@@ -74,6 +75,26 @@ describe("/announce draft", () => {
     await w.send("/announce");
     expect(advisoryWrites().map((r) => `${r.method} ${r.path}`)).toEqual(["PATCH /repos/acme/widget/security-advisories/GHSA-lost-4q2w-9x8v"]);
     expect(w.record.ghsa).toBe("GHSA-lost-4q2w-9x8v");
+  });
+
+  it("finds its lost draft by a marker bound to the security repository's id, and one signed under a name the repository had before", async () => {
+    w = await world(gh, { record: { ...readyRecord(), former_names: ["acme/sec-old"] } });
+    const keys = new KeyRing("test-link-secret");
+    const draft = (ghsa: string, signedOver: string) =>
+      w!.fake.advisories.push({ repo: "acme/widget", ghsa_id: ghsa, state: "draft", summary: SUMMARY, description: `old text\n\n<!-- embargo:advisory ${keys.sign("advisory", signedOver)} -->` });
+    draft("GHSA-byid-4q2w-9x8v", `repo:${SECURITY_REPO_ID}#7`);
+    await w.send("/announce");
+    expect(advisoryWrites().map((r) => `${r.method} ${r.path}`)).toEqual(["PATCH /repos/acme/widget/security-advisories/GHSA-byid-4q2w-9x8v"]);
+    // What the app writes is bound to the id: a rename of the security repository keeps it.
+    expect(w.fake.advisories[0]!.description).toContain(`<!-- embargo:advisory ${keys.sign("advisory", `repo:${SECURITY_REPO_ID}#7`)} -->`);
+
+    expect(w.fake.unknown).toEqual([]);
+    gh.done();
+    w = await world((gh = mockGitHub()), { record: { ...readyRecord(), former_names: ["acme/sec-old"] } });
+    draft("GHSA-name-4q2w-9x8v", "acme/sec-old#7");
+    await w.send("/announce");
+    expect(w.record.ghsa).toBe("GHSA-name-4q2w-9x8v");
+    expect(w.fake.advisories).toHaveLength(1);
   });
 
   it("shows GitHub's message on a 4xx and records nothing", async () => {
