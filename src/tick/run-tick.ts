@@ -14,6 +14,7 @@ import type { KnownRepos } from "./known-repos.js";
 import type { Lease } from "./lease.js";
 import { retryClosedNotices } from "./closed-notices.js";
 import { reconcileResponse } from "./reconcile-response.js";
+import { catchUpClose } from "../handlers/unhandled-close.js";
 import { FEEDS_SEEN, tickFeeds } from "./tick-feeds.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -156,7 +157,8 @@ type RowMaker = ((previous?: DashboardRow) => DashboardRow | undefined) & { n: n
 
 /**
  * Rows the dashboard still shows as open whose issue is not open any more (a close whose webhook
- * was lost): their response is read once, and the row follows its record. And closed rows whose
+ * was lost): the close is judged as that webhook would have (src/handlers/unhandled-close.ts),
+ * and the row follows the record. And closed rows whose
  * chat messages still wait (`notify`): those are sent again (src/tick/closed-notices.ts).
  */
 async function staleRows(env: TickEnv, octokit: Octokit, full: string, config: EmbargoConfig, open: ListedIssue[]): Promise<RowMaker[]> {
@@ -177,6 +179,17 @@ async function staleRows(env: TickEnv, octokit: Octokit, full: string, config: E
         record = await deps.queue.run(responseKey(ref), () => retryClosedNotices({ deps, octokit, owner, repo, issue, config, log: env.log }));
       } catch (error) {
         env.log(`tick: ${issueKey(ref)}: its waiting chat messages were not sent (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+        continue;
+      }
+    } else if (issue && !issue.open) {
+      // A close nobody handled (its webhook failed or was lost): judged here as the webhook would have.
+      try {
+        record = await catchUpClose(deps, octokit, ref, config, (m) => env.log(`tick: ${m}`));
+      } catch (error) {
+        env.log(`tick: ${issueKey(ref)}: its close was not handled (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+        const keep = ((previous?: DashboardRow) => previous) as RowMaker;
+        keep.n = row.n;
+        makers.push(keep);
         continue;
       }
     } else if (issue) record = (await loadResponse(octokit, ref, config, await deps.botLogin(), deps.keys, deps.store)).record;
