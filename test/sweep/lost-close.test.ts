@@ -12,7 +12,7 @@ import type { TickReport } from "../../src/tick/run-tick.js";
 import { createTestProbot, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { BOT_LOGIN, type FakeGitHub } from "./fake-github.js";
-import { HEAD, ISSUE, issuesEvent, linkedWorld, PRODUCT, PUBLIC_PR, pullEvent, PUSHED, SECURITY, subscribedExamples } from "./sweep-world.js";
+import { HEAD, ISSUE, issuesEvent, linkedWorld, PRODUCT, PUBLIC_PR, pullEvent, PUSHED, SECURITY, SECURITY_YAML, subscribedExamples } from "./sweep-world.js";
 
 const example = (label: string) => subscribedExamples().find((e) => e.label === label)!.payload;
 const MERGE = "4f2a9c1d0b7e88aa5e1f3c2b9d0a7e6f5c4b3a21";
@@ -39,8 +39,10 @@ afterEach(() => {
 });
 
 /** The linked response (product#42 and security#43 gated), a Probot with its tick, and one tick run while #7 is open (the dashboard lists it). */
-async function world(): Promise<World> {
+async function world(options: { dashboard?: boolean } = {}): Promise<World> {
   const fake = linked.clone();
+  const dashboard = options.dashboard ?? true;
+  if (!dashboard) fake.repo(SECURITY).config = `${SECURITY_YAML}dashboard:\n  enabled: false\n`;
   const gh = mockGitHub();
   fake.install(gh);
   let tick: (() => Promise<TickReport>) | undefined;
@@ -61,7 +63,7 @@ async function world(): Promise<World> {
   };
   current = w;
   await w.tick();
-  expect([...w.fake.repo(SECURITY).issues.values()].some((i) => i.labels.some((l) => /dashboard/i.test(l)))).toBe(true);
+  expect([...w.fake.repo(SECURITY).issues.values()].some((i) => i.labels.some((l) => /dashboard/i.test(l)))).toBe(dashboard);
   return w;
 }
 
@@ -155,6 +157,17 @@ describe("a close by hand whose issues.closed was never handled", () => {
     expect(seven(w).state).toBe("closed");
     expect(record(w).state).toBe("closed");
     expect(told(w)).toEqual([]);
+  });
+
+  it("without a dashboard the tick finds it all the same (the issues closed lately whose label is not a closed state's), and ends the response once", async () => {
+    const w = await world({ dashboard: false });
+    closeWithoutWebhook(w, "alice");
+    await w.tick();
+    expect(record(w)).toMatchObject({ state: "closed", closed_by_hand: { by: "alice", previous: "fixing" } });
+    expect(gate(w, HEAD)).toMatchObject({ status: "completed", conclusion: "neutral", title: "No longer gated" });
+    const writes = w.gh.requests.filter((r) => r.method !== "GET").length;
+    await w.tick();
+    expect(w.gh.requests.filter((r) => r.method !== "GET").length).toBe(writes);
   });
 
   it("a push to a fix PR before any tick ends it too, and releases that PR's gate", async () => {
