@@ -14,6 +14,9 @@ export interface CloseEvent {
 
 const PER_PAGE = 100;
 
+/** How a close was made cannot be told yet: whoever meets the close next decides (src/handlers/unhandled-close.ts). */
+export class CloseNotListed extends Error {}
+
 /** Clocks of one GitHub event and its listing agree to the second; a close this much older is another close. */
 const LISTING_LAG_MS = 60_000;
 /** GitHub's listing of an issue's events may lag its webhook: read again after these waits. */
@@ -68,6 +71,3 @@ export async function reportedClose(octokit: Octokit, issue: IssueRef, closedAt:
   }
   throw new CloseNotListed(`${issue.owner}/${issue.repo}#${issue.issue_number}: its close at ${closedAt} is not listed among its events yet; whether a closing keyword made it is unknown (redeliver the event)`);
 }
-
-/** How a close was made cannot be told yet: whoever meets the close next decides (src/handlers/unhandled-close.ts). */
-export class CloseNotListed extends Error {}

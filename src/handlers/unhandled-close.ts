@@ -2,7 +2,7 @@ import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { CloseNotListed } from "../github/close-event.js";
 import { getIssue, type IssueSummary } from "../github/pull-requests.js";
-import type { ResponseRecord } from "../record/response-record.js";
+import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
 import { closeUnhandled } from "../pr/decide-pr.js";
 import { closeCounts, recordHandClose, type StateChange } from "./close-decision.js";
 import { syncLinkedPrs } from "./sync-linked-prs.js";
@@ -29,7 +29,8 @@ export async function catchUpClose(deps: Deps, octokit: Octokit, issue: IssueRef
   const outcome = await deps.queue.run(responseKey(issue), async (): Promise<{ record?: ResponseRecord; ended?: LoadedResponse }> => {
     const loaded = await loadResponse(octokit, issue, security, botLogin, deps.keys, deps.store);
     const record = loaded.record;
-    if (!record || !closeUnhandled(false, record)) return { record };
+    // A record that is over is the close handled (or a command's): nothing to judge, nothing read.
+    if (!record || CLOSED_STATES.includes(record.state)) return { record };
     const now = await current();
     if (!now || !closeUnhandled(now.open, record)) return { record };
     if (!now.closedBy) {
