@@ -51,7 +51,7 @@ const EYES = call("reactions/create-for-issue-comment", "write", "👀: the comm
 const THUMBS = call("reactions/create-for-issue-comment", "write", "👍: the command succeeded");
 const UPDATE = call("issues/update-comment", "write", "the response comment, updated once");
 const VISIBILITY = call("repos/get", "leaks", "from a product-repo event, the security repo is checked private (now) before embargoed text is written there");
-const PR_ISSUE = call("issues/get", "trust", "the issue now: its own addresses (web and API, never built from a fixed host: GHES) are what the wording check looks for in the PR's text; its title, reporter and labels are what a response write renders and corrects (people edit them); its state releases the gate even when the close event was lost");
+const PR_ISSUE = call("issues/get", "trust", "the issue now: its own addresses (web and API, never built from a fixed host: GHES) are what the wording check looks for in the PR's text; its title, reporter and labels are what a response write renders and corrects (people edit them); its state shows a close whose event failed or was lost (closed while the record is open): that close is judged then, and only then are the issue's events read");
 const GATE_RUN = call("checks/list-for-ref", "idempotency", "the app's own gate run on the head: it carries the sealed link (the only record of it on a public PR) and is updated, never duplicated");
 
 /** What every command in the security issue needs, whatever it does. */

@@ -100,3 +100,10 @@ export async function loadConfig(read: ConfigReader): Promise<ConfigResult> {
   }
   return validateConfig(raw);
 }
+
+/** The config of a repository without a valid file: what a broken config falls back to. */
+export function defaultConfig(): EmbargoConfig {
+  const result = validateConfig({});
+  if (!result.ok) throw new Error("the default config does not validate");
+  return result.config;
+}

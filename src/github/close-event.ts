@@ -14,6 +14,9 @@ export interface CloseEvent {
 
 const PER_PAGE = 100;
 
+/** How a close was made cannot be told yet: whoever meets the close next decides (src/handlers/unhandled-close.ts). */
+export class CloseNotListed extends Error {}
+
 /** Clocks of one GitHub event and its listing agree to the second; a close this much older is another close. */
 const LISTING_LAG_MS = 60_000;
 /** GitHub's listing of an issue's events may lag its webhook: read again after these waits. */
@@ -53,18 +56,18 @@ async function latestClose(octokit: Octokit, issue: IssueRef): Promise<CloseEven
  * The close an `issues.closed` event reports (`closedAt`: its payload's `closed_at`), as the
  * issue's events list it: the latest close, once one is listed that is not older than this one.
  * Not listed yet is no answer (a keyword close would pass for a close by hand, a close by hand for
- * the earlier keyword close): read again after a wait, and past the waits the event fails (its
- * redelivery decides). A later close listed instead is the close that stands. Undefined when the
+ * the earlier keyword close): read again after each of `waits`, and past them `CloseNotListed` is
+ * thrown (a redelivery, the next PR event or the tick decides). A later close listed instead is the close that stands. Undefined when the
  * issue's events cannot be read.
  */
-export async function reportedClose(octokit: Octokit, issue: IssueRef, closedAt: string | null | undefined): Promise<CloseEvent | undefined> {
+export async function reportedClose(octokit: Octokit, issue: IssueRef, closedAt: string | null | undefined, waits: number[] = LISTING_WAITS_MS): Promise<CloseEvent | undefined> {
   const since = closedAt ? Date.parse(closedAt) - LISTING_LAG_MS : NaN;
-  for (const wait of [0, ...LISTING_WAITS_MS]) {
+  for (const wait of [0, ...waits]) {
     if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
     const close = await latestClose(octokit, issue);
     if (close === undefined) return undefined;
     // A payload or a close without a time (never seen): the latest close, as before there were times.
     if (Number.isNaN(since) || (close && (!close.at || Date.parse(close.at) >= since))) return close ?? undefined;
   }
-  throw new Error(`${issue.owner}/${issue.repo}#${issue.issue_number}: its close at ${closedAt} is not listed among its events yet; whether a closing keyword made it is unknown (redeliver the event)`);
+  throw new CloseNotListed(`${issue.owner}/${issue.repo}#${issue.issue_number}: its close at ${closedAt} is not listed among its events yet; whether a closing keyword made it is unknown (redeliver the event)`);
 }

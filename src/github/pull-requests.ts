@@ -79,6 +79,8 @@ export interface IssueSummary {
   url: string;
   /** Who closed it, when it is closed and GitHub says. */
   closedBy?: string;
+  /** When it was last closed (ISO), when it is closed. */
+  closedAt?: string;
 }
 
 /** The security issue as it is now (the event's copy may be stale); undefined when it is gone. */
@@ -94,6 +96,7 @@ export async function getIssue(octokit: Octokit, issue: { owner: string; repo: s
       html_url: data.html_url ?? "",
       url: data.url ?? "",
       ...(data.closed_by?.login ? { closedBy: data.closed_by.login } : {}),
+      ...(data.state === "closed" && data.closed_at ? { closedAt: data.closed_at } : {}),
     };
   } catch (error) {
     if (isOutOfReach(error)) return undefined;

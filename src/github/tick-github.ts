@@ -30,6 +30,18 @@ export async function listOpenResponses(octokit: Octokit, owner: string, repo: s
     }));
 }
 
+/**
+ * The issues with the response label closed or changed since `since` (ISO), newest change first:
+ * one page of 100 (pull requests left out). Where no dashboard lists the responses, the tick looks
+ * here for closes nobody handled.
+ */
+export async function listRecentlyClosed(octokit: Octokit, owner: string, repo: string, label: string, since: string): Promise<ListedIssue[]> {
+  const { data } = await octokit.rest.issues.listForRepo({ owner, repo, labels: label, state: "closed", since, sort: "updated", direction: "desc", per_page: 100 });
+  return data
+    .filter((i) => !i.pull_request && i.state === "closed")
+    .map((i) => ({ number: i.number, title: i.title, html_url: i.html_url, author: i.user?.login ?? "", labels: i.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))), assignees: (i.assignees ?? []).map((a) => a.login), open: false }));
+}
+
 /** One issue (to repair a dashboard row whose issue is no longer open). */
 export async function getIssue(octokit: Octokit, issue: IssueRef): Promise<ListedIssue | undefined> {
   try {

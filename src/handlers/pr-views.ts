@@ -206,7 +206,8 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const record = loaded.record;
   if (!record) return unreadable;
 
-  const released = !summary.open || CLOSED_STATES.includes(record.state);
+  // The record, not the issue's state: a close not handled yet releases nothing (src/pr/decide-pr.ts).
+  const released = CLOSED_STATES.includes(record.state);
   const slot = `${pr.owner}/${pr.repo}`.toLowerCase();
   // By the repository's id when both know it: a renamed or transferred repo's PR is the same PR.
   const inPrRepo = (p: LinkedPr) => (p.repo_id !== undefined && pr.repo_id !== undefined ? p.repo_id === pr.repo_id : p.repo.toLowerCase() === slot);

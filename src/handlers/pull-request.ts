@@ -1,6 +1,6 @@
 import type { Context } from "probot";
-import { validateConfig } from "../config/load-config.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
+import { defaultConfig } from "../config/load-config.js";
 import { gateRuns } from "../github/check-runs.js";
 import { privateNow } from "../github/made-public.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
@@ -8,8 +8,12 @@ import type { PrFacts } from "../pr/decide-pr.js";
 import { findReferences } from "../pr/find-references.js";
 import { knowLinks, learnRepoId, responseKey } from "../github/repo-ids.js";
 import { parseIssueKey, prBinding } from "../pr/pr-link.js";
-import { prFacts, syncPr, type PullLike } from "./sync-pr.js";
+import { syncPr } from "./sync-pr.js";
+import { prFacts, type PullLike } from "./pr-facts.js";
 import { readConfig, type Deps } from "./response-context.js";
+import { catchUpClose } from "./unhandled-close.js";
+
+type IssueRef = { owner: string; repo: string; issue_number: number };
 
 type PrContext =
   | Context<"pull_request.opened">
@@ -23,11 +27,7 @@ type PrContext =
 /** At most this many references in a PR's text are tried as self-links (each costs a few reads). */
 const MAX_REFERENCES = 5;
 
-export function defaultConfig(): EmbargoConfig {
-  const result = validateConfig({});
-  if (!result.ok) throw new Error("the default config does not validate");
-  return result.config;
-}
+export { defaultConfig };
 
 /** The issue numbers a PR's text could self-link: none (and nothing read) unless it is private and by a person. */
 function selfLinkCandidates(facts: PrFacts, htmlUrl?: string): number[] {
@@ -106,10 +106,15 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   // Only GitHub's word that the base changed (or a merge, which says where the PR went) moves the
   // record's base: a late review must not put the old one back.
   const baseSnapshot = !edited && !facts.merged;
+  const log = (m: string) => context.log.info(m);
+  // Closes not handled yet, by response: judged once this PR's gate is written (it waits on them).
+  const unhandled = new Map<string, Parameters<typeof catchUpClose>>();
+  const unhandledClose = (issue: IssueRef, security: EmbargoConfig) => unhandled.set(responseKey(issue), [deps, octokit, issue, security, log]);
   for (const [i, issueKey] of unique.entries()) {
     // Each response gets its own sync under its own queue; after the first, the run is read afresh.
     await deps.queue.run(responseKey(parseIssueKey(issueKey)!), () =>
-      syncPr({ octokit, deps, sealer: deps.sealer, log: (m) => context.log.info(m), issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize", retargeted, baseSnapshot, ...(i === 0 ? { runs } : {}) }),
+      syncPr({ octokit, deps, sealer: deps.sealer, log, issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize", retargeted, baseSnapshot, unhandledClose, ...(i === 0 ? { runs } : {}) }),
     );
   }
+  for (const args of unhandled.values()) await catchUpClose(...args);
 }

@@ -4,12 +4,11 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { assertNoLeak } from "../github/leak-firewall.js";
 import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
-import { visibilityOf } from "../github/event-scope.js";
 import { namedRepoStillOurs } from "../github/made-public.js";
 import { knowLinks, linkOf, sameResponse } from "../github/repo-ids.js";
 import { getPull, setPrLabels } from "../github/pull-requests.js";
 import { combineDecisions } from "../pr/combine-decisions.js";
-import { decidePr, unreadableDecision, type PrFacts } from "../pr/decide-pr.js";
+import { closeUnhandled, decidePr, unreadableDecision, type PrFacts } from "../pr/decide-pr.js";
 import { parseIssueKey, prBinding, prKey, type LinkSealer } from "../pr/pr-link.js";
 import { renderTemplate } from "../render/templates.js";
 import { recordJson } from "../record/record-json.js";
@@ -24,48 +23,6 @@ import { reportConfigProblems, type Deps } from "./response-context.js";
 import { prReads, readResponseView, type KnownResponse, type ResponseView } from "./pr-views.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
-
-export interface PullLike {
-  number: number;
-  title: string;
-  body: string | null;
-  state: string;
-  merged?: boolean | null;
-  merged_at?: string | null;
-  user: { login: string } | null;
-  base: { ref: string; sha?: string };
-  head: { sha: string; ref: string };
-  labels: { name: string }[];
-  requested_reviewers?: ({ login?: string } | null)[] | null;
-  requested_teams?: ({ slug?: string } | null)[] | null;
-  commits?: number;
-  html_url?: string;
-}
-
-export function prFacts(pull: PullLike, repository: { id?: number; owner: { login: string }; name: string; private: boolean; visibility?: string; default_branch?: string }): PrFacts {
-  return {
-    owner: repository.owner.login,
-    repo: repository.name,
-    ...(repository.id !== undefined ? { repo_id: repository.id } : {}),
-    number: pull.number,
-    private: visibilityOf(repository) === "private",
-    author: pull.user?.login ?? "",
-    base: pull.base.ref,
-    base_sha: pull.base.sha,
-    default_branch: repository.default_branch,
-    head_sha: pull.head.sha,
-    head_ref: pull.head.ref,
-    open: pull.state === "open",
-    merged: Boolean(pull.merged || pull.merged_at),
-    labels: pull.labels.map((l) => l.name),
-    requested_reviewers: (pull.requested_reviewers ?? []).flatMap((r) => (r?.login ? [r.login] : [])),
-    requested_teams: (pull.requested_teams ?? []).flatMap((t) => (t?.slug ? [t.slug] : [])),
-    title: pull.title,
-    body: pull.body ?? "",
-    commits: pull.commits,
-    html_url: pull.html_url,
-  };
-}
 
 export interface SyncPrInput {
   octokit: Octokit;
@@ -90,6 +47,8 @@ export interface SyncPrInput {
   retargeted?: boolean;
   /** The PR's base comes from an event's snapshot, not from GitHub now or a base change: the record keeps its own. */
   baseSnapshot?: boolean;
+  /** Told of each linked response whose issue is closed while its record is not (a close not handled yet). */
+  unhandledClose?: (issue: ResponseView["issue"], security: EmbargoConfig) => void;
   /** A last change to the record, written with it (`/triage pr`: its line now counts as ran). */
   settle?: (record: ResponseRecord) => ResponseRecord;
 }
@@ -144,12 +103,12 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   }
   const primary = views.find((v) => sameResponse(v.key, input.issueKey));
   if (!primary) return undefined;
+  for (const v of views) if (closeUnhandled(v.summary.open, v.record)) input.unhandledClose?.(v.issue, v.security);
 
   const decisions = views.map((v) =>
     decidePr({
       pr,
       record: v.record,
-      issueOpen: v.summary.open,
       security: v.security,
       prConfig,
       gate: v.gate,

@@ -50,6 +50,9 @@ export interface PrDecision {
   check: CheckRunDecision;
 }
 
+/** Whether a response's issue is closed while its record is not: a close nobody handled yet. */
+export const closeUnhandled = (issueOpen: boolean, record: ResponseRecord): boolean => !issueOpen && !CLOSED_STATES.includes(record.state);
+
 /**
  * What a linked PR should carry. Everything here may end up on a public PR, so its texts are
  * fixed phrases and configured neutral names: no issue number, no CVE, no "security".
@@ -57,7 +60,6 @@ export interface PrDecision {
 export function decidePr(input: {
   pr: PrFacts;
   record: ResponseRecord;
-  issueOpen: boolean;
   security: EmbargoConfig;
   prConfig: EmbargoConfig;
   gate: GateState;
@@ -74,7 +76,10 @@ export function decidePr(input: {
   const { pr, record, security, prConfig, gate, leaks } = input;
   const priority = prConfig.public_pr.priority_label;
   const severityLabel = pr.private && record.severity ? `${SEVERITY_LABEL_PREFIX}${record.severity}` : undefined;
-  const released = !input.issueOpen || CLOSED_STATES.includes(record.state);
+  // Only the record ends a response. An issue closed while its record is open is a close not
+  // handled yet (a closing keyword's, or one whose webhook was lost): the gate keeps waiting, and
+  // says only what it always says, until that close is judged (src/handlers/unhandled-close.ts).
+  const released = CLOSED_STATES.includes(record.state);
   const has = (l: string) => pr.labels.some((x) => x.toLowerCase() === l.toLowerCase());
 
   if (released) {

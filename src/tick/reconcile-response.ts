@@ -4,9 +4,10 @@ import { applyEffects, type IssueState } from "../github/apply-effects.js";
 import { deleteComment, type ListedIssue } from "../github/tick-github.js";
 import { getPull } from "../github/pull-requests.js";
 import { issueKey, loadResponse, type Deps } from "../handlers/response-context.js";
-import { prFacts, syncPr } from "../handlers/sync-pr.js";
+import { syncPr } from "../handlers/sync-pr.js";
+import { prFacts } from "../handlers/pr-facts.js";
 import { readConfigFrom } from "../github/read-config.js";
-import { defaultConfig } from "../handlers/pull-request.js";
+import { defaultConfig } from "../config/load-config.js";
 import { findOwnComment } from "../github/issue-comments.js";
 import { REPLY_MARKER_PREFIX, RESPONSE_MARKER } from "../record/markers.js";
 import { syncBoxes } from "../response/sync-boxes.js";
@@ -39,6 +40,8 @@ export interface ReconcileInput {
   log: (message: string) => void;
   /** PR repos' configs, read once per tick. */
   prConfigs: Map<string, Promise<{ config: EmbargoConfig; problem: boolean }>>;
+  /** Other responses of these PRs whose issue is closed while their record is not, by key: judged after the pass (src/tick/run-tick.ts). */
+  unhandled?: Map<string, { issue: { owner: string; repo: string; issue_number: number }; security: EmbargoConfig }>;
 }
 
 const REMINDER_PREFIX = "reminder-";
@@ -78,7 +81,8 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
       }
       const pr = prFacts(pull as never, pull.base.repo as never);
       const { config: prConfig, problem } = await prConfigOf(input, linked.repo);
-      await syncPr({ octokit, deps, sealer: deps.sealer, log: input.log, issueKey: issueKey(ref), pr, prConfig, prConfigProblem: problem, security: config });
+      const unhandledClose = (other: typeof ref, security: EmbargoConfig) => input.unhandled?.set(issueKey(other).toLowerCase(), { issue: other, security });
+      await syncPr({ octokit, deps, sealer: deps.sealer, log: input.log, issueKey: issueKey(ref), pr, prConfig, prConfigProblem: problem, security: config, unhandledClose });
       if (pr.open) waiting.push({ ref: `${linked.repo}#${linked.number}`, since: pull.created_at, reviewers: [...pr.requested_reviewers, ...pr.requested_teams.map((t) => `${pull.base.repo.owner.login}/${t}`)] });
     } catch (error) {
       // A PR deleted, or in a repo the app no longer sees: the rest of the response is still reconciled.

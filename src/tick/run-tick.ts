@@ -13,7 +13,9 @@ import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js
 import type { KnownRepos } from "./known-repos.js";
 import type { Lease } from "./lease.js";
 import { retryClosedNotices } from "./closed-notices.js";
-import { reconcileResponse } from "./reconcile-response.js";
+import { reconcileResponse, type ReconcileInput } from "./reconcile-response.js";
+import { catchUpLogged, closesWithoutDashboard } from "./unhandled-closes.js";
+import { catchUpClose } from "../handlers/unhandled-close.js";
 import { FEEDS_SEEN, tickFeeds } from "./tick-feeds.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -122,17 +124,22 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
   if (open.length) await learnRepoId(octokit, { owner, repo });
   const rows = new Map<number, DashboardRow>();
   const prConfigs = new Map();
+  const unhandled: ReconcileInput["unhandled"] = new Map();
   for (const issue of open) {
     const ref = { owner, repo, issue_number: issue.number };
     let record;
     try {
-      record = await deps.queue.run(responseKey(ref), () => reconcileResponse({ deps, octokit, owner, repo, issue, config, log: env.log, prConfigs }));
+      record = await deps.queue.run(responseKey(ref), () => reconcileResponse({ deps, octokit, owner, repo, issue, config, log: env.log, prConfigs, unhandled }));
     } catch (error) {
       // One response that cannot be reconciled must not stop the others, nor the dashboard.
       env.log(`tick: ${issueKey(ref)} was not reconciled (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
     }
     if (record) rows.set(issue.number, rowOf(record, config, { n: issue.number, url: issue.html_url, title: issue.title, assignees: issue.assignees }, deps.now()));
   }
+  const log = (m: string) => env.log(`tick: ${m}`);
+  // Closes nobody handled: of another response sharing a PR with these (its own tick may be far off), or found without a dashboard.
+  for (const { issue, security } of unhandled.values()) await catchUpLogged(deps, octokit, issue, security, log);
+  await closesWithoutDashboard(deps, octokit, owner, repo, config, log);
   const repairs = await staleRows(env, octokit, full, config, open);
   const feedsSeen = await tickFeeds(deps, octokit, full, config, env.log);
   await changeDashboard(
@@ -156,7 +163,8 @@ type RowMaker = ((previous?: DashboardRow) => DashboardRow | undefined) & { n: n
 
 /**
  * Rows the dashboard still shows as open whose issue is not open any more (a close whose webhook
- * was lost): their response is read once, and the row follows its record. And closed rows whose
+ * was lost): the close is judged as that webhook would have (src/handlers/unhandled-close.ts),
+ * and the row follows the record. And closed rows whose
  * chat messages still wait (`notify`): those are sent again (src/tick/closed-notices.ts).
  */
 async function staleRows(env: TickEnv, octokit: Octokit, full: string, config: EmbargoConfig, open: ListedIssue[]): Promise<RowMaker[]> {
@@ -177,6 +185,18 @@ async function staleRows(env: TickEnv, octokit: Octokit, full: string, config: E
         record = await deps.queue.run(responseKey(ref), () => retryClosedNotices({ deps, octokit, owner, repo, issue, config, log: env.log }));
       } catch (error) {
         env.log(`tick: ${issueKey(ref)}: its waiting chat messages were not sent (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+        continue;
+      }
+    } else if (issue && !issue.open) {
+      // A close nobody handled (its webhook failed or was lost): judged here as the webhook would have.
+      try {
+        record = await catchUpClose(deps, octokit, ref, config, (m) => env.log(`tick: ${m}`));
+      } catch (error) {
+        // The row is kept as it was, so the next tick comes back to it.
+        env.log(`tick: ${issueKey(ref)}: its close was not handled (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+        const keep = ((previous?: DashboardRow) => previous) as RowMaker;
+        keep.n = row.n;
+        makers.push(keep);
         continue;
       }
     } else if (issue) record = (await loadResponse(octokit, ref, config, await deps.botLogin(), deps.keys, deps.store)).record;

@@ -35,6 +35,10 @@ export interface FakeIssue {
   /** Deleted, or transferred away: every read answers 404 (410 for the issue itself). */
   gone: boolean;
   comments: FakeComment[];
+  /** Who closed it last (GitHub's `closed_by`), when a test says. */
+  closed_by?: string;
+  /** The commit whose closing keyword closed it last (the close event's `commit_id`); unset: a close by hand. */
+  close_commit?: string;
 }
 
 export interface FakeReview {

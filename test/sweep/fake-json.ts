@@ -42,6 +42,7 @@ export function issueJson(repo: FakeRepo, issue: FakeIssue) {
     created_at: "2026-11-20T09:30:00Z",
     updated_at: NOW,
     closed_at: issue.state === "closed" ? NOW : null,
+    ...(issue.state === "closed" && issue.closed_by ? { closed_by: user(issue.closed_by) } : {}),
     author_association: "NONE",
     ...(issue.isPull ? { pull_request: { url: `${API}/repos/${repo.owner}/${repo.name}/pulls/${issue.number}`, html_url: `${WEB}/${repo.owner}/${repo.name}/pull/${issue.number}` } } : {}),
   };

@@ -4,6 +4,7 @@
  * asked, assignees silently dropped, GraphQL NOT_FOUND for a repository it cannot resolve.
  */
 import type { FakeCheckRun, FakeComment, FakeGitHub, FakeIssue, FakePull, FakeRepo, Reply, Route } from "./fake-github.js";
+import { INSTALLATION_ID } from "../helpers/app.js";
 import { API, BOT_LOGIN, COMMENT_LIMIT, commentJson, FAKE_NOW as NOW, hash, issueJson, pullJson, repoJson, runJson, user, WEB } from "./fake-json.js";
 
 export const notFound: Reply = [404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }];
@@ -155,11 +156,28 @@ export function restRoutes(fake: FakeGitHub): Route[] {
         ]),
     ],
     // The issue's events, read on a member's close for whether a closing keyword made it: the fake keeps only a closed
-    // issue's close, by hand, at the fake's time (later than every example's), so every close reads as by hand.
+    // issue's close, at the fake's time (later than every example's): by hand, unless a test set the closing commit.
     [
       "GET",
       /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/events$/,
-      ([o, r, n]) => withIssue(fake, o!, r!, n!, (_repo, i) => [200, i.state === "closed" ? [{ id: 1, node_id: "CE_1", event: "closed", created_at: NOW, actor: user("alice"), commit_id: null, commit_url: null }] : []]),
+      ([o, r, n]) =>
+        withIssue(fake, o!, r!, n!, (_repo, i) => {
+          const commit = i.close_commit ?? null;
+          const close = { id: 1, node_id: "CE_1", event: "closed", created_at: NOW, actor: user(i.closed_by ?? "alice"), commit_id: commit, commit_url: commit ? `${API}/repos/${o}/${r}/commits/${commit}` : null };
+          // Reopened since (by the app): its close is listed still, and the reopen after it.
+          const reopen = { id: 2, node_id: "RE_2", event: "reopened", created_at: NOW, actor: user(BOT_LOGIN, "Bot"), commit_id: null, commit_url: null };
+          return [200, i.state === "closed" ? [close] : i.closed_by ? [close, reopen] : []];
+        }),
+    ],
+    // What the tick lists: the one installation, and the repositories it may see.
+    ["GET", /^\/app\/installations$/, () => [200, [{ id: INSTALLATION_ID, account: user("acme", "Organization"), suspended_at: null }]]],
+    [
+      "GET",
+      /^\/installation\/repositories$/,
+      () => {
+        const repositories = [...fake.state.repos.values()].filter((r) => !r.gone).map((r) => repoJson(r));
+        return [200, { total_count: repositories.length, repositories }];
+      },
     ],
     // The timeline, read for who dismissed a review: the fake keeps no dismissal's author, so it lists none (each dismissal then stands).
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/timeline$/, ([o, r, n]) => withPull(fake, o!, r!, n!, () => [200, []])],
@@ -329,6 +347,8 @@ function graphql(fake: FakeGitHub, b: { query?: string; variables?: Record<strin
     }
     return [200, { data: { repository: { id: `R_${repo.id}`, isPrivate: repo.private, nameWithOwner: `${repo.owner}/${repo.name}`, visibility: repo.private ? "PRIVATE" : "PUBLIC" } } }];
   }
+  // The dashboard issue the tick opens is pinned; the fake keeps no pins.
+  if (/pinIssue/.test(query) && typeof v.id === "string") return [200, { data: { pinIssue: { issue: { id: v.id } } } }];
   if (/userContentEdits/.test(query) && typeof v.id === "string") {
     // The fake keeps no edit history: a comment it knows was edited by nobody else; another node is unknown.
     const known = [...fake.state.repos.values()].some((r) => [...r.issues.values()].some((i) => i.comments.some((c) => `IC_${c.id}` === v.id)));

@@ -1,0 +1,55 @@
+import type { ProbotOctokit } from "probot";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { isOutOfReach } from "../github/http-status.js";
+import { getPull, type IssueSummary } from "../github/pull-requests.js";
+import { readConfigFrom } from "../github/read-config.js";
+import { defaultConfig } from "../config/load-config.js";
+import { prFacts, type PullLike } from "./pr-facts.js";
+import { syncPr } from "./sync-pr.js";
+import { responseKey, type Deps, type LoadedResponse } from "./response-context.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/**
+ * Every PR of a response follows its record after a close or reopen: released once the response
+ * is over, gated again on a reopen. One PR, repo or reviewer failing never stops the others: "gone"
+ * answers are logged, other failures are thrown once every PR has had its turn. The response and
+ * the issue are those the caller read (the issue at most once, whatever the number of PRs).
+ */
+export async function syncLinkedPrs(deps: Deps, octokit: Octokit, loaded: LoadedResponse, security: EmbargoConfig, current: () => Promise<IssueSummary | undefined>, log: (m: string) => void): Promise<void> {
+  const issue = loaded.issue;
+  const key = responseKey(issue);
+  const failures: unknown[] = [];
+  for (const linked of loaded.record?.prs ?? []) {
+    const [owner, repo] = linked.repo.split("/") as [string, string];
+    try {
+      const pull = await getPull(octokit, { owner, repo, pull_number: linked.number });
+      if (!pull) {
+        log(`${linked.repo}#${linked.number} is gone or out of reach; skipped`);
+        continue;
+      }
+      const prConfig = await readConfigFrom(octokit, owner, repo, deps.store);
+      const facts = prFacts(pull as unknown as PullLike, pull.base.repo);
+      const known = await current();
+      if (!known) return;
+      await deps.queue.run(key, () =>
+        syncPr({
+          octokit,
+          deps,
+          sealer: deps.sealer,
+          log,
+          issueKey: `${issue.owner}/${issue.repo}#${issue.issue_number}`,
+          pr: facts,
+          prConfig: prConfig.ok ? prConfig.config : defaultConfig(),
+          prConfigProblem: !prConfig.ok,
+          security,
+          known: { loaded, summary: known },
+        }),
+      );
+    } catch (error) {
+      if (isOutOfReach(error)) log(`${linked.repo}#${linked.number}: ${String((error as Error).message)}; skipped`);
+      else failures.push(error);
+    }
+  }
+  if (failures.length) throw failures[0];
+}

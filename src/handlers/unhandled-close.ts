@@ -1,0 +1,56 @@
+import type { ProbotOctokit } from "probot";
+import type { EmbargoConfig } from "../config/config-schema.js";
+import { CloseNotListed } from "../github/close-event.js";
+import { getIssue, type IssueSummary } from "../github/pull-requests.js";
+import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
+import { closeUnhandled } from "../pr/decide-pr.js";
+import { closeCounts, recordHandClose, type StateChange } from "./close-decision.js";
+import { syncLinkedPrs } from "./sync-linked-prs.js";
+import { issueKey, loadResponse, responseKey, type Deps, type LoadedResponse } from "./response-context.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+type IssueRef = { owner: string; repo: string; issue_number: number };
+
+/**
+ * A close nobody handled yet: its `issues.closed` delivery failed (GitHub does not redeliver by
+ * itself) or never came. The gates keep waiting on it (src/pr/decide-pr.ts) until whoever meets it
+ * next (the tick, a PR event of one of its PRs) judges it as that webhook would have
+ * (src/handlers/close-decision.ts), with the issue's `closed_by` and `closed_at` for the
+ * webhook's sender and time: a closing keyword's close is reopened and told once, a member's close
+ * by hand ends the response and releases its gates, anyone else's is undone. No wait for GitHub's
+ * events listing here: a close not listed yet is left to the next one who meets it. In the
+ * response's queue, from the response read there, so a redelivery or a second finder changes
+ * nothing. Returns the record as it stands afterwards.
+ */
+export async function catchUpClose(deps: Deps, octokit: Octokit, issue: IssueRef, security: EmbargoConfig, log: (m: string) => void): Promise<ResponseRecord | undefined> {
+  const botLogin = await deps.botLogin();
+  let summary: Promise<IssueSummary | undefined> | undefined;
+  const current = () => (summary ??= getIssue(octokit, issue));
+  const outcome = await deps.queue.run(responseKey(issue), async (): Promise<{ record?: ResponseRecord; ended?: LoadedResponse }> => {
+    const loaded = await loadResponse(octokit, issue, security, botLogin, deps.keys, deps.store);
+    const record = loaded.record;
+    // A record that is over is the close handled (or a command's): nothing to judge, nothing read.
+    if (!record || CLOSED_STATES.includes(record.state)) return { record };
+    const now = await current();
+    if (!now || !closeUnhandled(now.open, record)) return { record };
+    if (!now.closedBy) {
+      log(`${issueKey(issue)} is closed and GitHub does not say by whom: its gates keep waiting`);
+      return { record };
+    }
+    const change: StateChange = { octokit, action: "closed", sender: now.closedBy, closedAt: now.closedAt, log, listingWaits: [] };
+    try {
+      if (!(await closeCounts(deps, change, loaded, current))) return { record };
+    } catch (error) {
+      if (!(error instanceof CloseNotListed)) throw error;
+      log(`${error.message.split(";")[0]}: its gates keep waiting until it is`);
+      return { record };
+    }
+    const written = await recordHandClose(deps, change, loaded, current);
+    // The app's own close without its record (a command cut short): that command's re-run writes it.
+    if (!written) return { record };
+    log(`${issueKey(issue)} was closed by hand by ${now.closedBy} without the app hearing of it: the response is closed`);
+    return { record: written, ended: loaded };
+  });
+  if (outcome.ended) await syncLinkedPrs(deps, octokit, outcome.ended, security, current, log);
+  return outcome.record;
+}
