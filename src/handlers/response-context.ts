@@ -90,7 +90,8 @@ export async function reportConfigProblems(
   const body = `${CONFIG_ERROR_MARKER}\n${text}`;
   const existing = comments && !isPartial(comments) ? comments : await listComments(octokit, issue);
   if (existing.some((c) => c.login === botLogin && c.body === body)) return;
-  await postComment(octokit, issue, body);
+  // This set of problems, word for word: another set is another comment.
+  await postComment(octokit, issue, body, { marker: body, botLogin });
 }
 
 /**

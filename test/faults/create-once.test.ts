@@ -7,7 +7,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import { DASHBOARD_MARKER } from "../../src/dashboard/dashboard-index.js";
-import { REPLY_MARKER_PREFIX, RESPONSE_MARKER } from "../../src/record/markers.js";
+import { CONFIG_ERROR_MARKER, REPLY_MARKER_PREFIX, RESPONSE_MARKER } from "../../src/record/markers.js";
 import type { Fault, FaultRequest } from "../lifecycle/lifecycle-github.js";
 import { ISSUE, l1World, runL1, SECURITY, START, type EndState, type L1World } from "../lifecycle/lifecycle-l1.js";
 import { BOT_LOGIN } from "../sweep/fake-json.js";
@@ -107,4 +107,14 @@ it("the dashboard issue: opened once, and kept up to date", async () => {
   const state = await run(w);
   expect(ownIssues(w, DASHBOARD_MARKER)).toHaveLength(1);
   expect(state).toEqual(cleanDashboard);
+});
+
+it("the config-problem comment: posted once", async () => {
+  const w = l1World({ retries: true });
+  w.fake.repo(SECURITY).config = "colour: red\n";
+  w.steps = w.steps.slice(0, 1);
+  w.fake.fault = lostAnswer((r) => text(r).includes(CONFIG_ERROR_MARKER));
+  await run(w);
+  expect(own(w, ISSUE, CONFIG_ERROR_MARKER)).toHaveLength(1);
+  expect(own(w, ISSUE, CONFIG_ERROR_MARKER)[0]!.body).toContain("`colour` is not a known key");
 });
