@@ -45,7 +45,7 @@ export async function changeDashboard(deps: Deps, target: DashboardTarget, chang
     const ctx = { keys: deps.keys, repo: full, now: deps.now(), title: config.dashboard.title, label: config.label, overrides: repoOverrides(octokit, owner, repo, deps.store) };
     const { body } = await decideDashboard(index, found?.body, ctx);
     if (found) await updateDashboard(octokit, owner, repo, found, body);
-    else await createDashboard(octokit, owner, repo, config.dashboard.title, body, log);
+    else await createDashboard(octokit, owner, repo, config.dashboard.title, body, log, botLogin);
   });
 }
 

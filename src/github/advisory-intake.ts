@@ -3,6 +3,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { readConfigFrom } from "./read-config.js";
 import { repoParams } from "./announce-context.js";
+import { createOnce, NO_RETRY } from "./create-once.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -56,10 +57,21 @@ export async function securityRepoFor(octokit: Octokit, product: { owner: string
   return { ok: true, repo: target, config: security.config };
 }
 
-/** Opens the intake issue with the label, so `issues.opened` runs the usual intake. */
-export async function openIntakeIssue(octokit: Octokit, securityRepo: string, issue: { title: string; body: string; label: string }): Promise<number> {
-  const { data } = await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issue.title, body: issue.body, labels: [issue.label] });
-  return data.number;
+/**
+ * Opens the intake issue with the label, so `issues.opened` runs the usual intake. Once: a create
+ * answered 5xx is looked for as `findIntakeIssue` finds it (the `report`'s marker) before it is sent again.
+ */
+export async function openIntakeIssue(
+  octokit: Octokit,
+  securityRepo: string,
+  issue: { title: string; body: string; label: string },
+  report: { ghsa: string; since?: string; botLogin: string },
+): Promise<number> {
+  const { value } = await createOnce(
+    async () => (await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issue.title, body: issue.body, labels: [issue.label], ...NO_RETRY })).data,
+    () => findIntakeIssue(octokit, securityRepo, report.ghsa, report.since, report.botLogin),
+  );
+  return value.number;
 }
 
 /**

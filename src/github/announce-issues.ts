@@ -1,8 +1,9 @@
 import { announceView } from "../announce/announce-view.js";
 import { renderTemplate } from "../render/templates.js";
 import { repoParams, type AnnounceCtx, type Octokit } from "./announce-context.js";
+import { createOnce, NO_RETRY } from "./create-once.js";
 
-/** An issue the app opened earlier whose body carries `needle`: found again after a lost answer. */
+/** An issue the app opened earlier whose body carries `needle`: found again after a lost answer (a redelivery, or a create answered 5xx: create-once.ts). */
 async function findOwnIssue(octokit: Octokit, ctx: AnnounceCtx, repo: string, needle: string): Promise<{ html_url: string; number: number } | undefined> {
   const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { ...repoParams(repo), creator: ctx.botLogin, state: "all", per_page: 100 });
   return issues.find((i) => !i.pull_request && (i.body ?? "").includes(needle));
@@ -27,13 +28,20 @@ export async function openProcessReview(octokit: Octokit, ctx: AnnounceCtx): Pro
     held: Boolean(r.embargo_end && published >= r.embargo_end),
   };
   const { text } = await renderTemplate("process-review", view, ctx.overrides);
-  const { data } = await octokit.rest.issues.create({
-    ...repoParams(security),
-    title: `Process review: #${ctx.issue.issue_number}${r.cve ? ` (${r.cve})` : ""}`,
-    body: `${text}\n\n${marker}`,
-    ...(r.triager ? { assignees: [r.triager] } : {}),
-  });
-  return data.html_url;
+  const { value } = await createOnce(
+    async () =>
+      (
+        await octokit.rest.issues.create({
+          ...repoParams(security),
+          title: `Process review: #${ctx.issue.issue_number}${r.cve ? ` (${r.cve})` : ""}`,
+          body: `${text}\n\n${marker}`,
+          ...(r.triager ? { assignees: [r.triager] } : {}),
+          ...NO_RETRY,
+        })
+      ).data,
+    () => findOwnIssue(octokit, ctx, security, marker),
+  );
+  return value.html_url;
 }
 
 /** Step 3 with `public_issue: true`: the published advisory's summary and link on the product repo. */
@@ -43,8 +51,11 @@ export async function openPublicIssue(octokit: Octokit, ctx: AnnounceCtx, repo: 
   const found = await findOwnIssue(octokit, ctx, repo, url);
   if (found) return found.html_url;
   const { text } = await renderTemplate("public-issue", announceView(ctx.record, ctx.config, ctx.facts), ctx.overrides);
-  const { data } = await octokit.rest.issues.create({ ...repoParams(repo), title: `Security advisory: ${ctx.record.summary ?? ctx.record.ghsa}`, body: text });
-  return data.html_url;
+  const { value } = await createOnce(
+    async () => (await octokit.rest.issues.create({ ...repoParams(repo), title: `Security advisory: ${ctx.record.summary ?? ctx.record.ghsa}`, body: text, ...NO_RETRY })).data,
+    () => findOwnIssue(octokit, ctx, repo, url),
+  );
+  return value.html_url;
 }
 
 /** Whether the reporter can read the security issue (a private report or a mail: they cannot). */

@@ -1,7 +1,8 @@
 import type { ProbotOctokit } from "probot";
 import { replyMarker, RESPONSE_MARKER } from "../record/markers.js";
 import type { Effects } from "../response/effects.js";
-import { commentId, type CommentSummary, type IssueRef } from "./issue-comments.js";
+import { type CommentSummary, type IssueRef } from "./issue-comments.js";
+import { createOwnComment } from "./own-comment-create.js";
 import { assertNoLeak } from "./leak-firewall.js";
 import { responseWritten } from "./response-writes.js";
 import { commentsForReplies } from "./response-comment.js";
@@ -38,7 +39,8 @@ export function fitReply(body: string, marker: string): string {
  * the replies, labels, assignees, `beforeResponse` and the close: the record it carries
  * (which commands ran) is written only once their effects are, so an event GitHub breaks off on
  * the way is finished by its redelivery. A new response is created first, as the issue's first
- * answer.
+ * answer. The response and replies are created once even when GitHub answers 5xx to a create it
+ * made (src/github/create-once.ts).
  */
 export async function applyEffects(
   octokit: Octokit,
@@ -51,11 +53,17 @@ export async function applyEffects(
   const applied: Applied = { assigned: [] };
   const existing = effects.responseBody === undefined ? undefined : state.comments.find((c) => c.login === state.botLogin && c.body.includes(RESPONSE_MARKER));
   if (effects.responseBody !== undefined && !existing) {
-    const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, body: effects.responseBody });
-    const id = commentId(data.id);
-    state.comments.push({ id, body: effects.responseBody, login: state.botLogin });
-    applied.responseCommentId = id;
-    await responseWritten({ issue, body: effects.responseBody, commentUrl: data.html_url });
+    const body = effects.responseBody;
+    const { value: made } = await createOwnComment(octokit, issue, body, RESPONSE_MARKER, state.botLogin);
+    let url = made.url;
+    if (made.body !== body) {
+      // Adopted after a lost answer yet not what this event wrote (another writer between): this event's body wins.
+      const { data } = await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: issue.owner, repo: issue.repo, comment_id: made.id, body });
+      url = data.html_url;
+    }
+    state.comments.push({ id: made.id, body, login: state.botLogin });
+    applied.responseCommentId = made.id;
+    await responseWritten({ issue, body, commentUrl: url });
   }
   // The response found by its remembered id (not listed): replies are looked for in one more read.
   const posted = (list: CommentSummary[], key: string) => list.some((c) => c.login === state.botLogin && c.body.includes(replyMarker(key)));
@@ -63,9 +71,9 @@ export async function applyEffects(
   const known = unseen.length ? await commentsForReplies(octokit, issue, state.comments, unseen.map((r) => r.key)) : state.comments;
   for (const reply of effects.replies) {
     if (posted(known, reply.key)) continue;
-    const body = fitReply(reply.body, replyMarker(reply.key));
-    const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, body });
-    const id = commentId(data.id);
+    const marker = replyMarker(reply.key);
+    const body = fitReply(reply.body, marker);
+    const { id } = (await createOwnComment(octokit, issue, body, marker, state.botLogin)).value;
     state.comments.push({ id, body, login: state.botLogin });
     if (known !== state.comments) known.push({ id, body, login: state.botLogin });
   }

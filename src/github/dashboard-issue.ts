@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { DASHBOARD_MARKER } from "../dashboard/dashboard-index.js";
+import { createOnce, NO_RETRY } from "./create-once.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -23,9 +24,20 @@ export async function findDashboard(octokit: Octokit, owner: string, repo: strin
   return own && { number: own.number, body: own.body ?? "", node_id: own.node_id };
 }
 
-/** Opens the dashboard and pins it; GitHub pins only a few issues per repo, so a refused pin is logged and the dashboard still works. */
-export async function createDashboard(octokit: Octokit, owner: string, repo: string, title: string, body: string, log: (m: string) => void): Promise<DashboardIssue> {
-  const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels: [DASHBOARD_LABEL] });
+/**
+ * Opens the dashboard once (a create answered 5xx is looked for by `findDashboard` before it is
+ * sent again, src/github/create-once.ts) and pins it; GitHub pins only a few issues per repo, so a
+ * refused pin is logged and the dashboard still works.
+ */
+export async function createDashboard(octokit: Octokit, owner: string, repo: string, title: string, body: string, log: (m: string) => void, botLogin: string): Promise<DashboardIssue> {
+  const { value: data } = await createOnce<DashboardIssue>(
+    async () => {
+      const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels: [DASHBOARD_LABEL], ...NO_RETRY });
+      return { number: data.number, node_id: data.node_id, body };
+    },
+    () => findDashboard(octokit, owner, repo, botLogin),
+  );
+  await updateDashboard(octokit, owner, repo, data, body);
   try {
     await octokit.graphql("mutation($id: ID!) { pinIssue(input: { issueId: $id }) { issue { id } } }", { id: data.node_id });
   } catch (error) {

@@ -4,6 +4,7 @@ import type { MatchedEntry } from "../feeds/poll-feeds.js";
 import { neutralize } from "../render/neutralize.js";
 import { renderTemplate } from "../render/templates.js";
 import { repoParams } from "./announce-context.js";
+import { createOnce, NO_RETRY } from "./create-once.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -46,7 +47,7 @@ function issueTitle(entry: MatchedEntry): string {
 /**
  * A response issue for one matching feed entry, with the config's label so the usual intake runs:
  * the CVE id, link and summary (neutralised: the feed is someone else's text). Never two issues for
- * one entry: the marker is looked for first, after a restart too.
+ * one entry: the marker is looked for first, after a restart too, and after a create answered 5xx.
  */
 export function openFeedIssue(octokit: Octokit, securityRepo: string, config: EmbargoConfig, entry: MatchedEntry, botLogin?: string): Promise<FeedIssue> {
   const flight = `${securityRepo.toLowerCase()} ${entry.key}`;
@@ -59,8 +60,12 @@ export function openFeedIssue(octokit: Octokit, securityRepo: string, config: Em
     const link = entry.link?.replace(/[()\s]/g, (c) => (c === "(" ? "%28" : c === ")" ? "%29" : "%20"));
     const view = { ...entry, link, title: clean(entry.title), summary: clean(entry.summary), published: clean(entry.published), matched: entry.matched.map(neutralize) };
     const { text } = await renderTemplate("feed-entry", view);
-    const { data } = await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issueTitle(entry), body: `${text}\n\n${feedMarker(entry.key)}`, labels: [config.label] });
-    return { number: data.number, created: true };
+    // Adopted after a lost answer, it is still this call's issue: `created` stays true.
+    const { value } = await createOnce(
+      async () => (await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issueTitle(entry), body: `${text}\n\n${feedMarker(entry.key)}`, labels: [config.label], ...NO_RETRY })).data,
+      () => findFeedIssue(octokit, securityRepo, config, entry, botLogin),
+    );
+    return { number: value.number, created: true };
   })();
   inFlight.set(flight, work);
   return work.finally(() => inFlight.delete(flight));

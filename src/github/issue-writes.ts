@@ -1,11 +1,15 @@
 import type { ProbotOctokit } from "probot";
 import type { IssueRef } from "./issue-comments.js";
+import { createOwnComment } from "./own-comment-create.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
-/** A new comment on an issue or PR (a new comment notifies; an edit does not). */
-export async function postComment(octokit: Octokit, issue: IssueRef, body: string): Promise<void> {
-  await octokit.rest.issues.createComment({ ...issue, body });
+/**
+ * A new comment of the app's on an issue or PR (a new comment notifies; an edit does not), made
+ * once: after a 5xx it is looked for by `marker` (the text that tells it apart) before it is sent again.
+ */
+export async function postComment(octokit: Octokit, issue: IssueRef, body: string, again: { marker: string; botLogin: string }): Promise<void> {
+  await createOwnComment(octokit, issue, body, again.marker, again.botLogin);
 }
 
 /** Labels added to an issue or PR; GitHub keeps the ones it has. */

@@ -7,6 +7,7 @@ import { listComments } from "./issue-comments.js";
 import { describeVisibility, type BlockDetail, type LeakBlocked } from "./leak-blocked.js";
 import { installFirewall } from "./leak-firewall.js";
 import { wasMadePublic } from "./made-public.js";
+import { createOwnComment } from "./own-comment-create.js";
 import { timed } from "../security/leak-secrets.js";
 import type { Store } from "../store/store.js";
 
@@ -109,7 +110,7 @@ async function reportBlocks(context: GuardedContext, scope: EventScope, botLogin
       const comments = await listComments(context.octokit, issue);
       if (comments.some((c) => c.login === login && c.body.includes(marker))) continue;
       const { text } = await renderTemplate("leak-blocked", leakBlockedView(detail, scope.event));
-      await context.octokit.rest.issues.createComment({ ...issue, body: `${text}\n\n${marker}` });
+      await createOwnComment(context.octokit, issue, `${text}\n\n${marker}`, marker, login);
     } catch (error) {
       context.log.error({ err: error, leak_firewall: detail }, "leak firewall: could not post the block reply on the security issue");
     }

@@ -62,6 +62,6 @@ export async function onAdvisoryReported(deps: Deps, context: Context<"repositor
       title: `Private report on ${productRepo}: ${summary || advisory.ghsa_id}`,
       body: `${text}\n\n${intakeMarker(advisory.ghsa_id, productRepo, advisory.html_url)}`,
       label: target.config.label,
-    });
+    }, { ghsa: advisory.ghsa_id, since: advisory.created_at ?? undefined, botLogin });
   });
 }

@@ -65,7 +65,7 @@ export async function handlePublicReport(octokit: Octokit, issue: PublicIssue, c
       },
       repoOverrides(octokit, issue.owner, issue.repo),
     );
-    await postComment(octokit, ref, `${PUBLIC_NOTICE_MARKER}\n${text}`);
+    await postComment(octokit, ref, `${PUBLIC_NOTICE_MARKER}\n${text}`, { marker: PUBLIC_NOTICE_MARKER, botLogin });
     outcome.noticed = true;
   }
 

@@ -1,11 +1,12 @@
 import type { Context } from "probot";
 import { applyEffects } from "../github/apply-effects.js";
-import { findOwnComment, listComments, type IssueRef } from "../github/issue-comments.js";
+import { listComments, type IssueRef } from "../github/issue-comments.js";
+import { chooseResponse } from "../github/response-choice.js";
 import { privateNow } from "../github/made-public.js";
 import { recordScope, responseKey } from "../github/repo-ids.js";
 import { rememberResponseComment } from "../github/response-comment.js";
 import { listOpenResponses } from "../github/tick-github.js";
-import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
+import { decodeRecord } from "../record/markers.js";
 import { renderResponse } from "../response/render-response.js";
 import { syncBoxes } from "../response/sync-boxes.js";
 import { repoOverrides } from "../github/template-overrides.js";
@@ -49,11 +50,15 @@ export async function onRepositoryRenamed(deps: Deps, context: RenamedContext): 
   for (const listed of open) {
     const issue: IssueRef = { owner: repository.owner.login, repo: repository.name, issue_number: listed.number };
     await deps.queue.run(responseKey(issue), async () => {
-      const comments = await listComments(octokit, issue);
-      const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
+      const scopes = [recordScope(issue), `${former}#${issue.issue_number}`];
+      const decode = (body: string) => scopes.map((scope) => decodeRecord(body, deps.keys, scope)).find((d) => d.found);
+      const { own, comments } = chooseResponse(await listComments(octokit, issue), botLogin, (body) => {
+        const d = decode(body);
+        return d?.found ? d.record : undefined;
+      });
       if (!own) return;
       const now = deps.now();
-      const decoded = [recordScope(issue), `${former}#${issue.issue_number}`].map((scope) => decodeRecord(own.body, deps.keys, scope)).find((d) => d.found);
+      const decoded = decode(own.body);
       if (!decoded?.found) return;
       const name = former.toLowerCase();
       const known = decoded.record.former_names ?? [];

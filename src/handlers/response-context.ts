@@ -1,11 +1,12 @@
 import type { Context, ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { readConfigFrom } from "../github/read-config.js";
-import { findOwnComment, listComments, type CommentSummary, type IssueRef } from "../github/issue-comments.js";
+import { listComments, type CommentSummary, type IssueRef } from "../github/issue-comments.js";
 import { repoOverrides } from "../github/template-overrides.js";
 import { postComment } from "../github/issue-writes.js";
 import { registerResponse } from "../github/event-scope.js";
 import { recordScope, learnRepoId } from "../github/repo-ids.js";
+import { chooseResponse } from "../github/response-choice.js";
 import { forgetResponseComment, isPartial, markPartial, readCommentOfIssue, rememberedResponseComment, rememberResponseComment } from "../github/response-comment.js";
 import { CONFIG_ERROR_MARKER, decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import type { ResponseRecord } from "../record/response-record.js";
@@ -89,7 +90,8 @@ export async function reportConfigProblems(
   const body = `${CONFIG_ERROR_MARKER}\n${text}`;
   const existing = comments && !isPartial(comments) ? comments : await listComments(octokit, issue);
   if (existing.some((c) => c.login === botLogin && c.body === body)) return;
-  await postComment(octokit, issue, body);
+  // This set of problems, word for word: another set is another comment.
+  await postComment(octokit, issue, body, { marker: body, botLogin });
 }
 
 /**
@@ -105,8 +107,12 @@ async function findResponse(octokit: Octokit, issue: IssueRef, botLogin: string,
     if (own && decoded?.found) return { comments: markPartial([own]), own, decoded };
     await forgetResponseComment(store, issue);
   }
-  const comments = await listComments(octokit, issue);
-  const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
+  // Two own responses (an older version's retried create, a copy by hand): one is chosen, the same way every time.
+  const verify = (body: string) => {
+    const d = decodeRecord(body, keys, recordScope(issue));
+    return d.found ? d.record : undefined;
+  };
+  const { own, comments } = chooseResponse(await listComments(octokit, issue), botLogin, verify);
   const decoded = own ? decodeRecord(own.body, keys, recordScope(issue)) : undefined;
   if (store && own && decoded?.found) await rememberResponseComment(store, issue, own.id);
   return { comments, own, decoded };

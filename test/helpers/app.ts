@@ -5,6 +5,7 @@ import type { ResponseRecord } from "../../src/record/response-record.js";
 import { KeyRing } from "../../src/security/key-ring.js";
 import type { Store } from "../../src/store/store.js";
 import { blobSha } from "../../src/github/conditional-read.js";
+import { setCreatePause } from "../../src/github/create-once.js";
 import { loadWebhookExample, mockInstallationToken, testPrivateKey, type GitHubMock } from "./github-api.js";
 
 export const INSTALLATION_ID = 42;
@@ -35,18 +36,22 @@ export function decodeAsApp(body: string, issue: string, repoId = SECURITY_REPO_
 export const RENDER_CONTEXT = { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now: NOW };
 
 /**
- * A Probot that talks only to nock: no retries and no throttling (DESIGN.md on Probot 14.3).
+ * A Probot that talks only to nock: no throttling (DESIGN.md on Probot 14.3) and no retries, unless
+ * `retries` asks for Probot's own (3 retries of a 5xx, any method), waiting a millisecond instead of seconds.
  * `github.baseUrl`: the REST API it talks to (`GHES_API` for GitHub Enterprise Server), as an
  * operator sets it with `GHE_HOST`.
  */
-export function createTestProbot(now: Date = NOW, options: AppOptions = {}, github: { baseUrl?: string } = {}): Probot {
+export function createTestProbot(now: Date = NOW, options: AppOptions = {}, test: { baseUrl?: string; retries?: boolean } = {}): Probot {
+  const { retries, ...github } = test;
+  // A create answered 5xx is looked for again at once (in production after a second: GitHub's lists lag).
+  setCreatePause(0);
   const probot = new Probot({
     ...github,
     appId: 1,
     privateKey: testPrivateKey(),
     Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
       ...o,
-      retry: { enabled: false },
+      retry: retries ? { retryAfterBaseValue: 1 } : { enabled: false },
       throttle: { ...(o.throttle as object), enabled: false },
     })),
     logLevel: "fatal",

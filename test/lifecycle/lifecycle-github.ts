@@ -33,6 +33,8 @@ export interface FaultRequest {
   /** The delivery being handled (`beginDelivery`), and how often this method + path came before in this attempt. */
   delivery?: string;
   occurrence: number;
+  /** The request's body as sent (JSON text, or as nock parsed it). */
+  body?: unknown;
 }
 
 /** One request as answered. `status` is "ECONNRESET" for a dropped connection. */
@@ -117,7 +119,7 @@ export class LifecycleGitHub extends FakeGitHub {
     const key = `${method} ${url.pathname}`;
     const occurrence = this.#seen.get(key) ?? 0;
     this.#seen.set(key, occurrence + 1);
-    const fault = this.fault?.({ method, path: url.pathname, operationId, index: this.log.length, delivery: this.#delivery, occurrence });
+    const fault = this.fault?.({ method, path: url.pathname, operationId, index: this.log.length, delivery: this.#delivery, occurrence, body: rawBody });
     if (fault) {
       if (fault.applied) this.route(method, url, rawBody, headers);
       this.log.push({ method, path: url.pathname, operationId, status: fault.kind === "reset" ? "ECONNRESET" : fault.status, fault: true, ...(fault.applied ? { applied: true } : {}) });

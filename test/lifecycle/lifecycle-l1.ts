@@ -149,14 +149,14 @@ export function stepsL1(fake: LifecycleGitHub): Step[] {
 
 let probots = 0;
 
-/** A fresh GitHub (seeded), the L1 steps, one Probot whose clock the steps move. */
-export function l1World(options: { gh?: GitHubMock; app?: AppOptions } = {}): L1World {
+/** A fresh GitHub (seeded), the L1 steps, one Probot whose clock the steps move (with Probot's retries when asked). */
+export function l1World(options: { gh?: GitHubMock; app?: AppOptions; retries?: boolean } = {}): L1World {
   const gh = options.gh ?? mockGitHub();
   const fake = new LifecycleGitHub();
   seedL1(fake);
   fake.install(gh);
   const clock: Clock = { now: START };
-  const probot = createTestProbot(START, { now: () => clock.now, ...options.app });
+  const probot = createTestProbot(START, { now: () => clock.now, ...options.app }, { retries: options.retries });
   const instance = ++probots;
   return {
     gh,

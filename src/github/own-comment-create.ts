@@ -1,0 +1,37 @@
+import type { ProbotOctokit } from "probot";
+import { createOnce, NO_RETRY, type Created } from "./create-once.js";
+import { commentId, type IssueRef } from "./issue-comments.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface MadeComment {
+  id: number;
+  body: string;
+  /** Its html_url (the dashboard links the response by it). */
+  url?: string;
+}
+
+/**
+ * The app's newest comment on the issue that carries `marker`, listed again: after a create whose
+ * answer was lost, the one it made (newest: GitHub's ids grow with time).
+ */
+async function listedOwnComment(octokit: Octokit, issue: IssueRef, botLogin: string, marker: string): Promise<MadeComment | undefined> {
+  const comments = await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, per_page: 100 });
+  const own = comments.filter((c) => c.user?.login === botLogin && (c.body ?? "").includes(marker)).pop();
+  return own && { id: own.id, body: own.body ?? "", url: own.html_url };
+}
+
+/**
+ * A comment of the app's, carrying its hidden `marker`, made once (src/github/create-once.ts): a
+ * create answered 5xx is looked for by that marker before it is sent again. An adopted comment
+ * may hold another body than `body` (never, when it is the lost create's): the caller writes it.
+ */
+export function createOwnComment(octokit: Octokit, issue: IssueRef, body: string, marker: string, botLogin: string): Promise<Created<MadeComment>> {
+  return createOnce(
+    async () => {
+      const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, body, ...NO_RETRY });
+      return { id: commentId(data.id), body, url: data.html_url };
+    },
+    () => listedOwnComment(octokit, issue, botLogin, marker),
+  );
+}
