@@ -1,7 +1,7 @@
 /**
  * Issue 8, denial of service: every regex or scan that reads text a person wrote costs time linear
  * in its length. Each case feeds a 65,536-character comment (GitHub's limit) of a shape that makes
- * a backtracking regex go quadratic or worse, with a generous bound: an ordinary comment takes
+ * a backtracking regex go quadratic or worse, with a generous bound (the fastest of three runs): an ordinary comment takes
  * well under a millisecond, a quadratic scan of these takes seconds.
  */
 import { describe, expect, it } from "vitest";
@@ -14,12 +14,20 @@ import { newRecord } from "../../src/record/response-record.js";
 import { neutralize } from "../../src/render/neutralize.js";
 import { LIMIT, WORST_SHAPES } from "./worst-shapes.js";
 
-const BOUND_MS = 200;
+const BOUND_MS = 500;
 
+/**
+ * The fastest of three runs: a busy machine (other jobs, GC) can stall any one run, but not make
+ * a linear scan look quadratic three times over; a quadratic one takes seconds every time.
+ */
 function time(fn: () => unknown): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
+  let best = Infinity;
+  for (let i = 0; i < 3 && best >= BOUND_MS / 4; i++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
 }
 
 describe("every reader of people's text is linear on 65,536-character worst shapes", () => {
