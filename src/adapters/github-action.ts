@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { visibilityOf } from "../github/event-scope.js";
 import { APP_CREDENTIALS, appFromEnv, probotFromEnv, requireEnv, SECRET_VARIABLES, type AdapterOptions } from "./probot-from-env.js";
 
 /**
@@ -21,7 +22,7 @@ export interface ActionOutcome {
 
 interface EventPayload {
   installation?: { id: number; node_id?: string };
-  repository?: { name: string; owner: { login: string }; private?: boolean };
+  repository?: { name: string; owner: { login: string }; private?: boolean; visibility?: string };
 }
 
 /**
@@ -73,7 +74,8 @@ export async function runGitHubAction(options: AdapterOptions = {}): Promise<Act
   // step's error. What the app logs and throws names the security issue a PR is linked to and why
   // a write was stopped ("repeats the security issue's title"), whatever `log-level` says: there,
   // nothing is logged and a failure says only that it failed. The security issue gets its reply.
-  const publicLog = repository.private !== true;
+  // An internal repository's payload says `private: true` too: only `visibility` tells it apart.
+  const publicLog = visibilityOf(repository) !== "private";
   if (publicLog) probot.log.level = "silent";
   try {
     await probot.receive({ id, name: name as never, payload: payload as never });

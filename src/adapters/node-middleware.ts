@@ -25,10 +25,18 @@ function pathOf(url: string | undefined): string | undefined {
  * stream that has ended, answer GitHub 202 "still processing" after 9 s and never run the app,
  * so every delivery would be lost while GitHub shows each as delivered. A Buffer left by a raw
  * parser is the body as signed: it is handed on as `rawBody`, which Probot reads (as on Google
- * Cloud Functions); a string is read as it is.
+ * Cloud Functions), as is a `rawBody` (Buffer or string) a middleware kept; a string body is read as it is.
  */
 function bodyStillThere(req: ParsedRequest): boolean {
-  if (req.rawBody instanceof Uint8Array || typeof req.body === "string") return true;
+  // body-parser's `verify` hook is often told to keep `buf.toString()`: the same bytes, as UTF-8,
+  // which Probot decodes them as anyway. The signature is still checked over them.
+  if (typeof req.rawBody === "string") req.rawBody = Buffer.from(req.rawBody, "utf8");
+  if (req.rawBody instanceof Uint8Array) {
+    // Probot reads `rawBody` only beside an object `body`: a raw-body middleware may set none.
+    if (req.body === undefined) Object.assign(req, { body: req.rawBody });
+    return true;
+  }
+  if (typeof req.body === "string") return true;
   if (Buffer.isBuffer(req.body)) {
     req.rawBody = req.body;
     return true;

@@ -112,3 +112,27 @@ it("the GitHub Action on a public repository: a failed run's log and message do 
   const published = `${lines.join("")}\n${failure}`;
   for (const secret of [TITLE, "acme/security", "security#7", "security issue"]) expect(published).not.toContain(secret);
 });
+
+// An internal repository is readable by every member of the enterprise, workflow logs included:
+// GitHub's payload says `private: true` for it, and only `visibility` tells it apart.
+it("the GitHub Action on an internal repository: a failed run's log and message do not tie the PR to the security issue either", async () => {
+  const { lines, log } = captureLog();
+  mockToken(gh);
+  mockIdentity(gh);
+  const stored = await storeResponse({ state: "fixing" });
+  mockLinkedPrReads(gh, stored, `security_repo: acme/security\npublic_pr:\n  priority_label: "${TITLE}"\n`, { commits: true });
+  const reply = expectReply(gh, stored);
+  const appFn = createApp({ now: () => NOW, secret: TEST_SECRET, dashboard: false, tickMinutes: 0 });
+  const p = pull();
+  p.base.repo = { ...p.base.repo, private: true, visibility: "internal" };
+
+  const failure = await runGitHubAction({ env: actionEnv(reviewEvent(p, "sec1", "approved")), appFn, probotOptions: { ...probotOptions, log } }).then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
+
+  expect(failure, "the step still fails").toMatch(/acme\/product/);
+  expect(reply.body, "the security team is told, in the security issue").toContain("**The leak firewall stopped a write**");
+  const published = `${lines.join("")}\n${failure}`;
+  for (const secret of [TITLE, "acme/security", "security#7", "security issue"]) expect(published).not.toContain(secret);
+});

@@ -149,6 +149,47 @@ describe("Node (req, res) middleware", () => {
     expect(seen.authorization).toBe("token ghs_installation_token");
   }, 15_000);
 
+  // A raw-body middleware in front (`req.rawBody = await getRawBody(req)`, body-parser's `verify`
+  // hook) keeps the signed bytes as `rawBody` and may set no `body`: Probot reads `rawBody` only
+  // beside an object `body`, else it waits for a stream that has ended (202 after 9 s, app never run).
+  it("runs the app on a delivery whose signed bytes a middleware in front kept as rawBody only", async () => {
+    const d = delivery();
+    const seen = expectAppReadsConfig(gh);
+    const middleware = await embargoMiddleware({ env: deployEnv(), appFn: testApp, probotOptions });
+    const { req, res } = nodeRequest(d.body, { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body) });
+    for await (const chunk of req as unknown as Readable) void chunk;
+    Object.assign(req, { rawBody: Buffer.from(d.body) });
+    const started = Date.now();
+    expect(await middleware(req, res as never)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(res.status).toBe(200);
+    expect(seen.authorization).toBe("token ghs_installation_token");
+  }, 15_000);
+
+  // express.json({ verify: (req, _res, buf) => (req.rawBody = buf.toString()) }): the signed bytes kept as text.
+  it("runs the app on a delivery a JSON parser in front consumed but kept as a rawBody string (body-parser's verify hook)", async () => {
+    const d = delivery();
+    const seen = expectAppReadsConfig(gh);
+    const middleware = await embargoMiddleware({ env: deployEnv(), appFn: testApp, probotOptions });
+    const { req, res } = nodeRequest(d.body, { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body) });
+    for await (const chunk of req as unknown as Readable) void chunk;
+    Object.assign(req, { body: JSON.parse(d.body), rawBody: d.body });
+    expect(await middleware(req, res as never)).toBe(true);
+    expect(res.status).toBe(200);
+    expect(seen.authorization).toBe("token ghs_installation_token");
+  }, 15_000);
+
+  it("refuses a delivery whose rawBody string is not the body as signed", async () => {
+    const d = delivery();
+    const middleware = await embargoMiddleware({ env: deployEnv(), appFn: testApp, probotOptions });
+    const { req, res } = nodeRequest(d.body, { "content-type": "application/json", "x-github-event": d.name, "x-github-delivery": d.id, "x-hub-signature-256": sign(d.body) });
+    for await (const chunk of req as unknown as Readable) void chunk;
+    Object.assign(req, { body: JSON.parse(d.body), rawBody: JSON.stringify(JSON.parse(d.body), null, 1) });
+    expect(await middleware(req, res as never)).toBe(true);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(gh.requests).toEqual([]);
+  }, 15_000);
+
   // Anyone can post to the webhook URL: @octokit/webhooks would read all of it before checking the signature.
   it("answers 413 to a body over GitHub's 25 MB cap without reading the rest of it, and the app does nothing", async () => {
     const d = delivery();
