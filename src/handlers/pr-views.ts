@@ -7,13 +7,14 @@ import type { Store } from "../store/store.js";
 import { registerResponse } from "../github/event-scope.js";
 import { recordScope } from "../github/repo-ids.js";
 import { getIssue, listReviews, prCommits, reviewDismissals, type IssueSummary } from "../github/pull-requests.js";
-import type { PrFacts } from "../pr/decide-pr.js";
+import { reopenUnhandled, type PrFacts } from "../pr/decide-pr.js";
 import { findLeaks, wordingKey, type LeakFinding } from "../pr/leak-check.js";
 import { reaskAfterPush, type ReviewerFacts } from "../pr/pick-reviewers.js";
 import { parseIssueKey } from "../pr/pr-link.js";
 import { gateState, latestDismissed, reinstateDismissed, type Dismissal, type GateState, type Review } from "../pr/review-gate.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import { CLOSED_STATES, type LinkedPr, type ResponseRecord } from "../record/response-record.js";
+import { reopenedByHand } from "../response/closed-by-hand.js";
 import { loadResponse, type LoadedResponse } from "./response-context.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { readReviewerFacts } from "./pr-reviewers.js";
@@ -40,6 +41,8 @@ export interface ResponseView {
   retargetedAt?: string;
   /** Asked before and to be asked again on this new head (`reaskAfterPush`). */
   reask: string[];
+  /** The issue is open again while the record says closed by hand: `record` is as that reopen leaves it, not written yet. */
+  reopenPending?: boolean;
 }
 
 /** The response and its issue as the caller (an event on the security issue) already holds them. */
@@ -203,8 +206,11 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const summary = input.known?.summary ?? (await getIssue(octokit, issue));
   if (!summary) return undefined;
   const loaded = input.known ? knownResponse(input.known, input.keys) : await loadResponse(octokit, issue, security, input.botLogin, input.keys, input.store);
-  const record = loaded.record;
-  if (!record) return unreadable;
+  if (!loaded.record) return unreadable;
+  // A reopen not handled yet is judged as its `issues.reopened` will leave the record (gated
+  // again); that write is the caller's (src/handlers/unhandled-close.ts), which `reopenPending` asks for.
+  const reopenPending = reopenUnhandled(summary.open, loaded.record);
+  const record = reopenPending ? reopenedByHand(loaded.record) : loaded.record;
 
   // The record, not the issue's state: a close not handled yet releases nothing (src/pr/decide-pr.ts).
   const released = CLOSED_STATES.includes(record.state);
@@ -223,5 +229,5 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const reask = released || !pr.open ? [] : reaskAfterPush(pr, previous, Boolean(input.headHandled));
   const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, reask });
   const { leaks, wording } = await readWording(input, security, record, summary, previous, released);
-  return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous, ...(retargetedAt ? { retargetedAt } : {}), reask };
+  return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous, ...(retargetedAt ? { retargetedAt } : {}), reask, ...(reopenPending ? { reopenPending } : {}) };
 }

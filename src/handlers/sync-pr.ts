@@ -103,7 +103,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   }
   const primary = views.find((v) => sameResponse(v.key, input.issueKey));
   if (!primary) return undefined;
-  for (const v of views) if (closeUnhandled(v.summary.open, v.record)) input.unhandledClose?.(v.issue, v.security);
+  for (const v of views) if (closeUnhandled(v.summary.open, v.record) || v.reopenPending) input.unhandledClose?.(v.issue, v.security);
 
   const decisions = views.map((v) =>
     decidePr({
@@ -150,6 +150,8 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   }
   // Who GitHub lists as requested already (an earlier delivery asked, its answer lost) counts as asked.
   const pending = decisions[views.indexOf(primary)]?.pendingWanted ?? [];
+  // A reopen not handled yet is written by whoever judges it, with every PR of the response synced after.
+  if (primary.reopenPending && input.unhandledClose) return undefined;
   await updateRecord(input, primary, [...asked, ...pending.filter((p) => !asked.some((a) => same(a, p)))], botLogin);
   return undefined;
 }

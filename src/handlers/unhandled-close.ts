@@ -3,7 +3,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { CloseNotListed } from "../github/close-event.js";
 import { getIssue, type IssueSummary } from "../github/pull-requests.js";
 import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
-import { closeUnhandled } from "../pr/decide-pr.js";
+import { closeUnhandled, reopenUnhandled } from "../pr/decide-pr.js";
 import { closeCounts, recordHandClose, type StateChange } from "./close-decision.js";
 import { syncLinkedPrs } from "./sync-linked-prs.js";
 import { issueKey, loadResponse, responseKey, type Deps, type LoadedResponse } from "./response-context.js";
@@ -18,7 +18,9 @@ type IssueRef = { owner: string; repo: string; issue_number: number };
  * (src/handlers/close-decision.ts), with the issue's `closed_by` and `closed_at` for the
  * webhook's sender and time: a closing keyword's close is reopened and told once, a member's close
  * by hand ends the response and releases its gates, anyone else's is undone. No wait for GitHub's
- * events listing here: a close not listed yet is left to the next one who meets it. In the
+ * events listing here: a close not listed yet is left to the next one who meets it. A reopen
+ * nobody handled after a close by hand (the issue open, the record closed by hand) is put back as
+ * `issues.reopened` would, and the gates wait again. In the
  * response's queue, from the response read there, so a redelivery or a second finder changes
  * nothing. Returns the record as it stands afterwards.
  */
@@ -29,9 +31,17 @@ export async function catchUpClose(deps: Deps, octokit: Octokit, issue: IssueRef
   const outcome = await deps.queue.run(responseKey(issue), async (): Promise<{ record?: ResponseRecord; ended?: LoadedResponse }> => {
     const loaded = await loadResponse(octokit, issue, security, botLogin, deps.keys, deps.store);
     const record = loaded.record;
-    // A record that is over is the close handled (or a command's): nothing to judge, nothing read.
-    if (!record || CLOSED_STATES.includes(record.state)) return { record };
+    // A record that is over is the close handled (or a command's): nothing to judge, nothing read;
+    // unless a person closed it, whose reopen may not have been handled either.
+    if (!record || (CLOSED_STATES.includes(record.state) && !record.closed_by_hand)) return { record };
     const now = await current();
+    if (now && reopenUnhandled(now.open, record)) {
+      // Who reopened it GitHub does not say, and needs not: any reopen but the app's puts the state back (issues.reopened).
+      const written = await recordHandClose(deps, { octokit, action: "reopened", sender: "", closedAt: now.closedAt, log }, loaded, current);
+      if (!written) return { record };
+      log(`${issueKey(issue)} was reopened without the app hearing of it: the response goes on and its gates wait again`);
+      return { record: written, ended: loaded };
+    }
     if (!now || !closeUnhandled(now.open, record)) return { record };
     if (!now.closedBy) {
       log(`${issueKey(issue)} is closed and GitHub does not say by whom: its gates keep waiting`);

@@ -54,6 +54,13 @@ export interface PrDecision {
 export const closeUnhandled = (issueOpen: boolean, record: ResponseRecord): boolean => !issueOpen && !CLOSED_STATES.includes(record.state);
 
 /**
+ * Whether a response's issue is open while its record says a person closed it: a reopen nobody
+ * handled yet (its `issues.reopened` failed or never came). The response goes on; its gates must
+ * not stay released on the record of a close that was undone.
+ */
+export const reopenUnhandled = (issueOpen: boolean, record: ResponseRecord): boolean => issueOpen && record.state === "closed" && record.closed_by_hand !== undefined;
+
+/**
  * What a linked PR should carry. Everything here may end up on a public PR, so its texts are
  * fixed phrases and configured neutral names: no issue number, no CVE, no "security".
  */

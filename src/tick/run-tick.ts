@@ -138,7 +138,12 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
   }
   const log = (m: string) => env.log(`tick: ${m}`);
   // Closes nobody handled: of another response sharing a PR with these (its own tick may be far off), or found without a dashboard.
-  for (const { issue, security } of unhandled.values()) await catchUpLogged(deps, octokit, issue, security, log);
+  for (const { issue, security } of unhandled.values()) {
+    const record = await catchUpLogged(deps, octokit, issue, security, log);
+    // One of these rows, judged after its row was made (a reopen nobody handled): the row follows the record.
+    const listed = `${issue.owner}/${issue.repo}`.toLowerCase() === full.toLowerCase() ? open.find((i) => i.number === issue.issue_number) : undefined;
+    if (record && listed && rows.has(listed.number)) rows.set(listed.number, rowOf(record, config, { n: listed.number, url: listed.html_url, title: listed.title, assignees: listed.assignees }, deps.now()));
+  }
   await closesWithoutDashboard(deps, octokit, owner, repo, config, log);
   const repairs = await staleRows(env, octokit, full, config, open);
   const feedsSeen = await tickFeeds(deps, octokit, full, config, env.log);

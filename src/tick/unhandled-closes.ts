@@ -3,7 +3,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { listRecentlyClosed } from "../github/tick-github.js";
 import { issueKey, type Deps } from "../handlers/response-context.js";
 import { catchUpClose } from "../handlers/unhandled-close.js";
-import { CLOSED_STATES } from "../record/response-record.js";
+import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
 import { STATE_LABEL_PREFIX } from "../response/effects.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -28,11 +28,12 @@ export async function closesWithoutDashboard(deps: Deps, octokit: Octokit, owner
   }
 }
 
-/** One close judged; a failure is logged and left to the next tick, and never stops the others. */
-export async function catchUpLogged(deps: Deps, octokit: Octokit, ref: IssueRef, config: EmbargoConfig, log: (m: string) => void): Promise<void> {
+/** One close (or reopen) judged, and the record as it stands then; a failure is logged and left to the next tick, and never stops the others. */
+export async function catchUpLogged(deps: Deps, octokit: Octokit, ref: IssueRef, config: EmbargoConfig, log: (m: string) => void): Promise<ResponseRecord | undefined> {
   try {
-    await catchUpClose(deps, octokit, ref, config, log);
+    return await catchUpClose(deps, octokit, ref, config, log);
   } catch (error) {
     log(`${issueKey(ref)}: its close was not handled (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
+    return undefined;
   }
 }

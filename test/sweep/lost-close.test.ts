@@ -193,3 +193,47 @@ describe("a close by someone who may not close it, never handled", () => {
     expect(gate(w, HEAD)).toMatchObject(waiting);
   });
 });
+
+describe("a reopen whose issues.reopened was never handled, after a close by hand the app did handle", () => {
+  /** A member reopens #7 after the response was closed by hand; no webhook is delivered. */
+  const reopenWithoutWebhook = (w: World) => Object.assign(seven(w), { state: "open", closed_by: null });
+  const released = { status: "completed", conclusion: "neutral", title: "No longer gated" };
+
+  it("a push to a fix PR afterwards gates it again (the response goes on), reopens the record once, and the webhook delivered late changes nothing", async () => {
+    const w = await world();
+    closeWithoutWebhook(w, "alice");
+    await w.tick();
+    expect(gate(w, HEAD)).toMatchObject(released);
+    reopenWithoutWebhook(w);
+
+    await w.deliver("pull_request", pullEvent(example("pull_request.synchronize #1"), w.fake, PRODUCT, PUBLIC_PR));
+
+    expect(gate(w, PUSHED)).toMatchObject(waiting);
+    expect(record(w)).toMatchObject({ state: "fixing" });
+    expect(record(w).closed_by_hand).toBeUndefined();
+    expect(productLabels(w).length).toBeGreaterThan(0);
+    expect(w.fake.comments(PRODUCT, PUBLIC_PR).filter((c) => c.login === BOT_LOGIN)).toEqual([]);
+
+    const reopened = issuesEvent({ ...structuredClone(example("issues.reopened #1")) }, w.fake, SECURITY, ISSUE, "alice");
+    await w.deliver("issues", reopened);
+    await w.tick();
+    expect(seven(w).state).toBe("open");
+    expect(record(w).state).toBe("fixing");
+    expect(gate(w, PUSHED)).toMatchObject(waiting);
+  });
+
+  it("the tick gates the fix PRs again", async () => {
+    const w = await world();
+    closeWithoutWebhook(w, "alice");
+    await w.tick();
+    expect(gate(w, HEAD)).toMatchObject(released);
+    reopenWithoutWebhook(w);
+
+    await w.tick();
+    expect(record(w)).toMatchObject({ state: "fixing" });
+    expect(gate(w, HEAD)).toMatchObject(waiting);
+    const writes = w.gh.requests.filter((r) => r.method !== "GET").length;
+    await w.tick();
+    expect(w.gh.requests.filter((r) => r.method !== "GET").length).toBe(writes);
+  });
+});
