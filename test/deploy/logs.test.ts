@@ -93,46 +93,28 @@ for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
 // A public repository's workflow logs are public, and so is the step's failure message: whatever the
 // app logs or throws there must not tie the PR to a security response. Here the product repo's
 // config makes the app try to put the security issue's title on the public PR (test/firewall/app-leaks).
-it("the GitHub Action on a public repository: a failed run's log and message do not tie the PR to the security issue", async () => {
-  const { lines, log } = captureLog();
-  mockToken(gh);
-  mockIdentity(gh);
-  const stored = await storeResponse({ state: "fixing" });
-  mockLinkedPrReads(gh, stored, `security_repo: acme/security\npublic_pr:\n  priority_label: "${TITLE}"\n`, { commits: true });
-  const reply = expectReply(gh, stored);
-  const appFn = createApp({ now: () => NOW, secret: TEST_SECRET, dashboard: false, tickMinutes: 0 });
-
-  const failure = await runGitHubAction({ env: actionEnv(reviewEvent(pull(), "sec1", "approved")), appFn, probotOptions: { ...probotOptions, log } }).then(
-    () => undefined,
-    (error: Error) => error.message,
-  );
-
-  expect(failure, "the step still fails").toMatch(/acme\/product/);
-  expect(reply.body, "the security team is told, in the security issue").toContain("**The leak firewall stopped a write**");
-  const published = `${lines.join("")}\n${failure}`;
-  for (const secret of [TITLE, "acme/security", "security#7", "security issue"]) expect(published).not.toContain(secret);
-});
-
 // An internal repository is readable by every member of the enterprise, workflow logs included:
 // GitHub's payload says `private: true` for it, and only `visibility` tells it apart.
-it("the GitHub Action on an internal repository: a failed run's log and message do not tie the PR to the security issue either", async () => {
-  const { lines, log } = captureLog();
-  mockToken(gh);
-  mockIdentity(gh);
-  const stored = await storeResponse({ state: "fixing" });
-  mockLinkedPrReads(gh, stored, `security_repo: acme/security\npublic_pr:\n  priority_label: "${TITLE}"\n`, { commits: true });
-  const reply = expectReply(gh, stored);
-  const appFn = createApp({ now: () => NOW, secret: TEST_SECRET, dashboard: false, tickMinutes: 0 });
-  const p = pull();
-  p.base.repo = { ...p.base.repo, private: true, visibility: "internal" };
+for (const [where, visibility] of [["a public", { private: false }], ["an internal", { private: true, visibility: "internal" }]] as const) {
+  it(`the GitHub Action on ${where} repository: a failed run's log and message do not tie the PR to the security issue`, async () => {
+    const { lines, log } = captureLog();
+    mockToken(gh);
+    mockIdentity(gh);
+    const stored = await storeResponse({ state: "fixing" });
+    mockLinkedPrReads(gh, stored, `security_repo: acme/security\npublic_pr:\n  priority_label: "${TITLE}"\n`, { commits: true });
+    const reply = expectReply(gh, stored);
+    const appFn = createApp({ now: () => NOW, secret: TEST_SECRET, dashboard: false, tickMinutes: 0 });
+    const p = pull();
+    p.base.repo = { ...p.base.repo, ...visibility };
 
-  const failure = await runGitHubAction({ env: actionEnv(reviewEvent(p, "sec1", "approved")), appFn, probotOptions: { ...probotOptions, log } }).then(
-    () => undefined,
-    (error: Error) => error.message,
-  );
+    const failure = await runGitHubAction({ env: actionEnv(reviewEvent(p, "sec1", "approved")), appFn, probotOptions: { ...probotOptions, log } }).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
 
-  expect(failure, "the step still fails").toMatch(/acme\/product/);
-  expect(reply.body, "the security team is told, in the security issue").toContain("**The leak firewall stopped a write**");
-  const published = `${lines.join("")}\n${failure}`;
-  for (const secret of [TITLE, "acme/security", "security#7", "security issue"]) expect(published).not.toContain(secret);
-});
+    expect(failure, "the step still fails").toMatch(/acme\/product/);
+    expect(reply.body, "the security team is told, in the security issue").toContain("**The leak firewall stopped a write**");
+    const published = `${lines.join("")}\n${failure}`;
+    for (const secret of [TITLE, "acme/security", "security#7", "security issue"]) expect(published).not.toContain(secret);
+  });
+}
