@@ -29,7 +29,9 @@ export function platformOf(baseUrl: string | undefined): Platform {
     return DOTCOM;
   }
   const host = url.hostname.toLowerCase();
-  if (url.pathname.replace(/\/+$/, "").toLowerCase() === "/api/v3") return { kind: "ghes", host: url.host, advisories: false };
+  // `GHE_HOST` written with a trailing slash makes `//api/v3`; a proxy may serve GHES's API under a
+  // prefix of its own. Either is still GHES's REST API: GitHub.com's never ends in `/api/v3`.
+  if (/\/api\/v3$/i.test(url.pathname.replace(/\/{2,}/g, "/").replace(/\/+$/, ""))) return { kind: "ghes", host: url.host, advisories: false };
   if (/^api\.[a-z0-9-]+\.ghe\.com$/.test(host)) return { kind: "ghec", host: url.host, advisories: true };
   return { ...DOTCOM, host: url.host };
 }

@@ -15,6 +15,11 @@ describe("platformOf: which GitHub, from the API base URL the operator set", () 
     expect(platformOf(GHES_API).advisories).toBe(false);
   });
 
+  it("GHES written with a trailing slash in GHE_HOST (`//api/v3`), or behind a proxy's path prefix, is still GHES", () => {
+    expect(platformOf("https://github.acme-inc.com//api/v3")).toMatchObject({ kind: "ghes", advisories: false });
+    expect(platformOf("https://gateway.acme-inc.com/github/api/v3")).toMatchObject({ kind: "ghes", host: "gateway.acme-inc.com", advisories: false });
+  });
+
   it("anything else is taken for GitHub.com (an unparseable URL too): the app then behaves as it always did", () => {
     expect(platformOf("not a url").advisories).toBe(true);
     expect(platformOf("https://proxy.example.com/github").advisories).toBe(true);
