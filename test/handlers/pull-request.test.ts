@@ -45,11 +45,11 @@ function mockCommandReads(linkRepo?: string) {
 
 
 /**
- * sec1 (security team) approves the PR's current head, whose gate run is `run`: the reads, the PR's
- * label, and the gate's update as the app sends it (`gate.update`).
+ * The reads of a linked PR's sync, with `run` the gate run on its head and `reads` its reviews and
+ * commits, and the PR's label write: the stored response comments.
  */
-async function mockApproval(run: RunShape) {
-  mockPrStart(gh);
+async function mockLinkedSync(run: RunShape, reads: Omit<Parameters<typeof mockSyncReads>[1], "issueLabels">, productYaml = PRODUCT_YAML) {
+  mockPrStart(gh, "acme/product", productYaml);
   mockIdentity(gh);
   serveRuns(gh, "acme/product", HEAD, [run]);
   mockConfig(gh, "acme", "security", SECURITY_YAML);
@@ -57,8 +57,17 @@ async function mockApproval(run: RunShape) {
   serveComments(gh, stored);
   serveTeam(gh, ["sec1", "alice"]);
   mockNoOverrides(gh, "acme", "security");
-  mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: ["security", "security: fixing", "severity: high"] });
+  mockSyncReads(gh, { ...reads, issueLabels: ["security", "security: fixing", "severity: high"] });
   gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+  return stored;
+}
+
+/**
+ * sec1 (security team) approves the PR's current head, whose gate run is `run`: the reads, the PR's
+ * label, and the gate's update as the app sends it (`gate.update`).
+ */
+async function mockApproval(run: RunShape) {
+  const stored = await mockLinkedSync(run, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD }], commits: [{ sha: HEAD, message: "Refactor" }] });
   const gate: { update?: any } = {};
   gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((gate.update = b), true)).reply(200, {});
   return { stored, gate };
@@ -380,16 +389,7 @@ describe("PR events on a linked PR", () => {
 /** A linked PR edited into `leaky`, its one commit saying `message`: the gate run's update, and the response. */
 async function leakyEdit(leaky: ReturnType<typeof pull>, message: string, productYaml = PRODUCT_YAML) {
   const probot = createTestProbot();
-  mockPrStart(gh, "acme/product", productYaml);
-  mockIdentity(gh);
-  serveRuns(gh, "acme/product", HEAD, [waiting]);
-  mockConfig(gh, "acme", "security", SECURITY_YAML);
-  const stored = await storeResponse(linkedRecord);
-  serveComments(gh, stored);
-  serveTeam(gh, ["sec1", "alice"]);
-  mockNoOverrides(gh, "acme", "security");
-  mockSyncReads(gh, { commits: [{ sha: "abcdef1234567890abcdef1234567890abcdef12", message }], issueLabels: ["security", "security: fixing", "severity: high"] });
-  gh.api.post("/repos/acme/product/issues/42/labels").reply(200, []);
+  const stored = await mockLinkedSync(waiting, { commits: [{ sha: "abcdef1234567890abcdef1234567890abcdef12", message }] }, productYaml);
   let update: any;
   gh.api.patch("/repos/acme/product/check-runs/77", (b) => ((update = b), true)).reply(200, {});
   await probot.receive(prEvent("edited", leaky));
