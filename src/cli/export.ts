@@ -5,6 +5,7 @@ import { osvRecord } from "../announce/osv-export.js";
 import { advisoryDescription, exportFacts, unescapeHtml } from "../announce/pack.js";
 import { secretsFromEnv } from "../adapters/probot-from-env.js";
 import { findOwnComment, listComments, type IssueRef } from "../github/issue-comments.js";
+import { chooseResponse } from "../github/response-choice.js";
 import { resolveRepoId } from "../github/repo-ids.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { repoOverrides } from "../github/template-overrides.js";
@@ -85,14 +86,21 @@ export async function runExport(args: string[], io: ExportIo): Promise<number> {
     io.err(`.github/embargo.yml of ${issue.owner}/${issue.repo} is invalid (run \`embargo doctor ${issue.owner}/${issue.repo}\`):\n  ${config.problems.join("\n  ")}`);
     return 1;
   }
-  const own = findOwnComment(await listComments(octokit, issue), `${me.data.slug}[bot]`, RESPONSE_MARKER);
-  // Records are signed over the repository's id (v3), older ones over its name (v2).
-  const repoId = own ? await resolveRepoId(octokit, issue) : undefined;
-  if (!own) {
+  const comments = await listComments(octokit, issue);
+  if (!findOwnComment(comments, `${me.data.slug}[bot]`, RESPONSE_MARKER)) {
     io.err(`${where} has no response comment of the app: it is not a security response (or the label was never applied)`);
     return 1;
   }
-  const decoded = decodeRecord(own.body, new KeyRing(secrets.secret, secrets.previousSecret), { ...issue, ...(repoId !== undefined ? { repo_id: repoId } : {}) });
+  // Records are signed over the repository's id (v3), older ones over its name (v2).
+  const repoId = await resolveRepoId(octokit, issue);
+  const keys = new KeyRing(secrets.secret, secrets.previousSecret);
+  const scope = { ...issue, ...(repoId !== undefined ? { repo_id: repoId } : {}) };
+  // Two response comments (a create retried by an older version): the one the app goes on with.
+  const { own } = chooseResponse(comments, `${me.data.slug}[bot]`, (body) => {
+    const d = decodeRecord(body, keys, scope);
+    return d.found ? d.record : undefined;
+  });
+  const decoded = decodeRecord(own!.body, keys, scope);
   if (!decoded.found) {
     io.err(
       decoded.forged

@@ -1,3 +1,4 @@
+import { advisoryRepo } from "../announce/advisory-fields.js";
 import { announceView, reporterInPackView, type AnnounceFacts } from "../announce/announce-view.js";
 import { fenced, unescapeHtml } from "../announce/pack.js";
 import { gatesPass, publishGates } from "../announce/publish-gates.js";
@@ -71,7 +72,7 @@ export async function sampleAnnounceView(name: string, record: ResponseRecord, c
       return { ghsa: record.ghsa };
     // GitHub Enterprise Server (no repository security advisories): `/announce`, `/announce cve`.
     case "announce-no-advisories":
-      return { repo: record.advisory?.repo };
+      return { repo: advisoryRepo(record, config) };
     case "announce-cve-elsewhere":
       return {};
     case "reporter-in-pack":

@@ -67,11 +67,11 @@ export async function openIntakeIssue(
   issue: { title: string; body: string; label: string },
   report: { ghsa: string; since?: string; botLogin: string },
 ): Promise<number> {
-  const { value } = await createOnce(
+  const made = await createOnce(
     async () => (await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issue.title, body: issue.body, labels: [issue.label], ...NO_RETRY })).data,
     () => findIntakeIssue(octokit, securityRepo, report.ghsa, report.since, report.botLogin),
   );
-  return value.number;
+  return made.number;
 }
 
 /**

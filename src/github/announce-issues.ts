@@ -28,7 +28,7 @@ export async function openProcessReview(octokit: Octokit, ctx: AnnounceCtx): Pro
     held: Boolean(r.embargo_end && published >= r.embargo_end),
   };
   const { text } = await renderTemplate("process-review", view, ctx.overrides);
-  const { value } = await createOnce(
+  const made = await createOnce(
     async () =>
       (
         await octokit.rest.issues.create({
@@ -41,7 +41,7 @@ export async function openProcessReview(octokit: Octokit, ctx: AnnounceCtx): Pro
       ).data,
     () => findOwnIssue(octokit, ctx, security, marker),
   );
-  return value.html_url;
+  return made.html_url;
 }
 
 /** Step 3 with `public_issue: true`: the published advisory's summary and link on the product repo. */
@@ -51,11 +51,11 @@ export async function openPublicIssue(octokit: Octokit, ctx: AnnounceCtx, repo: 
   const found = await findOwnIssue(octokit, ctx, repo, url);
   if (found) return found.html_url;
   const { text } = await renderTemplate("public-issue", announceView(ctx.record, ctx.config, ctx.facts), ctx.overrides);
-  const { value } = await createOnce(
+  const made = await createOnce(
     async () => (await octokit.rest.issues.create({ ...repoParams(repo), title: `Security advisory: ${ctx.record.summary ?? ctx.record.ghsa}`, body: text, ...NO_RETRY })).data,
     () => findOwnIssue(octokit, ctx, repo, url),
   );
-  return value.html_url;
+  return made.html_url;
 }
 
 /** Whether the reporter can read the security issue (a private report or a mail: they cannot). */

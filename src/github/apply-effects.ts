@@ -54,7 +54,7 @@ export async function applyEffects(
   const existing = effects.responseBody === undefined ? undefined : state.comments.find((c) => c.login === state.botLogin && c.body.includes(RESPONSE_MARKER));
   if (effects.responseBody !== undefined && !existing) {
     const body = effects.responseBody;
-    const { value: made } = await createOwnComment(octokit, issue, body, RESPONSE_MARKER, state.botLogin);
+    const made = await createOwnComment(octokit, issue, body, RESPONSE_MARKER, state.botLogin);
     let url = made.url;
     if (made.body !== body) {
       // Adopted after a lost answer yet not what this event wrote (another writer between): this event's body wins.
@@ -73,7 +73,7 @@ export async function applyEffects(
     if (posted(known, reply.key)) continue;
     const marker = replyMarker(reply.key);
     const body = fitReply(reply.body, marker);
-    const { id } = (await createOwnComment(octokit, issue, body, marker, state.botLogin)).value;
+    const { id } = await createOwnComment(octokit, issue, body, marker, state.botLogin);
     state.comments.push({ id, body, login: state.botLogin });
     if (known !== state.comments) known.push({ id, body, login: state.botLogin });
   }

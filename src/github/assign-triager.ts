@@ -1,10 +1,10 @@
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import { rotationOrder } from "../response/pick-triager.js";
 import type { KeyRing } from "../security/key-ring.js";
-import { findOwnComment, listComments, type IssueRef } from "./issue-comments.js";
+import { listComments, type IssueRef } from "./issue-comments.js";
+import { chosenRecord } from "./response-choice.js";
 import { recordScope } from "./repo-ids.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -24,12 +24,9 @@ async function previousRotation(octokit: Octokit, issue: IssueRef, label: string
   });
   const earlier = data.filter((i) => i.number < issue.issue_number && !i.pull_request).slice(0, PREVIOUS_RESPONSES_TO_READ);
   for (const other of earlier) {
-    const comments = await listComments(octokit, { ...issue, issue_number: other.number });
-    const own = findOwnComment(comments, botLogin, RESPONSE_MARKER);
-    const decoded = own ? decodeRecord(own.body, keys, recordScope({ ...issue, issue_number: other.number })) : undefined;
-    if (decoded?.found && (decoded.record.triager || decoded.record.rotation_index !== undefined)) {
-      return { triager: decoded.record.triager, index: decoded.record.rotation_index };
-    }
+    const ref = { ...issue, issue_number: other.number };
+    const record = chosenRecord(await listComments(octokit, ref), botLogin, keys, recordScope(ref));
+    if (record && (record.triager || record.rotation_index !== undefined)) return { triager: record.triager, index: record.rotation_index };
   }
   return undefined;
 }

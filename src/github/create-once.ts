@@ -27,12 +27,6 @@ export function mayHaveMade(error: unknown): boolean {
   return status !== undefined && status >= 500;
 }
 
-export interface Created<T> {
-  value: T;
-  /** Found by `find` after an answer that was lost, not returned by the create. */
-  adopted: boolean;
-}
-
 /**
  * A create that GitHub may have made is never made twice: `create` runs without Octokit's retry
  * (pass it `NO_RETRY`); when its answer says nothing (`mayHaveMade`), the object is looked for
@@ -41,15 +35,15 @@ export interface Created<T> {
  * failure fails the event, as any failed write does: its redelivery finds what was made. On the
  * normal path this costs nothing more than the create.
  */
-export async function createOnce<T>(create: () => Promise<T>, find: () => Promise<T | undefined>): Promise<Created<T>> {
+export async function createOnce<T>(create: () => Promise<T>, find: () => Promise<T | undefined>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return { value: await create(), adopted: false };
+      return await create();
     } catch (error) {
       if (!mayHaveMade(error) || attempt >= TRIES) throw error;
       if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs * attempt));
       const found = await find();
-      if (found !== undefined) return { value: found, adopted: true };
+      if (found !== undefined) return found;
     }
   }
 }

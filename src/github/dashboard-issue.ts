@@ -30,7 +30,7 @@ export async function findDashboard(octokit: Octokit, owner: string, repo: strin
  * refused pin is logged and the dashboard still works.
  */
 export async function createDashboard(octokit: Octokit, owner: string, repo: string, title: string, body: string, log: (m: string) => void, botLogin: string): Promise<DashboardIssue> {
-  const { value: data } = await createOnce<DashboardIssue>(
+  const data = await createOnce<DashboardIssue>(
     async () => {
       const { data } = await octokit.rest.issues.create({ owner, repo, title, body, labels: [DASHBOARD_LABEL], ...NO_RETRY });
       return { number: data.number, node_id: data.node_id, body };

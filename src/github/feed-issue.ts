@@ -61,11 +61,11 @@ export function openFeedIssue(octokit: Octokit, securityRepo: string, config: Em
     const view = { ...entry, link, title: clean(entry.title), summary: clean(entry.summary), published: clean(entry.published), matched: entry.matched.map(neutralize) };
     const { text } = await renderTemplate("feed-entry", view);
     // Adopted after a lost answer, it is still this call's issue: `created` stays true.
-    const { value } = await createOnce(
+    const made = await createOnce(
       async () => (await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issueTitle(entry), body: `${text}\n\n${feedMarker(entry.key)}`, labels: [config.label], ...NO_RETRY })).data,
       () => findFeedIssue(octokit, securityRepo, config, entry, botLogin),
     );
-    return { number: value.number, created: true };
+    return { number: made.number, created: true };
   })();
   inFlight.set(flight, work);
   return work.finally(() => inFlight.delete(flight));

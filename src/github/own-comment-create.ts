@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import { createOnce, NO_RETRY, type Created } from "./create-once.js";
+import { createOnce, NO_RETRY } from "./create-once.js";
 import { commentId, type IssueRef } from "./issue-comments.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -26,7 +26,7 @@ async function listedOwnComment(octokit: Octokit, issue: IssueRef, botLogin: str
  * create answered 5xx is looked for by that marker before it is sent again. An adopted comment
  * may hold another body than `body` (never, when it is the lost create's): the caller writes it.
  */
-export function createOwnComment(octokit: Octokit, issue: IssueRef, body: string, marker: string, botLogin: string): Promise<Created<MadeComment>> {
+export function createOwnComment(octokit: Octokit, issue: IssueRef, body: string, marker: string, botLogin: string): Promise<MadeComment> {
   return createOnce(
     async () => {
       const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, body, ...NO_RETRY });

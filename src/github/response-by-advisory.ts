@@ -1,7 +1,7 @@
-import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
 import type { KeyRing } from "../security/key-ring.js";
 import { repoParams, type Octokit } from "./announce-context.js";
-import { findOwnComment, listComments } from "./issue-comments.js";
+import { listComments } from "./issue-comments.js";
+import { chosenRecord } from "./response-choice.js";
 import { recordScope } from "./repo-ids.js";
 
 /** The security issue whose record names this advisory: open responses labelled in the security repo. */
@@ -10,9 +10,8 @@ export async function findResponseByAdvisory(octokit: Octokit, securityRepo: str
   for (const issue of issues) {
     if (issue.pull_request) continue;
     const ref = { ...repoParams(securityRepo), issue_number: issue.number };
-    const own = findOwnComment(await listComments(octokit, ref), botLogin, RESPONSE_MARKER);
-    const decoded = own ? decodeRecord(own.body, keys, recordScope(ref)) : undefined;
-    if (decoded?.found && decoded.record.ghsa?.toUpperCase() === ghsa.toUpperCase()) return issue;
+    const record = chosenRecord(await listComments(octokit, ref), botLogin, keys, recordScope(ref));
+    if (record?.ghsa?.toUpperCase() === ghsa.toUpperCase()) return issue;
   }
   return undefined;
 }

@@ -1,4 +1,6 @@
-import { RESPONSE_MARKER } from "../record/markers.js";
+import { decodeRecord, RESPONSE_MARKER, type RecordScope } from "../record/markers.js";
+import type { ResponseRecord } from "../record/response-record.js";
+import type { KeyRing } from "../security/key-ring.js";
 import type { CommentSummary } from "./issue-comments.js";
 
 const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -39,4 +41,14 @@ export function chooseResponse(comments: CommentSummary[], botLogin: string, ver
   ranked.sort((a, b) => Number(b.ok) - Number(a.ok) || (a.at === b.at ? 0 : a.at < b.at ? 1 : -1) || b.c.id - a.c.id);
   const own = ranked[0]!.c;
   return { own, comments: comments.filter((c) => c === own || !mine.includes(c)) };
+}
+
+/** The record of the response among listed `comments`, chosen as `chooseResponse` chooses; undefined when none verifies. */
+export function chosenRecord(comments: CommentSummary[], botLogin: string, keys: KeyRing, scope: RecordScope): ResponseRecord | undefined {
+  const verify = (body: string) => {
+    const decoded = decodeRecord(body, keys, scope);
+    return decoded.found ? decoded.record : undefined;
+  };
+  const { own } = chooseResponse(comments, botLogin, verify);
+  return own && verify(own.body);
 }

@@ -41,7 +41,7 @@ export type CurrentIssue = () => Promise<IssueSummary | undefined>;
  * why; so is a member's close that a closing keyword made. Throws `CloseNotListed` when how a
  * member's close was made cannot be told yet: nothing is changed then.
  */
-export async function closeCounts(deps: Deps, change: StateChange, loaded: LoadedResponse, current: CurrentIssue): Promise<boolean> {
+export async function closeCounts(change: StateChange, loaded: LoadedResponse, current: CurrentIssue): Promise<boolean> {
   const { sender, octokit } = change;
   if (sender === loaded.botLogin || CLOSED_STATES.includes(loaded.record!.state)) return true;
   const gatekeepers = new Gatekeepers(octokit, loaded.config, { owner: loaded.issue.owner, repo: loaded.issue.repo });

@@ -35,9 +35,9 @@ export async function onIssueClosed(deps: Deps, context: StateContext): Promise<
   const loaded = await deps.queue.run(responseKey(issue), async () => {
     const read = await loadResponse(octokit, issue, configResult.config, botLogin, deps.keys, deps.store);
     if (!read.record) return undefined;
-    if (payload.action === "closed" && !(await closeCounts(deps, change, read, current))) return undefined;
+    if (payload.action === "closed" && !(await closeCounts(change, read, current))) return undefined;
     await recordHandClose(deps, change, read, current);
     return read;
   });
-  if (loaded) await syncLinkedPrs(deps, octokit, loaded, configResult.config, current, change.log);
+  if (loaded) await syncLinkedPrs(deps, octokit, loaded, current, change.log);
 }

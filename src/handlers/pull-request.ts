@@ -27,8 +27,6 @@ type PrContext =
 /** At most this many references in a PR's text are tried as self-links (each costs a few reads). */
 const MAX_REFERENCES = 5;
 
-export { defaultConfig };
-
 /** The issue numbers a PR's text could self-link: none (and nothing read) unless it is private and by a person. */
 function selfLinkCandidates(facts: PrFacts, htmlUrl?: string): number[] {
   if (!facts.private || !facts.author || facts.author.endsWith("[bot]")) return [];
@@ -108,13 +106,13 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const baseSnapshot = !edited && !facts.merged;
   const log = (m: string) => context.log.info(m);
   // Closes not handled yet, by response: judged once this PR's gate is written (it waits on them).
-  const unhandled = new Map<string, Parameters<typeof catchUpClose>>();
-  const unhandledClose = (issue: IssueRef, security: EmbargoConfig) => unhandled.set(responseKey(issue), [deps, octokit, issue, security, log]);
+  const unhandled = new Map<string, { issue: IssueRef; security: EmbargoConfig }>();
+  const unhandledClose = (issue: IssueRef, security: EmbargoConfig) => unhandled.set(responseKey(issue), { issue, security });
   for (const [i, issueKey] of unique.entries()) {
     // Each response gets its own sync under its own queue; after the first, the run is read afresh.
     await deps.queue.run(responseKey(parseIssueKey(issueKey)!), () =>
       syncPr({ octokit, deps, sealer: deps.sealer, log, issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize", retargeted, baseSnapshot, unhandledClose, ...(i === 0 ? { runs } : {}) }),
     );
   }
-  for (const args of unhandled.values()) await catchUpClose(...args);
+  for (const { issue, security } of unhandled.values()) await catchUpClose(deps, octokit, issue, security, log);
 }

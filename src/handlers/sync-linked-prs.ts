@@ -1,12 +1,11 @@
 import type { ProbotOctokit } from "probot";
-import type { EmbargoConfig } from "../config/config-schema.js";
 import { isOutOfReach } from "../github/http-status.js";
 import { getPull, type IssueSummary } from "../github/pull-requests.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { defaultConfig } from "../config/load-config.js";
 import { prFacts, type PullLike } from "./pr-facts.js";
 import { syncPr } from "./sync-pr.js";
-import { responseKey, type Deps, type LoadedResponse } from "./response-context.js";
+import { issueKey, responseKey, type Deps, type LoadedResponse } from "./response-context.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -16,9 +15,11 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
  * answers are logged, other failures are thrown once every PR has had its turn. The response and
  * the issue are those the caller read (the issue at most once, whatever the number of PRs).
  */
-export async function syncLinkedPrs(deps: Deps, octokit: Octokit, loaded: LoadedResponse, security: EmbargoConfig, current: () => Promise<IssueSummary | undefined>, log: (m: string) => void): Promise<void> {
+export async function syncLinkedPrs(deps: Deps, octokit: Octokit, loaded: LoadedResponse, current: () => Promise<IssueSummary | undefined>, log: (m: string) => void): Promise<void> {
   const issue = loaded.issue;
   const key = responseKey(issue);
+  const known = await current();
+  if (!known) return;
   const failures: unknown[] = [];
   for (const linked of loaded.record?.prs ?? []) {
     const [owner, repo] = linked.repo.split("/") as [string, string];
@@ -30,19 +31,17 @@ export async function syncLinkedPrs(deps: Deps, octokit: Octokit, loaded: Loaded
       }
       const prConfig = await readConfigFrom(octokit, owner, repo, deps.store);
       const facts = prFacts(pull as unknown as PullLike, pull.base.repo);
-      const known = await current();
-      if (!known) return;
       await deps.queue.run(key, () =>
         syncPr({
           octokit,
           deps,
           sealer: deps.sealer,
           log,
-          issueKey: `${issue.owner}/${issue.repo}#${issue.issue_number}`,
+          issueKey: issueKey(issue),
           pr: facts,
           prConfig: prConfig.ok ? prConfig.config : defaultConfig(),
           prConfigProblem: !prConfig.ok,
-          security,
+          security: loaded.config,
           known: { loaded, summary: known },
         }),
       );

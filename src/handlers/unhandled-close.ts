@@ -49,18 +49,22 @@ export async function catchUpClose(deps: Deps, octokit: Octokit, issue: IssueRef
     }
     const change: StateChange = { octokit, action: "closed", sender: now.closedBy, closedAt: now.closedAt, log, listingWaits: [] };
     try {
-      if (!(await closeCounts(deps, change, loaded, current))) return { record };
+      if (!(await closeCounts(change, loaded, current))) return { record };
     } catch (error) {
       if (!(error instanceof CloseNotListed)) throw error;
       log(`${error.message.split(";")[0]}: its gates keep waiting until it is`);
       return { record };
     }
     const written = await recordHandClose(deps, change, loaded, current);
-    // The app's own close without its record (a command cut short): that command's re-run writes it.
-    if (!written) return { record };
+    if (!written) {
+      // The app's own close without its record (a command cut short after closing): nothing here can
+      // tell what that command would have recorded, so the gates keep waiting; said on every look.
+      log(`${issueKey(issue)} was closed by the app, but its response does not say so (the command that closed it was cut short): its gates keep waiting; run that command again to end the response`);
+      return { record };
+    }
     log(`${issueKey(issue)} was closed by hand by ${now.closedBy} without the app hearing of it: the response is closed`);
     return { record: written, ended: loaded };
   });
-  if (outcome.ended) await syncLinkedPrs(deps, octokit, outcome.ended, security, current, log);
+  if (outcome.ended) await syncLinkedPrs(deps, octokit, outcome.ended, current, log);
   return outcome.record;
 }

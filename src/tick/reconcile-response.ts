@@ -3,7 +3,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects, type IssueState } from "../github/apply-effects.js";
 import { deleteComment, type ListedIssue } from "../github/tick-github.js";
 import { getPull } from "../github/pull-requests.js";
-import { issueKey, loadResponse, type Deps } from "../handlers/response-context.js";
+import { issueKey, loadResponse, responseKey, type Deps } from "../handlers/response-context.js";
 import { syncPr } from "../handlers/sync-pr.js";
 import { prFacts } from "../handlers/pr-facts.js";
 import { readConfigFrom } from "../github/read-config.js";
@@ -81,7 +81,7 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
       }
       const pr = prFacts(pull as never, pull.base.repo as never);
       const { config: prConfig, problem } = await prConfigOf(input, linked.repo);
-      const unhandledClose = (other: typeof ref, security: EmbargoConfig) => input.unhandled?.set(issueKey(other).toLowerCase(), { issue: other, security });
+      const unhandledClose = (other: typeof ref, security: EmbargoConfig) => input.unhandled?.set(responseKey(other), { issue: other, security });
       await syncPr({ octokit, deps, sealer: deps.sealer, log: input.log, issueKey: issueKey(ref), pr, prConfig, prConfigProblem: problem, security: config, unhandledClose });
       if (pr.open) waiting.push({ ref: `${linked.repo}#${linked.number}`, since: pull.created_at, reviewers: [...pr.requested_reviewers, ...pr.requested_teams.map((t) => `${pull.base.repo.owner.login}/${t}`)] });
     } catch (error) {

@@ -3,7 +3,7 @@ import { readIndex, rowOf, withRow, type DashboardIndex, type DashboardRow } fro
 import { BLOCK_END, BLOCK_START, decideDashboard } from "../../src/dashboard/decide-dashboard.js";
 import { newRecord } from "../../src/record/response-record.js";
 import { KeyRing } from "../../src/security/key-ring.js";
-import { defaultConfig } from "../../src/handlers/pull-request.js";
+import { defaultConfig } from "../../src/config/load-config.js";
 import { NOW, TEST_KEYS } from "../helpers/app.js";
 import { EventScope, runInScope } from "../../src/github/event-scope.js";
 import { knowRepoId } from "../../src/github/repo-ids.js";
