@@ -7,9 +7,7 @@ import type { AnnounceCtx, Octokit } from "./announce-context.js";
 export async function upsertOwnComment(octokit: Octokit, ctx: AnnounceCtx, marker: string, body: string): Promise<void> {
   const existing = findOwnComment(ctx.state.comments, ctx.botLogin, marker);
   if (!existing) {
-    const made = await createOwnComment(octokit, ctx.issue, body, marker, ctx.botLogin);
-    // Adopted after a lost answer yet holding another body: this one is written over it.
-    if (made.body !== body) await octokit.rest.issues.updateComment({ owner: ctx.issue.owner, repo: ctx.issue.repo, comment_id: made.id, body });
+    const made = await createOwnComment(octokit, ctx.issue, body, marker, ctx.botLogin, true);
     ctx.state.comments.push({ id: made.id, body, login: ctx.botLogin });
   } else if (existing.body !== body) {
     await octokit.rest.issues.updateComment({ owner: ctx.issue.owner, repo: ctx.issue.repo, comment_id: existing.id, body });

@@ -54,16 +54,10 @@ export async function applyEffects(
   const existing = effects.responseBody === undefined ? undefined : state.comments.find((c) => c.login === state.botLogin && c.body.includes(RESPONSE_MARKER));
   if (effects.responseBody !== undefined && !existing) {
     const body = effects.responseBody;
-    const made = await createOwnComment(octokit, issue, body, RESPONSE_MARKER, state.botLogin);
-    let url = made.url;
-    if (made.body !== body) {
-      // Adopted after a lost answer yet not what this event wrote (another writer between): this event's body wins.
-      const { data } = await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: issue.owner, repo: issue.repo, comment_id: made.id, body });
-      url = data.html_url;
-    }
+    const made = await createOwnComment(octokit, issue, body, RESPONSE_MARKER, state.botLogin, true);
     state.comments.push({ id: made.id, body, login: state.botLogin });
     applied.responseCommentId = made.id;
-    await responseWritten({ issue, body, commentUrl: url });
+    await responseWritten({ issue, body, commentUrl: made.url });
   }
   // The response found by its remembered id (not listed): replies are looked for in one more read.
   const posted = (list: CommentSummary[], key: string) => list.some((c) => c.login === state.botLogin && c.body.includes(replyMarker(key)));

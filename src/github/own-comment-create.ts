@@ -24,14 +24,20 @@ async function listedOwnComment(octokit: Octokit, issue: IssueRef, botLogin: str
 /**
  * A comment of the app's, carrying its hidden `marker`, made once (src/github/create-once.ts): a
  * create answered 5xx is looked for by that marker before it is sent again. An adopted comment
- * may hold another body than `body` (never, when it is the lost create's): the caller writes it.
+ * may hold another body than `body` (never, when it is the lost create's, but another writer may
+ * have come between): with `overwrite`, this body is written over it (a response or a pack is one
+ * comment whose newest text wins); without, it is left as it is (a reply keyed by its marker says
+ * the same thing either way).
  */
-export function createOwnComment(octokit: Octokit, issue: IssueRef, body: string, marker: string, botLogin: string): Promise<MadeComment> {
-  return createOnce(
+export async function createOwnComment(octokit: Octokit, issue: IssueRef, body: string, marker: string, botLogin: string, overwrite = false): Promise<MadeComment> {
+  const made = await createOnce(
     async () => {
       const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, body, ...NO_RETRY });
       return { id: commentId(data.id), body, url: data.html_url };
     },
     () => listedOwnComment(octokit, issue, botLogin, marker),
   );
+  if (!overwrite || made.body === body) return made;
+  const { data } = await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: issue.owner, repo: issue.repo, comment_id: made.id, body });
+  return { id: made.id, body, url: data.html_url };
 }

@@ -5,10 +5,11 @@
  */
 import nock from "nock";
 import { ProbotOctokit } from "probot";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pollFeeds, type FetchFn } from "../../src/feeds/poll-feeds.js";
 import { feedMarker, openFeedIssue } from "../../src/github/feed-issue.js";
 import { setCreatePause } from "../../src/github/create-once.js";
+import { createOwnComment } from "../../src/github/own-comment-create.js";
 import { BOT, createTestProbot, mockConfig, mockIdentity, mockToken } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { configOf } from "../helpers/security-issue.js";
@@ -64,4 +65,38 @@ it("a feed entry: one issue, though GitHub answered 502 to the create it made", 
   expect(await openFeedIssue(octokit, "acme/security", config, entry, BOT)).toEqual({ number: 31, created: true });
   expect(made()).toHaveLength(1);
   expect(made()[0]!.body).toContain(feedMarker(entry.key));
+});
+
+describe("a comment adopted after a lost answer that holds another writer's text", () => {
+  const octokit = () => new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } } as never);
+  const issue = { owner: "acme", repo: "security", issue_number: 7 };
+  const marker = "<!-- embargo:response -->";
+  /** GitHub made nothing of this POST (502), but the listing shows the app's comment with that marker, written by another event. */
+  function adoptable() {
+    setCreatePause(0);
+    gh.api.post("/repos/acme/security/issues/7/comments").reply(502, { message: "Server Error" });
+    gh.api
+      .get("/repos/acme/security/issues/7/comments")
+      .query(true)
+      .reply(200, [{ id: 900, body: `older text\n\n${marker}`, user: { login: BOT }, html_url: "https://github.com/acme/security/issues/7#issuecomment-900" }]);
+  }
+
+  it("with overwrite (a response, a pack): this event's text is written over it, and its address kept", async () => {
+    adoptable();
+    let written: string | undefined;
+    gh.api.patch("/repos/acme/security/issues/comments/900").reply(200, (_uri, body: any) => {
+      written = body.body;
+      return { id: 900, body: body.body, html_url: "https://github.com/acme/security/issues/7#issuecomment-900" };
+    });
+    const made = await createOwnComment(octokit(), issue, `new text\n\n${marker}`, marker, BOT, true);
+    expect(written).toBe(`new text\n\n${marker}`);
+    expect(made).toEqual({ id: 900, body: `new text\n\n${marker}`, url: "https://github.com/acme/security/issues/7#issuecomment-900" });
+  });
+
+  it("without (a reply keyed by its marker): left as it is", async () => {
+    adoptable();
+    const made = await createOwnComment(octokit(), issue, `new text\n\n${marker}`, marker, BOT);
+    expect(made.body).toBe(`older text\n\n${marker}`);
+    expect(gh.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
+  });
 });
