@@ -24,11 +24,13 @@ export interface CommentSummary {
   id: number;
   body: string;
   login: string;
+  /** Its html_url, when listed (the dashboard links the response by it). */
+  url?: string;
 }
 
 export async function listComments(octokit: Octokit, issue: IssueRef): Promise<CommentSummary[]> {
   const comments = await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, per_page: 100 });
-  return comments.map((c) => ({ id: c.id, body: c.body ?? "", login: c.user?.login ?? "" }));
+  return comments.map((c) => ({ id: c.id, body: c.body ?? "", login: c.user?.login ?? "", url: c.html_url }));
 }
 
 /** The app's own comment carrying a marker; markers in anyone else's comment are ignored. */

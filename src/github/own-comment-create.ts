@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { createOnce, NO_RETRY } from "./create-once.js";
-import { commentId, type IssueRef } from "./issue-comments.js";
+import { commentId, listComments, type IssueRef } from "./issue-comments.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -16,9 +16,8 @@ export interface MadeComment {
  * answer was lost, the one it made (newest: GitHub's ids grow with time).
  */
 async function listedOwnComment(octokit: Octokit, issue: IssueRef, botLogin: string, marker: string): Promise<MadeComment | undefined> {
-  const comments = await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...issue, per_page: 100 });
-  const own = comments.filter((c) => c.user?.login === botLogin && (c.body ?? "").includes(marker)).pop();
-  return own && { id: own.id, body: own.body ?? "", url: own.html_url };
+  const own = (await listComments(octokit, issue)).filter((c) => c.login === botLogin && c.body.includes(marker)).pop();
+  return own && { id: own.id, body: own.body, url: own.url };
 }
 
 /**
