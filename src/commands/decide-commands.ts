@@ -116,22 +116,21 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
     }
     const result = runLine(line, record, input);
     if ("failure" in result) {
-      // Refused for the response's state: it counts as run, so neither an edit nor a redelivery
-      // runs it once the state has changed; its reply says to post it again. Also when pending:
-      // its work never happened, so the refusal is news.
-      if (result.failure.again) {
-        failures.push(result.failure);
-        ran.add(line.hash);
-        settled = true;
-        return;
-      }
-      // Decided before, its follow-up work cut short (a redelivery): a refusal now means its effect is in place.
+      // Decided before, its follow-up work cut short (a redelivery): a refusal now means its effect
+      // is in place (for a publish whose step 1 went unrecorded, GitHub's answer may have been lost:
+      // the tick reads the advisory and finishes it, and "nothing was changed" could be untrue).
       if (pending.has(line.hash)) {
         ran.add(line.hash);
         settled = true;
         return;
       }
       failures.push(result.failure);
+      // Refused for the response's state: it counts as run, so neither an edit nor a redelivery
+      // runs it once the state has changed; its reply says to post it again.
+      if (result.failure.again) {
+        ran.add(line.hash);
+        settled = true;
+      }
       return;
     }
     const { outcome } = result;
