@@ -62,9 +62,11 @@ export function failedReply(run: CommentRun, line: CommandLine, failure: LinkFai
  * how to fix the config) instead of as "not in the team".
  */
 export async function publishMembers(run: CommentRun, config: EmbargoConfig, record: ResponseRecord): Promise<Members | undefined> {
+  if (record.publish_steps?.advisory) return undefined;
   // A publish line this comment already ran (or was refused, which counts as run) is not decided again.
-  const ran = new Set(ranOf(record.ran).get(run.commentKey) ?? []);
-  if (record.publish_steps?.advisory || !run.lines.some((l) => l.group === "announce" && l.name === "publish" && !ran.has(l.hash))) return undefined;
+  const publishes = run.lines.filter((l) => l.group === "announce" && l.name === "publish");
+  const ran = publishes.length ? (ranOf(record.ran).get(run.commentKey) ?? []) : [];
+  if (!publishes.some((l) => !ran.includes(l.hash))) return undefined;
   const tickers = gateTickers(record, config);
   if (!tickers.length) return undefined;
   const keepers = new Gatekeepers(run.context.octokit, config, { owner: run.issue.owner, repo: run.issue.repo });

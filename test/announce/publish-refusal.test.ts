@@ -70,6 +70,21 @@ describe("/announce publish refused by its gates", () => {
     expect(w.record.forced).toBeUndefined(); // every gate passed: nothing was forced
   });
 
+  it("an edit of its comment reads no membership for the gate it no longer checks", async () => {
+    w = await world(gh, { record: readyRecord({ patched: [], ticks: { ...readyRecord().ticks, "fix.branch:main": { by: "mallory", at: "2026-11-30T00:00:00Z" } } }) });
+    w.fake.roles.set("mallory", "write");
+    onlyAuthorEdited(w, "alice");
+    const reads = () => gh.requests.filter((r) => r.path.includes("/mallory"));
+    const text = "/announce publish\n/triage mitigaton Upgrade to 1.3.1";
+    await w.send(text, { now: AFTER_END });
+    expect(w.replies().at(-1)).toContain("ticked by @\u200bmallory, who is not in the security team");
+    const before = reads().length;
+    expect(before).toBeGreaterThan(0);
+    await w.send("/announce publish\n/triage mitigation Upgrade to 1.3.1", { now: AFTER_END, edit: { id: w.lastCommentId, from: text } });
+    expect(w.record.mitigations).toEqual(["Upgrade to 1.3.1"]);
+    expect(reads()).toHaveLength(before);
+  });
+
   it("a malformed line is still the author's to fix by editing the comment", async () => {
     w = await world(gh);
     await w.send("/announce publish now", { now: AFTER_END });
