@@ -75,6 +75,9 @@ export async function sampleAnnounceView(name: string, record: ResponseRecord, c
       return { repo: advisoryRepo(record, config) };
     case "announce-cve-elsewhere":
       return {};
+    case "announce-no-repo":
+      // As draft (src/commands/announce/draft.ts), for a response whose one component has no `repo`.
+      return { components: ["docs"] };
     case "reporter-in-pack":
       return reporterInPackView(record.credits.find((c) => c.type === "reporter")?.login ?? facts.reporter ?? "", "embargo[bot]");
     case "process-review": {

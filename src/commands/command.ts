@@ -50,7 +50,12 @@ export interface CommandAction {
   [field: string]: unknown;
 }
 
-export type CommandResult = { ok: true; outcome: CommandOutcome } | { ok: false; error: string };
+/**
+ * `again`: the line was refused for the response's state, not for its words, and counts as run:
+ * an edit of the comment or a redelivery never runs it later, when the state has changed (for
+ * `/announce publish`, a disclosure nobody asked for then). It says how to ask again.
+ */
+export type CommandResult = { ok: true; outcome: CommandOutcome } | { ok: false; error: string; again?: string };
 
 /**
  * One command, one file (as Prow's plugins): usage, who may run it and examples live beside the
@@ -74,6 +79,11 @@ export interface CommandDefinition {
 
 export function fail(error: string): CommandResult {
   return { ok: false, error };
+}
+
+/** Refused for the response's state, remembered as run: `again` says what to post, in a new comment, and when. */
+export function refuse(error: string, again: string): CommandResult {
+  return { ok: false, error, again };
 }
 
 export function done(outcome: CommandOutcome): CommandResult {

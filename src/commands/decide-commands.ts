@@ -75,12 +75,19 @@ function runLine(line: CommandLine, record: ResponseRecord, input: Omit<CommandI
   } catch (error) {
     result = { ok: false as const, error: `could not run: ${(error as Error).message}` };
   }
-  if (!result.ok) return { failure: { line, error: result.error, usage: command.usage } };
+  // Refused for the response's state: the line's words were right, so its usage would not help.
+  if (!result.ok) return { failure: result.again ? { line, error: result.error, again: result.again } : { line, error: result.error, usage: command.usage } };
   return { outcome: result.outcome, sets: command.sets };
 }
 
-/** A stable key for the error reply: the same failed lines are answered once, however often delivered. */
-function errorsKey(commentKey: string, failures: Failure[]): string {
+/**
+ * A stable key for the error reply: the same failed lines are answered once, however often
+ * delivered. Lines refused and remembered as run (`again`) are left out of it when others failed:
+ * a redelivery skips them, and must find the reply by the lines that fail again.
+ */
+function errorsKey(commentKey: string, all: Failure[]): string {
+  const editable = all.filter((f) => !f.again);
+  const failures = editable.length ? editable : all;
   const hashes = failures.map((f) => f.line.hash).join("");
   return `errors-${commentKey}-${failures.length <= 4 ? hashes : createHash("sha256").update(hashes).digest("base64url").slice(0, 16)}`;
 }
@@ -109,13 +116,21 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
     }
     const result = runLine(line, record, input);
     if ("failure" in result) {
-      // Decided before, its follow-up work cut short (a redelivery): a refusal now means its effect is in place.
+      // Decided before, its follow-up work cut short (a redelivery): a refusal now means its effect
+      // is in place (for a publish whose step 1 went unrecorded, GitHub's answer may have been lost:
+      // the tick reads the advisory and finishes it, and "nothing was changed" could be untrue).
       if (pending.has(line.hash)) {
         ran.add(line.hash);
         settled = true;
         return;
       }
       failures.push(result.failure);
+      // Refused for the response's state: it counts as run, so neither an edit nor a redelivery
+      // runs it once the state has changed; its reply says to post it again.
+      if (result.failure.again) {
+        ran.add(line.hash);
+        settled = true;
+      }
       return;
     }
     const { outcome } = result;

@@ -6,6 +6,8 @@ export interface Failure {
   line: CommandLine;
   error: string;
   usage?: string;
+  /** Refused for the response's state and remembered as run: what to post in a new comment, and when. */
+  again?: string;
 }
 
 /** Failures quoted in full in one reply; the rest are counted and located, so the reply stays small. */
@@ -53,8 +55,10 @@ export function errorsView(failures: Failure[]) {
   const shown = failures.slice(0, FAILURES_SHOWN);
   const rest = failures.slice(FAILURES_SHOWN);
   return {
-    failures: shown.map((f) => ({ text: f.line.text.slice(0, QUOTE_MAX), error: safeText(f.error), usage: f.usage ? trusted(f.usage) : undefined })),
+    failures: shown.map((f) => ({ text: f.line.text.slice(0, QUOTE_MAX), error: safeText(f.error), usage: f.usage ? trusted(f.usage) : undefined, again: f.again ? safeText(f.again) : undefined })),
     total: failures.length,
+    // Lines an edit of the comment runs again; the others (`again`) only a new comment runs.
+    editable: failures.some((f) => !f.again),
     max: MAX_COMMANDS_PER_COMMENT,
     more: rest.length ? { count: rest.length, lines: lineRanges(rest.map((f) => f.line.line)) } : undefined,
   };

@@ -108,19 +108,31 @@ async function runInOrder(octokit: Octokit, ctx: AnnounceCtx, key: string, actio
   for (const action of actions) {
     const executor = ANNOUNCE_EXECUTORS[action.kind];
     if (!executor) continue;
+    const publish = action.kind === "announce.publish";
+    // A run of the steps tries a refused one again: the refusal is this run's to record anew, or not.
+    if (publish && ctx.record.publish_refused) ctx.record = withoutRefusal(ctx.record);
     let result;
+    let status: number | undefined;
     try {
       result = await executor(octokit, ctx, action);
     } catch (error) {
       if (isTransient(error)) throw error;
-      const left = action.kind === "announce.publish" ? stepsLeft(ctx.record) : [];
-      const again = action.kind === "announce.publish" ? `Steps still to do: ${left.join(", ") || "updating the pack"}. Run \`/announce publish\` again to finish; steps already done are not repeated.` : "Nothing was half-recorded; run the command again.";
-      result = { ok: false as const, error: `GitHub failed (${httpStatus(error) ?? "no answer"}: ${githubMessage(error)}). ${again}` };
+      status = httpStatus(error);
+      const left = publish ? stepsLeft(ctx.record) : [];
+      const again = publish ? `Steps still to do: ${left.join(", ") || "updating the pack"}. Run \`/announce publish\` again to finish; steps already done are not repeated.` : "Nothing was half-recorded; run the command again.";
+      result = { ok: false as const, error: `GitHub failed (${status ?? "no answer"}: ${githubMessage(error)}). ${again}` };
     }
     if (!result.ok) {
+      // Recorded with the run's one write: the tick leaves these steps to `/announce publish`.
+      if (publish) ctx.record = { ...ctx.record, publish_refused: { step: stepsLeft(ctx.record)[0] ?? "pack", at: ctx.now.toISOString(), ...(status ? { status } : {}) } };
       await reply(octokit, ctx, `announce-failed-${key}-${action.kind}`, result.error);
       return false;
     }
   }
   return true;
+}
+
+function withoutRefusal(record: ResponseRecord): ResponseRecord {
+  const { publish_refused: _refused, ...rest } = record;
+  return rest;
 }

@@ -54,8 +54,9 @@ export interface PublishedIssue {
 /**
  * The response follows its advisory, published on GitHub (by hand, or found so by the tick when
  * the `published` webhook was lost): publish steps 2–6 run as `/announce publish` runs them, one
- * response write when they are done or one failed (a redelivery or the next tick finishes the
- * rest), and a step GitHub refused is replied in the issue, once. Run in the issue's queue.
+ * response write when they are done or one failed (after an outage, a redelivery or the next tick
+ * finishes the rest), and a step GitHub refused is replied in the issue, once, and recorded: the
+ * tick leaves it to `/announce publish` (src/tick/reconcile-response.ts). Run in the issue's queue.
  */
 export async function followPublished(deps: Deps, loaded: LoadedResponse, issue: PublishedIssue, ghsa: string, publishedAt: string | null | undefined, log: NotifyDeps["log"]): Promise<void> {
   if (!loaded.record) return;

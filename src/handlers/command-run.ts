@@ -8,6 +8,7 @@ import type { IssueState } from "../github/apply-effects.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
 import type { CommentSummary, IssueRef } from "../github/issue-comments.js";
 import type { IssueNow } from "../github/issue-now.js";
+import { ranOf } from "../record/ran.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { Effects } from "../response/effects.js";
 import { renderTemplate, type OverrideSource } from "../render/templates.js";
@@ -61,7 +62,11 @@ export function failedReply(run: CommentRun, line: CommandLine, failure: LinkFai
  * how to fix the config) instead of as "not in the team".
  */
 export async function publishMembers(run: CommentRun, config: EmbargoConfig, record: ResponseRecord): Promise<Members | undefined> {
-  if (record.publish_steps?.advisory || !run.lines.some((l) => l.group === "announce" && l.name === "publish")) return undefined;
+  if (record.publish_steps?.advisory) return undefined;
+  // A publish line this comment already ran (or was refused, which counts as run) is not decided again.
+  const publishes = run.lines.filter((l) => l.group === "announce" && l.name === "publish");
+  const ran = publishes.length ? (ranOf(record.ran).get(run.commentKey) ?? []) : [];
+  if (!publishes.some((l) => !ran.includes(l.hash))) return undefined;
   const tickers = gateTickers(record, config);
   if (!tickers.length) return undefined;
   const keepers = new Gatekeepers(run.context.octokit, config, { owner: run.issue.owner, repo: run.issue.repo });

@@ -121,6 +121,11 @@ export interface ResponseRecord {
   advisory?: AdvisoryRef;
   /** `/announce publish`: steps done (step id → ISO time), so a broken publish resumes where it stopped. */
   publish_steps?: Record<string, string>;
+  /**
+   * A publish step GitHub refused (a 4xx), when, and its status: the tick does not try the steps
+   * left again (each tick would meet the same answer); `/announce publish` does, and clears it.
+   */
+  publish_refused?: { step: string; at: string; status?: number };
   /** `/announce publish --force <reason>`: who forced past which gates, and why. */
   forced?: { by: string; at: string; reason: string; gates: string[] };
   /** Comment ids of the pack and preview comments, each updated in place. */

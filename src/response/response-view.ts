@@ -143,6 +143,7 @@ function activityView(record: ResponseRecord, caps: ViewCaps) {
     notify_pending: record.notify_pending?.length ? list(record.notify_pending.map((n) => `${n.key} (${n.tries} ${n.tries === 1 ? "try" : "tries"})`)) : undefined,
     reminders: record.reminders && Object.keys(record.reminders).length ? list(timed(record.reminders)) : undefined,
     publish_steps: record.publish_steps && Object.keys(record.publish_steps).length ? list(timed(record.publish_steps)) : undefined,
+    publish_refused: record.publish_refused ? `${record.publish_refused.step}${record.publish_refused.status ? ` (${record.publish_refused.status})` : ""} on ${day(record.publish_refused.at)}` : undefined,
     forced: record.forced ? `by ${act(record.forced)} past ${record.forced.gates.join(", ")}: ${clip(record.forced.reason, caps.text)}` : undefined,
     // When the comment that last set each single value was written: what a late delivery is checked against.
     former_names: record.former_names?.length ? list(record.former_names) : undefined,

@@ -62,6 +62,9 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   // what it did and counts on a re-run that nobody makes (GitHub does not redeliver by itself).
   // Also without a GHSA id: no component repo, or GHES (no advisories), where step 1 publishes nothing.
   const cutShort = stepDone(loaded.record, "advisory") && stepsLeft(loaded.record).length > 0;
+  // A step GitHub refused (a 4xx) would be refused again on every tick: the team was told, once,
+  // to finish with `/announce publish`, which tries it again. An outage records no refusal.
+  if (cutShort && loaded.record.publish_refused) return loaded.record;
   const published = cutShort ? { at: null } : await missedPublication(octokit, loaded.record);
   if (published) {
     const facts = { title: issue.title, html_url: issue.html_url, user: { login: issue.author }, labels: issue.labels, open: issue.open };

@@ -110,7 +110,7 @@ describe("/announce draft", () => {
     w = await world(gh, { yaml: "components:\n  core: {}\n" });
     await w.send("/announce");
     expect(advisoryWrites()).toEqual([]);
-    expect(w.replies().join("\n")).toContain("No component of this response has a `repo`");
+    expect(w.replies().join("\n")).toContain("No component of this response (core) has a `repo` in `.github/embargo.yml`, so there is no GitHub advisory to draft.");
     expect(packs()[0]).toContain("Advisory text (summary, then description)");
     expect(packs()[0]).toContain("joins user-supplied file names");
   });

@@ -3,7 +3,7 @@ import { PACK_MARKER } from "../../src/announce/pack.js";
 import type { TickReport } from "../../src/tick/run-tick.js";
 import { createTestProbot, labeledEvent } from "../helpers/app.js";
 import type { GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, BODY, checkEachTest, handPublishedWorld, publishedByHand, SECURITY_CONFIG, TITLE, world, type World } from "./world.js";
+import { AFTER_END, BEFORE_END, BODY, checkEachTest, handPublishedWorld, publishedByHand, RESPONSE_ID, SECURITY_CONFIG, TITLE, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
@@ -113,6 +113,31 @@ describe("repository_advisory.published", () => {
     expect(w.replies().filter((b) => b.includes("### Un-embargo steps"))).toHaveLength(1);
     expect(w.record).toMatchObject({ state: "announced" });
     expect(w.fake.issues.find((i) => i.number === 7)).toMatchObject({ state: "closed" });
+  });
+
+  it("lost, and a step GitHub refuses (422) on the tick's run: replied once, not tried again by the next tick; `/announce publish` finishes", async () => {
+    w = await handPublishedWorld(gh, `${SECURITY_CONFIG}dashboard:\n  enabled: false\n`);
+    let tick: (() => Promise<TickReport>) | undefined;
+    const probot = createTestProbot(AFTER_END, { onTick: (t) => (tick = t) });
+    await probot.load(() => undefined);
+    w.fake.failOnce("POST", /\/pulls$/, 422);
+    const prCreates = () => gh.requests.filter((r) => r.method === "POST" && r.path.endsWith("/pulls"));
+    expect((await tick!()).failed).toEqual([]);
+    expect((await tick!()).failed).toEqual([]);
+    expect(prCreates()).toHaveLength(1);
+    const failed = w.replies().filter((b) => b.includes("GitHub failed (422"));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toContain("Run `/announce publish` again to finish");
+    expect(w.record).toMatchObject({ state: "fixed", publish_refused: { step: "changelog", status: 422 } });
+    const response = () => w!.fake.commentsOn("acme/security", 7).find((c) => c.id === RESPONSE_ID)!.body;
+    expect(response()).toContain("| **Publish step refused by GitHub** | changelog (422) on 2026-12-20");
+
+    await w.send("/announce publish", { now: AFTER_END });
+    expect(prCreates()).toHaveLength(2);
+    expect(w.fake.pulls).toHaveLength(1);
+    expect(w.record.state).toBe("announced");
+    expect(w.record.publish_refused).toBeUndefined();
+    expect(response()).not.toContain("Publish step refused");
   });
 
   it("follows an advisory published by hand: runs publish steps 2–6 once", async () => {

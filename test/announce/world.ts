@@ -60,9 +60,14 @@ export interface World {
   fake: FakeGitHub;
   config: EmbargoConfig;
   /** Sends a comment on acme/security#7 as `sender` (default alice, an admin) at `now`. */
-  send(text: string, options?: { sender?: string; now?: Date }): Promise<void>;
-  /** The same as `send`, but the delivery can be made again (GitHub's redelivery: same comment, same id). */
-  delivery(text: string, options?: { sender?: string; now?: Date }): (at?: Date) => Promise<void>;
+  send(text: string, options?: { sender?: string; now?: Date; edit?: { id: number; from: string } }): Promise<void>;
+  /**
+   * The same as `send`, but the delivery can be made again (GitHub's redelivery: same comment, same
+   * id). With `edit`, the comment `edit.id` edited from `edit.from` to `text` by `sender`.
+   */
+  delivery(text: string, options?: { sender?: string; now?: Date; edit?: { id: number; from: string } }): (at?: Date) => Promise<void>;
+  /** The id of the comment `send` or `delivery` made last. */
+  readonly lastCommentId: number;
   readonly record: ResponseRecord;
   /** Comments of the app on the security issue other than the response comment. */
   replies(): string[];
@@ -95,9 +100,10 @@ export async function world(gh: GitHubMock, options: { record?: ResponseRecord |
     if (!p) probots.set(now.getTime(), (p = createTestProbot(now, { env: options.env }, options.ghes ? { baseUrl: GHES_API } : {})));
     return p;
   };
-  const delivery: World["delivery"] = (text, { sender = "alice", now = BEFORE_END } = {}) => {
+  const delivery: World["delivery"] = (text, { sender = "alice", now = BEFORE_END, edit } = {}) => {
     const issue = fake.issues.find((i) => i.repo === "acme/security" && i.number === 7)!;
-    const event = commentEvent({ commentBody: text, commentId: ++commentIds, sender, title: TITLE, body: BODY, labels: issue.labels, author: issue.user, state: issue.state, assignees: issue.assignees });
+    const shape = edit ? { commentId: edit.id, action: "edited" as const, previousBody: edit.from } : { commentId: ++commentIds };
+    const event = commentEvent({ ...shape, commentBody: text, sender, title: TITLE, body: BODY, labels: issue.labels, author: issue.user, state: issue.state, assignees: issue.assignees });
     event.payload.issue.html_url = `${fake.web}/acme/security/issues/7`;
     event.payload.installation = { id: INSTALLATION_ID, node_id: "x" };
     return (at = now) => probot(at).receive(event as never);
@@ -110,6 +116,9 @@ export async function world(gh: GitHubMock, options: { record?: ResponseRecord |
       await delivery(text, options)();
     },
     delivery,
+    get lastCommentId() {
+      return commentIds;
+    },
     get record() {
       return recordOf(fake.commentsOn("acme/security", 7).find((c) => c.user === BOT && isResponse(c.body))!.body);
     },

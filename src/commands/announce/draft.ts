@@ -16,7 +16,7 @@ export const draft: CommandDefinition = {
     if (!advisories) return done({ record, ticks: ["disclosure.announcement"], replies: [{ key: "no-advisories", template: "announce-no-advisories", view: { repo } }], actions: [{ kind: "announce.pack" }] });
     const replies = repo
       ? []
-      : [{ key: `no-advisory-repo-${record.components.join("-") || "none"}`, body: "No component of this response has a `repo` in `.github/embargo.yml`, so there is no GitHub advisory to draft. The announcement pack still carries the advisory text." }];
+      : [{ key: `no-advisory-repo-${record.components.join("-") || "none"}`, template: "announce-no-repo", view: { components: record.components } }];
     return done({ record, ticks: ["disclosure.announcement"], replies, actions: [...(repo ? [{ kind: "announce.draft" }] : []), { kind: "announce.pack" }] });
   },
 };

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { draftProblems } from "../../announce/advisory-fields.js";
 import { PUBLISH_STEPS, stepsLeft } from "../../announce/publish-steps.js";
 import { publishGates } from "../../announce/publish-gates.js";
-import { done, fail, type CommandDefinition } from "../command.js";
+import { done, fail, refuse, type CommandDefinition } from "../command.js";
 
 export const publish: CommandDefinition = {
   group: "announce",
@@ -20,19 +20,23 @@ export const publish: CommandDefinition = {
     const reason = (m[1] ?? "").trim();
     if (force && !reason) return fail("`--force` needs a reason, e.g. `/announce publish --force the fix is already public`");
     if (reason.length > 500) return fail(`the reason is ${reason.length} characters long; keep it under 500`);
-    if (record.state === "invalid" || record.state === "no-action") return fail(`this response is closed (${record.state}); there is nothing to publish`);
+    // Refused for the response's state, the line counts as run (`refuse`): an edit of the comment or
+    // a redelivery must not publish later, when nobody asked for it then. Malformed lines (above)
+    // stay the author's to fix by editing; `--force` refused (the advisory gate) counts as run too.
+    const again = `To publish, post \`${force ? "/announce publish --force <reason>" : "/announce publish"}\` in a new comment once the gates pass.`;
+    if (record.state === "invalid" || record.state === "no-action") return refuse(`this response is closed (${record.state}); there is nothing to publish`, "Should it be reopened, post `/announce publish` in a new comment.");
     const steps = record.publish_steps ?? {};
     if (steps.advisory) {
       // Step 1 happened: the gates were passed then; what is left only finishes the publish.
       if (!stepsLeft(record).length) return fail(`every publish step is done already (${PUBLISH_STEPS.map((s) => s.id).join(", ")}); nothing was changed`);
       return done({ record, actions: [{ kind: "announce.publish" }] });
     }
-    if (record.state === "triage") return fail(`no advisory can be published yet: ${draftProblems(record).join("; ")}`);
+    if (record.state === "triage") return refuse(`no advisory can be published yet: ${draftProblems(record).join("; ")}`, again);
     // Without the handler's reads, a person's tick counts for nobody: never trusted by default.
     const gates = publishGates(record, config, now, force, members ?? new Map(), advisories);
     const failed = gates.filter((g) => !g.pass);
     if (failed.length) {
-      return fail(`not published, nothing was changed. ${failed.map((g) => `Gate "${g.title}" fails: ${g.why}.`).join(" ")}${failed.some((g) => g.id !== "advisory") && !force ? " To publish anyway (the reporter agreed, or it is public already), use `--force <reason>`." : ""}`);
+      return refuse(`not published, nothing was changed. ${failed.map((g) => `Gate "${g.title}" fails: ${g.why}.`).join(" ")}${failed.some((g) => g.id !== "advisory") && !force ? " To publish anyway (the reporter agreed, or it is public already), use `--force <reason>`." : ""}`, again);
     }
     const forced = gates.filter((g) => g.forced).map((g) => g.id);
     if (!forced.length) return done({ record, actions: [{ kind: "announce.publish" }] });
