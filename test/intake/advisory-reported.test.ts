@@ -59,6 +59,28 @@ describe("repository_advisory.reported", () => {
     expect(body).toContain(`<!-- embargo:intake ${GHSA} acme/product https://github.com/acme/product/security/advisories/${GHSA} -->`);
   });
 
+  /** The report as the app would open it: the create's body and title. */
+  async function reportOpened(shape: Parameters<typeof reportedEvent>[0]) {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockConfig(gh, "acme", shape?.product?.split("/")[1] ?? "product", PRODUCT_CONFIG);
+    mockConfig(gh, "acme", "security", shape?.product ? `components:\n  upload: { repo: ${shape.product} }\n` : SECURITY_CONFIG);
+    mockSecurityRepo();
+    mockIdentity(gh);
+    mockIssueList([]);
+    let created: any;
+    gh.api.post("/repos/acme/security/issues", (b) => ((created = b), true)).reply(201, { number: 12 });
+    await probot.receive(reportedEvent(shape));
+    return created as { title: string; body: string };
+  }
+
+  it("a mention wrapped in emphasis (`_@team_`, which GitHub renders as <em>@team</em> and pings) is defused too", async () => {
+    const created = await reportOpened({ summary: "Traversal _@acme/everyone_", description: "Please look _@admin_ and __@acme/security-team__" });
+    for (const text of [created.title, created.body]) expect(text).not.toMatch(/_@(?!\u200b)/);
+    expect(created.body).toContain("_@\u200badmin_");
+    expect(created.body).toContain("__@\u200bacme/security-team__");
+  });
+
   it("redelivered: finds its issue by the marker and opens no second one", async () => {
     const probot = createTestProbot();
     mockToken(gh);
