@@ -81,6 +81,22 @@ describe("repository_advisory.reported", () => {
     expect(created.body).toContain("__@\u200bacme/security-team__");
   });
 
+  it("a description that escapes to more than an issue can hold is cut to fit, saying so, and the issue is still opened", async () => {
+    // 20,000 quotes: within the app's own cap, but each is written as `&quot;` (6 characters).
+    const created = await reportOpened({ description: `Proof of concept:\n${'"'.repeat(20_000)}\nend` });
+    expect(created.body.length).toBeLessThanOrEqual(65_536);
+    expect(created.body).toContain("Proof of concept:");
+    expect(created.body).toContain("Cut here to fit in an issue: the whole description is on the advisory.");
+    expect(created.body).toContain(`<!-- embargo:intake ${GHSA} acme/product `);
+  });
+
+  it("a long repository name and summary still make a title GitHub accepts (at most 256 characters)", async () => {
+    const product = `acme/${"p".repeat(100)}`;
+    const created = await reportOpened({ product, summary: "S".repeat(1000) });
+    expect(created.title.length).toBeLessThanOrEqual(256);
+    expect(created.title).toMatch(new RegExp(`^Private report on ${product}: S+`));
+  });
+
   it("redelivered: finds its issue by the marker and opens no second one", async () => {
     const probot = createTestProbot();
     mockToken(gh);
