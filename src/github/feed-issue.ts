@@ -13,6 +13,17 @@ export function feedMarker(key: string): string {
   return `<!-- embargo:feed ${key} -->`;
 }
 
+const FEED_MARKER_RE = /<!-- embargo:feed ([A-Za-z0-9_-]+) -->/;
+
+/**
+ * The memory keys of every entry the app opened an issue for, oldest first: one list of the
+ * labelled issues, for a tick with no memory of its own (no dashboard index to keep it in).
+ */
+export async function feedKeysOpened(octokit: Octokit, securityRepo: string, config: EmbargoConfig, botLogin: string): Promise<string[]> {
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { ...repoParams(securityRepo), labels: config.label, state: "all", per_page: 100 });
+  return issues.flatMap((i) => (i.pull_request || i.user?.login !== botLogin ? [] : (FEED_MARKER_RE.exec(i.body ?? "")?.slice(1, 2) ?? []))).reverse();
+}
+
 /** Opens in this process, by repo and key: two ticks at once wait for the first one's issue. */
 const inFlight = new Map<string, Promise<FeedIssue>>();
 

@@ -3,7 +3,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { readIndex } from "../dashboard/dashboard-index.js";
 import { pollFeeds, type FetchFn } from "../feeds/poll-feeds.js";
 import { findDashboard } from "../github/dashboard-issue.js";
-import { openFeedIssue } from "../github/feed-issue.js";
+import { feedKeysOpened, openFeedIssue } from "../github/feed-issue.js";
 import type { Deps } from "../handlers/response-context.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -30,7 +30,10 @@ export async function tickFeeds(
   const botLogin = await deps.botLogin();
   const found = config.dashboard.enabled ? await findDashboard(octokit, owner, repo, botLogin) : undefined;
   const stored = found ? readIndex(found.body, deps.keys, full)[FEEDS_SEEN] : undefined;
-  const seen = Array.isArray(stored) ? stored.filter((k): k is string => typeof k === "string") : [];
+  // No memory (no dashboard, or none yet): the issues opened before say what was seen. Without
+  // them every entry would look new: the same first ten per poll, and a duplicate wherever the
+  // feed's date for an entry (its text, not ours) hides the issue from `findFeedIssue`'s `since`.
+  const seen = Array.isArray(stored) ? stored.filter((k): k is string => typeof k === "string") : await feedKeysOpened(octokit, full, config, botLogin);
   const result = await pollFeeds(fetchFn, config, seen);
   for (const problem of result.problems) log(`tick: ${full}: ${problem}`);
   const failed = new Set<string>();

@@ -44,6 +44,28 @@ describe("the tick reads the CVE feeds", () => {
   });
 });
 
+describe("the tick reads the CVE feeds without a dashboard to remember them in", () => {
+  /** An RSS feed of `n` entries naming the component; the first one dated (by the feed) in the future. */
+  const feed = (n: number) =>
+    `<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>${Array.from({ length: n }, (_, i) => {
+      const cve = `CVE-2026-${50_000 + i}`;
+      const date = i === 0 ? "Fri, 01 Jan 2100 00:00:00 GMT" : "Sat, 21 Nov 2026 15:15:09 GMT";
+      return `<item><title>${cve}</title><link>https://nvd.example/vuln/detail/${cve}</link><guid>${cve}</guid><description>A flaw in acme-upload before 2.4.1.</description><pubDate>${date}</pubDate></item>`;
+    }).join("")}</channel></rss>`;
+
+  it("every matching entry gets one issue over the ticks (not only the first 10 of the feed), whatever date the feed gives it", async () => {
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, `${FEED_CONFIG}dashboard:\n  enabled: false\n`);
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").times(3).reply(200, feed(12));
+    await world.tick();
+    expect(world.opened).toHaveLength(10);
+    await world.tick();
+    await world.tick();
+    const titles = world.opened.map((i) => i.title.split(":")[0]);
+    expect(titles).toHaveLength(12);
+    expect(new Set(titles).size).toBe(12);
+  });
+});
+
 describe("the tick tells the team's channel of an overdue embargo", () => {
   it("once per end date, and never with the title unless details are asked for", async () => {
     const sent: string[] = [];
