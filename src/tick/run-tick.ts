@@ -1,7 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { changeDashboard } from "../dashboard/dashboard-hook.js";
-import { readIndex, rowOf, type DashboardRow } from "../dashboard/dashboard-index.js";
+import { FEED_PROBLEMS, readIndex, rowOf, type DashboardRow } from "../dashboard/dashboard-index.js";
 import { findDashboard } from "../github/dashboard-issue.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { knowRepoId, learnRepoId } from "../github/repo-ids.js";
@@ -146,7 +146,7 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
   }
   await closesWithoutDashboard(deps, octokit, owner, repo, config, log);
   const repairs = await staleRows(env, octokit, full, config, open);
-  const feedsSeen = await tickFeeds(deps, octokit, full, config, env.log);
+  const feeds = await tickFeeds(deps, octokit, full, config, env.log);
   await changeDashboard(
     deps,
     { octokit, owner, repo, log: env.log },
@@ -157,7 +157,10 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
       const kept = index.rows.filter((r) => !rows.has(r.n) && (CLOSED_STATES.includes(r.state) || openNumbers.has(r.n)));
       const repaired = [...repairs.values()].map((make) => make(index.rows.find((r) => r.n === make.n)));
       const byNumber = new Map([...kept, ...repaired.filter((r): r is DashboardRow => Boolean(r)), ...rows.values()].map((r) => [r.n, r]));
-      return { ...index, v: 1, rows: [...byNumber.values()], ...(feedsSeen ? { [FEEDS_SEEN]: feedsSeen } : {}) };
+      // The feeds' problems are this tick's: an old one goes when the feed is read again (or no longer configured).
+      const { [FEED_PROBLEMS]: _before, ...rest } = index;
+      const problems = feeds?.problems.length ? { [FEED_PROBLEMS]: feeds.problems } : {};
+      return { ...rest, v: 1, rows: [...byNumber.values()], ...(feeds ? { [FEEDS_SEEN]: feeds.seen } : {}), ...problems };
     },
     config,
   );

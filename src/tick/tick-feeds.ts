@@ -11,11 +11,18 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** The dashboard index field that remembers the feed entries already seen (hashes, bounded by MAX_SEEN). */
 export const FEEDS_SEEN = "feeds_seen";
 
+/** A feed the tick could not read, as the dashboard shows it. */
+export interface FeedProblem {
+  url: string;
+  problem: string;
+}
+
 /**
  * Reads the repo's CVE feeds: each new matching entry opens one response issue. Returns the memory
  * to store in the dashboard's index, without the entries whose issue could not be opened (the
- * next tick tries them again; the issue's own marker still stops a duplicate). Undefined when the
- * repo reads no feed.
+ * next tick tries them again; the issue's own marker still stops a duplicate), and the feeds that
+ * could not be read (shown on the dashboard: a log line alone goes unseen for weeks). Undefined
+ * when the repo reads no feed.
  */
 export async function tickFeeds(
   deps: Deps,
@@ -24,7 +31,7 @@ export async function tickFeeds(
   config: EmbargoConfig,
   log: (message: string) => void,
   fetchFn: FetchFn = fetch,
-): Promise<string[] | undefined> {
+): Promise<{ seen: string[]; problems: FeedProblem[] } | undefined> {
   if (!config.feeds.length) return undefined;
   const [owner, repo] = full.split("/") as [string, string];
   const botLogin = await deps.botLogin();
@@ -45,5 +52,9 @@ export async function tickFeeds(
       log(`tick: ${full}: a feed entry's issue could not be opened (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
     }
   }
-  return result.seen.filter((key) => !failed.has(key));
+  const problems = result.problems.flatMap((text) => {
+    const feed = config.feeds.find((f) => text.startsWith(`${f.url}: `));
+    return feed ? [{ url: feed.url, problem: text.slice(feed.url.length + 2) }] : [];
+  });
+  return { seen: result.seen.filter((key) => !failed.has(key)), problems };
 }

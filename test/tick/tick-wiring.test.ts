@@ -44,6 +44,20 @@ describe("the tick reads the CVE feeds", () => {
   });
 });
 
+describe("a CVE feed that cannot be read", () => {
+  it("is shown on the dashboard, not only in the log, until a tick reads it again", async () => {
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, FEED_CONFIG);
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").reply(404, "gone");
+    await world.tick();
+    expect(world.dashboard!.body).toContain(`> [!WARNING]\n> The CVE feed \`${RSS_URL}\` could not be read on the last tick (\`HTTP 404\`): nothing from it reaches this repository until it can.`);
+
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").reply(200, rss);
+    await world.tick();
+    expect(world.dashboard!.body).not.toContain("could not be read");
+    expect(world.opened).toHaveLength(1);
+  });
+});
+
 describe("the tick reads the CVE feeds without a dashboard to remember them in", () => {
   /** An RSS feed of `n` entries naming the component; the first one dated (by the feed) in the future. */
   const feed = (n: number) =>
