@@ -48,7 +48,7 @@ export async function tickFeeds(
     try {
       await openFeedIssue(octokit, full, config, entry, botLogin);
     } catch (error) {
-      failed.add(entry.key);
+      for (const key of [entry.key, ...entry.aliases]) failed.add(key);
       log(`tick: ${full}: a feed entry's issue could not be opened (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
     }
   }

@@ -44,6 +44,25 @@ describe("the tick reads the CVE feeds", () => {
   });
 });
 
+describe("an advisory a feed lists before its CVE id is assigned", () => {
+  const ATOM_URL = "https://github.example/advisories.atom";
+  const atom = (title: string) =>
+    `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><title>t</title><entry><id>tag:github.example,2008:GHSA-7q3w-c5v8-jj2k</id><published>2026-11-20T08:00:00Z</published><link rel="alternate" href="https://github.example/advisories/GHSA-7q3w-c5v8-jj2k"/><title>${title}</title><content>Large multipart bodies exhaust memory in acme-upload.</content></entry></feed>`;
+
+  it.each([["with the dashboard's memory", ""], ["without a dashboard", "dashboard:\n  enabled: false\n"]])("keeps its one issue when the entry later names the CVE (%s)", async (_, extra) => {
+    const yaml = `${CONFIG}components:\n  upload: { package: { ecosystem: npm, name: acme-upload } }\nfeeds:\n  - url: ${ATOM_URL}\n${extra}`;
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, yaml);
+    nock("https://github.example").get("/advisories.atom").reply(200, atom("[GHSA-7q3w-c5v8-jj2k] acme-upload: denial of service on huge multipart bodies"));
+    await world.tick();
+    expect(world.opened.map((i) => i.title)).toEqual(["Feed entry: [GHSA-7q3w-c5v8-jj2k] acme-upload: denial of service on huge multipart bodies"]);
+    // GitHub assigns the CVE id a day later: the same entry, now naming it.
+    nock("https://github.example").get("/advisories.atom").times(2).reply(200, atom("[GHSA-7q3w-c5v8-jj2k] acme-upload: denial of service on huge multipart bodies (CVE-2026-41009)"));
+    await world.tick();
+    await world.tick();
+    expect(world.opened).toHaveLength(1);
+  });
+});
+
 describe("a CVE feed that cannot be read", () => {
   it("is shown on the dashboard, not only in the log, until a tick reads it again", async () => {
     const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, FEED_CONFIG);
