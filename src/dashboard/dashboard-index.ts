@@ -35,6 +35,9 @@ export interface DashboardIndex {
   [more: string]: unknown;
 }
 
+/** The index field with the CVE feeds the last tick could not read (`{ url, problem }[]`): shown on the dashboard until one reads them. */
+export const FEED_PROBLEMS = "feed_problems";
+
 export const DASHBOARD_MARKER = "<!-- embargo:dashboard -->";
 const INDEX_RE = /<!-- embargo:dashboard-index:v1 ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->/;
 const MAX_INDEX_JSON = 2_000_000;

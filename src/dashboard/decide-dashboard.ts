@@ -3,7 +3,8 @@ import { CLOSED_STATES, type ResponseState } from "../record/response-record.js"
 import { renderTemplate, type OverrideSource } from "../render/templates.js";
 import { STATE_TITLES } from "../response/response-view.js";
 import type { KeyRing } from "../security/key-ring.js";
-import { DASHBOARD_MARKER, indexMarker, type DashboardIndex, type DashboardRow } from "./dashboard-index.js";
+import { neutralize } from "../render/neutralize.js";
+import { DASHBOARD_MARKER, FEED_PROBLEMS, indexMarker, type DashboardIndex, type DashboardRow } from "./dashboard-index.js";
 
 export const BLOCK_START = "<!-- embargo:dashboard:start -->";
 export const BLOCK_END = "<!-- embargo:dashboard:end -->";
@@ -85,6 +86,19 @@ export function dashboardView(open: DashboardRow[], closed: DashboardRow[], hidd
   return view;
 }
 
+/** One code span: what a feed's error says is someone else's text (no ping, no marker, no way out of the note). */
+const span = (text: string) => `\`${neutralize(text).replace(/[`\r\n]/g, " ").slice(0, 200)}\``;
+
+/** The feeds the last tick could not read (the index's `feed_problems`), one note each. */
+function feedNotes(index: DashboardIndex): string[] {
+  const list = index[FEED_PROBLEMS];
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((p): p is { url: string; problem: string } => typeof p?.url === "string" && typeof p?.problem === "string")
+    .slice(0, 10)
+    .map((p) => `The CVE feed ${span(p.url)} could not be read on the last tick (${span(p.problem)}): nothing from it reaches this repository until it can.`);
+}
+
 /** The person's text around the app's block, kept as it is; a block whose markers were removed is replaced. */
 function around(current: string | undefined): { before: string; after: string } {
   if (!current) return { before: "", after: "" };
@@ -115,8 +129,8 @@ export async function decideDashboard(index: DashboardIndex, current: string | u
   for (;;) {
     const view = dashboardView(open.slice(0, shown), closed, open.length - shown, ctx);
     const block = await renderTemplate("dashboard", view, overrides);
-    const problem = block.overrideError ?? note;
-    const warning = problem ? `\n\n> [!WARNING]\n> ${problem}` : "";
+    const problems = [block.overrideError ?? note, ...feedNotes(index)].filter(Boolean);
+    const warning = problems.length ? `\n\n> [!WARNING]\n> ${problems.join("\n>\n> ")}` : "";
     const indexed: DashboardIndex = { ...index, v: 1, rows: [...open.slice(0, kept), ...closed] };
     const marker = indexMarker(indexed, ctx.keys, ctx.repo);
     const body = `${BLOCK_START}\n${DASHBOARD_MARKER}\n${block.text}${warning}\n\n${marker}\n${BLOCK_END}`;

@@ -18,6 +18,8 @@ const FETCH_TIMEOUT_MS = 20_000;
 export interface MatchedEntry extends FeedEntry {
   /** The memory key (`entryKey`) and the keywords it matched. */
   key: string;
+  /** The entry's other key: by its id, when `key` is its CVE's (what it was keyed by before it named one). */
+  aliases: string[];
   matched: string[];
 }
 
@@ -37,6 +39,15 @@ export interface PollResult {
 export function entryKey(entry: Pick<FeedEntry, "cve" | "id" | "feed">): string {
   const basis = entry.cve ? entry.cve.toUpperCase() : `${entry.feed} ${entry.id}`;
   return createHash("sha256").update(basis).digest("base64url").slice(0, 16);
+}
+
+/**
+ * Every key an entry may be remembered by: its CVE's, and its own id's. A feed often lists an
+ * advisory before its CVE id is assigned; the same entry naming it later is not a new one.
+ */
+export function entryKeys(entry: Pick<FeedEntry, "cve" | "id" | "feed">): string[] {
+  const key = entryKey(entry);
+  return entry.cve ? [key, entryKey({ id: entry.id, feed: entry.feed })] : [key];
 }
 
 /** The words a feed's entries must name: its own, else every component's name and package name. */
@@ -78,14 +89,14 @@ export async function pollFeeds(fetchFn: FetchFn, config: EmbargoConfig, seen: s
     const keywords = feedKeywords(config, feed);
     for (const entry of entries) {
       if (newEntries.length >= MAX_NEW_PER_POLL) break;
-      const key = entryKey(entry);
-      if (known.has(key)) continue;
+      const [key, ...aliases] = entryKeys(entry);
+      if (known.has(key!) || aliases.some((k) => known.has(k))) continue;
       const haystack = `${entry.title} ${entry.summary}`;
       const matched = keywords.filter((k) => mentions(haystack, k));
       if (!matched.length) continue;
-      known.add(key);
-      newEntries.push({ ...entry, key, matched });
+      for (const k of [key!, ...aliases]) known.add(k);
+      newEntries.push({ ...entry, key: key!, aliases, matched });
     }
   }
-  return { newEntries, seen: [...seen, ...newEntries.map((e) => e.key)].slice(-MAX_SEEN), problems };
+  return { newEntries, seen: [...seen, ...newEntries.flatMap((e) => [e.key, ...e.aliases])].slice(-MAX_SEEN), problems };
 }

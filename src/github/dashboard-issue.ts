@@ -19,9 +19,14 @@ export interface DashboardIssue {
  * another issue, or a marker in someone else's issue, is ignored.
  */
 export async function findDashboard(octokit: Octokit, owner: string, repo: string, botLogin: string): Promise<DashboardIssue | undefined> {
-  const { data } = await octokit.rest.issues.listForRepo({ owner, repo, labels: DASHBOARD_LABEL, state: "open", sort: "created", direction: "asc", per_page: 20 });
-  const own = data.find((i) => !i.pull_request && i.user?.login === botLogin && (i.body ?? "").includes(DASHBOARD_MARKER));
-  return own && { number: own.number, body: own.body ?? "", node_id: own.node_id };
+  // Page by page until the app's own: a page filled with issues people labelled must not hide it
+  // (the app would open another dashboard on every event). Usually the first page, one call.
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, { owner, repo, labels: DASHBOARD_LABEL, state: "open", sort: "created", direction: "asc", per_page: 20 });
+  for await (const { data } of pages) {
+    const own = data.find((i) => !i.pull_request && i.user?.login === botLogin && (i.body ?? "").includes(DASHBOARD_MARKER));
+    if (own) return { number: own.number, body: own.body ?? "", node_id: own.node_id };
+  }
+  return undefined;
 }
 
 /**

@@ -13,6 +13,17 @@ export function feedMarker(key: string): string {
   return `<!-- embargo:feed ${key} -->`;
 }
 
+const FEED_MARKER_RE = /<!-- embargo:feed ([A-Za-z0-9_-]+) -->/g;
+
+/**
+ * The memory keys of every entry the app opened an issue for, oldest first: one list of the
+ * labelled issues, for a tick with no memory of its own (no dashboard index to keep it in).
+ */
+export async function feedKeysOpened(octokit: Octokit, securityRepo: string, config: EmbargoConfig, botLogin: string): Promise<string[]> {
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { ...repoParams(securityRepo), labels: config.label, state: "all", per_page: 100 });
+  return issues.flatMap((i) => (i.pull_request || i.user?.login !== botLogin ? [] : [...(i.body ?? "").matchAll(FEED_MARKER_RE)].map((m) => m[1]!))).reverse();
+}
+
 /** Opens in this process, by repo and key: two ticks at once wait for the first one's issue. */
 const inFlight = new Map<string, Promise<FeedIssue>>();
 
@@ -34,8 +45,9 @@ async function findFeedIssue(octokit: Octokit, securityRepo: string, config: Emb
     ...(Number.isNaN(published) ? {} : { since: new Date(published).toISOString() }),
     per_page: 100,
   });
-  const marker = feedMarker(entry.key);
-  return issues.find((i) => !i.pull_request && (!botLogin || i.user?.login === botLogin) && (i.body ?? "").includes(marker));
+  // By any of its keys: the issue may have been opened before the entry named its CVE.
+  const markers = [entry.key, ...(entry.aliases ?? [])].map(feedMarker);
+  return issues.find((i) => !i.pull_request && (!botLogin || i.user?.login === botLogin) && markers.some((m) => (i.body ?? "").includes(m)));
 }
 
 /** "CVE-…: what it is": NVD's entries are titled with the id alone, so their summary says what. */
@@ -62,7 +74,7 @@ export function openFeedIssue(octokit: Octokit, securityRepo: string, config: Em
     const { text } = await renderTemplate("feed-entry", view);
     // Adopted after a lost answer, it is still this call's issue: `created` stays true.
     const made = await createOnce(
-      async () => (await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issueTitle(entry), body: `${text}\n\n${feedMarker(entry.key)}`, labels: [config.label], ...NO_RETRY })).data,
+      async () => (await octokit.rest.issues.create({ ...repoParams(securityRepo), title: issueTitle(entry), body: `${text}\n\n${[entry.key, ...(entry.aliases ?? [])].map(feedMarker).join("\n")}`, labels: [config.label], ...NO_RETRY })).data,
       () => findFeedIssue(octokit, securityRepo, config, entry, botLogin),
     );
     return { number: made.number, created: true };

@@ -7,6 +7,9 @@ import type { Deps } from "./response-context.js";
 type Advisory = Context<"repository_advisory.reported">["payload"]["repository_advisory"];
 
 const MAX_DESCRIPTION = 20_000;
+/** GitHub refuses an issue body over 65,536 characters and a title over 256. */
+const BODY_LIMIT = 65_536;
+const TITLE_LIMIT = 256;
 
 /** Probot's types leave `author` out of this event; GitHub's description has it (the reporter). */
 function reporterOf(advisory: Advisory): string | undefined {
@@ -15,13 +18,15 @@ function reporterOf(advisory: Advisory): string | undefined {
 }
 
 /** The issue's text: every field comes from the reporter, so it is neutralised (no pings, no markers). */
-export function intakeView(advisory: Advisory, productRepo: string) {
+export function intakeView(advisory: Advisory, productRepo: string, maxDescription = MAX_DESCRIPTION) {
   const clean = (s: string | null | undefined) => neutralize(s ?? "");
   const packages = (advisory.vulnerabilities ?? []).map((v) => {
     const name = v.package ? `${v.package.ecosystem}/${v.package.name ?? "?"}` : "?";
     return clean(`${name} ${v.vulnerable_version_range ?? ""}`.trim());
   });
-  const description = clean(advisory.description).slice(0, MAX_DESCRIPTION);
+  const whole = clean(advisory.description);
+  // Never half a surrogate pair at the cut: GitHub may refuse the body.
+  const description = whole.slice(0, /[\ud800-\udbff]/.test(whole[maxDescription - 1] ?? "") ? maxDescription - 1 : maxDescription);
   return {
     repo: productRepo,
     ghsa: advisory.ghsa_id,
@@ -34,6 +39,7 @@ export function intakeView(advisory: Advisory, productRepo: string) {
     cvss: advisory.cvss?.vector_string ?? undefined,
     cwes: (advisory.cwe_ids ?? []).map(clean),
     description: description ? description.split(/\r?\n/) : undefined,
+    cut: description.length < whole.length,
   };
 }
 
@@ -56,12 +62,28 @@ export async function onAdvisoryReported(deps: Deps, context: Context<"repositor
   await deps.queue.run(`intake:${advisory.ghsa_id.toLowerCase()}`, async () => {
     const existing = await findIntakeIssue(octokit, target.repo, advisory.ghsa_id, advisory.created_at ?? undefined, botLogin);
     if (existing) return;
-    const { text } = await renderTemplate("advisory-intake", intakeView(advisory, productRepo));
-    const summary = neutralize(advisory.summary ?? "").replace(/\s+/g, " ").slice(0, 180);
+    const marker = intakeMarker(advisory.ghsa_id, productRepo, advisory.html_url);
+    const body = await fittedBody(advisory, productRepo, marker);
+    const prefix = `Private report on ${productRepo}: `;
+    const summary = neutralize(advisory.summary ?? "").replace(/\s+/g, " ").slice(0, Math.min(180, TITLE_LIMIT - prefix.length));
     await openIntakeIssue(octokit, target.repo, {
-      title: `Private report on ${productRepo}: ${summary || advisory.ghsa_id}`,
-      body: `${text}\n\n${intakeMarker(advisory.ghsa_id, productRepo, advisory.html_url)}`,
+      title: `${prefix}${summary || advisory.ghsa_id}`,
+      body,
       label: target.config.label,
     }, { ghsa: advisory.ghsa_id, since: advisory.created_at ?? undefined, botLogin });
   });
+}
+
+/**
+ * The issue's body under GitHub's limit: escaping can make a description several times longer
+ * (`"` is written `&quot;`), so it is cut further until the body fits, and the issue says so.
+ */
+async function fittedBody(advisory: Advisory, productRepo: string, marker: string): Promise<string> {
+  let max = MAX_DESCRIPTION;
+  for (;;) {
+    const { text } = await renderTemplate("advisory-intake", intakeView(advisory, productRepo, max));
+    const body = `${text}\n\n${marker}`;
+    if (body.length <= BODY_LIMIT || max === 0) return body;
+    max = Math.max(0, Math.min(max - 1, Math.floor((max * (BODY_LIMIT - 1_000)) / body.length)));
+  }
 }

@@ -12,8 +12,9 @@ const SafeString = Handlebars.SafeString;
 export function neutralize(text: string): string {
   // Most strings (hashes, dates, ids) have neither: no regex, no copy.
   if (!text.includes("@") && !text.includes("<!--")) return text;
-  // An "@" after a word character is an e-mail address, which GitHub never treats as a mention.
-  return text.replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z0-9_-])/g, `$1@${ZWSP}`).replace(/<!--/g, "&lt;!--");
+  // An "@" after a letter or digit is an e-mail address, which GitHub never treats as a mention.
+  // Not after "_": `_@team_` renders as <em>@team</em>, and GitHub finds mentions in rendered text.
+  return text.replace(/(^|[^A-Za-z0-9])@(?=[A-Za-z0-9_-])/g, `$1@${ZWSP}`).replace(/<!--/g, "&lt;!--");
 }
 
 /**

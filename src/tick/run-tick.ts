@@ -1,7 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { changeDashboard } from "../dashboard/dashboard-hook.js";
-import { readIndex, rowOf, type DashboardRow } from "../dashboard/dashboard-index.js";
+import { FEED_PROBLEMS, readIndex, rowOf, type DashboardRow } from "../dashboard/dashboard-index.js";
 import { findDashboard } from "../github/dashboard-issue.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { knowRepoId, learnRepoId } from "../github/repo-ids.js";
@@ -57,8 +57,9 @@ export async function runTick(env: TickEnv): Promise<TickReport> {
   for (const installation of await env.installations()) {
     if (!env.known.has(installation.id)) {
       const { found, unread } = await discoverRepos(installation.octokit, env.log);
-      // A repo that could not be read may be a security repo: the tick fails on it (cron sees exit 1),
-      // and the installation is not taken as discovered, so the next tick reads it again.
+      // A repo that could not be read (or whose config is invalid) may be a security repo: the tick
+      // fails on it (cron sees exit 1), and the installation is not taken as discovered, so the
+      // next tick reads it again.
       if (unread.length) for (const repo of found) env.known.add(installation.id, repo.full, repo.id);
       else env.known.discovered(installation.id, found);
       report.failed.push(...unread);
@@ -101,7 +102,11 @@ export async function discoverRepos(octokit: Octokit, log: (m: string) => void):
     const [owner, repo] = full.split("/") as [string, string];
     try {
       const result = await readConfigFrom(octokit, owner, repo);
-      if (result.ok && (await hasLabelledIssue(octokit, owner, repo, result.config.label))) found.push({ full, id });
+      if (!result.ok) {
+        // Its label is unknown: a security repo whose config someone broke must not just drop out of the tick.
+        log(`tick: ${full} has an invalid .github/embargo.yml (${result.problems[0] ?? "?"}); not ticked until it is fixed`);
+        unread.push(full);
+      } else if (await hasLabelledIssue(octokit, owner, repo, result.config.label)) found.push({ full, id });
     } catch (error) {
       log(`tick: ${full} could not be read (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
       unread.push(full);
@@ -114,10 +119,8 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
   const { deps } = env;
   const [owner, repo] = full.split("/") as [string, string];
   const result = await readConfigFrom(octokit, owner, repo, deps.store);
-  if (!result.ok) {
-    env.log(`tick: ${full} has an invalid config; skipped until it is fixed`);
-    return 0;
-  }
+  // A failure, not a skip: no reminder, dashboard or feed runs until the config is fixed, and cron must hear of it.
+  if (!result.ok) throw new Error(`its .github/embargo.yml is invalid (${result.problems[0] ?? "?"}): nothing is ticked until it is fixed`);
   const config = result.config;
   const open = await listOpenResponses(octokit, owner, repo, config.label);
   // Once per repo: its responses' records and queues are keyed by its id (src/github/repo-ids.ts).
@@ -146,7 +149,7 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
   }
   await closesWithoutDashboard(deps, octokit, owner, repo, config, log);
   const repairs = await staleRows(env, octokit, full, config, open);
-  const feedsSeen = await tickFeeds(deps, octokit, full, config, env.log);
+  const feeds = await tickFeeds(deps, octokit, full, config, env.log);
   await changeDashboard(
     deps,
     { octokit, owner, repo, log: env.log },
@@ -157,7 +160,10 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
       const kept = index.rows.filter((r) => !rows.has(r.n) && (CLOSED_STATES.includes(r.state) || openNumbers.has(r.n)));
       const repaired = [...repairs.values()].map((make) => make(index.rows.find((r) => r.n === make.n)));
       const byNumber = new Map([...kept, ...repaired.filter((r): r is DashboardRow => Boolean(r)), ...rows.values()].map((r) => [r.n, r]));
-      return { ...index, v: 1, rows: [...byNumber.values()], ...(feedsSeen ? { [FEEDS_SEEN]: feedsSeen } : {}) };
+      // The feeds' problems are this tick's: an old one goes when the feed is read again (or no longer configured).
+      const { [FEED_PROBLEMS]: _before, ...rest } = index;
+      const problems = feeds?.problems.length ? { [FEED_PROBLEMS]: feeds.problems } : {};
+      return { ...rest, v: 1, rows: [...byNumber.values()], ...(feeds ? { [FEEDS_SEEN]: feeds.seen } : {}), ...problems };
     },
     config,
   );

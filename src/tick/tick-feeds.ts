@@ -3,7 +3,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { readIndex } from "../dashboard/dashboard-index.js";
 import { pollFeeds, type FetchFn } from "../feeds/poll-feeds.js";
 import { findDashboard } from "../github/dashboard-issue.js";
-import { openFeedIssue } from "../github/feed-issue.js";
+import { feedKeysOpened, openFeedIssue } from "../github/feed-issue.js";
 import type { Deps } from "../handlers/response-context.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -11,11 +11,18 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** The dashboard index field that remembers the feed entries already seen (hashes, bounded by MAX_SEEN). */
 export const FEEDS_SEEN = "feeds_seen";
 
+/** A feed the tick could not read, as the dashboard shows it. */
+export interface FeedProblem {
+  url: string;
+  problem: string;
+}
+
 /**
  * Reads the repo's CVE feeds: each new matching entry opens one response issue. Returns the memory
  * to store in the dashboard's index, without the entries whose issue could not be opened (the
- * next tick tries them again; the issue's own marker still stops a duplicate). Undefined when the
- * repo reads no feed.
+ * next tick tries them again; the issue's own marker still stops a duplicate), and the feeds that
+ * could not be read (shown on the dashboard: a log line alone goes unseen for weeks). Undefined
+ * when the repo reads no feed.
  */
 export async function tickFeeds(
   deps: Deps,
@@ -24,13 +31,16 @@ export async function tickFeeds(
   config: EmbargoConfig,
   log: (message: string) => void,
   fetchFn: FetchFn = fetch,
-): Promise<string[] | undefined> {
+): Promise<{ seen: string[]; problems: FeedProblem[] } | undefined> {
   if (!config.feeds.length) return undefined;
   const [owner, repo] = full.split("/") as [string, string];
   const botLogin = await deps.botLogin();
   const found = config.dashboard.enabled ? await findDashboard(octokit, owner, repo, botLogin) : undefined;
   const stored = found ? readIndex(found.body, deps.keys, full)[FEEDS_SEEN] : undefined;
-  const seen = Array.isArray(stored) ? stored.filter((k): k is string => typeof k === "string") : [];
+  // No memory (no dashboard, or none yet): the issues opened before say what was seen. Without
+  // them every entry would look new: the same first ten per poll, and a duplicate wherever the
+  // feed's date for an entry (its text, not ours) hides the issue from `findFeedIssue`'s `since`.
+  const seen = Array.isArray(stored) ? stored.filter((k): k is string => typeof k === "string") : await feedKeysOpened(octokit, full, config, botLogin);
   const result = await pollFeeds(fetchFn, config, seen);
   for (const problem of result.problems) log(`tick: ${full}: ${problem}`);
   const failed = new Set<string>();
@@ -38,9 +48,13 @@ export async function tickFeeds(
     try {
       await openFeedIssue(octokit, full, config, entry, botLogin);
     } catch (error) {
-      failed.add(entry.key);
+      for (const key of [entry.key, ...entry.aliases]) failed.add(key);
       log(`tick: ${full}: a feed entry's issue could not be opened (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
     }
   }
-  return result.seen.filter((key) => !failed.has(key));
+  const problems = result.problems.flatMap((text) => {
+    const feed = config.feeds.find((f) => text.startsWith(`${f.url}: `));
+    return feed ? [{ url: feed.url, problem: text.slice(feed.url.length + 2) }] : [];
+  });
+  return { seen: result.seen.filter((key) => !failed.has(key)), problems };
 }

@@ -112,6 +112,23 @@ describe("the dashboard issue", () => {
     await receive();
   });
 
+  it("finds its own past a page of labelled issues other people opened, and opens no second dashboard", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const { receive } = openResponseEvent(probot);
+    const { body } = await decideDashboard({ v: 1, rows: [row(3)] }, undefined, ctx);
+    mockConfig(gh, "acme", "security", CONFIG);
+    // Twenty older issues someone labelled `embargo: dashboard` fill the first page (oldest first).
+    const others = Array.from({ length: 20 }, (_, i) => dashboardIssue(100 + i, "notes", "mallory"));
+    const next = '<https://api.github.com/repos/acme/security/issues?labels=embargo%3A+dashboard&state=open&sort=created&direction=asc&per_page=20&page=2>; rel="next"';
+    gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL && !q.page).reply(200, others, { link: next });
+    gh.api.get("/repos/acme/security/issues").query((q) => q.page === "2").reply(200, [dashboardIssue(12, body)]);
+    let patched: any;
+    gh.api.patch("/repos/acme/security/issues/12", (b) => ((patched = b), true)).reply(200, dashboardIssue(12, ""));
+    await receive();
+    expect(gh.requests.filter((r) => r.method === "POST" && r.path === "/repos/acme/security/issues")).toEqual([]);
+    expect(readIndex(patched.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows.map((r) => r.n).sort()).toEqual([3, 7]);
+  });
+
   it("costs the same number of calls per event with 1 and with 200 open responses", async () => {
     const calls: number[] = [];
     for (const open of [1, 200]) {

@@ -12,6 +12,14 @@ const ctx = { keys: TEST_KEYS, repo: "acme/security", now: NOW, title: "Security
 const row = (n: number, extra: Partial<DashboardRow> = {}): DashboardRow => ({ n, url: `https://github.com/acme/security/issues/${n}`, state: "triage", awaiting: [], todo: [], ...extra });
 
 describe("decideDashboard", () => {
+  it("notes each feed the last tick could not read, its error as one inert code span (no ping, no marker, no way out)", async () => {
+    const index: DashboardIndex = { v: 1, rows: [], feed_problems: [{ url: "https://nvd.example/feed.xml", problem: "bad `tag` <!-- embargo:x -->\n@admin |" }] };
+    const { body } = await decideDashboard(index, undefined, ctx);
+    const note = body.split("\n").find((l) => l.includes("could not be read"))!;
+    expect(note).toBe("> The CVE feed `https://nvd.example/feed.xml` could not be read on the last tick (`bad  tag  &lt;!-- embargo:x --> @\u200badmin |`): nothing from it reaches this repository until it can.");
+    expect(body).toContain("> [!WARNING]\n> The CVE feed");
+  });
+
   it("groups open rows by state, most severe first then the nearest embargo end, overdue in bold", async () => {
     const index: DashboardIndex = {
       v: 1,

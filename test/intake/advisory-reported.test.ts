@@ -59,6 +59,44 @@ describe("repository_advisory.reported", () => {
     expect(body).toContain(`<!-- embargo:intake ${GHSA} acme/product https://github.com/acme/product/security/advisories/${GHSA} -->`);
   });
 
+  /** The report as the app would open it: the create's body and title. */
+  async function reportOpened(shape: Parameters<typeof reportedEvent>[0]) {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockConfig(gh, "acme", shape?.product?.split("/")[1] ?? "product", PRODUCT_CONFIG);
+    mockConfig(gh, "acme", "security", shape?.product ? `components:\n  upload: { repo: ${shape.product} }\n` : SECURITY_CONFIG);
+    mockSecurityRepo();
+    mockIdentity(gh);
+    mockIssueList([]);
+    let created: any;
+    gh.api.post("/repos/acme/security/issues", (b) => ((created = b), true)).reply(201, { number: 12 });
+    await probot.receive(reportedEvent(shape));
+    return created as { title: string; body: string };
+  }
+
+  it("a mention wrapped in emphasis (`_@team_`, which GitHub renders as <em>@team</em> and pings) is defused too", async () => {
+    const created = await reportOpened({ summary: "Traversal _@acme/everyone_", description: "Please look _@admin_ and __@acme/security-team__" });
+    for (const text of [created.title, created.body]) expect(text).not.toMatch(/_@(?!\u200b)/);
+    expect(created.body).toContain("_@\u200badmin_");
+    expect(created.body).toContain("__@\u200bacme/security-team__");
+  });
+
+  it("a description that escapes to more than an issue can hold is cut to fit, saying so, and the issue is still opened", async () => {
+    // 20,000 quotes: within the app's own cap, but each is written as `&quot;` (6 characters).
+    const created = await reportOpened({ description: `Proof of concept:\n${'"'.repeat(20_000)}\nend` });
+    expect(created.body.length).toBeLessThanOrEqual(65_536);
+    expect(created.body).toContain("Proof of concept:");
+    expect(created.body).toContain("Cut here to fit in an issue: the whole description is on the advisory.");
+    expect(created.body).toContain(`<!-- embargo:intake ${GHSA} acme/product `);
+  });
+
+  it("a long repository name and summary still make a title GitHub accepts (at most 256 characters)", async () => {
+    const product = `acme/${"p".repeat(100)}`;
+    const created = await reportOpened({ product, summary: "S".repeat(1000) });
+    expect(created.title.length).toBeLessThanOrEqual(256);
+    expect(created.title).toMatch(new RegExp(`^Private report on ${product}: S+`));
+  });
+
   it("redelivered: finds its issue by the marker and opens no second one", async () => {
     const probot = createTestProbot();
     mockToken(gh);

@@ -68,7 +68,10 @@ describe("pollFeeds", () => {
     // CVE-2026-41001 is in both feeds: one entry. The Atom-only advisory has no CVE: its own entry.
     expect(newEntries.map((e) => e.cve ?? e.id)).toEqual(["CVE-2026-41001", "tag:github.example,2008:GHSA-7q3w-c5v8-jj2k"]);
     expect(newEntries[0]!.matched).toEqual(["upload", "acme-upload"]);
-    expect(seen).toEqual(newEntries.map((e) => entryKey(e)));
+    // Each is remembered by its CVE's key and its own id's (a later CVE id does not make it new).
+    expect(newEntries.map((e) => e.key)).toEqual(newEntries.map((e) => entryKey(e)));
+    expect(seen).toEqual(newEntries.flatMap((e) => [e.key, ...e.aliases]));
+    expect(newEntries.map((e) => e.aliases.length)).toEqual([1, 0]);
   });
 
   it("after a restart (the memory as stored data), nothing is new", async () => {
@@ -100,8 +103,8 @@ describe("pollFeeds", () => {
     const old = Array.from({ length: MAX_SEEN }, (_, i) => `old-${i}`);
     const { seen, newEntries } = await pollFeeds(fetchFn, configOf(CONFIG), old);
     expect(seen).toHaveLength(MAX_SEEN);
-    expect(seen.slice(-2)).toEqual(newEntries.map((e) => e.key));
-    expect(seen[0]).toBe("old-2");
+    expect(seen.slice(-3)).toEqual(newEntries.flatMap((e) => [e.key, ...e.aliases]));
+    expect(seen[0]).toBe("old-3");
   });
 });
 

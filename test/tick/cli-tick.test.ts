@@ -5,7 +5,7 @@ import { main } from "../../src/cli/main.js";
 import { runTickCommand } from "../../src/cli/tick.js";
 import { TEST_SECRET } from "../helpers/app.js";
 import { mockGitHub, testPrivateKey, type GitHubMock } from "../helpers/github-api.js";
-import { reminders, tickWorld } from "./tick-world.js";
+import { CONFIG, reminders, tickWorld } from "./tick-world.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -46,6 +46,35 @@ describe("embargo tick (npm run tick)", () => {
     expect(await run()).toEqual({ code: 1, out: "embargo tick: 0 security repo(s), 0 open response(s)\n  acme/security: failed (see the log above)" });
     expect(reminders(world)).toHaveLength(0);
     expect(await run()).toEqual({ code: 0, out: "embargo tick: 1 security repo(s), 1 open response(s)" });
+    expect(reminders(world)).toHaveLength(1);
+  });
+
+  it("a security repo whose config is invalid is a failure too (exit 1, named), not a repo silently left out; once fixed it is ticked", async () => {
+    const opened_at = new Date(Date.now() - 48 * 3_600_000).toISOString();
+    // Someone's edit broke the config: no reminder, dashboard or feed until it is fixed, and cron must hear of it.
+    gh.scope().get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, "reminders:\n  triage_hours: 0\n", { "content-type": "text/plain; charset=utf-8" });
+    const world = await tickWorld(gh, new Date(), { opened_at }, undefined, false);
+    const run = async () => {
+      const out: string[] = [];
+      const code = await runTickCommand({ env: { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), EMBARGO_SECRET: TEST_SECRET }, out: (t) => out.push(t), err: () => undefined }, { Octokit: quietOctokit, logLevel: "fatal" });
+      return { code, out: out.join("\n") };
+    };
+    expect(await run()).toEqual({ code: 1, out: "embargo tick: 0 security repo(s), 0 open response(s)\n  acme/security: failed (see the log above)" });
+    expect(reminders(world)).toHaveLength(0);
+    expect(await run()).toEqual({ code: 0, out: "embargo tick: 1 security repo(s), 1 open response(s)" });
+    expect(reminders(world)).toHaveLength(1);
+  });
+
+  it("in the app's process, a security repo whose config broke after it was found is a failure, and is ticked again once fixed", async () => {
+    const now = new Date();
+    const path = `/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`;
+    // Found with a valid config; broken by the time its tick reads it; then fixed.
+    gh.scope().get(path).reply(200, CONFIG, { "content-type": "text/plain; charset=utf-8" });
+    gh.scope().get(path).reply(200, "reminders:\n  triage_hours: 0\n", { "content-type": "text/plain; charset=utf-8" });
+    const world = await tickWorld(gh, now, { opened_at: new Date(now.getTime() - 48 * 3_600_000).toISOString() });
+    await expect(world.tick()).rejects.toThrow("the tick failed on acme/security");
+    expect(reminders(world)).toHaveLength(0);
+    expect((await world.tick()).repos).toEqual(["acme/security"]);
     expect(reminders(world)).toHaveLength(1);
   });
 

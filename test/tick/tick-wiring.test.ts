@@ -44,6 +44,61 @@ describe("the tick reads the CVE feeds", () => {
   });
 });
 
+describe("an advisory a feed lists before its CVE id is assigned", () => {
+  const ATOM_URL = "https://github.example/advisories.atom";
+  const atom = (title: string) =>
+    `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><title>t</title><entry><id>tag:github.example,2008:GHSA-7q3w-c5v8-jj2k</id><published>2026-11-20T08:00:00Z</published><link rel="alternate" href="https://github.example/advisories/GHSA-7q3w-c5v8-jj2k"/><title>${title}</title><content>Large multipart bodies exhaust memory in acme-upload.</content></entry></feed>`;
+
+  it.each([["with the dashboard's memory", ""], ["without a dashboard", "dashboard:\n  enabled: false\n"]])("keeps its one issue when the entry later names the CVE (%s)", async (_, extra) => {
+    const yaml = `${CONFIG}components:\n  upload: { package: { ecosystem: npm, name: acme-upload } }\nfeeds:\n  - url: ${ATOM_URL}\n${extra}`;
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, yaml);
+    nock("https://github.example").get("/advisories.atom").reply(200, atom("[GHSA-7q3w-c5v8-jj2k] acme-upload: denial of service on huge multipart bodies"));
+    await world.tick();
+    expect(world.opened.map((i) => i.title)).toEqual(["Feed entry: [GHSA-7q3w-c5v8-jj2k] acme-upload: denial of service on huge multipart bodies"]);
+    // GitHub assigns the CVE id a day later: the same entry, now naming it.
+    nock("https://github.example").get("/advisories.atom").times(2).reply(200, atom("[GHSA-7q3w-c5v8-jj2k] acme-upload: denial of service on huge multipart bodies (CVE-2026-41009)"));
+    await world.tick();
+    await world.tick();
+    expect(world.opened).toHaveLength(1);
+  });
+});
+
+describe("a CVE feed that cannot be read", () => {
+  it("is shown on the dashboard, not only in the log, until a tick reads it again", async () => {
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, FEED_CONFIG);
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").reply(404, "gone");
+    await world.tick();
+    expect(world.dashboard!.body).toContain(`> [!WARNING]\n> The CVE feed \`${RSS_URL}\` could not be read on the last tick (\`HTTP 404\`): nothing from it reaches this repository until it can.`);
+
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").reply(200, rss);
+    await world.tick();
+    expect(world.dashboard!.body).not.toContain("could not be read");
+    expect(world.opened).toHaveLength(1);
+  });
+});
+
+describe("the tick reads the CVE feeds without a dashboard to remember them in", () => {
+  /** An RSS feed of `n` entries naming the component; the first one dated (by the feed) in the future. */
+  const feed = (n: number) =>
+    `<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>${Array.from({ length: n }, (_, i) => {
+      const cve = `CVE-2026-${50_000 + i}`;
+      const date = i === 0 ? "Fri, 01 Jan 2100 00:00:00 GMT" : "Sat, 21 Nov 2026 15:15:09 GMT";
+      return `<item><title>${cve}</title><link>https://nvd.example/vuln/detail/${cve}</link><guid>${cve}</guid><description>A flaw in acme-upload before 2.4.1.</description><pubDate>${date}</pubDate></item>`;
+    }).join("")}</channel></rss>`;
+
+  it("every matching entry gets one issue over the ticks (not only the first 10 of the feed), whatever date the feed gives it", async () => {
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, `${FEED_CONFIG}dashboard:\n  enabled: false\n`);
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").times(3).reply(200, feed(12));
+    await world.tick();
+    expect(world.opened).toHaveLength(10);
+    await world.tick();
+    await world.tick();
+    const titles = world.opened.map((i) => i.title.split(":")[0]);
+    expect(titles).toHaveLength(12);
+    expect(new Set(titles).size).toBe(12);
+  });
+});
+
 describe("the tick tells the team's channel of an overdue embargo", () => {
   it("once per end date, and never with the title unless details are asked for", async () => {
     const sent: string[] = [];

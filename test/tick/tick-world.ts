@@ -23,7 +23,7 @@ export interface World {
   posted: string[];
   deleted: number[];
   /** Issues the tick opened other than the dashboard (feed entries). */
-  opened: { number: number; title: string; body: string }[];
+  opened: { number: number; title: string; body: string; updated_at: string }[];
   tick: () => Promise<TickReport>;
 }
 
@@ -48,7 +48,10 @@ export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<Respo
   api.get("/repos/acme/security/issues").query(true).reply(200, (uri) => {
     const q = new URL(uri, "https://api.github.com").searchParams;
     if (q.get("labels") === DASHBOARD_LABEL) return world.dashboard ? [{ ...issue, id: 12, number: 12, node_id: "I_12", title: "Security response dashboard", body: world.dashboard.body, user: { login: BOT, id: 1, type: "Bot" }, labels: [{ name: DASHBOARD_LABEL }] }] : [];
-    return issueOpen || q.get("state") !== "open" ? [issue] : [];
+    // The issues the tick opened for feed entries carry the label too: listed with every state, updated when opened (GitHub's `since`).
+    const since = q.get("since");
+    const feedIssues = q.get("state") !== "all" ? [] : world.opened.filter((o) => !since || o.updated_at >= since).map((o) => ({ ...issue, id: o.number, number: o.number, node_id: `I_${o.number}`, title: o.title, body: o.body, updated_at: o.updated_at, user: { login: BOT, id: 1, type: "Bot" } }));
+    return [...(issueOpen || q.get("state") !== "open" ? [issue] : []), ...feedIssues];
   });
   // A closed #7 is not in the open list: the tick reads it alone (a dashboard row to revisit).
   if (!issueOpen) api.get("/repos/acme/security/issues/7").reply(200, issue);
@@ -82,7 +85,7 @@ export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<Respo
     if (!(b.labels ?? []).includes(DASHBOARD_LABEL)) {
       // Another issue the tick opens (a CVE feed entry): kept apart from the dashboard.
       const number = 100 + world.opened.length;
-      world.opened.push({ number, title: b.title, body: b.body });
+      world.opened.push({ number, title: b.title, body: b.body, updated_at: now.toISOString() });
       return { ...issue, id: number, number, node_id: `I_${number}`, title: b.title, body: b.body };
     }
     world.dashboard = { number: 12, body: b.body };
