@@ -142,6 +142,18 @@ export function decodeRecord(body: string, keys: KeyRing, scope: RecordScope): D
   }
 }
 
+/** A record's write count (src/record/response-record.ts `seq`): 0 for records from before it counted. */
+export function seqOf(record: Pick<ResponseRecord, "seq">): number {
+  const seq = record.seq;
+  return typeof seq === "number" && Number.isSafeInteger(seq) && seq > 0 ? seq : 0;
+}
+
+/** The write count of the record in `body` when that record verifies for `scope`; else undefined. */
+export function recordSeq(body: string, keys: KeyRing, scope: RecordScope): number | undefined {
+  const decoded = decodeRecord(body, keys, scope);
+  return decoded.found ? seqOf(decoded.record) : undefined;
+}
+
 /**
  * The task-list boxes as they stand in the comment now: a person may have ticked or unticked
  * them. An id whose box appears twice (a line copied by hand) counts for nothing.
