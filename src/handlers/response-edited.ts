@@ -20,7 +20,9 @@ import { loadResponse, readConfig, reportConfigProblems, type Deps } from "./res
  * `sender`). Ticking and unticking boxes is the one edit people are meant to make: those are
  * recorded with who and when, and the comment is re-rendered at once, so the status and the state
  * label follow. Anything else they changed has no effect and is rendered away; a record they
- * changed does not verify, and the app puts back the version before their edit when it can.
+ * changed does not verify, and the app puts back the version before their edit when it can. An
+ * older version they put back (from the edit history) verifies but counts fewer writes than the
+ * one it replaced, or than the store's mark (src/github/record-mark.ts): put back the same way.
  */
 export async function onResponseEdited(deps: Deps, context: Context<"issue_comment.edited">): Promise<void> {
   const { payload } = context;
