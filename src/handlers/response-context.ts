@@ -151,7 +151,19 @@ export async function loadResponse(
   let rolledBack = false;
   if (store) {
     watchWrites(issue, store, keys);
-    const seq = decoded?.found ? seqOf(decoded.record) : undefined;
+    let seq = decoded?.found ? seqOf(decoded.record) : undefined;
+    // A listing may lag a write by a moment: below the mark, the comment read alone is GitHub's
+    // word now (one more read, on this path only).
+    if (seq !== undefined && mark !== undefined && seq < mark && found.own && !isPartial(comments)) {
+      const now = await readCommentOfIssue(octokit, issue, found.own.id);
+      const again = now?.login === botLogin ? decodeRecord(now.body, keys, recordScope(issue)) : undefined;
+      if (now && again?.found && seqOf(again.record) > seq) {
+        found.own.body = now.body;
+        decoded = again;
+        seq = seqOf(again.record);
+        registerResponse(issue, again.record);
+      }
+    }
     if (seq !== undefined && (await judgeSeq(store, issue, mark, seq)) === "behind") {
       rolledBack = true;
       decoded = { found: false, damaged: true, fingerprint: `rolled-back-${seq}-${mark}` };

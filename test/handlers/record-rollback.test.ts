@@ -12,7 +12,7 @@ import { recordMarker } from "../../src/record/markers.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import { BOT, commentEvent, commentList, createTestProbot, labeledEvent, mockIdentity, mockToken, recordOf, RENDER_CONTEXT, TEST_KEYS, type StoredComment } from "../helpers/app.js";
+import { BOT, commentEvent, commentList, createTestProbot, labeledEvent, mockIdentity, mockToken, recordOf, RENDER_CONTEXT, SECURITY_REPO_ID, TEST_KEYS, type StoredComment } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 
 let gh: GitHubMock;
@@ -55,6 +55,8 @@ function world(body: string, store = new MemoryStore()) {
     patched: [] as string[],
     replies: [] as string[],
     labels: ["security", "security: triage"],
+    /** What a listing of the comments answers when it lags behind a write (else the comments as they are). */
+    listed: undefined as StoredComment[] | undefined,
     get response(): string {
       return comments[0]!.body;
     },
@@ -73,7 +75,7 @@ function world(body: string, store = new MemoryStore()) {
   const s = gh.scope().persist();
   s.get(`/repos/acme/security${CONFIG_PATH}`).optionally().reply(200, YAML, { "content-type": "text/plain; charset=utf-8" });
   s.get("/repos/acme/security/contents/.github").optionally().reply(404, { message: "Not Found" });
-  s.get(`${ISSUE}/comments`).query(true).optionally().reply(200, () => commentList(comments));
+  s.get(`${ISSUE}/comments`).query(true).optionally().reply(200, () => commentList(w.listed ?? comments));
   s.get(/^\/repos\/acme\/security\/issues\/comments\/\d+$/)
     .optionally()
     .reply((uri) => {
@@ -191,6 +193,20 @@ describe("an older signed version whose edit event never came", () => {
     await command(w, SUMMARY, 9102);
     expect(w.record).toMatchObject({ summary: "Path traversal in the upload endpoint", seq: 2 });
     expect(w.record.severity).toBeUndefined();
+  });
+});
+
+describe("a listing of the comments that lags behind the app's last write", () => {
+  it("is not taken for an older version put back: the comment read alone is", async () => {
+    const w = world(await rendered(triageRecord()));
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    // The remembered id expired (the comments are listed), and the listing still shows the version before the write.
+    await w.store.del(`response-comment:repo:${SECURITY_REPO_ID}#7`);
+    w.listed = [{ ...w.comments[0]!, body: v1 }];
+    await command(w, SUMMARY, 9102);
+    expect(w.replies).toEqual([]);
+    expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 3 });
   });
 });
 
