@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { IssueRef } from "./issue-comments.js";
+import { markWritten } from "./record-mark.js";
 
 /** A response comment the app just created or changed. */
 export interface ResponseWrite {
@@ -20,7 +21,8 @@ export function withResponseWrites<T>(hook: AfterResponseWrite, task: () => T): 
   return scope.run(hook, task);
 }
 
-/** Called by `applyEffects` once a response comment was written; without a hook in scope, nothing. */
+/** Called by `applyEffects` once a response comment was written: its record's mark, then the hook in scope (if any). */
 export async function responseWritten(write: ResponseWrite): Promise<void> {
+  await markWritten(write.issue, write.body);
   await scope.getStore()?.(write);
 }

@@ -85,7 +85,7 @@ async function onCommands(run: CommentRun): Promise<void> {
     const onlyHelp = run.lines.every((l) => l.group === "help" || l.name === "help");
     const key = `no-response-${commentKey}`;
     if (onlyHelp) return replyOnly(run, loaded.comments, { key, template: "help", view: helpView() }, loaded.overrides);
-    return replyOnly(run, loaded.comments, loaded.damaged ? { key, template: "damaged-record", view: { restored: false } } : { key, template: "no-response", view: { label: config.label } });
+    return replyOnly(run, loaded.comments, loaded.damaged ? { key, template: "damaged-record", view: { restored: false, rolled_back: Boolean(loaded.rolledBack) } } : { key, template: "no-response", view: { label: config.label } });
   }
   const from = payload.action === "edited" ? payload.changes?.body?.from : undefined;
   const before = from === undefined ? undefined : parseCommands(from);

@@ -51,13 +51,15 @@ export async function openResponse(
   const loaded = await loadResponse(octokit, issue, config, botLogin, keys, store);
   const effects = noEffects();
   if (loaded.damaged) {
-    const { text } = await renderTemplate("damaged-record", { restored: false }, loaded.overrides);
+    const { text } = await renderTemplate("damaged-record", { restored: false, rolled_back: Boolean(loaded.rolledBack) }, loaded.overrides);
     effects.replies.push({ key: `damaged-record-${loaded.damage ?? "missing"}`, body: text });
     await applyEffects(octokit, issue, { comments: loaded.comments, botLogin, labels: openIssue.labels, assignees: openIssue.assignees, open: openIssue.open }, effects);
     return;
   }
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER);
-  let record = loaded.record ?? tieToReport(newRecord(new Date(openIssue.created_at), now), openIssue, botLogin, config);
+  // A new record for a response whose comment is gone (deleted by a person) counts on from the
+  // store's mark: counted from 0, every reader would take it for an older version put back.
+  let record = loaded.record ?? { ...tieToReport(newRecord(new Date(openIssue.created_at), now), openIssue, botLogin, config), ...(loaded.mark ? { seq: loaded.mark } : {}) };
   if (own) record = syncBoxes(record, own.body, now, config);
   record = tick(record, ["intake.tracked"], now);
   if (config.notify_team && config.team) record = tick(record, ["intake.notify"], now);

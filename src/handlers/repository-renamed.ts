@@ -6,7 +6,8 @@ import { privateNow } from "../github/made-public.js";
 import { recordScope, responseKey } from "../github/repo-ids.js";
 import { rememberResponseComment } from "../github/response-comment.js";
 import { listOpenResponses } from "../github/tick-github.js";
-import { decodeRecord } from "../record/markers.js";
+import { decodeRecord, seqOf } from "../record/markers.js";
+import { judgeSeq, readMark, watchWrites } from "../github/record-mark.js";
 import { renderResponse } from "../response/render-response.js";
 import { syncBoxes } from "../response/sync-boxes.js";
 import { repoOverrides } from "../github/template-overrides.js";
@@ -50,6 +51,7 @@ export async function onRepositoryRenamed(deps: Deps, context: RenamedContext): 
   for (const listed of open) {
     const issue: IssueRef = { owner: repository.owner.login, repo: repository.name, issue_number: listed.number };
     await deps.queue.run(responseKey(issue), async () => {
+      const mark = await readMark(deps.store, issue);
       const scopes = [recordScope(issue), `${former}#${issue.issue_number}`];
       const decode = (body: string) => scopes.map((scope) => decodeRecord(body, deps.keys, scope)).find((d) => d.found);
       const { own, comments } = chooseResponse(await listComments(octokit, issue), botLogin, (body) => {
@@ -59,7 +61,9 @@ export async function onRepositoryRenamed(deps: Deps, context: RenamedContext): 
       if (!own) return;
       const now = deps.now();
       const decoded = decode(own.body);
-      if (!decoded?.found) return;
+      // An older version put back is left as every reader leaves it: damaged, for a person to repair.
+      if (!decoded?.found || (await judgeSeq(deps.store, issue, mark, seqOf(decoded.record))) === "behind") return;
+      watchWrites(issue, deps.store, deps.keys);
       const name = former.toLowerCase();
       const known = decoded.record.former_names ?? [];
       // Bound to the id already and told the name: a redelivery.

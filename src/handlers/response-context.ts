@@ -8,7 +8,8 @@ import { registerResponse } from "../github/event-scope.js";
 import { recordScope, learnRepoId } from "../github/repo-ids.js";
 import { chooseResponse } from "../github/response-choice.js";
 import { forgetResponseComment, isPartial, markPartial, readCommentOfIssue, rememberedResponseComment, rememberResponseComment } from "../github/response-comment.js";
-import { CONFIG_ERROR_MARKER, decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
+import { CONFIG_ERROR_MARKER, decodeRecord, RESPONSE_MARKER, seqOf } from "../record/markers.js";
+import { judgeSeq, readMark, watchWrites } from "../github/record-mark.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { OverrideSource } from "../render/templates.js";
 import { renderTemplate, trusted } from "../render/templates.js";
@@ -47,6 +48,10 @@ export interface LoadedResponse {
   damaged: boolean;
   /** Set when damaged: "missing" or a short id of the marker that failed to verify (one reply per damage). */
   damage?: string;
+  /** Damaged because the record is an older version than the app last wrote or read (src/github/record-mark.ts). */
+  rolledBack?: boolean;
+  /** That high-water mark, as read before the comment (undefined: none known). */
+  mark?: number;
   overrides: OverrideSource;
 }
 
@@ -137,8 +142,33 @@ export async function loadResponse(
   // A record is bound to its repository's id: an event that does not know it (a link sealed before
   // links carried it, an event on another repository) reads it once.
   await learnRepoId(octokit, issue);
-  const { comments, decoded } = await findResponse(octokit, issue, botLogin, keys, store, options.allComments);
-  registerResponse(issue, decoded?.found ? decoded.record : undefined);
+  const mark = store ? await readMark(store, issue) : undefined;
+  const found = await findResponse(octokit, issue, botLogin, keys, store, options.allComments);
+  const { comments } = found;
+  // An older copy is still the app's own text: its secrets are the event's to keep, as the current one's.
+  registerResponse(issue, found.decoded?.found ? found.decoded.record : undefined);
+  let decoded = found.decoded;
+  let rolledBack = false;
+  if (store) {
+    watchWrites(issue, store, keys);
+    let seq = decoded?.found ? seqOf(decoded.record) : undefined;
+    // A listing may lag a write by a moment: below the mark, the comment read alone is GitHub's
+    // word now (one more read, on this path only).
+    if (seq !== undefined && mark !== undefined && seq < mark && found.own && !isPartial(comments)) {
+      const now = await readCommentOfIssue(octokit, issue, found.own.id);
+      const again = now?.login === botLogin ? decodeRecord(now.body, keys, recordScope(issue)) : undefined;
+      if (now && again?.found && seqOf(again.record) > seq) {
+        found.own.body = now.body;
+        decoded = again;
+        seq = seqOf(again.record);
+        registerResponse(issue, again.record);
+      }
+    }
+    if (seq !== undefined && (await judgeSeq(store, issue, mark, seq)) === "behind") {
+      rolledBack = true;
+      decoded = { found: false, damaged: true, fingerprint: `rolled-back-${seq}-${mark}` };
+    }
+  }
   return {
     octokit,
     issue,
@@ -148,6 +178,8 @@ export async function loadResponse(
     record: decoded?.found ? decoded.record : undefined,
     damaged: decoded ? !decoded.found : false,
     damage: decoded && !decoded.found ? decoded.fingerprint : undefined,
+    rolledBack,
+    mark,
     overrides: repoOverrides(octokit, issue.owner, issue.repo, store),
   };
 }

@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import { checklistFor } from "../checklist/checklist-items.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { findOwnComment } from "../github/issue-comments.js";
-import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
+import { decodeRecord, RESPONSE_MARKER, seqOf } from "../record/markers.js";
 import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
 import { renderTemplate } from "../render/templates.js";
 import { noEffects } from "../response/effects.js";
@@ -20,7 +20,9 @@ import { loadResponse, readConfig, reportConfigProblems, type Deps } from "./res
  * `sender`). Ticking and unticking boxes is the one edit people are meant to make: those are
  * recorded with who and when, and the comment is re-rendered at once, so the status and the state
  * label follow. Anything else they changed has no effect and is rendered away; a record they
- * changed does not verify, and the app puts back the version before their edit when it can.
+ * changed does not verify, and the app puts back the version before their edit when it can. An
+ * older version they put back (from the edit history) verifies but counts fewer writes than the
+ * one it replaced, or than the store's mark (src/github/record-mark.ts): put back the same way.
  */
 export async function onResponseEdited(deps: Deps, context: Context<"issue_comment.edited">): Promise<void> {
   const { payload } = context;
@@ -50,15 +52,24 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
     const effects = noEffects();
     const now = deps.now();
     let record: ResponseRecord | undefined = loaded.record;
+    // GitHub's payload says what the comment read before this edit: if that record verifies, it is
+    // the app's own; and not older than the app last wrote or read, it is its latest.
+    const decoded = before !== undefined ? decodeRecord(before, deps.keys, recordScope(issue)) : undefined;
+    const previous = decoded?.found && seqOf(decoded.record) >= (loaded.mark ?? 0) ? decoded.record : undefined;
+    // The comment's record verifies yet was written before the one this edit replaced: an older
+    // version put back (from the edit history). The store's mark may not know (none kept, or lost).
+    const older = record && previous && seqOf(record) < seqOf(previous) ? seqOf(record) : undefined;
+    // Put back whole: the pasted copy's boxes are the old version's, not this person's ticks.
+    const restoring = !record || older !== undefined;
 
-    if (!record) {
-      if (!loaded.damaged) return;
-      // GitHub's payload says what the comment read before this edit: if that record verifies,
-      // it is the app's own, and putting it back is the repair.
-      const previous = before !== undefined ? decodeRecord(before, deps.keys, recordScope(issue)) : undefined;
-      record = previous?.found ? previous.record : undefined;
-      const { text } = await renderTemplate("damaged-record", { restored: Boolean(record), editor: `@${editor}` }, loaded.overrides);
-      effects.replies.push({ key: `damaged-record-${loaded.damage ?? "missing"}`, body: text });
+    if (!record || older !== undefined) {
+      if (!record && !loaded.damaged) return;
+      record = previous;
+      const rolledBack = loaded.rolledBack || older !== undefined;
+      const view = { restored: Boolean(record), rolled_back: rolledBack, editor: `@${editor}` };
+      const { text } = await renderTemplate("damaged-record", view, loaded.overrides);
+      const key = older !== undefined ? `rolled-back-${older}-${seqOf(previous!)}` : (loaded.damage ?? "missing");
+      effects.replies.push({ key: `damaged-record-${key}`, body: text });
       if (!record) {
         await applyEffects(octokit, issue, state, effects);
         return;
@@ -70,7 +81,9 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
       record = folded.changed.some((id) => branchBoxes.has(id)) ? stateFromBoxes(folded.record, config) : folded.record;
     }
 
-    effects.responseBody = await renderResponse(record, config, { title: payload.issue.title, reporter: payload.issue.user?.login ?? "" }, loaded.overrides, { keys: deps.keys, issue, now, current: own.body });
+    // A restore is always written: an older copy can carry a render signature still valid for these inputs.
+    const current = restoring ? undefined : own.body;
+    effects.responseBody = await renderResponse(record, config, { title: payload.issue.title, reporter: payload.issue.user?.login ?? "" }, loaded.overrides, { keys: deps.keys, issue, now, current });
     // The event's labels are a snapshot: a state this edit changes is labelled against the issue
     // as it is now, or a command that ran first leaves its state label beside this one (issue 8).
     if (loaded.record && record.state !== loaded.record.state) state.labels = (await readIssueNow(octokit, issue)).labels;

@@ -65,15 +65,17 @@ interface Inflated {
   json: string;
   ran: Ran | undefined;
   signed?: { keys: KeyRing; scope: string; signature: string };
+  /** The record's write count, once a valid record was read or written with this JSON. */
+  seq?: number;
 }
 const INFLATED_KEPT = 64;
 const INFLATED_MAX_JSON = 200_000;
 
 /** `ran`: the Ran written with that JSON, if known (its text is checked against the JSON before use). */
-function rememberInflated(payload: string, json: string, ran: Ran | undefined, signed: Inflated["signed"]): void {
+function rememberInflated(payload: string, json: string, ran: Ran | undefined, signed: Inflated["signed"], seq?: number): void {
   if (json.length > INFLATED_MAX_JSON) return;
   inflated.delete(payload);
-  inflated.set(payload, { json, ran, signed });
+  inflated.set(payload, { json, ran, signed, seq });
   if (inflated.size > INFLATED_KEPT) inflated.delete(inflated.keys().next().value!);
 }
 
@@ -89,7 +91,7 @@ export function recordMarker(record: ResponseRecord, keys: KeyRing, scope: Recor
   const bound = idOf(scope);
   const version = bound === undefined ? "2" : "3";
   const signature = keys.sign("record", signedText(version, bound ?? nameOf(scope), payload));
-  rememberInflated(payload, json, record.ran instanceof Ran ? record.ran : undefined, { keys, scope: `v${version}:${bound ?? nameOf(scope)}`, signature });
+  rememberInflated(payload, json, record.ran instanceof Ran ? record.ran : undefined, { keys, scope: `v${version}:${bound ?? nameOf(scope)}`, signature }, isRecord(record) ? seqOf(record) : undefined);
   return `<!-- embargo:record:v${version} ${payload} ${signature} -->`;
 }
 
@@ -110,36 +112,65 @@ export type DecodedRecord =
   | { found: true; record: ResponseRecord }
   | { found: false; damaged: boolean; forged?: boolean; fingerprint?: string };
 
+/** What every reader requires of a verified record's JSON. */
+function isRecord(value: ResponseRecord | null | undefined): value is ResponseRecord {
+  return value?.v === 1 && typeof value.state === "string";
+}
+
 /** A short stable id of the bad marker, so each distinct damage gets one reply, not one per event. */
 function fingerprint(text: string): string {
   return createHash("sha256").update(text).digest("base64url").slice(0, 10);
 }
 
-export function decodeRecord(body: string, keys: KeyRing, scope: RecordScope): DecodedRecord {
+/** The marker in `body`, what its signature is bound to for `scope`, and what this process knows of it. */
+function markerOf(body: string, keys: KeyRing, scope: RecordScope) {
   const match = RECORD_RE.exec(body);
-  if (!match) {
+  if (!match) return undefined;
+  const [, version, payload, signature] = match as unknown as [string, string, string, string | undefined];
+  // A v3 record verifies only where the repository's id is known: by name it could be any repository's.
+  const bound = version === "3" ? idOf(scope) : version === "2" ? nameOf(scope) : undefined;
+  const known = inflated.get(payload);
+  const signed = bound === undefined || !signature ? undefined : { keys, scope: `v${version}:${bound}`, signature };
+  const seen = signed !== undefined && known?.signed?.keys === keys && known.signed.scope === signed.scope && known.signed.signature === signature;
+  return { match, version, payload, bound, signed, known, seen };
+}
+
+export function decodeRecord(body: string, keys: KeyRing, scope: RecordScope): DecodedRecord {
+  const marker = markerOf(body, keys, scope);
+  if (!marker) {
     const damaged = body.includes(RESPONSE_MARKER);
     return damaged ? { found: false, damaged, fingerprint: "missing" } : { found: false, damaged };
   }
-  const [, version, payload, signature] = match as unknown as [string, string, string, string | undefined];
+  const { match, version, payload, bound, signed, known, seen } = marker;
   // Made only for a bad marker: hashing a good one's few KB on every read is wasted.
   const forged = () => ({ found: false as const, damaged: true, forged: true, fingerprint: fingerprint(match[0]) });
-  // A v3 record verifies only where the repository's id is known: by name it could be any repository's.
-  const bound = version === "3" ? idOf(scope) : version === "2" ? nameOf(scope) : undefined;
-  if (bound === undefined || !signature) return forged();
-  const known = inflated.get(payload);
-  const signed = { keys, scope: `v${version}:${bound}`, signature };
-  const seen = known?.signed?.keys === keys && known.signed.scope === signed.scope && known.signed.signature === signature;
-  if (!seen && !keys.verify("record", signedText(version, bound, payload), signature)) return forged();
+  if (bound === undefined || !signed) return forged();
+  if (!seen && !keys.verify("record", signedText(version, bound, payload), signed.signature)) return forged();
   try {
     const json = known?.json ?? inflateRawSync(Buffer.from(payload, "base64url"), { maxOutputLength: MAX_RECORD_JSON }).toString("utf8");
     const parsed = parseRecord(json, known?.ran) as ResponseRecord;
-    rememberInflated(payload, json, parsed?.ran instanceof Ran ? parsed.ran : undefined, signed);
-    if (parsed?.v !== 1 || typeof parsed.state !== "string") return { ...forged(), forged: false };
+    const valid = isRecord(parsed);
+    rememberInflated(payload, json, parsed?.ran instanceof Ran ? parsed.ran : undefined, signed, valid ? seqOf(parsed) : undefined);
+    if (!valid) return { ...forged(), forged: false };
     return { found: true, record: parsed };
   } catch {
     return { ...forged(), forged: false };
   }
+}
+
+/** A record's write count (src/record/response-record.ts `seq`): 0 for records from before it counted. */
+export function seqOf(record: Pick<ResponseRecord, "seq">): number {
+  const seq = record.seq;
+  return typeof seq === "number" && Number.isSafeInteger(seq) && seq > 0 ? seq : 0;
+}
+
+/** The write count of the record in `body` when that record verifies for `scope`; else undefined. */
+export function recordSeq(body: string, keys: KeyRing, scope: RecordScope): number | undefined {
+  // A record this process wrote or read (the usual case: the comment it just wrote) is not parsed again.
+  const marker = markerOf(body, keys, scope);
+  if (marker?.seen && marker.known?.seq !== undefined) return marker.known.seq;
+  const decoded = decodeRecord(body, keys, scope);
+  return decoded.found ? seqOf(decoded.record) : undefined;
 }
 
 /**

@@ -147,6 +147,13 @@ export interface ResponseRecord {
   former_names?: string[];
   /** Reminders the tick posted (key → ISO time): each condition is reminded once (src/tick/decide-reminders.ts). */
   reminders?: Record<string, string>;
+  /**
+   * How many times the app wrote this record (absent in records written before it counted: 0).
+   * Every written version has its own, one more than the last (src/response/render-response.ts),
+   * always as the record's last key. Signed with the rest: an older copy pasted back from the
+   * comment's edit history verifies but is told apart by it (src/github/record-mark.ts).
+   */
+  seq?: number;
 }
 
 /** A chat message that could not be sent yet: its key and its event, to send again later. */

@@ -4,7 +4,7 @@ import { CHECKLIST, PHASES } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { IssueRef } from "../github/issue-comments.js";
 import { recordScope } from "../github/repo-ids.js";
-import { RESPONSE_MARKER, scopeOf } from "../record/markers.js";
+import { recordSeq, RESPONSE_MARKER, scopeOf, seqOf } from "../record/markers.js";
 import { fitRecord } from "../record/record-budget.js";
 import { recordJson } from "../record/record-json.js";
 import type { ResponseRecord } from "../record/response-record.js";
@@ -117,7 +117,9 @@ export async function renderResponse(
   // The ladder may render several times: read the repo's override once.
   const cached = new Map<string, Promise<string | null>>();
   const source: OverrideSource | undefined = overrides && ((name) => cached.get(name) ?? (cached.set(name, overrides(name)), cached.get(name)!));
-  const settled = settleTicks(record, config, context.now);
+  // The inputs leave out the write count: the comment's own record is one write ahead of the
+  // record it was rendered from, and that alone must not make it look changed.
+  const { seq: _seq, ...settled } = settleTicks(record, config, context.now);
   const override = source ? await source("response") : null;
   // By the repository's id, as the record: after a rename, events that name the repository by its
   // old name (a fix PR's link) and by its new one find the same inputs, and one that changes
@@ -138,7 +140,13 @@ export async function renderResponse(
   const v2 = () => scope !== byName && context.current?.includes("<!-- embargo:record:v2 ");
   const same = unchanged(context.current, inputs, context) ?? (v2() ? unchanged(context.current, hashed(byName), context) : undefined);
   if (same !== undefined) return same;
-  const { record: fitted, marker, shrunk } = fitRecord(settled, context.keys, recordScope(context.issue), RECORD_BUDGET, settledJson);
+  // One more than the record's, or than the comment's when this event already wrote it (a later
+  // write in the same event may start from the record it read): every written version has its own.
+  const seq = Math.max(seqOf(record), context.current === undefined ? 0 : (recordSeq(context.current, context.keys, recordScope(context.issue)) ?? 0)) + 1;
+  // The write count as the last key, so the JSON is the one already made with it appended.
+  const written: ResponseRecord = { ...settled, seq };
+  const writtenJson = `${settledJson.slice(0, -1)}${settledJson.length > 2 ? "," : ""}"seq":${seq}}`;
+  const { record: fitted, marker, shrunk } = fitRecord(written, context.keys, recordScope(context.issue), RECORD_BUDGET, writtenJson);
   const room = COMMENT_LIMIT - marker.length - RESPONSE_MARKER.length - SLACK;
   let body = "";
   for (const [level, caps] of LEVELS.entries()) {

@@ -60,7 +60,8 @@ describe("on GitHub Enterprise Server (no repository security advisories)", () =
     expect(reply).toContain("This GitHub Enterprise Server has no repository security advisories, so GitHub cannot be asked for a CVE here.");
     expect(reply).toContain("`/triage cve CVE-");
     expect(w.record.cve).toBeUndefined();
-    expect({ ...w.record, ran: undefined, set_at: undefined }).toEqual({ ...before, ran: undefined, set_at: undefined });
+    // Only the memory of the lines that ran changed (so the record was written once more).
+    expect({ ...w.record, ran: undefined, set_at: undefined, seq: undefined }).toEqual({ ...before, ran: undefined, set_at: undefined, seq: undefined });
     expect(writesOutsideSecurityIssue()).toEqual([]);
   });
 

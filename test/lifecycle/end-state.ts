@@ -27,9 +27,10 @@ const withoutMachineLines = (body: string) => body.replace(/\n?<!-- embargo:(rec
 
 /**
  * The wording check's memo is a cache keyed by the secrets it was computed against: a run whose
- * last PR sync came after the CVE was recorded keys it differently, with the same findings.
+ * last PR sync came after the CVE was recorded keys it differently, with the same findings. The
+ * write count (`seq`) is history, not state: a run with repeats or failures writes more times.
  */
-function withoutMemo(record: ResponseRecord): ResponseRecord {
+function withoutMemo({ seq: _seq, ...record }: ResponseRecord): ResponseRecord {
   return { ...record, prs: record.prs.map(({ wording, ...pr }) => ({ ...pr, ...(wording ? { wording: { ...wording, key: "memo" } } : {}) })) };
 }
 

@@ -6,7 +6,7 @@ import { afterEach, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
 import type { GitHubMock } from "../helpers/github-api.js";
 import { BOT_LOGIN } from "../sweep/fake-json.js";
-import { INSTALLATION_ID } from "../helpers/app.js";
+import { INSTALLATION_ID, recordOf } from "../helpers/app.js";
 import { endState } from "./end-state.js";
 import { AFTER_END, FIX_PR, ISSUE, l1World, PRODUCT, runL1, SECURITY, SUMMARY, TITLE, REPORT } from "./lifecycle-l1.js";
 
@@ -66,6 +66,14 @@ it("L1 runs from the label to a published advisory, a changelog PR, a closed iss
   expect(gate.at(-1)).toMatchObject({ conclusion: "success" });
   const changes = Object.entries(state.files).find(([k]) => k.includes("embargo/disclosure-") && k.endsWith("CHANGES.md"))!;
   expect(changes[1]).toContain(state.record!.ghsa);
+
+  // Every version of the response the app wrote (created, then edited in place) counts one write more than the last.
+  const written = w.gh.requests.flatMap((r) => {
+    const body = (r.body as { body?: unknown } | undefined)?.body;
+    return r.method !== "GET" && typeof body === "string" && body.includes("<!-- embargo:response -->") ? [recordOf(body, `${SECURITY}#${ISSUE}`, w.fake.repo(SECURITY).id).seq] : [];
+  });
+  expect(written.length).toBeGreaterThan(10);
+  expect(written).toEqual(written.map((_seq, i) => i + 1));
 
   const bot = state.comments[`${SECURITY}#${ISSUE}`]!.filter((c) => c.startsWith(`${BOT_LOGIN}: `));
   expect(bot.filter((c) => c.includes("<!-- embargo:response -->"))).toHaveLength(1);

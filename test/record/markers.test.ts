@@ -1,6 +1,6 @@
 import { deflateRawSync } from "node:zlib";
 import { describe, expect, it, vi } from "vitest";
-import { decodeRecord, readBoxes, recordMarker, RESPONSE_MARKER } from "../../src/record/markers.js";
+import { decodeRecord, readBoxes, recordMarker, recordSeq, RESPONSE_MARKER } from "../../src/record/markers.js";
 import { newRecord } from "../../src/record/response-record.js";
 import { KeyRing } from "../../src/security/key-ring.js";
 
@@ -14,6 +14,19 @@ describe("signed record markers", () => {
     expect(decodeRecord(body, keys, "ACME/security#7")).toEqual({ found: true, record });
     expect(decodeRecord(body, keys, "acme/security#8")).toMatchObject({ found: false, damaged: true, forged: true });
     expect(decodeRecord(body, new KeyRing("other"), ISSUE)).toMatchObject({ found: false, damaged: true, forged: true });
+  });
+
+  it("give the write count of a record that verifies, written or read here or not, and nothing for one that does not", () => {
+    const keys = new KeyRing("s1");
+    const written = `${RESPONSE_MARKER}\n${recordMarker({ ...record, seq: 7 }, keys, ISSUE)}`;
+    expect(recordSeq(written, keys, ISSUE)).toBe(7);
+    expect(recordSeq(written, keys, "acme/security#8")).toBeUndefined();
+    expect(recordSeq(written, new KeyRing("other"), ISSUE)).toBeUndefined();
+    // The same secret in another ring (as another process holds it): verified and read in full.
+    const elsewhere = recordMarker({ ...record, summary: "from another process", seq: 3 }, keys, ISSUE);
+    expect(recordSeq(`${RESPONSE_MARKER}\n${elsewhere}`, new KeyRing("s1"), ISSUE)).toBe(3);
+    // Written before the count: 0.
+    expect(recordSeq(`${RESPONSE_MARKER}\n${recordMarker(record, keys, ISSUE)}`, keys, ISSUE)).toBe(0);
   });
 
   it("bound to the repository's id (v3) where it is known: any name of that repository reads it, no other repository, and not by name alone", () => {

@@ -177,16 +177,32 @@ describe("no render when nothing it is made of changed (issue 13)", () => {
     expect(await again(r, body, {}, new Date(NOW.getTime() + 3_600_000))).toBe(body);
   });
 
+  it("counts each written version once: one more than the record, or than the comment when the event already wrote it", async () => {
+    const first = await render(record({ seq: 1 }));
+    expect(recordOf(first).seq).toBe(2);
+    // A later write in the same event that starts from the record the event read (seq 1) follows the comment it wrote.
+    const second = await again(record({ seq: 1, summary: "Path traversal" }), first);
+    expect(recordOf(second).seq).toBe(3);
+    // The same inputs again: the comment as it is, no new version.
+    expect(await again(record({ seq: 1, summary: "Path traversal" }), second)).toBe(second);
+  });
+
   it("renders again when any input changed: the record, the day (days left), a person's edit of the text, or the secret", async () => {
     const r = record({ embargo_end: "2026-12-01" });
     const body = await render(r);
+    // Each render written again is the record's next version: one write more than the comment's.
+    expect(recordOf(body).seq).toBe(1);
+    const next = (x: ResponseRecord) => ({ ...x, seq: 1 });
     const changed = record({ embargo_end: "2026-12-01", summary: "Path traversal" });
-    expect(await again(changed, body)).toBe(await render(changed));
+    expect(await again(changed, body)).toBe(await render(next(changed)));
+    expect(recordOf(await again(changed, body)).seq).toBe(2);
     const tomorrow = new Date(NOW.getTime() + 24 * 3_600_000);
-    expect(await again(r, body, {}, tomorrow)).toBe(await render(r, config(), tomorrow));
+    expect(await again(r, body, {}, tomorrow)).toBe(await render(next(r), config(), tomorrow));
     const edited = body.replace("### Security response", "### Nothing to see");
     expect(edited).not.toBe(body);
-    expect(await again(r, edited)).toBe(body);
+    const repaired = await again(r, edited);
+    expect(repaired).toBe(await render(next(r)));
+    expect(repaired.replace(/<!-- embargo:(record|render)[^>]*-->/g, "")).toBe(body.replace(/<!-- embargo:(record|render)[^>]*-->/g, ""));
     // Text a person adds on or after the signature's line is an edit like any other, even behind a
     // character where base64 decoding stops ("=") or that it skips: rendered again, without it.
     const line = body.slice(body.lastIndexOf("\n<!-- embargo:render "));
@@ -194,7 +210,7 @@ describe("no render when nothing it is made of changed (issue 13)", () => {
     for (const tail of [`${signature}= --> **Fixed: safe to disclose** <!-- -->`, `${signature}! -->`, `${signature} -->\n\nAdded by hand`]) {
       const added = `${body.slice(0, -line.length)}\n<!-- embargo:render ${tail}`;
       expect(added).not.toBe(body);
-      expect(await again(r, added)).toBe(body);
+      expect(await again(r, added)).toBe(repaired);
     }
     // Signed before a rotation: rendered (and so signed) again with the current secret.
     const rotated = new KeyRing("a-new-secret", TEST_SECRET);

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Probot } from "probot";
 import { expect } from "vitest";
+import { MemoryStore } from "../../src/store/memory-store.js";
 import { createTestProbot, INSTALLATION_ID } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { FakeGitHub } from "./fake-github.js";
@@ -137,10 +138,31 @@ export interface Session {
 let deliveries = 0;
 let shared: Probot | undefined;
 
+/**
+ * The shared app's memory. Each session's world is a clone of a snapshot the app may since have
+ * seen later states of: the records' high-water marks (src/github/record-mark.ts) belong to that
+ * later world, so each session starts without them, as an app meeting this world for the first
+ * time would. The rest of the memory is hints the app checks on use, kept as a process keeps it.
+ */
+class SessionStore extends MemoryStore {
+  readonly #marks = new Set<string>();
+  override async set(key: string, value: string, ttlMs: number) {
+    if (key.startsWith("record-seq:")) this.#marks.add(key);
+    await super.set(key, value, ttlMs);
+  }
+  forgetMarks() {
+    // MemoryStore deletes at once (its promise only reports it).
+    for (const key of this.#marks) void this.del(key);
+    this.#marks.clear();
+  }
+}
+const store = new SessionStore();
+
 export function session(fake: FakeGitHub): Session {
   const gh = mockGitHub();
   fake.install(gh);
-  shared ??= createTestProbot();
+  store.forgetMarks();
+  shared ??= createTestProbot(undefined, { store });
   const probot = shared;
   return {
     gh,

@@ -5,6 +5,7 @@ import { DASHBOARD_LABEL } from "../../src/github/dashboard-issue.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
 import type { TickReport } from "../../src/tick/run-tick.js";
+import type { Store } from "../../src/store/store.js";
 import { BOT, commentList, createTestProbot, INSTALLATION_ID, SECURITY_REPO_ID, TEST_KEYS, type StoredComment } from "../helpers/app.js";
 import { mockInstallationToken, type GitHubMock } from "../helpers/github-api.js";
 
@@ -31,7 +32,7 @@ export interface World {
  * acme/security with one open response (#7) as GitHub would hold it, behind persistent routes
  * that keep state: the tick can run any number of times and the test reads what it left.
  */
-export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<ResponseRecord> = {}, yaml = CONFIG, withProbot = true, env?: NodeJS.ProcessEnv, issueOpen = true): Promise<World> {
+export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<ResponseRecord> = {}, yaml = CONFIG, withProbot = true, env?: NodeJS.ProcessEnv, issueOpen = true, store?: Store): Promise<World> {
   const config = configOf(yaml);
   const full = { ...newRecord(new Date("2026-11-20T09:30:00Z"), new Date("2026-11-20T09:30:00Z")), ...record };
   const body = await renderResponse(full, config, { title: "Report", reporter: "reporter" }, undefined, { keys: TEST_KEYS, issue: { owner: "acme", repo: "security", issue_number: 7 }, now });
@@ -98,7 +99,7 @@ export async function tickWorld(gh: GitHubMock, now: Date, record: Partial<Respo
   api.post("/graphql").reply(200, { data: { pinIssue: { issue: { id: "I_12" } } } });
   if (!withProbot) return world;
   let tick: (() => Promise<TickReport>) | undefined;
-  const probot: Probot = createTestProbot(now, { onTick: (t) => (tick = t), ...(env ? { env } : {}) });
+  const probot: Probot = createTestProbot(now, { onTick: (t) => (tick = t), ...(env ? { env } : {}), ...(store ? { store } : {}) });
   await probot.load(() => undefined);
   world.tick = async () => {
     const report = await tick!();

@@ -6,6 +6,7 @@ import { newRecord } from "../../src/record/response-record.js";
 import { renderResponse } from "../../src/response/render-response.js";
 import { BOT, commentList, NOW, recordOf, SECURITY_REPO_ID, TEST_KEYS } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { MemoryStore } from "../../src/store/memory-store.js";
 import { CONFIG, configOf, reminders, tickWorld } from "./tick-world.js";
 
 let gh: GitHubMock;
@@ -107,6 +108,20 @@ describe("the tick repairs a row whose event was lost", () => {
     const rows = readIndex(world.dashboard!.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows;
     expect(rows.map((r) => [r.n, r.state]).sort()).toEqual([[7, "confirmed"], [9, "invalid"]]);
     expect(world.dashboard!.body).toMatch(/Closed in the last 30 days \(1\)[\s\S]*\[#9\]\(https:\/\/github.com\/acme\/security\/issues\/9\) Not a bug \| Closed: invalid/);
+  });
+});
+
+describe("the tick and an older version of the record put back", () => {
+  it("leaves the response as it is when the record is older than the last one the app wrote (its edit event lost)", async () => {
+    // The app wrote this response's record 5 times; the comment holds its first version again.
+    const store = new MemoryStore();
+    await store.set(`record-seq:repo:${SECURITY_REPO_ID}#7`, "5", 60_000);
+    const world = await tickWorld(gh, at(25), {}, CONFIG, true, undefined, true, store);
+    const before = world.comments.find((c) => c.id === 555)!.body;
+    expect(recordOf(before).seq).toBe(1);
+    await world.tick();
+    expect(reminders(world)).toEqual([]);
+    expect(world.comments.find((c) => c.id === 555)!.body).toBe(before);
   });
 });
 

@@ -1,0 +1,70 @@
+import { recordSeq } from "../record/markers.js";
+import type { KeyRing } from "../security/key-ring.js";
+import type { Store } from "../store/store.js";
+import { currentScope, type EventScope } from "./event-scope.js";
+import type { IssueRef } from "./issue-comments.js";
+import { recordScope, responseKey } from "./repo-ids.js";
+
+/**
+ * The high-water mark of each response's record: the highest write count (`seq`) the app wrote or
+ * read verified. Anyone with write access can paste an older signed version back from the comment's
+ * edit history; it verifies, but its count is below the mark, so readers take it as damaged. Only a
+ * number is kept, nothing of the response. Kept a year, renewed by every write: longer than any
+ * embargo, and a response left alone longer only loses this second check. In-process memory
+ * (`MemoryStore`) loses it on restart; the edit handler's own check (src/handlers/response-edited.ts)
+ * does not need it.
+ */
+export const MARK_TTL_MS = 365 * 24 * 3_600_000;
+
+// By the response's key (its repository's id when known), as its remembered comment is.
+const keyOf = (issue: IssueRef) => `record-seq:${responseKey(issue)}`;
+
+/**
+ * The mark, read before the comment: a writer raises it only after GitHub took the write, so a
+ * comment read after the mark is never behind it unless a person put an older version back.
+ */
+export async function readMark(store: Store, issue: IssueRef): Promise<number | undefined> {
+  const value = await store.get(keyOf(issue));
+  const seq = value === undefined ? NaN : Number(value);
+  return Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined;
+}
+
+/**
+ * A verified record's count against the mark read before it: "behind" (an older version put back),
+ * or the mark raised to it. A fresh store (no mark) takes any count.
+ */
+export async function judgeSeq(store: Store, issue: IssueRef, mark: number | undefined, seq: number): Promise<"behind" | "ok"> {
+  if (mark !== undefined && seq < mark) return "behind";
+  if (mark === undefined || seq > mark) await raiseMark(store, issue, seq);
+  return "ok";
+}
+
+/** Never lowers it: writes of one response run one at a time (its queue's lock), readers only raise. */
+async function raiseMark(store: Store, issue: IssueRef, seq: number): Promise<void> {
+  const mark = await readMark(store, issue);
+  if (mark === undefined || seq > mark) await store.set(keyOf(issue), String(seq), MARK_TTL_MS);
+}
+
+/**
+ * The stores (and keys) of the responses an event loaded, by response key: a response write
+ * in that event (`applyEffects`, through `responseWritten`) raises the mark without every writer
+ * passing the store along. Outside an event (the CLI) nothing is marked on write.
+ */
+const watched = new WeakMap<EventScope, Map<string, { store: Store; keys: KeyRing }>>();
+
+export function watchWrites(issue: IssueRef, store: Store, keys: KeyRing): void {
+  const scope = currentScope();
+  if (!scope) return;
+  let map = watched.get(scope);
+  if (!map) watched.set(scope, (map = new Map()));
+  map.set(responseKey(issue), { store, keys });
+}
+
+/** After GitHub took a response write: the mark follows the count the app just wrote. */
+export async function markWritten(issue: IssueRef, body: string): Promise<void> {
+  const scope = currentScope();
+  const watch = scope && watched.get(scope)?.get(responseKey(issue));
+  if (!watch) return;
+  const seq = recordSeq(body, watch.keys, recordScope(issue));
+  if (seq !== undefined) await raiseMark(watch.store, issue, seq);
+}

@@ -1,0 +1,258 @@
+/**
+ * An older signed version of the response's record, put back from the comment's edit history (or
+ * copied into the app's other response comment), verifies: it is the app's own text. It must not
+ * take the response back in time. The record counts its writes (`seq`); the edit handler compares
+ * the version the edit replaced, and the app's store keeps the highest count seen for each response.
+ */
+import type { Probot } from "probot";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { validateConfig } from "../../src/config/load-config.js";
+import { chooseResponse } from "../../src/github/response-choice.js";
+import { recordMarker } from "../../src/record/markers.js";
+import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
+import { renderResponse } from "../../src/response/render-response.js";
+import { MemoryStore } from "../../src/store/memory-store.js";
+import type { RedisStore } from "../../src/store/redis-store.js";
+import type { Store } from "../../src/store/store.js";
+import { BOT, commentEvent, commentList, createTestProbot, labeledEvent, mockIdentity, mockToken, recordOf, RENDER_CONTEXT, SECURITY_REPO_ID, TEST_KEYS, type StoredComment } from "../helpers/app.js";
+import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { storeKinds, testRedis } from "../helpers/redis.js";
+
+const redis = await testRedis();
+const opened: RedisStore[] = [];
+afterAll(async () => {
+  for (const s of opened) await s.close();
+  await redis.stop();
+});
+
+let gh: GitHubMock;
+beforeEach(() => {
+  gh = mockGitHub();
+});
+afterEach(() => gh.done());
+
+const ISSUE = "/repos/acme/security/issues/7";
+const RESPONSE_ID = 555;
+const YAML = "supported_branches: [main]\n";
+const CONFIG_PATH = `/contents/${encodeURIComponent(".github/embargo.yml")}`;
+const CVSS = "/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+const SUMMARY = "/triage summary Path traversal in the upload endpoint";
+
+const visible = (body: string) => body.replace(/<!-- embargo:(record|render)[^>]*-->/g, "");
+
+function triageRecord(): ResponseRecord {
+  const record = newRecord(new Date("2026-11-20T09:30:00Z"), new Date("2026-11-20T09:31:00Z"));
+  return { ...record, ticks: { "intake.tracked": { by: "app", at: "2026-11-20T09:31:00.000Z" } } };
+}
+
+async function rendered(record: ResponseRecord): Promise<string> {
+  const config = validateConfig({ supported_branches: ["main"] });
+  if (!config.ok) throw new Error(config.problems.join());
+  return renderResponse(record, config.config, { title: "Report", reporter: "reporter" }, undefined, RENDER_CONTEXT);
+}
+
+/**
+ * acme/security#7 as GitHub keeps it, with the app's response comment (id 555) holding `body`:
+ * reads answered from what is stored now, writes applied to it. What it costs in calls is other
+ * tests' concern: here, what people see (the comment, the replies).
+ */
+function world(body: string, store: Store = new MemoryStore()) {
+  const comments: StoredComment[] = [{ id: RESPONSE_ID, body, user: { login: BOT, type: "Bot" } }];
+  const w = {
+    store,
+    comments,
+    probot: undefined as unknown as Probot,
+    patched: [] as string[],
+    replies: [] as string[],
+    labels: ["security", "security: triage"],
+    /** What a listing of the comments answers when it lags behind a write (else the comments as they are). */
+    listed: undefined as StoredComment[] | undefined,
+    get response(): string {
+      return comments[0]!.body;
+    },
+    get record(): ResponseRecord {
+      return recordOf(this.response);
+    },
+    /** Another process of the app (a restart, or a second instance): its own memory unless it shares `store`. */
+    start(shared: Store = new MemoryStore()) {
+      w.store = shared;
+      w.probot = createTestProbot(undefined, { store: shared });
+      mockToken(gh);
+      mockIdentity(gh);
+    },
+  };
+  w.start(store);
+  const s = gh.scope().persist();
+  s.get(`/repos/acme/security${CONFIG_PATH}`).optionally().reply(200, YAML, { "content-type": "text/plain; charset=utf-8" });
+  s.get("/repos/acme/security/contents/.github").optionally().reply(404, { message: "Not Found" });
+  s.get(`${ISSUE}/comments`).query(true).optionally().reply(200, () => commentList(w.listed ?? comments));
+  s.get(/^\/repos\/acme\/security\/issues\/comments\/\d+$/)
+    .optionally()
+    .reply((uri) => {
+      const c = comments.find((x) => x.id === Number(uri.split("/").pop()));
+      return c ? [200, { ...commentList([c])[0], issue_url: `https://api.github.com${ISSUE}` }] : [404, { message: "Not Found" }];
+    });
+  s.get(/^\/repos\/acme\/security\/collaborators\/[^/]+\/permission$/).optionally().reply(200, { permission: "admin", role_name: "admin", user: { login: "alice", id: 77, type: "User" } });
+  s.get(ISSUE).optionally().reply(200, () => ({ number: 7, title: "Report", state: "open", user: { login: "reporter" }, labels: w.labels.map((name) => ({ name })), assignees: [] }));
+  s.patch(/^\/repos\/acme\/security\/issues\/comments\/\d+$/)
+    .optionally()
+    .reply((uri, b: any) => {
+      const id = Number(uri.split("/").pop());
+      const c = comments.find((x) => x.id === id);
+      if (!c) return [404, { message: "Not Found" }];
+      w.patched.push(b.body);
+      c.body = b.body;
+      return [200, { id, body: b.body }];
+    });
+  s.post(`${ISSUE}/comments`)
+    .optionally()
+    .reply(201, (_u, b: any) => {
+      const id = 20_000 + comments.length;
+      w.replies.push(b.body);
+      comments.push({ id, body: b.body, user: { login: BOT, type: "Bot" } });
+      return { id, body: b.body };
+    });
+  s.post(/^\/repos\/acme\/security\/issues\/comments\/\d+\/reactions$/).optionally().reply(201, (_u, b: any) => ({ id: 1, content: b.content }));
+  s.post(`${ISSUE}/labels`).optionally().reply(200, (_u, b: any) => (w.labels.push(...b.labels), []));
+  s.delete(/^\/repos\/acme\/security\/issues\/7\/labels\/.+$/)
+    .optionally()
+    .reply(200, (uri) => ((w.labels = w.labels.filter((l) => l !== decodeURIComponent(uri.split("/").pop()!))), []));
+  return w;
+}
+type World = ReturnType<typeof world>;
+
+/** A command by alice (an admin), in a new comment. */
+async function command(w: World, line: string, commentId: number): Promise<void> {
+  await w.probot.receive(commentEvent({ commentId, commentBody: line, labels: w.labels }));
+}
+
+/** A person saves the response comment as `to` (it read `from`): GitHub stores it, then sends the event. */
+function edit(w: World, from: string, to: string, sender = "bob") {
+  w.comments[0]!.body = to;
+  const event = commentEvent({ action: "edited", commentId: RESPONSE_ID, commentBody: to, previousBody: from, sender, labels: w.labels });
+  event.payload.comment.user = { ...event.payload.comment.user, login: BOT, type: "Bot" };
+  return event;
+}
+
+describe("an older signed version put back by an edit", () => {
+  for (const restarted of [false, true]) {
+    it(`is replaced by the app's latest at once, answered once, and the response does not go back in time${restarted ? " (the app restarted in between: its memory store lost the mark)" : ""}`, async () => {
+      const w = world(await rendered(triageRecord()));
+      const v1 = w.response;
+      await command(w, CVSS, 9101);
+      const v2 = w.response;
+      expect(recordOf(v2)).toMatchObject({ severity: "critical", seq: 2 });
+      if (restarted) w.start();
+
+      const event = edit(w, v2, v1);
+      await w.probot.receive(event);
+      expect(w.record).toMatchObject({ severity: "critical", cvss: { score: 9.8 }, seq: 3 });
+      expect(visible(w.response)).toBe(visible(v2));
+      expect(w.replies).toHaveLength(1);
+      expect(w.replies[0]).toContain("was replaced by an edit by @\u200bbob with an older version the app wrote earlier");
+      expect(w.replies[0]).toContain("An older copy has no effect");
+      expect(w.replies[0]).toContain("Only ticking and unticking boxes in that comment counts");
+
+      // GitHub redelivers the edit: nothing more is written or said.
+      const writes = w.patched.length;
+      await w.probot.receive({ ...event, id: `${event.id}-again` });
+      expect(w.patched).toHaveLength(writes);
+      expect(w.replies).toHaveLength(1);
+
+      // Commands go on from the latest state.
+      await command(w, SUMMARY, 9102);
+      expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 4 });
+    });
+  }
+});
+
+describe.each(storeKinds(redis, opened, "MemoryStore"))("an older signed version whose edit event never came (%s)", (_name, makeStore, available) => {
+  it.skipIf(!available)("makes commands leave the response as it is and say how to repair it; putting the latest back repairs it", async () => {
+    const w = world(await rendered(triageRecord()), makeStore());
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    const v2 = w.response;
+    // Put back from the edit history; GitHub's `issue_comment.edited` is lost.
+    w.comments[0]!.body = v1;
+    const writes = w.patched.length;
+
+    // Another instance of the app sharing the store (as through Redis) knows the mark too.
+    w.start(w.store);
+    await command(w, SUMMARY, 9102);
+    expect(w.patched).toHaveLength(writes);
+    expect(w.response).toBe(v1);
+    expect(w.replies).toHaveLength(1);
+    expect(w.replies[0]).toContain("is an older version than the last one the app wrote");
+    expect(w.replies[0]).toContain("until it is repaired, commands and PR events leave this response as it is");
+    expect(w.replies[0]).toContain("copy the **last** version written by the app");
+
+    // The repair: the last version the app wrote, pasted back (its count equals the mark).
+    await w.probot.receive(edit(w, v1, v2));
+    expect(w.patched).toHaveLength(writes);
+    expect(w.replies).toHaveLength(1);
+    await command(w, SUMMARY, 9103);
+    expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 3 });
+  });
+
+  it.skipIf(!available)("is taken by an app whose store never saw a later one (a fresh store takes any count)", async () => {
+    const w = world(await rendered(triageRecord()), makeStore());
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    w.comments[0]!.body = v1;
+    w.start(makeStore());
+    await command(w, SUMMARY, 9102);
+    expect(w.record).toMatchObject({ summary: "Path traversal in the upload endpoint", seq: 2 });
+    expect(w.record.severity).toBeUndefined();
+  });
+});
+
+describe("a listing of the comments that lags behind the app's last write", () => {
+  it("is not taken for an older version put back: the comment read alone is", async () => {
+    const w = world(await rendered(triageRecord()));
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    // The remembered id expired (the comments are listed), and the listing still shows the version before the write.
+    await w.store.del(`response-comment:repo:${SECURITY_REPO_ID}#7`);
+    w.listed = [{ ...w.comments[0]!, body: v1 }];
+    await command(w, SUMMARY, 9102);
+    expect(w.replies).toEqual([]);
+    expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 3 });
+  });
+});
+
+describe("a response comment deleted by a person", () => {
+  it("is opened again counting on from the mark, so the new response is not taken for an older version", async () => {
+    const w = world(await rendered(triageRecord()));
+    await command(w, CVSS, 9101);
+    w.comments.splice(0, w.comments.length);
+    await w.probot.receive(labeledEvent({ labels: ["security"] }));
+    expect(w.record).toMatchObject({ state: "triage", seq: 3 });
+    await command(w, SUMMARY, 9102);
+    expect(w.record).toMatchObject({ summary: "Path traversal in the upload endpoint", seq: 4 });
+  });
+});
+
+describe("records written before the count", () => {
+  it("still read, and the first write counts from there", async () => {
+    const old = (await rendered(triageRecord())).replace(/<!-- embargo:record:v\d [^>]*-->/, recordMarker(triageRecord(), TEST_KEYS, "acme/security#7"));
+    expect(recordOf(old).seq).toBeUndefined();
+    const w = world(old);
+    await command(w, CVSS, 9101);
+    expect(w.record).toMatchObject({ severity: "critical", seq: 1 });
+    await command(w, SUMMARY, 9102);
+    expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 2 });
+  });
+});
+
+describe("two response comments", () => {
+  it("the one written more times is the response, even when the other's timestamps are as late and its id higher", () => {
+    const at = "2026-11-21T10:00:00.000Z";
+    const record = (seq: number, severity: "low" | "critical"): ResponseRecord => ({ ...triageRecord(), severity, set_at: { severity: at }, seq });
+    const body = (r: ResponseRecord) => `<!-- embargo:response -->\n${recordMarker(r, TEST_KEYS, "acme/security#7")}`;
+    const latest = { id: 600, body: body(record(5, "critical")), login: BOT };
+    const older = { id: 700, body: body(record(4, "low")), login: BOT };
+    const verify = (text: string) => (text === latest.body ? record(5, "critical") : text === older.body ? record(4, "low") : undefined);
+    expect(chooseResponse([latest, older], BOT, verify).own).toBe(latest);
+    expect(chooseResponse([older, latest], BOT, verify).own).toBe(latest);
+  });
+});
