@@ -16,6 +16,18 @@ import { recordScope, responseKey } from "./repo-ids.js";
  */
 export const MARK_TTL_MS = 365 * 24 * 3_600_000;
 
+let lagPauseMs = 1_000;
+
+/** Tests set the wait to 0: it is for a GitHub replica that has not yet seen the app's last write. */
+export function setLagPause(ms: number): void {
+  lagPauseMs = ms;
+}
+
+/** Before the comment is read once more, when it looked older than the mark. */
+export function lagPause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, lagPauseMs));
+}
+
 // By the response's key (its repository's id when known), as its remembered comment is.
 const keyOf = (issue: IssueRef) => `record-seq:${responseKey(issue)}`;
 

@@ -67,6 +67,8 @@ function world(body: string, store: Store = new MemoryStore()) {
     labels: ["security", "security: triage"],
     /** What a listing of the comments answers when it lags behind a write (else the comments as they are). */
     listed: undefined as StoredComment[] | undefined,
+    /** Bodies the next reads of the response comment by its id answer, one each, before its body now (a replica behind a write). */
+    stale: [] as string[],
     get response(): string {
       return comments[0]!.body;
     },
@@ -90,7 +92,8 @@ function world(body: string, store: Store = new MemoryStore()) {
     .optionally()
     .reply((uri) => {
       const c = comments.find((x) => x.id === Number(uri.split("/").pop()));
-      return c ? [200, { ...commentList([c])[0], issue_url: `https://api.github.com${ISSUE}` }] : [404, { message: "Not Found" }];
+      const seen = c && c.id === RESPONSE_ID && w.stale.length ? { ...c, body: w.stale.shift()! } : c;
+      return seen ? [200, { ...commentList([seen])[0], issue_url: `https://api.github.com${ISSUE}` }] : [404, { message: "Not Found" }];
     });
   s.get(/^\/repos\/acme\/security\/collaborators\/[^/]+\/permission$/).optionally().reply(200, { permission: "admin", role_name: "admin", user: { login: "alice", id: 77, type: "User" } });
   s.get(ISSUE).optionally().reply(200, () => ({ number: 7, title: "Report", state: "open", user: { login: "reporter" }, labels: w.labels.map((name) => ({ name })), assignees: [] }));
@@ -217,6 +220,29 @@ describe("a listing of the comments that lags behind the app's last write", () =
     await command(w, SUMMARY, 9102);
     expect(w.replies).toEqual([]);
     expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 3 });
+  });
+});
+
+describe("a read of the response comment by its id that lags behind the app's last write", () => {
+  it("is read again after a pause, and the version GitHub then gives is the record: no reply, nothing lost", async () => {
+    const w = world(await rendered(triageRecord()));
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    w.stale.push(v1);
+    await command(w, SUMMARY, 9102);
+    expect(w.replies).toEqual([]);
+    expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 3 });
+  });
+
+  it("behind twice is an older version put back: left as it is, and answered", async () => {
+    const w = world(await rendered(triageRecord()));
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    w.comments[0]!.body = v1;
+    await command(w, SUMMARY, 9102);
+    expect(w.response).toBe(v1);
+    expect(w.replies).toHaveLength(1);
+    expect(w.replies[0]).toContain("older");
   });
 });
 

@@ -6,6 +6,7 @@ import { KeyRing } from "../../src/security/key-ring.js";
 import type { Store } from "../../src/store/store.js";
 import { blobSha } from "../../src/github/conditional-read.js";
 import { setCreatePause } from "../../src/github/create-once.js";
+import { setLagPause } from "../../src/github/record-mark.js";
 import { loadWebhookExample, mockInstallationToken, testPrivateKey, type GitHubMock } from "./github-api.js";
 
 export const INSTALLATION_ID = 42;
@@ -45,6 +46,7 @@ export function createTestProbot(now: Date = NOW, options: AppOptions = {}, test
   const { retries, ...github } = test;
   // A create answered 5xx is looked for again at once (in production after a second: GitHub's lists lag).
   setCreatePause(0);
+  setLagPause(0);
   const probot = new Probot({
     ...github,
     appId: 1,
