@@ -20,6 +20,13 @@ afterEach(() => {
 const quietOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, throttle: { ...(o.throttle as object), enabled: false } }));
 
 describe("embargo tick (npm run tick)", () => {
+  /** One `embargo tick` with the app's credentials: its exit code and what it printed. */
+  const run = async () => {
+    const out: string[] = [];
+    const code = await runTickCommand({ env: { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), EMBARGO_SECRET: TEST_SECRET }, out: (t) => out.push(t), err: () => undefined }, { Octokit: quietOctokit, logLevel: "fatal" });
+    return { code, out: out.join("\n") };
+  };
+
   it("runs one tick as the app, with the app's credentials, and says what it did", async () => {
     // The CLI runs on the real clock: the response was opened two days before it, so its triage reminder is due.
     const world = await tickWorld(gh, new Date(), { opened_at: new Date(Date.now() - 48 * 3_600_000).toISOString() }, undefined, false);
@@ -38,11 +45,6 @@ describe("embargo tick (npm run tick)", () => {
     // GitHub fails the first read of acme/security's config (a 502 while the tick looks for security repos).
     gh.scope().get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(502, { message: "Bad Gateway" });
     const world = await tickWorld(gh, new Date(), { opened_at }, undefined, false);
-    const run = async () => {
-      const out: string[] = [];
-      const code = await runTickCommand({ env: { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), EMBARGO_SECRET: TEST_SECRET }, out: (t) => out.push(t), err: () => undefined }, { Octokit: quietOctokit, logLevel: "fatal" });
-      return { code, out: out.join("\n") };
-    };
     expect(await run()).toEqual({ code: 1, out: "embargo tick: 0 security repo(s), 0 open response(s)\n  acme/security: failed (see the log above)" });
     expect(reminders(world)).toHaveLength(0);
     expect(await run()).toEqual({ code: 0, out: "embargo tick: 1 security repo(s), 1 open response(s)" });
@@ -54,11 +56,6 @@ describe("embargo tick (npm run tick)", () => {
     // Someone's edit broke the config: no reminder, dashboard or feed until it is fixed, and cron must hear of it.
     gh.scope().get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, "reminders:\n  triage_hours: 0\n", { "content-type": "text/plain; charset=utf-8" });
     const world = await tickWorld(gh, new Date(), { opened_at }, undefined, false);
-    const run = async () => {
-      const out: string[] = [];
-      const code = await runTickCommand({ env: { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), EMBARGO_SECRET: TEST_SECRET }, out: (t) => out.push(t), err: () => undefined }, { Octokit: quietOctokit, logLevel: "fatal" });
-      return { code, out: out.join("\n") };
-    };
     expect(await run()).toEqual({ code: 1, out: "embargo tick: 0 security repo(s), 0 open response(s)\n  acme/security: failed (see the log above)" });
     expect(reminders(world)).toHaveLength(0);
     expect(await run()).toEqual({ code: 0, out: "embargo tick: 1 security repo(s), 1 open response(s)" });
