@@ -1,5 +1,4 @@
-import type { Context } from "probot";
-import type { ProbotOctokit } from "probot";
+import type { Context, ProbotOctokit } from "probot";
 import { findIntakeIssue, intakeMarker, openIntakeIssue, securityRepoFor, type Report } from "../github/advisory-intake.js";
 import { neutralize } from "../render/neutralize.js";
 import { renderTemplate } from "../render/templates.js";
