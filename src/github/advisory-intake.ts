@@ -7,6 +7,23 @@ import { createOnce, NO_RETRY } from "./create-once.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
+/**
+ * A private vulnerability report as the app reads it: the fields that both the
+ * `repository_advisory.reported` payload and GitHub's list of a repo's advisories carry.
+ */
+export interface Report {
+  ghsa_id: string;
+  html_url: string;
+  state: string;
+  summary: string;
+  description: string | null;
+  severity: string | null;
+  created_at: string | null;
+  cvss?: { vector_string: string | null } | null;
+  cwe_ids?: string[] | null;
+  vulnerabilities?: { package: { ecosystem: string; name: string | null } | null; vulnerable_version_range: string | null }[] | null;
+}
+
 /** The hidden marker in an intake issue's body: the report it came from, as the app wrote it. */
 export function intakeMarker(ghsa: string, repo: string, url: string): string {
   return `<!-- embargo:intake ${ghsa} ${repo.toLowerCase()} ${url} -->`;

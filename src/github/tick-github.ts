@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import type { IssueRef } from "./issue-comments.js";
+import { intakeOf } from "./advisory-intake.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -12,6 +13,8 @@ export interface ListedIssue {
   labels: string[];
   assignees: string[];
   open: boolean;
+  /** The report (GHSA id) the body's intake marker names, if any: trusted only when `author` is the app. */
+  intake?: string;
 }
 
 /** The open issues with the response label (one page of 100 per call; pull requests left out). */
@@ -27,6 +30,7 @@ export async function listOpenResponses(octokit: Octokit, owner: string, repo: s
       labels: i.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
       assignees: (i.assignees ?? []).map((a) => a.login),
       open: true,
+      ...(intakeOf(i.body) ? { intake: intakeOf(i.body)!.ghsa.toUpperCase() } : {}),
     }));
 }
 

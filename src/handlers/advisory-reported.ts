@@ -1,10 +1,11 @@
-import type { Context } from "probot";
-import { findIntakeIssue, intakeMarker, openIntakeIssue, securityRepoFor } from "../github/advisory-intake.js";
+import type { Context, ProbotOctokit } from "probot";
+import { findIntakeIssue, intakeMarker, openIntakeIssue, securityRepoFor, type Report } from "../github/advisory-intake.js";
 import { neutralize } from "../render/neutralize.js";
 import { renderTemplate } from "../render/templates.js";
 import type { Deps } from "./response-context.js";
 
-type Advisory = Context<"repository_advisory.reported">["payload"]["repository_advisory"];
+type Advisory = Report;
+type Octokit = InstanceType<typeof ProbotOctokit>;
 
 const MAX_DESCRIPTION = 20_000;
 /** GitHub refuses an issue body over 65,536 characters and a title over 256. */
@@ -49,19 +50,32 @@ export function intakeView(advisory: Advisory, productRepo: string, maxDescripti
  * A redelivery finds the issue again by its marker and opens nothing.
  */
 export async function onAdvisoryReported(deps: Deps, context: Context<"repository_advisory.reported">): Promise<void> {
-  const { payload, octokit } = context;
-  const advisory = payload.repository_advisory;
+  const { payload } = context;
   const product = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  await intakeReport(deps, context.octokit, product, payload.repository_advisory, (m) => context.log.warn(m));
+}
+
+export type IntakeOutcome = "opened" | "found" | "refused" | "elsewhere";
+
+/**
+ * What the webhook and the tick's catch-up (src/tick/missed-reports.ts) both run for one report:
+ * its security repo is the one the product repo's config names and whose own config names it
+ * back, private now (`securityRepoFor`); there, under the report's queue, the issue is opened
+ * unless the app opened it already (its marker). `into`: the tick works on one security repo
+ * and leaves a report that goes elsewhere to that repo's tick.
+ */
+export async function intakeReport(deps: Deps, octokit: Octokit, product: { owner: string; repo: string }, advisory: Advisory, log: (m: string) => void, into?: string): Promise<IntakeOutcome> {
   const productRepo = `${product.owner}/${product.repo}`;
   const target = await securityRepoFor(octokit, product);
   if (!target.ok) {
-    context.log.warn(`report ${advisory.ghsa_id} on ${productRepo}: no response opened (${target.why})`);
-    return;
+    log(`report ${advisory.ghsa_id} on ${productRepo}: no response opened (${target.why})`);
+    return "refused";
   }
+  if (into && target.repo.toLowerCase() !== into.toLowerCase()) return "elsewhere";
   const botLogin = await deps.botLogin();
-  await deps.queue.run(`intake:${advisory.ghsa_id.toLowerCase()}`, async () => {
+  return deps.queue.run(`intake:${advisory.ghsa_id.toLowerCase()}`, async () => {
     const existing = await findIntakeIssue(octokit, target.repo, advisory.ghsa_id, advisory.created_at ?? undefined, botLogin);
-    if (existing) return;
+    if (existing) return "found";
     const marker = intakeMarker(advisory.ghsa_id, productRepo, advisory.html_url);
     const body = await fittedBody(advisory, productRepo, marker);
     const prefix = `Private report on ${productRepo}: `;
@@ -71,6 +85,7 @@ export async function onAdvisoryReported(deps: Deps, context: Context<"repositor
       body,
       label: target.config.label,
     }, { ghsa: advisory.ghsa_id, since: advisory.created_at ?? undefined, botLogin });
+    return "opened";
   });
 }
 

@@ -17,6 +17,7 @@ import { reconcileResponse, type ReconcileInput } from "./reconcile-response.js"
 import { catchUpLogged, closesWithoutDashboard } from "./unhandled-closes.js";
 import { catchUpClose } from "../handlers/unhandled-close.js";
 import { FEEDS_SEEN, tickFeeds } from "./tick-feeds.js";
+import { catchUpReports } from "./missed-reports.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -128,6 +129,9 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
   const rows = new Map<number, DashboardRow>();
   const prConfigs = new Map();
   const unhandled: ReconcileInput["unhandled"] = new Map();
+  const botLogin = await deps.botLogin();
+  // Reports an open response already stands for: its issue the app opened from the report, or its record.
+  const reported = new Set(open.flatMap((i) => (i.intake && i.author === botLogin ? [i.intake] : [])));
   for (const issue of open) {
     const ref = { owner, repo, issue_number: issue.number };
     let record;
@@ -137,9 +141,11 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
       // One response that cannot be reconciled must not stop the others, nor the dashboard.
       env.log(`tick: ${issueKey(ref)} was not reconciled (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
     }
+    if (record?.ghsa) reported.add(record.ghsa.toUpperCase());
     if (record) rows.set(issue.number, rowOf(record, config, { n: issue.number, url: issue.html_url, title: issue.title, assignees: issue.assignees }, deps.now()));
   }
   const log = (m: string) => env.log(`tick: ${m}`);
+  await catchUpReports(deps, octokit, full, config, reported, env.log);
   // Closes nobody handled: of another response sharing a PR with these (its own tick may be far off), or found without a dashboard.
   for (const { issue, security } of unhandled.values()) {
     const record = await catchUpLogged(deps, octokit, issue, security, log);

@@ -124,7 +124,8 @@ describe("on GitHub Enterprise Server (no repository security advisories)", () =
     expect(w.fake.comments.filter((c) => c.user === BOT).length).toBeGreaterThan(3);
   });
 
-  it("the tick makes no advisory call: it finishes a publish an outage broke off, and never reads a GHSA id a record names", async () => {
+  // The config names a component repo (acme/widget): on GitHub.com the tick would also list its reports in triage.
+  it("the tick makes no advisory call: it finishes a publish an outage broke off, never reads a GHSA id a record names, lists no reports in triage", async () => {
     const ghsa = "GHSA-hand-4q2w-9x8v";
     w = await world(gh, { ghes: true, yaml: `${SECURITY_CONFIG}dashboard:\n  enabled: false\n` });
     w.fake.failOnce("POST", /\/pulls$/, 502);

@@ -274,7 +274,8 @@ export function restRoutes(fake: FakeGitHub): Route[] {
       },
     ],
     // Repository security advisories (the /announce side)
-    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/security-advisories$/, ([o, r]) => [200, [...fake.repo(`${o}/${r}`).advisories.values()]]],
+    // `state` filters as GitHub's does: the tick lists only reports still in triage.
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/security-advisories$/, ([o, r], q) => [200, [...fake.repo(`${o}/${r}`).advisories.values()].filter((a) => !q.get("state") || a.state === q.get("state"))]],
     [
       "GET",
       /^\/repos\/([^/]+)\/([^/]+)\/security-advisories\/([^/]+)$/,
