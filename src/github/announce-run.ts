@@ -123,9 +123,11 @@ async function runInOrder(octokit: Octokit, ctx: AnnounceCtx, key: string, actio
       result = { ok: false as const, error: `GitHub failed (${status ?? "no answer"}: ${githubMessage(error)}). ${again}` };
     }
     if (!result.ok) {
-      // Recorded with the run's one write: the tick leaves these steps to `/announce publish`.
-      if (publish) ctx.record = { ...ctx.record, publish_refused: { step: stepsLeft(ctx.record)[0] ?? "pack", at: ctx.now.toISOString(), ...(status ? { status } : {}) } };
       await reply(octokit, ctx, `announce-failed-${key}-${action.kind}`, result.error);
+      // Recorded with the run's one write, once the team was told (a reply cut short by an outage
+      // records nothing, so the next run is refused again and tells): the tick leaves these steps
+      // to `/announce publish`.
+      if (publish) ctx.record = { ...ctx.record, publish_refused: { step: stepsLeft(ctx.record)[0] ?? "pack", at: ctx.now.toISOString(), ...(status ? { status } : {}) } };
       return false;
     }
   }

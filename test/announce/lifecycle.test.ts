@@ -140,6 +140,23 @@ describe("repository_advisory.published", () => {
     expect(response()).not.toContain("Publish step refused");
   });
 
+  it("a step refused on the tick's run whose reply GitHub could not post (502): not recorded as refused, so the next tick tries again and tells", async () => {
+    w = await handPublishedWorld(gh, `${SECURITY_CONFIG}dashboard:\n  enabled: false\n`);
+    let tick: (() => Promise<TickReport>) | undefined;
+    const probot = createTestProbot(AFTER_END, { onTick: (t) => (tick = t) });
+    await probot.load(() => undefined);
+    w.fake.failOnce("POST", /\/pulls$/, 422);
+    w.fake.failOnce("POST", /\/pulls$/, 422);
+    // Every try of the reply's create (src/github/create-once.ts): the outage outlasts the event.
+    for (let i = 0; i < 3; i++) w.fake.failOnce("POST", /\/issues\/7\/comments$/, 502);
+    await tick!();
+    expect(w.replies().filter((b) => b.includes("GitHub failed (422"))).toEqual([]);
+    expect(w.record.publish_refused).toBeUndefined();
+    await tick!();
+    expect(w.replies().filter((b) => b.includes("GitHub failed (422"))).toHaveLength(1);
+    expect(w.record).toMatchObject({ publish_refused: { step: "changelog", status: 422 } });
+  });
+
   it("follows an advisory published by hand: runs publish steps 2–6 once", async () => {
     w = await handPublishedWorld(gh);
     await w.probot(AFTER_END).receive(publishedByHand("adv-1"));
