@@ -3,7 +3,7 @@ import { PACK_MARKER } from "../../src/announce/pack.js";
 import type { TickReport } from "../../src/tick/run-tick.js";
 import { createTestProbot, labeledEvent } from "../helpers/app.js";
 import type { GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, BODY, checkEachTest, handPublishedWorld, publishedByHand, RESPONSE_ID, SECURITY_CONFIG, TITLE, world, type World } from "./world.js";
+import { AFTER_END, BEFORE_END, BODY, checkEachTest, expectPublishedOnce, handPublishedWorld, publishedByHand, RESPONSE_ID, SECURITY_CONFIG, TITLE, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
@@ -155,6 +155,25 @@ describe("repository_advisory.published", () => {
     await tick!();
     expect(w.replies().filter((b) => b.includes("GitHub failed (422"))).toHaveLength(1);
     expect(w.record).toMatchObject({ publish_refused: { step: "changelog", status: 422 } });
+  });
+
+  it("every step done, its pack refused (422) on a redelivery: `/announce publish` writes the pack and clears the refusal", async () => {
+    w = await handPublishedWorld(gh);
+    await w.probot(AFTER_END).receive(publishedByHand("adv-1"));
+    expectPublishedOnce(w);
+    const pack = () => w!.replies().filter((b) => b.includes(PACK_MARKER));
+    // A member deleted the pack; GitHub refuses its new copy once.
+    const at = w.fake.comments.findIndex((c) => c.body.includes(PACK_MARKER));
+    w.fake.comments.splice(at, 1);
+    w.fake.failOnce("POST", /\/issues\/7\/comments$/, 422);
+    await w.probot(AFTER_END).receive(publishedByHand("adv-2")); // redelivered
+    expect(pack()).toEqual([]);
+    expect(w.record.publish_refused).toMatchObject({ step: "pack", status: 422 });
+
+    await w.send("/announce publish", { now: AFTER_END });
+    expect(pack()).toHaveLength(1);
+    expect(w.record.publish_refused).toBeUndefined();
+    expect(w.replies().filter((b) => b.includes("every publish step is done already"))).toEqual([]);
   });
 
   it("follows an advisory published by hand: runs publish steps 2–6 once", async () => {
