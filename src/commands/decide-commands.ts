@@ -17,6 +17,8 @@ export interface ReplySpec {
   template?: string;
   view?: object;
   body?: string;
+  /** Keys the same reply was posted under before (see `Effects`). */
+  also?: string[];
 }
 
 /** Work that needs GitHub beyond this issue; its line counts as ran only if all of it succeeds. */
@@ -85,9 +87,15 @@ function runLine(line: CommandLine, record: ResponseRecord, input: Omit<CommandI
  * delivered. Lines refused and remembered as run (`again`) are left out of it when others failed:
  * a redelivery skips them, and must find the reply by the lines that fail again.
  */
-function errorsKey(commentKey: string, all: Failure[]): string {
+function errorsKey(commentKey: string, all: Failure[]): Pick<ReplySpec, "key" | "also"> {
   const editable = all.filter((f) => !f.again);
-  const failures = editable.length ? editable : all;
+  const key = keyOf(commentKey, editable.length ? editable : all);
+  // Before these lines counted as run, every failed line was in the key: a comment answered then
+  // and delivered again (nothing of it remembered as run) finds its reply by that key too.
+  return editable.length && editable.length < all.length ? { key, also: [keyOf(commentKey, all)] } : { key };
+}
+
+function keyOf(commentKey: string, failures: Failure[]): string {
   const hashes = failures.map((f) => f.line.hash).join("");
   return `errors-${commentKey}-${failures.length <= 4 ? hashes : createHash("sha256").update(hashes).digest("base64url").slice(0, 16)}`;
 }
@@ -148,7 +156,7 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
   ]);
   const close = outcomes.reduce<CommandsDecision["close"]>((last, o) => o.close ?? last, undefined);
   if (close) record = tick(record, ["follow-up.closed"], input.now);
-  if (failures.length) replies.push({ key: errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures) });
+  if (failures.length) replies.push({ ...errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures) });
   return {
     record,
     replies,
