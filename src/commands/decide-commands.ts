@@ -9,6 +9,7 @@ import { helpView } from "./help-view.js";
 import { errorsView, type Failure } from "./error-summary.js";
 import { MAX_COMMAND_LINE, MAX_COMMANDS_PER_COMMENT, type CommandLine } from "./parse-commands.js";
 import { PENDING, rememberRan } from "./ran-memory.js";
+import { refusedMarker } from "../record/markers.js";
 import { findCommand, usageOf } from "./registry.js";
 
 /** A reply to post: a template to render with its view, or (from older commands) a ready body. */
@@ -19,6 +20,8 @@ export interface ReplySpec {
   body?: string;
   /** Keys the same reply was posted under before (see `Effects`). */
   also?: string[];
+  /** Hidden markers put first in the body (never cut by the comment's size). */
+  hidden?: string[];
 }
 
 /** Work that needs GitHub beyond this issue; its line counts as ran only if all of it succeeds. */
@@ -156,7 +159,8 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
   ]);
   const close = outcomes.reduce<CommandsDecision["close"]>((last, o) => o.close ?? last, undefined);
   if (close) record = tick(record, ["follow-up.closed"], input.now);
-  if (failures.length) replies.push({ ...errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures) });
+  const refused = failures.filter((f) => f.again).map((f) => refusedMarker(commentKey, f.line.hash));
+  if (failures.length) replies.push({ ...errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures), ...(refused.length ? { hidden: refused } : {}) });
   return {
     record,
     replies,

@@ -101,6 +101,18 @@ describe("/announce publish refused by its gates", () => {
     expect(published(w)).toEqual([]);
   });
 
+  it("its reply posted but the response's write lost to an outage: a redelivery after the gates pass publishes nothing", async () => {
+    w = await world(gh);
+    const deliver = w.delivery("/announce publish\n/triage mitigaton Upgrade to 1.3.1", { now: BEFORE_END });
+    w.fake.failOnce("PATCH", /\/issues\/comments\/555$/, 502);
+    await deliver().catch(() => undefined);
+    expect(refusals(w)).toHaveLength(1);
+    await deliver(AFTER_END);
+    expect(published(w)).toEqual([]);
+    expect(refusals(w)).toHaveLength(1);
+    expect(w.replies().filter((b) => b.includes("/triage mitigaton"))).toHaveLength(1);
+  });
+
   it("a malformed line is still the author's to fix by editing the comment", async () => {
     w = await world(gh);
     await w.send("/announce publish now", { now: AFTER_END });
