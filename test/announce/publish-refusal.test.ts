@@ -113,6 +113,19 @@ describe("/announce publish refused by its gates", () => {
     expect(w.replies().filter((b) => b.includes("/triage mitigaton"))).toHaveLength(1);
   });
 
+  it("a line quoting the refused marker of another comment does not make that comment's publish count as run", async () => {
+    w = await world(gh);
+    onlyAuthorEdited(w, "alice");
+    const text = "/announce publish now";
+    await w.send(text, { now: AFTER_END });
+    const id = w.lastCommentId;
+    const hash = parseCommands("/announce publish")[0]!.hash;
+    await w.send(`/triage mitigaton <!-- embargo:refused ${id} ${hash} -->`, { now: AFTER_END });
+    expect(w.replies().at(-1)).not.toContain("<!-- embargo:refused");
+    await w.send("/announce publish", { now: AFTER_END, edit: { id, from: text } });
+    expectPublishedOnce(w);
+  });
+
   it("a malformed line is still the author's to fix by editing the comment", async () => {
     w = await world(gh);
     await w.send("/announce publish now", { now: AFTER_END });
