@@ -9,6 +9,7 @@ import { helpView } from "./help-view.js";
 import { errorsView, type Failure } from "./error-summary.js";
 import { MAX_COMMAND_LINE, MAX_COMMANDS_PER_COMMENT, type CommandLine } from "./parse-commands.js";
 import { PENDING, rememberRan } from "./ran-memory.js";
+import { refusedMarker } from "../record/markers.js";
 import { findCommand, usageOf } from "./registry.js";
 
 /** A reply to post: a template to render with its view, or (from older commands) a ready body. */
@@ -17,6 +18,10 @@ export interface ReplySpec {
   template?: string;
   view?: object;
   body?: string;
+  /** Keys the same reply was posted under before (see `Effects`). */
+  also?: string[];
+  /** Hidden markers put first in the body (never cut by the comment's size). */
+  hidden?: string[];
 }
 
 /** Work that needs GitHub beyond this issue; its line counts as ran only if all of it succeeds. */
@@ -85,9 +90,15 @@ function runLine(line: CommandLine, record: ResponseRecord, input: Omit<CommandI
  * delivered. Lines refused and remembered as run (`again`) are left out of it when others failed:
  * a redelivery skips them, and must find the reply by the lines that fail again.
  */
-function errorsKey(commentKey: string, all: Failure[]): string {
+function errorsKey(commentKey: string, all: Failure[]): Pick<ReplySpec, "key" | "also"> {
   const editable = all.filter((f) => !f.again);
-  const failures = editable.length ? editable : all;
+  const key = keyOf(commentKey, editable.length ? editable : all);
+  // Before these lines counted as run, every failed line was in the key: a comment answered then
+  // and delivered again (nothing of it remembered as run) finds its reply by that key too.
+  return editable.length && editable.length < all.length ? { key, also: [keyOf(commentKey, all)] } : { key };
+}
+
+function keyOf(commentKey: string, failures: Failure[]): string {
   const hashes = failures.map((f) => f.line.hash).join("");
   return `errors-${commentKey}-${failures.length <= 4 ? hashes : createHash("sha256").update(hashes).digest("base64url").slice(0, 16)}`;
 }
@@ -148,7 +159,8 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
   ]);
   const close = outcomes.reduce<CommandsDecision["close"]>((last, o) => o.close ?? last, undefined);
   if (close) record = tick(record, ["follow-up.closed"], input.now);
-  if (failures.length) replies.push({ key: errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures) });
+  const refused = failures.filter((f) => f.again).map((f) => refusedMarker(commentKey, f.line.hash));
+  if (failures.length) replies.push({ ...errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures), ...(refused.length ? { hidden: refused } : {}) });
   return {
     record,
     replies,

@@ -1,6 +1,7 @@
 import type { CommandAction } from "../commands/command.js";
 import { advisoryRepo } from "../announce/advisory-fields.js";
 import { stepsLeft } from "../announce/publish-steps.js";
+import { replyMarker } from "../record/markers.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { OverrideSource } from "../render/templates.js";
@@ -123,13 +124,25 @@ async function runInOrder(octokit: Octokit, ctx: AnnounceCtx, key: string, actio
       result = { ok: false as const, error: `GitHub failed (${status ?? "no answer"}: ${githubMessage(error)}). ${again}` };
     }
     if (!result.ok) {
-      // Recorded with the run's one write: the tick leaves these steps to `/announce publish`.
-      if (publish) ctx.record = { ...ctx.record, publish_refused: { step: stepsLeft(ctx.record)[0] ?? "pack", at: ctx.now.toISOString(), ...(status ? { status } : {}) } };
-      await reply(octokit, ctx, `announce-failed-${key}-${action.kind}`, result.error);
+      const step = publish ? (stepsLeft(ctx.record)[0] ?? "pack") : undefined;
+      const replyKey = `announce-failed-${key}-${action.kind}`;
+      // Keyed by the step too: a run under the same key (a redelivered repository_advisory.published,
+      // the tick's) refused at another step is told again.
+      if (!step || !toldBefore(ctx, replyKey, step)) await reply(octokit, ctx, step ? `${replyKey}-${step}` : replyKey, result.error);
+      // Recorded with the run's one write, once the team was told (a reply cut short by an outage
+      // records nothing, so the next run is refused again and tells): the tick leaves these steps
+      // to `/announce publish`.
+      if (step) ctx.record = { ...ctx.record, publish_refused: { step, at: ctx.now.toISOString(), ...(status ? { status } : {}) } };
       return false;
     }
   }
   return true;
+}
+
+/** A refusal of `step` replied before replies named their step: under the key alone, naming it first among the steps left. */
+function toldBefore(ctx: AnnounceCtx, key: string, step: string): boolean {
+  const left = `Steps still to do: ${step === "pack" ? "updating the pack" : step}`;
+  return ctx.state.comments.some((c) => c.login === ctx.botLogin && c.body.includes(replyMarker(key)) && c.body.includes(left));
 }
 
 function withoutRefusal(record: ResponseRecord): ResponseRecord {

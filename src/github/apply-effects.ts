@@ -60,11 +60,11 @@ export async function applyEffects(
     await responseWritten({ issue, body, commentUrl: made.url });
   }
   // The response found by its remembered id (not listed): replies are looked for in one more read.
-  const posted = (list: CommentSummary[], key: string) => list.some((c) => c.login === state.botLogin && c.body.includes(replyMarker(key)));
-  const unseen = effects.replies.filter((r) => !posted(state.comments, r.key));
-  const known = unseen.length ? await commentsForReplies(octokit, issue, state.comments, unseen.map((r) => r.key)) : state.comments;
+  const posted = (list: CommentSummary[], r: Effects["replies"][number]) => [r.key, ...(r.also ?? [])].some((key) => list.some((c) => c.login === state.botLogin && c.body.includes(replyMarker(key))));
+  const unseen = effects.replies.filter((r) => !posted(state.comments, r));
+  const known = unseen.length ? await commentsForReplies(octokit, issue, state.comments, unseen.flatMap((r) => [r.key, ...(r.also ?? [])])) : state.comments;
   for (const reply of effects.replies) {
-    if (posted(known, reply.key)) continue;
+    if (posted(known, reply)) continue;
     const marker = replyMarker(reply.key);
     const body = fitReply(reply.body, marker);
     const { id } = await createOwnComment(octokit, issue, body, marker, state.botLogin);

@@ -31,7 +31,10 @@ export interface CommentRun {
 
 export async function renderReplies(specs: ReplySpec[], overrides?: OverrideSource): Promise<Effects["replies"]> {
   const out: Effects["replies"] = [];
-  for (const r of specs) out.push({ key: r.key, body: r.template ? (await renderTemplate(r.template, r.view ?? {}, overrides)).text : (r.body ?? "") });
+  for (const r of specs) {
+    const body = r.template ? (await renderTemplate(r.template, r.view ?? {}, overrides)).text : (r.body ?? "");
+    out.push({ key: r.key, ...(r.also ? { also: r.also } : {}), body: r.hidden?.length ? `${r.hidden.join("")}\n${body}` : body });
+  }
   return out;
 }
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { decideCommands, type CommandsDecision, type ReplySpec } from "../commands/decide-commands.js";
 import { helpView } from "../commands/help-view.js";
 import { mayHaveCommands, parseCommands, type CommandLine } from "../commands/parse-commands.js";
-import { blockAddedLines, forgetRan, keptLinesNotRan, markPending, retireRemovedLines } from "../commands/ran-memory.js";
+import { blockAddedLines, forgetRan, keptLinesNotRan, markDone, markPending, retireRemovedLines } from "../commands/ran-memory.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { otherEditors, type OtherEditors } from "../github/comment-editors.js";
@@ -12,7 +12,9 @@ import { readIssueNow, type IssueNow } from "../github/issue-now.js";
 import { mayRunCommands } from "../github/may-run-commands.js";
 import { reactToComment } from "../github/reactions.js";
 import { scopePartial } from "../github/response-comment.js";
-import { RESPONSE_MARKER } from "../record/markers.js";
+import { refusedHashes, RESPONSE_MARKER } from "../record/markers.js";
+import { ranOf } from "../record/ran.js";
+import type { ResponseRecord } from "../record/response-record.js";
 import { noEffects, type Effects } from "../response/effects.js";
 import { renderResponse } from "../response/render-response.js";
 import { syncBoxes } from "../response/sync-boxes.js";
@@ -120,7 +122,10 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const own = findOwnComment(loaded.comments, botLogin, RESPONSE_MARKER)!;
   const retired = retireRemovedLines(syncBoxes(loaded.record!, own.body, time, config), commentKey, run.lines, before);
   // Lines nobody can attribute to the author never run from this comment, as another's edit would not.
-  const synced = unsure ? blockAddedLines(retired, commentKey, unsure.lines, []).record : retired;
+  const blocked = unsure ? blockAddedLines(retired, commentKey, unsure.lines, []).record : retired;
+  // Refused and counted as run, as the errors reply says, though the response's write was lost:
+  // never decided again (for a publish, a disclosure nobody asked for then).
+  const synced = markDone(blocked, commentKey, refusedBefore(loaded.comments, botLogin, commentKey, blocked));
   const decision: CommandsDecision = decideCommands({
     lines: run.lines,
     record: synced,
@@ -218,4 +223,11 @@ async function onForeignEdit(run: CommentRun, config: EmbargoConfig, loaded: Loa
     replies: await renderReplies([{ key: `edited-by-other-${commentKey}-${context.id}`, template: "edited-by-other", view: { editor: `@${context.payload.sender.login}`, author: `@${run.author}` } }]),
   };
   await applyEffects(context.octokit, issue, issueState(loaded.comments, botLogin, now), effects);
+}
+
+/** Lines of this comment its errors replies say were refused and count as run, not yet remembered so. */
+function refusedBefore(comments: LoadedResponse["comments"], botLogin: string, commentKey: string, record: ResponseRecord): string[] {
+  const ran = ranOf(record.ran).get(commentKey) ?? [];
+  const said = comments.filter((c) => c.login === botLogin).flatMap((c) => refusedHashes(c.body, commentKey));
+  return [...new Set(said)].filter((h) => !ran.includes(h));
 }

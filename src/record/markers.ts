@@ -104,6 +104,20 @@ export function replyMarker(key: string): string {
 }
 
 /**
+ * In an errors reply, a line of comment `commentKey` refused and counted as run (`again`): the
+ * reply is posted before the response's write, so when that write is lost the reply still says
+ * so, and a redelivery does not decide the line again (src/handlers/commands.ts).
+ */
+export function refusedMarker(commentKey: string, hash: string): string {
+  return `<!-- embargo:refused ${commentKey} ${hash} -->`;
+}
+
+/** The line hashes of comment `commentKey` its errors replies say were refused and count as run. */
+export function refusedHashes(body: string, commentKey: string): string[] {
+  return [...body.matchAll(/<!-- embargo:refused (\S+) ([A-Za-z0-9_-]+) -->/g)].filter((m) => m[1] === commentKey).map((m) => m[2]!);
+}
+
+/**
  * `damaged`: the app's response comment has no record it can trust. `forged` says why: the
  * marker is there but its signature does not verify (edited, copied from another issue, or
  * written before records were signed), as opposed to a marker destroyed by an edit.

@@ -8,8 +8,11 @@ export interface Effects {
   addLabels: string[];
   removeLabels: string[];
   assign: string[];
-  /** Replies, each with a stable key so a redelivered event does not post it twice. */
-  replies: { key: string; body: string }[];
+  /**
+   * Replies, each with a stable key so a redelivered event does not post it twice; `also`: keys an
+   * earlier version of the app posted the same reply under, which count as posted too.
+   */
+  replies: { key: string; body: string; also?: string[] }[];
   close?: "completed" | "not_planned";
 }
 

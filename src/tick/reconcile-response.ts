@@ -63,9 +63,10 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   // Also without a GHSA id: no component repo, or GHES (no advisories), where step 1 publishes nothing.
   const cutShort = stepDone(loaded.record, "advisory") && stepsLeft(loaded.record).length > 0;
   // A step GitHub refused (a 4xx) would be refused again on every tick: the team was told, once,
-  // to finish with `/announce publish`, which tries it again. An outage records no refusal.
-  if (cutShort && loaded.record.publish_refused) return loaded.record;
-  const published = cutShort ? { at: null } : await missedPublication(octokit, loaded.record);
+  // to finish with `/announce publish`, which tries it again. An outage records no refusal. Only
+  // the steps are left: the rest of the upkeep below (PRs, reminders, chat) still runs.
+  const refused = cutShort && Boolean(loaded.record.publish_refused);
+  const published = refused ? undefined : cutShort ? { at: null } : await missedPublication(octokit, loaded.record);
   if (published) {
     const facts = { title: issue.title, html_url: issue.html_url, user: { login: issue.author }, labels: issue.labels, open: issue.open };
     const ghsa = loaded.record.ghsa;

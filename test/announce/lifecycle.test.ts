@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { PACK_MARKER } from "../../src/announce/pack.js";
+import { replyMarker } from "../../src/record/markers.js";
 import type { TickReport } from "../../src/tick/run-tick.js";
-import { createTestProbot, labeledEvent } from "../helpers/app.js";
+import { BOT, createTestProbot, labeledEvent } from "../helpers/app.js";
 import type { GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, BEFORE_END, BODY, checkEachTest, handPublishedWorld, publishedByHand, RESPONSE_ID, SECURITY_CONFIG, TITLE, world, type World } from "./world.js";
+import { AFTER_END, BEFORE_END, BODY, checkEachTest, expectPublishedOnce, HAND_GHSA, handPublishedWorld, publishedByHand, RESPONSE_ID, SECURITY_CONFIG, TITLE, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
@@ -138,6 +139,70 @@ describe("repository_advisory.published", () => {
     expect(w.record.state).toBe("announced");
     expect(w.record.publish_refused).toBeUndefined();
     expect(response()).not.toContain("Publish step refused");
+  });
+
+  it("a step refused on the tick's run whose reply GitHub could not post (502): not recorded as refused, so the next tick tries again and tells", async () => {
+    w = await handPublishedWorld(gh, `${SECURITY_CONFIG}dashboard:\n  enabled: false\n`);
+    let tick: (() => Promise<TickReport>) | undefined;
+    const probot = createTestProbot(AFTER_END, { onTick: (t) => (tick = t) });
+    await probot.load(() => undefined);
+    w.fake.failOnce("POST", /\/pulls$/, 422);
+    w.fake.failOnce("POST", /\/pulls$/, 422);
+    // Every try of the reply's create (src/github/create-once.ts): the outage outlasts the event.
+    for (let i = 0; i < 3; i++) w.fake.failOnce("POST", /\/issues\/7\/comments$/, 502);
+    await tick!();
+    expect(w.replies().filter((b) => b.includes("GitHub failed (422"))).toEqual([]);
+    expect(w.record.publish_refused).toBeUndefined();
+    await tick!();
+    expect(w.replies().filter((b) => b.includes("GitHub failed (422"))).toHaveLength(1);
+    expect(w.record).toMatchObject({ publish_refused: { step: "changelog", status: 422 } });
+  });
+
+  it("every step done, its pack refused (422) on a redelivery: `/announce publish` writes the pack and clears the refusal", async () => {
+    w = await handPublishedWorld(gh);
+    await w.probot(AFTER_END).receive(publishedByHand("adv-1"));
+    expectPublishedOnce(w);
+    const pack = () => w!.replies().filter((b) => b.includes(PACK_MARKER));
+    // A member deleted the pack; GitHub refuses its new copy once.
+    const at = w.fake.comments.findIndex((c) => c.body.includes(PACK_MARKER));
+    w.fake.comments.splice(at, 1);
+    w.fake.failOnce("POST", /\/issues\/7\/comments$/, 422);
+    await w.probot(AFTER_END).receive(publishedByHand("adv-2")); // redelivered
+    expect(pack()).toEqual([]);
+    expect(w.record.publish_refused).toMatchObject({ step: "pack", status: 422 });
+
+    await w.send("/announce publish", { now: AFTER_END });
+    expect(pack()).toHaveLength(1);
+    expect(w.record.publish_refused).toBeUndefined();
+    expect(w.replies().filter((b) => b.includes("every publish step is done already"))).toEqual([]);
+  });
+
+  it("redelivered after a step GitHub refused, and another step refused then: each refusal is replied", async () => {
+    w = await handPublishedWorld(gh);
+    w.fake.failOnce("POST", /\/pulls$/, 422);
+    await w.probot(AFTER_END).receive(publishedByHand("adv-1"));
+    expect(w.record.publish_refused).toMatchObject({ step: "changelog", status: 422 });
+    // The team fixed what GitHub refused and redelivers the event: the next step is refused now.
+    w.fake.failOnce("POST", /^\/repos\/acme\/security\/issues$/, 422);
+    await w.probot(AFTER_END).receive(publishedByHand("adv-2"));
+    expect(w.record.publish_refused).toMatchObject({ step: "process_review", status: 422 });
+    const failed = w.replies().filter((b) => b.includes("GitHub failed (422"));
+    expect(failed).toHaveLength(2);
+    expect(failed[1]).toContain("Steps still to do: process_review");
+    // Redelivered once more, refused at the same step: said already.
+    w.fake.failOnce("POST", /^\/repos\/acme\/security\/issues$/, 422);
+    await w.probot(AFTER_END).receive(publishedByHand("adv-3"));
+    expect(w.replies().filter((b) => b.includes("GitHub failed (422"))).toHaveLength(2);
+  });
+
+  it("refused at a step the app replied before its replies named the step: not replied again", async () => {
+    w = await handPublishedWorld(gh);
+    const told = `GitHub failed (422: Validation Failed). Steps still to do: changelog, unembargo, reporter, announced, process_review. Run \`/announce publish\` again to finish; steps already done are not repeated.`;
+    w.fake.comments.push({ id: 990_002, issue: "acme/security#7", user: BOT, body: `${told}\n${replyMarker(`announce-failed-advisory-published-${HAND_GHSA}-announce.publish`)}` });
+    w.fake.failOnce("POST", /\/pulls$/, 422);
+    await w.probot(AFTER_END).receive(publishedByHand("adv-1"));
+    expect(w.record.publish_refused).toMatchObject({ step: "changelog", status: 422 });
+    expect(w.replies().filter((b) => b.includes("GitHub failed (422"))).toHaveLength(1);
   });
 
   it("follows an advisory published by hand: runs publish steps 2–6 once", async () => {

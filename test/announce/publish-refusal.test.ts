@@ -4,6 +4,9 @@
  * gates pass, when nobody asked for it then. A new comment does.
  */
 import { describe, expect, it } from "vitest";
+import { parseCommands } from "../../src/commands/parse-commands.js";
+import { replyMarker } from "../../src/record/markers.js";
+import { BOT } from "../helpers/app.js";
 import type { GitHubMock } from "../helpers/github-api.js";
 import { AFTER_END, BEFORE_END, checkEachTest, expectPublishedOnce, readyRecord, world, type World } from "./world.js";
 
@@ -83,6 +86,44 @@ describe("/announce publish refused by its gates", () => {
     await w.send("/announce publish\n/triage mitigation Upgrade to 1.3.1", { now: AFTER_END, edit: { id: w.lastCommentId, from: text } });
     expect(w.record.mitigations).toEqual(["Upgrade to 1.3.1"]);
     expect(reads()).toHaveLength(before);
+  });
+
+  it("a redelivery of a comment the app answered before this rule (its errors reply keyed by every failed line) posts no second reply", async () => {
+    w = await world(gh);
+    const text = "/announce publish\n/triage mitigaton Upgrade to 1.3.1";
+    const deliver = w.delivery(text, { now: BEFORE_END });
+    const id = w.lastCommentId;
+    // The reply as the app wrote it then: both lines failed, both in its key, neither remembered as run.
+    const key = `errors-${id}-${parseCommands(text).map((l) => l.hash).join("")}`;
+    w.fake.comments.push({ id: 990_001, issue: "acme/security#7", user: BOT, body: `Some commands were not applied; nothing from these lines changed:\n\n> /triage mitigaton Upgrade to 1.3.1\n${replyMarker(key)}` });
+    await deliver();
+    expect(w.replies().filter((b) => b.includes("/triage mitigaton"))).toHaveLength(1);
+    expect(published(w)).toEqual([]);
+  });
+
+  it("its reply posted but the response's write lost to an outage: a redelivery after the gates pass publishes nothing", async () => {
+    w = await world(gh);
+    const deliver = w.delivery("/announce publish\n/triage mitigaton Upgrade to 1.3.1", { now: BEFORE_END });
+    w.fake.failOnce("PATCH", /\/issues\/comments\/555$/, 502);
+    await deliver().catch(() => undefined);
+    expect(refusals(w)).toHaveLength(1);
+    await deliver(AFTER_END);
+    expect(published(w)).toEqual([]);
+    expect(refusals(w)).toHaveLength(1);
+    expect(w.replies().filter((b) => b.includes("/triage mitigaton"))).toHaveLength(1);
+  });
+
+  it("a line quoting the refused marker of another comment does not make that comment's publish count as run", async () => {
+    w = await world(gh);
+    onlyAuthorEdited(w, "alice");
+    const text = "/announce publish now";
+    await w.send(text, { now: AFTER_END });
+    const id = w.lastCommentId;
+    const hash = parseCommands("/announce publish")[0]!.hash;
+    await w.send(`/triage mitigaton <!-- embargo:refused ${id} ${hash} -->`, { now: AFTER_END });
+    expect(w.replies().at(-1)).not.toContain("<!-- embargo:refused");
+    await w.send("/announce publish", { now: AFTER_END, edit: { id, from: text } });
+    expectPublishedOnce(w);
   });
 
   it("a malformed line is still the author's to fix by editing the comment", async () => {

@@ -28,7 +28,8 @@ export const publish: CommandDefinition = {
     const steps = record.publish_steps ?? {};
     if (steps.advisory) {
       // Step 1 happened: the gates were passed then; what is left only finishes the publish.
-      if (!stepsLeft(record).length) return fail(`every publish step is done already (${PUBLISH_STEPS.map((s) => s.id).join(", ")}); nothing was changed`);
+      // Every step done, but the pack GitHub refused after them (`publish_refused`): this run writes it.
+      if (!stepsLeft(record).length && !record.publish_refused) return fail(`every publish step is done already (${PUBLISH_STEPS.map((s) => s.id).join(", ")}); nothing was changed`);
       return done({ record, actions: [{ kind: "announce.publish" }] });
     }
     if (record.state === "triage") return refuse(`no advisory can be published yet: ${draftProblems(record).join("; ")}`, again);
