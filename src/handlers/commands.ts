@@ -125,7 +125,7 @@ async function applyCommands(run: CommentRun, config: EmbargoConfig, loaded: Loa
   const blocked = unsure ? blockAddedLines(retired, commentKey, unsure.lines, []).record : retired;
   // Refused and counted as run, as the errors reply says, though the response's write was lost:
   // never decided again (for a publish, a disclosure nobody asked for then).
-  const synced = markDone(blocked, commentKey, refusedBefore(loaded.comments, botLogin, commentKey, blocked));
+  const synced = run.lines.some(isPublish) ? markDone(blocked, commentKey, refusedBefore(loaded.comments, botLogin, commentKey, blocked)) : blocked;
   const decision: CommandsDecision = decideCommands({
     lines: run.lines,
     record: synced,
@@ -224,6 +224,9 @@ async function onForeignEdit(run: CommentRun, config: EmbargoConfig, loaded: Loa
   };
   await applyEffects(context.octokit, issue, issueState(loaded.comments, botLogin, now), effects);
 }
+
+/** Only `/announce publish` lines are refused and counted as run (src/commands/announce/publish.ts `refuse`). */
+const isPublish = (line: CommandLine) => line.group === "announce" && line.name === "publish";
 
 /** Lines of this comment its errors replies say were refused and count as run, not yet remembered so. */
 function refusedBefore(comments: LoadedResponse["comments"], botLogin: string, commentKey: string, record: ResponseRecord): string[] {
