@@ -69,6 +69,18 @@ export async function judgeSeq(store: Store, issue: IssueRef, mark: number | und
   return "ok";
 }
 
+/**
+ * Whether the response was written since `body` was read (by another event, or another instance):
+ * the mark is past that body's count. A store read, no GitHub call; a body whose record does not
+ * verify counts as written since.
+ */
+export async function writtenSince(store: Store, issue: IssueRef, body: string | undefined, keys: KeyRing): Promise<boolean> {
+  const seq = body === undefined ? undefined : recordSeq(body, keys, recordScope(issue));
+  if (seq === undefined) return true;
+  const mark = await readMark(store, issue);
+  return mark !== undefined && mark > seq;
+}
+
 /** Never lowers it: writes of one response run one at a time (its queue's lock), readers only raise. */
 async function raiseMark(store: Store, issue: IssueRef, seq: number): Promise<void> {
   const mark = await readMark(store, issue);
