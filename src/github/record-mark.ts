@@ -1,9 +1,14 @@
-import { recordSeq } from "../record/markers.js";
+import type { ProbotOctokit } from "probot";
+import { recordSeq, seqOf } from "../record/markers.js";
+import type { ResponseRecord } from "../record/response-record.js";
 import type { KeyRing } from "../security/key-ring.js";
 import type { Store } from "../store/store.js";
 import { currentScope, type EventScope } from "./event-scope.js";
-import type { IssueRef } from "./issue-comments.js";
+import type { CommentSummary, IssueRef } from "./issue-comments.js";
 import { recordScope, responseKey } from "./repo-ids.js";
+import { readCommentOfIssue } from "./response-comment.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /**
  * The high-water mark of each response's record: the highest write count (`seq`) the app wrote or
@@ -24,8 +29,21 @@ export function setLagPause(ms: number): void {
 }
 
 /** Before the comment is read once more, when it looked older than the mark. */
-export function lagPause(): Promise<void> {
+function lagPause(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, lagPauseMs));
+}
+
+/**
+ * A response comment whose verified record (count `seq`) looked older than the mark: a listing, or
+ * a replica answering a read by id, may lag the app's last write by a moment. It is read alone once
+ * more after a pause, and that is GitHub's word: its body and record when newer, else undefined
+ * (one more read, only then; a version really put back waits a second for nothing).
+ */
+export async function readPastLag(octokit: Octokit, issue: IssueRef, own: CommentSummary, botLogin: string, seq: number, verify: (body: string) => ResponseRecord | undefined): Promise<{ body: string; record: ResponseRecord } | undefined> {
+  await lagPause();
+  const now = await readCommentOfIssue(octokit, issue, own.id);
+  const record = now?.login === botLogin ? verify(now.body) : undefined;
+  return now && record && seqOf(record) > seq ? { body: now.body, record } : undefined;
 }
 
 // By the response's key (its repository's id when known), as its remembered comment is.
@@ -49,6 +67,18 @@ export async function judgeSeq(store: Store, issue: IssueRef, mark: number | und
   if (mark !== undefined && seq < mark) return "behind";
   if (mark === undefined || seq > mark) await raiseMark(store, issue, seq);
   return "ok";
+}
+
+/**
+ * Whether the response was written since `body` was read (by another event, or another instance):
+ * the mark is past that body's count. A store read, no GitHub call; a body whose record does not
+ * verify counts as written since.
+ */
+export async function writtenSince(store: Store, issue: IssueRef, body: string | undefined, keys: KeyRing): Promise<boolean> {
+  const seq = body === undefined ? undefined : recordSeq(body, keys, recordScope(issue));
+  if (seq === undefined) return true;
+  const mark = await readMark(store, issue);
+  return mark !== undefined && mark > seq;
 }
 
 /** Never lowers it: writes of one response run one at a time (its queue's lock), readers only raise. */

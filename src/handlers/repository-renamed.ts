@@ -7,7 +7,7 @@ import { recordScope, responseKey } from "../github/repo-ids.js";
 import { rememberResponseComment } from "../github/response-comment.js";
 import { listOpenResponses } from "../github/tick-github.js";
 import { decodeRecord, seqOf } from "../record/markers.js";
-import { judgeSeq, readMark, watchWrites } from "../github/record-mark.js";
+import { judgeSeq, readMark, readPastLag, watchWrites } from "../github/record-mark.js";
 import { renderResponse } from "../response/render-response.js";
 import { syncBoxes } from "../response/sync-boxes.js";
 import { repoOverrides } from "../github/template-overrides.js";
@@ -60,9 +60,21 @@ export async function onRepositoryRenamed(deps: Deps, context: RenamedContext): 
       });
       if (!own) return;
       const now = deps.now();
-      const decoded = decode(own.body);
+      let decoded = decode(own.body);
+      if (!decoded?.found) return;
+      // A listing can lag the app's last write (a command just before the rename): read alone once more.
+      if (mark !== undefined && seqOf(decoded.record) < mark) {
+        const again = await readPastLag(octokit, issue, own, botLogin, seqOf(decoded.record), (body) => {
+          const d = decode(body);
+          return d?.found ? d.record : undefined;
+        });
+        if (again) {
+          own.body = again.body;
+          decoded = { found: true, record: again.record };
+        }
+      }
       // An older version put back is left as every reader leaves it: damaged, for a person to repair.
-      if (!decoded?.found || (await judgeSeq(deps.store, issue, mark, seqOf(decoded.record))) === "behind") return;
+      if ((await judgeSeq(deps.store, issue, mark, seqOf(decoded.record))) === "behind") return;
       watchWrites(issue, deps.store, deps.keys);
       const name = former.toLowerCase();
       const known = decoded.record.former_names ?? [];

@@ -9,7 +9,7 @@ import { recordScope, learnRepoId } from "../github/repo-ids.js";
 import { chooseResponse } from "../github/response-choice.js";
 import { forgetResponseComment, isPartial, markPartial, readCommentOfIssue, rememberedResponseComment, rememberResponseComment } from "../github/response-comment.js";
 import { CONFIG_ERROR_MARKER, decodeRecord, RESPONSE_MARKER, seqOf } from "../record/markers.js";
-import { judgeSeq, lagPause, readMark, watchWrites } from "../github/record-mark.js";
+import { judgeSeq, readMark, readPastLag, watchWrites } from "../github/record-mark.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { OverrideSource } from "../render/templates.js";
 import { renderTemplate, trusted } from "../render/templates.js";
@@ -152,16 +152,15 @@ export async function loadResponse(
   if (store) {
     watchWrites(issue, store, keys);
     let seq = decoded?.found ? seqOf(decoded.record) : undefined;
-    // A listing, or a replica answering a read by id, may lag the app's last write by a moment:
-    // below the mark, the comment is read alone once more after a pause, and that is GitHub's word
-    // (one more read, on this path only; a version really put back waits a second for nothing).
+    // Below the mark: perhaps only a read that lags the app's last write (src/github/record-mark.ts).
     if (seq !== undefined && mark !== undefined && seq < mark && found.own) {
-      await lagPause();
-      const now = await readCommentOfIssue(octokit, issue, found.own.id);
-      const again = now?.login === botLogin ? decodeRecord(now.body, keys, recordScope(issue)) : undefined;
-      if (now && again?.found && seqOf(again.record) > seq) {
-        found.own.body = now.body;
-        decoded = again;
+      const again = await readPastLag(octokit, issue, found.own, botLogin, seq, (body) => {
+        const d = decodeRecord(body, keys, recordScope(issue));
+        return d.found ? d.record : undefined;
+      });
+      if (again) {
+        found.own.body = again.body;
+        decoded = { found: true, record: again.record };
         seq = seqOf(again.record);
         registerResponse(issue, again.record);
       }

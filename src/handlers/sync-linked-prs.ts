@@ -1,6 +1,9 @@
 import type { ProbotOctokit } from "probot";
 import { isOutOfReach } from "../github/http-status.js";
+import { findOwnComment } from "../github/issue-comments.js";
 import { getPull, type IssueSummary } from "../github/pull-requests.js";
+import { writtenSince } from "../github/record-mark.js";
+import { RESPONSE_MARKER } from "../record/markers.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { defaultConfig } from "../config/load-config.js";
 import { prFacts, type PullLike } from "./pr-facts.js";
@@ -31,7 +34,7 @@ export async function syncLinkedPrs(deps: Deps, octokit: Octokit, loaded: Loaded
       }
       const prConfig = await readConfigFrom(octokit, owner, repo, deps.store);
       const facts = prFacts(pull as unknown as PullLike, pull.base.repo);
-      await deps.queue.run(key, () =>
+      await deps.queue.run(key, async () =>
         syncPr({
           octokit,
           deps,
@@ -42,7 +45,9 @@ export async function syncLinkedPrs(deps: Deps, octokit: Octokit, loaded: Loaded
           prConfig: prConfig.ok ? prConfig.config : defaultConfig(),
           prConfigProblem: !prConfig.ok,
           security: loaded.config,
-          known: { loaded, summary: known },
+          // Read before this queue turn: another event may have written the response in between
+          // (a person's ticks, a command), and a sync from the response read before would undo it.
+          ...((await writtenSince(deps.store, issue, findOwnComment(loaded.comments, loaded.botLogin, RESPONSE_MARKER)?.body, deps.keys)) ? {} : { known: { loaded, summary: known } }),
         }),
       );
     } catch (error) {

@@ -14,8 +14,8 @@ import { renderResponse } from "../../src/response/render-response.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
 import type { RedisStore } from "../../src/store/redis-store.js";
 import type { Store } from "../../src/store/store.js";
-import { BOT, commentEvent, commentList, createTestProbot, labeledEvent, mockIdentity, mockToken, recordOf, RENDER_CONTEXT, SECURITY_REPO_ID, TEST_KEYS, type StoredComment } from "../helpers/app.js";
-import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
+import { BOT, commentEvent, commentList, createTestProbot, INSTALLATION_ID, labeledEvent, mockIdentity, mockToken, recordOf, RENDER_CONTEXT, SECURITY_REPO_ID, TEST_KEYS, type StoredComment } from "../helpers/app.js";
+import { loadWebhookExample, mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { storeKinds, testRedis } from "../helpers/redis.js";
 
 const redis = await testRedis();
@@ -220,6 +220,34 @@ describe("a listing of the comments that lags behind the app's last write", () =
     await command(w, SUMMARY, 9102);
     expect(w.replies).toEqual([]);
     expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 3 });
+  });
+});
+
+/** GitHub's `repository.renamed` for acme/security, formerly acme/security-old (its id kept). */
+function renamedEvent() {
+  const payload = loadWebhookExample("repository", "renamed");
+  Object.assign(payload.repository, { id: SECURITY_REPO_ID, name: "security", full_name: "acme/security", private: true, visibility: "private" });
+  payload.repository.owner.login = "acme";
+  payload.changes = { repository: { name: { from: "security-old" } } };
+  payload.sender = { ...payload.sender, login: "alice", type: "User" };
+  payload.installation = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI=" };
+  return { id: `renamed-${Math.random()}`, name: "repository" as const, payload };
+}
+
+describe("a repository rename whose listing of the comments lags behind the app's last write", () => {
+  it("tells the response its former name: the comment read alone is the record, not an older version put back", async () => {
+    const w = world(await rendered(triageRecord()));
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    gh.scope()
+      .get("/repos/acme/security/issues")
+      .query(true)
+      .reply(200, [{ number: 7, title: "Report", html_url: "https://github.com/acme/security/issues/7", state: "open", user: { login: "reporter" }, labels: w.labels.map((name) => ({ name })), assignees: [] }]);
+    w.listed = [{ ...w.comments[0]!, body: v1 }];
+    await w.probot.receive(renamedEvent() as never);
+    expect(w.replies).toEqual([]);
+    expect(w.record).toMatchObject({ severity: "critical", former_names: ["acme/security-old"], seq: 3 });
+    expect(w.response).toContain("| **Security repository formerly** | acme/security-old");
   });
 });
 
