@@ -73,6 +73,20 @@ describe("the tick catches up a report whose webhook was missed", () => {
     expect(w.opened.map((o) => o.number)).toEqual([90]);
   });
 
+  it("a report whose intake issue was closed (the report left in triage) is looked for once, not by every tick", async () => {
+    const w = await world([listed()]);
+    w.opened.push({ number: 90, title: "Private report on acme/product: x", body: `text\n\n${MARKER}`, updated_at: "2026-11-21T08:05:00Z" });
+    await w.tick();
+    const before = gh.requests.length;
+    await w.tick();
+    await w.tick();
+    const later = gh.requests.slice(before);
+    expect(w.opened.map((o) => o.number)).toEqual([90]);
+    // Each later tick lists the reports, and reads neither the configs nor the security repo's issues for this one.
+    expect(later.filter((r) => r.path.startsWith("/repos/acme/product")).map((r) => r.path)).toEqual(["/repos/acme/product/security-advisories", "/repos/acme/product/security-advisories"]);
+    expect(later.filter((r) => r.path === "/repos/acme/security/issues" && r.query?.since === "2026-11-21T08:00:00Z")).toEqual([]);
+  });
+
   it("a report an open response's record names already costs no call beyond the list, and opens nothing", async () => {
     const w = await world([listed()], "security_repo: acme/security\n", { ghsa: GHSA });
     await w.tick();
