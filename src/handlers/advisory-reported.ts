@@ -18,6 +18,11 @@ function reporterOf(advisory: Advisory): string | undefined {
   return login ? `@\u200b${login}` : undefined;
 }
 
+/** At most `max` UTF-16 units, never half a surrogate pair at the cut: a lone one is not valid UTF-8, and GitHub may refuse the issue. */
+function cut(text: string, max: number): string {
+  return text.slice(0, /[\ud800-\udbff]/.test(text[max - 1] ?? "") ? max - 1 : max);
+}
+
 /** The issue's text: every field comes from the reporter, so it is neutralised (no pings, no markers). */
 export function intakeView(advisory: Advisory, productRepo: string, maxDescription = MAX_DESCRIPTION) {
   const clean = (s: string | null | undefined) => neutralize(s ?? "");
@@ -26,8 +31,7 @@ export function intakeView(advisory: Advisory, productRepo: string, maxDescripti
     return clean(`${name} ${v.vulnerable_version_range ?? ""}`.trim());
   });
   const whole = clean(advisory.description);
-  // Never half a surrogate pair at the cut: GitHub may refuse the body.
-  const description = whole.slice(0, /[\ud800-\udbff]/.test(whole[maxDescription - 1] ?? "") ? maxDescription - 1 : maxDescription);
+  const description = cut(whole, maxDescription);
   return {
     repo: productRepo,
     ghsa: advisory.ghsa_id,
@@ -79,7 +83,7 @@ export async function intakeReport(deps: Deps, octokit: Octokit, product: { owne
     const marker = intakeMarker(advisory.ghsa_id, productRepo, advisory.html_url);
     const body = await fittedBody(advisory, productRepo, marker);
     const prefix = `Private report on ${productRepo}: `;
-    const summary = neutralize(advisory.summary ?? "").replace(/\s+/g, " ").slice(0, Math.min(180, TITLE_LIMIT - prefix.length));
+    const summary = cut(neutralize(advisory.summary ?? "").replace(/\s+/g, " "), Math.min(180, TITLE_LIMIT - prefix.length));
     await openIntakeIssue(octokit, target.repo, {
       title: `${prefix}${summary || advisory.ghsa_id}`,
       body,
