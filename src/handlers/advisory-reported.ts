@@ -59,6 +59,15 @@ export async function onAdvisoryReported(deps: Deps, context: Context<"repositor
   await intakeReport(deps, context.octokit, product, payload.repository_advisory, (m) => context.log.warn(m));
 }
 
+/**
+ * A report whose intake issue the app opened or found, by security repo: the tick's catch-up
+ * (src/tick/missed-reports.ts) leaves it alone, though no open response names it any more (its issue
+ * closed, relabelled, or transferred out of the security repo, where the marker lookup cannot see
+ * it and would open a second one). Past this, the tick looks for it once more.
+ */
+export const INTAKE_SEEN_TTL_MS = 90 * 24 * 3_600_000;
+export const intakeSeenKey = (security: string, ghsa: string) => `intake-seen:${security}:${ghsa}`.toLowerCase();
+
 export type IntakeOutcome = "opened" | "found" | "refused" | "elsewhere";
 
 /**
@@ -77,9 +86,13 @@ export async function intakeReport(deps: Deps, octokit: Octokit, product: { owne
   }
   if (into && target.repo.toLowerCase() !== into.toLowerCase()) return "elsewhere";
   const botLogin = await deps.botLogin();
+  const seen = intakeSeenKey(target.repo, advisory.ghsa_id);
   return deps.queue.run(`intake:${advisory.ghsa_id.toLowerCase()}`, async () => {
     const existing = await findIntakeIssue(octokit, target.repo, advisory.ghsa_id, advisory.created_at ?? undefined, botLogin);
-    if (existing) return "found";
+    if (existing) {
+      await deps.store.set(seen, "1", INTAKE_SEEN_TTL_MS);
+      return "found";
+    }
     const marker = intakeMarker(advisory.ghsa_id, productRepo, advisory.html_url);
     const body = await fittedBody(advisory, productRepo, marker);
     const prefix = `Private report on ${productRepo}: `;
@@ -89,6 +102,7 @@ export async function intakeReport(deps: Deps, octokit: Octokit, product: { owne
       body,
       label: target.config.label,
     }, { ghsa: advisory.ghsa_id, since: advisory.created_at ?? undefined, botLogin });
+    await deps.store.set(seen, "1", INTAKE_SEEN_TTL_MS);
     return "opened";
   });
 }

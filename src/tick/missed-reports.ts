@@ -2,18 +2,10 @@ import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { octokitPlatform } from "../github/platform.js";
 import { triageReports } from "../github/triage-reports.js";
-import { intakeReport } from "../handlers/advisory-reported.js";
+import { intakeReport, intakeSeenKey } from "../handlers/advisory-reported.js";
 import type { Deps } from "../handlers/response-context.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
-
-/**
- * A report whose intake issue the tick found or opened: an issue closed while its report stays in
- * triage (no open response names it) would otherwise cost two config reads, the security repo and
- * a list of its issues on every tick, for as long as it stays there. Past this, it is looked for once more.
- */
-const SEEN_TTL_MS = 90 * 24 * 3_600_000;
-const seenKey = (security: string, ghsa: string) => `intake-seen:${security}:${ghsa}`.toLowerCase();
 
 /**
  * Reports whose `repository_advisory.reported` delivery failed (or came while the app was down):
@@ -37,10 +29,9 @@ export async function catchUpReports(deps: Deps, octokit: Octokit, full: string,
       }
       const [owner, repo] = product.split("/") as [string, string];
       for (const report of reports.filter((r) => !known.has(r.ghsa_id.toUpperCase()))) {
-        const seen = seenKey(full, report.ghsa_id);
-        if (await deps.store.get(seen)) continue;
+        // Its issue was opened or found before (by the webhook or a tick): nothing to look for.
+        if (await deps.store.get(intakeSeenKey(full, report.ghsa_id))) continue;
         const outcome = await intakeReport(deps, octokit, { owner, repo }, report, (m) => log(`tick: ${m}`), full);
-        if (outcome === "found" || outcome === "opened") await deps.store.set(seen, "1", SEEN_TTL_MS);
         if (outcome === "opened") {
           opened++;
           log(`tick: ${full}: report ${report.ghsa_id} on ${product} had no response (its webhook was missed); opened one`);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BOT, createTestProbot, mockConfig, mockIdentity, mockToken, NOW } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { reportedEvent } from "../intake/advisory-payload.js";
+import { MemoryStore } from "../../src/store/memory-store.js";
 import { CONFIG, tickWorld, type World } from "./tick-world.js";
 
 let gh: GitHubMock;
@@ -64,6 +65,30 @@ describe("the tick catches up a report whose webhook was missed", () => {
 
     await w.tick();
     expect(intakes(w)).toHaveLength(1);
+  });
+
+  it("a report whose intake issue the webhook opened and the team then transferred out of the security repo gets no second one from the tick", async () => {
+    const store = new MemoryStore();
+    const probot = createTestProbot(NOW, { store });
+    mockToken(gh);
+    mockConfig(gh, "acme", "product", "security_repo: acme/security\n");
+    mockConfig(gh, "acme", "security", WITH_PRODUCT);
+    gh.api.get("/repos/acme/security").reply(200, { id: 1, name: "security", full_name: "acme/security", private: true, visibility: "private" });
+    mockIdentity(gh);
+    gh.api.get("/repos/acme/security/issues").query({ state: "all", since: "2026-11-21T08:00:00Z", per_page: "100" }).reply(200, []);
+    gh.api.post("/repos/acme/security/issues").reply(201, { number: 90 });
+    await probot.receive(reportedEvent());
+    expect(gh.requests.filter((r) => !r.matched || r.errors.length)).toEqual([]);
+
+    // Moved to another repository (GitHub lists it there now): the report itself stays in triage.
+    gh = mockGitHub();
+    const w = await tickWorld(gh, NOW, {}, WITH_PRODUCT, true, undefined, true, store);
+    const api = gh.api.persist();
+    api.get(`/repos/acme/product${CONFIG_PATH}`).reply(200, "security_repo: acme/security\n", { "content-type": "text/plain; charset=utf-8" });
+    api.get("/repos/acme/product/security-advisories").query({ state: "triage", per_page: "100" }).reply(200, [listed()]);
+    api.get("/repos/acme/security").reply(200, { id: 1, name: "security", full_name: "acme/security", private: true, visibility: "private" });
+    await w.tick();
+    expect(intakes(w)).toEqual([]);
   });
 
   it("a report that already has its intake issue opens nothing", async () => {
