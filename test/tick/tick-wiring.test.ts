@@ -121,6 +121,17 @@ describe("the tick reads the CVE feeds without a dashboard to remember them in",
     expect(titles).toHaveLength(12);
     expect(new Set(titles).size).toBe(12);
   });
+
+  it("the issues' markers are read once, not every tick: the list of every labelled issue ever grows with the repository", async () => {
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, `${FEED_CONFIG}dashboard:\n  enabled: false\n`);
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").times(3).reply(200, rss);
+    await world.tick();
+    await world.tick();
+    await world.tick();
+    expect(world.opened).toHaveLength(1);
+    const everyIssue = gh.requests.filter((r) => r.path === "/repos/acme/security/issues" && r.query.labels === "security" && r.query.state === "all" && !r.query.since && r.query.per_page === "100");
+    expect(everyIssue).toHaveLength(1);
+  });
 });
 
 describe("the tick tells the team's channel of an overdue embargo", () => {
