@@ -69,6 +69,7 @@ export function feedKeywords(config: EmbargoConfig, feed: { keywords?: string[] 
 export async function pollFeeds(fetchFn: FetchFn, config: EmbargoConfig, seen: string[]): Promise<PollResult> {
   const known = new Set(seen);
   const newEntries: MatchedEntry[] = [];
+  const learned: string[] = [];
   const problems: string[] = [];
   for (const feed of config.feeds) {
     let entries: FeedEntry[];
@@ -90,7 +91,13 @@ export async function pollFeeds(fetchFn: FetchFn, config: EmbargoConfig, seen: s
     for (const entry of entries) {
       if (newEntries.length >= MAX_NEW_PER_POLL) break;
       const [key, ...aliases] = entryKeys(entry);
-      if (known.has(key!) || aliases.some((k) => known.has(k))) continue;
+      if (known.has(key!)) continue;
+      if (aliases.some((k) => known.has(k))) {
+        // Seen before its CVE id was assigned: remembered by that CVE now, so another feed listing the CVE is not new.
+        known.add(key!);
+        learned.push(key!);
+        continue;
+      }
       const haystack = `${entry.title} ${entry.summary}`;
       const matched = keywords.filter((k) => mentions(haystack, k));
       if (!matched.length) continue;
@@ -98,5 +105,5 @@ export async function pollFeeds(fetchFn: FetchFn, config: EmbargoConfig, seen: s
       newEntries.push({ ...entry, key: key!, aliases, matched });
     }
   }
-  return { newEntries, seen: [...seen, ...newEntries.flatMap((e) => [e.key, ...e.aliases])].slice(-MAX_SEEN), problems };
+  return { newEntries, seen: [...seen, ...learned, ...newEntries.flatMap((e) => [e.key, ...e.aliases])].slice(-MAX_SEEN), problems };
 }

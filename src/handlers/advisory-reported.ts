@@ -18,6 +18,11 @@ function reporterOf(advisory: Advisory): string | undefined {
   return login ? `@\u200b${login}` : undefined;
 }
 
+/** At most `max` UTF-16 units, never half a surrogate pair at the cut: a lone one is not valid UTF-8, and GitHub may refuse the issue. */
+function cut(text: string, max: number): string {
+  return text.slice(0, /[\ud800-\udbff]/.test(text[max - 1] ?? "") ? max - 1 : max);
+}
+
 /** The issue's text: every field comes from the reporter, so it is neutralised (no pings, no markers). */
 export function intakeView(advisory: Advisory, productRepo: string, maxDescription = MAX_DESCRIPTION) {
   const clean = (s: string | null | undefined) => neutralize(s ?? "");
@@ -26,8 +31,7 @@ export function intakeView(advisory: Advisory, productRepo: string, maxDescripti
     return clean(`${name} ${v.vulnerable_version_range ?? ""}`.trim());
   });
   const whole = clean(advisory.description);
-  // Never half a surrogate pair at the cut: GitHub may refuse the body.
-  const description = whole.slice(0, /[\ud800-\udbff]/.test(whole[maxDescription - 1] ?? "") ? maxDescription - 1 : maxDescription);
+  const description = cut(whole, maxDescription);
   return {
     repo: productRepo,
     ghsa: advisory.ghsa_id,
@@ -55,6 +59,15 @@ export async function onAdvisoryReported(deps: Deps, context: Context<"repositor
   await intakeReport(deps, context.octokit, product, payload.repository_advisory, (m) => context.log.warn(m));
 }
 
+/**
+ * A report whose intake issue the app opened or found, by security repo: the tick's catch-up
+ * (src/tick/missed-reports.ts) leaves it alone, though no open response names it any more (its issue
+ * closed, relabelled, or transferred out of the security repo, where the marker lookup cannot see
+ * it and would open a second one). Past this, the tick looks for it once more.
+ */
+export const INTAKE_SEEN_TTL_MS = 90 * 24 * 3_600_000;
+export const intakeSeenKey = (security: string, ghsa: string) => `intake-seen:${security}:${ghsa}`.toLowerCase();
+
 export type IntakeOutcome = "opened" | "found" | "refused" | "elsewhere";
 
 /**
@@ -73,18 +86,23 @@ export async function intakeReport(deps: Deps, octokit: Octokit, product: { owne
   }
   if (into && target.repo.toLowerCase() !== into.toLowerCase()) return "elsewhere";
   const botLogin = await deps.botLogin();
+  const seen = intakeSeenKey(target.repo, advisory.ghsa_id);
   return deps.queue.run(`intake:${advisory.ghsa_id.toLowerCase()}`, async () => {
     const existing = await findIntakeIssue(octokit, target.repo, advisory.ghsa_id, advisory.created_at ?? undefined, botLogin);
-    if (existing) return "found";
+    if (existing) {
+      await deps.store.set(seen, "1", INTAKE_SEEN_TTL_MS);
+      return "found";
+    }
     const marker = intakeMarker(advisory.ghsa_id, productRepo, advisory.html_url);
     const body = await fittedBody(advisory, productRepo, marker);
     const prefix = `Private report on ${productRepo}: `;
-    const summary = neutralize(advisory.summary ?? "").replace(/\s+/g, " ").slice(0, Math.min(180, TITLE_LIMIT - prefix.length));
+    const summary = cut(neutralize(advisory.summary ?? "").replace(/\s+/g, " "), Math.min(180, TITLE_LIMIT - prefix.length));
     await openIntakeIssue(octokit, target.repo, {
       title: `${prefix}${summary || advisory.ghsa_id}`,
       body,
       label: target.config.label,
     }, { ghsa: advisory.ghsa_id, since: advisory.created_at ?? undefined, botLogin });
+    await deps.store.set(seen, "1", INTAKE_SEEN_TTL_MS);
     return "opened";
   });
 }

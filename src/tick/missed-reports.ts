@@ -2,7 +2,7 @@ import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { octokitPlatform } from "../github/platform.js";
 import { triageReports } from "../github/triage-reports.js";
-import { intakeReport } from "../handlers/advisory-reported.js";
+import { intakeReport, intakeSeenKey } from "../handlers/advisory-reported.js";
 import type { Deps } from "../handlers/response-context.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -29,6 +29,8 @@ export async function catchUpReports(deps: Deps, octokit: Octokit, full: string,
       }
       const [owner, repo] = product.split("/") as [string, string];
       for (const report of reports.filter((r) => !known.has(r.ghsa_id.toUpperCase()))) {
+        // Its issue was opened or found before (by the webhook or a tick): nothing to look for.
+        if (await deps.store.get(intakeSeenKey(full, report.ghsa_id))) continue;
         const outcome = await intakeReport(deps, octokit, { owner, repo }, report, (m) => log(`tick: ${m}`), full);
         if (outcome === "opened") {
           opened++;

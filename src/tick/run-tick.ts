@@ -104,9 +104,13 @@ export async function discoverRepos(octokit: Octokit, log: (m: string) => void):
     try {
       const result = await readConfigFrom(octokit, owner, repo);
       if (!result.ok) {
-        // Its label is unknown: a security repo whose config someone broke must not just drop out of the tick.
-        log(`tick: ${full} has an invalid .github/embargo.yml (${result.problems[0] ?? "?"}); not ticked until it is fixed`);
-        unread.push(full);
+        // A security repo whose config someone broke must not just drop out of the tick; a product
+        // repo's broken PR settings are its PRs' business, and must not fail every tick (nor make each
+        // look for security repos again). Its issues under the file's label (or the default) tell them apart.
+        if (await hasLabelledIssue(octokit, owner, repo, result.label)) {
+          log(`tick: ${full} has an invalid .github/embargo.yml (${result.problems[0] ?? "?"}); not ticked until it is fixed`);
+          unread.push(full);
+        } else log(`tick: ${full} has an invalid .github/embargo.yml and no issue labelled ${result.label}: not a security repo`);
       } else if (await hasLabelledIssue(octokit, owner, repo, result.config.label)) found.push({ full, id });
     } catch (error) {
       log(`tick: ${full} could not be read (${(error as Error).message.split("\n")[0]}); the next tick tries again`);

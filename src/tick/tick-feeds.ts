@@ -11,6 +11,19 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** The dashboard index field that remembers the feed entries already seen (hashes, bounded by MAX_SEEN). */
 export const FEEDS_SEEN = "feeds_seen";
 
+/** The feeds' memory of a repo without a dashboard index (`seen`, as the index would hold it). */
+const seenKey = (full: string) => `feeds-seen:${full}`.toLowerCase();
+const SEEN_TTL_MS = 30 * 24 * 3_600_000;
+
+function parsedList(raw: string | undefined): unknown[] | undefined {
+  try {
+    const value: unknown = raw ? JSON.parse(raw) : undefined;
+    return Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A feed the tick could not read, as the dashboard shows it. */
 export interface FeedProblem {
   url: string;
@@ -40,7 +53,11 @@ export async function tickFeeds(
   // No memory (no dashboard, or none yet): the issues opened before say what was seen. Without
   // them every entry would look new: the same first ten per poll, and a duplicate wherever the
   // feed's date for an entry (its text, not ours) hides the issue from `findFeedIssue`'s `since`.
-  const seen = Array.isArray(stored) ? stored.filter((k): k is string => typeof k === "string") : await feedKeysOpened(octokit, full, config, botLogin);
+  // Without a dashboard (disabled, or none found), the store keeps the memory: the markers' list
+  // covers every labelled issue ever, so it is read once (per store), not every tick.
+  const kept = found ? undefined : parsedList(await deps.store.get(seenKey(full)));
+  const list = Array.isArray(stored) ? stored : kept;
+  const seen = list ? list.filter((k): k is string => typeof k === "string") : await feedKeysOpened(octokit, full, config, botLogin);
   const result = await pollFeeds(fetchFn, config, seen);
   for (const problem of result.problems) log(`tick: ${full}: ${problem}`);
   const failed = new Set<string>();
@@ -56,5 +73,7 @@ export async function tickFeeds(
     const feed = config.feeds.find((f) => text.startsWith(`${f.url}: `));
     return feed ? [{ url: feed.url, problem: text.slice(feed.url.length + 2) }] : [];
   });
-  return { seen: result.seen.filter((key) => !failed.has(key)), problems };
+  const memory = result.seen.filter((key) => !failed.has(key));
+  if (!found) await deps.store.set(seenKey(full), JSON.stringify(memory), SEEN_TTL_MS);
+  return { seen: memory, problems };
 }

@@ -97,6 +97,12 @@ describe("repository_advisory.reported", () => {
     expect(created.title).toMatch(new RegExp(`^Private report on ${product}: S+`));
   });
 
+  it("a title cut inside an emoji keeps no half of it (a lone surrogate is not valid UTF-8 on the wire)", async () => {
+    const created = await reportOpened({ summary: `${"S".repeat(179)}\u{1F525} and more` });
+    expect((created.title as string & { isWellFormed(): boolean }).isWellFormed()).toBe(true);
+    expect(created.title).toBe(`Private report on acme/product: ${"S".repeat(179)}`);
+  });
+
   it("redelivered: finds its issue by the marker and opens no second one", async () => {
     const probot = createTestProbot();
     mockToken(gh);

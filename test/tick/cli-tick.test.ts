@@ -85,6 +85,35 @@ describe("embargo tick (npm run tick)", () => {
     expect(reminders(world)).toHaveLength(1);
   });
 
+  it("a private product repo whose config is invalid (no issue carries its label) is not a security repo: the CLI tick exits 0, each time", async () => {
+    const opened_at = new Date(Date.now() - 48 * 3_600_000).toISOString();
+    const product = { id: 186853009, full_name: "acme/tool", name: "tool", owner: { login: "acme" }, private: true, visibility: "private" };
+    const security = { id: 186853002, full_name: "acme/security", name: "security", owner: { login: "acme" }, private: true, visibility: "private" };
+    // A product repo's PR settings with a typo: its PRs say so; it holds no response, so the tick has nothing to do there.
+    gh.scope().get("/installation/repositories").query(true).times(2).reply(200, { total_count: 2, repositories: [security, product] });
+    gh.scope().get(`/repos/acme/tool/contents/${encodeURIComponent(".github/embargo.yml")}`).times(2).reply(200, "security_repo: acme/security\npublic_pr:\n  check_name: ''\n", { "content-type": "text/plain; charset=utf-8" });
+    gh.scope().get("/repos/acme/tool/issues").query({ labels: "security", state: "all", per_page: "1" }).times(2).reply(200, []);
+    const world = await tickWorld(gh, new Date(), { opened_at }, undefined, false);
+    expect(await run()).toEqual({ code: 0, out: "embargo tick: 1 security repo(s), 1 open response(s)" });
+    expect(reminders(world)).toHaveLength(1);
+    expect(await run()).toEqual({ code: 0, out: "embargo tick: 1 security repo(s), 1 open response(s)" });
+  });
+
+  it("in the app's process, a private product repo whose config is invalid neither fails the tick nor makes each tick look for security repos again", async () => {
+    const now = new Date();
+    const product = { id: 186853009, full_name: "acme/tool", name: "tool", owner: { login: "acme" }, private: true, visibility: "private" };
+    const security = { id: 186853002, full_name: "acme/security", name: "security", owner: { login: "acme" }, private: true, visibility: "private" };
+    gh.scope().get("/installation/repositories").query(true).reply(200, { total_count: 2, repositories: [security, product] });
+    gh.scope().get(`/repos/acme/tool/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, "security_repo: acme/security\npublic_pr:\n  check_name: ''\n", { "content-type": "text/plain; charset=utf-8" });
+    gh.scope().get("/repos/acme/tool/issues").query({ labels: "security", state: "all", per_page: "1" }).reply(200, []);
+    const world = await tickWorld(gh, now, { opened_at: new Date(now.getTime() - 48 * 3_600_000).toISOString() });
+    expect((await world.tick()).repos).toEqual(["acme/security"]);
+    expect(reminders(world)).toHaveLength(1);
+    await world.tick();
+    // Found once: the second tick lists no repos of the installation.
+    expect(gh.requests.filter((r) => r.path === "/installation/repositories")).toHaveLength(1);
+  });
+
   it("without the app's credentials, says which variables to set and exits 2", async () => {
     const err: string[] = [];
     const code = await main(["tick"], { env: {}, out: () => undefined, err: (t) => err.push(t) });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BOT, createTestProbot, mockConfig, mockIdentity, mockToken, NOW } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { reportedEvent } from "../intake/advisory-payload.js";
+import { MemoryStore } from "../../src/store/memory-store.js";
 import { CONFIG, tickWorld, type World } from "./tick-world.js";
 
 let gh: GitHubMock;
@@ -66,11 +67,49 @@ describe("the tick catches up a report whose webhook was missed", () => {
     expect(intakes(w)).toHaveLength(1);
   });
 
+  it("a report whose intake issue the webhook opened and the team then transferred out of the security repo gets no second one from the tick", async () => {
+    const store = new MemoryStore();
+    const probot = createTestProbot(NOW, { store });
+    mockToken(gh);
+    mockConfig(gh, "acme", "product", "security_repo: acme/security\n");
+    mockConfig(gh, "acme", "security", WITH_PRODUCT);
+    gh.api.get("/repos/acme/security").reply(200, { id: 1, name: "security", full_name: "acme/security", private: true, visibility: "private" });
+    mockIdentity(gh);
+    gh.api.get("/repos/acme/security/issues").query({ state: "all", since: "2026-11-21T08:00:00Z", per_page: "100" }).reply(200, []);
+    gh.api.post("/repos/acme/security/issues").reply(201, { number: 90 });
+    await probot.receive(reportedEvent());
+    expect(gh.requests.filter((r) => !r.matched || r.errors.length)).toEqual([]);
+
+    // Moved to another repository (GitHub lists it there now): the report itself stays in triage.
+    gh = mockGitHub();
+    const w = await tickWorld(gh, NOW, {}, WITH_PRODUCT, true, undefined, true, store);
+    const api = gh.api.persist();
+    api.get(`/repos/acme/product${CONFIG_PATH}`).reply(200, "security_repo: acme/security\n", { "content-type": "text/plain; charset=utf-8" });
+    api.get("/repos/acme/product/security-advisories").query({ state: "triage", per_page: "100" }).reply(200, [listed()]);
+    api.get("/repos/acme/security").reply(200, { id: 1, name: "security", full_name: "acme/security", private: true, visibility: "private" });
+    await w.tick();
+    expect(intakes(w)).toEqual([]);
+  });
+
   it("a report that already has its intake issue opens nothing", async () => {
     const w = await world([listed()]);
     w.opened.push({ number: 90, title: "Private report on acme/product: x", body: `text\n\n${MARKER}`, updated_at: "2026-11-21T08:05:00Z" });
     await w.tick();
     expect(w.opened.map((o) => o.number)).toEqual([90]);
+  });
+
+  it("a report whose intake issue was closed (the report left in triage) is looked for once, not by every tick", async () => {
+    const w = await world([listed()]);
+    w.opened.push({ number: 90, title: "Private report on acme/product: x", body: `text\n\n${MARKER}`, updated_at: "2026-11-21T08:05:00Z" });
+    await w.tick();
+    const before = gh.requests.length;
+    await w.tick();
+    await w.tick();
+    const later = gh.requests.slice(before);
+    expect(w.opened.map((o) => o.number)).toEqual([90]);
+    // Each later tick lists the reports, and reads neither the configs nor the security repo's issues for this one.
+    expect(later.filter((r) => r.path.startsWith("/repos/acme/product")).map((r) => r.path)).toEqual(["/repos/acme/product/security-advisories", "/repos/acme/product/security-advisories"]);
+    expect(later.filter((r) => r.path === "/repos/acme/security/issues" && r.query?.since === "2026-11-21T08:00:00Z")).toEqual([]);
   });
 
   it("a report an open response's record names already costs no call beyond the list, and opens nothing", async () => {

@@ -63,6 +63,30 @@ describe("an advisory a feed lists before its CVE id is assigned", () => {
   });
 });
 
+describe("an advisory a feed lists before its CVE id is assigned, and another feed lists by that CVE", () => {
+  const ATOM_URL = "https://github.example/advisories.atom";
+  const atom = (title: string) =>
+    `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><title>t</title><entry><id>tag:github.example,2008:GHSA-7q3w-c5v8-jj2k</id><published>2026-11-20T08:00:00Z</published><link rel="alternate" href="https://github.example/advisories/GHSA-7q3w-c5v8-jj2k"/><title>${title}</title><content>Large multipart bodies exhaust memory in acme-upload.</content></entry></feed>`;
+  const nvd = (items: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>NVD</title><link>https://nvd.example/</link><description>d</description>${items}</channel></rss>`;
+  const item = `<item><title>CVE-2026-41009</title><link>https://nvd.example/vuln/detail/CVE-2026-41009</link><guid isPermaLink="false">CVE-2026-41009</guid><description>Denial of service in acme-upload on huge multipart bodies.</description><pubDate>Sat, 21 Nov 2026 15:15:09 GMT</pubDate></item>`;
+
+  it("keeps its one issue when NVD lists the CVE after the advisory named it (the dashboard's memory)", async () => {
+    const yaml = `${CONFIG}components:\n  upload: { package: { ecosystem: npm, name: acme-upload } }\nfeeds:\n  - url: ${RSS_URL}\n  - url: ${ATOM_URL}\n`;
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, yaml);
+    const title = "[GHSA-7q3w-c5v8-jj2k] acme-upload: denial of service on huge multipart bodies";
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").times(2).reply(200, nvd(""));
+    nock("https://github.example").get("/advisories.atom").reply(200, atom(title));
+    await world.tick();
+    expect(world.opened).toHaveLength(1);
+    // GitHub assigns the CVE id: the advisory names it a tick before NVD lists it.
+    nock("https://github.example").get("/advisories.atom").times(2).reply(200, atom(`${title} (CVE-2026-41009)`));
+    await world.tick();
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").reply(200, nvd(item));
+    await world.tick();
+    expect(world.opened.map((i) => i.title)).toEqual([`Feed entry: ${title}`]);
+  });
+});
+
 describe("a CVE feed that cannot be read", () => {
   it("is shown on the dashboard, not only in the log, until a tick reads it again", async () => {
     const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, FEED_CONFIG);
@@ -96,6 +120,17 @@ describe("the tick reads the CVE feeds without a dashboard to remember them in",
     const titles = world.opened.map((i) => i.title.split(":")[0]);
     expect(titles).toHaveLength(12);
     expect(new Set(titles).size).toBe(12);
+  });
+
+  it("the issues' markers are read once, not every tick: the list of every labelled issue ever grows with the repository", async () => {
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, `${FEED_CONFIG}dashboard:\n  enabled: false\n`);
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").times(3).reply(200, rss);
+    await world.tick();
+    await world.tick();
+    await world.tick();
+    expect(world.opened).toHaveLength(1);
+    const everyIssue = gh.requests.filter((r) => r.path === "/repos/acme/security/issues" && r.query.labels === "security" && r.query.state === "all" && !r.query.since && r.query.per_page === "100");
+    expect(everyIssue).toHaveLength(1);
   });
 });
 
