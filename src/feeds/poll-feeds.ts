@@ -27,8 +27,14 @@ export interface PollResult {
   newEntries: MatchedEntry[];
   /** The memory to store: the previous one plus the new entries' keys, the oldest dropped past MAX_SEEN. */
   seen: string[];
-  /** Feeds that could not be read, in words (for the log). */
-  problems: string[];
+  /** Feeds that could not be read, and why (for the log and the dashboard). */
+  problems: FeedProblem[];
+}
+
+/** A feed that could not be read: its URL and what went wrong. */
+export interface FeedProblem {
+  url: string;
+  problem: string;
 }
 
 /**
@@ -70,7 +76,7 @@ export async function pollFeeds(fetchFn: FetchFn, config: EmbargoConfig, seen: s
   const known = new Set(seen);
   const newEntries: MatchedEntry[] = [];
   const learned: string[] = [];
-  const problems: string[] = [];
+  const problems: FeedProblem[] = [];
   for (const feed of config.feeds) {
     let entries: FeedEntry[];
     try {
@@ -84,7 +90,7 @@ export async function pollFeeds(fetchFn: FetchFn, config: EmbargoConfig, seen: s
       if (body.length > MAX_FEED_BYTES) throw new Error(`larger than ${MAX_FEED_BYTES} characters`);
       entries = parseFeed(body, feed.url);
     } catch (error) {
-      problems.push(`${feed.url}: ${(error as Error).message.slice(0, 200)}`);
+      problems.push({ url: feed.url, problem: (error as Error).message.slice(0, 200) });
       continue;
     }
     const keywords = feedKeywords(config, feed);

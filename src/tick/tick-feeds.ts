@@ -1,7 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { readIndex } from "../dashboard/dashboard-index.js";
-import { pollFeeds, type FetchFn } from "../feeds/poll-feeds.js";
+import { pollFeeds, type FeedProblem, type FetchFn } from "../feeds/poll-feeds.js";
 import { findDashboard } from "../github/dashboard-issue.js";
 import { feedKeysOpened, openFeedIssue } from "../github/feed-issue.js";
 import type { Deps } from "../handlers/response-context.js";
@@ -22,12 +22,6 @@ function parsedList(raw: string | undefined): unknown[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A feed the tick could not read, as the dashboard shows it. */
-export interface FeedProblem {
-  url: string;
-  problem: string;
 }
 
 /**
@@ -59,7 +53,7 @@ export async function tickFeeds(
   const list = Array.isArray(stored) ? stored : kept;
   const seen = list ? list.filter((k): k is string => typeof k === "string") : await feedKeysOpened(octokit, full, config, botLogin);
   const result = await pollFeeds(fetchFn, config, seen);
-  for (const problem of result.problems) log(`tick: ${full}: ${problem}`);
+  for (const p of result.problems) log(`tick: ${full}: ${p.url}: ${p.problem}`);
   const failed = new Set<string>();
   for (const entry of result.newEntries) {
     try {
@@ -69,11 +63,7 @@ export async function tickFeeds(
       log(`tick: ${full}: a feed entry's issue could not be opened (${(error as Error).message.split("\n")[0]}); the next tick tries again`);
     }
   }
-  const problems = result.problems.flatMap((text) => {
-    const feed = config.feeds.find((f) => text.startsWith(`${f.url}: `));
-    return feed ? [{ url: feed.url, problem: text.slice(feed.url.length + 2) }] : [];
-  });
   const memory = result.seen.filter((key) => !failed.has(key));
   if (!found) await deps.store.set(seenKey(full), JSON.stringify(memory), SEEN_TTL_MS);
-  return { seen: memory, problems };
+  return { seen: memory, problems: result.problems };
 }

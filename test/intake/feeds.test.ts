@@ -94,7 +94,7 @@ describe("pollFeeds", () => {
   it("a failing feed is reported and the others are still read", async () => {
     mockFeeds(503);
     const { newEntries, problems } = await pollFeeds(fetchFn, configOf(CONFIG), []);
-    expect(problems).toEqual([`${RSS_URL}: HTTP 503`]);
+    expect(problems).toEqual([{ url: RSS_URL, problem: "HTTP 503" }]);
     expect(newEntries).toHaveLength(2);
   });
 
