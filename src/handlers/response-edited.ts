@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Context } from "probot";
 import { checklistFor, type ChecklistItem } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
@@ -42,6 +43,8 @@ function keepStaleEdits(latest: ResponseRecord, saved: ResponseRecord, config: E
   return {
     record,
     changed: changed.length,
+    // Which changes, for a reply key: the same edit redelivered finds its reply.
+    id: createHash("sha256").update(changed.map((i) => `${record.ticks[i.id] ? "+" : "-"}${i.id}`).join("\n")).digest("base64url").slice(0, 10),
     ticked: kept.filter((i) => record.ticks[i.id]).map(text),
     unticked: kept.filter((i) => !record.ticks[i.id]).map(text),
     others: changed.length - kept.length,
@@ -108,7 +111,13 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
       record = stale?.record ?? previous;
       const rolledBack = loaded.rolledBack || older !== undefined;
       const view = { restored: Boolean(record), rolled_back: rolledBack, editor: `@${editor}` };
-      if (stale?.changed) {
+      // Nothing to put back (only the store's mark says the comment is older): the person's box
+      // changes go with the older copy; named, so they can make them again once it is repaired.
+      const lost = !record && saved ? keepStaleEdits(saved, saved, config, { after: comment.body, current: own.body }, editor, now) : undefined;
+      if (lost && lost.ticked.length + lost.unticked.length) {
+        const { text } = await renderTemplate("damaged-record", { ...view, lost: true, lost_ticked: lost.ticked, lost_unticked: lost.unticked }, loaded.overrides);
+        effects.replies.push({ key: `damaged-record-${loaded.damage ?? "missing"}-lost-${lost.id}`, body: text });
+      } else if (stale?.changed) {
         // Its own key: the pasted copy's reply is another answer, and a redelivery finds this one.
         const { text } = await renderTemplate("damaged-record", { ...view, stale_edit: true, ticked: stale.ticked, unticked: stale.unticked, others: stale.others || undefined }, loaded.overrides);
         effects.replies.push({ key: `stale-edit-${older}-${seqOf(previous!)}`, body: text });

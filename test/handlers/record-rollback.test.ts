@@ -324,6 +324,25 @@ describe.each(storeKinds(redis, opened, "MemoryStore"))("an older signed version
     expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 3 });
   });
 
+  it.skipIf(!available)("an edit of that older copy is not put back (nothing newer to put back): the reply names its box changes as not kept, once", async () => {
+    const w = world(await rendered(triageRecord()), makeStore());
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    // Put back from the edit history; GitHub's `issue_comment.edited` is lost. Then bob ticks a box in it.
+    w.comments[0]!.body = v1;
+    const writes = w.patched.length;
+    const event = edit(w, v1, setBox(v1, "If a breach may already have happened", true));
+    await w.probot.receive(event);
+    expect(w.patched).toHaveLength(writes);
+    expect(w.replies).toHaveLength(1);
+    expect(w.replies[0]).toContain("copy the **last** version written by the app");
+    expect(w.replies[0]).toContain("The box changes of that edit were made on the older copy, so they are not kept:\n- ticked: If a breach may already have happened");
+    expect(w.replies[0]).toContain("Once the comment is repaired, make them again.");
+    await w.probot.receive({ ...event, id: `${event.id}-again` });
+    expect(w.patched).toHaveLength(writes);
+    expect(w.replies).toHaveLength(1);
+  });
+
   it.skipIf(!available)("is taken by an app whose store never saw a later one (a fresh store takes any count)", async () => {
     const w = world(await rendered(triageRecord()), makeStore());
     const v1 = w.response;
