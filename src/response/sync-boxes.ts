@@ -72,6 +72,36 @@ export function foldBoxEdits(
   return { record: { ...record, ticks, unticked: Object.keys(unticked).length ? unticked : undefined }, changed };
 }
 
+/**
+ * One `issue_comment.edited` whose text holds an older version (`stale`) than the app's latest
+ * (`record`): a person who opened the editor before the app wrote again saves their whole text,
+ * the older version with their ticks. The boxes that differ from what the app rendered for the
+ * older record are theirs; only those are folded onto the latest, with who and when, and only as
+ * the comment still shows them (`current`), as foldBoxEdits. The rest of the older text is not
+ * theirs: a box the app changed since keeps the latest's state. `known`: the items both versions list.
+ */
+export function foldStaleEdits(
+  record: ResponseRecord,
+  edit: { stale: ResponseRecord; after: string; current: string },
+  known: Set<string>,
+  sender: string,
+  now: Date,
+): { record: ResponseRecord; changed: string[] } {
+  const after = readBoxes(edit.after);
+  const ticks = { ...record.ticks };
+  const unticked = { ...record.unticked };
+  const changed: string[] = [];
+  const act = { by: RESERVED.has(sender.toLowerCase()) ? "hand" : sender, at: now.toISOString() };
+  for (const [id, checked] of readBoxes(edit.current)) {
+    // The app renders a box ticked exactly when its record holds a tick (src/response/response-view.ts).
+    if (!known.has(id) || after.get(id) !== checked || Boolean(edit.stale.ticks[id]) === checked) continue;
+    if (checked === Boolean(ticks[id]) && !(checked && ticks[id]?.by === "hand")) continue;
+    setBox(id, checked, act, ticks, unticked);
+    changed.push(id);
+  }
+  return { record: { ...record, ticks, unticked: Object.keys(unticked).length ? unticked : undefined }, changed };
+}
+
 /** Ticks items the app saw done; a tick already there (by hand or earlier) keeps its author and date. */
 export function tick(record: ResponseRecord, ids: string[], now: Date): ResponseRecord {
   const ticks = { ...record.ticks };

@@ -45,8 +45,8 @@ function triageRecord(): ResponseRecord {
   return { ...record, ticks: { "intake.tracked": { by: "app", at: "2026-11-20T09:31:00.000Z" } } };
 }
 
-async function rendered(record: ResponseRecord): Promise<string> {
-  const config = validateConfig({ supported_branches: ["main"] });
+async function rendered(record: ResponseRecord, settings: object = { supported_branches: ["main"] }): Promise<string> {
+  const config = validateConfig(settings);
   if (!config.ok) throw new Error(config.problems.join());
   return renderResponse(record, config.config, { title: "Report", reporter: "reporter" }, undefined, RENDER_CONTEXT);
 }
@@ -56,7 +56,7 @@ async function rendered(record: ResponseRecord): Promise<string> {
  * reads answered from what is stored now, writes applied to it. What it costs in calls is other
  * tests' concern: here, what people see (the comment, the replies).
  */
-function world(body: string, store: Store = new MemoryStore()) {
+function world(body: string, store: Store = new MemoryStore(), yaml = YAML) {
   const comments: StoredComment[] = [{ id: RESPONSE_ID, body, user: { login: BOT, type: "Bot" } }];
   const w = {
     store,
@@ -85,7 +85,7 @@ function world(body: string, store: Store = new MemoryStore()) {
   };
   w.start(store);
   const s = gh.scope().persist();
-  s.get(`/repos/acme/security${CONFIG_PATH}`).optionally().reply(200, YAML, { "content-type": "text/plain; charset=utf-8" });
+  s.get(`/repos/acme/security${CONFIG_PATH}`).optionally().reply(200, yaml, { "content-type": "text/plain; charset=utf-8" });
   s.get("/repos/acme/security/contents/.github").optionally().reply(404, { message: "Not Found" });
   s.get(`${ISSUE}/comments`).query(true).optionally().reply(200, () => commentList(w.listed ?? comments));
   s.get(/^\/repos\/acme\/security\/issues\/comments\/\d+$/)
@@ -169,6 +169,133 @@ describe("an older signed version put back by an edit", () => {
   }
 });
 
+/** The box of the checklist item whose text contains `text`, ticked or unticked, as a person does in the editor. */
+function setBox(body: string, text: string, checked: boolean): string {
+  const lines = body.split("\n").map((l) => (l.includes(text) && l.includes("embargo:item") ? l.replace(/^- \[[ x]\]/, checked ? "- [x]" : "- [ ]") : l));
+  const out = lines.join("\n");
+  if (out === body) throw new Error(`no box "${text}" to ${checked ? "tick" : "untick"}`);
+  return out;
+}
+
+describe("an edit saved over an older version: the editor was opened before the app's last write", () => {
+  for (const restarted of [false, true]) {
+    it(`keeps the person's tick on the app's latest version and says so, once${restarted ? " (the app restarted in between: only GitHub's `from` says it is older)" : " (the store's mark says it is older too)"}`, async () => {
+      const w = world(await rendered(triageRecord()));
+      // bob opens the comment's editor on v1; a command writes v2 meanwhile; bob ticks a box and saves.
+      const v1 = w.response;
+      await command(w, CVSS, 9101);
+      const v2 = w.response;
+      expect(recordOf(v2).ticks["triage.severity"]).toMatchObject({ by: "app" });
+      if (restarted) w.start();
+      const saved = setBox(v1, "If a breach may already have happened", true);
+
+      const event = edit(w, v2, saved);
+      await w.probot.receive(event);
+      expect(w.record).toMatchObject({ severity: "critical", cvss: { score: 9.8 }, seq: 3 });
+      expect(w.record.ticks["intake.breach"]).toEqual({ by: "bob", at: "2026-11-22T12:00:00.000Z" });
+      expect(w.response).toMatch(/- \[x\] If a breach may already have happened.* · ticked by @\u200bbob on 2026-11-22 <!-- embargo:item intake\.breach -->/);
+      // The rest of bob's text is v1's: the box the command ticked since stays ticked.
+      expect(w.response).toMatch(/- \[x\] Risk rated with CVSS.*<!-- embargo:item triage\.severity -->/);
+      expect(w.response).toContain("| **Severity** | critical");
+      expect(w.replies).toHaveLength(1);
+      expect(w.replies[0]).toContain("An edit of the response comment by @\u200bbob was saved over an older version of it: the app updated the comment while it was open in the editor");
+      expect(w.replies[0]).toContain("- ticked: If a breach may already have happened");
+      expect(w.replies[0]).not.toContain("unticked:");
+      expect(w.replies[0]).not.toContain("from the comment's edit history");
+
+      // GitHub redelivers the edit: nothing more is written or said, and the tick is not made twice.
+      const writes = w.patched.length;
+      await w.probot.receive({ ...event, id: `${event.id}-again` });
+      expect(w.patched).toHaveLength(writes);
+      expect(w.replies).toHaveLength(1);
+      expect(w.record.ticks["intake.breach"]).toEqual({ by: "bob", at: "2026-11-22T12:00:00.000Z" });
+
+      // Commands go on from the latest state, the tick with it.
+      await command(w, SUMMARY, 9102);
+      expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 4 });
+      expect(w.record.ticks["intake.breach"]).toMatchObject({ by: "bob" });
+    });
+  }
+
+  it("keeps an untick of the app's tick, with who unticked it", async () => {
+    const w = world(await rendered(triageRecord()));
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    const v2 = w.response;
+    await w.probot.receive(edit(w, v2, setBox(v1, "Report tracked in this private issue", false)));
+    expect(w.record.ticks["intake.tracked"]).toBeUndefined();
+    expect(w.record.unticked?.["intake.tracked"]).toEqual({ by: "bob", at: "2026-11-22T12:00:00.000Z" });
+    expect(w.record).toMatchObject({ severity: "critical", seq: 3 });
+    expect(w.response).toMatch(/- \[ \] Report tracked in this private issue.* · unticked by @\u200bbob on 2026-11-22/);
+    expect(w.replies).toHaveLength(1);
+    expect(w.replies[0]).toContain("- unticked: Report tracked in this private issue");
+    expect(w.replies[0]).not.toContain("- ticked:");
+  });
+
+  it("a 'patched on' box ticked in it moves the state as a box ticked on the latest does", async () => {
+    const w = world(await rendered({ ...triageRecord(), state: "confirmed" }));
+    w.labels = ["security", "security: confirmed"];
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    const v2 = w.response;
+    await w.probot.receive(edit(w, v2, setBox(v1, "Patched on `main`", true)));
+    expect(w.record).toMatchObject({ state: "fixed", severity: "critical" });
+    expect(w.record.ticks["fix.branch:main"]).toMatchObject({ by: "bob" });
+    expect(w.response).toContain("| **State** | Fixed |");
+    expect(w.labels.filter((l) => l.startsWith("security: "))).toEqual(["security: fixed"]);
+    expect(w.replies[0]).toContain("- ticked: Patched on `main`");
+  });
+
+  it("does not keep an untick of the box the app ticks itself while the rule holds, and says so", async () => {
+    const pr = { repo: "acme/api", number: 3, state: "open" as const, review: "pending" as const, base: "main", private: false, leaks: 0 };
+    const w = world(await rendered({ ...triageRecord(), prs: [pr] }));
+    const v1 = w.response;
+    expect(recordOf(v1).ticks["fix.no_reference"]).toMatchObject({ by: "app" });
+    await command(w, CVSS, 9101);
+    const v2 = w.response;
+    const saved = setBox(setBox(v1, "Commits do not refer to the vulnerability", false), "If a breach may already have happened", true);
+    await w.probot.receive(edit(w, v2, saved));
+    expect(w.record.ticks["fix.no_reference"]).toMatchObject({ by: "app" });
+    expect(w.record.ticks["intake.breach"]).toMatchObject({ by: "bob" });
+    expect(w.replies).toHaveLength(1);
+    expect(w.replies[0]).toContain("- ticked: If a breach may already have happened");
+    expect(w.replies[0]).toContain("- not kept: 1 change of the box the app ticks and unticks itself");
+    expect(w.replies[0]).not.toContain("unticked:");
+  });
+
+  it("leaves a box the latest version no longer has", async () => {
+    const components = { api: { repo: "acme/api" }, web: { repo: "acme/web" } };
+    const yaml = "supported_branches: [main]\ncomponents:\n  api: { repo: acme/api }\n  web: { repo: acme/web }\n";
+    const w = world(await rendered({ ...triageRecord(), components: ["api"] }, { supported_branches: ["main"], components }), undefined, yaml);
+    const v1 = w.response;
+    expect(v1).toContain("<!-- embargo:item fix.branch:main -->");
+    // A second repository: the one "patched on main" box becomes one per repository.
+    await command(w, "/triage component web", 9101);
+    const v2 = w.response;
+    expect(v2).not.toContain("<!-- embargo:item fix.branch:main -->");
+    await w.probot.receive(edit(w, v2, setBox(setBox(v1, "Patched on `main`", true), "If a breach may already have happened", true)));
+    expect(w.record).toMatchObject({ components: ["api", "web"], seq: 3 });
+    expect(Object.keys(w.record.ticks).filter((id) => id.startsWith("fix.branch"))).toEqual([]);
+    expect(w.record.ticks["intake.breach"]).toMatchObject({ by: "bob" });
+    expect(w.response).toMatch(/- \[ \] Patched on `main` of acme\/api/);
+    expect(w.replies).toHaveLength(1);
+    expect(w.replies[0]).toContain("- ticked: If a breach may already have happened");
+    expect(w.replies[0]).not.toContain("Patched on");
+  });
+
+  it("an older version pasted back as it was (no box changed from what the app wrote) still gets the paste's answer", async () => {
+    const w = world(await rendered(triageRecord()));
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    const v2 = w.response;
+    await w.probot.receive(edit(w, v2, v1));
+    expect(visible(w.response)).toBe(visible(v2));
+    expect(w.replies).toHaveLength(1);
+    expect(w.replies[0]).toContain("with an older version the app wrote earlier (from the comment's edit history)");
+    expect(w.replies[0]).not.toContain("saved over an older version");
+  });
+});
+
 describe.each(storeKinds(redis, opened, "MemoryStore"))("an older signed version whose edit event never came (%s)", (_name, makeStore, available) => {
   it.skipIf(!available)("makes commands leave the response as it is and say how to repair it; putting the latest back repairs it", async () => {
     const w = world(await rendered(triageRecord()), makeStore());
@@ -195,6 +322,25 @@ describe.each(storeKinds(redis, opened, "MemoryStore"))("an older signed version
     expect(w.replies).toHaveLength(1);
     await command(w, SUMMARY, 9103);
     expect(w.record).toMatchObject({ severity: "critical", summary: "Path traversal in the upload endpoint", seq: 3 });
+  });
+
+  it.skipIf(!available)("an edit of that older copy is not put back (nothing newer to put back): the reply names its box changes as not kept, once", async () => {
+    const w = world(await rendered(triageRecord()), makeStore());
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    // Put back from the edit history; GitHub's `issue_comment.edited` is lost. Then bob ticks a box in it.
+    w.comments[0]!.body = v1;
+    const writes = w.patched.length;
+    const event = edit(w, v1, setBox(v1, "If a breach may already have happened", true));
+    await w.probot.receive(event);
+    expect(w.patched).toHaveLength(writes);
+    expect(w.replies).toHaveLength(1);
+    expect(w.replies[0]).toContain("copy the **last** version written by the app");
+    expect(w.replies[0]).toContain("The box changes of that edit were made on the older copy, so they are not kept:\n- ticked: If a breach may already have happened");
+    expect(w.replies[0]).toContain("Once the comment is repaired, make them again.");
+    await w.probot.receive({ ...event, id: `${event.id}-again` });
+    expect(w.patched).toHaveLength(writes);
+    expect(w.replies).toHaveLength(1);
   });
 
   it.skipIf(!available)("is taken by an app whose store never saw a later one (a fresh store takes any count)", async () => {
