@@ -86,7 +86,7 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
     case "breach":
       return { contacts: config.incident_contacts.length ? config.incident_contacts : ["acme/incident-response"], actor: "alice", note: "Access logs show the endpoint was used from an unknown address." };
     case "advisory-intake":
-      // As intakeView (src/handlers/advisory-reported.ts).
+      // As intakeView (src/handlers/intake-body.ts).
       return {
         repo: "acme/product", ghsa: "GHSA-4v2p-8xq3-m7c9", advisory_url: "https://github.com/acme/product/security/advisories/GHSA-4v2p-8xq3-m7c9", state: "triage",
         reporter: "@\u200breporter", summary: SAMPLE_REPORT.title, packages: ["npm/acme-api < 4.19.3"], severity: "high",
