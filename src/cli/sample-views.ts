@@ -15,6 +15,7 @@ import { leakBlockedView } from "../github/with-firewall.js";
 import { RULES } from "../security/leak-secrets.js";
 import { rowOf } from "../dashboard/dashboard-index.js";
 import { dashboardView } from "../dashboard/decide-dashboard.js";
+import { notesView } from "../dashboard/notes-warning.js";
 
 function sampleDashboardView(record: ResponseRecord, config: EmbargoConfig, now: Date) {
   const row = rowOf(record, config, { n: 7, url: "https://github.com/acme/security/issues/7", title: SAMPLE_REPORT.title }, now);
@@ -86,7 +87,7 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
     case "breach":
       return { contacts: config.incident_contacts.length ? config.incident_contacts : ["acme/incident-response"], actor: "alice", note: "Access logs show the endpoint was used from an unknown address." };
     case "advisory-intake":
-      // As intakeView (src/handlers/advisory-reported.ts).
+      // As intakeView (src/handlers/intake-body.ts).
       return {
         repo: "acme/product", ghsa: "GHSA-4v2p-8xq3-m7c9", advisory_url: "https://github.com/acme/product/security/advisories/GHSA-4v2p-8xq3-m7c9", state: "triage",
         reporter: "@\u200breporter", summary: SAMPLE_REPORT.title, packages: ["npm/acme-api < 4.19.3"], severity: "high",
@@ -140,6 +141,9 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
       return leakBlockedView({ request: "POST /repos/{owner}/{repo}/check-runs", target: "acme/product", visibility: "public", place: "the body field `output.summary`", rule: RULES.cve, issue: "acme/security#7" }, "pull_request_review.submitted");
     case "dashboard":
       return sampleDashboardView(record, config, now);
+    case "dashboard-notes-too-long":
+      // As warnNotesTooLong (src/dashboard/notes-warning.ts).
+      return notesView({ notes: 65_210, block: 612 }, config);
     case "reminder":
       return { kind: "embargo-warning", mentions: [record.triager ?? "triager", ...config.release_managers], embargo_end: record.embargo_end, days: 3 };
     case "unassignable":

@@ -9,6 +9,7 @@ import { knownRepoId, recordScope } from "../github/repo-ids.js";
 import { decodeRecord } from "../record/markers.js";
 import { readIndex, rowOf, withRow, type DashboardIndex, type DashboardRow, type RowFacts } from "./dashboard-index.js";
 import { decideDashboard } from "./decide-dashboard.js";
+import { resolveNotesTooLong, warnNotesTooLong } from "./notes-warning.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -43,9 +44,13 @@ export async function changeDashboard(deps: Deps, target: DashboardTarget, chang
     const found = await findDashboard(octokit, owner, repo, botLogin);
     const index = change(found ? readIndex(found.body, deps.keys, full) : { v: 1, rows: [] }, config);
     const ctx = { keys: deps.keys, repo: full, now: deps.now(), title: config.dashboard.title, label: config.label, overrides: repoOverrides(octokit, owner, repo, deps.store) };
-    const { body } = await decideDashboard(index, found?.body, ctx);
-    if (found) await updateDashboard(octokit, owner, repo, found, body);
-    else await createDashboard(octokit, owner, repo, config.dashboard.title, body, log, botLogin);
+    const { body, tooLong } = await decideDashboard(index, found?.body, ctx);
+    if (!found) return void (await createDashboard(octokit, owner, repo, config.dashboard.title, body, log, botLogin));
+    // People's notes leave no room: GitHub would refuse the edit, and a refusal only logged goes unseen.
+    const notesTarget = { octokit, owner, repo, dashboard: found, botLogin, log };
+    if (tooLong) return warnNotesTooLong(deps, notesTarget, tooLong, config);
+    await updateDashboard(octokit, owner, repo, found, body);
+    await resolveNotesTooLong(deps, notesTarget, deps.now());
   });
 }
 

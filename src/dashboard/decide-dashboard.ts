@@ -79,7 +79,9 @@ export function dashboardView(open: DashboardRow[], closed: DashboardRow[], hidd
   const view = {
     title: ctx.title,
     label: ctx.label,
-    empty: !open.length,
+    // Every open row left out for room is still open: "none is open" would be false.
+    empty: !open.length && !hidden,
+    hidden: groups.length ? 0 : hidden,
     groups,
     closed: closed.map((r) => ({ n: r.n, url: r.url, title: r.title, state: STATE_TITLES[r.state], severity: r.severity ?? "—", closed_on: r.closed_on, ids: ids(r) || "—", notify: r.notify })),
   };
@@ -108,33 +110,56 @@ function around(current: string | undefined): { before: string; after: string } 
   return { before: current.slice(0, start), after: current.slice(end + BLOCK_END.length) };
 }
 
+/** People's notes leave no room for even the app's smallest block: GitHub would refuse the body. */
+export interface NotesTooLong {
+  /** Characters of people's text around the block. */
+  notes: number;
+  /** Characters of the smallest block the app could write. */
+  block: number;
+}
+
+/** Why rows are left out when people's notes take much of the issue: said in the block, so it is not a mystery. */
+function squeezedNote(notes: number, openLeftOut: number, closedLeftOut: number): string {
+  const parts = [openLeftOut && `${openLeftOut} open response${openLeftOut === 1 ? "" : "s"}`, closedLeftOut && `${closedLeftOut} closed one${closedLeftOut === 1 ? "" : "s"}`].filter(Boolean);
+  return `The notes above and below this block take ${notes.toLocaleString("en-US")} of the 65,536 characters GitHub allows in an issue, so ${parts.join(" and ")} ${parts.length > 1 || openLeftOut > 1 || closedLeftOut > 1 ? "are" : "is"} left out of this dashboard. Shorten the notes (or move them into a comment) to see every row again; the app never cuts them itself.`;
+}
+
 /**
  * The dashboard issue's body: the person's text kept, and the app's block rendered from the
  * index (open rows grouped by state, most urgent first; closed rows of the last 30 days folded).
  * Under GitHub's limit by construction: closed rows go first, then the least urgent open rows
  * leave the table and then the index, until it fits (the tick's rebuild brings them back when
- * room is made).
+ * room is made); rows left out while people's notes take part of the room are said so in the
+ * block. `tooLong`: even the smallest block does not fit beside the notes (the body is then not
+ * for writing; the caller warns instead).
  */
-export async function decideDashboard(index: DashboardIndex, current: string | undefined, ctx: DashboardContext): Promise<{ body: string; index: DashboardIndex }> {
+export async function decideDashboard(index: DashboardIndex, current: string | undefined, ctx: DashboardContext): Promise<{ body: string; index: DashboardIndex; tooLong?: NotesTooLong }> {
   const { before, after } = around(current);
   const open = index.rows.filter((r) => !CLOSED_STATES.includes(r.state)).sort(byUrgency);
-  let closed = recentClosed(index.rows, ctx.now);
+  const allClosed = recentClosed(index.rows, ctx.now);
+  let closed = allClosed;
   let shown = open.length;
   let kept = open.length;
-  const room = BODY_LIMIT - before.length - after.length;
+  const notes = before.length + after.length;
+  const room = BODY_LIMIT - notes;
   // The override is read once; one whose output does not fit with every row gives way to the built-in template.
   const cached = new Map<string, Promise<string | null>>();
   let overrides: OverrideSource | undefined = ctx.overrides && ((name) => cached.get(name) ?? (cached.set(name, ctx.overrides!(name)), cached.get(name)!));
   let note = "";
+  let byNotes: boolean | undefined;
   for (;;) {
     const view = dashboardView(open.slice(0, shown), closed, open.length - shown, ctx);
     const block = await renderTemplate("dashboard", view, overrides);
-    const problems = [block.overrideError ?? note, ...feedNotes(index)].filter(Boolean);
+    const squeezed = byNotes && (shown < open.length || closed.length < allClosed.length) ? squeezedNote(notes, open.length - shown, allClosed.length - closed.length) : "";
+    const problems = [block.overrideError ?? note, squeezed, ...feedNotes(index)].filter(Boolean);
     const warning = problems.length ? `\n\n> [!WARNING]\n> ${problems.join("\n>\n> ")}` : "";
     const indexed: DashboardIndex = { ...index, v: 1, rows: [...open.slice(0, kept), ...closed] };
     const marker = indexMarker(indexed, ctx.keys, ctx.repo);
     const body = `${BLOCK_START}\n${DASHBOARD_MARKER}\n${block.text}${warning}\n\n${marker}\n${BLOCK_END}`;
-    if (body.length <= room || (!overrides && !shown && !kept && !closed.length)) return { body: `${before}${body}${after}`, index: indexed };
+    // Rows that would all fit in an issue of their own are left out because of the notes, and the block says so.
+    byNotes ??= notes > 0 && body.length <= BODY_LIMIT;
+    if (body.length <= room) return { body: `${before}${body}${after}`, index: indexed };
+    if (!overrides && !shown && !kept && !closed.length) return { body: `${before}${body}${after}`, index: indexed, tooLong: { notes, block: body.length } };
     if (overrides && (await overrides("dashboard")) !== null) {
       overrides = undefined;
       note = "The repository's `dashboard` template produced more than an issue can hold; the built-in one was used.";

@@ -21,6 +21,7 @@ export interface Report {
   created_at: string | null;
   cvss?: { vector_string: string | null } | null;
   cwe_ids?: string[] | null;
+  cwes?: readonly { cwe_id: string; name: string }[] | null;
   vulnerabilities?: { package: { ecosystem: string; name: string | null } | null; vulnerable_version_range: string | null }[] | null;
 }
 

@@ -1,6 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import { DASHBOARD_MARKER } from "../dashboard/dashboard-index.js";
 import { createOnce, NO_RETRY } from "./create-once.js";
+import { httpStatus } from "./http-status.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -55,4 +56,33 @@ export async function updateDashboard(octokit: Octokit, owner: string, repo: str
   if (body === dashboard.body) return;
   await octokit.rest.issues.update({ owner, repo, issue_number: dashboard.number, body });
   dashboard.body = body;
+}
+
+/** The hidden key of the app's one warning that people's notes leave the dashboard no room, and of that warning once resolved. */
+export const NOTES_WARNING = "<!-- embargo:dashboard-notes-too-long -->";
+const NOTES_RESOLVED = "<!-- embargo:dashboard-notes-fit -->";
+
+/** The app's standing warning on the dashboard issue, by its key: only when the notes are too long, never on the usual path. */
+export async function findNotesWarning(octokit: Octokit, owner: string, repo: string, issue_number: number, botLogin: string): Promise<number | undefined> {
+  for await (const { data } of octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 })) {
+    const own = data.find((c) => c.user?.login === botLogin && (c.body ?? "").includes(NOTES_WARNING));
+    if (own) return own.id;
+  }
+  return undefined;
+}
+
+export async function postNotesWarning(octokit: Octokit, owner: string, repo: string, issue_number: number, text: string, botLogin: string): Promise<number> {
+  return createOnce(
+    async () => (await octokit.rest.issues.createComment({ owner, repo, issue_number, body: `${text}\n\n${NOTES_WARNING}`, ...NO_RETRY })).data.id,
+    () => findNotesWarning(octokit, owner, repo, issue_number, botLogin),
+  );
+}
+
+/** The warning, now that the dashboard fits again; a warning someone deleted needs nothing. */
+export async function resolveNotesWarning(octokit: Octokit, owner: string, repo: string, comment_id: number, text: string): Promise<void> {
+  try {
+    await octokit.rest.issues.updateComment({ owner, repo, comment_id, body: `${text}\n\n${NOTES_RESOLVED}` });
+  } catch (error) {
+    if (httpStatus(error) !== 404) throw error;
+  }
 }

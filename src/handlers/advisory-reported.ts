@@ -1,52 +1,11 @@
 import type { Context, ProbotOctokit } from "probot";
 import { findIntakeIssue, intakeMarker, openIntakeIssue, securityRepoFor, type Report } from "../github/advisory-intake.js";
 import { neutralize } from "../render/neutralize.js";
-import { renderTemplate } from "../render/templates.js";
+import { cut, fittedBody, TITLE_LIMIT } from "./intake-body.js";
 import type { Deps } from "./response-context.js";
 
 type Advisory = Report;
 type Octokit = InstanceType<typeof ProbotOctokit>;
-
-const MAX_DESCRIPTION = 20_000;
-/** GitHub refuses an issue body over 65,536 characters and a title over 256. */
-const BODY_LIMIT = 65_536;
-const TITLE_LIMIT = 256;
-
-/** Probot's types leave `author` out of this event; GitHub's description has it (the reporter). */
-function reporterOf(advisory: Advisory): string | undefined {
-  const login = (advisory as { author?: { login?: string } | null }).author?.login;
-  return login ? `@\u200b${login}` : undefined;
-}
-
-/** At most `max` UTF-16 units, never half a surrogate pair at the cut: a lone one is not valid UTF-8, and GitHub may refuse the issue. */
-function cut(text: string, max: number): string {
-  return text.slice(0, /[\ud800-\udbff]/.test(text[max - 1] ?? "") ? max - 1 : max);
-}
-
-/** The issue's text: every field comes from the reporter, so it is neutralised (no pings, no markers). */
-export function intakeView(advisory: Advisory, productRepo: string, maxDescription = MAX_DESCRIPTION) {
-  const clean = (s: string | null | undefined) => neutralize(s ?? "");
-  const packages = (advisory.vulnerabilities ?? []).map((v) => {
-    const name = v.package ? `${v.package.ecosystem}/${v.package.name ?? "?"}` : "?";
-    return clean(`${name} ${v.vulnerable_version_range ?? ""}`.trim());
-  });
-  const whole = clean(advisory.description);
-  const description = cut(whole, maxDescription);
-  return {
-    repo: productRepo,
-    ghsa: advisory.ghsa_id,
-    advisory_url: advisory.html_url,
-    state: advisory.state,
-    reporter: reporterOf(advisory),
-    summary: clean(advisory.summary),
-    packages,
-    severity: advisory.severity ?? undefined,
-    cvss: advisory.cvss?.vector_string ?? undefined,
-    cwes: (advisory.cwe_ids ?? []).map(clean),
-    description: description ? description.split(/\r?\n/) : undefined,
-    cut: description.length < whole.length,
-  };
-}
 
 /**
  * `repository_advisory.reported`: a private vulnerability report on a product repo opens a
@@ -105,18 +64,4 @@ export async function intakeReport(deps: Deps, octokit: Octokit, product: { owne
     await deps.store.set(seen, "1", INTAKE_SEEN_TTL_MS);
     return "opened";
   });
-}
-
-/**
- * The issue's body under GitHub's limit: escaping can make a description several times longer
- * (`"` is written `&quot;`), so it is cut further until the body fits, and the issue says so.
- */
-async function fittedBody(advisory: Advisory, productRepo: string, marker: string): Promise<string> {
-  let max = MAX_DESCRIPTION;
-  for (;;) {
-    const { text } = await renderTemplate("advisory-intake", intakeView(advisory, productRepo, max));
-    const body = `${text}\n\n${marker}`;
-    if (body.length <= BODY_LIMIT || max === 0) return body;
-    max = Math.max(0, Math.min(max - 1, Math.floor((max * (BODY_LIMIT - 1_000)) / body.length)));
-  }
 }

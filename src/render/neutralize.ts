@@ -7,14 +7,17 @@ const SafeString = Handlebars.SafeString;
 /**
  * Text that came from a person goes through here before any template sees it: a zero-width space
  * after "@" keeps `@someone` and `@org/team` from pinging anyone, and markdown that could break
- * out of a table cell or open a hidden marker is defused. HTML is escaped later by Handlebars.
+ * out of a table cell or open a hidden marker is defused. HTML is escaped later by Handlebars, so
+ * a hidden marker is broken with a zero-width space rather than an entity: `&lt;!--` escaped again
+ * would show as "&lt;!--", and `<`+ZWSP+`!--` opens no comment where the text is written unescaped
+ * (titles, code spans).
  */
 export function neutralize(text: string): string {
   // Most strings (hashes, dates, ids) have neither: no regex, no copy.
   if (!text.includes("@") && !text.includes("<!--")) return text;
   // An "@" after a letter or digit is an e-mail address, which GitHub never treats as a mention.
   // Not after "_": `_@team_` renders as <em>@team</em>, and GitHub finds mentions in rendered text.
-  return text.replace(/(^|[^A-Za-z0-9])@(?=[A-Za-z0-9_-])/g, `$1@${ZWSP}`).replace(/<!--/g, "&lt;!--");
+  return text.replace(/(^|[^A-Za-z0-9])@(?=[A-Za-z0-9_-])/g, `$1@${ZWSP}`).replace(/<!--/g, `<${ZWSP}!--`);
 }
 
 /**

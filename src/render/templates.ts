@@ -13,13 +13,15 @@ hb.registerHelper("mention", (login: unknown) =>
     ? new hb.SafeString(`@${login.replace(/^@/, "").replace(/\u200b/g, "")}`)
     : "",
 );
-// Table cells must stay on one line and must not close the cell.
+// Table cells must stay on one line and must not close the cell. A SafeString (what `join` or the
+// app's own markup returns) is escaped already: escaping it again shows `&amp;` for `&`.
 hb.registerHelper("cell", (text: unknown) =>
-  new hb.SafeString(hb.Utils.escapeExpression(String(text ?? "")).replace(/\r?\n/g, " ").replace(/\|/g, "\\|")),
+  new hb.SafeString((text instanceof hb.SafeString ? text.toString() : hb.Utils.escapeExpression(String(text ?? ""))).replace(/\r?\n/g, " ").replace(/\|/g, "\\|")),
 );
 hb.registerHelper("code", (text: unknown) => new hb.SafeString(`\`${String(text ?? "").replace(/`/g, "'").replace(/\r?\n/g, " ")}\``));
+// Each item escaped once, here: the result is a SafeString, so neither the mustache nor `cell` escapes it again.
 hb.registerHelper("join", (list: unknown, sep: unknown) =>
-  Array.isArray(list) ? list.map((x) => hb.Utils.escapeExpression(String(x))).join(typeof sep === "string" ? sep : ", ") : "",
+  Array.isArray(list) ? new hb.SafeString(list.map((x) => hb.Utils.escapeExpression(String(x))).join(hb.Utils.escapeExpression(typeof sep === "string" ? sep : ", "))) : "",
 );
 hb.registerHelper("eq", (a: unknown, b: unknown) => a === b);
 

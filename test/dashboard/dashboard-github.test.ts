@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { indexMarker, readIndex, type DashboardRow } from "../../src/dashboard/dashboard-index.js";
-import { BLOCK_END, BLOCK_START, decideDashboard } from "../../src/dashboard/decide-dashboard.js";
-import { DASHBOARD_LABEL } from "../../src/github/dashboard-issue.js";
+import { BLOCK_END, BLOCK_START, BODY_LIMIT, decideDashboard } from "../../src/dashboard/decide-dashboard.js";
+import { DASHBOARD_LABEL, NOTES_WARNING } from "../../src/github/dashboard-issue.js";
 import { BOT, SECURITY_REPO_ID, createTestProbot, labeledEvent, mockConfig, mockIdentity, mockNoOverrides, mockToken, NOW, TEST_KEYS } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 
@@ -179,5 +179,114 @@ describe("two responses' events at once", () => {
     gh.api.patch("/repos/acme/security/issues/12", (b) => ((dashboard = b), true)).reply(200, dashboardIssue(12, ""));
     await Promise.all([probot.receive(labeledEvent({ number: 7 })), probot.receive(labeledEvent({ number: 8 }))]);
     expect(readIndex(dashboard.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows.map((r) => r.n).sort()).toEqual([7, 8]);
+  });
+});
+
+describe("people's notes around the dashboard's block", () => {
+  const DASHBOARD = "/repos/acme/security/issues/12";
+
+  /** A labeled event that opens the response on acme/security#n, then the dashboard's read: issue 12 with `body`. */
+  function responseOpened(n: number, body: string) {
+    mockConfig(gh, "acme", "security", CONFIG);
+    gh.api.get(`/repos/acme/security/issues/${n}/comments`).query(true).reply(200, []);
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.post(`/repos/acme/security/issues/${n}/comments`).reply(201, { id: 500 + n, body: "", html_url: `https://github.com/acme/security/issues/${n}#issuecomment-${500 + n}` });
+    gh.api.post(`/repos/acme/security/issues/${n}/labels`).reply(200, []);
+    mockDashboardRead([dashboardIssue(12, body)]);
+    return labeledEvent({ number: n });
+  }
+  const dashboardEdits = () => gh.requests.filter((r) => r.method === "PATCH" && r.path === DASHBOARD);
+
+  it("that leave no room for the app's block: the issue is left as it is, one comment says why and what to do, and says so again once they fit", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    mockToken(gh);
+    mockIdentity(gh);
+    const { body: block } = await decideDashboard({ v: 1, rows: [] }, undefined, ctx);
+    // The issue as full as GitHub lets anyone make it: the notes above take all the room the block does not.
+    const notes = `Team notes: the on-call rotation and contacts.\n${"n".repeat(BODY_LIMIT + 200 - block.length - 100)}\n\n`;
+    const full = `${notes}${block}`;
+    expect(full.length).toBeLessThanOrEqual(65_536);
+
+    let warning: any;
+    gh.api.get(`${DASHBOARD}/comments`).query(true).reply(200, [{ id: 800, body: `${NOTES_WARNING}`, user: { login: "mallory" } }]);
+    gh.api.post(`${DASHBOARD}/comments`, (b) => ((warning = b), true)).reply(201, { id: 901, body: "" });
+    await probot.receive(responseOpened(7, full));
+    expect(dashboardEdits()).toEqual([]);
+    expect(warning.body).toContain("**This dashboard is not being updated.**");
+    expect(warning.body).toContain(`The notes people wrote above and below the app's block in this issue take ${notes.length.toLocaleString("en-US")} characters, and GitHub allows at most 65,536 in an issue`);
+    expect(warning.body).toContain("responses opened, changed or closed since are missing from it");
+    expect(warning.body).toContain("To fix it, shorten the text outside the `<!-- embargo:dashboard:start -->` and `<!-- embargo:dashboard:end -->` markers");
+    expect(warning.body.endsWith(NOTES_WARNING)).toBe(true);
+    expect(warning.body).not.toContain("@");
+
+    // Another response's event meets the same full issue: no second comment, no call for it.
+    const before = gh.requests.length;
+    await probot.receive(responseOpened(8, full));
+    expect(gh.requests.slice(before).filter((r) => r.path.startsWith(DASHBOARD))).toEqual([]);
+
+    // The notes are shortened: the dashboard is written again, and the warning says it is resolved.
+    let patched: any;
+    let resolved: any;
+    gh.api.patch(DASHBOARD, (b) => ((patched = b), true)).reply(200, dashboardIssue(12, ""));
+    gh.api.patch("/repos/acme/security/issues/comments/901", (b) => ((resolved = b), true)).reply(200, { id: 901, body: "" });
+    await probot.receive(responseOpened(9, `Team notes: see the wiki.\n\n${block}`));
+    expect(patched.body.startsWith(`Team notes: see the wiki.\n\n${BLOCK_START}`)).toBe(true);
+    expect(readIndex(patched.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows.map((r) => r.n)).toEqual([9]);
+    expect(resolved.body).toContain("**Resolved on 2026-11-22:** the notes around the dashboard's block fit in the issue again");
+    expect(resolved.body).not.toContain(NOTES_WARNING);
+  });
+
+  it("that leave room for part of the table: the notes are kept as written, and the block says how many rows the notes crowd out", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    mockToken(gh);
+    mockIdentity(gh);
+    const { body: block } = await decideDashboard({ v: 1, rows: Array.from({ length: 60 }, (_, i) => row(100 + i)) }, undefined, ctx);
+    const notes = `Team notes\n${"n".repeat(60_000)}\n\n`;
+    let patched: any;
+    gh.api.patch(DASHBOARD, (b) => ((patched = b), true)).reply(200, dashboardIssue(12, ""));
+    await probot.receive(responseOpened(7, `${notes}${block}`));
+    expect(patched.body.length).toBeLessThanOrEqual(65_536);
+    expect(patched.body.startsWith(`${notes}${BLOCK_START}`)).toBe(true);
+    const shown = (patched.body.match(/^\| \[#\d+\]/gm) ?? []).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(61);
+    expect(patched.body).toContain(
+      `> [!WARNING]\n> The notes above and below this block take ${notes.length.toLocaleString("en-US")} of the 65,536 characters GitHub allows in an issue, so ${61 - shown} open responses are left out of this dashboard. Shorten the notes (or move them into a comment) to see every row again`,
+    );
+    expect(patched.body).not.toContain("No security response is open");
+  });
+
+  it("that leave no room, with `notify_team`: the one warning mentions the team, so someone hears of it", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    mockToken(gh);
+    mockIdentity(gh);
+    const { body: block } = await decideDashboard({ v: 1, rows: [] }, undefined, ctx);
+    const full = `${"n".repeat(BODY_LIMIT + 200 - block.length - 2)}\n\n${block}`;
+    const yaml = "team: acme/security-team\nnotify_team: true\n";
+    mockConfig(gh, "acme", "security", yaml);
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, []);
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.post(`${ISSUE}/comments`).reply(201, { id: 555, body: "" });
+    gh.api.post(`${ISSUE}/labels`).reply(200, []);
+    mockConfig(gh, "acme", "security", yaml);
+    gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL).reply(200, [dashboardIssue(12, full)]);
+    gh.api.get(`${DASHBOARD}/comments`).query(true).reply(200, []);
+    let warning: any;
+    gh.api.post(`${DASHBOARD}/comments`, (b) => ((warning = b), true)).reply(201, { id: 901, body: "" });
+    await probot.receive(labeledEvent());
+    expect(warning.body.startsWith("@acme/security-team **This dashboard is not being updated.**")).toBe(true);
+    expect(dashboardEdits()).toEqual([]);
+  });
+
+  it("that leave room for no row at all: the block does not say that no response is open", async () => {
+    const { body: block } = await decideDashboard({ v: 1, rows: [] }, undefined, ctx);
+    // 800 characters left: enough for the block without its table, not for one row.
+    const notes = `${"n".repeat(BODY_LIMIT - 802)}\n\n`;
+    const { body, tooLong } = await decideDashboard({ v: 1, rows: [row(3), row(4)] }, `${notes}${block}`, ctx);
+    expect(tooLong).toBeUndefined();
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).not.toContain("No security response is open");
+    expect(body).toContain("_2 open responses are not shown here: the dashboard is full; see the `security` label._");
+    expect(body).toContain("so 2 open responses are left out of this dashboard");
   });
 });

@@ -16,7 +16,7 @@ describe("decideDashboard", () => {
     const index: DashboardIndex = { v: 1, rows: [], feed_problems: [{ url: "https://nvd.example/feed.xml", problem: "bad `tag` <!-- embargo:x -->\n@admin |" }] };
     const { body } = await decideDashboard(index, undefined, ctx);
     const note = body.split("\n").find((l) => l.includes("could not be read"))!;
-    expect(note).toBe("> The CVE feed `https://nvd.example/feed.xml` could not be read on the last tick (`bad  tag  &lt;!-- embargo:x --> @\u200badmin |`): nothing from it reaches this repository until it can.");
+    expect(note).toBe("> The CVE feed `https://nvd.example/feed.xml` could not be read on the last tick (`bad  tag  <\u200b!-- embargo:x --> @\u200badmin |`): nothing from it reaches this repository until it can.");
     expect(body).toContain("> [!WARNING]\n> The CVE feed");
   });
 

@@ -90,6 +90,57 @@ describe("repository_advisory.reported", () => {
     expect(created.body).toContain(`<!-- embargo:intake ${GHSA} acme/product `);
   });
 
+  it("a report whose package list alone would pass GitHub's limit still opens its issue: the list is cut, saying so, and the description is kept", async () => {
+    // A reporter can list thousands of packages; 3,000 of ~90 characters escape to about 330,000.
+    const vulnerabilities = Array.from({ length: 3_000 }, (_, i) => ({
+      package: { ecosystem: "npm", name: `@acme/plugin-${String(i).padStart(4, "0")}-${"x".repeat(40)}` },
+      vulnerable_version_range: '>= "1.0.0", < "2.4.1"',
+      patched_versions: null,
+      vulnerable_functions: [],
+    }));
+    const event = reportedEvent({ vulnerabilities });
+    expect(validateWebhookPayload("webhook-repository-advisory-reported", event.payload)).toEqual([]);
+    const created = await reportOpened({ vulnerabilities });
+    expect(created.body.length).toBeLessThanOrEqual(65_536);
+    const affected = created.body.split("\n").find((l) => l.startsWith("| **Affected** |"))!;
+    // The scope's "@" gets its zero-width space like any other text of the reporter's.
+    expect(affected.startsWith(`| **Affected** | npm/@\u200bacme/plugin-0000-${"x".repeat(40)} &gt;&#x3D; &quot;1.0.0&quot;, &lt; &quot;2.4.1&quot;<br>npm/@\u200bacme/plugin-0001-`)).toBe(true);
+    const shown = affected.split("<br>").filter((p) => p.includes("acme/plugin-")).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(affected).toContain(`<br>_and ${3_000 - shown} more_ |`);
+    expect(created.body).toContain(`_Cut here to fit in an issue: the affected packages. The whole report is on the [advisory](https://github.com/acme/product/security/advisories/${GHSA})._`);
+    expect(created.body).toContain("> Uploading a file named ../../x writes outside the upload directory.");
+    expect(created.body).not.toContain("the whole description is on the advisory");
+    expect(created.body).toContain(`<!-- embargo:intake ${GHSA} acme/product `);
+  });
+
+  it("every other field of the reporter's is bounded too: huge CWE names and summary with a huge description still fit, each cut said", async () => {
+    const cwes = Array.from({ length: 500 }, (_, i) => ({ cwe_id: `CWE-${i + 1}`, name: `"${"&".repeat(2_000)}"` }));
+    const created = await reportOpened({ cwes, summary: '"'.repeat(5_000), description: '"'.repeat(20_000) });
+    expect(created.body.length).toBeLessThanOrEqual(65_536);
+    expect(created.title.length).toBeLessThanOrEqual(256);
+    expect(created.body).toMatch(/_Cut here to fit in an issue: the summary, the CWEs\. The whole report is on the \[advisory\]/);
+    expect(created.body).toMatch(/\| \*\*CWE suggested\*\* \| CWE-1: &quot;(&amp;)+…, CWE-2: .* _and \d+ more_ \|/);
+    expect(created.body).toContain(`<!-- embargo:intake ${GHSA} acme/product `);
+  });
+
+  it("a CWE name with &, <, > or quotes shows once escaped (readable as GitHub renders it), and still cannot ping, break the table or open markup", async () => {
+    const created = await reportOpened({
+      cwes: [
+        { cwe_id: "CWE-89", name: "Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')" },
+        { cwe_id: "CWE-1236", name: 'Formulas & "<img src=x onerror=alert(1)>" | cc @acme/everyone <!-- embargo:x -->' },
+      ],
+      description: "See <b>this</b> & <!-- that -->",
+    });
+    expect(created.body).toContain(
+      "| **CWE suggested** | CWE-89: Improper Neutralization of Special Elements used in an SQL Command (&#x27;SQL Injection&#x27;), " +
+        "CWE-1236: Formulas &amp; &quot;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;&quot; \\| cc @\u200bacme/everyone &lt;\u200b!-- embargo:x --&gt; |",
+    );
+    expect(created.body).toContain("> See &lt;b&gt;this&lt;/b&gt; &amp; &lt;\u200b!-- that --&gt;");
+    // Escaped twice, GitHub would show the entity itself ("&amp;") instead of the character.
+    expect(created.body).not.toMatch(/&amp;(?:amp|lt|gt|quot|#x27|#x3D);/);
+  });
+
   it("a long repository name and summary still make a title GitHub accepts (at most 256 characters)", async () => {
     const product = `acme/${"p".repeat(100)}`;
     const created = await reportOpened({ product, summary: "S".repeat(1000) });

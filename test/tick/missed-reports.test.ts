@@ -67,6 +67,18 @@ describe("the tick catches up a report whose webhook was missed", () => {
     expect(intakes(w)).toHaveLength(1);
   });
 
+  it("a report whose package list alone passes GitHub's 65,536 characters is opened by the tick, cut to fit (not refused on every tick)", async () => {
+    const vulnerabilities = Array.from({ length: 3_000 }, (_, i) => ({ package: { ecosystem: "npm", name: `acme-plugin-${i}-${"x".repeat(40)}` }, vulnerable_version_range: "< 2.4.1", patched_versions: null, vulnerable_functions: [] }));
+    const w = await world([reportedEvent({ vulnerabilities }).payload.repository_advisory]);
+    await w.tick();
+    expect(intakes(w)).toHaveLength(1);
+    const body = intakes(w)[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toMatch(/<br>_and \d+ more_ \|/);
+    expect(body).toContain("_Cut here to fit in an issue: the affected packages. The whole report is on the [advisory]");
+    expect(body).toContain(MARKER);
+  });
+
   it("a report whose intake issue the webhook opened and the team then transferred out of the security repo gets no second one from the tick", async () => {
     const store = new MemoryStore();
     const probot = createTestProbot(NOW, { store });
