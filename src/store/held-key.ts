@@ -25,7 +25,7 @@ export class HeldTooLongError extends Error {
 /**
  * Keeps `key` (holding `token`) alive while the work runs: renewed every `renewMs`. A renewal
  * that finds the key gone or taken over is reported once through `lost`; the work cannot be
- * stopped halfway, so it carries on and the next reader of the record sees what it wrote.
+ * stopped halfway: under the per-issue lock, its next write to GitHub fails (src/github/lock-fence.ts).
  */
 export function keepRenewed(store: Store, key: string, token: string, timing: HoldTiming, lost: (key: string) => void): () => void {
   let reported = false;
