@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import { assertLocksHeld, holdsLocks } from "../store/locked-queue.js";
+import { assertKeysHeld, holdsKeys } from "../store/held-key.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -7,8 +7,8 @@ const INSTALLED = Symbol.for("embargo.lock-fence");
 
 /**
  * With several instances (README, "Several instances"): every write to GitHub made under the
- * per-issue lock first checks that the lock is still this instance's (src/store/locked-queue.ts).
- * One store read per write; reads, and writes outside a lock, go straight on.
+ * per-issue lock or the tick's lease first checks that they are still this instance's
+ * (src/store/held-key.ts). One store read per write; reads, and writes outside them, go straight on.
  */
 export function fenceWrites(octokit: Octokit): void {
   const marked = octokit as unknown as Record<symbol, boolean>;
@@ -16,7 +16,7 @@ export function fenceWrites(octokit: Octokit): void {
   marked[INSTALLED] = true;
   octokit.hook.wrap("request", (request, options) => {
     const method = String(options.method).toUpperCase();
-    if (method === "GET" || method === "HEAD" || !holdsLocks()) return request(options);
-    return assertLocksHeld().then(() => request(options));
+    if (method === "GET" || method === "HEAD" || !holdsKeys()) return request(options);
+    return assertKeysHeld().then(() => request(options));
   });
 }
