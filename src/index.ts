@@ -27,6 +27,7 @@ import { closeOnStop, storeFromEnv } from "./store/store-from-env.js";
 import { LockedQueue } from "./store/locked-queue.js";
 import { oncePerDelivery } from "./store/delivery-memory.js";
 import { StoreLease } from "./store/store-lease.js";
+import { fenceWrites } from "./github/lock-fence.js";
 
 export interface AppOptions {
   /** The clock, injectable so tests and dry runs see fixed dates. */
@@ -99,8 +100,11 @@ export function createApp(options: AppOptions = {}) {
     const known = new KnownRepos();
     if (options.dashboard !== false) keepDashboards(app, deps, known);
     const lease = options.lease ?? (shared ? stackLeases(new StoreLease(store), new InProcessLease()) : new InProcessLease());
-    const firewalled = (context: GuardedContext, run: () => Promise<void>) =>
-      options.leakFirewall === false ? run() : withFirewall(context, deps.botLogin, run, store);
+    const firewalled = (context: GuardedContext, run: () => Promise<void>) => {
+      // A write under a per-issue lock another instance may have taken since (Redis restarted) fails instead.
+      if (shared) fenceWrites(context.octokit);
+      return options.leakFirewall === false ? run() : withFirewall(context, deps.botLogin, run, store);
+    };
     // Every handler, and the tick's work on each repo, runs behind the leak firewall (README, "Leak firewall");
     // with a shared store, each handler acts once per delivery however many instances it reaches.
     const guarded = (context: GuardedContext & { id?: string }, run: () => Promise<void>, handler?: string) =>

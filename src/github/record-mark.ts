@@ -81,10 +81,12 @@ export async function writtenSince(store: Store, issue: IssueRef, body: string |
   return mark !== undefined && mark > seq;
 }
 
-/** Never lowers it: writes of one response run one at a time (its queue's lock), readers only raise. */
+/**
+ * Never lowers it, in one store step: a reader outside the response's lock (the tick, on another
+ * instance) may raise it with the count it read while a writer raises it with a newer one.
+ */
 async function raiseMark(store: Store, issue: IssueRef, seq: number): Promise<void> {
-  const mark = await readMark(store, issue);
-  if (mark === undefined || seq > mark) await store.set(keyOf(issue), String(seq), MARK_TTL_MS);
+  await store.setIfHigher(keyOf(issue), seq, MARK_TTL_MS);
 }
 
 /**

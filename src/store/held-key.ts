@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Store } from "./store.js";
 
 /** How a key held by this instance (a lock, a delivery's "running" claim) is kept and waited for. */
@@ -25,7 +26,7 @@ export class HeldTooLongError extends Error {
 /**
  * Keeps `key` (holding `token`) alive while the work runs: renewed every `renewMs`. A renewal
  * that finds the key gone or taken over is reported once through `lost`; the work cannot be
- * stopped halfway, so it carries on and the next reader of the record sees what it wrote.
+ * stopped halfway: under the per-issue lock, its next write to GitHub fails (src/github/lock-fence.ts).
  */
 export function keepRenewed(store: Store, key: string, token: string, timing: HoldTiming, lost: (key: string) => void): () => void {
   let reported = false;
@@ -55,4 +56,45 @@ export function backoff(key: string, timing: HoldTiming): () => Promise<void> {
     delay = Math.min(timing.maxBackoffMs, delay * 2);
     await new Promise((r) => setTimeout(r, Math.min(jittered, timing.maxWaitMs - waited)));
   };
+}
+
+/** A key this instance took with `token` for some work (a per-issue lock, a tick's lease). */
+export interface HeldKey {
+  store: Store;
+  key: string;
+  token: string;
+  released: boolean;
+}
+
+/** The keys the current work runs under (nested work of other keys adds theirs). */
+const holding = new AsyncLocalStorage<readonly HeldKey[]>();
+
+export class KeyLostError extends Error {
+  constructor(key: string) {
+    super(`${key} is no longer held by this instance (expired, or lost with Redis); nothing more is written (a redelivery or the next tick will try again)`);
+    this.name = "KeyLostError";
+  }
+}
+
+/** Runs `work` under `held`: its writes to GitHub check first that the key is still ours. */
+export function underHeldKey<T>(held: HeldKey, work: () => Promise<T>): Promise<T> {
+  return holding.run([...(holding.getStore() ?? []), held], work);
+}
+
+/** Whether the current work runs under a held key: only then has `assertKeysHeld` anything to ask. */
+export function holdsKeys(): boolean {
+  return (holding.getStore()?.length ?? 0) > 0;
+}
+
+/**
+ * Before each write to GitHub under held keys: each still holds its token. A key can be lost
+ * while its work runs (a Redis restart or failover, a partition or a tick longer than its ttl);
+ * another instance may then have taken it and written since this work read, and this work's write
+ * would undo or repeat that. Throws KeyLostError; Redis unreachable throws too.
+ */
+export async function assertKeysHeld(): Promise<void> {
+  for (const held of holding.getStore() ?? []) {
+    if (held.released) continue;
+    if ((await held.store.get(held.key)) !== held.token) throw new KeyLostError(held.key);
+  }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { KeyedQueue } from "../util/keyed-queue.js";
-import { backoff, DEFAULT_HOLD, keepRenewed, type HoldTiming } from "./held-key.js";
+import { backoff, DEFAULT_HOLD, keepRenewed, underHeldKey, type HeldKey, type HoldTiming } from "./held-key.js";
 import type { Store } from "./store.js";
 
 /**
@@ -8,7 +8,8 @@ import type { Store } from "./store.js";
  * process wait in order without polling); the task at its head then takes a lock in the shared
  * store: a random token, an expiry renewed while the task runs, released only while it still
  * holds our token. An instance that finds the lock held waits with a bounded backoff, then runs.
- * Same `run(key, task)` as `KeyedQueue`, so callers do not change.
+ * The task runs under the lock as a held key: a write to GitHub after the lock was lost fails
+ * (src/github/lock-fence.ts). Same `run(key, task)` as `KeyedQueue`, so callers do not change.
  */
 export class LockedQueue extends KeyedQueue {
   constructor(
@@ -27,10 +28,12 @@ export class LockedQueue extends KeyedQueue {
     const token = randomUUID();
     const wait = backoff(lockKey, this.timing);
     while (!(await this.store.setIfAbsent(lockKey, token, this.timing.ttlMs))) await wait();
-    const stop = keepRenewed(this.store, lockKey, token, this.timing, (k) => this.warn(`${k}: the lock expired while its work ran (another instance may have taken it)`));
+    const stop = keepRenewed(this.store, lockKey, token, this.timing, (k) => this.warn(`${k}: the lock expired while its work ran (another instance may have taken it); its next write to GitHub fails`));
+    const held: HeldKey = { store: this.store, key: lockKey, token, released: false };
     try {
-      return await task();
+      return await underHeldKey(held, task);
     } finally {
+      held.released = true;
       stop();
       // Not ours any more (expired and taken) or Redis unreachable: the expiry frees it.
       await this.store.deleteIf(lockKey, token).catch(() => false);

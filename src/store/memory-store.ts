@@ -46,6 +46,13 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async setIfHigher(key: string, value: number, ttlMs: number) {
+    const held = Number(this.#live(key)?.value);
+    if (Number.isFinite(held) && held >= value) return false;
+    await this.set(key, String(value), ttlMs);
+    return true;
+  }
+
   async renewIf(key: string, value: string, ttlMs: number) {
     const entry = this.#live(key);
     if (entry?.value !== value) return false;

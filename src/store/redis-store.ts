@@ -4,6 +4,8 @@ import type { Store } from "./store.js";
 // Compare-and-act on a key in one step on the server: between a GET and a DEL another instance
 // could have taken the lock after ours expired, and we would release theirs.
 const DELETE_IF = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
+// A number raised by readers and writers on several instances: a read-then-set would let the lower land last.
+const SET_IF_HIGHER = `local held = tonumber(redis.call("GET", KEYS[1])) if held ~= nil and held >= tonumber(ARGV[1]) then return 0 end redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return 1`;
 const RENEW_IF = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("PEXPIRE", KEYS[1], ARGV[2]) else return 0 end`;
 
 /** The key prefix when none is given: several apps (or a staging copy) can share one Redis with their own. */
@@ -23,6 +25,7 @@ export class RedisStore implements Store {
     this.#prefix = prefix;
     redis.defineCommand("embargoDeleteIf", { numberOfKeys: 1, lua: DELETE_IF });
     redis.defineCommand("embargoRenewIf", { numberOfKeys: 1, lua: RENEW_IF });
+    redis.defineCommand("embargoSetIfHigher", { numberOfKeys: 1, lua: SET_IF_HIGHER });
   }
 
   /** A store on its own connection to `url` (redis:// or rediss://). */
@@ -70,6 +73,10 @@ export class RedisStore implements Store {
 
   async renewIf(key: string, value: string, ttlMs: number) {
     return Number(await this.#script("embargoRenewIf", key, value, String(ttl(ttlMs)))) === 1;
+  }
+
+  async setIfHigher(key: string, value: number, ttlMs: number) {
+    return Number(await this.#script("embargoSetIfHigher", key, String(value), String(ttl(ttlMs)))) === 1;
   }
 
   #script(name: string, key: string, ...args: string[]): Promise<unknown> {

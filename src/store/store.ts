@@ -15,4 +15,6 @@ export interface Store {
   deleteIf(key: string, value: string): Promise<boolean>;
   /** Extends the expiry only while the key still holds `value`; true when it did. */
   renewIf(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Sets the number `value` only while the key is absent or holds a lower one, in one step; true when it did. */
+  setIfHigher(key: string, value: number, ttlMs: number): Promise<boolean>;
 }

@@ -1,5 +1,8 @@
-/** Gives up a lease. */
-export type Release = () => Promise<void>;
+/**
+ * Gives up a lease. `hold`, a shared lease's: runs the tick's work on the repo so that its writes to
+ * GitHub fail once the lease is lost (src/store/held-key.ts).
+ */
+export type Release = (() => Promise<void>) & { hold?: <T>(work: () => Promise<T>) => Promise<T> };
 
 /**
  * A lease on one security repo for one tick: whoever holds it reconciles the repo and posts its
@@ -41,9 +44,12 @@ export function stackLeases(...leases: Lease[]): Lease {
         }
         taken.push(release);
       }
-      return async () => {
+      const holds = taken.flatMap((r) => (r.hold ? [r.hold] : []));
+      const release: Release = async () => {
         for (const r of taken.reverse()) await r();
       };
+      if (holds.length) release.hold = <T>(work: () => Promise<T>) => holds.reduce<() => Promise<T>>((inner, hold) => () => hold(inner), work)();
+      return release;
     },
   };
 }

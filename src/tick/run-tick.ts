@@ -78,7 +78,8 @@ export async function runTick(env: TickEnv): Promise<TickReport> {
           if (id !== undefined) knowRepoId(repoParams(full), id);
           report.responses += await tickRepo(env, installation.octokit, full);
         };
-        await (env.guard ? env.guard(installation.octokit, run) : runInScope(new EventScope("tick"), run));
+        const work = () => (env.guard ? env.guard(installation.octokit, run) : runInScope(new EventScope("tick"), run));
+        await (release.hold ? release.hold(work) : work());
         report.repos.push(full);
       } catch (error) {
         report.failed.push(full);

@@ -73,6 +73,23 @@ describe.each(kinds)("the Store contract: %s", (_name, make, available) => {
     expect(await store.renewIf("other", "x", 10_000)).toBe(false);
     expect(await store.get("other")).toBeUndefined();
   });
+
+  it.skipIf(!available)("setIfHigher sets a number only over an absent, expired or lower one, and then renews its expiry; many at once leave the highest", async () => {
+    const store = make();
+    expect(await store.setIfHigher("seq", 5, 100)).toBe(true);
+    expect(await store.setIfHigher("seq", 4, 10_000)).toBe(false);
+    expect(await store.setIfHigher("seq", 5, 10_000)).toBe(false);
+    expect(await store.get("seq")).toBe("5");
+    expect(await store.setIfHigher("seq", 6, 10_000)).toBe(true);
+    await sleep(200);
+    expect(await store.get("seq")).toBe("6");
+    await store.set("gone", "9", 60);
+    await sleep(150);
+    expect(await store.setIfHigher("gone", 1, 10_000)).toBe(true);
+    expect(await store.get("gone")).toBe("1");
+    await Promise.all([3, 9, 1, 7, 8, 2].map((n) => store.setIfHigher("many", n, 10_000)));
+    expect(await store.get("many")).toBe("9");
+  });
 });
 
 describe.skipIf(!redis.url)("RedisStore", () => {
