@@ -379,6 +379,22 @@ describe.each(storeKinds(redis, opened, "MemoryStore"))("an older signed version
     expect(w.replies).toHaveLength(1);
   });
 
+  it.skipIf(!available)("after that reply, how to repair it is not said again for the same older copy", async () => {
+    const w = world(await rendered(triageRecord()), makeStore());
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    w.comments[0]!.body = v1;
+    const ticked = setBox(v1, "If a breach may already have happened", true);
+    await w.probot.receive(edit(w, v1, ticked));
+    expect(w.replies).toHaveLength(1);
+    expect(w.replies[0]).toContain("copy the **last** version written by the app");
+    // bob takes his tick back; the issue is labelled again: the older copy is the same damage, already answered.
+    await w.probot.receive(edit(w, ticked, v1));
+    await w.probot.receive(labeledEvent({ labels: w.labels }));
+    expect(w.response).toBe(v1);
+    expect(w.replies).toHaveLength(1);
+  });
+
   it.skipIf(!available)("is taken by an app whose store never saw a later one (a fresh store takes any count)", async () => {
     const w = world(await rendered(triageRecord()), makeStore());
     const v1 = w.response;
