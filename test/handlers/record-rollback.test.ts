@@ -263,6 +263,20 @@ describe("an edit saved over an older version: the editor was opened before the 
     expect(w.replies[0]).not.toContain("unticked:");
   });
 
+  it("whose only box change is one the app's rule undoes does not say any change was kept", async () => {
+    const pr = { repo: "acme/api", number: 3, state: "open" as const, review: "pending" as const, base: "main", private: false, leaks: 0 };
+    const w = world(await rendered({ ...triageRecord(), prs: [pr] }));
+    const v1 = w.response;
+    await command(w, CVSS, 9101);
+    const v2 = w.response;
+    await w.probot.receive(edit(w, v2, setBox(v1, "Commits do not refer to the vulnerability", false)));
+    expect(w.record.ticks["fix.no_reference"]).toMatchObject({ by: "app" });
+    expect(visible(w.response)).toBe(visible(v2));
+    expect(w.replies).toHaveLength(1);
+    expect(w.replies[0]).toContain("- not kept: 1 change of the box the app ticks and unticks itself");
+    expect(w.replies[0]).not.toContain("kept the box changes of that edit");
+  });
+
   it("leaves a box the latest version no longer has", async () => {
     const components = { api: { repo: "acme/api" }, web: { repo: "acme/web" } };
     const yaml = "supported_branches: [main]\ncomponents:\n  api: { repo: acme/api }\n  web: { repo: acme/web }\n";
