@@ -4,7 +4,7 @@ import { checklistFor, type ChecklistItem } from "../checklist/checklist-items.j
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { findOwnComment } from "../github/issue-comments.js";
-import { decodeRecord, RESPONSE_MARKER, seqOf } from "../record/markers.js";
+import { decodeRecord, replyMarker, RESPONSE_MARKER, seqOf } from "../record/markers.js";
 import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
 import { renderTemplate, trusted } from "../render/templates.js";
 import { noEffects } from "../response/effects.js";
@@ -116,7 +116,9 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
       const lost = !record && saved ? keepStaleEdits(saved, saved, config, { after: comment.body, current: own.body }, editor, now) : undefined;
       if (lost && lost.ticked.length + lost.unticked.length) {
         const { text } = await renderTemplate("damaged-record", { ...view, lost: true, lost_ticked: lost.ticked, lost_unticked: lost.unticked }, loaded.overrides);
-        effects.replies.push({ key: `damaged-record-${loaded.damage ?? "missing"}-lost-${lost.id}`, body: text });
+        // It says how to repair this damage too: carrying that reply's marker, it is not said again.
+        const damage = `damaged-record-${loaded.damage ?? "missing"}`;
+        effects.replies.push({ key: `${damage}-lost-${lost.id}`, body: `${text}\n\n${replyMarker(damage)}` });
       } else if (stale?.changed) {
         // Its own key: the pasted copy's reply is another answer, and a redelivery finds this one.
         const { text } = await renderTemplate("damaged-record", { ...view, stale_edit: true, ticked: stale.ticked, unticked: stale.unticked, others: stale.others || undefined }, loaded.overrides);

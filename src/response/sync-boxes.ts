@@ -77,8 +77,9 @@ export function foldBoxEdits(
  * (`record`): a person who opened the editor before the app wrote again saves their whole text,
  * the older version with their ticks. The boxes that differ from what the app rendered for the
  * older record are theirs; only those are folded onto the latest, with who and when, and only as
- * the comment still shows them (`current`), as foldBoxEdits. The rest of the older text is not
- * theirs: a box the app changed since keeps the latest's state. `known`: the items both versions list.
+ * the comment still shows them (`current`), as foldBoxEdits (one a later save made, as "hand"). The
+ * rest of the older text is not theirs: a box the app changed since keeps the latest's state.
+ * `known`: the items both versions list.
  */
 export function foldStaleEdits(
   record: ResponseRecord,
@@ -91,12 +92,16 @@ export function foldStaleEdits(
   const ticks = { ...record.ticks };
   const unticked = { ...record.unticked };
   const changed: string[] = [];
-  const act = { by: RESERVED.has(sender.toLowerCase()) ? "hand" : sender, at: now.toISOString() };
+  const at = now.toISOString();
+  const who = RESERVED.has(sender.toLowerCase()) ? "hand" : sender;
   for (const [id, checked] of readBoxes(edit.current)) {
     // The app renders a box ticked exactly when its record holds a tick (src/response/response-view.ts).
-    if (!known.has(id) || after.get(id) !== checked || Boolean(edit.stale.ticks[id]) === checked) continue;
-    if (checked === Boolean(ticks[id]) && !(checked && ticks[id]?.by === "hand")) continue;
-    setBox(id, checked, act, ticks, unticked);
+    if (!known.has(id) || Boolean(edit.stale.ticks[id]) === checked) continue;
+    // A box a later save changed (not this edit's): the app's write would erase it for good, and its
+    // own event could no longer find it. Kept as "hand", as foldBoxEdits keeps it; that event names who.
+    const mine = after.get(id) === checked;
+    if (checked === Boolean(ticks[id]) && !(mine && checked && ticks[id]?.by === "hand")) continue;
+    setBox(id, checked, { by: mine ? who : "hand", at }, ticks, unticked);
     changed.push(id);
   }
   return { record: { ...record, ticks, unticked: Object.keys(unticked).length ? unticked : undefined }, changed };
