@@ -82,7 +82,8 @@ export function intakeView(advisory: Report, productRepo: string, maxDescription
     cwes: cwes.shown,
     cwes_more: cwes.more,
     shortened: shortened.length ? shortened.join(", ") : undefined,
-    description: description ? description.split(/\r?\n/) : undefined,
+    // Every line ending Markdown knows (\r alone too): each line is quoted, none starts a block of the reporter's.
+    description: description ? description.split(/\r\n?|\n/) : undefined,
     cut: description.length < whole.length,
   };
 }

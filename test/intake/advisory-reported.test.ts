@@ -141,6 +141,30 @@ describe("repository_advisory.reported", () => {
     expect(created.body).not.toMatch(/&amp;(?:amp|lt|gt|quot|#x27|#x3D);/);
   });
 
+  it("a lone carriage return (a line ending to Markdown, like \\n) cannot take the reporter's text out of its table cell or quote to start a block of its own", async () => {
+    const created = await reportOpened({
+      summary: "Traversal\r# Injected summary",
+      vulnerabilities: [{ package: { ecosystem: "npm", name: "acme-upload\r# Injected package" }, vulnerable_version_range: "< 2.4.1", patched_versions: null, vulnerable_functions: [] }],
+      cwes: [{ cwe_id: "CWE-22", name: "Path Traversal\r```" }],
+      cvss: "CVSS:3.1/AV:N\r# Injected vector",
+      description: "Line one\r# Injected description\r\nLine two",
+    });
+    // Lines as CommonMark (and GitHub) splits them: \r\n, \r or \n.
+    const lines = created.body.split(/\r\n|\r|\n/);
+    const reporters = lines.filter((l) => /Injected|Path Traversal/.test(l));
+    expect(reporters.length).toBe(5);
+    for (const line of reporters) expect(line).toMatch(/^(\| \*\*(Summary|Affected|Severity suggested|CWE suggested)\*\* \| .* \||> .*)$/);
+    expect(lines.some((l) => l.startsWith("```"))).toBe(false);
+  });
+
+  it("a `|` in the reporter's CVSS vector stays inside its code span and does not split the severity row", async () => {
+    const created = await reportOpened({ cvss: "CVSS:3.1/AV:N|AC:L" });
+    const row = created.body.split("\n").find((l) => l.startsWith("| **Severity suggested** |"))!;
+    // GFM splits a row at every `|` not escaped with a backslash, code spans included.
+    expect(row.split(/(?<!\\)\|/).length).toBe(4);
+    expect(row).toBe("| **Severity suggested** | high — `CVSS:3.1/AV:N\\|AC:L` |");
+  });
+
   it("a long repository name and summary still make a title GitHub accepts (at most 256 characters)", async () => {
     const product = `acme/${"p".repeat(100)}`;
     const created = await reportOpened({ product, summary: "S".repeat(1000) });
