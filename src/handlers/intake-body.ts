@@ -67,6 +67,8 @@ export function intakeView(advisory: Report, productRepo: string, maxDescription
     (packages.more || packages.shortened) && "the affected packages",
     (cwes.more || cwes.shortened) && "the CWEs",
     (cvss.cut || severity.cut) && "the severity",
+    // Cut to nothing, the description's own block (and its cut line) is not written: said here instead.
+    whole && !description && "the description",
   ].filter((s): s is string => Boolean(s));
   return {
     repo: productRepo,

@@ -141,6 +141,23 @@ describe("repository_advisory.reported", () => {
     expect(created.body).not.toMatch(/&amp;(?:amp|lt|gt|quot|#x27|#x3D);/);
   });
 
+  it("a report whose other fields leave no room for any of its description says the description was cut (it is not dropped without a word)", async () => {
+    // 63 packages of ~1,010 characters and a summary of 200: without its description the loosest level fits, with under 100 characters to spare.
+    const vulnerabilities = Array.from({ length: 63 }, (_, i) => ({
+      package: { ecosystem: "npm", name: `${String(i).padStart(2, "0")}${"x".repeat(1_000)}` },
+      vulnerable_version_range: "< 2.4.1",
+      patched_versions: null,
+      vulnerable_functions: [],
+    }));
+    const created = await reportOpened({ vulnerabilities, summary: "S".repeat(200) });
+    expect(created.body.length).toBeLessThanOrEqual(65_536);
+    // Either some of it is shown (in its block, which says when it is cut), or a line says it was left out.
+    const shown = created.body.includes("> Uploading a file named");
+    const said = /_Cut here to fit in an issue: [^\n]*the description\. The whole report is on the \[advisory\]/.test(created.body);
+    expect(shown || said).toBe(true);
+    expect(created.body).toContain(`<!-- embargo:intake ${GHSA} acme/product `);
+  });
+
   it("a lone carriage return (a line ending to Markdown, like \\n) cannot take the reporter's text out of its table cell or quote to start a block of its own", async () => {
     const created = await reportOpened({
       summary: "Traversal\r# Injected summary",
