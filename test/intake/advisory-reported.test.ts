@@ -4,6 +4,8 @@ import { mockGitHub, validateWebhookPayload, type GitHubMock } from "../helpers/
 import { fakeSecurityIssue, ISSUE, sendCommand, triageRecord } from "../helpers/security-issue.js";
 import { reportedEvent } from "./advisory-payload.js";
 import { ranOf } from "../../src/record/ran.js";
+import { intakeMarker, type Report } from "../../src/github/advisory-intake.js";
+import { fittedBody } from "../../src/handlers/intake-body.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -228,6 +230,29 @@ describe("repository_advisory.reported", () => {
     mockSecurityRepo(false);
     await probot.receive(reportedEvent());
     expect(gh.requests.filter((r) => r.method === "POST" && !r.path.startsWith("/app/"))).toEqual([]);
+  });
+});
+
+describe("fitting a huge report", () => {
+  it("reads each of tens of thousands of packages, and the description, once however many tries the fit takes (read on every try, 30,000 packages held the app for seconds)", async () => {
+    const url = `https://github.com/acme/product/security/advisories/${GHSA}`;
+    let packageReads = 0;
+    let descriptionReads = 0;
+    // The first 100 packages (the most any level shows) nearly fill the issue, so the description is fitted over many tries.
+    const vulnerabilities = Array.from({ length: 30_000 }, (_, i) => {
+      const entry = { vulnerable_version_range: "" } as { package: { ecosystem: string; name: string }; vulnerable_version_range: string };
+      const pkg = { ecosystem: "npm", name: `${String(i).padStart(6, "0")}${"x".repeat(630)}` };
+      Object.defineProperty(entry, "package", { get: () => (packageReads++, pkg), enumerable: true });
+      return entry;
+    });
+    const report = { ghsa_id: GHSA, html_url: url, state: "triage", summary: "S", severity: "high", created_at: null, cvss: null, cwes: [], vulnerabilities } as unknown as Report;
+    Object.defineProperty(report, "description", { get: () => (descriptionReads++, `@admin ${"a".repeat(20_000)}`), enumerable: true });
+    const body = await fittedBody(report, "acme/product", intakeMarker(GHSA, "acme/product", url));
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain("_and 29900 more_");
+    // Its package's ecosystem and name are read once: three reads of `package` an entry, not three on each try.
+    expect(packageReads).toBeLessThanOrEqual(3 * 30_000);
+    expect(descriptionReads).toBeLessThanOrEqual(1);
   });
 });
 
