@@ -38,6 +38,26 @@ function cweTexts(advisory: Report): string[] {
   return (advisory.cwe_ids ?? []).filter((c): c is string => typeof c === "string");
 }
 
+/**
+ * The report's lists and description as every try reads them, made once per report: a report can
+ * list tens of thousands of packages or carry megabytes of description, and the body is fitted
+ * over hundreds of tries when the rest nearly fills the issue (made again on each, a report of
+ * 30,000 packages held the app for seconds).
+ */
+const texts = new WeakMap<Report, { packages: string[]; cwes: string[]; description: string }>();
+function textsOf(advisory: Report) {
+  let known = texts.get(advisory);
+  if (!known) {
+    known = {
+      packages: (advisory.vulnerabilities ?? []).map((v) => `${v.package ? `${v.package.ecosystem}/${v.package.name ?? "?"}` : "?"} ${v.vulnerable_version_range ?? ""}`.trim()),
+      cwes: cweTexts(advisory),
+      description: neutralize(advisory.description ?? ""),
+    };
+    texts.set(advisory, known);
+  }
+  return known;
+}
+
 /** A list shown up to `level.items` entries of `level.text` characters; what was left out is counted. */
 function bounded(list: string[], level: Level) {
   const clipped = (s: string) => (s.length > level.text ? `${cut(s, level.text - 1)}…` : s);
@@ -52,21 +72,21 @@ export function intakeView(advisory: Report, productRepo: string, maxDescription
     const text = s ?? "";
     return { text: neutralize(text.length > max ? `${cut(text, max - 1)}…` : text), cut: text.length > max };
   };
-  const packages = bounded(
-    (advisory.vulnerabilities ?? []).map((v) => `${v.package ? `${v.package.ecosystem}/${v.package.name ?? "?"}` : "?"} ${v.vulnerable_version_range ?? ""}`.trim()),
-    level,
-  );
-  const cwes = bounded(cweTexts(advisory), level);
+  const known = textsOf(advisory);
+  const packages = bounded(known.packages, level);
+  const cwes = bounded(known.cwes, level);
   const summary = short(advisory.summary, level.text);
   const cvss = short(advisory.cvss?.vector_string, 200);
   const severity = short(advisory.severity, 40);
-  const whole = neutralize(advisory.description ?? "");
+  const whole = known.description;
   const description = cut(whole, maxDescription);
   const shortened = [
     summary.cut && "the summary",
     (packages.more || packages.shortened) && "the affected packages",
     (cwes.more || cwes.shortened) && "the CWEs",
     (cvss.cut || severity.cut) && "the severity",
+    // Cut to nothing, the description's own block (and its cut line) is not written: said here instead.
+    whole && !description && "the description",
   ].filter((s): s is string => Boolean(s));
   return {
     repo: productRepo,
@@ -82,7 +102,8 @@ export function intakeView(advisory: Report, productRepo: string, maxDescription
     cwes: cwes.shown,
     cwes_more: cwes.more,
     shortened: shortened.length ? shortened.join(", ") : undefined,
-    description: description ? description.split(/\r?\n/) : undefined,
+    // Every line ending Markdown knows (\r alone too): each line is quoted, none starts a block of the reporter's.
+    description: description ? description.split(/\r\n?|\n/) : undefined,
     cut: description.length < whole.length,
   };
 }

@@ -13,12 +13,14 @@ hb.registerHelper("mention", (login: unknown) =>
     ? new hb.SafeString(`@${login.replace(/^@/, "").replace(/\u200b/g, "")}`)
     : "",
 );
-// Table cells must stay on one line and must not close the cell. A SafeString (what `join` or the
-// app's own markup returns) is escaped already: escaping it again shows `&amp;` for `&`.
+// Table cells must stay on one line and must not close the cell. A SafeString (what `join`, `code` or
+// the app's own markup returns) is escaped already: escaping it again shows `&amp;` for `&`.
+// Markdown ends a line at \r alone too, not only at \n and \r\n.
+const LINE_END = /\r\n?|\n/g;
 hb.registerHelper("cell", (text: unknown) =>
-  new hb.SafeString((text instanceof hb.SafeString ? text.toString() : hb.Utils.escapeExpression(String(text ?? ""))).replace(/\r?\n/g, " ").replace(/\|/g, "\\|")),
+  new hb.SafeString((text instanceof hb.SafeString ? text.toString() : hb.Utils.escapeExpression(String(text ?? ""))).replace(LINE_END, " ").replace(/\|/g, "\\|")),
 );
-hb.registerHelper("code", (text: unknown) => new hb.SafeString(`\`${String(text ?? "").replace(/`/g, "'").replace(/\r?\n/g, " ")}\``));
+hb.registerHelper("code", (text: unknown) => new hb.SafeString(`\`${String(text ?? "").replace(/`/g, "'").replace(LINE_END, " ")}\``));
 // Each item escaped once, here: the result is a SafeString, so neither the mustache nor `cell` escapes it again.
 hb.registerHelper("join", (list: unknown, sep: unknown) =>
   Array.isArray(list) ? new hb.SafeString(list.map((x) => hb.Utils.escapeExpression(String(x))).join(hb.Utils.escapeExpression(typeof sep === "string" ? sep : ", "))) : "",

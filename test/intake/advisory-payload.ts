@@ -6,7 +6,7 @@ import { loadWebhookExample } from "../helpers/github-api.js";
  * this action, so it is built here from GitHub's documented shape (the repository and sender
  * from a real example) and validated in the tests against GitHub's schema for the event.
  */
-export function reportedEvent(shape: { ghsa?: string; summary?: string; description?: string; author?: string; product?: string; vulnerabilities?: object[]; cwes?: { cwe_id: string; name: string }[] } = {}) {
+export function reportedEvent(shape: { ghsa?: string; summary?: string; description?: string; author?: string; product?: string; vulnerabilities?: object[]; cwes?: { cwe_id: string; name: string }[]; cvss?: string } = {}) {
   const base = loadWebhookExample("issues", "opened");
   const [owner, name] = (shape.product ?? "acme/product").split("/") as [string, string];
   const repository = { ...base.repository, name, full_name: `${owner}/${name}`, private: false, visibility: "public", owner: { ...base.repository.owner, login: owner } };
@@ -33,7 +33,7 @@ export function reportedEvent(shape: { ghsa?: string; summary?: string; descript
     vulnerabilities: shape.vulnerabilities ?? [
       { package: { ecosystem: "npm", name: "acme-upload" }, vulnerable_version_range: "< 2.4.1", patched_versions: null, vulnerable_functions: [] },
     ],
-    cvss: { vector_string: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N", score: 9.1 },
+    cvss: { vector_string: shape.cvss ?? "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N", score: 9.1 },
     cvss_severities: null,
     cwes: shape.cwes ?? [{ cwe_id: "CWE-22", name: "Path Traversal" }],
     cwe_ids: (shape.cwes ?? [{ cwe_id: "CWE-22" }]).map((c) => c.cwe_id),

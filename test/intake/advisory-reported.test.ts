@@ -4,6 +4,8 @@ import { mockGitHub, validateWebhookPayload, type GitHubMock } from "../helpers/
 import { fakeSecurityIssue, ISSUE, sendCommand, triageRecord } from "../helpers/security-issue.js";
 import { reportedEvent } from "./advisory-payload.js";
 import { ranOf } from "../../src/record/ran.js";
+import { intakeMarker, type Report } from "../../src/github/advisory-intake.js";
+import { fittedBody } from "../../src/handlers/intake-body.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -141,6 +143,47 @@ describe("repository_advisory.reported", () => {
     expect(created.body).not.toMatch(/&amp;(?:amp|lt|gt|quot|#x27|#x3D);/);
   });
 
+  it("a report whose other fields leave no room for any of its description says the description was cut (it is not dropped without a word)", async () => {
+    // 63 packages of ~1,010 characters and a summary of 200: without its description the loosest level fits, with under 100 characters to spare.
+    const vulnerabilities = Array.from({ length: 63 }, (_, i) => ({
+      package: { ecosystem: "npm", name: `${String(i).padStart(2, "0")}${"x".repeat(1_000)}` },
+      vulnerable_version_range: "< 2.4.1",
+      patched_versions: null,
+      vulnerable_functions: [],
+    }));
+    const created = await reportOpened({ vulnerabilities, summary: "S".repeat(200) });
+    expect(created.body.length).toBeLessThanOrEqual(65_536);
+    // Either some of it is shown (in its block, which says when it is cut), or a line says it was left out.
+    const shown = created.body.includes("> Uploading a file named");
+    const said = /_Cut here to fit in an issue: [^\n]*the description\. The whole report is on the \[advisory\]/.test(created.body);
+    expect(shown || said).toBe(true);
+    expect(created.body).toContain(`<!-- embargo:intake ${GHSA} acme/product `);
+  });
+
+  it("a lone carriage return (a line ending to Markdown, like \\n) cannot take the reporter's text out of its table cell or quote to start a block of its own", async () => {
+    const created = await reportOpened({
+      summary: "Traversal\r# Injected summary",
+      vulnerabilities: [{ package: { ecosystem: "npm", name: "acme-upload\r# Injected package" }, vulnerable_version_range: "< 2.4.1", patched_versions: null, vulnerable_functions: [] }],
+      cwes: [{ cwe_id: "CWE-22", name: "Path Traversal\r```" }],
+      cvss: "CVSS:3.1/AV:N\r# Injected vector",
+      description: "Line one\r# Injected description\r\nLine two",
+    });
+    // Lines as CommonMark (and GitHub) splits them: \r\n, \r or \n.
+    const lines = created.body.split(/\r\n|\r|\n/);
+    const reporters = lines.filter((l) => /Injected|Path Traversal/.test(l));
+    expect(reporters.length).toBe(5);
+    for (const line of reporters) expect(line).toMatch(/^(\| \*\*(Summary|Affected|Severity suggested|CWE suggested)\*\* \| .* \||> .*)$/);
+    expect(lines.some((l) => l.startsWith("```"))).toBe(false);
+  });
+
+  it("a `|` in the reporter's CVSS vector stays inside its code span and does not split the severity row", async () => {
+    const created = await reportOpened({ cvss: "CVSS:3.1/AV:N|AC:L" });
+    const row = created.body.split("\n").find((l) => l.startsWith("| **Severity suggested** |"))!;
+    // GFM splits a row at every `|` not escaped with a backslash, code spans included.
+    expect(row.split(/(?<!\\)\|/).length).toBe(4);
+    expect(row).toBe("| **Severity suggested** | high — `CVSS:3.1/AV:N\\|AC:L` |");
+  });
+
   it("a long repository name and summary still make a title GitHub accepts (at most 256 characters)", async () => {
     const product = `acme/${"p".repeat(100)}`;
     const created = await reportOpened({ product, summary: "S".repeat(1000) });
@@ -187,6 +230,29 @@ describe("repository_advisory.reported", () => {
     mockSecurityRepo(false);
     await probot.receive(reportedEvent());
     expect(gh.requests.filter((r) => r.method === "POST" && !r.path.startsWith("/app/"))).toEqual([]);
+  });
+});
+
+describe("fitting a huge report", () => {
+  it("reads each of tens of thousands of packages, and the description, once however many tries the fit takes (read on every try, 30,000 packages held the app for seconds)", async () => {
+    const url = `https://github.com/acme/product/security/advisories/${GHSA}`;
+    let packageReads = 0;
+    let descriptionReads = 0;
+    // The first 100 packages (the most any level shows) nearly fill the issue, so the description is fitted over many tries.
+    const vulnerabilities = Array.from({ length: 30_000 }, (_, i) => {
+      const entry = { vulnerable_version_range: "" } as { package: { ecosystem: string; name: string }; vulnerable_version_range: string };
+      const pkg = { ecosystem: "npm", name: `${String(i).padStart(6, "0")}${"x".repeat(630)}` };
+      Object.defineProperty(entry, "package", { get: () => (packageReads++, pkg), enumerable: true });
+      return entry;
+    });
+    const report = { ghsa_id: GHSA, html_url: url, state: "triage", summary: "S", severity: "high", created_at: null, cvss: null, cwes: [], vulnerabilities } as unknown as Report;
+    Object.defineProperty(report, "description", { get: () => (descriptionReads++, `@admin ${"a".repeat(20_000)}`), enumerable: true });
+    const body = await fittedBody(report, "acme/product", intakeMarker(GHSA, "acme/product", url));
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain("_and 29900 more_");
+    // Its package's ecosystem and name are read once: three reads of `package` an entry, not three on each try.
+    expect(packageReads).toBeLessThanOrEqual(3 * 30_000);
+    expect(descriptionReads).toBeLessThanOrEqual(1);
   });
 });
 
