@@ -90,6 +90,11 @@ export async function underHeldKey<T>(held: HeldKey, work: () => Promise<T>): Pr
   return result;
 }
 
+/** The keys the current work runs under, for a check made later outside its context (a retry). */
+export function heldKeys(): readonly HeldKey[] {
+  return holding.getStore() ?? [];
+}
+
 /** Whether the current work runs under a held key: only then has `assertKeysHeld` anything to ask. */
 export function holdsKeys(): boolean {
   return (holding.getStore()?.length ?? 0) > 0;
@@ -101,8 +106,8 @@ export function holdsKeys(): boolean {
  * another instance may then have taken it and written since this work read, and this work's write
  * would undo or repeat that. Throws KeyLostError; Redis unreachable throws too.
  */
-export async function assertKeysHeld(): Promise<void> {
-  for (const held of holding.getStore() ?? []) {
+export async function assertKeysHeld(keys: readonly HeldKey[] = heldKeys()): Promise<void> {
+  for (const held of keys) {
     if (held.released) continue;
     if ((await held.store.get(held.key)) === held.token) continue;
     held.lost = true;
