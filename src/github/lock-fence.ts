@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { assertKeysHeld, heldKeys, holdsKeys } from "../store/held-key.js";
+import { isMutation } from "./leak-graphql.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -24,7 +25,9 @@ export function fenceWrites(octokit: Octokit): void {
   marked[INSTALLED] = true;
   octokit.hook.wrap("request", async (request, options) => {
     const method = String(options.method).toUpperCase();
-    if (method === "GET" || method === "HEAD" || !holdsKeys()) return request(options);
+    // A GraphQL query is sent as a POST and is a read, as the leak firewall takes it (leak-graphql.ts).
+    const query = String(options.url).endsWith("/graphql") && !isMutation(options.query);
+    if (method === "GET" || method === "HEAD" || query || !holdsKeys()) return request(options);
     const keys = heldKeys();
     const send: typeof fetch = options.request?.fetch ?? ((input, init) => globalThis.fetch(input, init));
     let refused: unknown;
