@@ -19,7 +19,8 @@ export async function onIntake(deps: Deps, context: IntakeContext): Promise<void
   const issue = { owner: payload.repository.owner.login, repo: payload.repository.name, issue_number: payload.issue.number };
   const botLogin = await deps.botLogin();
   if (!configResult.ok) {
-    await reportConfigProblems(context.octokit, issue, configResult.problems, configResult.label, botLogin);
+    // Under the issue's queue as every other reply: `opened` and `labeled` arrive at once, and each would post it.
+    await deps.queue.run(responseKey(issue), () => reportConfigProblems(context.octokit, issue, configResult.problems, configResult.label, botLogin));
     return;
   }
   const config = configResult.config;

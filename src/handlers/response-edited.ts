@@ -75,7 +75,8 @@ export async function onResponseEdited(deps: Deps, context: Context<"issue_comme
   const issue = { owner: repository.owner.login, repo: repository.name, issue_number: payload.issue.number };
   const configResult = await readConfig(context, deps.store);
   if (!configResult.ok) {
-    await reportConfigProblems(octokit, issue, configResult.problems, configResult.label, botLogin);
+    // Under the issue's queue: two edits handled at once would each post it.
+    await deps.queue.run(responseKey(issue), () => reportConfigProblems(octokit, issue, configResult.problems, configResult.label, botLogin));
     return;
   }
   const config = configResult.config;

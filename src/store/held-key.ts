@@ -64,6 +64,8 @@ export interface HeldKey {
   key: string;
   token: string;
   released: boolean;
+  /** A write under it was refused (KeyLostError): set even when the work caught that error and went on. */
+  lost?: boolean;
 }
 
 /** The keys the current work runs under (nested work of other keys adds theirs). */
@@ -76,9 +78,21 @@ export class KeyLostError extends Error {
   }
 }
 
-/** Runs `work` under `held`: its writes to GitHub check first that the key is still ours. */
-export function underHeldKey<T>(held: HeldKey, work: () => Promise<T>): Promise<T> {
-  return holding.run([...(holding.getStore() ?? []), held], work);
+/**
+ * Runs `work` under `held`: its writes to GitHub check first that the key is still ours. A refused
+ * write fails the work even when something in it caught the error and went on (a tick's response
+ * "not reconciled", a dashboard row "not updated"): else the delivery would be marked done, or the
+ * tick report the repo ticked, while a write was left undone.
+ */
+export async function underHeldKey<T>(held: HeldKey, work: () => Promise<T>): Promise<T> {
+  const result = await holding.run([...(holding.getStore() ?? []), held], work);
+  if (held.lost) throw new KeyLostError(held.key);
+  return result;
+}
+
+/** The keys the current work runs under, for a check made later outside its context (a retry). */
+export function heldKeys(): readonly HeldKey[] {
+  return holding.getStore() ?? [];
 }
 
 /** Whether the current work runs under a held key: only then has `assertKeysHeld` anything to ask. */
@@ -92,9 +106,11 @@ export function holdsKeys(): boolean {
  * another instance may then have taken it and written since this work read, and this work's write
  * would undo or repeat that. Throws KeyLostError; Redis unreachable throws too.
  */
-export async function assertKeysHeld(): Promise<void> {
-  for (const held of holding.getStore() ?? []) {
+export async function assertKeysHeld(keys: readonly HeldKey[] = heldKeys()): Promise<void> {
+  for (const held of keys) {
     if (held.released) continue;
-    if ((await held.store.get(held.key)) !== held.token) throw new KeyLostError(held.key);
+    if ((await held.store.get(held.key)) === held.token) continue;
+    held.lost = true;
+    throw new KeyLostError(held.key);
   }
 }

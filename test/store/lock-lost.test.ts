@@ -22,8 +22,8 @@ afterAll(async () => {
 
 let gh: GitHubMock;
 let fake: FakeGitHub;
-/** A request matching `held` waits for `release` before the fake GitHub answers it. */
-let held: { method: string; path: RegExp; reached: () => void; release: Promise<void> } | undefined;
+/** A request matching `held` waits for `release` before the fake GitHub answers it (`fail`: with that status, undone). */
+let held: { method: string; path: RegExp; reached: () => void; release: Promise<void>; fail?: number } | undefined;
 beforeEach(() => {
   gh = mockGitHub();
   fake = seededFake();
@@ -38,7 +38,7 @@ beforeEach(() => {
         if (gate) held = undefined;
         gate?.reached();
         void (gate?.release ?? Promise.resolve()).then(() => {
-          const [status, data, headers] = fake.handle(method, uri, body);
+          const [status, data, headers] = gate?.fail ? [gate.fail, { message: "Bad Gateway" }, {}] : fake.handle(method, uri, body);
           answer(null, [status, data as never, { "content-type": "application/json; charset=utf-8", ...headers }]);
         });
       });
@@ -83,6 +83,42 @@ it.skipIf(!redis.url)("a Redis restart while one instance's command runs: anothe
   release();
   const outcome = await running;
   // A's delivery either wrote nothing (it failed, and GitHub shows it failed) or kept B's update.
+  if (outcome !== "ok") await a.receive(first);
+  expect(response()).toHaveLength(1);
+  expect(recordOf(response()[0]!.body)).toMatchObject({ components: ["api"], cwes: ["CWE-89"] });
+});
+
+it.skipIf(!redis.url)("a write GitHub answered 502 is retried only while the lock is still ours: Redis restarted during the retry's wait, another instance's command in between is not overwritten", async () => {
+  const prefix = `embargo-test:${Math.random()}:`;
+  const store = RedisStore.connect(redis.url!, prefix, () => undefined);
+  opened.push(store);
+  // A runs with Probot's own retries (3 retries of a 5xx, any method), as in production.
+  const a = createTestProbot(undefined, { store, shared: true }, { retries: true });
+  const b = createTestProbot(undefined, { store, shared: true });
+  await a.receive(labeledEvent());
+
+  // A's update of the response gets a 502 (GitHub did not take it), answered once Redis has restarted.
+  let reached!: () => void;
+  const atWrite = new Promise<void>((r) => (reached = r));
+  let release!: () => void;
+  held = { method: "PATCH", path: /\/issues\/comments\/\d+$/, reached, release: new Promise<void>((r) => (release = r)), fail: 502 };
+  const first = commentEvent({ commentId: 5001, commentBody: "/triage cwe CWE-89" });
+  const running = a.receive(first).then(
+    () => "ok",
+    (e: Error) => e,
+  );
+  await atWrite;
+  const client = new Redis(redis.url!);
+  try {
+    const keys = await client.keys(`${prefix}*`);
+    if (keys.length) await client.del(...keys);
+  } finally {
+    client.disconnect();
+  }
+  await b.receive(commentEvent({ commentId: 5002, commentBody: "/triage component api" }));
+  expect(recordOf(response()[0]!.body)).toMatchObject({ components: ["api"] });
+  release();
+  const outcome = await running;
   if (outcome !== "ok") await a.receive(first);
   expect(response()).toHaveLength(1);
   expect(recordOf(response()[0]!.body)).toMatchObject({ components: ["api"], cwes: ["CWE-89"] });

@@ -14,7 +14,8 @@ import type { TickReport } from "../../src/tick/run-tick.js";
 import { createTestProbot, TEST_SECRET } from "../helpers/app.js";
 import { mockGitHub, testPrivateKey, type GitHubMock } from "../helpers/github-api.js";
 import { testRedis } from "../helpers/redis.js";
-import { CONFIG, tickWorld } from "../tick/tick-world.js";
+import { CONFIG, reminders, tickWorld } from "../tick/tick-world.js";
+import { commentList } from "../helpers/app.js";
 
 const redis = await testRedis();
 const opened: RedisStore[] = [];
@@ -97,4 +98,48 @@ it.skipIf(!redis.url)("Redis restarted while one instance's tick reads a feed en
   // A's tick says it failed on the repo (cron sees it; the next tick works on it again).
   expect((await first).failed).toEqual(["acme/security"]);
   expect(world.opened.map((i) => i.title)).toEqual([expect.stringMatching(/^CVE-2026-41001: /)]);
+});
+
+it.skipIf(!redis.url)("Redis restarted while a tick reconciles a response: its refused reminder is not a success, the tick reports the repo failed", async () => {
+  const prefix = `embargo-test:${Math.random()}:`;
+  const store = RedisStore.connect(redis.url!, prefix, () => undefined);
+  opened.push(store);
+  // The response's comments, read under its lock, reach the tick only once Redis has restarted.
+  let armed = true;
+  let reached!: () => void;
+  const atRead = new Promise<void>((r) => (reached = r));
+  let answer!: () => void;
+  const answered = new Promise<void>((r) => (answer = r));
+  let world!: Awaited<ReturnType<typeof tickWorld>>;
+  gh.api
+    .persist()
+    .get("/repos/acme/security/issues/7/comments")
+    .query(() => armed)
+    .reply((_uri: string, _body: unknown, cb: (e: null, r: [number, unknown[]]) => void) => {
+      armed = false;
+      const list = commentList(world.comments);
+      reached();
+      void answered.then(() => cb(null, [200, list]));
+    });
+  // No dashboard: the reminder is the tick's only write on the repo.
+  world = await tickWorld(gh, new Date("2026-11-21T10:30:00Z"), {}, `${CONFIG}dashboard:\n  enabled: false\n`, false);
+  let tickA: (() => Promise<TickReport>) | undefined;
+  const a = createTestProbot(new Date("2026-11-21T10:30:00Z"), { store, shared: true, onTick: (t) => (tickA = t) });
+  await a.load(() => undefined);
+
+  const first = tickA!();
+  await atRead;
+  const client = new Redis(redis.url!);
+  try {
+    const keys = await client.keys(`${prefix}*`);
+    if (keys.length) await client.del(...keys);
+  } finally {
+    client.disconnect();
+  }
+  answer();
+  const report = await first;
+  expect(reminders(world)).toEqual([]);
+  // Cron must hear of it: nothing was written, the next tick tries again.
+  expect(report.failed).toEqual(["acme/security"]);
+  expect(report.repos).toEqual([]);
 });
