@@ -121,6 +121,9 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
       return { ref: "acme/product#44", reason: "unseen", author: "alice", repo: "acme/product", detail: undefined };
     case "close-undone":
       return { actor: "alice", who };
+    case "close-cut-short":
+      // As tellCloseCutShort (src/handlers/unhandled-close.ts): nothing to fill in.
+      return {};
     case "closed-by-keyword":
       // As undoKeywordClose (src/handlers/issue-closed.ts).
       return { actor: "alice", commit: "4f2a9c1d0b7e" };
