@@ -96,6 +96,7 @@ export function createApp(options: AppOptions = {}) {
       sealer: new LinkSealer(keys),
       env,
       store,
+      dashboards: options.dashboard !== false,
     };
     const known = new KnownRepos();
     if (options.dashboard !== false) keepDashboards(app, deps, known);

@@ -121,6 +121,12 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
       return { ref: "acme/product#44", reason: "unseen", author: "alice", repo: "acme/product", detail: undefined };
     case "close-undone":
       return { actor: "alice", who };
+    case "review-refused":
+      // As tellReviewRefused (src/handlers/review-refused.ts).
+      return { who: ["owner1", "the team core"], pr: "acme/product#42", repo: "acme/product" };
+    case "close-cut-short":
+      // As tellCloseCutShort (src/handlers/unhandled-close.ts): nothing to fill in.
+      return {};
     case "closed-by-keyword":
       // As undoKeywordClose (src/handlers/issue-closed.ts).
       return { actor: "alice", commit: "4f2a9c1d0b7e" };

@@ -21,6 +21,11 @@ export interface CommandInput {
    * Enterprise Server, from the API base URL the operator set). Missing: it has.
    */
   advisories?: boolean;
+  /**
+   * This line was decided before and its follow-up work was cut short (a redelivery now): a refusal
+   * may not mean its effect is in place, so a command that says so (`tellsCutShort`) words it so.
+   */
+  cutShort?: boolean;
 }
 
 /** Side effects a command asks for beyond its record change; the handler turns them into calls. */
@@ -74,6 +79,11 @@ export interface CommandDefinition {
    * older than the one that last set it, delivered late, does not set it back (`set_at` in the record).
    */
   sets?: string;
+  /**
+   * Its line decided before, its follow-up work cut short, then refused when redelivered: said in a
+   * reply, not settled in silence. Others' refusals then mean their effect is in place already.
+   */
+  tellsCutShort?: boolean;
   run(record: ResponseRecord, input: CommandInput): CommandResult;
 }
 

@@ -125,14 +125,16 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
       failures.push({ line, error: `a comment runs at most ${MAX_COMMANDS_PER_COMMENT} commands; post this line in another comment` });
       return;
     }
-    const result = runLine(line, record, input);
+    const result = runLine(line, record, pending.has(line.hash) ? { ...input, cutShort: true } : input);
     if ("failure" in result) {
       // Decided before, its follow-up work cut short (a redelivery): a refusal now means its effect
-      // is in place (for a publish whose step 1 went unrecorded, GitHub's answer may have been lost:
-      // the tick reads the advisory and finishes it, and "nothing was changed" could be untrue).
+      // is in place, but for a publish whose step 1 went unrecorded: GitHub's answer may have been
+      // lost (the tick reads the advisory and finishes it) or the advisory never published. Either
+      // way the team asked for it, so the refusal is said, worded for both (`cutShort`).
       if (pending.has(line.hash)) {
         ran.add(line.hash);
         settled = true;
+        if (result.failure.again && findCommand(line.group, line.name)?.tellsCutShort) failures.push(result.failure);
         return;
       }
       failures.push(result.failure);

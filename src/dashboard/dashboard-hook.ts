@@ -33,8 +33,9 @@ export function dashboardKey(owner: string, repo: string): string {
  * Reads the dashboard, lets `change` decide the new index, writes it back (or opens the dashboard
  * the first time): a constant number of calls (config, one list, one write) however many
  * responses are open. The find runs again inside the queue, so a dashboard is never opened twice.
+ * `existingOnly`: a write a repo other than the security repo caused opens no dashboard.
  */
-export async function changeDashboard(deps: Deps, target: DashboardTarget, change: (index: DashboardIndex, config: EmbargoConfig) => DashboardIndex, knownConfig?: EmbargoConfig): Promise<void> {
+export async function changeDashboard(deps: Deps, target: DashboardTarget, change: (index: DashboardIndex, config: EmbargoConfig) => DashboardIndex, knownConfig?: EmbargoConfig, existingOnly = false): Promise<void> {
   const { octokit, owner, repo, log } = target;
   await deps.queue.run(dashboardKey(owner, repo), async () => {
     const config = knownConfig ?? (await readConfigOrSkip(octokit, owner, repo, deps));
@@ -42,6 +43,7 @@ export async function changeDashboard(deps: Deps, target: DashboardTarget, chang
     const botLogin = await deps.botLogin();
     const full = `${owner}/${repo}`;
     const found = await findDashboard(octokit, owner, repo, botLogin);
+    if (!found && existingOnly) return;
     const index = change(found ? readIndex(found.body, deps.keys, full) : { v: 1, rows: [] }, config);
     const ctx = { keys: deps.keys, repo: full, now: deps.now(), title: config.dashboard.title, label: config.label, overrides: repoOverrides(octokit, owner, repo, deps.store) };
     const { body, tooLong } = await decideDashboard(index, found?.body, ctx);

@@ -38,6 +38,22 @@ export interface DashboardIndex {
 /** The index field with the CVE feeds the last tick could not read (`{ url, problem }[]`): shown on the dashboard until one reads them. */
 export const FEED_PROBLEMS = "feed_problems";
 
+/**
+ * The index field with product repos whose private reports get no response here (`ReportProblem[]`):
+ * a component repo whose reports in triage the tick could not send here, or a report sent here by
+ * a repo this config does not name. Shown on the dashboard; never the report itself.
+ */
+export const REPORT_PROBLEMS = "report_problems";
+
+export interface ReportProblem {
+  repo: string;
+  problem: string;
+  /** The day it was last seen (YYYY-MM-DD). */
+  on: string;
+  /** The tick (a component's reports waiting) or a report's webhook (a repo not named here). */
+  from: "tick" | "report";
+}
+
 export const DASHBOARD_MARKER = "<!-- embargo:dashboard -->";
 const INDEX_RE = /<!-- embargo:dashboard-index:v1 ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->/;
 const MAX_INDEX_JSON = 2_000_000;

@@ -4,6 +4,7 @@ import { renderTemplate, type OverrideSource } from "../render/templates.js";
 import { STATE_TITLES } from "../response/response-view.js";
 import type { KeyRing } from "../security/key-ring.js";
 import { neutralize } from "../render/neutralize.js";
+import { reportNotes } from "./report-notes.js";
 import { DASHBOARD_MARKER, FEED_PROBLEMS, indexMarker, type DashboardIndex, type DashboardRow } from "./dashboard-index.js";
 
 export const BLOCK_START = "<!-- embargo:dashboard:start -->";
@@ -151,7 +152,7 @@ export async function decideDashboard(index: DashboardIndex, current: string | u
     const view = dashboardView(open.slice(0, shown), closed, open.length - shown, ctx);
     const block = await renderTemplate("dashboard", view, overrides);
     const squeezed = byNotes && (shown < open.length || closed.length < allClosed.length) ? squeezedNote(notes, open.length - shown, allClosed.length - closed.length) : "";
-    const problems = [block.overrideError ?? note, squeezed, ...feedNotes(index)].filter(Boolean);
+    const problems = [block.overrideError ?? note, squeezed, ...feedNotes(index), ...reportNotes(index)].filter(Boolean);
     const warning = problems.length ? `\n\n> [!WARNING]\n> ${problems.join("\n>\n> ")}` : "";
     const indexed: DashboardIndex = { ...index, v: 1, rows: [...open.slice(0, kept), ...closed] };
     const marker = indexMarker(indexed, ctx.keys, ctx.repo);

@@ -53,7 +53,7 @@ export function tieToReport(record: ResponseRecord, issue: { author: string; bod
 
 export type SecurityRepoResult =
   | { ok: true; repo: string; config: EmbargoConfig }
-  | { ok: false; why: string };
+  | { ok: false; why: string; notNamedBy?: { repo: string; private: boolean }; notPrivate?: string };
 
 /**
  * Where a product repo's report goes: the `security_repo` its config names, but only if THAT
@@ -69,9 +69,14 @@ export async function securityRepoFor(octokit: Octokit, product: { owner: string
   const security = await readConfigFrom(octokit, ...(target.split("/") as [string, string]));
   if (!security.ok) return { ok: false, why: `the config of ${target} is invalid` };
   const named = Object.values(security.config.components).some((c) => c.repo?.toLowerCase() === full.toLowerCase());
-  if (!named) return { ok: false, why: `${target}'s own config does not name ${full} as a component's repo` };
+  if (!named) {
+    // Whether the security team may be told there (its dashboard): only where non-members cannot read.
+    const { data } = await octokit.rest.repos.get(repoParams(target));
+    const hidden = Boolean(data.private) && data.visibility !== "internal";
+    return { ok: false, why: `${target}'s own config does not name ${full} as a component's repo`, notNamedBy: { repo: target, private: hidden } };
+  }
   const { data } = await octokit.rest.repos.get(repoParams(target));
-  if (!data.private || data.visibility === "internal") return { ok: false, why: `${target} is not private` };
+  if (!data.private || data.visibility === "internal") return { ok: false, why: `${target} is not private`, notPrivate: target };
   return { ok: true, repo: target, config: security.config };
 }
 

@@ -3,6 +3,7 @@ import { findIntakeIssue, intakeMarker, openIntakeIssue, securityRepoFor, type R
 import { neutralize } from "../render/neutralize.js";
 import { cut, fittedBody, TITLE_LIMIT } from "./intake-body.js";
 import type { Deps } from "./response-context.js";
+import { noteReportProblem } from "../dashboard/report-problems.js";
 
 type Advisory = Report;
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -15,7 +16,13 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 export async function onAdvisoryReported(deps: Deps, context: Context<"repository_advisory.reported">): Promise<void> {
   const { payload } = context;
   const product = { owner: payload.repository.owner.login, repo: payload.repository.name };
-  await intakeReport(deps, context.octokit, product, payload.repository_advisory, (m) => context.log.warn(m));
+  const log = (m: string) => context.log.warn(m);
+  const result = await intakeReport(deps, context.octokit, product, payload.repository_advisory, log);
+  // A repo that names a security repo which does not name it back: nothing may be written on the
+  // product repo, but that security team is told on its dashboard (only one it keeps already, in a
+  // private repo), once per repo, without the report.
+  const refusedBy = result.notNamedBy;
+  if (refusedBy?.private && deps.dashboards !== false) await noteReportProblem(deps, context.octokit, refusedBy.repo, { repo: `${product.owner}/${product.repo}`, problem: result.why!, from: "report" }, log);
 }
 
 /**
@@ -29,6 +36,15 @@ export const intakeSeenKey = (security: string, ghsa: string) => `intake-seen:${
 
 export type IntakeOutcome = "opened" | "found" | "refused" | "elsewhere";
 
+/** What became of a report; when refused, why (repos only, never the report). */
+export interface IntakeResult {
+  outcome: IntakeOutcome;
+  why?: string;
+  notNamedBy?: { repo: string; private: boolean };
+  /** The security repo it names, which is not private: nothing about the report may be written there. */
+  notPrivate?: string;
+}
+
 /**
  * What the webhook and the tick's catch-up (src/tick/missed-reports.ts) both run for one report:
  * its security repo is the one the product repo's config names and whose own config names it
@@ -36,17 +52,17 @@ export type IntakeOutcome = "opened" | "found" | "refused" | "elsewhere";
  * unless the app opened it already (its marker). `into`: the tick works on one security repo
  * and leaves a report that goes elsewhere to that repo's tick.
  */
-export async function intakeReport(deps: Deps, octokit: Octokit, product: { owner: string; repo: string }, advisory: Advisory, log: (m: string) => void, into?: string): Promise<IntakeOutcome> {
+export async function intakeReport(deps: Deps, octokit: Octokit, product: { owner: string; repo: string }, advisory: Advisory, log: (m: string) => void, into?: string): Promise<IntakeResult> {
   const productRepo = `${product.owner}/${product.repo}`;
   const target = await securityRepoFor(octokit, product);
   if (!target.ok) {
     log(`report ${advisory.ghsa_id} on ${productRepo}: no response opened (${target.why})`);
-    return "refused";
+    return { outcome: "refused", why: target.why, ...(target.notNamedBy ? { notNamedBy: target.notNamedBy } : {}), ...(target.notPrivate ? { notPrivate: target.notPrivate } : {}) };
   }
-  if (into && target.repo.toLowerCase() !== into.toLowerCase()) return "elsewhere";
+  if (into && target.repo.toLowerCase() !== into.toLowerCase()) return { outcome: "elsewhere" };
   const botLogin = await deps.botLogin();
   const seen = intakeSeenKey(target.repo, advisory.ghsa_id);
-  return deps.queue.run(`intake:${advisory.ghsa_id.toLowerCase()}`, async () => {
+  const outcome = await deps.queue.run(`intake:${advisory.ghsa_id.toLowerCase()}`, async (): Promise<IntakeOutcome> => {
     const existing = await findIntakeIssue(octokit, target.repo, advisory.ghsa_id, advisory.created_at ?? undefined, botLogin);
     if (existing) {
       await deps.store.set(seen, "1", INTAKE_SEEN_TTL_MS);
@@ -64,4 +80,5 @@ export async function intakeReport(deps: Deps, octokit: Octokit, product: { owne
     await deps.store.set(seen, "1", INTAKE_SEEN_TTL_MS);
     return "opened";
   });
+  return { outcome };
 }

@@ -35,6 +35,8 @@ export interface Deps {
   env?: NodeJS.ProcessEnv;
   /** Memory kept between events (src/store/store.ts): in-process, or shared through Redis. */
   store: Store;
+  /** False: the app keeps no dashboards (`createApp`'s `dashboard: false`), so nothing is noted on one. */
+  dashboards?: boolean;
 }
 
 export interface LoadedResponse {

@@ -4,6 +4,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { assertNoLeak } from "../github/leak-firewall.js";
 import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
+import { tellReviewRefused } from "./review-refused.js";
 import { namedRepoStillOurs } from "../github/made-public.js";
 import { knowLinks, linkOf, sameResponse } from "../github/repo-ids.js";
 import { getPull, setPrLabels } from "../github/pull-requests.js";
@@ -128,7 +129,8 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   const prRef = { owner: pr.owner, repo: pr.repo, pull_number: pr.number };
   await assertNoLeak(octokit, pr, { ...decision, checkName: prConfig.public_pr.check_name });
   await setPrLabels(octokit, prRef, decision.addLabels, decision.removeLabels, input.log);
-  const asked = await requestReviews(octokit, prRef, decision.reviewers, decision.teamReviewers, input.log);
+  const refused: string[] = [];
+  const asked = await requestReviews(octokit, prRef, decision.reviewers, decision.teamReviewers, input.log, (who) => refused.push(who));
   const linkedKeys = [...views.map((v) => v.key), ...unreadable];
   // Keep the sealed links byte-for-byte when they still say the same (a fresh seal differs every
   // time), unless they name a repository (the PR's, a response's) without the id the event knows.
@@ -147,6 +149,8 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   for (const key of unreadable) await tellGateHeld(octokit, key, pr, botLogin, input.log);
   for (const v of views) {
     if (v.reviewerProblem) await reportConfigProblems(octokit, v.issue, [v.reviewerProblem], v.security.label, botLogin, v.loaded.comments);
+    // Recorded as asked (asking again would be refused again), so said once here, not only logged.
+    if (refused.length) await tellReviewRefused(octokit, v, pr, refused);
   }
   // Who GitHub lists as requested already (an earlier delivery asked, its answer lost) counts as asked.
   const pending = decisions[views.indexOf(primary)]?.pendingWanted ?? [];

@@ -1,7 +1,10 @@
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { CloseNotListed } from "../github/close-event.js";
+import { applyEffects } from "../github/apply-effects.js";
 import { getIssue, type IssueSummary } from "../github/pull-requests.js";
+import { renderTemplate } from "../render/templates.js";
+import { noEffects } from "../response/effects.js";
 import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
 import { closeUnhandled, reopenUnhandled } from "../pr/decide-pr.js";
 import { closeCounts, recordHandClose, type StateChange } from "./close-decision.js";
@@ -58,7 +61,9 @@ export async function catchUpClose(deps: Deps, octokit: Octokit, issue: IssueRef
     const written = await recordHandClose(deps, change, loaded, current);
     if (!written) {
       // The app's own close without its record (a command cut short after closing): nothing here can
-      // tell what that command would have recorded, so the gates keep waiting; said on every look.
+      // tell what that command would have recorded, so the gates keep waiting, and the team is told
+      // once per close: nothing else ever ends this (GitHub does not redeliver the command by itself).
+      await tellCloseCutShort(octokit, loaded, now.closedAt);
       log(`${issueKey(issue)} was closed by the app, but its response does not say so (the command that closed it was cut short): its gates keep waiting; run that command again to end the response`);
       return { record };
     }
@@ -67,4 +72,11 @@ export async function catchUpClose(deps: Deps, octokit: Octokit, issue: IssueRef
   });
   if (outcome.ended) await syncLinkedPrs(deps, octokit, outcome.ended, current, log);
   return outcome.record;
+}
+
+/** One reply per close (its time), however many ticks and PR events meet it. */
+async function tellCloseCutShort(octokit: Octokit, loaded: LoadedResponse, closedAt: string | undefined): Promise<void> {
+  const { text } = await renderTemplate("close-cut-short", {}, loaded.overrides);
+  const state = { comments: loaded.comments, botLogin: loaded.botLogin, labels: [], assignees: [], open: false };
+  await applyEffects(octokit, loaded.issue, state, { ...noEffects(), replies: [{ key: `close-cut-short-${closedAt ?? "unknown"}`, body: text }] });
 }

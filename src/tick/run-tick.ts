@@ -18,6 +18,7 @@ import { catchUpLogged, closesWithoutDashboard } from "./unhandled-closes.js";
 import { catchUpClose } from "../handlers/unhandled-close.js";
 import { FEEDS_SEEN, tickFeeds } from "./tick-feeds.js";
 import { catchUpReports } from "./missed-reports.js";
+import { tickReportProblems } from "../dashboard/report-problems.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -150,7 +151,7 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
     if (record) rows.set(issue.number, rowOf(record, config, { n: issue.number, url: issue.html_url, title: issue.title, assignees: issue.assignees }, deps.now()));
   }
   const log = (m: string) => env.log(`tick: ${m}`);
-  await catchUpReports(deps, octokit, full, config, reported, env.log);
+  const reports = await catchUpReports(deps, octokit, full, config, reported, env.log);
   // Closes nobody handled: of another response sharing a PR with these (its own tick may be far off), or found without a dashboard.
   for (const { issue, security } of unhandled.values()) {
     const record = await catchUpLogged(deps, octokit, issue, security, log);
@@ -174,7 +175,7 @@ async function tickRepo(env: TickEnv, octokit: Octokit, full: string): Promise<n
       // The feeds' problems are this tick's: an old one goes when the feed is read again (or no longer configured).
       const { [FEED_PROBLEMS]: _before, ...rest } = index;
       const problems = feeds?.problems.length ? { [FEED_PROBLEMS]: feeds.problems } : {};
-      return { ...rest, v: 1, rows: [...byNumber.values()], ...(feeds ? { [FEEDS_SEEN]: feeds.seen } : {}), ...problems };
+      return tickReportProblems({ ...rest, v: 1, rows: [...byNumber.values()], ...(feeds ? { [FEEDS_SEEN]: feeds.seen } : {}), ...problems }, reports.problems, config, deps.now());
     },
     config,
   );

@@ -513,9 +513,15 @@ describe("private PRs", () => {
     gh.api.post(`${ISSUE}/labels`).reply(200, []);
     gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: confirmed")}`).reply(200, []);
 
+    let told: any;
+    gh.api.post(`${ISSUE}/comments`, (b) => ((told = b), true)).reply(201, { id: 901, body: "", html_url: "https://github.com/acme/security/issues/7#issuecomment-901" });
+
     await probot.receive(prEvent("opened", pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "alice" })));
 
     expect(recordOf(stored[0]!.body).prs[0]!.requested).toEqual(["owner1", "team:sec"]);
+    // Recorded as asked, so never asked again: the team is told once, in the security issue.
+    expect(told.body).toContain("GitHub refused to ask owner1 to review acme/security#42");
+    expect(told.body).toContain("the PR's gate keeps waiting for an approval all the same");
   });
 });
 

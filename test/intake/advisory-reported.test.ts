@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BOT, commentList, createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, openedEvent, recordOf } from "../helpers/app.js";
+import { BOT, commentList, createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, NOW, openedEvent, recordOf } from "../helpers/app.js";
+import { DASHBOARD_LABEL } from "../../src/github/dashboard-issue.js";
 import { mockGitHub, validateWebhookPayload, type GitHubMock } from "../helpers/github-api.js";
 import { fakeSecurityIssue, ISSUE, sendCommand, triageRecord } from "../helpers/security-issue.js";
 import { reportedEvent } from "./advisory-payload.js";
@@ -213,13 +214,42 @@ describe("repository_advisory.reported", () => {
     expect(gh.requests.filter((r) => r.method === "POST" && !r.path.startsWith("/app/"))).toEqual([]);
   });
 
-  it("a security repo whose own config does not name the product repo gets nothing", async () => {
-    const probot = createTestProbot();
+  it("a security repo whose own config does not name the product repo gets nothing (public: not even a note)", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
     mockToken(gh);
     mockConfig(gh, "acme", "product", "security_repo: acme/security\n");
     mockConfig(gh, "acme", "security", "components:\n  upload: { repo: acme/other }\n");
+    mockSecurityRepo(false);
     await probot.receive(reportedEvent());
+    expect(gh.requests.filter((r) => r.method !== "GET" && !r.path.startsWith("/app/"))).toEqual([]);
+  });
+
+  it("a private security repo whose own config does not name the product repo opens nothing, and its dashboard says so once, without the report", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const dashboard = { id: 3, node_id: "I_3", number: 3, title: "Security response dashboard", body: "<!-- embargo:dashboard -->", state: "open", user: { login: BOT, id: 1, type: "Bot" }, labels: [{ name: DASHBOARD_LABEL }], html_url: "https://github.com/acme/security/issues/3" };
+    const writes: string[] = [];
+    const deliver = async () => {
+      mockNoOverrides(gh, "acme", "security");
+      mockConfig(gh, "acme", "product", "security_repo: acme/security\n");
+      gh.api.get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).times(2).reply(200, "components:\n  upload: { repo: acme/other }\n", { "content-type": "text/plain; charset=utf-8" });
+      mockSecurityRepo();
+      gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL).reply(200, () => [dashboard]);
+      await probot.receive(reportedEvent({ summary: "Traversal in uploads" }));
+    };
+    mockToken(gh);
+    mockIdentity(gh);
+    gh.api.patch("/repos/acme/security/issues/3", (b) => (writes.push(b.body), (dashboard.body = b.body), true)).reply(200, () => dashboard);
+    await deliver();
     expect(gh.requests.filter((r) => r.method === "POST" && !r.path.startsWith("/app/"))).toEqual([]);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toContain(
+      "A private vulnerability report on `acme/product` was sent to this repository (2026-11-22), but `acme/security's own config does not name acme/product as a component's repo`: no response was opened. If `acme/product` is yours, add it as a component's `repo` in `.github/embargo.yml`; the next tick opens its reports still in triage.",
+    );
+    expect(writes[0]).not.toContain(GHSA);
+    expect(writes[0]).not.toContain("Traversal");
+
+    await deliver();
+    expect(writes).toHaveLength(1);
   });
 
   it("a security repo that is not private gets nothing", async () => {

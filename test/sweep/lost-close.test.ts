@@ -180,6 +180,28 @@ describe("a close by hand whose issues.closed was never handled", () => {
   });
 });
 
+describe("the app's own close whose command was cut short before it wrote the response", () => {
+  const cutShort = (w: World) => w.fake.comments(SECURITY, ISSUE).filter((c) => c.login === BOT_LOGIN && c.body.includes("its response does not say so"));
+
+  it("keeps the gates waiting and says so on the issue once, however many ticks and PR events meet it", async () => {
+    const w = await world();
+    closeWithoutWebhook(w, BOT_LOGIN);
+
+    await w.tick();
+    expect(seven(w).state).toBe("closed");
+    expect(record(w).state).toBe("fixing");
+    expect(gate(w, HEAD)).toMatchObject(waiting);
+    expect(cutShort(w)).toHaveLength(1);
+    expect(cutShort(w)[0]!.body).toContain("Until the response says how it ended, its fix PRs stay gated (nothing is released). Post that command again in a new comment to end the response");
+
+    await w.tick();
+    await w.deliver("pull_request", pullEvent(example("pull_request.synchronize #1"), w.fake, PRODUCT, PUBLIC_PR));
+    expect(gate(w, PUSHED)).toMatchObject(waiting);
+    expect(cutShort(w)).toHaveLength(1);
+    expect(w.fake.comments(PRODUCT, PUBLIC_PR).filter((c) => c.login === BOT_LOGIN)).toEqual([]);
+  });
+});
+
 describe("a close by someone who may not close it, never handled", () => {
   it("is undone by the tick with one reply, and nothing is released", async () => {
     const w = await world();

@@ -131,11 +131,28 @@ describe("the tick catches up a report whose webhook was missed", () => {
     expect(gh.requests.filter((r) => r.path.startsWith("/repos/acme/product") && r.path !== "/repos/acme/product/security-advisories")).toEqual([]);
   });
 
-  it("a product repo whose config does not name this security repo back opens nothing", async () => {
+  it("a product repo whose config does not name this security repo back opens nothing, and the dashboard says its reports wait, without naming them", async () => {
     const w = await world([listed()], "team: acme/product-team\n");
     await w.tick();
     expect(advisoryLists()).toHaveLength(1);
     expect(intakes(w)).toEqual([]);
+    const body = w.dashboard!.body;
+    expect(body).toContain("Private vulnerability reports on `acme/product` wait in triage with no response here: `acme/product names no security_repo`. Fix that config; the next tick opens them.");
+    expect(body).not.toContain(GHSA);
+    expect(body).not.toContain(listed().summary);
+  });
+
+  it("that note goes once the product repo names this security repo: the tick opens the report", async () => {
+    const w = await world([listed()], "team: acme/product-team\n");
+    await w.tick();
+    expect(w.dashboard!.body).toContain("wait in triage with no response here");
+    nock.cleanAll();
+    gh = mockGitHub();
+    const next = await world([listed()]);
+    next.dashboard = w.dashboard;
+    await next.tick();
+    expect(intakes(next)).toHaveLength(1);
+    expect(next.dashboard!.body).not.toContain("wait in triage with no response here");
   });
 
   it("a product repo the app cannot read is skipped: the rest of the tick runs and does not fail", async () => {

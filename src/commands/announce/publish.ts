@@ -4,6 +4,9 @@ import { PUBLISH_STEPS, stepsLeft } from "../../announce/publish-steps.js";
 import { publishGates } from "../../announce/publish-gates.js";
 import { done, fail, refuse, type CommandDefinition } from "../command.js";
 
+// Said first: a command's error is clipped (src/commands/error-summary.ts), the gates' reasons are not short.
+const CUT_SHORT = "this publish was cut short before its first step (publishing the advisory) was recorded, and is refused now that its event came again. If GitHub did publish the advisory (its answer lost), the app's next tick finishes the publish steps; if not, nothing was published.";
+
 export const publish: CommandDefinition = {
   group: "announce",
   name: "publish",
@@ -13,7 +16,8 @@ export const publish: CommandDefinition = {
   examples: ["/announce publish", "/announce publish --force the reporter went public early"],
   // A publish that broke off after the state changed must be finishable.
   whenClosed: true,
-  run(record, { args, config, now, actor, members, advisories = true }) {
+  tellsCutShort: true,
+  run(record, { args, config, now, actor, members, advisories = true, cutShort }) {
     const m = /^(?:--force(?:\s+(.*))?)?$/s.exec(args);
     if (!m) return fail("`/announce publish` takes nothing, or `--force <reason>`");
     const force = args.startsWith("--force");
@@ -24,7 +28,9 @@ export const publish: CommandDefinition = {
     // a redelivery must not publish later, when nobody asked for it then. Malformed lines (above)
     // stay the author's to fix by editing; `--force` refused (the advisory gate) counts as run too.
     const again = `To publish, post \`${force ? "/announce publish --force <reason>" : "/announce publish"}\` in a new comment once the gates pass.`;
-    if (record.state === "invalid" || record.state === "no-action") return refuse(`this response is closed (${record.state}); there is nothing to publish`, "Should it be reopened, post `/announce publish` in a new comment.");
+    // Redelivered after a run cut short before step 1 was recorded: whether GitHub published is not known here.
+    const said = (why: string) => (cutShort ? `${CUT_SHORT} ${why[0]!.toUpperCase()}${why.slice(1)}.` : why);
+    if (record.state === "invalid" || record.state === "no-action") return refuse(said(`this response is closed (${record.state}); there is nothing to publish`), "Should it be reopened, post `/announce publish` in a new comment.");
     const steps = record.publish_steps ?? {};
     if (steps.advisory) {
       // Step 1 happened: the gates were passed then; what is left only finishes the publish.
@@ -32,12 +38,14 @@ export const publish: CommandDefinition = {
       if (!stepsLeft(record).length && !record.publish_refused) return fail(`every publish step is done already (${PUBLISH_STEPS.map((s) => s.id).join(", ")}); nothing was changed`);
       return done({ record, actions: [{ kind: "announce.publish" }] });
     }
-    if (record.state === "triage") return refuse(`no advisory can be published yet: ${draftProblems(record).join("; ")}`, again);
+    if (record.state === "triage") return refuse(said(`no advisory can be published yet: ${draftProblems(record).join("; ")}`), again);
     // Without the handler's reads, a person's tick counts for nobody: never trusted by default.
     const gates = publishGates(record, config, now, force, members ?? new Map(), advisories);
     const failed = gates.filter((g) => !g.pass);
     if (failed.length) {
-      return refuse(`not published, nothing was changed. ${failed.map((g) => `Gate "${g.title}" fails: ${g.why}.`).join(" ")}${failed.some((g) => g.id !== "advisory") && !force ? " To publish anyway (the reporter agreed, or it is public already), use `--force <reason>`." : ""}`, again);
+      const gatesText = failed.map((g) => `Gate "${g.title}" fails: ${g.why}.`).join(" ");
+      const anyway = failed.some((g) => g.id !== "advisory") && !force ? " To publish anyway (the reporter agreed, or it is public already), use `--force <reason>`." : "";
+      return refuse(cutShort ? `${CUT_SHORT} ${gatesText}${anyway}` : `not published, nothing was changed. ${gatesText}${anyway}`, again);
     }
     const forced = gates.filter((g) => g.forced).map((g) => g.id);
     if (!forced.length) return done({ record, actions: [{ kind: "announce.publish" }] });
