@@ -134,7 +134,7 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
       if (pending.has(line.hash)) {
         ran.add(line.hash);
         settled = true;
-        if (result.failure.again && findCommand(line.group, line.name)?.tellsCutShort) failures.push(result.failure);
+        if (result.failure.again && findCommand(line.group, line.name)?.tellsCutShort) failures.push({ ...result.failure, unsure: true });
         return;
       }
       failures.push(result.failure);

@@ -8,6 +8,8 @@ export interface Failure {
   usage?: string;
   /** Refused for the response's state and remembered as run: what to post in a new comment, and when. */
   again?: string;
+  /** Decided before and cut short: whether its effect happened is not known, so "nothing changed" is not said. */
+  unsure?: boolean;
 }
 
 /** Failures quoted in full in one reply; the rest are counted and located, so the reply stays small. */
@@ -57,6 +59,7 @@ export function errorsView(failures: Failure[]) {
   return {
     failures: shown.map((f) => ({ text: f.line.text.slice(0, QUOTE_MAX), error: safeText(f.error), usage: f.usage ? trusted(f.usage) : undefined, again: f.again ? safeText(f.again) : undefined })),
     total: failures.length,
+    unsure: failures.some((f) => f.unsure),
     // Lines an edit of the comment runs again; the others (`again`) only a new comment runs.
     editable: failures.some((f) => !f.again),
     max: MAX_COMMANDS_PER_COMMENT,

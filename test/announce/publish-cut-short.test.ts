@@ -30,6 +30,9 @@ describe("/announce publish cut short, then refused by its gates when redelivere
     expect(published(w)).toEqual([]);
     expect(told(w)).toHaveLength(1);
     const [reply] = told(w);
+    // Whether GitHub published is not known: the reply does not claim that nothing changed.
+    expect(reply).toMatch(/^Some commands were not applied:$/m);
+    expect(reply).not.toContain("nothing from these lines changed");
     expect(reply).toContain("If GitHub did publish the advisory (its answer lost), the app's next tick finishes the publish steps; if not, nothing was published.");
     expect(reply).toContain('Gate "Embargo end reached" fails: the embargo ends on 2027-01-15');
     expect(reply).toContain("To publish, post `/announce publish` in a new comment once the gates pass.");
