@@ -4,6 +4,7 @@ import { renderTemplate, type OverrideSource } from "../render/templates.js";
 import { STATE_TITLES } from "../response/response-view.js";
 import type { KeyRing } from "../security/key-ring.js";
 import { neutralize } from "../render/neutralize.js";
+import { cut } from "../util/cut.js";
 import { DASHBOARD_MARKER, FEED_PROBLEMS, indexMarker, type DashboardIndex, type DashboardRow } from "./dashboard-index.js";
 
 export const BLOCK_START = "<!-- embargo:dashboard:start -->";
@@ -89,7 +90,7 @@ export function dashboardView(open: DashboardRow[], closed: DashboardRow[], hidd
 }
 
 /** One code span: what a feed's error says is someone else's text (no ping, no marker, no way out of the note). */
-const span = (text: string) => `\`${neutralize(text).replace(/[`\r\n]/g, " ").slice(0, 200)}\``;
+const span = (text: string) => `\`${cut(neutralize(text).replace(/[`\r\n]/g, " "), 200)}\``;
 
 /** The feeds the last tick could not read (the index's `feed_problems`), one note each. */
 function feedNotes(index: DashboardIndex): string[] {

@@ -101,6 +101,19 @@ describe("a CVE feed that cannot be read", () => {
   });
 });
 
+describe("a CVE feed whose error is long", () => {
+  it("is cut before an emoji on the dashboard, never through it", async () => {
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, FEED_CONFIG);
+    // The parser's message names the feed's entity: "Invalid entity name " (20), then 179 + 2 characters.
+    const name = `${"a".repeat(179)}\u{1F600}`;
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").reply(200, `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY ${name} "x">]><rss version="2.0"><channel></channel></rss>`);
+    await world.tick();
+    expect(world.dashboard!.body).toContain(`(\`Invalid entity name ${"a".repeat(179)}\`): nothing from it reaches this repository until it can.`);
+    // A lone half of a surrogate pair (what `\p{Cs}` matches in a unicode regex) is not valid UTF-8.
+    expect(world.dashboard!.body).not.toMatch(/\p{Cs}/u);
+  });
+});
+
 describe("the tick reads the CVE feeds without a dashboard to remember them in", () => {
   /** An RSS feed of `n` entries naming the component; the first one dated (by the feed) in the future. */
   const feed = (n: number) =>
