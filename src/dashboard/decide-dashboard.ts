@@ -5,10 +5,9 @@ import { STATE_TITLES } from "../response/response-view.js";
 import type { KeyRing } from "../security/key-ring.js";
 import { neutralize } from "../render/neutralize.js";
 import { cut } from "../util/cut.js";
-import { DASHBOARD_MARKER, FEED_PROBLEMS, indexMarker, type DashboardIndex, type DashboardRow } from "./dashboard-index.js";
+import { BLOCK_END, BLOCK_START, blockRange, DASHBOARD_MARKER, FEED_PROBLEMS, indexMarker, type DashboardIndex, type DashboardRow } from "./dashboard-index.js";
 
-export const BLOCK_START = "<!-- embargo:dashboard:start -->";
-export const BLOCK_END = "<!-- embargo:dashboard:end -->";
+export { BLOCK_END, BLOCK_START };
 /** GitHub refuses an issue body over 65,536 characters; the room kept is for the framing. */
 export const BODY_LIMIT = 65_536 - 200;
 const CLOSED_DAYS = 30;
@@ -105,10 +104,9 @@ function feedNotes(index: DashboardIndex): string[] {
 /** The person's text around the app's block, kept as it is; a block whose markers were removed is replaced. */
 function around(current: string | undefined): { before: string; after: string } {
   if (!current) return { before: "", after: "" };
-  const start = current.indexOf(BLOCK_START);
-  const end = current.indexOf(BLOCK_END, start + 1);
-  if (start === -1 || end === -1) return { before: "", after: current.replace(/<!-- embargo:dashboard[^>]*-->/g, "").trim() };
-  return { before: current.slice(0, start), after: current.slice(end + BLOCK_END.length) };
+  const block = blockRange(current);
+  if (!block) return { before: "", after: current.replace(/<!-- embargo:dashboard[^>]*-->/g, "").trim() };
+  return { before: current.slice(0, block.start), after: current.slice(block.end) };
 }
 
 /** People's notes leave no room for even the app's smallest block: GitHub would refuse the body. */
