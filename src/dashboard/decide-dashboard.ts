@@ -146,26 +146,31 @@ export async function decideDashboard(index: DashboardIndex, current: string | u
   let overrides: OverrideSource | undefined = ctx.overrides && ((name) => cached.get(name) ?? (cached.set(name, ctx.overrides!(name)), cached.get(name)!));
   let note = "";
   let byNotes: boolean | undefined;
+  // The feeds' notes give way first, and their problems leave the index with them: a feed that
+  // fails on one tick and is read on the next must not decide whether people's notes leave room.
+  const { [FEED_PROBLEMS]: feedProblems, ...withoutFeeds } = index;
+  let withFeeds = feedProblems !== undefined;
   for (;;) {
     const view = dashboardView(open.slice(0, shown), closed, open.length - shown, ctx);
     const block = await renderTemplate("dashboard", view, overrides);
     const squeezed = byNotes && (shown < open.length || closed.length < allClosed.length) ? squeezedNote(notes, open.length - shown, allClosed.length - closed.length) : "";
-    const problems = [block.overrideError ?? note, squeezed, ...feedNotes(index)].filter(Boolean);
+    const problems = [block.overrideError ?? note, squeezed, ...(withFeeds ? feedNotes(index) : [])].filter(Boolean);
     const warning = problems.length ? `\n\n> [!WARNING]\n> ${problems.join("\n>\n> ")}` : "";
-    const indexed: DashboardIndex = { ...index, v: 1, rows: [...open.slice(0, kept), ...closed] };
+    const indexed: DashboardIndex = { ...(withFeeds ? index : withoutFeeds), v: 1, rows: [...open.slice(0, kept), ...closed] };
     const marker = indexMarker(indexed, ctx.keys, ctx.repo);
     const body = `${BLOCK_START}\n${DASHBOARD_MARKER}\n${block.text}${warning}\n\n${marker}\n${BLOCK_END}`;
     // Rows that would all fit in an issue of their own are left out because of the notes, and the block says so.
     byNotes ??= notes > 0 && body.length <= BODY_LIMIT;
     if (body.length <= room) return { body: `${before}${body}${after}`, index: indexed };
-    if (!overrides && !shown && !kept && !closed.length) return { body: `${before}${body}${after}`, index: indexed, tooLong: { notes, block: body.length } };
+    if (!overrides && !withFeeds && !shown && !kept && !closed.length) return { body: `${before}${body}${after}`, index: indexed, tooLong: { notes, block: body.length } };
     if (overrides && (await overrides("dashboard")) !== null) {
       overrides = undefined;
       note = "The repository's `dashboard` template produced more than an issue can hold; the built-in one was used.";
       continue;
     }
     overrides = undefined;
-    if (closed.length) closed = closed.slice(0, Math.floor(closed.length / 2));
+    if (withFeeds) withFeeds = false;
+    else if (closed.length) closed = closed.slice(0, Math.floor(closed.length / 2));
     else if (shown) shown = Math.floor(shown * 0.8);
     else kept = Math.floor(kept * 0.8);
   }

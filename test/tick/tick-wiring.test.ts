@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readIndex, rowOf } from "../../src/dashboard/dashboard-index.js";
-import { decideDashboard } from "../../src/dashboard/decide-dashboard.js";
+import { BLOCK_START, BODY_LIMIT, decideDashboard } from "../../src/dashboard/decide-dashboard.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { FEEDS_SEEN } from "../../src/tick/tick-feeds.js";
 import { recordOf, SECURITY_REPO_ID, TEST_KEYS } from "../helpers/app.js";
@@ -97,6 +97,30 @@ describe("a CVE feed that cannot be read", () => {
     nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").reply(200, rss);
     await world.tick();
     expect(world.dashboard!.body).not.toContain("could not be read");
+    expect(world.opened).toHaveLength(1);
+  });
+});
+
+describe("a CVE feed that fails on one tick and is read on the next, beside people's long notes", () => {
+  it("never has the team told that the notes are too long: the feed's note gives way, not the dashboard", async () => {
+    const now = at("2026-11-22T12:00:00Z");
+    const world = await tickWorld(gh, now, {}, `${FEED_CONFIG}notify_team: true\n`);
+    const ctx = { keys: TEST_KEYS, repo: "acme/security", now, title: "Security response dashboard", label: "security" };
+    // The notes leave the block 1,000 characters: room for #7's row, not for it and the feed's note as well.
+    const notes = `Team notes\n${"n".repeat(BODY_LIMIT - 1_000 - 13)}\n\n`;
+    world.dashboard = { number: 12, body: `${notes}${(await decideDashboard({ v: 1, rows: [] }, undefined, ctx)).body}` };
+    const warnings: string[] = [];
+    gh.api.get("/repos/acme/security/issues/12/comments").query(true).reply(200, []).persist();
+    gh.api.post("/repos/acme/security/issues/12/comments", (b) => (warnings.push(b.body), true)).reply(201, { id: 901, body: "" }).persist();
+    const feed = nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml");
+    for (const status of [404, 200, 404]) {
+      feed.reply(status, status === 200 ? rss : "gone");
+      await world.tick();
+      expect(warnings).toEqual([]);
+      expect(world.dashboard.body.startsWith(`${notes}${BLOCK_START}`)).toBe(true);
+      expect(world.dashboard.body).toContain(`[#7](${ISSUE_URL}) Report`);
+      expect(world.dashboard.body.length).toBeLessThanOrEqual(65_536);
+    }
     expect(world.opened).toHaveLength(1);
   });
 });
