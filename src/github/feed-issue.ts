@@ -80,7 +80,9 @@ export function openFeedIssue(octokit: Octokit, securityRepo: string, config: Em
     if (existing) return { number: existing.number, created: false };
     const clean = (s: string | undefined) => (s === undefined ? undefined : neutralize(s));
     const link = linkTarget(entry.link);
-    const view = { ...entry, link, title: clean(entry.title), summary: clean(entry.summary), published: clean(entry.published), matched: entry.matched.map(neutralize) };
+    // The title is the link's text: a `]` in it would close that text (and its own `\` escape the one put before).
+    const title = link ? entry.title.replace(/[\\[\]]/g, "\\$&") : entry.title;
+    const view = { ...entry, link, title: clean(title), summary: clean(entry.summary), published: clean(entry.published), matched: entry.matched.map(neutralize) };
     const { text } = await renderTemplate("feed-entry", view);
     // Adopted after a lost answer, it is still this call's issue: `created` stays true.
     const made = await createOnce(

@@ -181,6 +181,15 @@ describe("a feed entry the feed wrote to break out of the issue's markdown", () 
     expect(entryRow(body)).toBe(`| **Entry** | [acme-upload flaw](${shown}) |`);
   });
 
+  it.each([
+    ["a `]`", "acme-upload flaw](https://evil.example/) and [more", "acme-upload flaw\\](https://evil.example/) and \\[more"],
+    // Its own backslash would otherwise escape the one put before the `]`.
+    ["a `\\` and a `]`", "acme-upload flaw\\](https://evil.example/) and [more", "acme-upload flaw\\\\\\](https://evil.example/) and \\[more"],
+  ])("the title cannot close the link's text with %s: it opens no link of the feed's own", async (_, title, shown) => {
+    const { body } = await opened(title, "https://nvd.example/vuln/a");
+    expect(entryRow(body)).toBe(`| **Entry** | [${shown}](https://nvd.example/vuln/a) |`);
+  });
+
   it("a link that is not http(s) is not linked", async () => {
     const { body } = await opened("acme-upload flaw", "javascript:alert(1)");
     expect(entryRow(body)).toBe("| **Entry** | acme-upload flaw |");
