@@ -55,6 +55,15 @@ export interface ReportProblem {
 }
 
 export const DASHBOARD_MARKER = "<!-- embargo:dashboard -->";
+export const BLOCK_START = "<!-- embargo:dashboard:start -->";
+export const BLOCK_END = "<!-- embargo:dashboard:end -->";
+
+/** The app's block in a dashboard body (the first start marker, the first end marker after it); undefined when its markers are gone. */
+export function blockRange(body: string): { start: number; end: number } | undefined {
+  const start = body.indexOf(BLOCK_START);
+  const end = body.indexOf(BLOCK_END, start + 1);
+  return start === -1 || end === -1 ? undefined : { start, end: end + BLOCK_END.length };
+}
 const INDEX_RE = /<!-- embargo:dashboard-index:v1 ([A-Za-z0-9_-]+) ([A-Za-z0-9_-]+) -->/;
 const MAX_INDEX_JSON = 2_000_000;
 
@@ -84,7 +93,9 @@ export function indexMarker(index: DashboardIndex, keys: KeyRing, repo: string):
  * `repoId`: the repository's id, for a reader outside an event (else the event's knowledge).
  */
 export function readIndex(body: string, keys: KeyRing, repo: string, repoId?: number): DashboardIndex {
-  const match = INDEX_RE.exec(body);
+  // Only the block's own: people's notes may hold an older dashboard's text, signed index and all.
+  const block = blockRange(body);
+  const match = INDEX_RE.exec(block ? body.slice(block.start, block.end) : body);
   // Bound by the name: written before indexes were bound to the id, or where the id was unknown.
   if (!match || !bounds(repo, repoId).some((bound) => keys.verify("dashboard", signedText(bound, match[1]!), match[2]!))) return { v: 1, rows: [] };
   try {

@@ -4,11 +4,11 @@ import { renderTemplate, type OverrideSource } from "../render/templates.js";
 import { STATE_TITLES } from "../response/response-view.js";
 import type { KeyRing } from "../security/key-ring.js";
 import { neutralize } from "../render/neutralize.js";
+import { cut } from "../util/cut.js";
 import { reportNotes } from "./report-notes.js";
-import { DASHBOARD_MARKER, FEED_PROBLEMS, indexMarker, type DashboardIndex, type DashboardRow } from "./dashboard-index.js";
+import { BLOCK_END, BLOCK_START, blockRange, DASHBOARD_MARKER, FEED_PROBLEMS, indexMarker, type DashboardIndex, type DashboardRow } from "./dashboard-index.js";
 
-export const BLOCK_START = "<!-- embargo:dashboard:start -->";
-export const BLOCK_END = "<!-- embargo:dashboard:end -->";
+export { BLOCK_END, BLOCK_START };
 /** GitHub refuses an issue body over 65,536 characters; the room kept is for the framing. */
 export const BODY_LIMIT = 65_536 - 200;
 const CLOSED_DAYS = 30;
@@ -90,7 +90,7 @@ export function dashboardView(open: DashboardRow[], closed: DashboardRow[], hidd
 }
 
 /** One code span: what a feed's error says is someone else's text (no ping, no marker, no way out of the note). */
-const span = (text: string) => `\`${neutralize(text).replace(/[`\r\n]/g, " ").slice(0, 200)}\``;
+const span = (text: string) => `\`${cut(neutralize(text).replace(/[`\r\n]/g, " "), 200)}\``;
 
 /** The feeds the last tick could not read (the index's `feed_problems`), one note each. */
 function feedNotes(index: DashboardIndex): string[] {
@@ -105,10 +105,9 @@ function feedNotes(index: DashboardIndex): string[] {
 /** The person's text around the app's block, kept as it is; a block whose markers were removed is replaced. */
 function around(current: string | undefined): { before: string; after: string } {
   if (!current) return { before: "", after: "" };
-  const start = current.indexOf(BLOCK_START);
-  const end = current.indexOf(BLOCK_END, start + 1);
-  if (start === -1 || end === -1) return { before: "", after: current.replace(/<!-- embargo:dashboard[^>]*-->/g, "").trim() };
-  return { before: current.slice(0, start), after: current.slice(end + BLOCK_END.length) };
+  const block = blockRange(current);
+  if (!block) return { before: "", after: current.replace(/<!-- embargo:dashboard[^>]*-->/g, "").trim() };
+  return { before: current.slice(0, block.start), after: current.slice(block.end) };
 }
 
 /** People's notes leave no room for even the app's smallest block: GitHub would refuse the body. */
@@ -148,26 +147,31 @@ export async function decideDashboard(index: DashboardIndex, current: string | u
   let overrides: OverrideSource | undefined = ctx.overrides && ((name) => cached.get(name) ?? (cached.set(name, ctx.overrides!(name)), cached.get(name)!));
   let note = "";
   let byNotes: boolean | undefined;
+  // The feeds' notes give way first, and their problems leave the index with them: a feed that
+  // fails on one tick and is read on the next must not decide whether people's notes leave room.
+  const { [FEED_PROBLEMS]: feedProblems, ...withoutFeeds } = index;
+  let withFeeds = feedProblems !== undefined;
   for (;;) {
     const view = dashboardView(open.slice(0, shown), closed, open.length - shown, ctx);
     const block = await renderTemplate("dashboard", view, overrides);
     const squeezed = byNotes && (shown < open.length || closed.length < allClosed.length) ? squeezedNote(notes, open.length - shown, allClosed.length - closed.length) : "";
-    const problems = [block.overrideError ?? note, squeezed, ...feedNotes(index), ...reportNotes(index)].filter(Boolean);
+    const problems = [block.overrideError ?? note, squeezed, ...(withFeeds ? feedNotes(index) : []), ...reportNotes(index)].filter(Boolean);
     const warning = problems.length ? `\n\n> [!WARNING]\n> ${problems.join("\n>\n> ")}` : "";
-    const indexed: DashboardIndex = { ...index, v: 1, rows: [...open.slice(0, kept), ...closed] };
+    const indexed: DashboardIndex = { ...(withFeeds ? index : withoutFeeds), v: 1, rows: [...open.slice(0, kept), ...closed] };
     const marker = indexMarker(indexed, ctx.keys, ctx.repo);
     const body = `${BLOCK_START}\n${DASHBOARD_MARKER}\n${block.text}${warning}\n\n${marker}\n${BLOCK_END}`;
     // Rows that would all fit in an issue of their own are left out because of the notes, and the block says so.
     byNotes ??= notes > 0 && body.length <= BODY_LIMIT;
     if (body.length <= room) return { body: `${before}${body}${after}`, index: indexed };
-    if (!overrides && !shown && !kept && !closed.length) return { body: `${before}${body}${after}`, index: indexed, tooLong: { notes, block: body.length } };
+    if (!overrides && !withFeeds && !shown && !kept && !closed.length) return { body: `${before}${body}${after}`, index: indexed, tooLong: { notes, block: body.length } };
     if (overrides && (await overrides("dashboard")) !== null) {
       overrides = undefined;
       note = "The repository's `dashboard` template produced more than an issue can hold; the built-in one was used.";
       continue;
     }
     overrides = undefined;
-    if (closed.length) closed = closed.slice(0, Math.floor(closed.length / 2));
+    if (withFeeds) withFeeds = false;
+    else if (closed.length) closed = closed.slice(0, Math.floor(closed.length / 2));
     else if (shown) shown = Math.floor(shown * 0.8);
     else kept = Math.floor(kept * 0.8);
   }

@@ -1,4 +1,5 @@
 import { neutralize } from "../render/neutralize.js";
+import { cut } from "../util/cut.js";
 import { REPORT_PROBLEMS, type DashboardIndex, type ReportProblem } from "./dashboard-index.js";
 
 const NOTES_SHOWN = 10;
@@ -11,7 +12,7 @@ export function problemsOf(index: DashboardIndex): ReportProblem[] {
 }
 
 /** One code span: the repos and reasons are config text (no ping, no marker, no way out of the note). */
-const span = (text: string) => `\`${neutralize(text).replace(/[`\r\n]/g, " ").slice(0, 200)}\``;
+const span = (text: string) => `\`${cut(neutralize(text).replace(/[`\r\n]/g, " "), 200)}\``;
 
 /** The dashboard's notes for them: which repo, why, what to do; never a report's id or words. */
 export function reportNotes(index: DashboardIndex): string[] {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { mentions } from "../security/normalize-text.js";
+import { cut } from "../util/cut.js";
 import { MAX_FEED_BYTES, parseFeed, type FeedEntry } from "./parse-feed.js";
 
 /** How many entries the memory keeps (the dashboard's hidden index stores it), and opens per poll. */
@@ -90,7 +91,7 @@ export async function pollFeeds(fetchFn: FetchFn, config: EmbargoConfig, seen: s
       if (body.length > MAX_FEED_BYTES) throw new Error(`larger than ${MAX_FEED_BYTES} characters`);
       entries = parseFeed(body, feed.url);
     } catch (error) {
-      problems.push({ url: feed.url, problem: (error as Error).message.slice(0, 200) });
+      problems.push({ url: feed.url, problem: cut((error as Error).message, 200) });
       continue;
     }
     const keywords = feedKeywords(config, feed);

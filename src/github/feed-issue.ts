@@ -3,6 +3,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import type { MatchedEntry } from "../feeds/poll-feeds.js";
 import { neutralize } from "../render/neutralize.js";
 import { renderTemplate } from "../render/templates.js";
+import { cut } from "../util/cut.js";
 import { repoParams } from "./announce-context.js";
 import { createOnce, NO_RETRY } from "./create-once.js";
 
@@ -53,7 +54,16 @@ async function findFeedIssue(octokit: Octokit, securityRepo: string, config: Emb
 /** "CVE-…: what it is": NVD's entries are titled with the id alone, so their summary says what. */
 function issueTitle(entry: MatchedEntry): string {
   const what = entry.cve && entry.title.trim().toUpperCase() === entry.cve ? entry.summary : entry.title;
-  return `${entry.cve ?? "Feed entry"}: ${neutralize(what).slice(0, 150)}`;
+  return `${entry.cve ?? "Feed entry"}: ${cut(neutralize(what), 150)}`;
+}
+
+/**
+ * The entry's link as a link destination inside a table cell. The URL parser's own form has no
+ * space, control or non-ASCII character left; of what it keeps, a parenthesis would close the
+ * link, a `|` the cell, and a `\` would escape the template's closing parenthesis.
+ */
+function linkTarget(link: string | undefined): string | undefined {
+  return link && new URL(link).href.replace(/[()|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /**
@@ -69,8 +79,10 @@ export function openFeedIssue(octokit: Octokit, securityRepo: string, config: Em
     const existing = await findFeedIssue(octokit, securityRepo, config, entry, botLogin);
     if (existing) return { number: existing.number, created: false };
     const clean = (s: string | undefined) => (s === undefined ? undefined : neutralize(s));
-    const link = entry.link?.replace(/[()\s]/g, (c) => (c === "(" ? "%28" : c === ")" ? "%29" : "%20"));
-    const view = { ...entry, link, title: clean(entry.title), summary: clean(entry.summary), published: clean(entry.published), matched: entry.matched.map(neutralize) };
+    const link = linkTarget(entry.link);
+    // The title is the link's text: a `]` in it would close that text (and its own `\` escape the one put before).
+    const title = link ? entry.title.replace(/[\\[\]]/g, "\\$&") : entry.title;
+    const view = { ...entry, link, title: clean(title), summary: clean(entry.summary), published: clean(entry.published), matched: entry.matched.map(neutralize) };
     const { text } = await renderTemplate("feed-entry", view);
     // Adopted after a lost answer, it is still this call's issue: `created` stays true.
     const made = await createOnce(

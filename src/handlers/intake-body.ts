@@ -1,6 +1,7 @@
 import type { Report } from "../github/advisory-intake.js";
 import { neutralize } from "../render/neutralize.js";
 import { renderTemplate } from "../render/templates.js";
+import { cut } from "../util/cut.js";
 
 /** GitHub refuses an issue body over 65,536 characters and a title over 256. */
 export const BODY_LIMIT = 65_536;
@@ -20,10 +21,7 @@ const LEVELS = [
 ] as const;
 type Level = (typeof LEVELS)[number];
 
-/** At most `max` UTF-16 units, never half a surrogate pair at the cut: a lone one is not valid UTF-8, and GitHub may refuse the issue. */
-export function cut(text: string, max: number): string {
-  return text.slice(0, /[\ud800-\udbff]/.test(text[max - 1] ?? "") ? max - 1 : max);
-}
+export { cut };
 
 /** Probot's types leave `author` out of this event; GitHub's description has it (the reporter). */
 function reporterOf(advisory: Report): string | undefined {

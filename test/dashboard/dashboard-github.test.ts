@@ -102,6 +102,25 @@ describe("the dashboard issue", () => {
     expect(readIndex(patched.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows.map((r) => r.n)).toEqual([7]);
   });
 
+  it("reads the index of its block only: an older dashboard's text copied into the notes above rolls no row back", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const { receive } = openResponseEvent(probot);
+    const older = (await decideDashboard({ v: 1, rows: [row(3)] }, undefined, ctx)).body;
+    const { body } = await decideDashboard({ v: 1, rows: [row(3), row(5)] }, undefined, ctx);
+    // Someone keeps last week's dashboard in the notes: its source from the table down, with its (signed) index.
+    const copy = older.slice(older.indexOf("## Security response dashboard"), older.indexOf(BLOCK_END));
+    const notes = `Last week's dashboard, for the record:\n\n${copy}\n\n`;
+    mockDashboardRead([dashboardIssue(12, `${notes}${body}`)]);
+    let patched: any;
+    gh.api.patch("/repos/acme/security/issues/12", (b) => ((patched = b), true)).reply(200, dashboardIssue(12, ""));
+    await receive();
+    expect(patched.body.startsWith(`${notes}${BLOCK_START}`)).toBe(true);
+    expect(patched.body.slice(notes.length)).toContain("[#5](https://github.com/acme/security/issues/5)");
+    expect(readIndex(patched.body.slice(notes.length), TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows.map((r) => r.n).sort()).toEqual([3, 5, 7]);
+    // What every later reader (the tick, the feeds' memory) takes from the whole issue is that block's index.
+    expect(readIndex(patched.body, TEST_KEYS, "acme/security", SECURITY_REPO_ID).rows.map((r) => r.n).sort()).toEqual([3, 5, 7]);
+  });
+
   it("ignores a labelled issue someone else opened, and opens the app's own", async () => {
     const probot = createTestProbot(NOW, { dashboard: true });
     const { receive } = openResponseEvent(probot);

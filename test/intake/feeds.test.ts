@@ -151,3 +151,55 @@ describe("openFeedIssue", () => {
     expect(b).toEqual(a);
   });
 });
+
+describe("a feed entry the feed wrote to break out of the issue's markdown", () => {
+  const octokit = () => new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false } } as never);
+  const FEED = "https://feeds.example/cve.rss";
+  const item = (title: string, link: string) =>
+    `<?xml version="1.0"?><rss version="2.0"><channel><title>f</title><item><title>${title}</title><link>${link}</link><guid>g-1</guid><description>A flaw in acme-upload before 2.4.1.</description></item></channel></rss>`;
+
+  async function opened(title: string, link: string) {
+    nock("https://feeds.example").get("/cve.rss").reply(200, item(title, link));
+    const config = configOf(`components:\n  upload: { package: { ecosystem: npm, name: acme-upload } }\nfeeds:\n  - url: ${FEED}\n`);
+    const { newEntries } = await pollFeeds(fetchFn, config, []);
+    gh.api.get("/repos/acme/security/issues").query(true).reply(200, []);
+    let created: any;
+    gh.api.post("/repos/acme/security/issues", (b) => ((created = b), true)).reply(201, { number: 40 });
+    await openFeedIssue(octokit(), "acme/security", config, newEntries[0]!, BOT);
+    return created as { title: string; body: string };
+  }
+  const entryRow = (body: string) => body.split("\n").find((l) => l.startsWith("| **Entry** |"));
+
+  it.each([
+    // A `|` ends the table cell whatever it is in: the link breaks, and what follows is the feed's own cell.
+    ["a table cell's end", "https://nvd.example/vuln/a|**Fixed:**_see_https://evil.example/patch", "https://nvd.example/vuln/a%7C**Fixed:**_see_https://evil.example/patch"],
+    // A `\` before the template's `)` escapes it: the link never closes.
+    ["an escape of the closing parenthesis", "https://nvd.example/vuln/a?q=\\", "https://nvd.example/vuln/a?q&#x3D;%5C"],
+    ["a parenthesis, a space, a control character", "https://nvd.example/vuln/a)b c\u0001d", "https://nvd.example/vuln/a%29b%20c%01d"],
+  ])("the link cannot carry %s: the Entry cell is one link to the entry's URL", async (_, link, shown) => {
+    const { body } = await opened("acme-upload flaw", link);
+    expect(entryRow(body)).toBe(`| **Entry** | [acme-upload flaw](${shown}) |`);
+  });
+
+  it.each([
+    ["a `]`", "acme-upload flaw](https://evil.example/) and [more", "acme-upload flaw\\](https://evil.example/) and \\[more"],
+    // Its own backslash would otherwise escape the one put before the `]`.
+    ["a `\\` and a `]`", "acme-upload flaw\\](https://evil.example/) and [more", "acme-upload flaw\\\\\\](https://evil.example/) and \\[more"],
+  ])("the title cannot close the link's text with %s: it opens no link of the feed's own", async (_, title, shown) => {
+    const { body } = await opened(title, "https://nvd.example/vuln/a");
+    expect(entryRow(body)).toBe(`| **Entry** | [${shown}](https://nvd.example/vuln/a) |`);
+  });
+
+  it("a link that is not http(s) is not linked", async () => {
+    const { body } = await opened("acme-upload flaw", "javascript:alert(1)");
+    expect(entryRow(body)).toBe("| **Entry** | acme-upload flaw |");
+  });
+
+  it("a title cut at 150 characters never keeps half of an emoji", async () => {
+    const head = `acme-upload ${"a".repeat(137)}`;
+    expect(head).toHaveLength(149);
+    const { title } = await opened(`${head}\u{1F600} and more`, "https://nvd.example/vuln/a");
+    expect(title).toBe(`Feed entry: ${head}`);
+    expect(title).not.toMatch(/\p{Cs}/u);
+  });
+});

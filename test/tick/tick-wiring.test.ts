@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readIndex, rowOf } from "../../src/dashboard/dashboard-index.js";
-import { decideDashboard } from "../../src/dashboard/decide-dashboard.js";
+import { BLOCK_START, BODY_LIMIT, decideDashboard } from "../../src/dashboard/decide-dashboard.js";
 import { newRecord, type ResponseRecord } from "../../src/record/response-record.js";
 import { FEEDS_SEEN } from "../../src/tick/tick-feeds.js";
 import { recordOf, SECURITY_REPO_ID, TEST_KEYS } from "../helpers/app.js";
@@ -98,6 +98,43 @@ describe("a CVE feed that cannot be read", () => {
     await world.tick();
     expect(world.dashboard!.body).not.toContain("could not be read");
     expect(world.opened).toHaveLength(1);
+  });
+});
+
+describe("a CVE feed that fails on one tick and is read on the next, beside people's long notes", () => {
+  it("never has the team told that the notes are too long: the feed's note gives way, not the dashboard", async () => {
+    const now = at("2026-11-22T12:00:00Z");
+    const world = await tickWorld(gh, now, {}, `${FEED_CONFIG}notify_team: true\n`);
+    const ctx = { keys: TEST_KEYS, repo: "acme/security", now, title: "Security response dashboard", label: "security" };
+    // The notes leave the block 1,000 characters: room for #7's row, not for it and the feed's note as well.
+    const notes = `Team notes\n${"n".repeat(BODY_LIMIT - 1_000 - 13)}\n\n`;
+    world.dashboard = { number: 12, body: `${notes}${(await decideDashboard({ v: 1, rows: [] }, undefined, ctx)).body}` };
+    const warnings: string[] = [];
+    gh.api.get("/repos/acme/security/issues/12/comments").query(true).reply(200, []).persist();
+    gh.api.post("/repos/acme/security/issues/12/comments", (b) => (warnings.push(b.body), true)).reply(201, { id: 901, body: "" }).persist();
+    const feed = nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml");
+    for (const status of [404, 200, 404]) {
+      feed.reply(status, status === 200 ? rss : "gone");
+      await world.tick();
+      expect(warnings).toEqual([]);
+      expect(world.dashboard.body.startsWith(`${notes}${BLOCK_START}`)).toBe(true);
+      expect(world.dashboard.body).toContain(`[#7](${ISSUE_URL}) Report`);
+      expect(world.dashboard.body.length).toBeLessThanOrEqual(65_536);
+    }
+    expect(world.opened).toHaveLength(1);
+  });
+});
+
+describe("a CVE feed whose error is long", () => {
+  it("is cut before an emoji on the dashboard, never through it", async () => {
+    const world = await tickWorld(gh, at("2026-11-22T12:00:00Z"), {}, FEED_CONFIG);
+    // The parser's message names the feed's entity: "Invalid entity name " (20), then 179 + 2 characters.
+    const name = `${"a".repeat(179)}\u{1F600}`;
+    nock("https://nvd.example").get("/feeds/xml/cve/misc/nvd-rss.xml").reply(200, `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY ${name} "x">]><rss version="2.0"><channel></channel></rss>`);
+    await world.tick();
+    expect(world.dashboard!.body).toContain(`(\`Invalid entity name ${"a".repeat(179)}\`): nothing from it reaches this repository until it can.`);
+    // A lone half of a surrogate pair (what `\p{Cs}` matches in a unicode regex) is not valid UTF-8.
+    expect(world.dashboard!.body).not.toMatch(/\p{Cs}/u);
   });
 });
 
