@@ -26,7 +26,9 @@ export async function noteReportProblem(deps: Deps, octokit: Octokit, security: 
   const [owner, repo] = security.split("/") as [string, string];
   const on = deps.now().toISOString().slice(0, 10);
   try {
-    await changeDashboard(deps, { octokit, owner, repo, log }, (index) => withProblems(index, [...problemsOf(index).filter((p) => !same(p, note)), { ...note, on }]), undefined, true);
+    // In its place: a second report the same day leaves the dashboard as it is (no edit, no reordering).
+    const noted = (list: ReportProblem[]) => (list.some((p) => same(p, note)) ? list.map((p) => (same(p, note) ? { ...note, on } : p)) : [...list, { ...note, on }]);
+    await changeDashboard(deps, { octokit, owner, repo, log }, (index) => withProblems(index, noted(problemsOf(index))), undefined, true);
   } catch (error) {
     log(`${security}: the dashboard was not told of a report from ${note.repo} (${(error as Error).message.split("\n")[0]})`);
   }

@@ -41,4 +41,24 @@ describe("/announce publish cut short, then refused by its gates when redelivere
     expect(told(w)).toHaveLength(1);
     expect(published(w)).toEqual([]);
   });
+
+  it("a publish whose first step was recorded, then closed as invalid, is never said to be cut short before it when redelivered", async () => {
+    w = await world(gh);
+    await w.send("/announce", { now: AFTER_END });
+    // Step 1 (the advisory) is published and recorded; the changelog PR fails (an outage).
+    w.fake.failOnce("POST", /\/pulls$/, 502);
+    const deliver = w.delivery("/announce publish", { now: AFTER_END });
+    await deliver().catch(() => undefined);
+    expect(published(w)).toHaveLength(1);
+    expect(w.record.publish_steps?.advisory).toBeTruthy();
+    await w.send("/triage invalid not ours after all", { now: AFTER_END });
+    expect(w.record.state).toBe("invalid");
+
+    await deliver();
+    expect(published(w)).toHaveLength(1);
+    // The advisory was published: no reply may say it may not have been.
+    expect(told(w)).toEqual([]);
+    expect(w.replies().filter((b) => b.includes("if not, nothing was published"))).toEqual([]);
+    expect(w.replies().filter((b) => b.includes("this response is closed (invalid); there is nothing to publish"))).toHaveLength(1);
+  });
 });

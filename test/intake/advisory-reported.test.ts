@@ -252,6 +252,30 @@ describe("repository_advisory.reported", () => {
     expect(writes).toHaveLength(1);
   });
 
+  it("reports from two repos the security repo does not name, taking turns on one day, write its dashboard once per repo", async () => {
+    const probot = createTestProbot(NOW, { dashboard: true });
+    const dashboard = { id: 3, node_id: "I_3", number: 3, title: "Security response dashboard", body: "<!-- embargo:dashboard -->", state: "open", user: { login: BOT, id: 1, type: "Bot" }, labels: [{ name: DASHBOARD_LABEL }], html_url: "https://github.com/acme/security/issues/3" };
+    const writes: string[] = [];
+    const deliver = async (product: string, ghsa: string) => {
+      mockNoOverrides(gh, "acme", "security");
+      mockConfig(gh, "acme", product.split("/")[1]!, "security_repo: acme/security\n");
+      gh.api.get(`/repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`).times(2).reply(200, "components:\n  upload: { repo: acme/other }\n", { "content-type": "text/plain; charset=utf-8" });
+      mockSecurityRepo();
+      gh.api.get("/repos/acme/security/issues").query((q) => q.labels === DASHBOARD_LABEL).reply(200, () => [dashboard]);
+      await probot.receive(reportedEvent({ product, ghsa }));
+    };
+    mockToken(gh);
+    mockIdentity(gh);
+    gh.api.patch("/repos/acme/security/issues/3", (b) => (writes.push(b.body), (dashboard.body = b.body), true)).times(2).reply(200, () => dashboard);
+    await deliver("acme/product", "GHSA-aaaa-1111-wxyz");
+    await deliver("acme/spare", "GHSA-bbbb-2222-wxyz");
+    expect(writes).toHaveLength(2);
+    // A second report from a repo noted today changes nothing on the dashboard: no edit, no reordering.
+    await deliver("acme/product", "GHSA-cccc-3333-wxyz");
+    await deliver("acme/spare", "GHSA-dddd-4444-wxyz");
+    expect(writes).toHaveLength(2);
+  });
+
   it("a security repo that is not private gets nothing", async () => {
     const probot = createTestProbot();
     mockToken(gh);

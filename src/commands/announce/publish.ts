@@ -28,10 +28,11 @@ export const publish: CommandDefinition = {
     // a redelivery must not publish later, when nobody asked for it then. Malformed lines (above)
     // stay the author's to fix by editing; `--force` refused (the advisory gate) counts as run too.
     const again = `To publish, post \`${force ? "/announce publish --force <reason>" : "/announce publish"}\` in a new comment once the gates pass.`;
-    // Redelivered after a run cut short before step 1 was recorded: whether GitHub published is not known here.
-    const said = (why: string) => (cutShort ? `${CUT_SHORT} ${why[0]!.toUpperCase()}${why.slice(1)}.` : why);
-    if (record.state === "invalid" || record.state === "no-action") return refuse(said(`this response is closed (${record.state}); there is nothing to publish`), "Should it be reopened, post `/announce publish` in a new comment.");
     const steps = record.publish_steps ?? {};
+    // Redelivered after a run cut short before step 1 was recorded: whether GitHub published is not
+    // known here. Step 1 recorded (then closed as invalid, say), it was published: not said otherwise.
+    const said = (why: string) => (cutShort && !steps.advisory ? `${CUT_SHORT} ${why[0]!.toUpperCase()}${why.slice(1)}.` : why);
+    if (record.state === "invalid" || record.state === "no-action") return refuse(said(`this response is closed (${record.state}); there is nothing to publish`), "Should it be reopened, post `/announce publish` in a new comment.");
     if (steps.advisory) {
       // Step 1 happened: the gates were passed then; what is left only finishes the publish.
       // Every step done, but the pack GitHub refused after them (`publish_refused`): this run writes it.
