@@ -10,11 +10,18 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** A report's note stays this long unless the tick sees it settled first: that webhook is not sent again. */
 const REPORT_NOTE_DAYS = 30;
 
+/**
+ * Notes kept in the index, the newest: only the first ten are shown, and every repository the app
+ * is installed on can name this security repo, so the list must not grow with them.
+ */
+export const REPORT_PROBLEMS_KEPT = 50;
+
 const same = (a: ReportProblem, b: Pick<ReportProblem, "repo" | "from">) => a.repo.toLowerCase() === b.repo.toLowerCase() && a.from === b.from;
 
 function withProblems(index: DashboardIndex, problems: ReportProblem[]): DashboardIndex {
   const { [REPORT_PROBLEMS]: _before, ...rest } = index;
-  return { ...rest, v: 1, rows: index.rows, ...(problems.length ? { [REPORT_PROBLEMS]: problems } : {}) };
+  const kept = problems.slice(-REPORT_PROBLEMS_KEPT);
+  return { ...rest, v: 1, rows: index.rows, ...(kept.length ? { [REPORT_PROBLEMS]: kept } : {}) };
 }
 
 /**
