@@ -123,7 +123,7 @@ export async function sampleView(name: string, record: ResponseRecord, config: E
       return { actor: "alice", who };
     case "review-refused":
       // As tellReviewRefused (src/handlers/review-refused.ts).
-      return { who: ["owner1", "the team core"], pr: "acme/product#42", repo: "acme/product" };
+      return { who: ["owner1", "the team core"], denied: [], pr: "acme/product#42", repo: "acme/product" };
     case "close-cut-short":
       // As tellCloseCutShort (src/handlers/unhandled-close.ts): nothing to fill in.
       return {};

@@ -72,7 +72,7 @@ function status(error: unknown): number | undefined {
 /**
  * Asks for reviews. GitHub refuses the whole request when one reviewer is not a collaborator
  * (422); then each is asked alone, and whoever is refused (422, 403, 404) is skipped and passed to
- * `refused` (said in the security issue): one reviewer never stops the others.
+ * `refused` with GitHub's status (said in the security issue): one reviewer never stops the others.
  */
 export async function requestReviews(
   octokit: Octokit,
@@ -80,7 +80,7 @@ export async function requestReviews(
   reviewers: string[],
   teamReviewers: string[],
   log: (message: string) => void,
-  refused: (who: string) => void = () => undefined,
+  refused: (who: string, status: number) => void = () => undefined,
 ): Promise<string[]> {
   reviewers = reviewers.filter(Boolean);
   teamReviewers = teamReviewers.filter(Boolean);
@@ -100,7 +100,7 @@ export async function requestReviews(
     } catch (error) {
       if (![422, 403, 404].includes(status(error) ?? 0) || isRateLimited(error)) throw error;
       log(`review request refused for ${one} on ${pr.owner}/${pr.repo}#${pr.pull_number}`);
-      refused(one);
+      refused(one, status(error)!);
     }
     // Recorded as asked either way: asking again on every event would only repeat the refusal.
     done.push(one);

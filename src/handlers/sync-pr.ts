@@ -4,7 +4,7 @@ import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { assertNoLeak } from "../github/leak-firewall.js";
 import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
-import { tellReviewRefused } from "./review-refused.js";
+import { tellReviewRefused, type RefusedReviewer } from "./review-refused.js";
 import { namedRepoStillOurs } from "../github/made-public.js";
 import { knowLinks, linkOf, sameResponse } from "../github/repo-ids.js";
 import { getPull, setPrLabels } from "../github/pull-requests.js";
@@ -55,6 +55,10 @@ export interface SyncPrInput {
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** `who` (a login, or `team:slug`) is one this response's decision asked for. */
+const wantedBy = (d: { reviewers: string[]; teamReviewers: string[] }, who: string) =>
+  who.startsWith("team:") ? d.teamReviewers.some((t) => same(`team:${t}`, who)) : d.reviewers.some((l) => same(l, who));
 
 /**
  * Brings one linked PR in line with every response it belongs to, and `issueKey`'s record in line
@@ -129,8 +133,8 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   const prRef = { owner: pr.owner, repo: pr.repo, pull_number: pr.number };
   await assertNoLeak(octokit, pr, { ...decision, checkName: prConfig.public_pr.check_name });
   await setPrLabels(octokit, prRef, decision.addLabels, decision.removeLabels, input.log);
-  const refused: string[] = [];
-  const asked = await requestReviews(octokit, prRef, decision.reviewers, decision.teamReviewers, input.log, (who) => refused.push(who));
+  const refused: RefusedReviewer[] = [];
+  const asked = await requestReviews(octokit, prRef, decision.reviewers, decision.teamReviewers, input.log, (who, status) => refused.push({ who, status }));
   const linkedKeys = [...views.map((v) => v.key), ...unreadable];
   // Keep the sealed links byte-for-byte when they still say the same (a fresh seal differs every
   // time), unless they name a repository (the PR's, a response's) without the id the event knows.
@@ -147,10 +151,12 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   // The PR shows only "waiting" (it must not say a response exists): each response it waits on
   // because the app cannot read it is told, once, in its own (private) issue.
   for (const key of unreadable) await tellGateHeld(octokit, key, pr, botLogin, input.log);
-  for (const v of views) {
+  for (const [i, v] of views.entries()) {
     if (v.reviewerProblem) await reportConfigProblems(octokit, v.issue, [v.reviewerProblem], v.security.label, botLogin, v.loaded.comments);
-    // Recorded as asked (asking again would be refused again), so said once here, not only logged.
-    if (refused.length) await tellReviewRefused(octokit, v, pr, refused);
+    // Recorded as asked (asking again would be refused again), so said once here, not only logged;
+    // each response hears only of whom it asked for (another may be another security repo's).
+    const own = refused.filter((r) => wantedBy(decisions[i]!, r.who));
+    if (own.length) await tellReviewRefused(octokit, v, pr, own);
   }
   // Who GitHub lists as requested already (an earlier delivery asked, its answer lost) counts as asked.
   const pending = decisions[views.indexOf(primary)]?.pendingWanted ?? [];

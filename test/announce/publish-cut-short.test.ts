@@ -42,6 +42,26 @@ describe("/announce publish cut short, then refused by its gates when redelivere
     expect(published(w)).toEqual([]);
   });
 
+  it("cut short before step 1, then closed as invalid: the reply promises no tick (it reads no closed response) and says to look at the advisory", async () => {
+    w = await world(gh);
+    await w.send("/announce", { now: AFTER_END });
+    w.fake.failOnce("PATCH", /security-advisories\//, 502);
+    const deliver = w.delivery("/announce publish", { now: AFTER_END });
+    await expect(deliver()).rejects.toThrow();
+    await w.send("/triage invalid not ours after all", { now: AFTER_END });
+    expect(w.record.state).toBe("invalid");
+
+    await deliver();
+    expect(told(w)).toHaveLength(1);
+    const [reply] = told(w);
+    expect(reply).not.toContain("the app's next tick finishes the publish steps");
+    expect(reply).toContain(`If GitHub did publish the advisory (its answer lost), it is public though this response is closed (invalid), and the app finishes no publish steps for a closed response: look at the advisory ${w.record.ghsa} of ${w.record.advisory!.repo} on GitHub`);
+    expect(reply).toContain("This response is closed (invalid); there is nothing to publish.");
+
+    await deliver();
+    expect(told(w)).toHaveLength(1);
+  });
+
   it("a publish whose first step was recorded, then closed as invalid, is never said to be cut short before it when redelivered", async () => {
     w = await world(gh);
     await w.send("/announce", { now: AFTER_END });

@@ -142,6 +142,50 @@ describe("a PR linked from two responses", () => {
     expect(recordOf(seven[0]!.body).prs[0]).toMatchObject({ repo: "acme/product", number: 42, head_sha: HEAD });
     expect(recordOf(eight[0]!.body, "acme/security#8").prs[0]).toMatchObject({ repo: "acme/product", number: 42, head_sha: HEAD });
   });
+  it("tells only the response whose reviewers GitHub refused: the announced one asked nobody and hears nothing", async () => {
+    const probot = createTestProbot();
+    const both = sealer.seal({ key: "acme/product#42", repoId: PRODUCT_REPO_ID }, [7, 8].map((n) => ({ key: `acme/security#${n}`, repoId: SECURITY_REPO_ID })));
+    const prLine = { repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", private: false, requested: [] as string[] };
+    mockPrStart(gh);
+    mockIdentity(gh);
+    const run = { id: 77, external_id: both, status: "completed", conclusion: "action_required", title: "Waiting for review" };
+    serveRuns(gh, "acme/product", HEAD, [run]);
+    serveRuns(gh, "acme/product", HEAD, [run]);
+    for (let i = 0; i < 4; i++) mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveTeam(gh, ["sec1"]);
+    // #7 still waits for its review and has asked nobody yet; #8 was announced.
+    const seven = await storeResponse({ state: "fixing", prs: [prLine] }, 7);
+    const eight = await storeResponse({ state: "announced", prs: [prLine] }, 8);
+    serveComments(gh, seven, 1, 7);
+    serveComments(gh, eight, 1, 8);
+    serveResponseById(gh, seven, 7);
+    serveResponseById(gh, eight, 8);
+    mockNoOverrides(gh, "acme", "security");
+    for (let i = 0; i < 2; i++) {
+      mockSyncReads(gh, { number: 7, issueLabels: ["security", "security: fixing", "severity: high"], visibility: i === 0 });
+      gh.api.get("/repos/acme/security/issues/8").reply(200, { number: 8, title: "Other", state: "closed", user: { login: "r" }, html_url: "https://github.com/acme/security/issues/8", url: "https://api.github.com/repos/acme/security/issues/8", labels: [{ name: "security" }, { name: "security: announced" }] });
+    }
+    gh.api.get("/repos/acme/product/pulls/42/commits").query(true).optionally().times(2).reply(200, [{ sha: HEAD, commit: { message: "Refactor" } }]);
+    gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(2).reply(200, []);
+    gh.api.patch("/repos/acme/product/check-runs/77").optionally().times(2).reply(200, {});
+    gh.api.post(`${ISSUE}/labels`).optionally().times(2).reply(200, []);
+    // GitHub refuses owner1 (no collaborator of acme/product): the whole request first, then owner1 alone.
+    gh.api
+      .post("/repos/acme/product/pulls/42/requested_reviewers")
+      .times(10)
+      .optionally()
+      .reply((_uri, body: any) => (body.reviewers?.includes("owner1") ? [422, { message: "Reviews may only be requested from collaborators." }] : [201, {}]));
+    const told: string[] = [];
+    // Only #7 is told (a post to #8 fails the test: the mock knows no such route).
+    gh.api.post(`${ISSUE}/comments`, (b) => (told.push(b.body), true)).optionally().times(2).reply(201, { id: 901, body: "", html_url: "https://github.com/acme/security/issues/7#issuecomment-901" });
+
+    await probot.receive(prEvent("edited", pull({ title: "Tighten input handling more" })));
+
+    expect(told.filter((t) => t.includes("GitHub refused"))).toHaveLength(1);
+    expect(told.find((t) => t.includes("GitHub refused"))).toContain("GitHub refused to ask owner1 to review acme/product#42");
+    expect(told.join("\n")).not.toContain("the team");
+    expect(gh.requests.filter((r) => r.method === "POST" && r.path === "/repos/acme/security/issues/8/comments")).toEqual([]);
+  });
 });
 
 describe("a linked response whose record cannot be read", () => {

@@ -523,6 +523,37 @@ describe("private PRs", () => {
     expect(told.body).toContain("GitHub refused to ask owner1 to review acme/security#42");
     expect(told.body).toContain("the PR's gate keeps waiting for an approval all the same");
   });
+
+  it("says a 403 on a review request is the app's missing permission, not the reviewer's access", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh, "acme/security", SECURITY_YAML);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/security", HEAD);
+    serveTeam(gh, ["sec1", "alice"]);
+    const stored = await storeResponse();
+    serveComments(gh, stored);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { repo: "acme/security", visibility: false });
+    gh.api.post("/repos/acme/security/issues/42/labels").reply(200, []);
+    const forbidden = { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request", status: "403" };
+    gh.api.post("/repos/acme/security/pulls/42/requested_reviewers", { reviewers: ["owner1"], team_reviewers: ["sec"] }).reply(403, forbidden);
+    gh.api.post("/repos/acme/security/pulls/42/requested_reviewers", { reviewers: ["owner1"] }).reply(403, forbidden);
+    gh.api.post("/repos/acme/security/pulls/42/requested_reviewers", { team_reviewers: ["sec"] }).reply(422, { message: "Reviews may only be requested from collaborators." });
+    gh.api.post("/repos/acme/security/check-runs").reply(201, { id: 80 });
+    gh.api.post(`${ISSUE}/labels`).reply(200, []);
+    gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: confirmed")}`).reply(200, []);
+    let told: any;
+    gh.api.post(`${ISSUE}/comments`, (b) => ((told = b), true)).reply(201, { id: 901, body: "", html_url: "https://github.com/acme/security/issues/7#issuecomment-901" });
+
+    await probot.receive(prEvent("opened", pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "alice" })));
+
+    // owner1's 403 is the app's permission: giving owner1 access would change nothing.
+    expect(told.body).toContain("GitHub refused the app's request for owner1 to review acme/security#42: the app lacks a permission on acme/security");
+    expect(told.body).toContain('"Pull requests: write"');
+    expect(told.body).not.toMatch(/ask owner1[^.]*not a collaborator/);
+    // The team's 422 is its access, said as before.
+    expect(told.body).toContain("GitHub refused to ask the team sec to review acme/security#42: not a collaborator there");
+  });
 });
 
 describe("merges and closing", () => {

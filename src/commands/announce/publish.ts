@@ -5,7 +5,17 @@ import { publishGates } from "../../announce/publish-gates.js";
 import { done, fail, refuse, type CommandDefinition } from "../command.js";
 
 // Said first: a command's error is clipped (src/commands/error-summary.ts), the gates' reasons are not short.
-const CUT_SHORT = "this publish was cut short before its first step (publishing the advisory) was recorded, and is refused now that its event came again. If GitHub did publish the advisory (its answer lost), the app's next tick finishes the publish steps; if not, nothing was published.";
+const CUT_SHORT_START = "this publish was cut short before its first step (publishing the advisory) was recorded, and is refused now that its event came again.";
+const CUT_SHORT = `${CUT_SHORT_START} If GitHub did publish the advisory (its answer lost), the app's next tick finishes the publish steps; if not, nothing was published.`;
+
+/**
+ * The tick reads the advisory's state only for open responses (src/tick/reconcile-response.ts): a
+ * response closed since (invalid, no-action) is never finished, so the team is told to look itself.
+ */
+function cutShortClosed(record: { state: string; ghsa?: string; advisory?: { repo: string } }): string {
+  const where = record.ghsa && record.advisory ? `the advisory ${record.ghsa} of ${record.advisory.repo} on GitHub` : "the repository's security advisories on GitHub";
+  return `${CUT_SHORT_START} If GitHub did publish the advisory (its answer lost), it is public though this response is closed (${record.state}), and the app finishes no publish steps for a closed response: look at ${where}, and if it is published, announce it and tell the reporter by hand; if not, nothing was published.`;
+}
 
 export const publish: CommandDefinition = {
   group: "announce",
@@ -31,8 +41,9 @@ export const publish: CommandDefinition = {
     const steps = record.publish_steps ?? {};
     // Redelivered after a run cut short before step 1 was recorded: whether GitHub published is not
     // known here. Step 1 recorded (then closed as invalid, say), it was published: not said otherwise.
-    const said = (why: string) => (cutShort && !steps.advisory ? `${CUT_SHORT} ${why[0]!.toUpperCase()}${why.slice(1)}.` : why);
-    if (record.state === "invalid" || record.state === "no-action") return refuse(said(`this response is closed (${record.state}); there is nothing to publish`), "Should it be reopened, post `/announce publish` in a new comment.");
+    const closed = record.state === "invalid" || record.state === "no-action";
+    const said = (why: string) => (cutShort && !steps.advisory ? `${closed ? cutShortClosed(record) : CUT_SHORT} ${why[0]!.toUpperCase()}${why.slice(1)}.` : why);
+    if (closed) return refuse(said(`this response is closed (${record.state}); there is nothing to publish`), "Should it be reopened, post `/announce publish` in a new comment.");
     if (steps.advisory) {
       // Step 1 happened: the gates were passed then; what is left only finishes the publish.
       // Every step done, but the pack GitHub refused after them (`publish_refused`): this run writes it.
