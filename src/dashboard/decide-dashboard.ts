@@ -3,9 +3,7 @@ import { CLOSED_STATES, type ResponseState } from "../record/response-record.js"
 import { renderTemplate, type OverrideSource } from "../render/templates.js";
 import { STATE_TITLES } from "../response/response-view.js";
 import type { KeyRing } from "../security/key-ring.js";
-import { neutralize } from "../render/neutralize.js";
-import { cut } from "../util/cut.js";
-import { reportNotes } from "./report-notes.js";
+import { reportNotes, span } from "./report-notes.js";
 import { BLOCK_END, BLOCK_START, blockRange, DASHBOARD_MARKER, FEED_PROBLEMS, indexMarker, type DashboardIndex, type DashboardRow } from "./dashboard-index.js";
 
 export { BLOCK_END, BLOCK_START };
@@ -89,8 +87,6 @@ export function dashboardView(open: DashboardRow[], closed: DashboardRow[], hidd
   return view;
 }
 
-/** One code span: what a feed's error says is someone else's text (no ping, no marker, no way out of the note). */
-const span = (text: string) => `\`${cut(neutralize(text).replace(/[`\r\n]/g, " "), 200)}\``;
 
 /** The feeds the last tick could not read (the index's `feed_problems`), one note each. */
 function feedNotes(index: DashboardIndex): string[] {

@@ -11,8 +11,8 @@ export function problemsOf(index: DashboardIndex): ReportProblem[] {
   return list.filter((p): p is ReportProblem => typeof p?.repo === "string" && typeof p?.problem === "string" && typeof p?.on === "string" && (p.from === "tick" || p.from === "report"));
 }
 
-/** One code span: the repos and reasons are config text (no ping, no marker, no way out of the note). */
-const span = (text: string) => `\`${cut(neutralize(text).replace(/[`\r\n]/g, " "), 200)}\``;
+/** One code span for a dashboard note: someone else's text (a repo, a reason, a feed's error) can neither ping, hide a marker, nor leave the note. */
+export const span = (text: string) => `\`${cut(neutralize(text).replace(/[`\r\n]/g, " "), 200)}\``;
 
 /** The dashboard's notes for them: which repo, why, what to do; never a report's id or words. */
 export function reportNotes(index: DashboardIndex): string[] {

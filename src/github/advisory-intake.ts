@@ -69,14 +69,12 @@ export async function securityRepoFor(octokit: Octokit, product: { owner: string
   const security = await readConfigFrom(octokit, ...(target.split("/") as [string, string]));
   if (!security.ok) return { ok: false, why: `the config of ${target} is invalid` };
   const named = Object.values(security.config.components).some((c) => c.repo?.toLowerCase() === full.toLowerCase());
-  if (!named) {
-    // Whether the security team may be told there (its dashboard): only where non-members cannot read.
-    const { data } = await octokit.rest.repos.get(repoParams(target));
-    const hidden = Boolean(data.private) && data.visibility !== "internal";
-    return { ok: false, why: `${target}'s own config does not name ${full} as a component's repo`, notNamedBy: { repo: target, private: hidden } };
-  }
+  // Read either way: a report goes only where non-members cannot read, and a security team not
+  // naming the repo back is told on its dashboard only there.
   const { data } = await octokit.rest.repos.get(repoParams(target));
-  if (!data.private || data.visibility === "internal") return { ok: false, why: `${target} is not private`, notPrivate: target };
+  const hidden = Boolean(data.private) && data.visibility !== "internal";
+  if (!named) return { ok: false, why: `${target}'s own config does not name ${full} as a component's repo`, notNamedBy: { repo: target, private: hidden } };
+  if (!hidden) return { ok: false, why: `${target} is not private`, notPrivate: target };
   return { ok: true, repo: target, config: security.config };
 }
 

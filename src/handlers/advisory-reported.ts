@@ -1,7 +1,8 @@
 import type { Context, ProbotOctokit } from "probot";
 import { findIntakeIssue, intakeMarker, openIntakeIssue, securityRepoFor, type Report } from "../github/advisory-intake.js";
 import { neutralize } from "../render/neutralize.js";
-import { cut, fittedBody, TITLE_LIMIT } from "./intake-body.js";
+import { cut } from "../util/cut.js";
+import { fittedBody, TITLE_LIMIT } from "./intake-body.js";
 import type { Deps } from "./response-context.js";
 import { noteReportProblem } from "../dashboard/report-problems.js";
 
@@ -57,7 +58,7 @@ export async function intakeReport(deps: Deps, octokit: Octokit, product: { owne
   const target = await securityRepoFor(octokit, product);
   if (!target.ok) {
     log(`report ${advisory.ghsa_id} on ${productRepo}: no response opened (${target.why})`);
-    return { outcome: "refused", why: target.why, ...(target.notNamedBy ? { notNamedBy: target.notNamedBy } : {}), ...(target.notPrivate ? { notPrivate: target.notPrivate } : {}) };
+    return { outcome: "refused", why: target.why, notNamedBy: target.notNamedBy, notPrivate: target.notPrivate };
   }
   if (into && target.repo.toLowerCase() !== into.toLowerCase()) return { outcome: "elsewhere" };
   const botLogin = await deps.botLogin();

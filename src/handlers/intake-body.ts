@@ -21,8 +21,6 @@ const LEVELS = [
 ] as const;
 type Level = (typeof LEVELS)[number];
 
-export { cut };
-
 /** Probot's types leave `author` out of this event; GitHub's description has it (the reporter). */
 function reporterOf(advisory: Report): string | undefined {
   const login = (advisory as { author?: { login?: string } | null }).author?.login;
