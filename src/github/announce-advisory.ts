@@ -1,6 +1,7 @@
 import { advisoryFields, advisoryRepo, changedFields, editedByHand, fieldHashes } from "../announce/advisory-fields.js";
 import { advisoryDescription } from "../announce/pack.js";
 import { issueKey } from "./issue-comments.js";
+import { replyMarker } from "../record/markers.js";
 import { responseKey } from "./repo-ids.js";
 import { isRateLimited } from "./http-status.js";
 import { renderTemplate } from "../render/templates.js";
@@ -109,12 +110,15 @@ export async function ensureDraft(octokit: Octokit, ctx: AnnounceCtx): Promise<A
 export async function requestCve(octokit: Octokit, ctx: AnnounceCtx): Promise<AdvisoryResult> {
   const repo = advisoryRepo(ctx.record, ctx.config);
   if (!repo || !ctx.record.ghsa) return { ok: false, error: "there is no draft advisory yet: run `/announce` first" };
+  const key = `cve-request-${ctx.key}`;
+  // Its reply is posted once GitHub accepted the request: a redelivery (the response write lost) asks no second time.
+  if (ctx.state.comments.some((c) => c.login === ctx.botLogin && c.body.includes(replyMarker(key)))) return { ok: true };
   try {
     await octokit.rest.securityAdvisories.createRepositoryAdvisoryCveRequest({ ...repoParams(repo), ghsa_id: ctx.record.ghsa });
   } catch (error) {
     return refused(error, "the CVE request");
   }
-  await reply(octokit, ctx, `cve-request-${ctx.key}`, (await renderTemplate("cve-requested", { ghsa: ctx.record.ghsa }, ctx.overrides)).text);
+  await reply(octokit, ctx, key, (await renderTemplate("cve-requested", { ghsa: ctx.record.ghsa }, ctx.overrides)).text);
   return { ok: true };
 }
 
