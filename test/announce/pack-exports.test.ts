@@ -37,3 +37,17 @@ describe("the pack's CVE JSON 5 record", () => {
     expect(packJson(pack, "OSV record").database_specific.not_expressed[0]).toContain("npm/widget > 1.0.0, < 1.3.1");
   });
 });
+
+describe("the pack's CVE JSON 5 title", () => {
+  it("cut at CVE's 256 characters, never ends in half a character (an emoji's first UTF-16 half)", async () => {
+    const summary = `${"A".repeat(255)}\u{1F600} and the rest of a long summary`;
+    w = await world(gh, { record: readyRecord({ cve: "CVE-2026-4242", summary }) });
+    await w.send("/announce");
+    const pack = w.replies().find((b) => b.includes(PACK_MARKER))!;
+    const title: string = packJson(pack, "CVE JSON 5 record").containers.cna.title;
+    expect(title.length).toBeLessThanOrEqual(256);
+    expect(title.startsWith("A".repeat(255))).toBe(true);
+    // A lone surrogate is no character: not valid UTF-8, so CVE's services cannot store it.
+    expect(title).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  });
+});
