@@ -1,5 +1,5 @@
 import { advisoryFields, advisoryRepo, changedFields, editedByHand, fieldHashes } from "../announce/advisory-fields.js";
-import { advisoryDescription } from "../announce/pack.js";
+import { advisoryDescription, unescapeHtml } from "../announce/pack.js";
 import { issueKey } from "./issue-comments.js";
 import { replyMarker } from "../record/markers.js";
 import { responseKey } from "./repo-ids.js";
@@ -68,7 +68,9 @@ async function writeAdvisory(octokit: Octokit, ctx: AnnounceCtx, repo: string, p
   const cveFound = !record.cve && current?.cve_id ? (current.cve_id as string) : undefined;
   if (cveFound) record = tick({ ...record, cve: cveFound }, ["triage.cve"], ctx.now);
   const overwritten = current ? editedByHand(record.advisory?.written, current) : [];
-  const description = `${await advisoryDescription(record, ctx.config, ctx.facts, ctx.overrides)}\n\n${advisoryMarker(ctx)}`;
+  // Published as written (the Advisory Database and OSV copy it as it is), not as escaped for a comment:
+  // `&#x60;` breaks the team's code spans and shows in the copies.
+  const description = `${unescapeHtml(await advisoryDescription(record, ctx.config, ctx.facts, ctx.overrides))}\n\n${advisoryMarker(ctx)}`;
   const fields = advisoryFields(record, ctx.config, description);
   let data = current;
   try {
