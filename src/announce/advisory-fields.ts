@@ -37,8 +37,13 @@ export function advisoryRepo(record: ResponseRecord, config: EmbargoConfig): str
 
 /** What stops a draft: said as the commands that fix it. */
 export function draftProblems(record: ResponseRecord): string[] {
+  const state = ["confirmed", "fixing", "fixed", "announced"].includes(record.state) ? [] : ["the response is not confirmed yet (`/triage confirm`)"];
+  return [...state, ...fieldProblems(record)];
+}
+
+/** What the advisory's fields lack: the publishing PATCH would send an empty summary or severity. */
+export function fieldProblems(record: ResponseRecord): string[] {
   const problems: string[] = [];
-  if (!["confirmed", "fixing", "fixed", "announced"].includes(record.state)) problems.push("the response is not confirmed yet (`/triage confirm`)");
   if (!record.severity) problems.push("it has no severity (`/triage cvss <vector>` or `/triage severity <level>`)");
   if (!record.summary) problems.push("it has no summary (`/triage summary <one line>`)");
   return problems;

@@ -1,7 +1,7 @@
 import { branchTargets, targetPatched, targetText } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord, Tick } from "../record/response-record.js";
-import { advisoryRepo, draftProblems } from "./advisory-fields.js";
+import { advisoryRepo, draftProblems, fieldProblems } from "./advisory-fields.js";
 
 export type GateId = "embargo" | "fixes" | "advisory";
 
@@ -113,7 +113,9 @@ export function publishGates(record: ResponseRecord, config: EmbargoConfig, now:
   });
 
   const repo = advisoryRepo(record, config);
-  const problems = record.ghsa && advisories ? [] : draftProblems(record);
+  // A GHSA id alone is no ready advisory: one tied to a private report is the reporter's, and the
+  // publishing PATCH carries the response's fields (an empty severity or summary among them).
+  const problems = record.ghsa && advisories ? fieldProblems(record) : draftProblems(record);
   if (!advisories) {
     // GHES: nothing is published on GitHub, but the pack's advisory text still needs what a draft needs.
     gates.push({
@@ -132,10 +134,12 @@ export function publishGates(record: ResponseRecord, config: EmbargoConfig, now:
     pass: !repo || !problems.length,
     why: !repo
       ? "no component has a repo, so there is no GitHub advisory to publish"
-      : record.ghsa
-        ? `draft advisory ${record.ghsa} exists on ${repo}`
-        : problems.length
-          ? `no draft advisory can be made: ${problems.join("; ")}`
+      : problems.length
+        ? record.ghsa
+          ? `draft advisory ${record.ghsa} on ${repo} cannot be published with this response's fields: ${problems.join("; ")}`
+          : `no draft advisory can be made: ${problems.join("; ")}`
+        : record.ghsa
+          ? `draft advisory ${record.ghsa} exists on ${repo}`
           : `a draft advisory will be made on ${repo}`,
   });
   return gates;

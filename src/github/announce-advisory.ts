@@ -1,6 +1,7 @@
 import { advisoryFields, advisoryRepo, changedFields, editedByHand, fieldHashes } from "../announce/advisory-fields.js";
-import { advisoryDescription } from "../announce/pack.js";
+import { advisoryDescription, unescapeHtml } from "../announce/pack.js";
 import { issueKey } from "./issue-comments.js";
+import { replyMarker } from "../record/markers.js";
 import { responseKey } from "./repo-ids.js";
 import { isRateLimited } from "./http-status.js";
 import { renderTemplate } from "../render/templates.js";
@@ -67,7 +68,9 @@ async function writeAdvisory(octokit: Octokit, ctx: AnnounceCtx, repo: string, p
   const cveFound = !record.cve && current?.cve_id ? (current.cve_id as string) : undefined;
   if (cveFound) record = tick({ ...record, cve: cveFound }, ["triage.cve"], ctx.now);
   const overwritten = current ? editedByHand(record.advisory?.written, current) : [];
-  const description = `${await advisoryDescription(record, ctx.config, ctx.facts, ctx.overrides)}\n\n${advisoryMarker(ctx)}`;
+  // Published as written (the Advisory Database and OSV copy it as it is), not as escaped for a comment:
+  // `&#x60;` breaks the team's code spans and shows in the copies.
+  const description = `${unescapeHtml(await advisoryDescription(record, ctx.config, ctx.facts, ctx.overrides))}\n\n${advisoryMarker(ctx)}`;
   const fields = advisoryFields(record, ctx.config, description);
   let data = current;
   try {
@@ -109,12 +112,15 @@ export async function ensureDraft(octokit: Octokit, ctx: AnnounceCtx): Promise<A
 export async function requestCve(octokit: Octokit, ctx: AnnounceCtx): Promise<AdvisoryResult> {
   const repo = advisoryRepo(ctx.record, ctx.config);
   if (!repo || !ctx.record.ghsa) return { ok: false, error: "there is no draft advisory yet: run `/announce` first" };
+  const key = `cve-request-${ctx.key}`;
+  // Its reply is posted once GitHub accepted the request: a redelivery (the response write lost) asks no second time.
+  if (ctx.state.comments.some((c) => c.login === ctx.botLogin && c.body.includes(replyMarker(key)))) return { ok: true };
   try {
     await octokit.rest.securityAdvisories.createRepositoryAdvisoryCveRequest({ ...repoParams(repo), ghsa_id: ctx.record.ghsa });
   } catch (error) {
     return refused(error, "the CVE request");
   }
-  await reply(octokit, ctx, `cve-request-${ctx.key}`, (await renderTemplate("cve-requested", { ghsa: ctx.record.ghsa }, ctx.overrides)).text);
+  await reply(octokit, ctx, key, (await renderTemplate("cve-requested", { ghsa: ctx.record.ghsa }, ctx.overrides)).text);
   return { ok: true };
 }
 

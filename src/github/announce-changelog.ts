@@ -1,5 +1,6 @@
 import { announceView } from "../announce/announce-view.js";
 import { insertEntry } from "../announce/changelog-insert.js";
+import { unescapeHtml } from "../announce/pack.js";
 import { disclosureBranch } from "../announce/publish-steps.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord } from "../record/response-record.js";
@@ -50,13 +51,17 @@ async function readFile(octokit: Octokit, repo: string, path: string, ref: strin
   }
 }
 
-/** A `changelog` template that is neither built in nor overridden falls back to `changes-entry`. */
+/**
+ * A `changelog` template that is neither built in nor overridden falls back to `changes-entry`.
+ * The entry is a file's plain text, as the pack's mails are: Handlebars' escaping is undone, or
+ * the public file would read `uploader&#x27;s` for the summary's `uploader's`.
+ */
 async function renderEntry(template: string, view: object, ctx: AnnounceCtx): Promise<string> {
   try {
-    return (await renderTemplate(template, view, ctx.overrides)).text;
+    return unescapeHtml((await renderTemplate(template, view, ctx.overrides)).text);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    return (await renderTemplate("changes-entry", view, ctx.overrides)).text;
+    return unescapeHtml((await renderTemplate("changes-entry", view, ctx.overrides)).text);
   }
 }
 

@@ -2,6 +2,14 @@ import { announceView } from "../announce/announce-view.js";
 import { renderTemplate } from "../render/templates.js";
 import { repoParams, type AnnounceCtx, type Octokit } from "./announce-context.js";
 import { createOnce, NO_RETRY } from "./create-once.js";
+import { cut } from "../util/cut.js";
+
+/** GitHub refuses an issue title over 256 characters; a summary may have 1,024. */
+const TITLE_LIMIT = 256;
+
+function issueTitle(text: string): string {
+  return text.length > TITLE_LIMIT ? `${cut(text, TITLE_LIMIT - 1)}…` : text;
+}
 
 /** An issue the app opened earlier whose body carries `needle`: found again after a lost answer (a redelivery, or a create answered 5xx: create-once.ts). */
 async function findOwnIssue(octokit: Octokit, ctx: AnnounceCtx, repo: string, needle: string): Promise<{ html_url: string; number: number } | undefined> {
@@ -52,7 +60,7 @@ export async function openPublicIssue(octokit: Octokit, ctx: AnnounceCtx, repo: 
   if (found) return found.html_url;
   const { text } = await renderTemplate("public-issue", announceView(ctx.record, ctx.config, ctx.facts), ctx.overrides);
   const made = await createOnce(
-    async () => (await octokit.rest.issues.create({ ...repoParams(repo), title: `Security advisory: ${ctx.record.summary ?? ctx.record.ghsa}`, body: text, ...NO_RETRY })).data,
+    async () => (await octokit.rest.issues.create({ ...repoParams(repo), title: issueTitle(`Security advisory: ${ctx.record.summary ?? ctx.record.ghsa}`), body: text, ...NO_RETRY })).data,
     () => findOwnIssue(octokit, ctx, repo, url),
   );
   return made.html_url;

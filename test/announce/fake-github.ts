@@ -272,6 +272,8 @@ export class FakeGitHub {
       return [200, list.map((i) => this.issueJson(i))];
     });
     this.route("POST", `${R}/issues`, (m, b) => {
+      // GitHub refuses a title over 256 characters.
+      if ([...String(b.title)].length > 256) return [422, { message: "Validation Failed", errors: [{ resource: "Issue", code: "custom", field: "title", message: "title is too long (maximum is 256 characters)" }] }];
       const i: FakeIssue = { repo: full(m), number: this.nextId++, title: b.title, body: b.body ?? "", state: "open", state_reason: null, labels: [], assignees: b.assignees ?? [], user: BOT };
       this.issues.push(i);
       return [201, this.issueJson(i)];

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import type { GitHubMock } from "../helpers/github-api.js";
+import { AFTER_END, checkEachTest, handPublishedWorld, publishedByHand, type World } from "./world.js";
+
+let gh: GitHubMock;
+let w: World | undefined;
+checkEachTest(() => ({ gh, w }), (fresh) => ({ gh, w } = fresh));
+
+describe("the process-review issue", () => {
+  it("says the embargo did not hold when the advisory was published by hand before its end, not that none was set", async () => {
+    w = await handPublishedWorld(gh);
+    // Published on GitHub on 2026-11-25, six days before the embargo end (2026-12-01).
+    w.fake.advisories[0]!.published_at = "2026-11-25T08:00:00Z";
+    const event = publishedByHand("d-early") as { payload: { repository_advisory: { published_at: string } } };
+    event.payload.repository_advisory.published_at = "2026-11-25T08:00:00Z";
+    await w.probot(AFTER_END).receive(event as never);
+    const review = w.fake.issues.find((i) => i.title.startsWith("Process review"))!;
+    expect(review.body).toContain("| **Published** | 2026-11-25 |");
+    expect(review.body).not.toContain("| **Embargo** | not set |");
+    expect(review.body).toContain("| **Embargo** | not held: published before its end, 2026-12-01 |");
+  });
+});
