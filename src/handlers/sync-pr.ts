@@ -126,6 +126,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
       reviewerFacts: v.reviewerFacts,
       reviewerProblem: Boolean(v.reviewerProblem),
       configProblem: input.prConfigProblem,
+      wasPrivate: v.previous?.private,
     }),
   );
   const decision = combineDecisions([...decisions, ...unreadable.map(() => unreadableDecision())]);

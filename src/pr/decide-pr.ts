@@ -79,6 +79,8 @@ export function decidePr(input: {
   reviewerProblem?: boolean;
   /** The PR's repository has an invalid config: the gate cannot be evaluated. */
   configProblem?: boolean;
+  /** The record's line says the PR was private when last synced: its severity label is the app's. */
+  wasPrivate?: boolean;
 }): PrDecision {
   const { pr, record, security, prConfig, gate, leaks } = input;
   const priority = prConfig.public_pr.priority_label;
@@ -88,12 +90,15 @@ export function decidePr(input: {
   // says only what it always says, until that close is judged (src/handlers/unhandled-close.ts).
   const released = CLOSED_STATES.includes(record.state);
   const has = (l: string) => pr.labels.some((x) => x.toLowerCase() === l.toLowerCase());
+  // A repository made public since keeps what the app put on its private PR unless taken off:
+  // the severity of an unannounced issue, on a PR anyone can now read.
+  const ownSeverity = (l: string) => (pr.private || input.wasPrivate === true) && l.toLowerCase().startsWith(SEVERITY_LABEL_PREFIX);
 
   if (released) {
     const success = record.state === "announced";
     return {
       addLabels: [],
-      removeLabels: [priority, ...(pr.private ? pr.labels.filter((l) => l.toLowerCase().startsWith(SEVERITY_LABEL_PREFIX)) : [])].filter(has),
+      removeLabels: [priority, ...pr.labels.filter(ownSeverity)].filter(has),
       reviewers: [],
       teamReviewers: [],
       check: success
@@ -139,7 +144,7 @@ export function decidePr(input: {
     pendingWanted,
     addLabels: pr.open ? [priority, ...(severityLabel ? [severityLabel] : [])].filter((l) => !has(l)) : [],
     keepLabels: pr.open ? [priority, ...(severityLabel ? [severityLabel] : [])] : [],
-    removeLabels: pr.labels.filter((l) => pr.private && l.toLowerCase().startsWith(SEVERITY_LABEL_PREFIX) && l !== severityLabel),
+    removeLabels: pr.labels.filter((l) => ownSeverity(l) && l !== severityLabel),
     reviewers,
     teamReviewers,
     check,
