@@ -45,6 +45,8 @@ export interface PrDecision {
   removeLabels: string[];
   reviewers: string[];
   teamReviewers: string[];
+  /** Team review requests to withdraw: the security team's, asked for while the PR's repository was private. */
+  withdrawTeams?: string[];
   /** Wanted reviewers GitHub already lists as requested though the record does not know them (a lost answer): remembered as asked. */
   pendingWanted?: string[];
   check: CheckRunDecision;
@@ -93,6 +95,10 @@ export function decidePr(input: {
   // A repository made public since keeps what the app put on its private PR unless taken off:
   // the severity of an unannounced issue, on a PR anyone can now read.
   const ownSeverity = (l: string) => (pr.private || input.wasPrivate === true) && l.toLowerCase().startsWith(SEVERITY_LABEL_PREFIX);
+  // So does the security team's review request (a public PR asks `public_pr.review_team`, a login list otherwise).
+  const [teamOrg, teamSlug] = (security.team ?? "").toLowerCase().split("/");
+  const publicTeam = prConfig.public_pr.review_team?.toLowerCase();
+  const withdrawTeams = !pr.private && input.wasPrivate === true && teamOrg === pr.owner.toLowerCase() && publicTeam !== `${teamOrg}/${teamSlug}` ? pr.requested_teams.filter((t) => t.toLowerCase() === teamSlug) : [];
 
   if (released) {
     const success = record.state === "announced";
@@ -101,6 +107,7 @@ export function decidePr(input: {
       removeLabels: [priority, ...pr.labels.filter(ownSeverity)].filter(has),
       reviewers: [],
       teamReviewers: [],
+      withdrawTeams,
       check: success
         ? { status: "completed", conclusion: "success", title: "Released", summary: "The review this change waited for is complete." }
         : { status: "completed", conclusion: "neutral", title: "No longer gated", summary: "This change no longer needs the extra review." },
@@ -147,6 +154,7 @@ export function decidePr(input: {
     removeLabels: pr.labels.filter((l) => ownSeverity(l) && l !== severityLabel),
     reviewers,
     teamReviewers,
+    withdrawTeams,
     check,
   };
 }

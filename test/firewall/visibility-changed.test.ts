@@ -59,3 +59,27 @@ describe("a fix PR linked while its repository was private, the repository publi
     expect(gh.requestsTo("acme", "product").filter((r) => r.method === "DELETE")).toEqual([]);
   });
 });
+
+describe("a fix PR linked while its repository was private, the repository public now: its review requests", () => {
+  it("the security team's pending review request (asked for on private PRs only) is withdrawn", async () => {
+    const probot = createTestProbot();
+    mockToken(gh);
+    mockIdentity(gh);
+    const line = { repo: "acme/product", number: 42, state: "open" as const, review: "pending" as const, base: "main", head_sha: HEAD, private: true, requested: ["owner1", "team:sec"] };
+    const stored = await storeResponse({ state: "fixing", prs: [line] });
+    mockLinkedPrReads(gh, stored, "security_repo: acme/security\npublic_pr:\n  review_team: acme/core\n", { commits: true });
+    let withdrawn: unknown;
+    gh.api.delete("/repos/acme/product/pulls/42/requested_reviewers", (b) => ((withdrawn = b), true)).optionally().reply(200, {});
+    gh.api.post("/repos/acme/product/pulls/42/requested_reviewers").optionally().reply(201, {});
+    gh.api.patch("/repos/acme/product/check-runs/77").reply(200, {});
+    mockVisibility(gh, "acme", "security", "private");
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.patch("/repos/acme/security/issues/comments/555").reply(200, (_u, b: any) => ((stored[0]!.body = b.body), { id: 555 }));
+    const p = pull({ labels: ["priority: high"] });
+    p.requested_teams = [{ id: 9, node_id: "T9", slug: "sec", name: "sec" }] as never;
+
+    await probot.receive(reviewEvent(p, "sec1", "changes_requested"));
+
+    expect(withdrawn).toEqual({ reviewers: [], team_reviewers: ["sec"] });
+  });
+});
