@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { visibilityOf } from "../github/event-scope.js";
+import { readVisibility } from "../github/leak-firewall.js";
 import { APP_CREDENTIALS, appFromEnv, probotFromEnv, requireEnv, SECRET_VARIABLES, type AdapterOptions } from "./probot-from-env.js";
 
 /**
@@ -67,6 +68,13 @@ export async function runGitHubAction(options: AdapterOptions = {}): Promise<Act
       if ((error as { status?: number }).status !== 404) throw error;
       throw new Error(`the GitHub App with APP_ID ${env.APP_ID} is not installed on ${full}: install it on this repository, or check that APP_ID and PRIVATE_KEY are embargo's`);
     }
+  }
+  // A re-run repeats its run's payload: one from before the repository was made public still says
+  // private (no `repository.publicized` reaches a workflow). GitHub's word now decides, for the log
+  // and for the app alike: one call, on a private-looking repository only.
+  if (visibilityOf(repository) === "private") {
+    const now = await readVisibility(await probot.auth(payload.installation.id), { owner: repository.owner.login, repo: repository.name });
+    if (now !== "private") Object.assign(repository, { private: now === "internal", visibility: now === "internal" ? "internal" : "public" });
   }
   // A rerun of the workflow is a new attempt of the same run: the id says which.
   const id = `action-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;

@@ -69,6 +69,17 @@ function status(error: unknown): number | undefined {
   return (error as { status?: number }).status;
 }
 
+/** Withdraws team review requests; one GitHub no longer lists (answered, removed by hand) is no failure. */
+export async function withdrawTeamReviews(octokit: Octokit, pr: { owner: string; repo: string; pull_number: number }, teams: string[], log: (message: string) => void): Promise<void> {
+  if (!teams.length) return;
+  try {
+    await octokit.rest.pulls.removeRequestedReviewers({ ...pr, reviewers: [], team_reviewers: teams });
+  } catch (error) {
+    if (![422, 404].includes(status(error) ?? 0) || isRateLimited(error)) throw error;
+    log(`withdrawing the review request of ${teams.join(", ")} on ${pr.owner}/${pr.repo}#${pr.pull_number}: ${status(error)}; skipped`);
+  }
+}
+
 /**
  * Asks for reviews. GitHub refuses the whole request when one reviewer is not a collaborator
  * (422); then each is asked alone, and whoever is refused (422, 403, 404) is skipped and passed to

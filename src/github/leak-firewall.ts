@@ -3,7 +3,7 @@ import { timed, type SecretHit, type TextPart } from "../security/leak-secrets.j
 import { currentScope, repoKey, visibilityOf, type EventScope, type IssueTexts, type RepoRef, type Visibility } from "./event-scope.js";
 import { allowedWrite, publishedAdvisory } from "./leak-allowlist.js";
 import { LeakBlocked, type BlockDetail } from "./leak-blocked.js";
-import { isMutation, mutationTargets, targetsVisibility } from "./leak-graphql.js";
+import { committedFiles, isMutation, mutationTargets, targetsVisibility } from "./leak-graphql.js";
 import { isTransient } from "./http-status.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -117,7 +117,9 @@ function scanWrite(scope: EventScope, options: EndpointOptions, parsed: Parsed, 
   if (path.endsWith("/graphql")) {
     const body = (parsed.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
     if (!isMutation(body.query) || scope.secrets.empty) return undefined;
-    const hit = scope.secrets.find(textParts(body, (p) => `the GraphQL field \`${p}\``));
+    const parts = textParts(body, (p) => `the GraphQL field \`${p}\``);
+    for (const file of committedFiles(String(body.query), body.variables)) parts.push({ place: "a committed file's content (base64-decoded)", text: file });
+    const hit = scope.secrets.find(parts);
     return hit && { hit, request: "a GraphQL mutation", path, nodes: mutationTargets(String(body.query), body.variables) };
   }
   if (allowedWrite(parsed.method, path)) return undefined;

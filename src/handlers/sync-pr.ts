@@ -3,7 +3,7 @@ import { pendingBranches } from "../checklist/checklist-items.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { assertNoLeak } from "../github/leak-firewall.js";
-import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, type GateRun } from "../github/check-runs.js";
+import { gateRunNamed, gateRuns, requestReviews, upsertGateRun, withdrawTeamReviews, type GateRun } from "../github/check-runs.js";
 import { tellReviewRefused, type RefusedReviewer } from "./review-refused.js";
 import { namedRepoStillOurs } from "../github/made-public.js";
 import { knowLinks, linkOf, sameResponse } from "../github/repo-ids.js";
@@ -126,6 +126,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
       reviewerFacts: v.reviewerFacts,
       reviewerProblem: Boolean(v.reviewerProblem),
       configProblem: input.prConfigProblem,
+      wasPrivate: v.previous?.private,
     }),
   );
   const decision = combineDecisions([...decisions, ...unreadable.map(() => unreadableDecision())]);
@@ -135,6 +136,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   await setPrLabels(octokit, prRef, decision.addLabels, decision.removeLabels, input.log);
   const refused: RefusedReviewer[] = [];
   const asked = await requestReviews(octokit, prRef, decision.reviewers, decision.teamReviewers, input.log, (who, status) => refused.push({ who, status }));
+  await withdrawTeamReviews(octokit, prRef, decision.withdrawTeams ?? [], input.log);
   const linkedKeys = [...views.map((v) => v.key), ...unreadable];
   // Keep the sealed links byte-for-byte when they still say the same (a fresh seal differs every
   // time), unless they name a repository (the PR's, a response's) without the id the event knows.

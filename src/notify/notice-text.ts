@@ -1,4 +1,5 @@
 import type { EmbargoConfig } from "../config/config-schema.js";
+import { neutralize } from "../render/neutralize.js";
 
 /** What happened to a response, for the team's chat channel. */
 export interface NotifyEvent {
@@ -45,5 +46,6 @@ export function noticeText(event: NotifyEvent, config: EmbargoConfig): string {
     announced: event.advisory === false ? `${link} was announced: the embargo is over` : `${link} was announced: the advisory is published`,
     overdue: `${link}: the embargo end has passed and it is not announced yet`,
   }[event.kind];
-  return config.notify.include_details && event.details ? `${text}${slackEscape(detailsText(event.details))}` : text;
+  // The title is a reporter's: Mattermost and Rocket.Chat ping on a plain `@channel` or `@login`.
+  return config.notify.include_details && event.details ? `${text}${slackEscape(neutralize(detailsText(event.details)))}` : text;
 }

@@ -24,6 +24,7 @@ export function combineDecisions(decisions: PrDecision[]): PrDecision {
     removeLabels: unique(decisions.flatMap((d) => d.removeLabels)).filter((l) => !wanted.some((a) => lower(a) === lower(l))),
     reviewers: unique(decisions.flatMap((d) => d.reviewers)),
     teamReviewers: unique(decisions.flatMap((d) => d.teamReviewers)),
+    withdrawTeams: unique(decisions.flatMap((d) => d.withdrawTeams ?? [])).filter((t) => !decisions.some((d) => d.teamReviewers.some((w) => lower(w) === lower(t)))),
     check: rest.reduce((best, d) => (rank(d.check) < rank(best) ? d.check : best), first.check),
   };
 }

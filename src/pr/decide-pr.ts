@@ -45,6 +45,8 @@ export interface PrDecision {
   removeLabels: string[];
   reviewers: string[];
   teamReviewers: string[];
+  /** Team review requests to withdraw: the security team's, asked for while the PR's repository was private. */
+  withdrawTeams?: string[];
   /** Wanted reviewers GitHub already lists as requested though the record does not know them (a lost answer): remembered as asked. */
   pendingWanted?: string[];
   check: CheckRunDecision;
@@ -79,6 +81,8 @@ export function decidePr(input: {
   reviewerProblem?: boolean;
   /** The PR's repository has an invalid config: the gate cannot be evaluated. */
   configProblem?: boolean;
+  /** The record's line says the PR was private when last synced: its severity label is the app's. */
+  wasPrivate?: boolean;
 }): PrDecision {
   const { pr, record, security, prConfig, gate, leaks } = input;
   const priority = prConfig.public_pr.priority_label;
@@ -88,14 +92,22 @@ export function decidePr(input: {
   // says only what it always says, until that close is judged (src/handlers/unhandled-close.ts).
   const released = CLOSED_STATES.includes(record.state);
   const has = (l: string) => pr.labels.some((x) => x.toLowerCase() === l.toLowerCase());
+  // A repository made public since keeps what the app put on its private PR unless taken off:
+  // the severity of an unannounced issue, on a PR anyone can now read.
+  const ownSeverity = (l: string) => (pr.private || input.wasPrivate === true) && l.toLowerCase().startsWith(SEVERITY_LABEL_PREFIX);
+  // So does the security team's review request (a public PR asks `public_pr.review_team`, a login list otherwise).
+  const [teamOrg, teamSlug] = (security.team ?? "").toLowerCase().split("/");
+  const publicTeam = prConfig.public_pr.review_team?.toLowerCase();
+  const withdrawTeams = !pr.private && input.wasPrivate === true && teamOrg === pr.owner.toLowerCase() && publicTeam !== `${teamOrg}/${teamSlug}` ? pr.requested_teams.filter((t) => t.toLowerCase() === teamSlug) : [];
 
   if (released) {
     const success = record.state === "announced";
     return {
       addLabels: [],
-      removeLabels: [priority, ...(pr.private ? pr.labels.filter((l) => l.toLowerCase().startsWith(SEVERITY_LABEL_PREFIX)) : [])].filter(has),
+      removeLabels: [priority, ...pr.labels.filter(ownSeverity)].filter(has),
       reviewers: [],
       teamReviewers: [],
+      withdrawTeams,
       check: success
         ? { status: "completed", conclusion: "success", title: "Released", summary: "The review this change waited for is complete." }
         : { status: "completed", conclusion: "neutral", title: "No longer gated", summary: "This change no longer needs the extra review." },
@@ -139,9 +151,10 @@ export function decidePr(input: {
     pendingWanted,
     addLabels: pr.open ? [priority, ...(severityLabel ? [severityLabel] : [])].filter((l) => !has(l)) : [],
     keepLabels: pr.open ? [priority, ...(severityLabel ? [severityLabel] : [])] : [],
-    removeLabels: pr.labels.filter((l) => pr.private && l.toLowerCase().startsWith(SEVERITY_LABEL_PREFIX) && l !== severityLabel),
+    removeLabels: pr.labels.filter((l) => ownSeverity(l) && l !== severityLabel),
     reviewers,
     teamReviewers,
+    withdrawTeams,
     check,
   };
 }

@@ -5,7 +5,7 @@ import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runGitHubAction } from "../../src/adapters/github-action.js";
 import { main } from "../../src/cli/main.js";
-import { INSTALLATION_ID, labeledEvent } from "../helpers/app.js";
+import { INSTALLATION_ID, labeledEvent, mockVisibility } from "../helpers/app.js";
 import { loadWebhookExample, mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { deployEnv, expectAppReadsConfig, probotOptions, testApp } from "./deploy-helpers.js";
 
@@ -39,6 +39,8 @@ describe("the GitHub Action adapter", () => {
     const { payload } = labeledEvent();
     delete payload.installation; // workflow event files carry no installation
     gh.api.get("/repos/acme/security/installation").reply(200, { id: INSTALLATION_ID, account: { login: "acme" } });
+    // A payload that says private is checked with GitHub: a re-run repeats a payload from before the repo was made public.
+    mockVisibility(gh, "acme", "security");
     const seen = expectAppReadsConfig(gh);
 
     const outcome = await runGitHubAction({ env: actionEnv("issues", payload), appFn: testApp, probotOptions });
@@ -47,6 +49,7 @@ describe("the GitHub Action adapter", () => {
     expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       "GET /repos/acme/security/installation",
       `POST /app/installations/${INSTALLATION_ID}/access_tokens`,
+      "GET /repos/acme/security",
       `GET /repos/acme/security/contents/${encodeURIComponent(".github/embargo.yml")}`,
     ]);
     expect(seen.authorization).toBe("token ghs_installation_token");
@@ -54,6 +57,7 @@ describe("the GitHub Action adapter", () => {
 
   it("uses the installation in the payload when there is one", async () => {
     const { payload } = labeledEvent();
+    mockVisibility(gh, "acme", "security");
     const seen = expectAppReadsConfig(gh);
     const outcome = await runGitHubAction({ env: actionEnv("issues", payload), appFn: testApp, probotOptions });
     expect(outcome.delivered).toBe(true);
@@ -115,6 +119,7 @@ describe("action.yml", () => {
 
   it("`embargo action`, the command it runs, delivers the workflow's event and prints what it did", async () => {
     const { payload } = labeledEvent();
+    mockVisibility(gh, "acme", "security");
     const seen = expectAppReadsConfig(gh);
     const out: string[] = [];
     // The real app, with the step's environment only: EMBARGO_SECRET and no WEBHOOK_SECRET (action.yml maps no webhook secret).

@@ -17,7 +17,7 @@ import { runGitHubAction } from "../../src/adapters/github-action.js";
 import { embargoMiddleware } from "../../src/adapters/node-middleware.js";
 import { createApp } from "../../src/index.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import { mockIdentity, mockToken, NOW, TEST_SECRET } from "../helpers/app.js";
+import { mockIdentity, mockToken, mockVisibility, NOW, TEST_SECRET } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { fakeSecurityIssue, RESPONSE_ID, sendCommand } from "../helpers/security-issue.js";
 import { expectReply, mockLinkedPrReads, pull, reviewEvent, storeResponse, TITLE } from "../pr/fixtures.js";
@@ -66,6 +66,8 @@ const ENTRY_POINTS: Record<string, EntryPoint> = {
     };
   },
   "the GitHub Action": async (o) => async (d) => {
+    // The step asks GitHub whether the repository its payload calls private still is.
+    mockVisibility(gh, "acme", "security");
     await expect(runGitHubAction({ env: actionEnv(d), ...o })).rejects.toThrow("Bad Gateway");
   },
 };
@@ -118,3 +120,27 @@ for (const [where, visibility] of [["a public", { private: false }], ["an intern
     for (const secret of [TITLE, "acme/security", "security#7", "security issue"]) expect(published).not.toContain(secret);
   });
 }
+
+// A workflow re-run ("Re-run jobs") hands the step the payload of the run it repeats: one whose
+// event fired while the repository was private says `private: true` after it was made public. Its
+// log is as public as the repository is now, and so is the PR the app writes to.
+it("the GitHub Action re-run on a repository made public since: GitHub's word now, not the old payload's", async () => {
+  const { lines, log } = captureLog();
+  mockToken(gh);
+  mockIdentity(gh);
+  const stored = await storeResponse({ state: "fixing" });
+  mockLinkedPrReads(gh, stored, `security_repo: acme/security\npublic_pr:\n  priority_label: "${TITLE}"\n`, { commits: true });
+  mockVisibility(gh, "acme", "product", "public");
+  const reply = expectReply(gh, stored);
+  const appFn = createApp({ now: () => NOW, secret: TEST_SECRET, dashboard: false, tickMinutes: 0 });
+
+  const failure = await runGitHubAction({ env: actionEnv(reviewEvent(pull({ private: true }), "sec1", "approved")), appFn, probotOptions: { ...probotOptions, log } }).then(
+    () => undefined,
+    (error: Error) => error.message,
+  );
+
+  expect(gh.requestsTo("acme", "product").filter((r) => r.method !== "GET"), "nothing is written to the public PR").toEqual([]);
+  expect(reply.body, "the security team is told, in the security issue").toContain("**The leak firewall stopped a write**");
+  const published = `${lines.join("")}\n${failure}`;
+  for (const secret of [TITLE, "acme/security", "security#7", "security issue"]) expect(published).not.toContain(secret);
+});

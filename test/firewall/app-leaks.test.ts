@@ -205,3 +205,82 @@ describe("a future feature renders a template override of the product repo onto 
     expectNothingWrittenTo("acme", "product");
   });
 });
+
+describe("a future feature sends one GraphQL document with two mutations", () => {
+  // Pins an issue of the private security repo, and comments on the public PR in the same request.
+  const DOCUMENT = "mutation($pin: ID!, $pr: ID!, $body: String!) { pinIssue(input: { issueId: $pin }) { issue { id } } addComment(input: { subjectId: $pr, body: $body }) { clientMutationId } }";
+
+  function feature(app: Probot) {
+    app.on("issue_comment.created", async (context) => {
+      await withFirewall(context, async () => BOT, async () => {
+        const issue = { owner: "acme", repo: "security", issue_number: 7 };
+        const config = validateConfig({});
+        if (!config.ok) throw new Error("config");
+        const loaded = await loadResponse(context.octokit, issue, config.config, BOT, TEST_KEYS);
+        await context.octokit.graphql(DOCUMENT, { pin: "I_dashboard", pr: "PR_public", body: `Fixes ${loaded.record!.cve}` });
+      });
+    });
+  }
+
+  it("is judged by every repository it acts on: the comment on the public PR is stopped", async () => {
+    const probot = createTestProbot();
+    await probot.load(feature);
+    mockToken(gh);
+    const stored = await storedResponse();
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    // GitHub's word on each node: the pinned issue is in the private security repo, the PR in the public product repo.
+    gh.api
+      .post("/graphql", (b) => !String(b.query).includes("mutation"))
+      .times(2)
+      .optionally()
+      .reply(200, (_u, b: any) => ({ data: { node: { repository: { visibility: b.variables.id === "I_dashboard" ? "PRIVATE" : "PUBLIC" } } } }));
+    gh.api.post("/graphql", (b) => String(b.query).includes("mutation")).optionally().reply(200, { data: {} });
+    const reply = expectReply(gh, stored);
+
+    await expect(probot.receive(commentEvent({ commentBody: "looks good" }))).rejects.toThrow(/leak firewall blocked a GraphQL mutation to the repository it acts on \(public repository\)/);
+
+    expect(gh.requests.filter((r) => r.path === "/graphql" && String((r.body as { query?: string }).query).includes("mutation"))).toEqual([]);
+    expect(reply.body).toContain("| **Rule** | names the CVE id |");
+  });
+});
+
+describe("a future feature commits a file through GraphQL (createCommitOnBranch)", () => {
+  // GitHub's signed-commit mutation: the file travels base64-encoded, like the contents API's.
+  const DOCUMENT = "mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }";
+
+  function feature(app: Probot) {
+    app.on("issue_comment.created", async (context) => {
+      await withFirewall(context, async () => BOT, async () => {
+        const issue = { owner: "acme", repo: "security", issue_number: 7 };
+        const config = validateConfig({});
+        if (!config.ok) throw new Error("config");
+        const loaded = await loadResponse(context.octokit, issue, config.config, BOT, TEST_KEYS);
+        const contents = Buffer.from(`## Unreleased\n\n- Fixes ${loaded.record!.cve}\n`).toString("base64");
+        await context.octokit.graphql(DOCUMENT, {
+          input: {
+            branch: { repositoryNameWithOwner: "acme/product", branchName: "changelog" },
+            message: { headline: "Update the changelog" },
+            expectedHeadOid: "b".repeat(40),
+            fileChanges: { additions: [{ path: "CHANGES.md", contents }] },
+          },
+        });
+      });
+    });
+  }
+
+  it("the file's decoded content is checked: a CVE in it is stopped", async () => {
+    const probot = createTestProbot();
+    await probot.load(feature);
+    mockToken(gh);
+    const stored = await storedResponse();
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    gh.api.post("/graphql").optionally().reply(200, { data: { createCommitOnBranch: { commit: { oid: "c".repeat(40) } } } });
+    const reply = expectReply(gh, stored);
+
+    await expect(probot.receive(commentEvent({ commentBody: "looks good" }))).rejects.toThrow(/leak firewall blocked a GraphQL mutation to a target the firewall cannot tell/);
+
+    expect(gh.requests.filter((r) => r.path === "/graphql")).toEqual([]);
+    expect(reply.body).toContain("| **Where** | a committed file's content (base64-decoded) |");
+    expect(reply.body).toContain("| **Rule** | names the CVE id |");
+  });
+});

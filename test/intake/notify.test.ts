@@ -111,6 +111,28 @@ describe("notifications from the app's events", () => {
     expect(recordOf(body).notified).toEqual(["triaging:tri-a"]);
   });
 
+  it("with notify.include_details, a title's mentions reach the channel as text, never as pings (a reporter wrote it)", async () => {
+    const sent = mockHook();
+    const probot = createTestProbot(undefined, { env: ENV });
+    mockToken(gh);
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "security", `notify: { slack_webhook_env: SECURITY_SLACK_URL, include_details: true }\ntriage_rotation: [tri-a]\n`);
+    mockNoOverrides(gh, "acme", "security");
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, []);
+    gh.api.get("/repos/acme/security/issues").query(true).reply(200, [{ number: 7 }]);
+    gh.api.post(`${ISSUE}/assignees`).reply(201, { number: 7, assignees: [{ login: "tri-a" }] });
+    gh.api.post(`${ISSUE}/comments`).reply(201, { id: 555 });
+    gh.api.post(`${ISSUE}/labels`).reply(200, []);
+    // Mattermost and Rocket.Chat (README: any webhook taking Slack's JSON) ping on a plain
+    // `@channel`, `@all`, `@here` or `@login` in a webhook's text.
+    await probot.receive(labeledEvent({ title: "Crash in upload, @channel @all @here please ask @mallory", body: BODY }));
+    expect(sent).toHaveLength(1);
+    const text = JSON.parse(sent[0]!).text as string;
+    expect(text).toContain("is triaging");
+    expect(text).toContain("Crash in upload");
+    expect(text).not.toMatch(/@(channel|all|here|mallory)\b/);
+  });
+
   it("a failing webhook changes nothing else, and the next event sends the message", async () => {
     const record = triageRecord({ cve: CVE, components: ["upload-api"], severity: "high" });
     const f = await fakeSecurityIssue(gh, { yaml: CONFIG, record, env: ENV });
