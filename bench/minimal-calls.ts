@@ -162,11 +162,10 @@ export const MINIMAL_L1: MinimalStep[] = [
   announceCommand("/announce publish", [
       call("security-advisories/get-repository-advisory", "trust", "the advisory now: published or edited by hand on GitHub"),
       call("security-advisories/update-repository-advisory", "write", "published, with any field that differs, in one PATCH"),
-      call("pulls/list", "idempotency", "the changelog PR of an earlier run, by its head branch"),
+      call("pulls/list", "idempotency", "the changelog PR of an earlier run, by its head branch (the app's only: the name is predictable)"),
       call("repos/get", "read", "the product repo's default branch: the changelog PR's base (nothing in the event names it)"),
-      call("git/get-ref", "idempotency", "the disclosure branch of an earlier run"),
       call("git/get-ref", "read", "the default branch's head: the new branch's start"),
-      call("git/create-ref", "write", "the disclosure branch"),
+      call("git/create-ref", "write", "the disclosure branch (one there already, an earlier run's or someone else's, is answered 422 and set back to this head)"),
       call("repos/get-content (file)", "read", "CHANGES.md now (text and blob sha) to insert the entry"),
       call("repos/get-content (file)", "read", "NEWS.md now (absent: created)"),
       call("repos/create-or-update-file-contents", "write", "CHANGES.md"),

@@ -70,6 +70,9 @@ export async function sampleAnnounceView(name: string, record: ResponseRecord, c
       return { reporter: record.credits.find((c) => c.type === "reporter")?.login ?? facts.reporter, advisory_url: facts.advisoryUrl, cve: record.cve };
     case "cve-requested":
       return { ghsa: record.ghsa };
+    case "changelog-branch-taken":
+      // As runPublish: someone else's open PR from the disclosure branch.
+      return { repo: "acme/product", branch: "embargo/disclosure-GHSA-abcd-4q2w-9x8v", taken: ["https://github.com/acme/product/pull/46"] };
     // GitHub Enterprise Server (no repository security advisories): `/announce`, `/announce cve`.
     case "announce-no-advisories":
       return { repo: advisoryRepo(record, config) };

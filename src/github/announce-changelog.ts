@@ -97,27 +97,47 @@ export async function defaultBranch(octokit: Octokit, repo: string): Promise<str
   return (await octokit.rest.repos.get(repoParams(repo))).data.default_branch;
 }
 
-async function findPr(octokit: Octokit, repo: string, branch: string): Promise<string | undefined> {
-  const { owner } = repoParams(repo);
-  const { data } = await octokit.rest.pulls.list({ ...repoParams(repo), head: `${owner}:${branch}`, state: "all", per_page: 10 });
-  return data[0]?.html_url;
+interface BranchPulls {
+  /** The PR the app opened from this branch: an earlier run's, its answer perhaps lost. */
+  ours?: string;
+  /** Open PRs from it that someone else opened. */
+  others: string[];
 }
 
 /**
- * Publish step 2 on one repo: a branch off the default branch, the entries committed, one PR.
- * Each part is found again on a re-run (branch, entry already in the file, PR by its head).
+ * The PRs from the disclosure branch, told apart by who opened them. The branch's name is
+ * predictable (the issue number on GHES; the GHSA id, which the reporter knows): a PR someone else
+ * opened from it is theirs, not the changelog PR, whatever its title says.
  */
-export async function openChangelogPr(octokit: Octokit, ctx: AnnounceCtx, repo: string): Promise<string> {
+async function branchPulls(octokit: Octokit, ctx: AnnounceCtx, repo: string, branch: string): Promise<BranchPulls> {
+  const { owner } = repoParams(repo);
+  const { data } = await octokit.rest.pulls.list({ ...repoParams(repo), head: `${owner}:${branch}`, state: "all", per_page: 10 });
+  const ours = data.find((p) => p.user?.login.toLowerCase() === ctx.botLogin.toLowerCase());
+  return { ours: ours?.html_url, others: data.filter((p) => p !== ours && p.state === "open").map((p) => p.html_url) };
+}
+
+export type ChangelogPr = { url: string } | { taken: string[]; branch: string };
+
+/**
+ * Publish step 2 on one repo: a branch off the default branch, the entries committed, one PR.
+ * Each part is found again on a re-run (the app's PR by its head, the entry already in the file).
+ * A branch by that name that is there without the app's PR is set back to the default branch's
+ * head first: an earlier run's (cut short before its PR) loses nothing the run does not write
+ * again, and commits a product repo's writer put there in advance never ride along in the PR.
+ * Someone else's open PR from the branch stops the step: the branch is theirs to close.
+ */
+export async function openChangelogPr(octokit: Octokit, ctx: AnnounceCtx, repo: string): Promise<ChangelogPr> {
   const branch = disclosureBranch(ctx.config.disclosure_branch, ctx.record, ctx.issue.issue_number);
-  const existing = await findPr(octokit, repo, branch);
-  if (existing) return existing;
+  const pulls = await branchPulls(octokit, ctx, repo, branch);
+  if (pulls.ours) return { url: pulls.ours };
+  if (pulls.others.length) return { taken: pulls.others, branch };
   const base = await defaultBranch(octokit, repo);
+  const { data: head } = await octokit.rest.git.getRef({ ...repoParams(repo), ref: `heads/${base}` });
   try {
-    await octokit.rest.git.getRef({ ...repoParams(repo), ref: `heads/${branch}` });
-  } catch (error) {
-    if (httpStatus(error) !== 404) throw error;
-    const { data: head } = await octokit.rest.git.getRef({ ...repoParams(repo), ref: `heads/${base}` });
     await octokit.rest.git.createRef({ ...repoParams(repo), ref: `refs/heads/${branch}`, sha: head.object.sha });
+  } catch (error) {
+    if (httpStatus(error) !== 422) throw error;
+    await octokit.rest.git.updateRef({ ...repoParams(repo), ref: `heads/${branch}`, sha: head.object.sha, force: true });
   }
   const id = ctx.record.cve ?? ctx.record.ghsa ?? "the security advisory";
   for (const change of await changelogChanges(octokit, ctx, repo, branch)) {
@@ -134,11 +154,11 @@ export async function openChangelogPr(octokit: Octokit, ctx: AnnounceCtx, repo: 
   const body = `Adds ${id} to ${ctx.config.changelog.map((c) => c.path).join(" and ")}, now that the advisory is public${ctx.facts.advisoryUrl ? `: ${ctx.facts.advisoryUrl}` : ""}.`;
   try {
     const { data } = await octokit.rest.pulls.create({ ...repoParams(repo), title: `Changelog: ${id}`, head: branch, base, body });
-    return data.html_url;
+    return { url: data.html_url };
   } catch (error) {
     // A PR made by an earlier run whose answer was lost.
-    const again = httpStatus(error) === 422 ? await findPr(octokit, repo, branch) : undefined;
-    if (again) return again;
+    const again = httpStatus(error) === 422 ? (await branchPulls(octokit, ctx, repo, branch)).ours : undefined;
+    if (again) return { url: again };
     throw error;
   }
 }

@@ -51,7 +51,12 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
   const prs: string[] = [];
   for (const repo of productRepos(ctx.record, ctx.config)) {
     const id = `changelog:${repo.toLowerCase()}`;
-    const url = ctx.record.publish_steps?.[`${id}:url`] ?? (await openChangelogPr(octokit, ctx, repo));
+    let url = ctx.record.publish_steps?.[`${id}:url`];
+    if (!url) {
+      const made = await openChangelogPr(octokit, ctx, repo);
+      if ("taken" in made) return { ok: false, error: (await renderTemplate("changelog-branch-taken", { repo, ...made }, ctx.overrides)).text };
+      url = made.url;
+    }
     prs.push(url);
     if (!stepDone(ctx.record, id)) done(ctx, id, [], { publish_steps: { ...ctx.record.publish_steps, [`${id}:url`]: url } });
   }

@@ -1,7 +1,7 @@
 import { blobSha } from "../../src/github/conditional-read.js";
 import { gitBlob, gitTree } from "../helpers/app.js";
 import { sha, type FakeGitHub } from "./fake-github.js";
-import { SECURITY_REPO_ID } from "../helpers/app.js";
+import { BOT, SECURITY_REPO_ID } from "../helpers/app.js";
 
 /** GitHub's contents API sends a file's content only up to 1 MB. */
 const LARGE_FILE = 1024 * 1024;
@@ -88,12 +88,22 @@ export function productRoutes(fake: FakeGitHub, R: string, full: (m: RegExpExecA
       repo.files[String(b.ref).replace("refs/heads/", "")] = { ...repo.files[repo.default_branch] };
       return [201, { ref: b.ref, object: { sha: b.sha } }];
     });
+    fake.route("PATCH", `${R}/git/refs/heads/(?<branch>.+)`, (m, b) => {
+      const key = `${full(m).toLowerCase()}:${m.groups!.branch}`;
+      if (!fake.refs.has(key)) return [422, { message: "Reference does not exist" }];
+      if (!b.force) return [422, { message: "Update is not a fast forward" }];
+      fake.refs.set(key, b.sha);
+      // Only the default branch's head is ever set here: the branch's files become its files.
+      const repo = fake.repos.get(full(m).toLowerCase())!;
+      repo.files[m.groups!.branch!] = { ...repo.files[repo.default_branch] };
+      return [200, { ref: `refs/heads/${m.groups!.branch}`, object: { sha: b.sha, type: "commit" } }];
+    });
     fake.route("GET", `${R}/pulls`, (m, _b, q) => {
       const head = q.get("head")?.split(":")[1];
-      return [200, fake.pulls.filter((p) => p.repo.toLowerCase() === full(m).toLowerCase() && (!head || p.head === head)).map((p) => ({ number: p.number, html_url: `${fake.web}/${p.repo}/pull/${p.number}` }))];
+      return [200, fake.pulls.filter((p) => p.repo.toLowerCase() === full(m).toLowerCase() && (!head || p.head === head)).map((p) => ({ number: p.number, state: p.state, html_url: `${fake.web}/${p.repo}/pull/${p.number}`, user: { login: p.user ?? BOT, type: (p.user ?? BOT).endsWith("[bot]") ? "Bot" : "User" } }))];
     });
     fake.route("POST", `${R}/pulls`, (m, b) => {
-      if (fake.pulls.some((p) => p.repo === full(m) && p.head === b.head)) return [422, { message: "A pull request already exists" }];
+      if (fake.pulls.some((p) => p.repo === full(m) && p.head === b.head && p.state === "open")) return [422, { message: "A pull request already exists" }];
       const p = { repo: full(m), number: fake.nextId++, head: b.head, base: b.base, title: b.title, body: b.body, state: "open" };
       fake.pulls.push(p);
       return [201, { number: p.number, html_url: `${fake.web}/${p.repo}/pull/${p.number}` }];

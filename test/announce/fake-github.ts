@@ -64,7 +64,8 @@ export class FakeGitHub {
   /** Issue events, oldest first: the app's closes and reopens are added as it makes them; a test adds others. */
   events: FakeEvent[] = [];
   advisories: Record<string, any>[] = [];
-  pulls: { repo: string; number: number; head: string; base: string; title: string; body: string; state: string }[] = [];
+  /** `user`: who opened it (the app's bot when missing: the app opens the PRs this fake makes). */
+  pulls: { repo: string; number: number; head: string; base: string; title: string; body: string; state: string; user?: string }[] = [];
   refs = new Map<string, string>(); // owner/repo:branch → sha
   /** Teams by "org/slug" (lowercased) → members; a team not here answers 404, as a renamed or deleted one (or one the app may not read) does. */
   teams = new Map<string, string[]>();

@@ -108,6 +108,23 @@ export function lifecycleRoutes(fake: LifecycleGitHub): ExtraRoute[] {
       },
     ],
     [
+      "PATCH",
+      new RegExp(`${R}/git/refs/(.+)$`),
+      ([o, r, ref], _q, b) => {
+        // Octokit sends `heads/<branch>` as one path segment (`heads%2F…`).
+        const branch = ref!.replace(/^heads\//, "");
+        const key = `${o}/${r}:${branch}`.toLowerCase();
+        if (!fake.refs.has(key)) return [422, { message: "Reference does not exist" }];
+        if (!b.force) return [422, { message: "Update is not a fast forward" }];
+        fake.refs.set(key, b.sha);
+        // Only the default branch's head is ever set here: the branch's files become its files.
+        const base = fake.files.get(`${o}/${r}`.toLowerCase())?.get("main");
+        fake.files.get(`${o}/${r}`.toLowerCase())?.delete(branch!);
+        for (const [path, text] of base ?? []) fake.file(`${o}/${r}`, branch!, path, text);
+        return [200, { ref: `refs/heads/${branch}`, node_id: `REF_${branch}`, url: "", object: { sha: b.sha, type: "commit", url: "" } }];
+      },
+    ],
+    [
       "GET",
       new RegExp(`${R}/pulls$`),
       ([o, r], q) => {
