@@ -96,6 +96,8 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const configResult = await readConfig(context, deps.store);
   // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
   const prConfig = configResult.ok ? configResult.config : defaultConfig();
+  // Links the app sealed are the PR's; a text's references are only candidates, each judged by its own sync.
+  const sealed = keys.length > 0;
   if (!keys.length && configResult.ok) keys = await selfLinks(context, facts, prConfig, candidates);
   if (!keys.length) return;
   // A linked PR's event handled after a newer one (redelivered, or late): GitHub's PR now, not its copy.
@@ -117,7 +119,7 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   for (const [i, issueKey] of unique.entries()) {
     // Each response gets its own sync under its own queue; after the first, the run is read afresh.
     await deps.queue.run(responseKey(parseIssueKey(issueKey)!), () =>
-      syncPr({ octokit, deps, sealer: deps.sealer, log, issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize" && sameHead, retargeted, baseSnapshot, unhandledClose, ...(i === 0 && sameHead ? { runs } : {}) }),
+      syncPr({ octokit, deps, sealer: deps.sealer, log, issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize" && sameHead, retargeted, baseSnapshot, unhandledClose, ...(sealed ? { linked: unique } : {}), ...(i === 0 && sameHead ? { runs } : {}) }),
     );
   }
   for (const { issue, security } of unhandled.values()) await catchUpClose(deps, octokit, issue, security, log);

@@ -40,6 +40,8 @@ export interface SyncPrInput {
   security?: EmbargoConfig;
   /** The app's gate runs already on the head commit, when the caller has read them. */
   runs?: GateRun[];
+  /** Every response the caller found the PR linked to (after a push: on the previous head's run): all judge the first write. */
+  linked?: string[];
   /** `issueKey`'s response and issue, when the caller (an event on the security issue) holds them: not read again. */
   known?: KnownResponse;
   /** The event is a push (`synchronize`). */
@@ -82,7 +84,8 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
     return "shared-head";
   }
   const others = knowLinks(runs.filter((r) => r !== existing).flatMap((r) => input.sealer.openLinks(r.external_id, prBinding(pr))));
-  const keys = [input.issueKey, ...sealed, ...others].filter((k, i, all) => all.findIndex((x) => sameResponse(x, k)) === i);
+  // A new head's first gate is every response's verdict at once: one response alone (a released one) would open it.
+  const keys = [input.issueKey, ...sealed, ...others, ...(input.linked ?? [])].filter((k, i, all) => all.findIndex((x) => sameResponse(x, k)) === i);
   const reads = prReads(octokit, pr);
   const views: ResponseView[] = [];
   const unreadable: string[] = [];
