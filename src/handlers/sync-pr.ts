@@ -101,6 +101,8 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
       reads,
       pushed: input.pushed,
       retargeted: input.retargeted,
+      // Only PR events say `retargeted`; every other caller (the tick, an issue event, `/triage pr`) read the PR now.
+      baseNow: input.retargeted === undefined,
       headHandled: Boolean(existing),
       store: deps.store,
       now: deps.now(),
