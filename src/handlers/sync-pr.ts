@@ -22,6 +22,7 @@ import { findOwnComment } from "../github/issue-comments.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
 import { reportConfigProblems, type Deps } from "./response-context.js";
 import { prReads, readResponseView, type KnownResponse, type ResponseView } from "./pr-views.js";
+import { previousHeadLinks } from "./previous-head.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -89,7 +90,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   const reads = prReads(octokit, pr);
   const views: ResponseView[] = [];
   const unreadable: string[] = [];
-  for (const key of keys) {
+  const readView = async (key: string) => {
     const primary = sameResponse(key, input.issueKey);
     const view = await readResponseView({
       octokit,
@@ -101,8 +102,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
       reads,
       pushed: input.pushed,
       retargeted: input.retargeted,
-      // Only PR events say `retargeted`; every other caller (the tick, an issue event, `/triage pr`) read the PR now.
-      baseNow: input.retargeted === undefined,
+      baseNow: input.retargeted === undefined, // only PR events say `retargeted`; every other caller read the PR now
       headHandled: Boolean(existing),
       store: deps.store,
       now: deps.now(),
@@ -110,7 +110,10 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
     });
     if (view && "unreadable" in view) unreadable.push(view.key);
     else if (view) views.push(view);
-  }
+  };
+  for (const key of keys) await readView(key);
+  // A head without the app's gate run (a push it never handled): the PR's other links are on the head the records knew.
+  if (!existing && !input.linked) for (const key of await previousHeadLinks(octokit, deps.appId, input.sealer, pr, views, keys)) await readView(key);
   const primary = views.find((v) => sameResponse(v.key, input.issueKey));
   if (!primary) return undefined;
   for (const v of views) if (closeUnhandled(v.summary.open, v.record) || v.reopenPending) input.unhandledClose?.(v.issue, v.security);
