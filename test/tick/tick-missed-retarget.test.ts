@@ -1,7 +1,8 @@
 /**
  * A retarget whose `edited` event the app never handled (it was down, the delivery failed): the
  * next time it reads the PR from GitHub (the tick) it finds the PR on another base than the
- * response knows. Approvals given on the old base must not open the gate on the new one.
+ * response knows. Approvals given on the old base must not open the gate on the new one. The same
+ * re-judging takes back the approval of someone who has left the team since.
  */
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -43,5 +44,26 @@ describe("a retarget the app did not hear of", () => {
     // What the team sees: the PR into main, retargeted, pending.
     const response = world.comments.find((c) => c.body.includes("embargo:response"))!;
     expect(recordOf(response.body).prs[0]).toMatchObject({ base: "main", review: "pending", retargeted_at: "2026-11-23T12:00:00.000Z" });
+  });
+});
+
+describe("an approver who left the security team", () => {
+  it("no longer holds the gate open after the next tick (GitHub sends the app no membership events)", async () => {
+    // sec1 approved the head while on the team, then left it: the gate they opened is judged again by the tick.
+    const approved = { repo: "acme/product", number: 42, state: "open" as const, review: "approved" as const, base: "main", private: false, head_sha: HEAD, requested: ["sec1"] };
+    const world = await tickWorld(gh, new Date("2026-11-23T12:00:00Z"), { state: "fixing", triager: "tri-ana", prs: [approved] });
+    gh.api.get("/repos/acme/product/pulls/42").reply(200, { ...pull(), created_at: "2026-11-23T08:00:00Z" });
+    gh.api.get(`/repos/acme/product/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, PRODUCT_YAML, { "content-type": "text/plain; charset=utf-8" });
+    gh.api.get(`/repos/acme/product/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [{ id: 77, external_id: SEALED, status: "completed", conclusion: "success", output: { title: "Approved", summary: null }, app: { id: 1, slug: "embargo" } }] });
+    mockSyncReads(gh, { reviews: [{ login: "sec1", state: "APPROVED", commit_id: HEAD, submitted_at: "2026-11-23T09:00:00Z" }], commits: [{ sha: HEAD, message: "Refactor the parser" }], issueLabels: ["security", "security: fixing"] });
+    serveTeam(gh, ["sec2"], { team: "acme/security-team" });
+    gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);
+    gh.api.post("/repos/acme/product/pulls/42/requested_reviewers").optionally().reply(201, {});
+    const updates: any[] = [];
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().reply(200, { id: 77 });
+
+    await world.tick();
+
+    expect(updates).toEqual([expect.objectContaining({ conclusion: "action_required", output: expect.objectContaining({ title: "Waiting for review" }) })]);
   });
 });
