@@ -17,6 +17,7 @@ export interface PullLike {
   requested_teams?: ({ slug?: string } | null)[] | null;
   commits?: number;
   html_url?: string;
+  updated_at?: string;
 }
 
 export function prFacts(pull: PullLike, repository: { id?: number; owner: { login: string }; name: string; private: boolean; visibility?: string; default_branch?: string }): PrFacts {

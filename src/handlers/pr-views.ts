@@ -87,6 +87,8 @@ export interface ViewInput {
   now: Date;
   /** GitHub said, in this event, that the PR was retargeted to another base commit. */
   retargeted?: boolean;
+  /** `pr` was read from GitHub now (no event's copy): its base is where the PR is. */
+  baseNow?: boolean;
 }
 
 /**
@@ -224,7 +226,9 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   // a renamed base branch is the same commit), dated when the app sees it, never earlier; that
   // event redelivered, the record already on its base, keeps the first date.
   const seen = previous?.retargeted_at !== undefined && previous.base === pr.base;
-  const retargetedAt = input.retargeted && previous && !seen ? input.now.toISOString() : previous?.retargeted_at;
+  // The PR as GitHub has it now, on another base than the record's: a retarget whose `edited` event the app never handled (it was down).
+  const missed = Boolean(input.baseNow && pr.open && previous && previous.base !== pr.base);
+  const retargetedAt = (input.retargeted || missed) && previous && !seen ? input.now.toISOString() : previous?.retargeted_at;
   const gate = await readGate(input, gatekeepers, previous, released, retargetedAt);
   const reask = released || !pr.open ? [] : reaskAfterPush(pr, previous, Boolean(input.headHandled));
   const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, reask });

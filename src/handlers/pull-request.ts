@@ -10,6 +10,7 @@ import { knowLinks, learnRepoId, responseKey } from "../github/repo-ids.js";
 import { parseIssueKey, prBinding } from "../pr/pr-link.js";
 import { syncPr } from "./sync-pr.js";
 import { prFacts, type PullLike } from "./pr-facts.js";
+import { newerPull } from "./pr-snapshot.js";
 import { readConfig, type Deps } from "./response-context.js";
 import { catchUpClose } from "./unhandled-close.js";
 
@@ -76,7 +77,7 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const pull = payload.pull_request as unknown as PullLike;
   const repository = payload.repository;
   const octokit = context.octokit;
-  const facts = prFacts(pull, repository);
+  let facts = prFacts(pull, repository);
   // A late event from before the repo was made public must not get a private PR's labels and reviewers.
   facts.private = await privateNow(octokit, repository);
   const self = prBinding(facts);
@@ -95,7 +96,14 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const configResult = await readConfig(context, deps.store);
   // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
   const prConfig = configResult.ok ? configResult.config : defaultConfig();
+  // Links the app sealed are the PR's; a text's references are only candidates, each judged by its own sync.
+  const sealed = keys.length > 0;
   if (!keys.length && configResult.ok) keys = await selfLinks(context, facts, prConfig, candidates);
+  if (!keys.length) return;
+  // A linked PR's event handled after a newer one (redelivered, or late): GitHub's PR now, not its copy.
+  const snapshotHead = facts.head_sha;
+  facts = (await newerPull(octokit, deps.store, deps.keys, facts, pull.updated_at, repository)) ?? facts;
+  const sameHead = facts.head_sha === snapshotHead;
   // One queue per response, by its repository's id: an issue event names a renamed security repo
   // by its new name, this PR's link by the old one. A link sealed before it carried the id: read once.
   for (const key of keys) await learnRepoId(octokit, parseIssueKey(key)!);
@@ -111,7 +119,7 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   for (const [i, issueKey] of unique.entries()) {
     // Each response gets its own sync under its own queue; after the first, the run is read afresh.
     await deps.queue.run(responseKey(parseIssueKey(issueKey)!), () =>
-      syncPr({ octokit, deps, sealer: deps.sealer, log, issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize", retargeted, baseSnapshot, unhandledClose, ...(i === 0 ? { runs } : {}) }),
+      syncPr({ octokit, deps, sealer: deps.sealer, log, issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize" && sameHead, retargeted, baseSnapshot, unhandledClose, ...(sealed ? { linked: unique } : {}), ...(i === 0 && sameHead ? { runs } : {}) }),
     );
   }
   for (const { issue, security } of unhandled.values()) await catchUpClose(deps, octokit, issue, security, log);

@@ -22,6 +22,7 @@ import { findOwnComment } from "../github/issue-comments.js";
 import { RESPONSE_MARKER } from "../record/markers.js";
 import { reportConfigProblems, type Deps } from "./response-context.js";
 import { prReads, readResponseView, type KnownResponse, type ResponseView } from "./pr-views.js";
+import { previousHeadLinks } from "./previous-head.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -40,6 +41,8 @@ export interface SyncPrInput {
   security?: EmbargoConfig;
   /** The app's gate runs already on the head commit, when the caller has read them. */
   runs?: GateRun[];
+  /** Every response the caller found the PR linked to (after a push: on the previous head's run): all judge the first write. */
+  linked?: string[];
   /** `issueKey`'s response and issue, when the caller (an event on the security issue) holds them: not read again. */
   known?: KnownResponse;
   /** The event is a push (`synchronize`). */
@@ -82,11 +85,12 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
     return "shared-head";
   }
   const others = knowLinks(runs.filter((r) => r !== existing).flatMap((r) => input.sealer.openLinks(r.external_id, prBinding(pr))));
-  const keys = [input.issueKey, ...sealed, ...others].filter((k, i, all) => all.findIndex((x) => sameResponse(x, k)) === i);
+  // A new head's first gate is every response's verdict at once: one response alone (a released one) would open it.
+  const keys = [input.issueKey, ...sealed, ...others, ...(input.linked ?? [])].filter((k, i, all) => all.findIndex((x) => sameResponse(x, k)) === i);
   const reads = prReads(octokit, pr);
   const views: ResponseView[] = [];
   const unreadable: string[] = [];
-  for (const key of keys) {
+  const readView = async (key: string) => {
     const primary = sameResponse(key, input.issueKey);
     const view = await readResponseView({
       octokit,
@@ -98,6 +102,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
       reads,
       pushed: input.pushed,
       retargeted: input.retargeted,
+      baseNow: input.retargeted === undefined, // only PR events say `retargeted`; every other caller read the PR now
       headHandled: Boolean(existing),
       store: deps.store,
       now: deps.now(),
@@ -105,7 +110,10 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
     });
     if (view && "unreadable" in view) unreadable.push(view.key);
     else if (view) views.push(view);
-  }
+  };
+  for (const key of keys) await readView(key);
+  // A head without the app's gate run (a push it never handled): the PR's other links are on the head the records knew.
+  if (!existing && !input.linked) for (const key of await previousHeadLinks(octokit, deps.appId, input.sealer, pr, views, keys)) await readView(key);
   const primary = views.find((v) => sameResponse(v.key, input.issueKey));
   if (!primary) return undefined;
   for (const v of views) if (closeUnhandled(v.summary.open, v.record) || v.reopenPending) input.unhandledClose?.(v.issue, v.security);

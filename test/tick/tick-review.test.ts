@@ -55,6 +55,8 @@ describe("a linked PR whose newest head has no gate run (two pushes handled out 
     gh.api.get("/repos/acme/product/pulls/42").reply(200, p);
     gh.api.get(`/repos/acme/product/contents/${encodeURIComponent(".github/embargo.yml")}`).reply(200, PRODUCT_YAML, { "content-type": "text/plain; charset=utf-8" });
     gh.api.get(`/repos/acme/product/commits/${NEWEST}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
+    // The head the record knew: its gate run holds the PR's links (every response's, carried to the new head).
+    gh.api.get(`/repos/acme/product/commits/${HEAD}/check-runs`).query(true).reply(200, { total_count: 1, check_runs: [{ id: 77, external_id: SEALED, status: "completed", conclusion: "action_required", output: { title: "Waiting for review", summary: null }, app: { id: 1, slug: "embargo" } }] });
     mockSyncReads(gh, { commits: [{ sha: NEWEST, message: "Refactor the parser" }], issueLabels: ["security", "security: fixing"] });
     serveTeam(gh, ["sec1"], { team: "acme/security-team" });
     gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);

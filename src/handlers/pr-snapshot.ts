@@ -1,0 +1,30 @@
+import type { ProbotOctokit } from "probot";
+import { getPull } from "../github/pull-requests.js";
+import type { PrFacts } from "../pr/decide-pr.js";
+import type { KeyRing } from "../security/key-ring.js";
+import type { Store } from "../store/store.js";
+import { prFacts, type PullLike } from "./pr-facts.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** Longer than an embargo lasts (30 days): a delivery redelivered within it is still told from a new one. */
+const SEEN_TTL_MS = 60 * 24 * 3_600_000;
+
+/** Keyed by a MAC, so the store does not list which public PRs are fixes. */
+const seenKey = (keys: KeyRing, pr: PrFacts) => `pr-seen:${keys.sign("record", `pr-seen:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}`)}`;
+
+/**
+ * A linked PR as GitHub has it now, when the event's copy (`updated_at`) is older than one the app
+ * already handled: a redelivered or late delivery must not put back an old title (and open a gate
+ * the wording check closed since), an open state after the merge, or old labels and requests.
+ * Undefined when the event's copy is the newest seen: no read. One read of GitHub only then.
+ */
+export async function newerPull(octokit: Octokit, store: Store, keys: KeyRing, facts: PrFacts, updatedAt: string | undefined, repository: Parameters<typeof prFacts>[1]): Promise<PrFacts | undefined> {
+  const at = Date.parse(updatedAt ?? "");
+  if (!Number.isFinite(at)) return undefined;
+  const key = seenKey(keys, facts);
+  if (await store.setIfHigher(key, at, SEEN_TTL_MS)) return undefined;
+  if (!(Number(await store.get(key)) > at)) return undefined;
+  const pull = await getPull(octokit, { owner: facts.owner, repo: facts.repo, pull_number: facts.number });
+  return pull ? { ...prFacts(pull as unknown as PullLike, repository), private: facts.private } : undefined;
+}
