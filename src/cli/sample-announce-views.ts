@@ -60,7 +60,7 @@ export async function sampleAnnounceView(name: string, record: ResponseRecord, c
       };
     }
     case "announce-draft-reply":
-      return { created: true, ghsa: record.ghsa, repo: record.advisory?.repo, advisory_url: facts.advisoryUrl, overwritten: [], cve_found: record.cve, release_managers: config.release_managers };
+      return { created: true, ghsa: record.ghsa, repo: record.advisory?.repo, advisory_url: facts.advisoryUrl, overwritten: [], cve_found: record.cve, cve_unasked: undefined, release_managers: config.release_managers };
     case "announce-forced":
       return { by: "triager-1", reason: "the fix is already public in the upstream project", gates: ["Embargo end reached"], plural: false };
     case "unembargo":

@@ -1,7 +1,7 @@
 import { advisoryFields, advisoryRepo, changedFields, editedByHand, fieldHashes } from "../announce/advisory-fields.js";
 import { advisoryDescription, unescapeHtml } from "../announce/pack.js";
 import { issueKey } from "./issue-comments.js";
-import { replyMarker } from "../record/markers.js";
+import { replyMarker, REPLY_MARKER_PREFIX } from "../record/markers.js";
 import { responseKey } from "./repo-ids.js";
 import { isRateLimited } from "./http-status.js";
 import { renderTemplate } from "../render/templates.js";
@@ -61,11 +61,15 @@ function refused(error: unknown, what: string): AdvisoryResult {
  * lost create is found again by its marker first), else patched with only the fields that differ,
  * and `publish` in the same PATCH. The record is changed in `ctx` only: the run writes it once.
  */
-async function writeAdvisory(octokit: Octokit, ctx: AnnounceCtx, repo: string, publish: boolean): Promise<AdvisoryResult & { overwritten?: string[]; cveFound?: string }> {
+async function writeAdvisory(octokit: Octokit, ctx: AnnounceCtx, repo: string, publish: boolean): Promise<AdvisoryResult & { overwritten?: string[]; cveFound?: string; cveUnasked?: string }> {
   const params = repoParams(repo);
   let record = ctx.record;
   const current = record.ghsa ? ((await octokit.rest.securityAdvisories.getRepositoryAdvisory({ ...params, ghsa_id: record.ghsa })).data as Advisory) : await findOurs(octokit, ctx, repo);
-  const cveFound = !record.cve && current?.cve_id ? (current.cve_id as string) : undefined;
+  const onDraft = !record.cve && current?.cve_id ? (current.cve_id as string) : undefined;
+  // The draft's CVE field is anyone's with access to it (a collaborator, such as the reporter, can
+  // edit its metadata): it is GitHub's answer only once the team asked GitHub for one.
+  const cveFound = onDraft && askedGitHub(ctx) ? onDraft : undefined;
+  const cveUnasked = onDraft && !cveFound ? onDraft : undefined;
   if (cveFound) record = tick({ ...record, cve: cveFound }, ["triage.cve"], ctx.now);
   const overwritten = current ? editedByHand(record.advisory?.written, current) : [];
   // Published as written (the Advisory Database and OSV copy it as it is), not as escaped for a comment:
@@ -88,7 +92,12 @@ async function writeAdvisory(octokit: Octokit, ctx: AnnounceCtx, repo: string, p
   const createdBy = current && record.ghsa ? record.advisory?.created_by : ctx.key;
   ctx.record = { ...record, ghsa: data.ghsa_id, advisory: { ...record.advisory, repo, url: data.html_url, written: fieldHashes(fields), ...(createdBy ? { created_by: createdBy } : {}) } };
   ctx.facts = { ...ctx.facts, advisoryUrl: data.html_url };
-  return { ok: true, advisory: data, overwritten, cveFound };
+  return { ok: true, advisory: data, overwritten, cveFound, cveUnasked };
+}
+
+/** `/announce cve` was answered by GitHub on this issue: its reply is posted only once GitHub took the request. */
+function askedGitHub(ctx: AnnounceCtx): boolean {
+  return ctx.state.comments.some((c) => c.login === ctx.botLogin && c.body.includes(`${REPLY_MARKER_PREFIX}cve-request-`));
 }
 
 /** `/announce`: the draft created or updated, and a reply naming it. */
@@ -101,7 +110,7 @@ export async function ensureDraft(octokit: Octokit, ctx: AnnounceCtx): Promise<A
   const created = ctx.record.advisory?.created_by === ctx.key;
   const { text } = await renderTemplate(
     "announce-draft-reply",
-    { created, ghsa: data.ghsa_id, repo, advisory_url: data.html_url, overwritten: written.overwritten, cve_found: written.cveFound, release_managers: created ? ctx.config.release_managers : [] },
+    { created, ghsa: data.ghsa_id, repo, advisory_url: data.html_url, overwritten: written.overwritten, cve_found: written.cveFound, cve_unasked: written.cveUnasked, release_managers: created ? ctx.config.release_managers : [] },
     ctx.overrides,
   );
   await reply(octokit, ctx, `advisory-${ctx.key}`, text);

@@ -149,6 +149,21 @@ describe("/announce cve", () => {
     expect(packs()[0]).toContain('"cveId": "CVE-2026-4242"');
   });
 
+  it("a CVE id on the draft the team did not ask GitHub for (set by someone with access to the draft) is named, not recorded", async () => {
+    w = await world(gh);
+    await w.send("/announce");
+    // A collaborator on the draft (the reporter of a private report is one) edits its metadata.
+    w.fake.advisories[0]!.cve_id = "CVE-2026-6666";
+    await w.send("/announce");
+    expect(w.record.cve).toBeUndefined();
+    expect(w.replies().join("\n")).not.toContain("GitHub assigned CVE-2026-6666");
+    const told = w.replies().filter((b) => b.includes("The draft carries CVE-2026-6666, which the app did not ask GitHub for"));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain("record it with `/triage cve CVE-2026-6666`");
+    expect(packs().at(-1)).not.toContain("CVE-2026-6666");
+    expect(w.fake.advisories[0]!.cve_id).toBe("CVE-2026-6666");
+  });
+
   it("is refused without a draft, or when the response has a CVE already", async () => {
     w = await world(gh);
     await w.send("/announce cve");
