@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { normalizeForMatch } from "../security/normalize-text.js";
+import { idSpellings, normalizeForMatch } from "../security/normalize-text.js";
 
 export interface PrTexts {
   title: string;
@@ -32,7 +32,8 @@ const RULES = {
 };
 
 // Over normalised text (lower-case words joined by single spaces): linear, no backtracking.
-const ANY_ID = / cve \d{4} \d+ | ghsa(?: [23456789cfghjmpqrvwx]{4}){3} /;
+// Also with separators left out ("CVE20261234"), as the id needles below.
+const ANY_ID = / cve ?\d{4} ?\d+ | ghsa(?: ?[23456789cfghjmpqrvwx]{4}){3} /;
 
 /**
  * The forms a text is matched in: as written, and without markdown emphasis and code marks, which
@@ -61,7 +62,7 @@ export function findLeaks(texts: PrTexts, secrets: LeakSecrets): LeakFinding[] {
   });
   const former = (secrets.formerNames ?? []).flatMap((name) => [`${name}#${number}`, `${name}/issues/${number}`]);
   const issueNeedles = [`${repoPath}#${number}`, `${repoPath}/issues/${number}`, ...current, ...former, ...(secrets.issueUrls ?? []).filter(Boolean)].map(normalizeForMatch);
-  const idNeedles = [secrets.cve, secrets.ghsa].filter((s): s is string => Boolean(s)).map(normalizeForMatch);
+  const idNeedles = [secrets.cve, secrets.ghsa].filter((s): s is string => Boolean(s)).flatMap(idSpellings);
   // A listed word matches at the start of a word: "exploit" also finds "exploitable".
   const wordNeedles = secrets.words.map((w) => normalizeForMatch(w).trimEnd()).filter((w) => w.trim());
   const checks: { rule: string; test: (s: string) => boolean }[] = [

@@ -1,4 +1,4 @@
-import { normalizeForMatch } from "./normalize-text.js";
+import { idSpellings, normalizeForMatch } from "./normalize-text.js";
 
 /**
  * The secrets of the security issues one event touches, and the one question the leak firewall
@@ -58,6 +58,8 @@ interface Owner {
 const SPLIT_FIELD_CHARS = 256;
 const FREE_TEXT: SecretKind[] = ["title", "summary", "description"];
 const OWN_REPO_KNOWS: SecretKind[] = ["reference", "title", "report"];
+
+const ID_KINDS: SecretKind[] = ["cve", "ghsa"];
 
 /** Where each word of a normalised, trimmed text starts: runs are cut out of it, never re-joined. */
 function wordStarts(text: string): Uint32Array {
@@ -125,7 +127,7 @@ export class SecretSet {
         continue;
       }
       if (FREE_TEXT.includes(kind) && trimmed.length < MIN_TEXT_CHARS) continue;
-      if (!this.needles.has(norm)) this.needles.set(norm, { issue, kind });
+      for (const needle of ID_KINDS.includes(kind) ? idSpellings(text) : [norm]) if (!this.needles.has(needle)) this.needles.set(needle, { issue, kind });
     }
   }
 

@@ -14,7 +14,9 @@ const CONFUSABLES: Record<string, string> = {
   ı: "i", ł: "l", ø: "o", đ: "d", ħ: "h",
 };
 
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
+// Every format character (`\p{Cf}`: U+1BCA0 shorthand controls, U+13430 hieroglyph joiners…) and
+// the other default-ignorable code points a renderer shows as nothing, not a list that misses some.
+const INVISIBLE = /[\p{Cf}\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{e0000}-\u{e0fff}]/gu;
 const COMBINING = /\p{M}/gu;
 /** Everything that is not a letter or a digit separates words: dashes, dots, slashes, "#", spaces. */
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
@@ -102,4 +104,20 @@ function unicodeWords(text: string): string {
 export function mentions(text: string, secret: string): boolean {
   const needle = normalizeForMatch(secret);
   return needle.trim() !== "" && normalizeForMatch(text).includes(needle);
+}
+
+/**
+ * An id (CVE, GHSA) in normal form with every choice of its separators left out (`cve 2026 1234`,
+ * `cve2026 1234`, `cve 20261234`, `cve20261234`): "CVE20261234" names the id as well. Each stays a
+ * whole-word needle, so CVE-2026-12345 is not CVE-2026-1234. At most 8, for a GHSA id's four words.
+ */
+export function idSpellings(id: string): string[] {
+  const trimmed = normalizeForMatch(id).trim();
+  const words = trimmed.split(" ");
+  if (!trimmed || words.length > 6) return trimmed ? [` ${trimmed} `] : [];
+  const out: string[] = [];
+  for (let mask = 0; mask < 1 << (words.length - 1); mask++) {
+    out.push(` ${words.reduce((text, word, i) => (i === 0 ? word : `${text}${mask & (1 << (i - 1)) ? "" : " "}${word}`), "")} `);
+  }
+  return out;
 }

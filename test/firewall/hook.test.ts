@@ -71,6 +71,10 @@ describe("every secret form is stopped on its way to a public repo", () => {
     ["the CVE id in fullwidth letters", "fixes ＣＶＥ－２０２６－１２３４", "names the CVE id"],
     ["the CVE id with HTML character references", "CVE&#45;2026&#x2d;1234", "names the CVE id"],
     ["the GHSA id in upper case with zero-width spaces", "GHSA-C2FG\u200b-HJ3M-\u2060PQ4R", "names the GHSA id"],
+    ["the CVE id with no separators", "fixes CVE20261234", "names the CVE id"],
+    ["the CVE id with one separator left out", "fixes CVE-20261234", "names the CVE id"],
+    ["the GHSA id run together", "GHSAc2fghj3mpq4r", "names the GHSA id"],
+    ["the GHSA id with a format character no list named (U+1BCA0)", "GHSA-C2\u{1bca0}FG-HJ3M-PQ4R", "names the GHSA id"],
     ["the title with a zero-width space and Cyrillic letters", "Tidy: SQL inj\u200bесtion in the login form", "repeats the security issue's title"],
     ["the summary, double URL-encoded", encodeURIComponent(encodeURIComponent(SUMMARY)), "repeats the response's summary"],
     ["the description with other punctuation", "the user-name reaches the SQL_query_builder; unescaped!", "repeats the response's description"],
@@ -147,6 +151,14 @@ describe("what passes", () => {
       for (const body of ["Fixes #7 (7 files)", "XSS on /api", "security fix for the login form", "crafted user name, the query builder pastes"]) await comment(body)();
     });
     expect(gh.requests.filter((r) => r.method === "POST")).toHaveLength(4);
+  });
+
+  it("another CVE id that starts like the secret one, with or without separators", async () => {
+    gh.api.post("/repos/acme/product/issues/42/comments").times(2).reply(201, { id: 1 });
+    await runInScope(scope(), async () => {
+      for (const body of ["also fixes CVE-2026-12345", "CVE202612345"]) await comment(body)();
+    }).catch((error: unknown) => expect.fail(String(error)));
+    expect(gh.requests.filter((r) => r.method === "POST")).toHaveLength(2);
   });
 
   it("reads, whatever they carry, and every write outside an event", async () => {

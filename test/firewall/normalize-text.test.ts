@@ -9,7 +9,7 @@ import { mentions, normalizeForMatch } from "../../src/security/normalize-text.j
 const CONFUSABLES: Record<string, string> = { а: "a", е: "e", о: "o", р: "p", с: "c", х: "x", ο: "o", ı: "i" };
 
 function wholePipeline(text: string): string {
-  const decoded = text.normalize("NFKD").replace(/[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu, "").replace(/\p{M}/gu, "").toLowerCase();
+  const decoded = text.normalize("NFKD").replace(/[\p{Cf}\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{e0000}-\u{e0fff}]/gu, "").replace(/\p{M}/gu, "").toLowerCase();
   let folded = "";
   for (const ch of decoded) folded += CONFUSABLES[ch] ?? ch;
   // "#007" names "#7": every word loses the zeros in front of a digit.
@@ -25,7 +25,7 @@ function wholePipeline(text: string): string {
 
 const ALPHABET = [
   ..."abcXYZ019 -_/.#:|*`\n\t",
-  "ｃ", "Ｖ", "２", "－", "\u3000", "ﬁ", "é", "e\u0301", "\u0301", "\u200b", "\u2060", "\ufeff", "\u{e0041}", "İ", "ß",
+  "ｃ", "Ｖ", "２", "－", "\u3000", "ﬁ", "é", "e\u0301", "\u0301", "\u200b", "\u2060", "\ufeff", "\u{e0041}", "\u{1bca0}", "\u{13430}", "İ", "ß",
   "а", "е", "о", "с", "ο", "ı", "—", "–", "…", "→", "😀", "日本", "Ω", "\u00ad",
 ];
 

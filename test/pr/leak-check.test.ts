@@ -55,6 +55,10 @@ const variants: [string, string][] = [
   ["GHSA-abcd-efgh-jkmp", ID],
   ["ghsa_abcd_efgh_jkmp", ID],
   ["GHSA-2345-6789-cfgh", ID],
+  ["CVE20261234", ID],
+  ["CVE2026-1234", ID],
+  ["GHSAabcdefghjkmp", ID],
+  ["GHSA-abcd-ef\u{1bca0}gh-jkmp", ID], // a format character no list named
   ["Vulnerability", WORD],
   ["VULNERABILITY", WORD],
   ["vulnerabilit\u200by", WORD],
