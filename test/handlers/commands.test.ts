@@ -1103,6 +1103,17 @@ describe("issue 8: lines GitHub does not show as commands", () => {
   });
 });
 
+describe("lines GitHub's HTML hides, though no HTML comment holds them", () => {
+  it("a command in a processing instruction or a tag's quoted attribute (pasted markdown) never runs; the visible one does", async () => {
+    const f = await fakeIssue();
+    const body = ["Pasted from the report:", "<?xml", "/triage invalid hidden in a processing instruction", "?>", '<img src="poc.png" alt="', "/triage no-action hidden in an alt text", '">', "", "/triage reproduced yes"].join("\n");
+    await send(f, body);
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record).toMatchObject({ state: "triage", reproduced: true });
+    expect(f.record.reason).toBeUndefined();
+  });
+});
+
 describe("issue 8: state labels follow GitHub's current labels", () => {
   it("the payload says `security: triage` but the issue now has `security: confirmed`: after /triage invalid exactly one state label", async () => {
     const f = await fakeIssue({ record: triageRecord({ state: "confirmed" }) });
