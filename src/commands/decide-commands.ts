@@ -162,7 +162,7 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
   const close = outcomes.reduce<CommandsDecision["close"]>((last, o) => o.close ?? last, undefined);
   if (close) record = tick(record, ["follow-up.closed"], input.now);
   const refused = failures.filter((f) => f.again).map((f) => refusedMarker(commentKey, f.line.hash));
-  if (failures.length) replies.push({ ...errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures), ...(refused.length ? { hidden: refused } : {}) });
+  if (failures.length) replies.push({ ...errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures, lines.length > failures.length), ...(refused.length ? { hidden: refused } : {}) });
   return {
     record,
     replies,

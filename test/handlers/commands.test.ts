@@ -774,6 +774,15 @@ describe("several commands in one comment", () => {
     expect(ranOf(f.record.ran).get(String(COMMENT_ID))).toHaveLength(2);
   });
 
+  it("a comment whose only command failed is not told that its other commands were applied", async () => {
+    const f = await fakeIssue();
+    await send(f, "Rated it:\n/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H");
+    expect(f.replies).toHaveLength(1);
+    expect(f.replies[0]).toContain("> /triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H\n");
+    expect(f.replies[0]).not.toMatch(/other commands/i);
+    expect(f.record.severity).toBeUndefined();
+  });
+
   it("each line sees the record the lines before it left", async () => {
     const f = await fakeIssue();
     await send(f, "/triage embargo 2027-01-31\n/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
