@@ -115,6 +115,8 @@ export interface ResponseRecord {
    * record built by hand may hold the plain object, JSON's own shape. Read it through `ranOf`.
    */
   ran: Ran | Record<string, string[]>;
+  /** The newest comment id whose `ran` memory was forgotten (src/commands/ran-memory.ts `retireForgotten`). */
+  ran_floor?: number;
   release_managers_told?: boolean;
   experts_told?: string[];
   /** `/announce`: the response's one repository advisory (GHSA id in `ghsa`), once GitHub made it. */

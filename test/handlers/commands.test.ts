@@ -1065,6 +1065,30 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
     expect(f.reactions.at(-1)).toBe("+1");
   });
 
+  it("an edit of a comment the bounded memory has forgotten does not run its old lines again over newer ones", async () => {
+    // 99 other comments' lines remembered: one more comment and the oldest is forgotten, whole.
+    const ran = Object.fromEntries(Array.from({ length: 99 }, (_, i) => [String(5000 + i), ["aaaaaaaaaa"]]));
+    const f = await fakeIssue({ record: triageRecord({ ran }) });
+    const at = (event: Awaited<ReturnType<typeof commentEvent>>, created: string, updated = created) => {
+      Object.assign(event.payload.comment, { created_at: created, updated_at: updated });
+      return event;
+    };
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(at(commentEvent({ commentId: 1000, commentBody: "/triage severity low" }), "2026-11-21T10:00:00Z"));
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(at(commentEvent({ commentId: 9001, commentBody: "/triage severity high" }), "2026-11-22T10:00:00Z"));
+    expect(f.record.severity).toBe("high");
+    expect(ranOf(f.record.ran).has("1000")).toBe(false);
+
+    // The author fixes a typo in that first comment, keeping its line: it ran long ago.
+    const mark = gh.requests.length;
+    await expectReads(f, { role: "admin" }, "alice", false, false);
+    const edit = commentEvent({ commentId: 1000, action: "edited", commentBody: "/triage severity low\nTypo fixed.", previousBody: "/triage severity low\nTypo fixd." });
+    await f.probot.receive(at(edit, "2026-11-21T10:00:00Z", "2026-11-23T10:00:00Z"));
+    expect(f.record.severity).toBe("high");
+    expect(writes(mark)).toEqual([]);
+  });
+
   it("an edit by someone else that adds no command line runs nothing and says nothing", async () => {
     const f = await fakeIssue();
     await send(f, "/triage cwe CWE-79");
