@@ -95,30 +95,40 @@ function startsQuote(raw: string): boolean {
  */
 const HIDDEN_OPENERS: readonly [open: string, close: string][] = [["<!--", "-->"], ["<![CDATA[", "]]>"], ["<?", "?>"]];
 
+/** What closes a hidden construct still open; `inline`: opened inside a paragraph, which a blank line ends. */
+interface Hidden {
+  close: string;
+  inline: boolean;
+}
+
 /**
- * Whether something hidden is still open at the end of `raw` (what closes it), given what was open
- * at its start: the constructs above, and a quoted attribute value of a tag (`<img alt="…`), which
- * may span lines and is never shown as text. One pass over the line: each `<` is looked at once.
+ * Whether something hidden is still open at the end of `raw`, given what was open at its start:
+ * the constructs above, and a quoted attribute value of a tag (`<img alt="…`), which may span
+ * lines and is never shown as text. Opened at the start of a line they are HTML blocks, which a
+ * blank line does not end (an HTML comment anywhere, as before); inside a paragraph they are
+ * inline, and end with it. One pass over the line: each `<` is looked at once.
  */
-function hiddenAfter(raw: string, open: string | null): string | null {
+function hiddenAfter(raw: string, open: Hidden | null): Hidden | null {
   let at = 0;
   for (;;) {
     if (open !== null) {
-      const end = raw.indexOf(open, at);
+      const end = raw.indexOf(open.close, at);
       if (end < 0) return open;
-      at = end + open.length;
+      at = end + open.close.length;
       open = null;
     }
     const lt = raw.indexOf("<", at);
     if (lt < 0) return null;
+    const block = lt <= 3 && !raw.slice(0, lt).trim();
     const opener = HIDDEN_OPENERS.find(([o]) => raw.startsWith(o, lt));
-    if (opener) {
-      [at, open] = [lt + opener[0].length, opener[1]];
+    // `List<?>` in prose: no processing instruction can close where it opens.
+    if (opener && (block || opener[0] !== "<?" || raw[lt + 2] !== ">")) {
+      [at, open] = [lt + opener[0].length, { close: opener[1], inline: !block && opener[0] !== "<!--" }];
       continue;
     }
     const next = raw[lt + 1] ?? "";
     if (next === "!" && isLetter(raw[lt + 2] ?? "")) {
-      [at, open] = [lt + 2, ">"];
+      [at, open] = [lt + 2, { close: ">", inline: !block }];
       continue;
     }
     at = lt + 1;
@@ -131,7 +141,7 @@ function hiddenAfter(raw: string, open: string | null): string | null {
       const quote = raw[at];
       if (quote !== '"' && quote !== "'") continue;
       const close = raw.indexOf(quote, at + 1);
-      if (close < 0) return quote;
+      if (close < 0) return { close: quote, inline: true };
       at = close + 1;
     }
   }
@@ -151,13 +161,15 @@ export function parseCommands(body: string): CommandLine[] {
   const seen = new Map<string, number>();
   let fence: string | null = null;
   // What closes the hidden construct (an HTML comment, a quoted attribute…) still open, if any.
-  let hidden: string | null = null;
+  let hidden: Hidden | null = null;
   let quote = false;
   const rows = body.split(/\r?\n/);
   for (let n = 0; n < rows.length; n++) {
     const raw = rows[n]!;
     if (hidden !== null) {
-      hidden = hiddenAfter(raw, hidden);
+      // A blank line ends the paragraph, and with it what opened inside it without closing.
+      if (hidden.inline && !raw.trim()) [hidden, quote] = [null, false];
+      else hidden = hiddenAfter(raw, hidden);
       continue;
     }
     const fenceLine = readFence(raw);

@@ -155,6 +155,10 @@ describe("parseCommands", () => {
     for (const [open, line, close] of hidden) {
       expect(parsed([open, line!, close, "/triage cwe CWE-79"].join("\n"))).toEqual([["triage", "cwe", "CWE-79"]]);
     }
+    // Opened inside a paragraph, never closed: not HTML, and a blank line ends it; `List<?>` opens nothing.
+    expect(parsed('Try <a title="x\nor <?php\n\n/triage confirm\nList<?> is unsafe\n/triage cwe CWE-79')).toEqual([["triage", "confirm", ""], ["triage", "cwe", "CWE-79"]]);
+    // At the start of a line it is an HTML block, which a blank line does not end.
+    expect(parsed("<?php\n\n/triage invalid still hidden\n?>\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
     // Closed on its own line, nothing is hidden after it.
     expect(parsed('<?php echo 1; ?> <img alt="a" title=\'b\'> a<b c="d">\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
   });
