@@ -867,6 +867,35 @@ describe("edits and redeliveries", () => {
 });
 
 describe("a comment delivered late", () => {
+  it("does not set back a package's patched version or a person's credit type that a newer comment set, but sets another package's", async () => {
+    const f = await fakeIssue();
+    const older = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage fixed npm/left-pad 1.3.0\n/triage credit @octocat reporter" });
+    const newer = commentEvent({ commentId: COMMENT_ID + 1, commentBody: "/triage fixed npm/left-pad 1.3.1\n/triage credit @octocat finder" });
+    older.payload.comment.created_at = "2026-11-22T10:00:00Z";
+    newer.payload.comment.created_at = "2026-11-22T11:00:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(newer);
+    expect(f.record.fixed).toEqual([{ ecosystem: "npm", package: "left-pad", version: "1.3.1" }]);
+
+    // The older comment's delivery failed when it was sent; someone redelivers it now.
+    await expectReads(f, { role: "admin" }, "alice", true, {}, RESPONSE_ID);
+    await f.probot.receive(older);
+    expect(f.record.fixed).toEqual([{ ecosystem: "npm", package: "left-pad", version: "1.3.1" }]);
+    expect(f.record.credits).toEqual([{ login: "octocat", type: "finder" }]);
+    expect(f.replies.at(-1)).toContain(quoted("/triage fixed npm/left-pad 1.3.0"));
+    expect(f.replies.at(-1)).toContain("a newer command (2026-11-22T11:00:00Z) set this after this comment was written");
+
+    // An older comment about another package still sets that one.
+    const other = commentEvent({ commentId: COMMENT_ID + 2, commentBody: "/triage fixed npm/right-pad 2.0.1" });
+    other.payload.comment.created_at = "2026-11-22T09:00:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, {}, RESPONSE_ID);
+    await f.probot.receive(other);
+    expect(f.record.fixed).toEqual([
+      { ecosystem: "npm", package: "left-pad", version: "1.3.1" },
+      { ecosystem: "npm", package: "right-pad", version: "2.0.1" },
+    ]);
+  });
+
   it("does not set back a value a newer comment set (a failed delivery redelivered after it), and says so", async () => {
     const f = await fakeIssue();
     const older = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage severity critical" });
