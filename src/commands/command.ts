@@ -77,8 +77,9 @@ export interface CommandDefinition {
   /**
    * The one value this command sets (commands that set the same value share the name): a comment
    * older than the one that last set it, delivered late, does not set it back (`set_at` in the record).
+   * A function names it from the arguments, for a value kept per package or per person.
    */
-  sets?: string;
+  sets?: string | ((args: string) => string | undefined);
   /**
    * Its line decided before, its follow-up work cut short, then refused when redelivered: said in a
    * reply, not settled in silence. Others' refusals then mean their effect is in place already.

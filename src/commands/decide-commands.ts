@@ -69,7 +69,8 @@ function runLine(line: CommandLine, record: ResponseRecord, input: Omit<CommandI
     return { failure: { line, error: `this response is closed (${record.state}); only \`/triage status\` and \`/help\` still work` } };
   }
   // GitHub does not keep the order of deliveries, and a failed one is redelivered by hand, later.
-  const newer = command.sets && input.at ? record.set_at?.[command.sets] : undefined;
+  const sets = typeof command.sets === "function" ? command.sets(line.args) : command.sets;
+  const newer = sets && input.at ? record.set_at?.[sets] : undefined;
   if (newer && Date.parse(newer) > Date.parse(input.at!)) {
     return { failure: { line, error: `a newer command (${newer}) set this after this comment was written, and it stays; post the line again to apply it`, usage: command.usage } };
   }
@@ -82,7 +83,7 @@ function runLine(line: CommandLine, record: ResponseRecord, input: Omit<CommandI
   }
   // Refused for the response's state: the line's words were right, so its usage would not help.
   if (!result.ok) return { failure: result.again ? { line, error: result.error, again: result.again } : { line, error: result.error, usage: command.usage } };
-  return { outcome: result.outcome, sets: command.sets };
+  return { outcome: result.outcome, sets };
 }
 
 /**
@@ -162,7 +163,7 @@ export function decideCommands(input: CommandsInput): CommandsDecision {
   const close = outcomes.reduce<CommandsDecision["close"]>((last, o) => o.close ?? last, undefined);
   if (close) record = tick(record, ["follow-up.closed"], input.now);
   const refused = failures.filter((f) => f.again).map((f) => refusedMarker(commentKey, f.line.hash));
-  if (failures.length) replies.push({ ...errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures), ...(refused.length ? { hidden: refused } : {}) });
+  if (failures.length) replies.push({ ...errorsKey(commentKey, failures), template: "command-errors", view: errorsView(failures, lines.length > failures.length), ...(refused.length ? { hidden: refused } : {}) });
   return {
     record,
     replies,

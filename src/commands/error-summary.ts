@@ -52,8 +52,11 @@ export function lineRanges(numbers: number[], max = 20): string {
   return ranges.join(", ") + (i < numbers.length ? ", …" : "");
 }
 
-/** The `command-errors` view: the first failures in full, then how many more and where. */
-export function errorsView(failures: Failure[]) {
+/**
+ * The `command-errors` view: the first failures in full, then how many more and where. `others`:
+ * other command lines of the comment applied (now or before), so the reply may say so.
+ */
+export function errorsView(failures: Failure[], others = false) {
   const shown = failures.slice(0, FAILURES_SHOWN);
   const rest = failures.slice(FAILURES_SHOWN);
   return {
@@ -62,6 +65,7 @@ export function errorsView(failures: Failure[]) {
     unsure: failures.some((f) => f.unsure),
     // Lines an edit of the comment runs again; the others (`again`) only a new comment runs.
     editable: failures.some((f) => !f.again),
+    others,
     max: MAX_COMMANDS_PER_COMMENT,
     more: rest.length ? { count: rest.length, lines: lineRanges(rest.map((f) => f.line.line)) } : undefined,
   };

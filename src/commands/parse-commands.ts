@@ -88,21 +88,70 @@ function startsQuote(raw: string): boolean {
   }
 }
 
-/** Whether an HTML comment is still open at the end of `raw`, given whether one was open at its start. */
-function commentOpenAfter(raw: string, open: boolean): boolean {
+/**
+ * What GitHub never shows, once opened, and what ends it: an HTML comment, and the constructs the
+ * HTML parser reads as comments too (a processing instruction `<?…?>`, a declaration `<!X…>`,
+ * `<![CDATA[…]]>`), each of which may span lines.
+ */
+const HIDDEN_OPENERS: readonly [open: string, close: string][] = [["<!--", "-->"], ["<![CDATA[", "]]>"], ["<?", "?>"]];
+
+/** What closes a hidden construct still open; `inline`: opened inside a paragraph, which a blank line ends. */
+interface Hidden {
+  close: string;
+  inline: boolean;
+}
+
+/**
+ * Whether something hidden is still open at the end of `raw`, given what was open at its start:
+ * the constructs above, and a quoted attribute value of a tag (`<img alt="…`), which may span
+ * lines and is never shown as text. Opened at the start of a line they are HTML blocks, which a
+ * blank line does not end (an HTML comment anywhere, as before); inside a paragraph they are
+ * inline, and end with it. One pass over the line: each `<` is looked at once.
+ */
+function hiddenAfter(raw: string, open: Hidden | null): Hidden | null {
   let at = 0;
   for (;;) {
-    const next = raw.indexOf(open ? "-->" : "<!--", at);
-    if (next < 0) return open;
-    at = next + (open ? 3 : 4);
-    open = !open;
+    if (open !== null) {
+      const end = raw.indexOf(open.close, at);
+      if (end < 0) return open;
+      at = end + open.close.length;
+      open = null;
+    }
+    const lt = raw.indexOf("<", at);
+    if (lt < 0) return null;
+    const block = lt <= 3 && !raw.slice(0, lt).trim();
+    const opener = HIDDEN_OPENERS.find(([o]) => raw.startsWith(o, lt));
+    // `List<?>` in prose: no processing instruction can close where it opens.
+    if (opener && (block || opener[0] !== "<?" || raw[lt + 2] !== ">")) {
+      [at, open] = [lt + opener[0].length, { close: opener[1], inline: !block && opener[0] !== "<!--" }];
+      continue;
+    }
+    const next = raw[lt + 1] ?? "";
+    if (next === "!" && isLetter(raw[lt + 2] ?? "")) {
+      [at, open] = [lt + 2, { close: ">", inline: !block }];
+      continue;
+    }
+    at = lt + 1;
+    if (!isLetter(next)) continue;
+    // A tag: its attributes up to `>`; a value quoted and not closed on this line stays open.
+    while (at < raw.length && raw[at] !== ">" && raw[at] !== "<") {
+      const c = raw[at++]!;
+      if (c !== "=") continue;
+      while (at < raw.length && isBlank(raw[at]!)) at++;
+      const quote = raw[at];
+      if (quote !== '"' && quote !== "'") continue;
+      const close = raw.indexOf(quote, at + 1);
+      if (close < 0) return { close: quote, inline: true };
+      at = close + 1;
+    }
   }
 }
 
 /**
  * Command lines of a comment: a line that starts with `/triage`, `/announce` or `/help`, outside
- * what GitHub does not show as a line of its own: fenced code blocks, HTML comments (which may
- * span lines), block quotes and the lines that lazily continue them (a line right after a `>` line,
+ * what GitHub does not show as a line of its own: fenced code blocks, HTML comments and what the
+ * HTML parser hides as one (`<?…?>`, `<!X…>`, `<![CDATA[…]]>`) or inside a tag (a quoted attribute
+ * value), all of which may span lines, block quotes and the lines that lazily continue them (a line right after a `>` line,
  * with no blank line between, is part of the quote). Indented lines and text inside a sentence
  * never count. Where Markdown is ambiguous the line does not run: a missed command gets no 👍, a
  * hidden one must never act.
@@ -111,13 +160,16 @@ export function parseCommands(body: string): CommandLine[] {
   const out: CommandLine[] = [];
   const seen = new Map<string, number>();
   let fence: string | null = null;
-  let comment = false;
+  // What closes the hidden construct (an HTML comment, a quoted attribute…) still open, if any.
+  let hidden: Hidden | null = null;
   let quote = false;
   const rows = body.split(/\r?\n/);
   for (let n = 0; n < rows.length; n++) {
     const raw = rows[n]!;
-    if (comment) {
-      comment = commentOpenAfter(raw, true);
+    if (hidden !== null) {
+      // A blank line ends the paragraph, and with it what opened inside it without closing.
+      if (hidden.inline && !raw.trim()) [hidden, quote] = [null, false];
+      else hidden = hiddenAfter(raw, hidden);
       continue;
     }
     const fenceLine = readFence(raw);
@@ -129,7 +181,7 @@ export function parseCommands(body: string): CommandLine[] {
       continue;
     }
     if (fence !== null) continue;
-    comment = commentOpenAfter(raw, false);
+    hidden = hiddenAfter(raw, null);
     const trimmed = raw.trimStart();
     if (!trimmed) {
       quote = false;

@@ -1,10 +1,41 @@
 import { ranOf } from "../record/ran.js";
-import { RAN_COMMENTS_KEPT, RAN_HASHES_KEPT } from "../record/record-budget.js";
+import { forgottenFloor, RAN_COMMENTS_KEPT, RAN_HASHES_KEPT } from "../record/record-budget.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { CommandLine } from "./parse-commands.js";
 
-/** The record remembering `hashes` for one comment; the oldest comments are forgotten first. */
+/**
+ * The record remembering `hashes` for one comment; the oldest comments are forgotten first, and
+ * the newest of them is kept as `ran_floor`: an event of a comment no newer than it (an edit of an
+ * old comment, a late redelivery) must not run again what that comment ran (`retireForgotten`).
+ */
 export function rememberRan(record: ResponseRecord, commentKey: string, hashes: readonly string[]): ResponseRecord {
+  const next = remember(record, commentKey, hashes);
+  const after = ranOf(next.ran);
+  const floor = forgottenFloor(ranOf(record.ran), after, commentKey);
+  // Its own lines forgotten at once (a comment older than every one remembered): forgotten too.
+  const own = hashes.length && !after.has(commentKey) ? Number(commentKey) : undefined;
+  return withFloor(next, own !== undefined && Number.isSafeInteger(own) && own > (floor ?? 0) ? own : floor);
+}
+
+export function withFloor(record: ResponseRecord, floor: number | undefined): ResponseRecord {
+  return floor === undefined || (record.ran_floor ?? 0) >= floor ? record : { ...record, ran_floor: floor };
+}
+
+/**
+ * A comment no newer than the newest one the memory forgot, and not remembered now: what it ran
+ * is not known. The lines it held before this event (an edit's `before`; all of them for its
+ * `created`, redelivered) are not run again, so they cannot set back what newer comments did
+ * (remembering them would not last: the memory forgets its oldest comment first); lines an edit
+ * adds still run.
+ */
+export function forgottenLines(record: ResponseRecord, commentKey: string, lines: CommandLine[], before: CommandLine[] | undefined): Set<string> {
+  const id = Number(commentKey);
+  if (record.ran_floor === undefined || !(id <= record.ran_floor) || ranOf(record.ran).has(commentKey)) return new Set();
+  const was = before && new Set(before.map((l) => l.hash));
+  return new Set(lines.filter((l) => !was || was.has(l.hash)).map((l) => l.hash));
+}
+
+function remember(record: ResponseRecord, commentKey: string, hashes: readonly string[]): ResponseRecord {
   const before = ranOf(record.ran);
   const old = before.get(commentKey);
   const empties = before.emptyCount - (old?.length === 0 ? 1 : 0) + (hashes.length ? 0 : 1);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { decideCommands, type CommandsDecision, type ReplySpec } from "../commands/decide-commands.js";
 import { helpView } from "../commands/help-view.js";
 import { mayHaveCommands, parseCommands, type CommandLine } from "../commands/parse-commands.js";
-import { blockAddedLines, forgetRan, keptLinesNotRan, markDone, markPending, retireRemovedLines } from "../commands/ran-memory.js";
+import { blockAddedLines, forgetRan, keptLinesNotRan, markDone, markPending, forgottenLines, retireRemovedLines } from "../commands/ran-memory.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { otherEditors, type OtherEditors } from "../github/comment-editors.js";
@@ -91,8 +91,12 @@ async function onCommands(run: CommentRun): Promise<void> {
   }
   const from = payload.action === "edited" ? payload.changes?.body?.from : undefined;
   const before = from === undefined ? undefined : parseCommands(from);
+  // A comment older than what the memory still holds: its old lines never run again.
+  const old = forgottenLines(loaded.record, run.commentKey, run.lines, before);
+  const fresh = old.size ? { ...run, lines: run.lines.filter((l) => !old.has(l.hash)) } : run;
+  if (!fresh.lines.length) return;
   const now = await readIssueNow(octokit, issue);
-  await applyCommands(run, config, loaded, now, before, await unattributed(run, loaded.record, before));
+  await applyCommands(fresh, config, loaded, now, before, await unattributed(fresh, loaded.record, before));
 }
 
 /** Lines that stood in the comment before the author's edit and never ran, when someone else edited it too. */

@@ -41,6 +41,22 @@ export function boundRan(ran: ResponseRecord["ran"]): Ran {
   });
 }
 
+/**
+ * The newest comment (an id) whose lines `after` no longer remembers but `before` did. `except`:
+ * the comment being written, whose lines were changed on purpose (emptied to run again).
+ */
+export function forgottenFloor(before: Ran, after: Ran, except?: string): number | undefined {
+  // Nothing can have gone when `after` holds as many entries (a changed entry keeps its key).
+  if (after.size >= before.size + (except !== undefined && !before.has(except) ? 1 : 0)) return undefined;
+  let floor: number | undefined;
+  for (const [key, hashes] of before) {
+    if (key === except || !hashes.length || after.has(key)) continue;
+    const id = Number(key);
+    if (Number.isSafeInteger(id) && (floor === undefined || id > floor)) floor = id;
+  }
+  return floor;
+}
+
 type ListField = "tickets" | "upstream" | "credits" | "affected" | "fixed" | "experts" | "cwes" | "components" | "mitigations" | "prs";
 const LIST_FIELDS: ListField[] = ["tickets", "upstream", "credits", "affected", "fixed", "experts", "cwes", "components", "mitigations", "prs"];
 const TEXT_FIELDS = ["description", "summary", "upgrade", "fixed_upstream", "reason"] as const;
@@ -97,6 +113,12 @@ export function fitRecord(
   while (marker.length > budget && shrink(fitted, notes)) {
     // Forgetting old `ran` hashes is not news for the team; dropping their data is.
     if (notes.size) fitted.trimmed = [...new Set([...(record.trimmed ?? []), ...[...notes].map(([f, n]) => (n ? `${f}: ${n} dropped` : `${f}: shortened`))])].slice(0, 20);
+    marker = recordMarker(fitted, keys, scope);
+  }
+  // The memory it had to forget is remembered as forgotten (src/commands/ran-memory.ts).
+  const floor = forgottenFloor(ranOf(record.ran), ranOf(fitted.ran));
+  if (floor !== undefined && floor > (fitted.ran_floor ?? 0)) {
+    fitted.ran_floor = floor;
     marker = recordMarker(fitted, keys, scope);
   }
   return { record: fitted, marker, shrunk: true };

@@ -115,6 +115,8 @@ export interface ResponseRecord {
    * record built by hand may hold the plain object, JSON's own shape. Read it through `ranOf`.
    */
   ran: Ran | Record<string, string[]>;
+  /** The newest comment id whose `ran` memory was forgotten (src/commands/ran-memory.ts `retireForgotten`). */
+  ran_floor?: number;
   release_managers_told?: boolean;
   experts_told?: string[];
   /** `/announce`: the response's one repository advisory (GHSA id in `ghsa`), once GitHub made it. */
@@ -130,8 +132,11 @@ export interface ResponseRecord {
   forced?: { by: string; at: string; reason: string; gates: string[] };
   /** Comment ids of the pack and preview comments, each updated in place. */
   announce_comments?: { pack?: number; preview?: number };
-  /** `/triage breach`: a breach may already have happened; who escalated it, when, and what they knew. */
-  breach?: Act & { note?: string };
+  /**
+   * `/triage breach`: a breach may already have happened; who escalated it, when, and what they knew.
+   * `no_contacts`: no incident contact was configured to alert then, nor at any escalation since.
+   */
+  breach?: Act & { note?: string; no_contacts?: true };
   /** Chat notifications (src/notify): keys sent, and messages the webhook refused, retried on the next event. */
   notified?: string[];
   notify_pending?: PendingNotice[];

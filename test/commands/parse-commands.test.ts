@@ -143,6 +143,26 @@ describe("parseCommands", () => {
     expect(parsed("```\n<!--\n```\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
   });
 
+  it("ignores lines that GitHub's HTML parser hides as a comment, or inside a tag's quoted attribute, however many lines they span", () => {
+    const hidden = [
+      ["<?", "/triage invalid in a processing instruction", "?>"],
+      ["text <?php", "/triage invalid in an inline one", "?> more"],
+      ["<!DOCTYPE x", "/triage invalid in a declaration", ">"],
+      ["<![CDATA[", "/triage invalid in CDATA", "]]>"],
+      ['<img src="x.png" alt="', "/triage invalid in an alt text", '">'],
+      ["See <a title='", "/triage invalid in a title", "'>here</a>"],
+    ];
+    for (const [open, line, close] of hidden) {
+      expect(parsed([open, line!, close, "/triage cwe CWE-79"].join("\n"))).toEqual([["triage", "cwe", "CWE-79"]]);
+    }
+    // Opened inside a paragraph, never closed: not HTML, and a blank line ends it; `List<?>` opens nothing.
+    expect(parsed('Try <a title="x\nor <?php\n\n/triage confirm\nList<?> is unsafe\n/triage cwe CWE-79')).toEqual([["triage", "confirm", ""], ["triage", "cwe", "CWE-79"]]);
+    // At the start of a line it is an HTML block, which a blank line does not end.
+    expect(parsed("<?php\n\n/triage invalid still hidden\n?>\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    // Closed on its own line, nothing is hidden after it.
+    expect(parsed('<?php echo 1; ?> <img alt="a" title=\'b\'> a<b c="d">\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+  });
+
   it("ignores lines that lazily continue a block quote, until a blank line ends it", () => {
     // GitHub renders these lines inside the quote: "> words" then "/triage confirm" is one quoted paragraph.
     const body = ["> the reporter wrote", "/triage invalid quoted by laziness", "/triage no-action still the quote", "", "/triage confirm"].join("\n");

@@ -17,6 +17,18 @@ describe("the record's memory of lines that ran", () => {
     expect(Math.min(...ids)).toBe(6);
   });
 
+  it("remembers the newest comment it forgot (ran_floor), but not a comment whose lines were forgotten on purpose to run again", () => {
+    let record = base();
+    for (let id = 1; id <= RAN_COMMENTS_KEPT + 5; id++) record = rememberRan(record, String(id), [`h${id}`]);
+    expect(record.ran_floor).toBe(5);
+    // An older comment than any kept: its lines are forgotten at once, and counted so.
+    expect(rememberRan(record, "3", ["x"]).ran_floor).toBe(5);
+    expect(rememberRan({ ...record, ran_floor: 1 }, "3", ["x"]).ran_floor).toBe(3);
+    // A failed follow-up's line forgotten so that an edit runs it again: no floor over it.
+    const again = forgetRan(rememberRan(base(), "77", ["a"]), "77", ["a"]);
+    expect(again.ran_floor).toBeUndefined();
+  });
+
   it("keeps at most RAN_HASHES_KEPT hashes in all, forgetting the oldest comments first", () => {
     let record = base();
     for (let id = 1; id <= 40; id++) record = rememberRan(record, String(id), hashes(50, String(id)));

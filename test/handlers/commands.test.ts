@@ -774,6 +774,15 @@ describe("several commands in one comment", () => {
     expect(ranOf(f.record.ran).get(String(COMMENT_ID))).toHaveLength(2);
   });
 
+  it("a comment whose only command failed is not told that its other commands were applied", async () => {
+    const f = await fakeIssue();
+    await send(f, "Rated it:\n/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H");
+    expect(f.replies).toHaveLength(1);
+    expect(f.replies[0]).toContain("> /triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H\n");
+    expect(f.replies[0]).not.toMatch(/other commands/i);
+    expect(f.record.severity).toBeUndefined();
+  });
+
   it("each line sees the record the lines before it left", async () => {
     const f = await fakeIssue();
     await send(f, "/triage embargo 2027-01-31\n/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
@@ -858,6 +867,35 @@ describe("edits and redeliveries", () => {
 });
 
 describe("a comment delivered late", () => {
+  it("does not set back a package's patched version or a person's credit type that a newer comment set, but sets another package's", async () => {
+    const f = await fakeIssue();
+    const older = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage fixed npm/left-pad 1.3.0\n/triage credit @octocat reporter" });
+    const newer = commentEvent({ commentId: COMMENT_ID + 1, commentBody: "/triage fixed npm/left-pad 1.3.1\n/triage credit @octocat finder" });
+    older.payload.comment.created_at = "2026-11-22T10:00:00Z";
+    newer.payload.comment.created_at = "2026-11-22T11:00:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(newer);
+    expect(f.record.fixed).toEqual([{ ecosystem: "npm", package: "left-pad", version: "1.3.1" }]);
+
+    // The older comment's delivery failed when it was sent; someone redelivers it now.
+    await expectReads(f, { role: "admin" }, "alice", true, {}, RESPONSE_ID);
+    await f.probot.receive(older);
+    expect(f.record.fixed).toEqual([{ ecosystem: "npm", package: "left-pad", version: "1.3.1" }]);
+    expect(f.record.credits).toEqual([{ login: "octocat", type: "finder" }]);
+    expect(f.replies.at(-1)).toContain(quoted("/triage fixed npm/left-pad 1.3.0"));
+    expect(f.replies.at(-1)).toContain("a newer command (2026-11-22T11:00:00Z) set this after this comment was written");
+
+    // An older comment about another package still sets that one.
+    const other = commentEvent({ commentId: COMMENT_ID + 2, commentBody: "/triage fixed npm/right-pad 2.0.1" });
+    other.payload.comment.created_at = "2026-11-22T09:00:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, {}, RESPONSE_ID);
+    await f.probot.receive(other);
+    expect(f.record.fixed).toEqual([
+      { ecosystem: "npm", package: "left-pad", version: "1.3.1" },
+      { ecosystem: "npm", package: "right-pad", version: "2.0.1" },
+    ]);
+  });
+
   it("does not set back a value a newer comment set (a failed delivery redelivered after it), and says so", async () => {
     const f = await fakeIssue();
     const older = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage severity critical" });
@@ -1056,6 +1094,30 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
     expect(f.reactions.at(-1)).toBe("+1");
   });
 
+  it("an edit of a comment the bounded memory has forgotten does not run its old lines again over newer ones", async () => {
+    // 99 other comments' lines remembered: one more comment and the oldest is forgotten, whole.
+    const ran = Object.fromEntries(Array.from({ length: 99 }, (_, i) => [String(5000 + i), ["aaaaaaaaaa"]]));
+    const f = await fakeIssue({ record: triageRecord({ ran }) });
+    const at = (event: Awaited<ReturnType<typeof commentEvent>>, created: string, updated = created) => {
+      Object.assign(event.payload.comment, { created_at: created, updated_at: updated });
+      return event;
+    };
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(at(commentEvent({ commentId: 1000, commentBody: "/triage severity low" }), "2026-11-21T10:00:00Z"));
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(at(commentEvent({ commentId: 9001, commentBody: "/triage severity high" }), "2026-11-22T10:00:00Z"));
+    expect(f.record.severity).toBe("high");
+    expect(ranOf(f.record.ran).has("1000")).toBe(false);
+
+    // The author fixes a typo in that first comment, keeping its line: it ran long ago.
+    const mark = gh.requests.length;
+    await expectReads(f, { role: "admin" }, "alice", false, false);
+    const edit = commentEvent({ commentId: 1000, action: "edited", commentBody: "/triage severity low\nTypo fixed.", previousBody: "/triage severity low\nTypo fixd." });
+    await f.probot.receive(at(edit, "2026-11-21T10:00:00Z", "2026-11-23T10:00:00Z"));
+    expect(f.record.severity).toBe("high");
+    expect(writes(mark)).toEqual([]);
+  });
+
   it("an edit by someone else that adds no command line runs nothing and says nothing", async () => {
     const f = await fakeIssue();
     await send(f, "/triage cwe CWE-79");
@@ -1100,6 +1162,17 @@ describe("issue 8: lines GitHub does not show as commands", () => {
     await send(f, "> quoted\n/triage invalid lazy\n\n<!-- /triage no-action x -->\n/triage reproduced yes");
     expect(writes()).toEqual(APPLIED);
     expect(f.record).toMatchObject({ state: "triage", reproduced: true });
+  });
+});
+
+describe("lines GitHub's HTML hides, though no HTML comment holds them", () => {
+  it("a command in a processing instruction or a tag's quoted attribute (pasted markdown) never runs; the visible one does", async () => {
+    const f = await fakeIssue();
+    const body = ["Pasted from the report:", "<?xml", "/triage invalid hidden in a processing instruction", "?>", '<img src="poc.png" alt="', "/triage no-action hidden in an alt text", '">', "", "/triage reproduced yes"].join("\n");
+    await send(f, body);
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record).toMatchObject({ state: "triage", reproduced: true });
+    expect(f.record.reason).toBeUndefined();
   });
 });
 

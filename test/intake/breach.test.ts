@@ -39,6 +39,28 @@ describe("/triage breach", () => {
     expect(f.record.ticks["intake.breach"]).toBeUndefined();
   });
 
+  it("escalated before incident_contacts were configured: once they are, /triage breach alerts them (once) before it ticks the box", async () => {
+    const f = await fakeSecurityIssue(gh, { yaml: null });
+    await sendCommand(gh, f, "/triage breach Logs show access from an unknown address.");
+    expect(f.replies[0]).toMatch(/No `incident_contacts` are configured: alert your incident/);
+    expect(f.record.ticks["intake.breach"]).toBeUndefined();
+
+    // As the reply asked: the contacts added to the config, and the breach escalated again.
+    f.yaml = CONFIG;
+    gh.api.get("/repos/acme/security/issues/7/comments").query({ per_page: 100 }).reply(200, () => commentList(f.comments));
+    await sendCommand(gh, f, "/triage breach", { commentId: 9002 });
+    expect(f.replies).toHaveLength(2);
+    expect(f.replies[1]).toMatch(/^@ia-lead @acme\/incident-response — @alice escalated this report as a \*\*suspected breach\*\*/);
+    expect(f.replies[1]).toContain("> Logs show access from an unknown address.");
+    expect(f.record.ticks["intake.breach"]?.by).toBe("app");
+    expect(f.record.breach).toMatchObject({ by: "alice", note: "Logs show access from an unknown address." });
+
+    // Told once: a third escalation, or the second one delivered again, mentions nobody again.
+    gh.api.get("/repos/acme/security/issues/7/comments").query({ per_page: 100 }).reply(200, () => commentList(f.comments));
+    await sendCommand(gh, f, "/triage breach still", { commentId: 9003 });
+    expect(f.replies).toHaveLength(2);
+  });
+
   it("a person without the role is refused and nothing changes", async () => {
     const f = await fakeSecurityIssue(gh, { yaml: CONFIG });
     const before = f.response;

@@ -16,13 +16,21 @@ export const breach: CommandDefinition = {
     const note = args.trim();
     const problem = note ? limitText(note, 1000, "the note") : undefined;
     if (problem) return fail(problem);
+    const contacts = config.incident_contacts.length > 0;
+    // Escalated before any contact was configured (its reply asked for them): the first escalation
+    // since then is the one that alerts them, and only that ticks the box.
+    const late = contacts && record.breach?.no_contacts === true;
     const next = { ...record };
     // The first escalation is the one that counts; a later `/triage breach` does not rewrite it.
-    next.breach ??= { by: actor, at: now.toISOString(), ...(note ? { note } : {}) };
+    next.breach ??= { by: actor, at: now.toISOString(), ...(note ? { note } : {}), ...(contacts ? {} : { no_contacts: true as const }) };
+    if (late) {
+      const { no_contacts: _alerted, ...first } = next.breach;
+      next.breach = first;
+    }
     return done({
       record: next,
-      ticks: config.incident_contacts.length ? ["intake.breach"] : [],
-      replies: [{ key: "breach", template: "breach", view: { contacts: config.incident_contacts, actor, note: next.breach.note } }],
+      ticks: contacts ? ["intake.breach"] : [],
+      replies: [{ key: late ? "breach-contacts" : "breach", template: "breach", view: { contacts: config.incident_contacts, actor, note: next.breach.note } }],
     });
   },
 };

@@ -10,6 +10,11 @@ export const credit: CommandDefinition = {
   usage: `/triage credit @login [${CREDIT_TYPES.join("|")}]`,
   summary: "Credit someone in the advisory (default type: finder). Giving a login again changes its type.",
   examples: ["/triage credit @octocat finder", "/triage credit @hubot remediation_developer"],
+  // One type per person: a late older comment must not set back the one a newer comment gave.
+  sets(args) {
+    const login = LOGIN.exec(args.split(/\s+/)[0] ?? "")?.[1];
+    return login ? `credit ${login.toLowerCase()}` : undefined;
+  },
   run(record, { args }) {
     const [who, type = "finder", extra] = args.split(/\s+/);
     const login = who ? LOGIN.exec(who)?.[1] : undefined;
