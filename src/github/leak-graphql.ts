@@ -168,21 +168,29 @@ export function mutationTargets(query: string, variables: Record<string, unknown
   return [...new Set(ids)];
 }
 
-/** The files a mutation commits (`createCommitOnBranch`'s `fileChanges.additions`), base64-decoded: what the commit will say. */
+/**
+ * The files a mutation commits (`createCommitOnBranch`'s `fileChanges.additions`), base64-decoded:
+ * what the commit will say. A file is its `contents`, wherever it travels: inline, in a variable of
+ * its own (`contents: $c`), or in a variable holding the additions under any name (`additions: $files`).
+ */
 export function committedFiles(query: string, variables: unknown): string[] {
   const encoded: string[] = [];
   const walk = (value: unknown): void => {
     if (Array.isArray(value)) value.forEach(walk);
     else if (value && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) {
-        if (k === "additions" && Array.isArray(v)) for (const a of v) if (typeof (a as { contents?: unknown })?.contents === "string") encoded.push((a as { contents: string }).contents);
-        walk(v);
+        if (k === "contents" && typeof v === "string") encoded.push(v);
+        else walk(v);
       }
     }
   };
   walk(variables);
-  for (const m of query.matchAll(/\bcontents\s*:\s*"([A-Za-z0-9+/=\s]*)"/g)) encoded.push(m[1]!);
-  return encoded.map((b64) => Buffer.from(b64, "base64").toString("utf8"));
+  const named = (variables ?? {}) as Record<string, unknown>;
+  for (const m of query.matchAll(/\bcontents\s*:\s*(?:"([A-Za-z0-9+/=\s]*)"|\$(\w+))/g)) {
+    const value = m[1] ?? named[m[2]!];
+    if (typeof value === "string") encoded.push(value);
+  }
+  return [...new Set(encoded)].map((b64) => Buffer.from(b64, "base64").toString("utf8"));
 }
 
 interface NodeAnswer {

@@ -340,3 +340,36 @@ describe("a future feature commits a file through GraphQL (createCommitOnBranch)
     expect(reply.body).toContain("| **Rule** | names the CVE id |");
   });
 });
+
+describe("the same commit with its file given another way", () => {
+  const BRANCH = 'branch: { repositoryNameWithOwner: "acme/product", branchName: "changelog" }, message: { headline: "Update the changelog" }, expectedHeadOid: "' + "b".repeat(40) + '"';
+  const cases: Array<[string, string, (contents: string) => Record<string, unknown>]> = [
+    ["its content in a variable of its own", `mutation($contents: Base64String!) { createCommitOnBranch(input: { ${BRANCH}, fileChanges: { additions: [{ path: "CHANGES.md", contents: $contents }] } }) { commit { oid } } }`, (contents) => ({ contents })],
+    ["the additions in a variable", `mutation($files: [FileAddition!]) { createCommitOnBranch(input: { ${BRANCH}, fileChanges: { additions: $files } }) { commit { oid } } }`, (contents) => ({ files: [{ path: "CHANGES.md", contents }] })],
+  ];
+
+  it.each(cases)("%s: its decoded content is checked, and the CVE in it stopped", async (_name, document, variables) => {
+    const probot = createTestProbot();
+    await probot.load((app: Probot) => {
+      app.on("issue_comment.created", async (context) => {
+        await withFirewall(context, async () => BOT, async () => {
+          const config = validateConfig({});
+          if (!config.ok) throw new Error("config");
+          const loaded = await loadResponse(context.octokit, { owner: "acme", repo: "security", issue_number: 7 }, config.config, BOT, TEST_KEYS);
+          await context.octokit.graphql(document, variables(Buffer.from(`## Unreleased\n\n- Fixes ${loaded.record!.cve}\n`).toString("base64")));
+        });
+      });
+    });
+    mockToken(gh);
+    const stored = await storedResponse();
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    gh.api.post("/graphql").optionally().reply(200, { data: { createCommitOnBranch: { commit: { oid: "c".repeat(40) } } } });
+    const reply = expectReply(gh, stored);
+
+    await expect(probot.receive(commentEvent({ commentBody: "looks good" }))).rejects.toThrow(/leak firewall blocked a GraphQL mutation to a target the firewall cannot tell/);
+
+    expect(gh.requests.filter((r) => r.path === "/graphql")).toEqual([]);
+    expect(reply.body).toContain("| **Where** | a committed file's content (base64-decoded) |");
+    expect(reply.body).toContain("| **Rule** | names the CVE id |");
+  });
+});
