@@ -148,3 +148,11 @@ export function publishGates(record: ResponseRecord, config: EmbargoConfig, now:
 export function gatesPass(gates: Gate[]): boolean {
   return gates.every((g) => g.pass);
 }
+
+/**
+ * Which gates `--force` passed: a publish after the embargo end that forced only the fixes gate
+ * held the embargo, and the review must not say it was lifted early.
+ */
+export function forcedGates(forced: ResponseRecord["forced"]): { forced_embargo: boolean; forced_fixes: boolean } {
+  return { forced_embargo: Boolean(forced?.gates.includes("embargo")), forced_fixes: Boolean(forced?.gates.includes("fixes")) };
+}

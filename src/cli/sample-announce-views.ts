@@ -1,7 +1,7 @@
 import { advisoryRepo } from "../announce/advisory-fields.js";
 import { announceView, reporterInPackView, type AnnounceFacts } from "../announce/announce-view.js";
 import { fenced, unescapeHtml } from "../announce/pack.js";
-import { gatesPass, publishGates } from "../announce/publish-gates.js";
+import { forcedGates, gatesPass, publishGates } from "../announce/publish-gates.js";
 import { PUBLISH_STEPS, stepDone } from "../announce/publish-steps.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord } from "../record/response-record.js";
@@ -92,6 +92,7 @@ export async function sampleAnnounceView(name: string, record: ResponseRecord, c
         fix_merged: record.ticks["fix.patch"]?.at.slice(0, 10),
         published,
         forced: record.forced,
+        ...forcedGates(record.forced),
         held: Boolean(record.embargo_end && published >= record.embargo_end),
       };
     }

@@ -3,6 +3,7 @@ import { renderTemplate } from "../render/templates.js";
 import { repoParams, type AnnounceCtx, type Octokit } from "./announce-context.js";
 import { createOnce, NO_RETRY } from "./create-once.js";
 import { cut } from "../util/cut.js";
+import { forcedGates } from "../announce/publish-gates.js";
 
 /** GitHub refuses an issue title over 256 characters; a summary may have 1,024. */
 const TITLE_LIMIT = 256;
@@ -33,6 +34,7 @@ export async function openProcessReview(octokit: Octokit, ctx: AnnounceCtx): Pro
     fix_merged: fixMerged,
     published,
     forced: r.forced,
+    ...forcedGates(r.forced),
     held: Boolean(r.embargo_end && published >= r.embargo_end),
   };
   const { text } = await renderTemplate("process-review", view, ctx.overrides);

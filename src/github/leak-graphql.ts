@@ -20,68 +20,177 @@ export function isMutation(query: unknown): boolean {
   return typeof query === "string" && /(?:^|[^\w$])mutation\b/.test(query);
 }
 
-/** Where the argument list opened at `open` ends: strings and `#` comments skipped; the end of the document when unclosed. */
-function listEnd(query: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < query.length; i++) {
-    const ch = query[i];
-    if (ch === '"') {
-      for (i++; i < query.length && query[i] !== '"'; i++) if (query[i] === "\\") i++;
-    } else if (ch === "#") {
-      while (i < query.length && query[i] !== "\n") i++;
-    } else if (ch === "(") depth++;
-    else if (ch === ")" && --depth === 0) return i + 1;
+interface Token {
+  kind: "name" | "var" | "string" | "punct";
+  text: string;
+}
+
+// A variable, a name, a spread, a number; else one punctuator.
+const WORD = /\$[_A-Za-z]\w*|[_A-Za-z]\w*|\.\.\.|[-+\w.]+|[^]/y;
+
+/**
+ * The document's tokens as GraphQL reads them: block strings (`"""…"""`, which may hold a lone
+ * `"`), strings, `#` comments, commas and whitespace are not taken for structure; a string's
+ * value is its JSON, as written. Null when a string never ends: nothing can be told.
+ */
+function tokens(query: string): Token[] | null {
+  const out: Token[] = [];
+  for (let i = 0; i < query.length; ) {
+    const ch = query[i]!;
+    if (/[\s,\ufeff]/.test(ch)) i++;
+    else if (ch === "#") while (i < query.length && query[i] !== "\n" && query[i] !== "\r") i++;
+    else if (query.startsWith('"""', i)) {
+      let j = i + 3;
+      while (j < query.length && !query.startsWith('"""', j)) j += query.startsWith('\\"""', j) ? 4 : 1;
+      if (j >= query.length) return null;
+      out.push({ kind: "string", text: JSON.stringify(query.slice(i + 3, j)) });
+      i = j + 3;
+    } else if (ch === '"') {
+      let j = i + 1;
+      while (j < query.length && query[j] !== '"' && query[j] !== "\n") j += query[j] === "\\" ? 2 : 1;
+      if (query[j] !== '"') return null;
+      out.push({ kind: "string", text: query.slice(i, j + 1) });
+      i = j + 1;
+    } else {
+      WORD.lastIndex = i;
+      const m = WORD.exec(query)!;
+      out.push({ kind: m[0].startsWith("$") ? "var" : /^[_A-Za-z]/.test(m[0]) ? "name" : "punct", text: m[0] });
+      i += m[0].length;
+    }
   }
-  return query.length;
+  return out;
 }
 
-/** Where each `field(` … `)` of the document starts and ends. */
-function argumentLists(query: string, field: string): Array<[number, number]> {
-  return [...query.matchAll(new RegExp(`\\b${field}\\s*\\(`, "g"))].map((m) => [m.index, listEnd(query, m.index + m[0].length - 1)]);
+/** The index just past the group opened at `at` (`(`, `{` or `[`); past the end when unclosed. */
+function groupEnd(list: Token[], at: number): number {
+  const open = list[at]!.text;
+  const close = open === "(" ? ")" : open === "{" ? "}" : "]";
+  let depth = 0;
+  for (let i = at; i < list.length; i++) {
+    if (list[i]!.kind !== "punct") continue;
+    if (list[i]!.text === open) depth++;
+    else if (list[i]!.text === close && --depth === 0) return i + 1;
+  }
+  return list.length + 1;
 }
 
-function idArguments(text: string, variables: Record<string, unknown>, take: (name: string) => boolean, ids: string[]): void {
-  for (const m of text.matchAll(/\b(\w+)\s*:\s*(\$\w+|"(?:[^"\\]|\\.)*")/g)) {
-    const [, name, value] = m as unknown as [string, string, string];
-    if (!take(name)) continue;
-    const id = value.startsWith("$") ? variables[value.slice(1)] : (JSON.parse(value) as unknown);
+/** A string literal's value; undefined for an escape JSON does not know (GraphQL's `\u{…}`): no id is told by it. */
+function literal(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The ids one field's arguments name under `take`, inline or in variables (a whole `input: $input` too). */
+function fieldIds(args: Token[], variables: Record<string, unknown>, take: (name: string) => boolean): string[] {
+  const ids: string[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        if (take(k) && typeof v === "string" && v) ids.push(v);
+        else walk(v);
+      }
+    }
+  };
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!;
+    if (t.kind === "var") walk(variables[t.text.slice(1)]);
+    const value = args[i + 2];
+    if (t.kind !== "name" || args[i + 1]?.text !== ":" || !value || !take(t.text)) continue;
+    const id = value.kind === "var" ? variables[value.text.slice(1)] : value.kind === "string" ? literal(value.text) : undefined;
     if (typeof id === "string" && id) ids.push(id);
   }
+  return ids;
+}
+
+/** The top-level fields of the selection set opened at `at`, each by name with its argument tokens; null when one cannot be told (a fragment). */
+function mutationFields(list: Token[], at: number): { fields: { name: string; args: Token[] }[]; end: number } | null {
+  const end = groupEnd(list, at);
+  if (end > list.length) return null;
+  const fields: { name: string; args: Token[] }[] = [];
+  for (let i = at + 1; i < end - 1; ) {
+    if (list[i]!.kind !== "name") return null;
+    let name = list[i++]!.text;
+    if (list[i]?.text === ":" && list[i + 1]?.kind === "name") {
+      name = list[i + 1]!.text;
+      i += 2;
+    }
+    let args: Token[] = [];
+    if (list[i]?.text === "(") {
+      const close = groupEnd(list, i);
+      args = list.slice(i + 1, close - 1);
+      i = close;
+    }
+    while (list[i]?.text === "@" && list[i + 1]?.kind === "name") i = list[i + 2]?.text === "(" ? groupEnd(list, i + 2) : i + 2;
+    if (list[i]?.text === "{") i = groupEnd(list, i);
+    fields.push({ name, args });
+  }
+  return { fields, end };
 }
 
 /**
  * The node ids a mutation acts on, from `$variables` or inline strings; empty when none can be told.
- * A known mutation counts by its target arguments only; every other field of the same document
- * still counts by each of its `…Id` / `id` arguments (one document may carry several mutations).
+ * Each field of each mutation is judged by its own rule: a known one by its target arguments, any
+ * other by its `…Id` / `id` arguments, inline or inside a variable. One field that names none (a
+ * repository named by name, a fragment) leaves the document untold: the other fields' targets do
+ * not speak for it.
  */
 export function mutationTargets(query: string, variables: Record<string, unknown> = {}): string[] {
+  const list = tokens(query);
+  if (!list) return [];
   const ids: string[] = [];
-  let rest = query;
-  for (const [field, wanted] of Object.entries(TARGET_ARGUMENTS)) {
-    for (const [start, end] of argumentLists(rest, field)) {
-      idArguments(rest.slice(start, end), variables, (name) => wanted.includes(name), ids);
-      rest = `${rest.slice(0, start)}${" ".repeat(end - start)}${rest.slice(end)}`;
+  let mutation = false;
+  for (let i = 0; i < list.length; ) {
+    const t = list[i]!;
+    if (t.kind === "name" && ["mutation", "query", "subscription", "fragment"].includes(t.text)) mutation = t.text === "mutation";
+    if (t.text === "(" || t.text === "[" || (t.text === "{" && !mutation)) {
+      i = groupEnd(list, i);
+      continue;
     }
+    if (t.text !== "{") {
+      i++;
+      continue;
+    }
+    const read = mutationFields(list, i);
+    if (!read) return [];
+    for (const { name, args } of read.fields) {
+      const wanted = TARGET_ARGUMENTS[name];
+      const found = fieldIds(args, variables, wanted ? (n) => wanted.includes(n) : (n) => /(?:^id|Id)$/.test(n));
+      if (!found.length) return [];
+      ids.push(...found);
+    }
+    mutation = false;
+    i = read.end;
   }
-  idArguments(rest, variables, (name) => /(?:^id|Id)$/.test(name), ids);
   return [...new Set(ids)];
 }
 
-/** The files a mutation commits (`createCommitOnBranch`'s `fileChanges.additions`), base64-decoded: what the commit will say. */
+/**
+ * The files a mutation commits (`createCommitOnBranch`'s `fileChanges.additions`), base64-decoded:
+ * what the commit will say. A file is its `contents`, wherever it travels: inline, in a variable of
+ * its own (`contents: $c`), or in a variable holding the additions under any name (`additions: $files`).
+ */
 export function committedFiles(query: string, variables: unknown): string[] {
   const encoded: string[] = [];
   const walk = (value: unknown): void => {
     if (Array.isArray(value)) value.forEach(walk);
     else if (value && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) {
-        if (k === "additions" && Array.isArray(v)) for (const a of v) if (typeof (a as { contents?: unknown })?.contents === "string") encoded.push((a as { contents: string }).contents);
-        walk(v);
+        if (k === "contents" && typeof v === "string") encoded.push(v);
+        else walk(v);
       }
     }
   };
   walk(variables);
-  for (const m of query.matchAll(/\bcontents\s*:\s*"([A-Za-z0-9+/=\s]*)"/g)) encoded.push(m[1]!);
-  return encoded.map((b64) => Buffer.from(b64, "base64").toString("utf8"));
+  const named = (variables ?? {}) as Record<string, unknown>;
+  for (const m of query.matchAll(/\bcontents\s*:\s*(?:"([A-Za-z0-9+/=\s]*)"|\$(\w+))/g)) {
+    const value = m[1] ?? named[m[2]!];
+    if (typeof value === "string") encoded.push(value);
+  }
+  return [...new Set(encoded)].map((b64) => Buffer.from(b64, "base64").toString("utf8"));
 }
 
 interface NodeAnswer {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GitHubMock } from "../helpers/github-api.js";
-import { AFTER_END, checkEachTest, handPublishedWorld, publishedByHand, type World } from "./world.js";
+import { AFTER_END, checkEachTest, handPublishedWorld, publishedByHand, readyRecord, world, type World } from "./world.js";
 
 let gh: GitHubMock;
 let w: World | undefined;
@@ -18,5 +18,15 @@ describe("the process-review issue", () => {
     expect(review.body).toContain("| **Published** | 2026-11-25 |");
     expect(review.body).not.toContain("| **Embargo** | not set |");
     expect(review.body).toContain("| **Embargo** | not held: published before its end, 2026-12-01 |");
+  });
+
+  it("says the embargo held when only the fixes gate was forced after its end: not 'lifted early', and the reason under the fixes", async () => {
+    w = await world(gh, { record: readyRecord({ patched: [] }) });
+    await w.send("/announce publish --force the fix shipped from a private fork", { now: AFTER_END });
+    expect(w.record.forced).toMatchObject({ gates: ["fixes"] });
+    const review = w.fake.issues.find((i) => i.title.startsWith("Process review"))!;
+    expect(review.body).not.toContain("lifted early");
+    expect(review.body).toContain("| **Embargo** | held until 2026-12-01 |");
+    expect(review.body).toContain("| **Fixes** | gate passed with `--force` by alice: the fix shipped from a private fork |");
   });
 });

@@ -244,6 +244,62 @@ describe("a future feature sends one GraphQL document with two mutations", () =>
   });
 });
 
+describe("the two mutations, written so that the firewall's reading of the second one's target can slip", () => {
+  // Each: the pin acts on the private security repo; the other field writes the CVE to the public PR or repo.
+  const PIN = "pinIssue(input: { issueId: $pin }) { issue { id } }";
+  const cases: Array<[string, string, (cve: string) => Record<string, unknown>]> = [
+    [
+      "the comment's whole input in one variable (the usual GraphQL style)",
+      `mutation($pin: ID!, $comment: AddCommentInput!) { ${PIN} addComment(input: $comment) { clientMutationId } }`,
+      (cve) => ({ pin: "I_dashboard", comment: { subjectId: "PR_public", body: `Fixes ${cve}` } }),
+    ],
+    [
+      "a commit naming its repository by name, not by a node id",
+      `mutation($pin: ID!, $headline: String!) { ${PIN} createCommitOnBranch(input: { branch: { repositoryNameWithOwner: "acme/product", branchName: "main" }, message: { headline: $headline }, expectedHeadOid: "${"b".repeat(40)}", fileChanges: {} }) { commit { oid } } }`,
+      (cve) => ({ pin: "I_dashboard", headline: `Changelog: ${cve}` }),
+    ],
+    [
+      "a block string with a quote in it among the pin's arguments",
+      'mutation($pin: ID!, $pr: ID!, $body: String!) { pinIssue(input: { issueId: $pin, clientMutationId: """pins the "dashboard""" }) { issue { id } } addComment(input: { subjectId: $pr, body: $body }) { clientMutationId } }',
+      (cve) => ({ pin: "I_dashboard", pr: "PR_public", body: `Fixes ${cve}` }),
+    ],
+    [
+      "the comment in a fragment on the mutation type",
+      "mutation($pin: ID!, $pr: ID!, $body: String!) { pinIssue(input: { issueId: $pin }) { issue { id } } ...Comment } fragment Comment on Mutation { addComment(input: { subjectId: $pr, body: $body }) { clientMutationId } }",
+      (cve) => ({ pin: "I_dashboard", pr: "PR_public", body: `Fixes ${cve}` }),
+    ],
+  ];
+
+  it.each(cases)("%s: stopped, nothing sent", async (_name, document, variables) => {
+    const probot = createTestProbot();
+    await probot.load((app: Probot) => {
+      app.on("issue_comment.created", async (context) => {
+        await withFirewall(context, async () => BOT, async () => {
+          const config = validateConfig({});
+          if (!config.ok) throw new Error("config");
+          const loaded = await loadResponse(context.octokit, { owner: "acme", repo: "security", issue_number: 7 }, config.config, BOT, TEST_KEYS);
+          await context.octokit.graphql(document, variables(loaded.record!.cve!));
+        });
+      });
+    });
+    mockToken(gh);
+    const stored = await storedResponse();
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    gh.api
+      .post("/graphql", (b) => !String(b.query).includes("mutation"))
+      .times(2)
+      .optionally()
+      .reply(200, (_u, b: any) => ({ data: { node: { repository: { visibility: b.variables.id === "I_dashboard" ? "PRIVATE" : "PUBLIC" } } } }));
+    gh.api.post("/graphql", (b) => String(b.query).includes("mutation")).optionally().reply(200, { data: {} });
+    const reply = expectReply(gh, stored);
+
+    await expect(probot.receive(commentEvent({ commentBody: "looks good" }))).rejects.toThrow(/leak firewall blocked a GraphQL mutation/);
+
+    expect(gh.requests.filter((r) => r.path === "/graphql" && String((r.body as { query?: string }).query).includes("mutation"))).toEqual([]);
+    expect(reply.body).toContain("| **Rule** | names the CVE id |");
+  });
+});
+
 describe("a future feature commits a file through GraphQL (createCommitOnBranch)", () => {
   // GitHub's signed-commit mutation: the file travels base64-encoded, like the contents API's.
   const DOCUMENT = "mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }";
@@ -271,6 +327,39 @@ describe("a future feature commits a file through GraphQL (createCommitOnBranch)
   it("the file's decoded content is checked: a CVE in it is stopped", async () => {
     const probot = createTestProbot();
     await probot.load(feature);
+    mockToken(gh);
+    const stored = await storedResponse();
+    gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
+    gh.api.post("/graphql").optionally().reply(200, { data: { createCommitOnBranch: { commit: { oid: "c".repeat(40) } } } });
+    const reply = expectReply(gh, stored);
+
+    await expect(probot.receive(commentEvent({ commentBody: "looks good" }))).rejects.toThrow(/leak firewall blocked a GraphQL mutation to a target the firewall cannot tell/);
+
+    expect(gh.requests.filter((r) => r.path === "/graphql")).toEqual([]);
+    expect(reply.body).toContain("| **Where** | a committed file's content (base64-decoded) |");
+    expect(reply.body).toContain("| **Rule** | names the CVE id |");
+  });
+});
+
+describe("the same commit with its file given another way", () => {
+  const BRANCH = 'branch: { repositoryNameWithOwner: "acme/product", branchName: "changelog" }, message: { headline: "Update the changelog" }, expectedHeadOid: "' + "b".repeat(40) + '"';
+  const cases: Array<[string, string, (contents: string) => Record<string, unknown>]> = [
+    ["its content in a variable of its own", `mutation($contents: Base64String!) { createCommitOnBranch(input: { ${BRANCH}, fileChanges: { additions: [{ path: "CHANGES.md", contents: $contents }] } }) { commit { oid } } }`, (contents) => ({ contents })],
+    ["the additions in a variable", `mutation($files: [FileAddition!]) { createCommitOnBranch(input: { ${BRANCH}, fileChanges: { additions: $files } }) { commit { oid } } }`, (contents) => ({ files: [{ path: "CHANGES.md", contents }] })],
+  ];
+
+  it.each(cases)("%s: its decoded content is checked, and the CVE in it stopped", async (_name, document, variables) => {
+    const probot = createTestProbot();
+    await probot.load((app: Probot) => {
+      app.on("issue_comment.created", async (context) => {
+        await withFirewall(context, async () => BOT, async () => {
+          const config = validateConfig({});
+          if (!config.ok) throw new Error("config");
+          const loaded = await loadResponse(context.octokit, { owner: "acme", repo: "security", issue_number: 7 }, config.config, BOT, TEST_KEYS);
+          await context.octokit.graphql(document, variables(Buffer.from(`## Unreleased\n\n- Fixes ${loaded.record!.cve}\n`).toString("base64")));
+        });
+      });
+    });
     mockToken(gh);
     const stored = await storedResponse();
     gh.api.get(`${ISSUE}/comments`).query(true).reply(200, () => commentList(stored));
