@@ -72,7 +72,7 @@ export async function sampleAnnounceView(name: string, record: ResponseRecord, c
       return { ghsa: record.ghsa };
     case "changelog-branch-taken":
       // As runPublish: someone else's open PR from the disclosure branch.
-      return { repo: "acme/product", branch: "embargo/disclosure-GHSA-abcd-4q2w-9x8v", taken: ["https://github.com/acme/product/pull/46"] };
+      return { repo: "acme/product", branch: "embargo/disclosure-GHSA-abcd-4q2w-9x8v", taken: ["https://github.com/acme/product/pull/46"], foreign: undefined };
     // GitHub Enterprise Server (no repository security advisories): `/announce`, `/announce cve`.
     case "announce-no-advisories":
       return { repo: advisoryRepo(record, config) };

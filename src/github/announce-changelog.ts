@@ -111,20 +111,39 @@ interface BranchPulls {
  */
 async function branchPulls(octokit: Octokit, ctx: AnnounceCtx, repo: string, branch: string): Promise<BranchPulls> {
   const { owner } = repoParams(repo);
-  const { data } = await octokit.rest.pulls.list({ ...repoParams(repo), head: `${owner}:${branch}`, state: "all", per_page: 10 });
+  const { data } = await octokit.rest.pulls.list({ ...repoParams(repo), head: `${owner}:${branch}`, state: "all", per_page: 100 });
   const ours = data.find((p) => p.user?.login.toLowerCase() === ctx.botLogin.toLowerCase());
   return { ours: ours?.html_url, others: data.filter((p) => p !== ours && p.state === "open").map((p) => p.html_url) };
 }
 
-export type ChangelogPr = { url: string } | { taken: string[]; branch: string };
+/**
+ * The changelog PR, or why the step stops on this repo: someone else's open PR from the branch
+ * (`taken`), or a branch of that name with changes the app never makes (`foreign`: files beyond
+ * the changelog's, or an older point of the default branch: a project branch the name matched).
+ */
+/**
+ * What on `branch` the app would not have written, against the default branch's head `baseSha`: the
+ * files beyond the changelog's, or (none ahead, some behind) that it is an older point of the
+ * default branch. Undefined when its changes are the changelog's alone.
+ */
+async function foreignChanges(octokit: Octokit, ctx: AnnounceCtx, repo: string, baseSha: string, branch: string): Promise<string[] | undefined> {
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...repoParams(repo), basehead: `${baseSha}...${branch}`, per_page: 1 });
+  const ours = new Set(ctx.config.changelog.map((c) => c.path));
+  const other = (data.files ?? []).map((f) => f.filename).filter((f) => !ours.has(f));
+  if (other.length) return other;
+  return data.ahead_by === 0 && data.behind_by > 0 ? [] : undefined;
+}
+
+export type ChangelogPr = { url: string } | { branch: string; taken?: string[]; foreign?: string[] };
 
 /**
  * Publish step 2 on one repo: a branch off the default branch, the entries committed, one PR.
  * Each part is found again on a re-run (the app's PR by its head, the entry already in the file).
- * A branch by that name that is there without the app's PR is set back to the default branch's
- * head first: an earlier run's (cut short before its PR) loses nothing the run does not write
- * again, and commits a product repo's writer put there in advance never ride along in the PR.
- * Someone else's open PR from the branch stops the step: the branch is theirs to close.
+ * A branch by that name that is there without the app's PR is compared with the default branch
+ * (one call, only then): changing the changelog's files alone (an earlier run cut short before its
+ * PR), it is set back to the default branch's head and written again; anything else (commits a
+ * product repo's writer put there in advance, or a project branch a custom `disclosure_branch`
+ * matched) stops the step, untouched, as does someone else's open PR from it.
  */
 export async function openChangelogPr(octokit: Octokit, ctx: AnnounceCtx, repo: string): Promise<ChangelogPr> {
   const branch = disclosureBranch(ctx.config.disclosure_branch, ctx.record, ctx.issue.issue_number);
@@ -137,6 +156,8 @@ export async function openChangelogPr(octokit: Octokit, ctx: AnnounceCtx, repo: 
     await octokit.rest.git.createRef({ ...repoParams(repo), ref: `refs/heads/${branch}`, sha: head.object.sha });
   } catch (error) {
     if (httpStatus(error) !== 422) throw error;
+    const foreign = await foreignChanges(octokit, ctx, repo, head.object.sha, branch);
+    if (foreign) return { branch, foreign };
     await octokit.rest.git.updateRef({ ...repoParams(repo), ref: `heads/${branch}`, sha: head.object.sha, force: true });
   }
   const id = ctx.record.cve ?? ctx.record.ghsa ?? "the security advisory";

@@ -54,7 +54,7 @@ export async function runPublish(octokit: Octokit, ctx: AnnounceCtx): Promise<Pu
     let url = ctx.record.publish_steps?.[`${id}:url`];
     if (!url) {
       const made = await openChangelogPr(octokit, ctx, repo);
-      if ("taken" in made) return { ok: false, error: (await renderTemplate("changelog-branch-taken", { repo, ...made }, ctx.overrides)).text };
+      if (!("url" in made)) return { ok: false, error: (await renderTemplate("changelog-branch-taken", { repo, ...made }, ctx.overrides)).text };
       url = made.url;
     }
     prs.push(url);

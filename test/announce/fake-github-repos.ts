@@ -88,6 +88,15 @@ export function productRoutes(fake: FakeGitHub, R: string, full: (m: RegExpExecA
       repo.files[String(b.ref).replace("refs/heads/", "")] = { ...repo.files[repo.default_branch] };
       return [201, { ref: b.ref, object: { sha: b.sha } }];
     });
+    // base...head, as this fake keeps branches: files by branch, so the files that differ; one commit ahead when any do.
+    fake.route("GET", `${R}/compare/(?<base>[^.]+)\\.\\.\\.(?<head>.+)`, (m) => {
+      const repo = fake.repos.get(full(m).toLowerCase())!;
+      const base = repo.files[repo.default_branch] ?? {};
+      const head = repo.files[m.groups!.head!] ?? base;
+      const changed = [...new Set([...Object.keys(base), ...Object.keys(head)])].filter((p) => base[p] !== head[p]);
+      const behind = fake.refs.get(`${full(m).toLowerCase()}:${m.groups!.head}`) === "behind" ? 1 : 0;
+      return [200, { status: changed.length ? "ahead" : behind ? "behind" : "identical", ahead_by: changed.length ? 1 : 0, behind_by: behind, total_commits: changed.length ? 1 : 0, commits: [], files: changed.map((filename) => ({ sha: sha(filename), filename, status: "modified", additions: 1, deletions: 0, changes: 1 })) }];
+    });
     fake.route("PATCH", `${R}/git/refs/heads/(?<branch>.+)`, (m, b) => {
       const key = `${full(m).toLowerCase()}:${m.groups!.branch}`;
       if (!fake.refs.has(key)) return [422, { message: "Reference does not exist" }];

@@ -108,6 +108,18 @@ export function lifecycleRoutes(fake: LifecycleGitHub): ExtraRoute[] {
       },
     ],
     [
+      "GET",
+      new RegExp(`${R}/compare/([^.]+)\\.\\.\\.(.+)$`),
+      ([o, r, , head]) => {
+        // base...head as this fake keeps branches (files by branch): the files that differ from main's.
+        const files = fake.files.get(`${o}/${r}`.toLowerCase());
+        const base = files?.get("main") ?? new Map<string, string>();
+        const branch = files?.get(head!) ?? base;
+        const changed = [...new Set([...base.keys(), ...branch.keys()])].filter((p) => base.get(p) !== branch.get(p));
+        return [200, { status: changed.length ? "ahead" : "identical", ahead_by: changed.length ? 1 : 0, behind_by: 0, total_commits: changed.length ? 1 : 0, commits: [], files: changed.map((filename) => ({ sha: sha(filename), filename, status: "modified", additions: 1, deletions: 0, changes: 1 })) }];
+      },
+    ],
+    [
       "PATCH",
       new RegExp(`${R}/git/refs/(.+)$`),
       ([o, r, ref], _q, b) => {
