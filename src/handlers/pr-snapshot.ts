@@ -14,8 +14,8 @@ const SEEN_TTL_MS = 60 * 24 * 3_600_000;
 const seenKey = (keys: KeyRing, pr: PrFacts) => `pr-seen:${keys.sign("record", `pr-seen:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}`)}`;
 
 /**
- * A linked PR as GitHub has it now, when the event's copy (`updated_at`) is older than one the app
- * already handled: a redelivered or late delivery must not put back an old title (and open a gate
+ * A linked PR as GitHub has it now, when the event's copy (`updated_at`) is not newer than one the
+ * app already handled: a redelivered or late delivery must not put back an old title (and open a gate
  * the wording check closed since), an open state after the merge, or old labels and requests.
  * Undefined when the event's copy is the newest seen: no read. One read of GitHub only then.
  */
@@ -23,8 +23,9 @@ export async function newerPull(octokit: Octokit, store: Store, keys: KeyRing, f
   const at = Date.parse(updatedAt ?? "");
   if (!Number.isFinite(at)) return undefined;
   const key = seenKey(keys, facts);
+  // Equal is no proof of the same copy: `updated_at` has whole seconds, and an edit in the second
+  // of a review leaves that review's copy with the old title and the edit's time.
   if (await store.setIfHigher(key, at, SEEN_TTL_MS)) return undefined;
-  if (!(Number(await store.get(key)) > at)) return undefined;
   const pull = await getPull(octokit, { owner: facts.owner, repo: facts.repo, pull_number: facts.number });
   return pull ? { ...prFacts(pull as unknown as PullLike, repository), private: facts.private } : undefined;
 }

@@ -11,7 +11,8 @@ import { defaultConfig } from "../config/load-config.js";
 import { findOwnComment } from "../github/issue-comments.js";
 import { REPLY_MARKER_PREFIX, RESPONSE_MARKER } from "../record/markers.js";
 import { syncBoxes } from "../response/sync-boxes.js";
-import type { ResponseRecord } from "../record/response-record.js";
+import type { LinkedPr, ResponseRecord } from "../record/response-record.js";
+import { wasMadePublic } from "../github/made-public.js";
 import { renderTemplate } from "../render/templates.js";
 import { noEffects } from "../response/effects.js";
 import { renderResponse } from "../response/render-response.js";
@@ -48,9 +49,9 @@ const REMINDER_PREFIX = "reminder-";
 
 /**
  * Catches one open response up with GitHub, as if every missed webhook had arrived: each open
- * linked PR is synced again (gate, labels, the response's PR lines), then the response comment is
- * re-rendered (labels too) and the reminders now due are posted, each once. Returns the record
- * for the dashboard row.
+ * linked PR (`prsToSync`) is synced again (gate, labels, the response's PR lines), then the
+ * response comment is re-rendered (labels too) and the reminders now due are posted, each once.
+ * Returns the record for the dashboard row.
  */
 export async function reconcileResponse(input: ReconcileInput): Promise<ResponseRecord | undefined> {
   const { deps, octokit, owner, repo, issue, config } = input;
@@ -75,7 +76,7 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
     return (await loadResponse(octokit, ref, config, botLogin, deps.keys, deps.store, { allComments: true })).record;
   }
   const waiting: WaitingPr[] = [];
-  for (const linked of loaded.record.prs.filter((p) => p.state === "open")) {
+  for (const linked of await prsToSync(deps, loaded.record)) {
     try {
       const [prOwner, prRepo] = linked.repo.split("/") as [string, string];
       const pull = await getPull(octokit, { owner: prOwner, repo: prRepo, pull_number: linked.number });
@@ -118,6 +119,18 @@ export async function reconcileResponse(input: ReconcileInput): Promise<Response
   const responseBody = await renderResponse(record, config, { title: issue.title, reporter: issue.author }, loaded.overrides, { keys: deps.keys, issue: ref, now, current: own.body });
   await applyEffects(octokit, ref, state, { ...noEffects(), responseBody, ...responseLabels(state.labels, record) });
   return record;
+}
+
+/**
+ * The open PRs, and a merged or closed one whose line says private while its repository was made
+ * public since (`repository.publicized`; one store read each, GitHub's only then): it gets no more
+ * events, and what the app gave it as a private PR (the severity label, the security team's request)
+ * must come off now that anyone can read it. Its sync writes its line public: once.
+ */
+async function prsToSync(deps: Deps, record: ResponseRecord): Promise<LinkedPr[]> {
+  const prs: LinkedPr[] = [];
+  for (const p of record.prs) if (p.state === "open" || (p.private && p.repo_id !== undefined && (await wasMadePublic(deps.store, p.repo_id)))) prs.push(p);
+  return prs;
 }
 
 async function prConfigOf(input: ReconcileInput, full: string) {

@@ -63,6 +63,44 @@ describe("a review event redelivered after the PR's title was edited", () => {
   });
 });
 
+describe("a review event whose copy has the same updated_at as the title edit handled before it", () => {
+  it("does not open the gate on the old title: GitHub's updated_at has whole seconds, so an equal one may be an older copy", async () => {
+    const probot = createTestProbot();
+    const SAME_SECOND = { ...APPROVAL, submitted_at: "2026-11-22T11:05:00Z" };
+    const stored = await storeResponse({ state: "fixing", prs: [approvedLine] });
+    const updates: any[] = [];
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().times(2).reply(200, {});
+    gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(2).reply(200, []);
+
+    // 11:05:00.8 the author renames the PR after the CVE (GitHub says 11:05:00): the gate fails.
+    const leaky = at(pull({ title: `Fix ${CVE}` }), "2026-11-22T11:05:00Z");
+    mockPrStart(gh);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "success", title: "Approved" }]);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveComments(gh, stored);
+    serveTeam(gh, ["sec1"]);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { reviews: [SAME_SECOND], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: LABELS });
+    await probot.receive(prEvent("edited", leaky, { changes: { title: { from: "Tighten input handling" } } }));
+    expect(updates.at(-1)).toMatchObject({ conclusion: "failure", output: { title: "Wording needs a change (2)" } });
+
+    // sec1's approval at 11:05:00.2, its delivery handled second: its copy has the old, clean title and the same time.
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    serveRuns(gh, "acme/product", HEAD, [{ id: 77, external_id: SEALED, status: "completed", conclusion: "failure", title: "Wording needs a change (2)" }]);
+    gh.api.get("/repos/acme/product/pulls/42").optionally().reply(200, leaky);
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveResponseById(gh, stored);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { reviews: [SAME_SECOND], issueLabels: LABELS });
+    await probot.receive(reviewEvent(at(pull(), "2026-11-22T11:05:00Z"), "sec1", "approved"));
+
+    // What the public sees: the PR whose title names the CVE stays blocked; the team's record says so.
+    expect(updates.filter((u) => u.conclusion !== "failure")).toEqual([]);
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ leaks: 2 });
+  });
+});
+
 describe("a review event handled after the PR's merge", () => {
   it("leaves the PR merged in the response: its line does not go back to open", async () => {
     const probot = createTestProbot();

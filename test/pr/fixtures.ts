@@ -148,11 +148,26 @@ export function pull(shape: PullShape = {}) {
   return p;
 }
 
+/** The examples' `updated_at`, which every `pull()` copy carries unless a test dates it. */
+const EXAMPLE_UPDATED_AT: string = loadWebhookExample("pull_request", "opened").pull_request.updated_at;
+let eventClock = Date.parse("2026-11-22T10:00:00Z");
+
+/**
+ * GitHub moves a PR's `updated_at` with every change, in whole seconds: each event built here is
+ * a second newer than the one built before it, as events a second apart are. A copy a test dated
+ * itself (a late or same-second event) keeps its date.
+ */
+function dated<P extends { updated_at: string }>(p: P): P {
+  if (p.updated_at !== EXAMPLE_UPDATED_AT) return p;
+  eventClock += 1000;
+  return { ...p, updated_at: new Date(eventClock).toISOString().replace(".000Z", "Z") };
+}
+
 export function prEvent(action: string, p: ReturnType<typeof pull>, extra: Record<string, unknown> = {}) {
   const payload = loadWebhookExample("pull_request", "opened");
   payload.action = action;
   payload.number = p.number;
-  payload.pull_request = p;
+  payload.pull_request = dated(p);
   payload.repository = { ...payload.repository, ...p.base.repo };
   payload.installation = { id: INSTALLATION_ID };
   // The author acts on their own PR unless a test says who else did (`extra.sender`).
@@ -163,7 +178,7 @@ export function prEvent(action: string, p: ReturnType<typeof pull>, extra: Recor
 
 export function reviewEvent(p: ReturnType<typeof pull>, login: string | null, state: string) {
   const payload = loadWebhookExample("pull_request_review", "submitted");
-  payload.pull_request = p;
+  payload.pull_request = dated(p);
   payload.repository = { ...payload.repository, ...p.base.repo };
   payload.installation = { id: INSTALLATION_ID };
   payload.review = { ...payload.review, user: login === null ? null : { ...payload.review.user, login }, state, commit_id: p.head.sha };
