@@ -62,7 +62,9 @@ export async function upsertGateRun(
     await octokit.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: existing.id, ...(renamed ? { name: target.name } : {}), status: check.status, ...completion, ...details, external_id: target.external_id, output });
     return;
   }
-  await octokit.rest.checks.create({ owner: target.owner, repo: target.repo, name: target.name, head_sha: target.head_sha, status: check.status, ...completion, ...details, external_id: target.external_id, output });
+  // An unlinked PR's run carries no link at all: an empty external_id, never a seal of nothing.
+  const sealed = target.external_id ? { external_id: target.external_id } : {};
+  await octokit.rest.checks.create({ owner: target.owner, repo: target.repo, name: target.name, head_sha: target.head_sha, status: check.status, ...completion, ...details, ...sealed, output });
 }
 
 function status(error: unknown): number | undefined {
