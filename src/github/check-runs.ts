@@ -53,17 +53,17 @@ export async function upsertGateRun(
     (existing.conclusion ?? undefined) === conclusion &&
     existing.title === check.title &&
     (existing.summary === null || existing.summary === check.summary) &&
-    existing.external_id === target.external_id;
+    (existing.external_id ?? "") === target.external_id;
   if (same) return;
   // action_required sends people to details_url: the PR itself, which says nothing new.
   const details = target.details_url ? { details_url: target.details_url } : {};
   const completion = conclusion ? { conclusion, completed_at: now.toISOString() } : {};
+  // A run without a link (an unlinked PR's, a merge group's) carries none at all: never a seal of nothing.
+  const sealed = target.external_id ? { external_id: target.external_id } : {};
   if (existing) {
-    await octokit.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: existing.id, ...(renamed ? { name: target.name } : {}), status: check.status, ...completion, ...details, external_id: target.external_id, output });
+    await octokit.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: existing.id, ...(renamed ? { name: target.name } : {}), status: check.status, ...completion, ...details, ...sealed, output });
     return;
   }
-  // An unlinked PR's run carries no link at all: an empty external_id, never a seal of nothing.
-  const sealed = target.external_id ? { external_id: target.external_id } : {};
   await octokit.rest.checks.create({ owner: target.owner, repo: target.repo, name: target.name, head_sha: target.head_sha, status: check.status, ...completion, ...details, ...sealed, output });
 }
 
