@@ -123,4 +123,29 @@ describe("/triage pr of a PR whose head carries its unlinked passing run", () =>
     await probot.receive(prEvent("synchronize", pull({ head: later }), { before: NEW_HEAD, after: later }));
     expect(gh.requests.filter((r) => r.method === "POST" && r.path.endsWith("/check-runs"))).toEqual([]);
   });
+
+  it("a self-link (a team member's PR in the security repo edited to name #7) takes the same run over", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh, "acme/security", SECURITY_YAML);
+    mockIdentity(gh);
+    serveRuns(gh, "acme/security", HEAD, [UNLINKED_RUN]);
+    serveTeam(gh, ["sec1"]);
+    const stored = await storeResponse();
+    serveComments(gh, stored);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { repo: "acme/security", visibility: false });
+    gh.api.post("/repos/acme/security/issues/42/labels").reply(200, []);
+    gh.api.post("/repos/acme/security/pulls/42/requested_reviewers").reply(201, {});
+    let update: any;
+    gh.api.patch("/repos/acme/security/check-runs/70", (b) => ((update = b), true)).reply(200, {});
+    gh.api.post(`${ISSUE}/labels`).reply(200, []);
+    gh.api.delete(`${ISSUE}/labels/${encodeURIComponent("security: confirmed")}`).reply(200, []);
+
+    await probot.receive(prEvent("edited", pull({ repo: "acme/security", private: true, body: "Fixes #7.", author: "sec1" }), { changes: { body: { from: "Refactors the parser." } } }));
+
+    expect(update).toMatchObject({ status: "completed", conclusion: "action_required", output: { title: "Waiting for review" } });
+    expect(sealer.open(update.external_id, "acme/security#42")).toEqual(["acme/security#7"]);
+    expect(gh.requests.filter((r) => r.method === "POST" && r.path.endsWith("/check-runs"))).toEqual([]);
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ repo: "acme/security", number: 42 });
+  });
 });
