@@ -278,9 +278,12 @@ async function unlinkedPr(size: number, firewall = true): Promise<Measured> {
 
   const { gh, probot, s } = start(firewall);
   mockToken(gh);
-  // The app's runs are asked by its id (GET /app, once per process); no config is read before a link is found.
+  // The app's runs are asked by its id (GET /app, once per process). Each delivery is a PR's first
+  // event on its head (no run there yet): the config (304 after the warm-up) and the passing run.
   mockIdentity(gh);
   s.get(`/repos/${owner}/${repo}/commits/${sha}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
+  configFile(s, owner, repo, "security_repo: acme/security\n");
+  s.post(`/repos/${owner}/${repo}/check-runs`).reply(201, { id: 70 });
   paginated(s, `/repos/${owner}/${repo}/issues`, () => items).optionally();
   paginated(s, `/repos/${owner}/${repo}/pulls`, () => items).optionally();
   const m = await measure(gh, () => probot.receive({ id: `pr-${Math.random()}`, name: "pull_request", payload }));

@@ -95,7 +95,11 @@ export const MINIMAL_L1: MinimalStep[] = [
   command("/triage credit"),
   {
     step: "fix PR opened",
-    calls: [{ ...GATE_RUN, reason: "the app's own gate run on the head: the only place a link to a response is recorded on a public PR (none here: nothing else is read)" }],
+    calls: [
+      { ...GATE_RUN, reason: "the app's own gate run on the head: the only place a link to a response is recorded on a public PR (none here: nothing about a response is read)" },
+      call("repos/get-content (config)", "trust", "the product repo's config (whether every PR gets the gate, and its name), conditionally: only because the head has no run of the app's"),
+      call("checks/create", "write", "the gate's passing run (no link): a required gate must be reported on every PR, or an ordinary PR can never merge"),
+    ],
   },
   command("/triage pr", [
       call("pulls/get", "read", "the PR now (head, base repo's visibility, state): the command names only a number"),
@@ -107,7 +111,7 @@ export const MINIMAL_L1: MinimalStep[] = [
       call("pulls/list-commits", "leaks", "the PR's commit messages, checked for the vulnerability's words (public repo)"),
       call("issues/add-labels", "write", "the priority label on the PR"),
       call("pulls/request-reviewers", "write", "review requests"),
-      call("checks/create", "write", "the gate run, carrying the sealed link"),
+      call("checks/update", "write", "the PR's passing run becomes the gate, carrying the sealed link (updated, never a second run)"),
       call("issues/add-labels", "write", "`security: fixing`"),
       call("issues/remove-label", "write", "`security: confirmed` removed"),
     ]),
@@ -190,7 +194,7 @@ export const LEFT_OUT: Record<string, string[]> = {
     "the comment list to find the response: its id is remembered",
     "a second read of the comments, the issue or the config within one event",
   ],
-  "fix PR opened": ["the config: the gate runs are asked by the app's id, so an unlinked PR needs nothing else"],
+  "fix PR opened": ["anything about a response: the run says nothing; a redelivery (or a later event on the same head) finds the run and reads nothing more, not even the config"],
   "/triage pr": ["`teams/get-by-name`: a 200 from one membership read already shows the team is readable", "a second response write: one write carries the link, the labels' state and the record"],
   "fix PR pushed": [
     "`pulls/list-reviews` and memberships: approvals are bound to the head they approved; a new head has none to judge",

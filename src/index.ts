@@ -6,6 +6,7 @@ import { onAdvisoryPublished } from "./handlers/advisory-published.js";
 import { onAdvisoryReported } from "./handlers/advisory-reported.js";
 import { onIssueClosed } from "./handlers/issue-closed.js";
 import { onPullRequest } from "./handlers/pull-request.js";
+import { onMergeGroup } from "./handlers/merge-group.js";
 import { onResponseEdited } from "./handlers/response-edited.js";
 import { onRepositoryVisibility } from "./handlers/repository-visibility.js";
 import { onRepositoryRenamed } from "./handlers/repository-renamed.js";
@@ -133,6 +134,8 @@ export function createApp(options: AppOptions = {}) {
       ],
       (context) => guarded(context, () => onPullRequest(deps, context), "pull-request"),
     );
+    // A required gate must be reported on a merge queue's commits too (README, "Making the gate required").
+    app.on("merge_group.checks_requested", (context) => guarded(context, () => onMergeGroup(deps, context), "merge-group"));
     app.on(["issues.closed", "issues.reopened"], (context) => guarded(context, () => onIssueClosed(deps, context), "issue-closed"));
     app.on("repository_advisory.published", (context) => guarded(context, () => onAdvisoryPublished(deps, context), "advisory-published"));
     app.on("repository_advisory.reported", (context) => guarded(context, () => onAdvisoryReported(deps, context), "advisory-reported"));

@@ -14,6 +14,8 @@ export interface PublicPrConfig {
   review_team?: string;
   leak_words: string[];
   max_reviewers: number;
+  /** A passing gate run on every other open PR, so that the gate can be a required check (README, "Making the gate required"). */
+  gate_every_pr: boolean;
 }
 
 export interface EmbargoConfig {
@@ -151,6 +153,7 @@ export const configSchema: JSONSchemaType<EmbargoConfig> = {
         check_name: { type: "string", minLength: 1, maxLength: 60, default: "review gate" },
         review_team: { ...teamName, nullable: true },
         max_reviewers: { type: "integer", minimum: 1, maximum: 10, default: 2 },
+        gate_every_pr: { type: "boolean", default: true },
         leak_words: {
           type: "array",
           items: { type: "string", minLength: 2, maxLength: 100 },

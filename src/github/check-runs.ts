@@ -17,7 +17,7 @@ export interface GateRun {
 /**
  * The app's own gate runs on one commit: one call, whatever the number of issues or PRs, and no
  * config needed to make it (the runs are asked by the app's id, not by the configured name, so an
- * unlinked PR costs this one call). Runs by another app or a workflow are never returned, and are
+ * unlinked PR whose head has its passing run costs this one call). Runs by another app or a workflow are never returned, and are
  * dropped again here: anyone with write access can create one, and its external_id must never
  * reach the link sealer.
  */
@@ -53,16 +53,18 @@ export async function upsertGateRun(
     (existing.conclusion ?? undefined) === conclusion &&
     existing.title === check.title &&
     (existing.summary === null || existing.summary === check.summary) &&
-    existing.external_id === target.external_id;
+    (existing.external_id ?? "") === target.external_id;
   if (same) return;
   // action_required sends people to details_url: the PR itself, which says nothing new.
   const details = target.details_url ? { details_url: target.details_url } : {};
   const completion = conclusion ? { conclusion, completed_at: now.toISOString() } : {};
+  // A run without a link (an unlinked PR's, a merge group's) carries none at all: never a seal of nothing.
+  const sealed = target.external_id ? { external_id: target.external_id } : {};
   if (existing) {
-    await octokit.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: existing.id, ...(renamed ? { name: target.name } : {}), status: check.status, ...completion, ...details, external_id: target.external_id, output });
+    await octokit.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: existing.id, ...(renamed ? { name: target.name } : {}), status: check.status, ...completion, ...details, ...sealed, output });
     return;
   }
-  await octokit.rest.checks.create({ owner: target.owner, repo: target.repo, name: target.name, head_sha: target.head_sha, status: check.status, ...completion, ...details, external_id: target.external_id, output });
+  await octokit.rest.checks.create({ owner: target.owner, repo: target.repo, name: target.name, head_sha: target.head_sha, status: check.status, ...completion, ...details, ...sealed, output });
 }
 
 function status(error: unknown): number | undefined {

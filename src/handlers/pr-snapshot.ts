@@ -29,3 +29,19 @@ export async function newerPull(octokit: Octokit, store: Store, keys: KeyRing, f
   const pull = await getPull(octokit, { owner: facts.owner, repo: facts.repo, pull_number: facts.number });
   return pull ? { ...prFacts(pull as unknown as PullLike, repository), private: facts.private } : undefined;
 }
+
+/** Keyed by a MAC like `pr-seen`: the store must not list which PRs are fixes. */
+const linkedKey = (keys: KeyRing, pr: PrFacts) => `pr-linked:${keys.sign("record", `pr-linked:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}`)}`;
+
+/**
+ * Remembers that the app sealed a gate for this PR. A push the app missed leaves the next head's
+ * event without a link to find (neither that head nor the one before carries a run), and the PR
+ * would take it for an unlinked one and get a passing run: this says it must not.
+ */
+export async function rememberLinked(store: Store, keys: KeyRing, pr: PrFacts): Promise<void> {
+  await store.set(linkedKey(keys, pr), "1", SEEN_TTL_MS);
+}
+
+export async function wasLinked(store: Store, keys: KeyRing, pr: PrFacts): Promise<boolean> {
+  return (await store.get(linkedKey(keys, pr))) !== undefined;
+}

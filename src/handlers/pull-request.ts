@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { defaultConfig } from "../config/load-config.js";
+import { defaultConfig, type ConfigResult } from "../config/load-config.js";
 import { gateRuns } from "../github/check-runs.js";
 import { privateNow } from "../github/made-public.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
@@ -13,6 +13,7 @@ import { prFacts, type PullLike } from "./pr-facts.js";
 import { newerPull } from "./pr-snapshot.js";
 import { readConfig, type Deps } from "./response-context.js";
 import { catchUpClose } from "./unhandled-close.js";
+import { gateUnlinked } from "./unlinked-gate.js";
 
 type IssueRef = { owner: string; repo: string; issue_number: number };
 
@@ -70,7 +71,8 @@ function baseChange(payload: PrContext["payload"]): { edited: boolean; retargete
  * links on the app's own gate run of its head, or of the previous head after a push; for a PR in
  * the security repo by someone who may run commands, the references in its text), then sync it for
  * each. The PR repo's config is read only once a link is known (or a private PR's text names an
- * issue it may link itself to): an unlinked PR costs one call.
+ * issue it may link itself to), or to give an open unlinked PR whose head has no run of the app's
+ * its passing run: an unlinked PR whose head has one costs one call.
  */
 export async function onPullRequest(deps: Deps, context: PrContext): Promise<void> {
   const { payload } = context;
@@ -92,14 +94,16 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   // Only a change of the PR's text can make it name an issue: reviews and pushes never self-link.
   const textChanged = ["opened", "edited", "reopened"].includes(payload.action);
   const candidates = !keys.length && textChanged ? selfLinkCandidates(facts, repository.html_url) : [];
-  if (!keys.length && !candidates.length) return;
+  // No link: the PR still gets the gate's name, passing (src/handlers/unlinked-gate.ts).
+  const unlinked = (config: () => Promise<ConfigResult>) => gateUnlinked(deps, octokit, facts, runs, config);
+  if (!keys.length && !candidates.length) return unlinked(() => readConfig(context, deps.store));
   const configResult = await readConfig(context, deps.store);
   // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
   const prConfig = configResult.ok ? configResult.config : defaultConfig();
   // Links the app sealed are the PR's; a text's references are only candidates, each judged by its own sync.
   const sealed = keys.length > 0;
   if (!keys.length && configResult.ok) keys = await selfLinks(context, facts, prConfig, candidates);
-  if (!keys.length) return;
+  if (!keys.length) return unlinked(async () => configResult);
   // A linked PR's event handled after a newer one (redelivered, or late): GitHub's PR now, not its copy.
   const snapshotHead = facts.head_sha;
   facts = (await newerPull(octokit, deps.store, deps.keys, facts, pull.updated_at, repository)) ?? facts;

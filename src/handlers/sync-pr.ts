@@ -23,6 +23,7 @@ import { RESPONSE_MARKER } from "../record/markers.js";
 import { reportConfigProblems, type Deps } from "./response-context.js";
 import { prReads, readResponseView, type KnownResponse, type ResponseView } from "./pr-views.js";
 import { previousHeadLinks } from "./previous-head.js";
+import { rememberLinked } from "./pr-snapshot.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -74,6 +75,9 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   const botLogin = await deps.botLogin();
   const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId));
   const existing = gateRunNamed(runs, prConfig.public_pr.check_name);
+  // An unlinked PR's passing run (empty external_id) is taken over, never duplicated; but it is no
+  // gate: it neither says the head was handled nor carries any response's links forward.
+  const gated = Boolean(existing?.external_id);
   const sealedLinks = input.sealer.openLinks(existing?.external_id, prBinding(pr));
   const sealed = knowLinks(sealedLinks);
   // GitHub keeps check runs per commit: another open PR at this head (the same branch into another
@@ -103,7 +107,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
       pushed: input.pushed,
       retargeted: input.retargeted,
       baseNow: input.retargeted === undefined, // only PR events say `retargeted`; every other caller read the PR now
-      headHandled: Boolean(existing),
+      headHandled: gated,
       store: deps.store,
       now: deps.now(),
       ...(primary ? { security: input.security, known: input.known } : {}),
@@ -113,7 +117,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
   };
   for (const key of keys) await readView(key);
   // A head without the app's gate run (a push it never handled): the PR's other links are on the head the records knew.
-  if (!existing && !input.linked) for (const key of await previousHeadLinks(octokit, deps.appId, input.sealer, pr, views, keys)) await readView(key);
+  if (!gated && !input.linked) for (const key of await previousHeadLinks(octokit, deps.appId, input.sealer, pr, views, keys)) await readView(key);
   const primary = views.find((v) => sameResponse(v.key, input.issueKey));
   if (!primary) return undefined;
   for (const v of views) if (closeUnhandled(v.summary.open, v.record) || v.reopenPending) input.unhandledClose?.(v.issue, v.security);
@@ -158,6 +162,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
     decision.check,
     deps.now(),
   );
+  if (!sealed.length) await rememberLinked(deps.store, deps.keys, pr);
   // The PR shows only "waiting" (it must not say a response exists): each response it waits on
   // because the app cannot read it is told, once, in its own (private) issue.
   for (const key of unreadable) await tellGateHeld(octokit, key, pr, botLogin, input.log);

@@ -159,6 +159,22 @@ export function decidePr(input: {
   };
 }
 
+/**
+ * An open PR no response is linked to gets a passing run of the gate, so that the check can be
+ * required (GitHub waits forever for a required check nobody reports) and a fix PR is not the one
+ * PR that has it. It says only what any PR could: no link, no response, no "security". Nothing is
+ * written where the head has a run of the app's already (a redelivery, another PR's gate on a
+ * shared head), for a closed PR, when the repo turned it off, or for a PR the app once gated (a
+ * linked PR whose pushes the app missed: its gate waits for the tick, which finds the links).
+ */
+export function decideUnlinked(input: { open: boolean; enabled: boolean; headHasRun: boolean; onceLinked: boolean }): CheckRunDecision | undefined {
+  if (!input.open || !input.enabled || input.headHasRun || input.onceLinked) return undefined;
+  return NO_REVIEW_NEEDED;
+}
+
+/** The unlinked PR's gate: the same words on every such PR. */
+export const NO_REVIEW_NEEDED: CheckRunDecision = Object.freeze({ status: "completed", conclusion: "success", title: "No review needed", summary: "This change needs no extra review." });
+
 /** Places listed in the gate's summary: GitHub refuses a summary over 65,535 characters, and then the gate is not written at all. */
 const LISTED_LEAKS = 50;
 

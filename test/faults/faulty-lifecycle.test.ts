@@ -40,7 +40,9 @@ describe("L1 with 20 % of GitHub calls failing, failed deliveries redelivered", 
 });
 
 describe("L1 with 20 % of GitHub calls failing, half the failed writes done by GitHub before the answer was lost", () => {
-  for (const seed of [11, 12, 13]) {
+  // Seed 11 made only 3 writes land unanswered once the unlinked PR's passing run shifted the call
+  // sequence (its end state still matched): 15 makes 6.
+  for (const seed of [15, 12, 13]) {
     it(`seed ${seed}: the same end state, nothing duplicated`, async () => {
       const gh = mockGitHub();
       const w = l1World({ gh });

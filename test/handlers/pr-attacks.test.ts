@@ -26,6 +26,9 @@ import {
   serveRuns,
   serveTeam,
   storeResponse,
+  acceptUnlinkedRun,
+  unlinkedRunBody,
+  UNLINKED_RUN,
 } from "../pr/fixtures.js";
 
 let gh: GitHubMock;
@@ -43,8 +46,12 @@ describe("linking by mention", () => {
     mockPrStart(gh, "acme/internal-tool", PRIVATE_PRODUCT_YAML);
     mockIdentity(gh);
     serveRuns(gh, "acme/internal-tool", HEAD);
+    const created = acceptUnlinkedRun(gh, "acme/internal-tool");
     await probot.receive(prEvent("opened", pull({ repo: "acme/internal-tool", private: true, body: "Fixes #7, see acme/security#7 and https://github.com/acme/security/issues/7", author: "sec1" })));
-    expect(writes()).toEqual([]);
+    // Only the passing run every unlinked PR gets: the same whether #7 exists or not.
+    expect(writes().map((w) => w.path)).toEqual(["/repos/acme/internal-tool/check-runs"]);
+    expect(created).toEqual([expect.objectContaining(unlinkedRunBody(HEAD))]);
+    expect(created[0]).not.toHaveProperty("external_id");
     // Not even a read of the security repo: nothing can differ between "#7 exists" and "it does not".
     expect(gh.requestsTo("acme", "security")).toEqual([]);
   });
@@ -55,8 +62,11 @@ describe("linking by mention", () => {
     mockIdentity(gh);
     serveRuns(gh, "acme/security", HEAD);
     serveTeam(gh, ["sec1"]);
+    const created = acceptUnlinkedRun(gh, "acme/security");
     await probot.receive(prEvent("opened", pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "outsider" })));
-    expect(writes()).toEqual([]);
+    expect(writes().map((w) => w.path)).toEqual(["/repos/acme/security/check-runs"]);
+    expect(created).toEqual([expect.objectContaining(unlinkedRunBody(HEAD))]);
+    expect(created[0]).not.toHaveProperty("external_id");
     expect(gh.requests.filter((r) => r.path.startsWith("/repos/acme/security/issues"))).toEqual([]);
   });
 
@@ -68,8 +78,11 @@ describe("linking by mention", () => {
     serveTeam(gh, ["sec1"]);
     const event = prEvent("edited", pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "sec1" }), { changes: { body: { from: "Refactors the parser." } } });
     event.payload.sender = { ...event.payload.sender, login: "writer", type: "User" };
+    const created = acceptUnlinkedRun(gh, "acme/security");
     await probot.receive(event).catch(() => undefined);
-    expect(writes()).toEqual([]);
+    expect(writes().map((w) => w.path)).toEqual(["/repos/acme/security/check-runs"]);
+    expect(created).toEqual([expect.objectContaining(unlinkedRunBody(HEAD))]);
+    expect(created[0]).not.toHaveProperty("external_id");
     expect(gh.requests.filter((r) => r.path.startsWith("/repos/acme/security/issues"))).toEqual([]);
   });
 });
@@ -89,11 +102,16 @@ describe("a link is bound to one PR", () => {
 
   it("a run of the same name by another app or workflow, even carrying a copy of the sealed link, is ignored", async () => {
     const probot = createTestProbot();
-    mockToken(gh); // a public PR never links itself: no config read without a link
+    // A public PR never links itself; the config is read only for the unlinked PR's own run.
+    mockPrStart(gh);
     mockIdentity(gh);
     serveRuns(gh, "acme/product", HEAD, [{ id: 99, external_id: SEALED, status: "completed", conclusion: "success", title: "Approved", appId: 666 }]);
+    const created = acceptUnlinkedRun(gh);
     await probot.receive(prEvent("edited", pull()));
-    expect(writes()).toEqual([]);
+    // Taken for what it is, a head without the app's run: the app's own passing run, and the copied link is not in it.
+    expect(writes().map((w) => w.path)).toEqual(["/repos/acme/product/check-runs"]);
+    expect(created).toEqual([expect.objectContaining(unlinkedRunBody(HEAD))]);
+    expect(created[0]).not.toHaveProperty("external_id");
     expect(gh.requestsTo("acme", "security")).toEqual([]);
   });
 });
@@ -343,7 +361,8 @@ describe("cost of mentions", () => {
     const probot = createTestProbot();
     mockToken(gh);
     mockIdentity(gh);
-    serveRuns(gh, "acme/security", HEAD);
+    // Its head carries the passing run every unlinked PR gets on `opened`.
+    serveRuns(gh, "acme/security", HEAD, [UNLINKED_RUN]);
     await probot.receive(reviewEvent(pull({ repo: "acme/security", private: true, body: "Fixes #7", author: "sec1" }), "sec1", "approved"));
     expect(gh.requests.filter((r) => !r.path.startsWith("/app")).map((r) => r.operationId)).toEqual(["checks/list-for-ref"]);
   });

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commentList, createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, SECURITY_REPO_ID, type StoredComment } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { commentIdOf, HEAD, ISSUE, issueStateEvent, PRODUCT_REPO_ID, PRODUCT_YAML, pull, sealer, SECURITY_YAML, serveCloseEvent, serveRuns, serveTeam, storeResponse, TITLE } from "../pr/fixtures.js";
+import { commentIdOf, HEAD, ISSUE, issueStateEvent, PRODUCT_REPO_ID, PRODUCT_YAML, pull, sealer, SECURITY_YAML, serveCloseEvent, serveRuns, serveTeam, storeResponse, TITLE, UNLINKED_RUN, type RunShape } from "../pr/fixtures.js";
 
 let gh: GitHubMock;
 beforeEach(() => {
@@ -24,7 +24,15 @@ function serveOther(stored: StoredComment[]) {
   gh.api.get(`/repos/acme/security/issues/comments/${commentIdOf(8)}`).optionally().times(2).reply(() => [200, { ...commentList(stored)[0], issue_url: `https://api.github.com${issue}` }]);
 }
 
-describe("a response released while its PR's newest push was never handled", () => {
+// The new head without any run of the app's, or with the passing run an unlinked PR gets (written
+// by a PR event that found no link there nor on the head before, its memory of the link lost with a
+// restart): that run is no gate, and the links are still looked for on the head the records knew.
+const NEW_HEADS: [string, RunShape[]][] = [
+  ["no run on the new head", []],
+  ["an unlinked PR's passing run on the new head", [UNLINKED_RUN]],
+];
+
+describe.each(NEW_HEADS)("a response released while its PR's newest push was never handled (%s)", (_label, headRuns) => {
   it("does not open the new head's gate while another linked response still waits", async () => {
     const probot = createTestProbot();
     mockToken(gh);
@@ -49,7 +57,7 @@ describe("a response released while its PR's newest push was never handled", () 
     gh.api.delete(new RegExp(`^${ISSUE}/labels/`)).optionally().times(2).reply(200, []);
     gh.api.get("/repos/acme/product/pulls/42").reply(200, pull({ labels: ["priority: high"] }));
     mockConfig(gh, "acme", "product", PRODUCT_YAML);
-    serveRuns(gh, "acme/product", HEAD, []);
+    serveRuns(gh, "acme/product", HEAD, headRuns);
     serveRuns(gh, "acme/product", OLD, [{ id: 77, external_id: both, status: "completed", conclusion: "action_required", title: "Waiting for review" }]);
     gh.api.get("/repos/acme/product/pulls/42/reviews").query(true).optionally().reply(200, []);
     gh.api.get("/repos/acme/product/pulls/42/commits").query(true).optionally().reply(200, [{ sha: HEAD, commit: { message: "Refactor the parser" } }]);
@@ -57,7 +65,8 @@ describe("a response released while its PR's newest push was never handled", () 
     gh.api.delete(new RegExp("^/repos/acme/product/issues/42/labels/")).optionally().reply(200, []);
     gh.api.post("/repos/acme/product/issues/42/labels").optionally().reply(200, []);
     const gate: any[] = [];
-    gh.api.post("/repos/acme/product/check-runs", (b) => (gate.push(b), true)).reply(201, { id: 78 });
+    if (headRuns.length) gh.api.patch("/repos/acme/product/check-runs/70", (b) => (gate.push({ ...b, head_sha: HEAD }), true)).reply(200, {});
+    else gh.api.post("/repos/acme/product/check-runs", (b) => (gate.push(b), true)).reply(201, { id: 78 });
 
     await probot.receive(issueStateEvent("closed", "sec1"));
 

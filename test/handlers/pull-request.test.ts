@@ -24,6 +24,7 @@ import {
   serveTeam,
   storeResponse,
   type RunShape,
+  UNLINKED_RUN,
 } from "../pr/fixtures.js";
 import { ranOf } from "../../src/record/ran.js";
 
@@ -203,11 +204,12 @@ describe("/triage pr of a PR whose head carries another PR's gate", () => {
 });
 
 describe("PR events on a linked PR", () => {
-  it("costs one call for an unlinked PR (no config read before a link is known), and writes nothing", async () => {
+  it("costs one call for an unlinked PR whose head carries the app's run (no config read before a link is known), and writes nothing", async () => {
     const probot = createTestProbot();
     mockToken(gh);
     mockIdentity(gh); // once per process: the app's runs are asked by its id
-    serveRuns(gh, "acme/product", HEAD);
+    // Its passing run, written on its first event (test/handlers/gate-every-pr.test.ts): a redelivery finds it.
+    serveRuns(gh, "acme/product", HEAD, [UNLINKED_RUN]);
     await probot.receive(prEvent("opened", pull()));
     expect(gh.requests.filter((r) => !r.path.startsWith("/app")).map((r) => r.operationId)).toEqual(["checks/list-for-ref"]);
     expect(gh.requests.find((r) => r.operationId === "checks/list-for-ref")?.query).toMatchObject({ app_id: "1" });

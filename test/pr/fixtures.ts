@@ -222,6 +222,21 @@ export function serveRuns(gh: GitHubMock, repo: string, sha: string, runs: RunSh
   gh.api.get(RUNS(repo, sha)).query(true).reply(200, runList(runs));
 }
 
+/** The passing run an unlinked open PR gets, as GitHub holds it once written: no link in it (`external_id` empty). */
+export const UNLINKED_RUN: RunShape = { id: 70, external_id: "", status: "completed", conclusion: "success", title: "No review needed" };
+
+/** Accepts the unlinked PR's passing run on `repo`: each body as the app sent it. */
+export function acceptUnlinkedRun(gh: GitHubMock, repo = "acme/product"): Record<string, unknown>[] {
+  const created: Record<string, unknown>[] = [];
+  gh.api.post(`/repos/${repo}/check-runs`, (b) => (created.push(b), true)).reply(201, { id: 70 });
+  return created;
+}
+
+/** What GitHub receives for an unlinked open PR at `head_sha`: the gate's name, passing, neutral words, no link. */
+export function unlinkedRunBody(head_sha: string, name = "review gate") {
+  return { name, head_sha, status: "completed", conclusion: "success", output: { title: "No review needed", summary: "This change needs no extra review." } };
+}
+
 /**
  * The security team: membership answers for anyone (GitHub's 404 for a non-member, then the team
  * itself found), and its member list. Optional: each test asserts on what users see.

@@ -16,7 +16,8 @@ import { NOW, RENDER_CONTEXT } from "../helpers/app.js";
  * now `<`, a zero-width space, `!--`: "triaged" has one; the hashed inputs are the same); `full`
  * changed on purpose when the view's checklist left the hashed inputs (the app's checklist tables
  * are hashed instead), and when `response.hbs` gained the `set_at` and `former_names` rows, then the `publish_refused` row
- * (the built-in template is hashed: the text of these records is the same), and with `seq` (the text signed). A change of
+ * (the built-in template is hashed: the text of these records is the same), and with `seq` (the text signed), and when the config gained `public_pr.gate_every_pr`
+ * (the config's JSON is hashed: each open response is rewritten once). A change of
  * either must be deliberate.
  */
 describe("the same inputs render the same bytes as before", () => {
@@ -26,15 +27,15 @@ describe("the same inputs render the same bytes as before", () => {
   const DIGESTS: Record<string, { text: string; full: string }> = {
     new: {
       text: "340bc0add42274c216268012f50253111ba5ae951f20d7874ccb1521f73bc752",
-      full: "7a7665544e7b9a650304187cf03d7786ceab0a6ebe1af5c5a0a148a2d642eb86",
+      full: "026737f572d76d1973fa2dcc32a37a9e3de6bfc5c869bb5db7f453261f3bb8ba",
     },
     triaged: {
       text: "550a38ab427e12ce183fdb3af4fd61efa39b2fe761ba346fc8072375ba24f9c7",
-      full: "570c2bdb8a31df6a0ccf094f7e1f3fb090a74a3870381f652fa74af33ff90043",
+      full: "591e338d8b7f1daa584633dfc95ff82dd2fab3ab382dd139cbf6aa4361aa44ec",
     },
     "over budget": {
       text: "8cb303f45f39e2d96c098f00c74135b9d33021211fdae785203fdfb7e7eb0d12",
-      full: "e60d75c49c63670200809b2cae537f8004f41d51fdfb468ca9449ea67da1d115",
+      full: "ad67a0a3db7ade2fa158fd38f76186b8682042d675803df4ab6bdecc837b1578",
     },
   };
   const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");

@@ -97,11 +97,12 @@ const EXPECTED_PERMISSIONS = {
   issues: "write",
   pull_requests: "write",
   checks: "write",
+  merge_queues: "read",
   contents: "write",
   members: "read",
   repository_advisories: "write",
 };
-const EXPECTED_EVENTS = ["issues", "issue_comment", "pull_request", "pull_request_review", "repository_advisory", "repository"];
+const EXPECTED_EVENTS = ["issues", "issue_comment", "pull_request", "pull_request_review", "merge_group", "repository_advisory", "repository"];
 
 describe("Probot's setup page (npm start without credentials)", () => {
   it("submits a manifest that parses, with the app's name, permissions, events and the smee channel as webhook URL", async () => {

@@ -13,7 +13,7 @@ import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { FakeGitHub } from "./fake-github.js";
 
 /** The events app.yml subscribes to. */
-export const SUBSCRIBED = ["issues", "issue_comment", "pull_request", "pull_request_review", "repository_advisory", "repository"] as const;
+export const SUBSCRIBED = ["issues", "issue_comment", "pull_request", "pull_request_review", "merge_group", "repository_advisory", "repository"] as const;
 
 export const SECURITY = "acme/security";
 export const PRODUCT = "acme/product";

@@ -66,7 +66,7 @@ describe("the sweep covers what the app subscribes to", () => {
   it("has example payloads for every subscribed event but repository_advisory, which is swept from its documented shape", () => {
     const events = new Set(examples.map((e) => e.event));
     expect(SUBSCRIBED.filter((e) => !events.has(e))).toEqual(["repository_advisory"]);
-    expect(examples.length).toBeGreaterThanOrEqual(71);
+    expect(examples.length).toBeGreaterThanOrEqual(73);
   });
 });
 
@@ -178,6 +178,17 @@ describe("every example driven into the app's paths", () => {
         });
       }
     }
+  }
+
+  for (const example of of("merge_group")) {
+    it(`${example.label} on the product repo, its group the linked public fix PR`, async () => {
+      const fake = linked.clone();
+      const s = session(fake);
+      const payload = inRepo(example.payload, fake, PRODUCT);
+      payload.merge_group.head_ref = `refs/heads/gh-readonly-queue/main/pr-${PUBLIC_PR}-${"a".repeat(40)}`;
+      await expect(s.deliver("merge_group", payload)).resolves.toBeUndefined();
+      keepsPromises(s);
+    });
   }
 
   for (const example of advisoryPayloads()) {

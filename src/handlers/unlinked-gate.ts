@@ -1,0 +1,28 @@
+import type { ProbotOctokit } from "probot";
+import type { ConfigResult } from "../config/load-config.js";
+import { defaultConfig } from "../config/load-config.js";
+import { upsertGateRun, type GateRun } from "../github/check-runs.js";
+import { decideUnlinked, type PrFacts } from "../pr/decide-pr.js";
+import { wasLinked } from "./pr-snapshot.js";
+import type { Deps } from "./response-context.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/**
+ * An open PR with no link gets the gate's name in a passing run (src/pr/decide-pr.ts,
+ * `decideUnlinked`). Read: nothing more where the head has a run of the app's (the list the event
+ * made already) or the PR is closed; else the PR repo's config (conditional) and the store's word
+ * that the app once gated this PR. Apply: one create. A broken config names the gate by the
+ * defaults, as a linked PR's would: there is no gate to hide on an unlinked PR.
+ */
+export async function gateUnlinked(deps: Deps, octokit: Octokit, pr: PrFacts, runs: GateRun[], config: () => Promise<ConfigResult>): Promise<void> {
+  // Reads only what can change the decision: a run on the head or a closed PR decides alone.
+  if (runs.length || !pr.open) return;
+  const result = await config();
+  const prConfig = result.ok ? result.config : defaultConfig();
+  const enabled = prConfig.public_pr.gate_every_pr;
+  const onceLinked = enabled && (await wasLinked(deps.store, deps.keys, pr));
+  const check = decideUnlinked({ open: pr.open, enabled, headHasRun: runs.length > 0, onceLinked });
+  if (!check) return;
+  await upsertGateRun(octokit, { owner: pr.owner, repo: pr.repo, head_sha: pr.head_sha, name: prConfig.public_pr.check_name, external_id: "", details_url: pr.html_url }, undefined, check, deps.now());
+}
