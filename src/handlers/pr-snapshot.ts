@@ -39,8 +39,14 @@ const linkedKey = (keys: KeyRing, pr: PrFacts) => `pr-linked:${keys.sign("record
  * would take it for an unlinked one and get a passing run: this says it must not.
  */
 export async function rememberLinked(store: Store, keys: KeyRing, pr: PrFacts): Promise<void> {
-  await store.set(linkedKey(keys, pr), "1", SEEN_TTL_MS);
+  await store.set(linkedKey(keys, pr), "1", LINKED_TTL_MS);
 }
+
+/**
+ * Longer than any embargo and its fix PRs' life (a 90-day embargo, PRs left open past it): on
+ * expiry a PR the app gated could take a passing run after a missed push. A key per fix PR.
+ */
+const LINKED_TTL_MS = 400 * 24 * 3_600_000;
 
 export async function wasLinked(store: Store, keys: KeyRing, pr: PrFacts): Promise<boolean> {
   return (await store.get(linkedKey(keys, pr))) !== undefined;

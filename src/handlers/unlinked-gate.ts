@@ -21,7 +21,11 @@ export async function gateUnlinked(deps: Deps, octokit: Octokit, pr: PrFacts, ru
   const result = await config();
   const prConfig = result.ok ? result.config : defaultConfig();
   const enabled = prConfig.public_pr.gate_every_pr;
-  const onceLinked = enabled && (await wasLinked(deps.store, deps.keys, pr));
+  // Two witnesses that the app gated this PR (a push it missed leaves no link to find): its store's
+  // word, lost on a restart without Redis, and the priority label it puts on every linked open PR,
+  // which only people with triage access can take off.
+  const labelled = pr.labels.some((l) => l.toLowerCase() === prConfig.public_pr.priority_label.toLowerCase());
+  const onceLinked = enabled && (labelled || (await wasLinked(deps.store, deps.keys, pr)));
   const check = decideUnlinked({ open: pr.open, enabled, headHasRun: runs.length > 0, onceLinked });
   if (!check) return;
   await upsertGateRun(octokit, { owner: pr.owner, repo: pr.repo, head_sha: pr.head_sha, name: prConfig.public_pr.check_name, external_id: "", details_url: pr.html_url }, undefined, check, deps.now());

@@ -124,6 +124,17 @@ describe("/triage pr of a PR whose head carries its unlinked passing run", () =>
     expect(gh.requests.filter((r) => r.method === "POST" && r.path.endsWith("/check-runs"))).toEqual([]);
   });
 
+  it("a push the app missed on a PR carrying the app's priority label gets no passing run, though the app's memory of gating it is gone (a restart without Redis)", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh);
+    mockIdentity(gh);
+    const later = "d".repeat(40);
+    serveRuns(gh, "acme/product", later);
+    serveRuns(gh, "acme/product", NEW_HEAD);
+    await probot.receive(prEvent("synchronize", pull({ head: later, labels: ["priority: high"] }), { before: NEW_HEAD, after: later }));
+    expect(gh.requests.filter((r) => r.method === "POST" && r.path.endsWith("/check-runs"))).toEqual([]);
+  });
+
   it("a self-link (a team member's PR in the security repo edited to name #7) takes the same run over", async () => {
     const probot = createTestProbot();
     mockPrStart(gh, "acme/security", SECURITY_YAML);
