@@ -46,6 +46,7 @@ const COMMENT_ID = 9001;
 const CONFIG_PATH = `/contents/${encodeURIComponent(".github/embargo.yml")}`;
 const GITHUB_DIR = "/contents/.github";
 const CVSS_COMMAND = "/triage cvss CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+const CVSS_COMMAND_OTHER = "/triage cvss CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:N";
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
@@ -241,22 +242,26 @@ async function cvssComment(n: number, firewall = true): Promise<Measured> {
   const response = await renderResponse(newRecord(new Date("2026-11-20T09:30:00Z"), NOW), config.config, { title: "t", reporter: "r" }, undefined, RENDER_CONTEXT);
   const stored: StoredComment[] = [{ id: RESPONSE_ID, body: response, user: { login: BOT, type: "Bot" } }];
   for (let i = 1; i < n; i++) stored.push({ id: 10_000 + i, body: `comment ${i}: looks bad, see logs`, user: { login: `user${i % 7}`, type: "User" } });
-  const list = commentList(stored);
 
   const { gh, probot, s } = start(firewall);
   mockToken(gh);
   mockIdentity(gh);
   configFile(s, "acme", "security", "team: acme/sec\n");
   noOverrides(s, "acme", "security");
-  paginated(s, `${ISSUE}/comments`, () => list);
-  responseById(s, () => response);
+  paginated(s, `${ISSUE}/comments`, () => commentList(stored));
+  responseById(s, () => stored[0]!.body);
   s.get("/orgs/acme/teams/sec/memberships/alice").reply(200, { url: "", role: "member", state: "active" });
   s.get(ISSUE).reply(200, { number: 7, title: "t", state: "open", user: { login: "r" }, labels: [{ name: "security" }, { name: "security: triage" }], assignees: [] });
-  s.post(`/repos/acme/security/issues/comments/${COMMENT_ID}/reactions`).reply(201, (_uri, b: any) => ({ id: 1, content: b.content }));
-  // The stored response is not updated, so every delivery applies the command afresh.
-  s.patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`).reply(200, { id: RESPONSE_ID });
+  s.post(/^\/repos\/acme\/security\/issues\/comments\/\d+\/reactions$/).reply(201, (_uri, b: any) => ({ id: 1, content: b.content }));
+  // The response is written as GitHub would keep it (the app checks that it reads back its last
+  // version); each delivery is a new comment setting the other vector, so every one writes.
+  s.patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`).reply(200, (_uri, b: any) => {
+    stored[0] = { ...stored[0]!, body: b.body };
+    return { id: RESPONSE_ID, body: b.body };
+  });
   s.post(`${ISSUE}/labels`).reply(200, []);
-  const m = await measure(gh, () => probot.receive(commentEvent({ commentId: COMMENT_ID, commentBody: CVSS_COMMAND })));
+  s.delete(new RegExp(`^${ISSUE}/labels/`)).optionally().reply(200, []);
+  const m = await measure(gh, (run) => probot.receive(commentEvent({ commentId: COMMENT_ID + run + 1, commentBody: run % 2 ? CVSS_COMMAND_OTHER : CVSS_COMMAND })));
   finish(gh, m);
   return m;
 }
@@ -320,8 +325,10 @@ async function linkedPrReview(firewall = true): Promise<Measured> {
     .query(true)
     .reply(200, { total_count: 1, check_runs: [{ id: 77, name: "review gate", external_id: sealed, status: "completed", conclusion: "action_required", output: { title: "Waiting for review", summary: null }, app: { id: 1, slug: "embargo" } }] });
   // The warm-up delivery lists the comments to find the response; the timed ones read it by the id remembered then.
-  paginated(s, `${ISSUE}/comments`, () => commentList([{ id: RESPONSE_ID, body: response, user: { login: BOT, type: "Bot" } }]));
-  responseById(s, () => response);
+  // Kept as GitHub keeps it: the app checks that it reads back the last version it wrote.
+  let current = response;
+  paginated(s, `${ISSUE}/comments`, () => commentList([{ id: RESPONSE_ID, body: current, user: { login: BOT, type: "Bot" } }]));
+  responseById(s, () => current);
   s.get(ISSUE).reply(200, {
     number: 7,
     title: "Login form: SQL injection through the user name",
@@ -342,7 +349,10 @@ async function linkedPrReview(firewall = true): Promise<Measured> {
   s.post("/repos/acme/product/issues/42/labels").reply(200, []);
   s.post("/repos/acme/product/pulls/42/requested_reviewers").reply(201, {});
   s.patch("/repos/acme/product/check-runs/77").reply(200, {});
-  s.patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`).reply(200, { id: RESPONSE_ID });
+  s.patch(`/repos/acme/security/issues/comments/${RESPONSE_ID}`).reply(200, (_uri, b: any) => {
+    current = b.body;
+    return { id: RESPONSE_ID, body: b.body };
+  });
   // Only the firewall asks; without it the interceptor stays unused, which the harness allows here.
   const visibility = s.get("/repos/acme/security");
   (firewall ? visibility : visibility.optionally()).reply(200, { private: true, visibility: "private" });
@@ -356,7 +366,10 @@ async function linkedPrReview(firewall = true): Promise<Measured> {
   payload.repository = { ...payload.repository, ...p.base.repo };
   payload.installation = { id: INSTALLATION_ID };
   payload.review = { ...payload.review, user: { ...payload.review.user, login: "sec1" }, state: "approved", commit_id: head };
-  const m = await measure(gh, () => probot.receive({ id: `review-${Math.random()}`, name: "pull_request_review", payload }));
+  // Each delivery a new review, as GitHub sends them: its copy of the PR a second newer (the same
+  // time again is a copy the app must check against the PR now: one more read, src/handlers/pr-snapshot.ts).
+  const at = Date.parse("2026-11-22T11:00:00Z");
+  const m = await measure(gh, (run) => probot.receive({ id: `review-${Math.random()}`, name: "pull_request_review", payload: { ...payload, pull_request: { ...p, updated_at: new Date(at + run * 1000).toISOString() } } }));
   finish(gh, m);
   return m;
 }
