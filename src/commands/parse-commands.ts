@@ -102,6 +102,29 @@ interface Hidden {
 }
 
 /**
+ * The backtick runs of a line, each with the end of the run of the same length that closes it as a
+ * code span (-1: none, or escaped by `\\`, so it opens nothing). One pass each way: linear.
+ */
+function codeSpans(raw: string): { start: number; end: number; closeEnd: number }[] {
+  const runs: { start: number; end: number; closeEnd: number }[] = [];
+  for (let i = raw.indexOf("`"); i >= 0; i = raw.indexOf("`", i)) {
+    let j = i;
+    while (raw[j] === "`") j++;
+    runs.push({ start: i, end: j, closeEnd: -1 });
+    i = j;
+  }
+  const later = new Map<number, number>();
+  for (let r = runs.length - 1; r >= 0; r--) {
+    const run = runs[r]!;
+    const len = run.end - run.start;
+    const close = later.get(len);
+    if (close !== undefined && raw[run.start - 1] !== "\\") run.closeEnd = close;
+    later.set(len, run.end);
+  }
+  return runs;
+}
+
+/**
  * Whether something hidden is still open at the end of `raw`, given what was open at its start:
  * the constructs above, and a quoted attribute value of a tag (`<img alt="…`), which may span
  * lines and is never shown as text. Opened at the start of a line they are HTML blocks, which a
@@ -110,6 +133,10 @@ interface Hidden {
  */
 function hiddenAfter(raw: string, open: Hidden | null): Hidden | null {
   let at = 0;
+  // A line that starts with `<` may be an HTML block, where backticks are no code spans.
+  const spans = /^ {0,3}</.test(raw) ? [] : codeSpans(raw);
+  let span = 0;
+  let lt = -1;
   for (;;) {
     if (open !== null) {
       const end = raw.indexOf(open.close, at);
@@ -117,8 +144,16 @@ function hiddenAfter(raw: string, open: Hidden | null): Hidden | null {
       at = end + open.close.length;
       open = null;
     }
-    const lt = raw.indexOf("<", at);
+    // Looked for again only once passed, so a line of many backticks is still read once.
+    if (lt < at) lt = raw.indexOf("<", at);
     if (lt < 0) return null;
+    while (span < spans.length && spans[span]!.start < at) span++;
+    // A code span that starts first wins (CommonMark): `<a href="` in backticks is shown as code.
+    if (span < spans.length && spans[span]!.start < lt) {
+      const { closeEnd, end } = spans[span]!;
+      at = closeEnd < 0 ? end : closeEnd;
+      continue;
+    }
     const block = lt <= 3 && !raw.slice(0, lt).trim();
     const opener = HIDDEN_OPENERS.find(([o]) => raw.startsWith(o, lt));
     // `List<?>` in prose: no processing instruction can close where it opens.

@@ -115,9 +115,14 @@ export function idSpellings(id: string): string[] {
   const trimmed = normalizeForMatch(id).trim();
   const words = trimmed.split(" ");
   if (!trimmed || words.length > 6) return trimmed ? [` ${trimmed} `] : [];
+  // A word run into the one before keeps its leading zeros ("CVE20260123"): the normal form drops
+  // them only at a word's start, so the joined spellings are made from the id's own words.
+  const own = id.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const parts = own.length === words.length ? own : words;
   const out: string[] = [];
   for (let mask = 0; mask < 1 << (words.length - 1); mask++) {
-    out.push(` ${words.reduce((text, word, i) => (i === 0 ? word : `${text}${mask & (1 << (i - 1)) ? "" : " "}${word}`), "")} `);
+    const joined = parts.reduce((text, word, i) => (i === 0 ? word : `${text}${mask & (1 << (i - 1)) ? "" : " "}${word}`), "");
+    out.push(` ${joined} `.replace(/ 0+(?=\d)/g, " "));
   }
   return out;
 }

@@ -163,6 +163,15 @@ describe("parseCommands", () => {
     expect(parsed('<?php echo 1; ?> <img alt="a" title=\'b\'> a<b c="d">\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
   });
 
+  it("runs a command after a code span holding HTML: inside backticks `<a href=\"` or `<!--` is shown as code, hides nothing", () => {
+    // GitHub shows "The filter lets <a href=" through." and the command line after it, in the same paragraph.
+    expect(parsed('The filter lets `<a href="` through.\n/triage severity high')).toEqual([["triage", "severity", "high"]]);
+    expect(parsed("Strip ``<!--`` and `<?php` first:\n/triage cwe CWE-79")).toEqual([["triage", "cwe", "CWE-79"]]);
+    // A backtick inside a tag's quoted value, or escaped, opens no code span: the HTML still hides the line.
+    expect(parsed('See <a title="`\n/triage invalid hidden\n`">x</a>\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    expect(parsed('A \\`<a title="\n/triage invalid hidden\n">` x\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+  });
+
   it("ignores lines that lazily continue a block quote, until a blank line ends it", () => {
     // GitHub renders these lines inside the quote: "> words" then "/triage confirm" is one quoted paragraph.
     const body = ["> the reporter wrote", "/triage invalid quoted by laziness", "/triage no-action still the quote", "", "/triage confirm"].join("\n");

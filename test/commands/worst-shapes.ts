@@ -23,6 +23,8 @@ export const WORST_SHAPES: Record<string, string> = {
   "<!-- and --> alternating on new lines": fill("<!--\n-->\n/triage confirm\n"),
   "<? and <![CDATA[ runs (what HTML hides as comments)": fill("<?<![CDATA[<!x"),
   "unclosed quoted attributes, one a line": fill('<a b="\n/triage confirm\n"> <a c=\'\n'),
+  "escaped and ever longer backtick runs before one `<` (code spans)": fill("\\` `` ``` ", "x ", "<a b=\""),
+  "backtick pairs and `<!--` --> alternating (code spans and comments)": fill("`<!--` <!-- ` --> ", "x "),
   "> runs (quotes)": fill(">"),
   "> lines with lazy continuations": fill("> q\n/triage confirm\n"),
   "list markers before a quote": fill("- 1. ", "", "> x\n/triage confirm"),

@@ -87,6 +87,13 @@ describe("every secret form is stopped on its way to a public repo", () => {
     });
   }
 
+  it("a CVE id whose number has a leading zero (CVE-2026-0123), with its separators left out", async () => {
+    for (const text of ["fixes CVE20260123", "fixes CVE-20260123", "fixes CVE2026-0123"]) {
+      const error = await blocked(scope({ cve: "CVE-2026-0123" }), comment(text));
+      expect(error.detail).toMatchObject({ rule: "names the CVE id", target: "acme/product" });
+    }
+  });
+
   it("in the URL: a label named after the CVE, percent-encoded by Octokit", async () => {
     const error = await blocked(scope(), () => client().rest.issues.removeLabel({ owner: "acme", repo: "product", issue_number: 42, name: `fix ${CVE}` }));
     expect(error.detail).toMatchObject({ rule: "names the CVE id", place: "the URL", request: "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}" });
