@@ -103,7 +103,9 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   // Links the app sealed are the PR's; a text's references are only candidates, each judged by its own sync.
   const sealed = keys.length > 0;
   if (!keys.length && configResult.ok) keys = await selfLinks(context, facts, prConfig, candidates);
-  if (!keys.length) return unlinked(async () => configResult);
+  // A PR whose text names an issue, judged under a broken config (no self-link tried): it may be a
+  // fix PR, so it gets no passing run; a broken config must not open a gate.
+  if (!keys.length) return configResult.ok ? unlinked(async () => configResult) : undefined;
   // A linked PR's event handled after a newer one (redelivered, or late): GitHub's PR now, not its copy.
   const snapshotHead = facts.head_sha;
   facts = (await newerPull(octokit, deps.store, deps.keys, facts, pull.updated_at, repository)) ?? facts;

@@ -135,6 +135,15 @@ describe("/triage pr of a PR whose head carries its unlinked passing run", () =>
     expect(gh.requests.filter((r) => r.method === "POST" && r.path.endsWith("/check-runs"))).toEqual([]);
   });
 
+  it("a PR in the security repo whose text names #7, under a broken config (no self-link tried), gets no passing run", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh, "acme/security", "team: [not a team\n");
+    mockIdentity(gh);
+    serveRuns(gh, "acme/security", HEAD);
+    await probot.receive(prEvent("edited", pull({ repo: "acme/security", private: true, body: "Fixes #7.", author: "sec1" }), { changes: { body: { from: "Refactors the parser." } } }));
+    expect(gh.requests.filter((r) => r.method === "POST" && r.path.endsWith("/check-runs"))).toEqual([]);
+  });
+
   it("a self-link (a team member's PR in the security repo edited to name #7) takes the same run over", async () => {
     const probot = createTestProbot();
     mockPrStart(gh, "acme/security", SECURITY_YAML);
