@@ -95,9 +95,12 @@ async function writeAdvisory(octokit: Octokit, ctx: AnnounceCtx, repo: string, p
   return { ok: true, advisory: data, overwritten, cveFound, cveUnasked };
 }
 
+/** The reply key of `/announce cve` (per command comment), posted once GitHub took the request. */
+const CVE_REQUEST = "cve-request-";
+
 /** `/announce cve` was answered by GitHub on this issue: its reply is posted only once GitHub took the request. */
 function askedGitHub(ctx: AnnounceCtx): boolean {
-  return ctx.state.comments.some((c) => c.login === ctx.botLogin && c.body.includes(`${REPLY_MARKER_PREFIX}cve-request-`));
+  return ctx.state.comments.some((c) => c.login === ctx.botLogin && c.body.includes(`${REPLY_MARKER_PREFIX}${CVE_REQUEST}`));
 }
 
 /** `/announce`: the draft created or updated, and a reply naming it. */
@@ -121,7 +124,7 @@ export async function ensureDraft(octokit: Octokit, ctx: AnnounceCtx): Promise<A
 export async function requestCve(octokit: Octokit, ctx: AnnounceCtx): Promise<AdvisoryResult> {
   const repo = advisoryRepo(ctx.record, ctx.config);
   if (!repo || !ctx.record.ghsa) return { ok: false, error: "there is no draft advisory yet: run `/announce` first" };
-  const key = `cve-request-${ctx.key}`;
+  const key = `${CVE_REQUEST}${ctx.key}`;
   // Its reply is posted once GitHub accepted the request: a redelivery (the response write lost) asks no second time.
   if (ctx.state.comments.some((c) => c.login === ctx.botLogin && c.body.includes(replyMarker(key)))) return { ok: true };
   try {

@@ -117,11 +117,6 @@ async function branchPulls(octokit: Octokit, ctx: AnnounceCtx, repo: string, bra
 }
 
 /**
- * The changelog PR, or why the step stops on this repo: someone else's open PR from the branch
- * (`taken`), or a branch of that name with changes the app never makes (`foreign`: files beyond
- * the changelog's, or an older point of the default branch: a project branch the name matched).
- */
-/**
  * What on `branch` the app would not have written, against the default branch's head `baseSha`: the
  * files beyond the changelog's, or (none ahead, some behind) that it is an older point of the
  * default branch. Undefined when its changes are the changelog's alone.
@@ -134,6 +129,11 @@ async function foreignChanges(octokit: Octokit, ctx: AnnounceCtx, repo: string, 
   return data.ahead_by === 0 && data.behind_by > 0 ? [] : undefined;
 }
 
+/**
+ * The changelog PR, or why the step stops on this repo: someone else's open PR from the branch
+ * (`taken`), or a branch of that name with changes the app never makes (`foreign`: files beyond
+ * the changelog's, or an older point of the default branch: a project branch the name matched).
+ */
 export type ChangelogPr = { url: string } | { branch: string; taken?: string[]; foreign?: string[] };
 
 /**

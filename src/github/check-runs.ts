@@ -17,8 +17,8 @@ export interface GateRun {
 /**
  * The app's own gate runs on one commit: one call, whatever the number of issues or PRs, and no
  * config needed to make it (the runs are asked by the app's id, not by the configured name, so an
- * unlinked PR whose head has its passing run costs this one call). Runs by another app or a workflow are never returned, and are
- * dropped again here: anyone with write access can create one, and its external_id must never
+ * unlinked PR whose head has its passing run costs this one call). Runs by another app or a
+ * workflow are never returned, and are dropped again here: anyone with write access can create one, and its external_id must never
  * reach the link sealer.
  */
 export async function gateRuns(octokit: Octokit, owner: string, repo: string, sha: string, appId: () => Promise<number>): Promise<GateRun[]> {

@@ -83,21 +83,24 @@ function literal(text: string): unknown {
   }
 }
 
+/** Every non-empty string a variable's value holds under a key `take` accepts, however deep. */
+function stringsUnder(value: unknown, take: (key: string) => boolean, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) stringsUnder(v, take, out);
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (take(k) && typeof v === "string" && v) out.push(v);
+      else stringsUnder(v, take, out);
+    }
+  }
+  return out;
+}
+
 /** The ids one field's arguments name under `take`, inline or in variables (a whole `input: $input` too). */
 function fieldIds(args: Token[], variables: Record<string, unknown>, take: (name: string) => boolean): string[] {
   const ids: string[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) {
-        if (take(k) && typeof v === "string" && v) ids.push(v);
-        else walk(v);
-      }
-    }
-  };
   for (let i = 0; i < args.length; i++) {
     const t = args[i]!;
-    if (t.kind === "var") walk(variables[t.text.slice(1)]);
+    if (t.kind === "var") ids.push(...stringsUnder(variables[t.text.slice(1)], take));
     const value = args[i + 2];
     if (t.kind !== "name" || args[i + 1]?.text !== ":" || !value || !take(t.text)) continue;
     const id = value.kind === "var" ? variables[value.text.slice(1)] : value.kind === "string" ? literal(value.text) : undefined;
@@ -174,17 +177,7 @@ export function mutationTargets(query: string, variables: Record<string, unknown
  * its own (`contents: $c`), or in a variable holding the additions under any name (`additions: $files`).
  */
 export function committedFiles(query: string, variables: unknown): string[] {
-  const encoded: string[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) {
-        if (k === "contents" && typeof v === "string") encoded.push(v);
-        else walk(v);
-      }
-    }
-  };
-  walk(variables);
+  const encoded = stringsUnder(variables, (k) => k === "contents");
   const named = (variables ?? {}) as Record<string, unknown>;
   for (const m of query.matchAll(/\bcontents\s*:\s*(?:"([A-Za-z0-9+/=\s]*)"|\$(\w+))/g)) {
     const value = m[1] ?? named[m[2]!];

@@ -10,8 +10,14 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** Longer than an embargo lasts (30 days): a delivery redelivered within it is still told from a new one. */
 const SEEN_TTL_MS = 60 * 24 * 3_600_000;
 
-/** Keyed by a MAC, so the store does not list which public PRs are fixes. */
-const seenKey = (keys: KeyRing, pr: PrFacts) => `pr-seen:${keys.sign("record", `pr-seen:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}`)}`;
+/**
+ * Longer than any embargo and its fix PRs' life (a 90-day embargo, PRs left open past it): on
+ * expiry a PR the app gated could take a passing run after a missed push. A key per fix PR.
+ */
+const LINKED_TTL_MS = 400 * 24 * 3_600_000;
+
+/** A store key about one PR, by a MAC of its key, so the store does not list which public PRs are fixes. */
+const prKey = (kind: "pr-seen" | "pr-linked", keys: KeyRing, pr: PrFacts) => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}`)}`;
 
 /**
  * A linked PR as GitHub has it now, when the event's copy (`updated_at`) is not newer than one the
@@ -22,7 +28,7 @@ const seenKey = (keys: KeyRing, pr: PrFacts) => `pr-seen:${keys.sign("record", `
 export async function newerPull(octokit: Octokit, store: Store, keys: KeyRing, facts: PrFacts, updatedAt: string | undefined, repository: Parameters<typeof prFacts>[1]): Promise<PrFacts | undefined> {
   const at = Date.parse(updatedAt ?? "");
   if (!Number.isFinite(at)) return undefined;
-  const key = seenKey(keys, facts);
+  const key = prKey("pr-seen", keys, facts);
   // Equal is no proof of the same copy: `updated_at` has whole seconds, and an edit in the second
   // of a review leaves that review's copy with the old title and the edit's time.
   if (await store.setIfHigher(key, at, SEEN_TTL_MS)) return undefined;
@@ -30,24 +36,15 @@ export async function newerPull(octokit: Octokit, store: Store, keys: KeyRing, f
   return pull ? { ...prFacts(pull as unknown as PullLike, repository), private: facts.private } : undefined;
 }
 
-/** Keyed by a MAC like `pr-seen`: the store must not list which PRs are fixes. */
-const linkedKey = (keys: KeyRing, pr: PrFacts) => `pr-linked:${keys.sign("record", `pr-linked:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}`)}`;
-
 /**
  * Remembers that the app sealed a gate for this PR. A push the app missed leaves the next head's
  * event without a link to find (neither that head nor the one before carries a run), and the PR
  * would take it for an unlinked one and get a passing run: this says it must not.
  */
 export async function rememberLinked(store: Store, keys: KeyRing, pr: PrFacts): Promise<void> {
-  await store.set(linkedKey(keys, pr), "1", LINKED_TTL_MS);
+  await store.set(prKey("pr-linked", keys, pr), "1", LINKED_TTL_MS);
 }
 
-/**
- * Longer than any embargo and its fix PRs' life (a 90-day embargo, PRs left open past it): on
- * expiry a PR the app gated could take a passing run after a missed push. A key per fix PR.
- */
-const LINKED_TTL_MS = 400 * 24 * 3_600_000;
-
 export async function wasLinked(store: Store, keys: KeyRing, pr: PrFacts): Promise<boolean> {
-  return (await store.get(linkedKey(keys, pr))) !== undefined;
+  return (await store.get(prKey("pr-linked", keys, pr))) !== undefined;
 }

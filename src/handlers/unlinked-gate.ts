@@ -2,6 +2,7 @@ import type { ProbotOctokit } from "probot";
 import type { ConfigResult } from "../config/load-config.js";
 import { defaultConfig } from "../config/load-config.js";
 import { upsertGateRun, type GateRun } from "../github/check-runs.js";
+import { labelledBy } from "../github/labelled-by.js";
 import { decideUnlinked, type PrFacts } from "../pr/decide-pr.js";
 import { wasLinked } from "./pr-snapshot.js";
 import type { Deps } from "./response-context.js";
@@ -22,10 +23,13 @@ export async function gateUnlinked(deps: Deps, octokit: Octokit, pr: PrFacts, ru
   const prConfig = result.ok ? result.config : defaultConfig();
   const enabled = prConfig.public_pr.gate_every_pr;
   // Two witnesses that the app gated this PR (a push it missed leaves no link to find): its store's
-  // word, lost on a restart without Redis, and the priority label it puts on every linked open PR,
-  // which only people with triage access can take off.
-  const labelled = pr.labels.some((l) => l.toLowerCase() === prConfig.public_pr.priority_label.toLowerCase());
-  const onceLinked = enabled && (labelled || (await wasLinked(deps.store, deps.keys, pr)));
+  // word, lost on a restart without Redis; else the priority label it puts on every linked open PR,
+  // if GitHub's events say the app put it there (a project may use a label of that name itself).
+  const label = prConfig.public_pr.priority_label;
+  const labelled = pr.labels.some((l) => l.toLowerCase() === label.toLowerCase());
+  const onceLinked =
+    enabled &&
+    ((await wasLinked(deps.store, deps.keys, pr)) || (labelled && (await labelledBy(octokit, { owner: pr.owner, repo: pr.repo, issue_number: pr.number }, label, await deps.botLogin()))));
   const check = decideUnlinked({ open: pr.open, enabled, headHasRun: runs.length > 0, onceLinked });
   if (!check) return;
   await upsertGateRun(octokit, { owner: pr.owner, repo: pr.repo, head_sha: pr.head_sha, name: prConfig.public_pr.check_name, external_id: "", details_url: pr.html_url }, undefined, check, deps.now());

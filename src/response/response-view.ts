@@ -147,6 +147,7 @@ function activityView(record: ResponseRecord, caps: ViewCaps) {
     forced: record.forced ? `by ${act(record.forced)} past ${record.forced.gates.join(", ")}: ${clip(record.forced.reason, caps.text)}` : undefined,
     // When the comment that last set each single value was written: what a late delivery is checked against.
     former_names: record.former_names?.length ? list(record.former_names) : undefined,
+    ran_floor: record.ran_floor !== undefined ? `up to comment id ${record.ran_floor}` : undefined,
     set_at: record.set_at && Object.keys(record.set_at).length ? list(Object.entries(record.set_at).map(([key, at]) => `${key} (${at.slice(0, 16).replace("T", " ")} UTC)`)) : undefined,
   };
   return Object.values(rows).some((v) => v !== undefined) ? rows : undefined;

@@ -1108,6 +1108,7 @@ describe("issue 8: a command runs as its author, never as its editor", () => {
     await f.probot.receive(at(commentEvent({ commentId: 9001, commentBody: "/triage severity high" }), "2026-11-22T10:00:00Z"));
     expect(f.record.severity).toBe("high");
     expect(ranOf(f.record.ran).has("1000")).toBe(false);
+    expect(f.response).toContain("| **Command comments forgotten** | up to comment id 1000 (which of their lines ran is no longer kept");
 
     // The author fixes a typo in that first comment, keeping its line: it ran long ago.
     const mark = gh.requests.length;

@@ -131,8 +131,22 @@ describe("/triage pr of a PR whose head carries its unlinked passing run", () =>
     const later = "d".repeat(40);
     serveRuns(gh, "acme/product", later);
     serveRuns(gh, "acme/product", NEW_HEAD);
+    gh.api.get("/repos/acme/product/issues/42/events").query(true).reply(200, [{ id: 1, node_id: "LE1", url: "", event: "labeled", actor: { login: "embargo[bot]" }, commit_id: null, commit_url: null, created_at: "2026-11-21T10:00:00Z", label: { name: "priority: high", color: "ededed" } }]);
     await probot.receive(prEvent("synchronize", pull({ head: later, labels: ["priority: high"] }), { before: NEW_HEAD, after: later }));
     expect(gh.requests.filter((r) => r.method === "POST" && r.path.endsWith("/check-runs"))).toEqual([]);
+  });
+
+  it("a project's own label of the priority label's name (a person put it there, GitHub's events say) does not hold back the passing run", async () => {
+    const probot = createTestProbot();
+    mockPrStart(gh);
+    mockIdentity(gh);
+    const later = "d".repeat(40);
+    serveRuns(gh, "acme/product", later);
+    serveRuns(gh, "acme/product", NEW_HEAD);
+    gh.api.get("/repos/acme/product/issues/42/events").query(true).reply(200, [{ id: 1, node_id: "LE1", url: "", event: "labeled", actor: { login: "maintainer1" }, commit_id: null, commit_url: null, created_at: "2026-11-21T10:00:00Z", label: { name: "priority: high", color: "ededed" } }]);
+    const created = acceptUnlinkedRun(gh);
+    await probot.receive(prEvent("synchronize", pull({ head: later, labels: ["priority: high"] }), { before: NEW_HEAD, after: later }));
+    expect(created).toEqual([expect.objectContaining(unlinkedRunBody(later))]);
   });
 
   it("a PR in the security repo whose text names #7, under a broken config (no self-link tried), gets no passing run", async () => {

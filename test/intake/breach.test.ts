@@ -44,6 +44,7 @@ describe("/triage breach", () => {
     await sendCommand(gh, f, "/triage breach Logs show access from an unknown address.");
     expect(f.replies[0]).toMatch(/No `incident_contacts` are configured: alert your incident/);
     expect(f.record.ticks["intake.breach"]).toBeUndefined();
+    expect(f.response).toContain("(no incident contact was configured to alert: the next `/triage breach` alerts them once `incident_contacts` lists them)");
 
     // As the reply asked: the contacts added to the config, and the breach escalated again.
     f.yaml = CONFIG;
@@ -54,6 +55,7 @@ describe("/triage breach", () => {
     expect(f.replies[1]).toContain("> Logs show access from an unknown address.");
     expect(f.record.ticks["intake.breach"]?.by).toBe("app");
     expect(f.record.breach).toMatchObject({ by: "alice", note: "Logs show access from an unknown address." });
+    expect(f.response).not.toContain("no incident contact was configured");
 
     // Told once: a third escalation, or the second one delivered again, mentions nobody again.
     gh.api.get("/repos/acme/security/issues/7/comments").query({ per_page: 100 }).reply(200, () => commentList(f.comments));
