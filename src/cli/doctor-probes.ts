@@ -58,16 +58,28 @@ export interface RequiredCheck {
   source: "ruleset" | "branch protection";
 }
 
+/** What a branch requires, as far as the app can read it: `classicUnread` when it could not read all of it. */
+export interface BranchChecks {
+  checks: RequiredCheck[];
+  /**
+   * The branch is protected by a classic rule whose status checks GitHub's branch summary does not
+   * show: their full settings need the administration permission, which the app does not ask for.
+   */
+  classicUnread: boolean;
+}
+
 /**
  * The status checks required on a branch, from rulesets (`GET …/rules/branches/{branch}`, what
- * applies to the branch from every level) and from classic branch protection (the summary in
- * `GET …/branches/{branch}`, readable without the administration permission). Null: no branch.
+ * applies to the branch from every level, readable with read access) and from classic branch
+ * protection (the summary in `GET …/branches/{branch}`, readable without the administration
+ * permission; when it lists no status checks on a protected branch, `classicUnread`). Null: no branch.
  */
-export async function requiredChecks(octokit: CliOctokitInstance, owner: string, repo: string, branch: string): Promise<Probe<RequiredCheck[] | null>> {
+export async function requiredChecks(octokit: CliOctokitInstance, owner: string, repo: string, branch: string): Promise<Probe<BranchChecks | null>> {
   const found = await probe(() => octokit.rest.repos.getBranch({ owner, repo, branch }));
   if (!found.ok) return found.status === 404 ? { ok: true, data: null } : found;
   const checks: RequiredCheck[] = [];
   const classic = found.data.protection?.required_status_checks;
+  const classicUnread = found.data.protected && !classic;
   for (const c of classic?.checks ?? []) checks.push({ context: c.context, appId: c.app_id ?? undefined, source: "branch protection" });
   for (const c of classic?.contexts ?? []) if (!checks.some((x) => x.context === c)) checks.push({ context: c, source: "branch protection" });
   const rules = await probe(() => octokit.rest.repos.getBranchRules({ owner, repo, branch, per_page: 100 }));
@@ -77,5 +89,5 @@ export async function requiredChecks(octokit: CliOctokitInstance, owner: string,
     const params = (rule as { parameters?: { required_status_checks?: Array<{ context: string; integration_id?: number }> } }).parameters;
     for (const c of params?.required_status_checks ?? []) checks.push({ context: c.context, appId: c.integration_id, source: "ruleset" });
   }
-  return { ok: true, data: checks };
+  return { ok: true, data: { checks, classicUnread } };
 }
