@@ -26,9 +26,10 @@ function parse(args: string[]): { owner: string; repo: string; from?: number } |
 export function describeBackfill(report: BackfillReport): string {
   const head = `embargo backfill ${report.repo}:`;
   if (report.off) return `${head} \`public_pr.gate_every_pr\` is false there, so no PR gets the gate's passing run: nothing done`;
-  const done = `${report.judged} open PR(s) judged, ${report.written} given the gate's passing run ("No review needed")`;
+  const refused = report.refused?.length ? `; GitHub refused ${report.refused.map((r) => `#${r.number} (HTTP ${r.status})`).join(", ")}, left to their next event` : "";
+  const done = `${report.judged} open PR(s) judged, ${report.written} given the gate's passing run ("No review needed")${refused}`;
   const stop = report.stopped;
-  if (!stop) return `${head} ${done}; every open PR now carries a run of the gate or was gated once`;
+  if (!stop) return `${head} ${done}${refused ? "" : "; every open PR now carries a run of the gate or was gated once"}`;
   const again = `embargo backfill ${report.repo} --from ${stop.at}`;
   if (stop.error) return `${head} ${done}; stopped at #${stop.at} (${stop.error}): run \`${again}\` to go on`;
   const when = stop.reset ? ` after ${stop.reset.toISOString().slice(11, 16)} UTC, when GitHub's limit resets` : " in an hour";
@@ -39,8 +40,8 @@ export function describeBackfill(report: BackfillReport): string {
  * `embargo backfill <owner/repo>`: the open PRs of a product repository get the gate's passing run
  * as their next event would give it (src/handlers/gate-backfill.ts), with the app's credentials,
  * secret and store (REDIS_URL: its memory of the PRs it gated). Exit 0 when every open PR was
- * judged, 1 when it stopped early (the line says where to go on from), 2 on bad usage or missing
- * credentials.
+ * judged, 1 when it stopped early (the line says where to go on from) or GitHub refused a PR, 2 on
+ * bad usage or missing credentials.
  */
 export async function runBackfillCommand(args: string[], io: BackfillIo, probotOptions: Options = {}): Promise<number> {
   const target = parse(args);
@@ -71,5 +72,5 @@ export async function runBackfillCommand(args: string[], io: BackfillIo, probotO
     await store?.close();
   }
   io.out(describeBackfill(report));
-  return report.stopped ? 1 : 0;
+  return report.stopped || report.refused?.length ? 1 : 0;
 }

@@ -62,8 +62,9 @@ export interface RequiredCheck {
 export interface BranchChecks {
   checks: RequiredCheck[];
   /**
-   * The branch is protected by a classic rule whose status checks GitHub's branch summary does not
-   * show: their full settings need the administration permission, which the app does not ask for.
+   * The branch is protected, no ruleset applies to it (so a classic rule protects it), and GitHub's
+   * branch summary shows that rule no status check: its full settings need the administration
+   * permission, which the app does not ask for, so whether it requires one is not known.
    */
   classicUnread: boolean;
 }
@@ -72,14 +73,13 @@ export interface BranchChecks {
  * The status checks required on a branch, from rulesets (`GET …/rules/branches/{branch}`, what
  * applies to the branch from every level, readable with read access) and from classic branch
  * protection (the summary in `GET …/branches/{branch}`, readable without the administration
- * permission; when it lists no status checks on a protected branch, `classicUnread`). Null: no branch.
+ * permission, and perhaps not all of it: `classicUnread`). Null: no branch.
  */
 export async function requiredChecks(octokit: CliOctokitInstance, owner: string, repo: string, branch: string): Promise<Probe<BranchChecks | null>> {
   const found = await probe(() => octokit.rest.repos.getBranch({ owner, repo, branch }));
   if (!found.ok) return found.status === 404 ? { ok: true, data: null } : found;
   const checks: RequiredCheck[] = [];
   const classic = found.data.protection?.required_status_checks;
-  const classicUnread = found.data.protected && !classic;
   for (const c of classic?.checks ?? []) checks.push({ context: c.context, appId: c.app_id ?? undefined, source: "branch protection" });
   for (const c of classic?.contexts ?? []) if (!checks.some((x) => x.context === c)) checks.push({ context: c, source: "branch protection" });
   const rules = await probe(() => octokit.rest.repos.getBranchRules({ owner, repo, branch, per_page: 100 }));
@@ -89,5 +89,7 @@ export async function requiredChecks(octokit: CliOctokitInstance, owner: string,
     const params = (rule as { parameters?: { required_status_checks?: Array<{ context: string; integration_id?: number }> } }).parameters;
     for (const c of params?.required_status_checks ?? []) checks.push({ context: c.context, appId: c.integration_id, source: "ruleset" });
   }
+  // A ruleset makes a branch `protected` too: only without one is a classic rule known to be there.
+  const classicUnread = found.data.protected && !checks.length && !rules.data.length;
   return { ok: true, data: { checks, classicUnread } };
 }

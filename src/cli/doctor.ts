@@ -195,7 +195,7 @@ async function checkGate(octokit: CliOctokitInstance, owner: string, repo: strin
     if (ours.length) required.push(branch);
     if (!ours.length && found.data.classicUnread) {
       unknown.push(branch);
-      line("WARN", `could not tell whether \`${name}\` is required on ${full}@${branch}: a branch protection rule protects it, and GitHub shows its status checks only with the administration permission, which the app does not ask for`, `look in ${full}'s Settings → Branches, or require the check with a ruleset (rulesets are readable): ${fix}`);
+      line("WARN", `could not tell whether \`${name}\` is required on ${full}@${branch}: a branch protection rule protects it, and GitHub shows the app none of its status checks (their settings need the administration permission, which the app does not ask for)`, `look in ${full}'s Settings → Branches, or require the check with a ruleset (rulesets are readable): ${fix}`);
     } else if (!ours.length) line("FAIL", `the check \`${name}\` is not required on ${full}@${branch}: a fix PR can merge before the security team approves`, fix);
     else if (ours.some((c) => c.appId === app.id)) line("PASS", `\`${name}\` is required on ${full}@${branch} (${ours.find((c) => c.appId === app.id)!.source}), from ${app.slug} only`);
     else if (ours.every((c) => c.appId !== undefined && c.appId !== app.id)) line("FAIL", `\`${name}\` is required on ${full}@${branch} from another app (id ${ours[0]!.appId}): ${app.slug}'s check can never satisfy it`, fix);

@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { gateRuns } from "../github/check-runs.js";
+import { httpStatus, isTransient } from "../github/http-status.js";
 import { openPulls, watchRateLimit } from "../github/open-pulls.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { prFacts } from "./pr-facts.js";
@@ -26,6 +27,8 @@ export interface BackfillReport {
   judged: number;
   /** Of those, the ones given the passing run. */
   written: number;
+  /** PRs GitHub refused one read or write for (a 4xx that says nothing of the next PR), with its status: left to their next event. */
+  refused?: { number: number; status: number }[];
   /** `public_pr.gate_every_pr` is false there: no PR was listed. */
   off?: boolean;
   /** Stopped before the PR `at` (go on with `from: at`): the rate limit's reserve was reached (`reset`), or `error`. */
@@ -59,8 +62,11 @@ export async function backfillGate(deps: Deps, octokit: Octokit, owner: string, 
         const runs = await gateRuns(octokit, owner, repo, pr.head_sha, deps.appId);
         if (await gateUnlinked(deps, octokit, pr, runs, async () => config)) report.written++;
       } catch (error) {
-        // Nothing after this PR is judged either: GitHub refusing one read (rate limit, outage) refuses the next.
-        return { ...report, stopped: { at: pull.number, error: (error as Error).message.split("\n")[0] ?? "" } };
+        // A rate limit or an outage refuses the next PR too: stop there, to go on from it later.
+        if (isTransient(error)) return { ...report, stopped: { at: pull.number, error: (error as Error).message.split("\n")[0] ?? "" } };
+        // One PR refused (its head gone, a 422): stopping would stop every later run at it too.
+        (report.refused ??= []).push({ number: pull.number, status: httpStatus(error)! });
+        continue;
       }
       report.judged++;
     }

@@ -161,15 +161,22 @@ components:
   });
 
   it("says when it cannot tell whether a classic protection rule requires the gate (no administration permission), and warns of `gate_every_pr: false` there", async () => {
-    const { code, lines } = await gateLines("security_repo: acme/security\npublic_pr:\n  gate_every_pr: false\n", { main: { protected: true } });
+    // GitHub's branch summary without the administration permission: protected, no status check shown.
+    const stub = { protected: true, protection: { enabled: true, required_status_checks: { enforcement_level: "off", contexts: [], checks: [] } } };
+    const { code, lines } = await gateLines("security_repo: acme/security\npublic_pr:\n  gate_every_pr: false\n", { main: stub });
     expect(code).toBe(0);
     expect(lines).toEqual([
-      "WARN  could not tell whether `review gate` is required on acme/product@main: a branch protection rule protects it, and GitHub shows its status checks only with the administration permission, which the app does not ask for",
+      "WARN  could not tell whether `review gate` is required on acme/product@main: a branch protection rule protects it, and GitHub shows the app none of its status checks (their settings need the administration permission, which the app does not ask for)",
       '      fix: look in acme/product\'s Settings → Branches, or require the check with a ruleset (rulesets are readable): first remove `public_pr.gate_every_pr: false` from acme/product\'s .github/embargo.yml (or its owner\'s), then add a ruleset (Settings → Rules → Rulesets) or a branch protection rule on `main` with "Require status checks to pass": `review gate`, source: embargo; then `npm run embargo -- backfill acme/product` gives the PRs already open their passing run',
       "WARN  `public_pr.gate_every_pr` is false on acme/product: if `review gate` is required on acme/product (main), every PR no response is linked to waits for it for good",
       "      fix: if it is required there, remove `public_pr.gate_every_pr: false` from acme/product's .github/embargo.yml (or its owner's), then run `npm run embargo -- backfill acme/product` so the PRs already open get their passing run",
       "All checks passed.",
     ]);
+  });
+
+  it("a branch a ruleset protects (no classic rule needed for `protected`) and that does not require the gate: not required, no guess", async () => {
+    const { lines } = await gateLines(null, { main: { protected: true }, rules: [statusRule("ci", 1)] });
+    expect(lines[0]).toBe("FAIL  the check `review gate` is not required on acme/product@main: a fix PR can merge before the security team approves");
   });
 
   it("a product repo whose config is broken: said, and its gate checked under the defaults, as the app judges its PRs", async () => {

@@ -7,7 +7,7 @@ import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { runBackfillCommand } from "../../src/cli/backfill.js";
+import { describeBackfill, runBackfillCommand } from "../../src/cli/backfill.js";
 import { rememberLinked } from "../../src/handlers/pr-snapshot.js";
 import { prFacts } from "../../src/handlers/pr-facts.js";
 import type { BackfillOptions, BackfillReport } from "../../src/handlers/gate-backfill.js";
@@ -142,6 +142,20 @@ describe("embargo backfill: the open PRs of a product repository", () => {
     expect(next.map((b) => b.head_sha)).toEqual([sha("b")]);
   });
 
+  it("a PR GitHub refuses (its head's runs answer 404) is left to its next event and the others go on; an outage (502) stops at that PR", async () => {
+    const backfill = backfillApp();
+    mockInstallation();
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    serveOpenPulls([pull({ number: 40, head: sha("a") }), pull({ number: 41, head: sha("b") }), pull({ number: 42, head: sha("c") }), pull({ number: 43, head: sha("d") })]);
+    gh.api.get(`/repos/acme/product/commits/${sha("a")}/check-runs`).query(true).reply(404, { message: "No commit found for SHA" });
+    serveRuns(gh, "acme/product", sha("b"));
+    gh.api.get(`/repos/acme/product/commits/${sha("c")}/check-runs`).query(true).reply(502, { message: "Bad Gateway" });
+    const created = acceptUnlinkedRun(gh);
+    expect(await backfill()).toEqual({ repo: "acme/product", judged: 1, written: 1, refused: [{ number: 40, status: 404 }], stopped: { at: 42, error: expect.stringContaining("Bad Gateway") } });
+    expect(created.map((b) => b.head_sha)).toEqual([sha("b")]);
+  });
+
   it("a repository the app is not installed on is refused, nothing read", async () => {
     const backfill = backfillApp();
     gh.api.get("/repos/acme/product/installation").reply(404, { message: "Not Found" });
@@ -178,6 +192,13 @@ describe("the `embargo backfill` command", () => {
     expect(stopped.out).toEqual([
       "embargo backfill acme/product: 0 open PR(s) judged, 0 given the gate's passing run (\"No review needed\"); stopped before #40 to leave the app's events their share of the rate limit: run `embargo backfill acme/product --from 40` after 12:40 UTC, when GitHub's limit resets",
     ]);
+  });
+
+  it("names the PRs GitHub refused, and the outage it stopped at", () => {
+    expect(describeBackfill({ repo: "acme/product", judged: 1, written: 1, refused: [{ number: 40, status: 404 }], stopped: { at: 42, error: "Bad Gateway" } })).toBe(
+      'embargo backfill acme/product: 1 open PR(s) judged, 1 given the gate\'s passing run ("No review needed"); GitHub refused #40 (HTTP 404), left to their next event; stopped at #42 (Bad Gateway): run `embargo backfill acme/product --from 42` to go on',
+    );
+    expect(describeBackfill({ repo: "acme/product", judged: 0, written: 0, off: true })).toBe("embargo backfill acme/product: `public_pr.gate_every_pr` is false there, so no PR gets the gate's passing run: nothing done");
   });
 
   it("refuses bad usage and missing credentials (exit 2)", async () => {
