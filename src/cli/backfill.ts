@@ -22,11 +22,16 @@ function parse(args: string[]): { owner: string; repo: string; from?: number } |
   return { owner: m[1]!, repo: m[2]!, from: Number(value) };
 }
 
+const LISTED_REFUSED = 10;
+
 /** One line a person reads: what was done, and how to go on when it stopped early. */
 export function describeBackfill(report: BackfillReport): string {
   const head = `embargo backfill ${report.repo}:`;
   if (report.off) return `${head} \`public_pr.gate_every_pr\` is false there, so no PR gets the gate's passing run: nothing done`;
-  const refused = report.refused?.length ? `; GitHub refused ${report.refused.map((r) => `#${r.number} (HTTP ${r.status})`).join(", ")}, left to their next event` : "";
+  // A permission the installation lacks refuses every PR alike: the first few say which.
+  const listed = (report.refused ?? []).slice(0, LISTED_REFUSED).map((r) => `#${r.number} (HTTP ${r.status})`);
+  const more = (report.refused?.length ?? 0) - listed.length;
+  const refused = listed.length ? `; GitHub refused ${listed.join(", ")}${more > 0 ? ` and ${more} more` : ""}, left to their next event` : "";
   const done = `${report.judged} open PR(s) judged, ${report.written} given the gate's passing run ("No review needed")${refused}`;
   const stop = report.stopped;
   if (!stop) return `${head} ${done}${refused ? "" : "; every open PR now carries a run of the gate or was gated once"}`;

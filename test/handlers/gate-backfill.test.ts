@@ -198,6 +198,8 @@ describe("the `embargo backfill` command", () => {
     expect(describeBackfill({ repo: "acme/product", judged: 1, written: 1, refused: [{ number: 40, status: 404 }], stopped: { at: 42, error: "Bad Gateway" } })).toBe(
       'embargo backfill acme/product: 1 open PR(s) judged, 1 given the gate\'s passing run ("No review needed"); GitHub refused #40 (HTTP 404), left to their next event; stopped at #42 (Bad Gateway): run `embargo backfill acme/product --from 42` to go on',
     );
+    const refused = Array.from({ length: 12 }, (_, i) => ({ number: 100 + i, status: 403 }));
+    expect(describeBackfill({ repo: "acme/product", judged: 0, written: 0, refused })).toContain("#108 (HTTP 403), #109 (HTTP 403) and 2 more, left to their next event");
     expect(describeBackfill({ repo: "acme/product", judged: 0, written: 0, off: true })).toBe("embargo backfill acme/product: `public_pr.gate_every_pr` is false there, so no PR gets the gate's passing run: nothing done");
   });
 
