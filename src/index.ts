@@ -20,8 +20,9 @@ import { keepDashboards } from "./dashboard/keep-dashboards.js";
 import { KnownRepos } from "./tick/known-repos.js";
 import { InProcessLease, stackLeases, type Lease } from "./tick/lease.js";
 import { runTick, type TickReport } from "./tick/run-tick.js";
+import { backfillGate, type BackfillOptions, type BackfillReport } from "./handlers/gate-backfill.js";
 import { startTickTimer, tickMinutes } from "./tick/tick-timer.js";
-import { appInstallations } from "./github/app-installations.js";
+import { appInstallations, repoInstallation } from "./github/app-installations.js";
 import { MemoryStore } from "./store/memory-store.js";
 import type { Store } from "./store/store.js";
 import { closeOnStop, storeFromEnv } from "./store/store-from-env.js";
@@ -57,6 +58,8 @@ export interface AppOptions {
   shared?: boolean;
   /** Receives the tick, for `embargo tick` and tests. */
   onTick?: (tick: () => Promise<TickReport>) => void;
+  /** Receives the gate's backfill of one repository's open PRs, for `embargo backfill`. */
+  onBackfill?: (backfill: (owner: string, repo: string, options?: BackfillOptions) => Promise<BackfillReport>) => void;
 }
 
 /**
@@ -115,9 +118,16 @@ export function createApp(options: AppOptions = {}) {
         : firewalled(context, run);
     // The tick has no event: its scope starts empty, so every repo it writes to is asked for its visibility.
     const tickLog = { error: (fields: object, message: string) => app.log.error(fields, message) };
-    const guard = (octokit: GuardedContext["octokit"], run: () => Promise<void>) => guarded({ name: "tick", payload: {}, octokit, log: tickLog }, run);
-    const tick = () => runTick({ deps, known, lease, log, installations: () => appInstallations(app), guard });
+    const guardAs = (name: string) => (octokit: GuardedContext["octokit"], run: () => Promise<void>) => guarded({ name, payload: {}, octokit, log: tickLog }, run);
+    const tick = () => runTick({ deps, known, lease, log, installations: () => appInstallations(app), guard: guardAs("tick") });
     options.onTick?.(tick);
+    options.onBackfill?.(async (owner, repo, backfill) => {
+      const octokit = await repoInstallation(app, owner, repo);
+      if (!octokit) throw new Error(`the app is not installed on ${owner}/${repo}`);
+      let report: BackfillReport | undefined;
+      await guardAs("backfill")(octokit, async () => void (report = await backfillGate(deps, octokit, owner, repo, backfill)));
+      return report!;
+    });
     startTickTimer(tick, options.tickMinutes ?? tickMinutes(env, log), log);
     app.on(["issues.opened", "issues.labeled"], (context) => guarded(context, () => onIntake(deps, context), "intake"));
     app.on(["issue_comment.created", "issue_comment.edited"], (context) => guarded(context, () => onCommandComment(deps, context), "commands"));

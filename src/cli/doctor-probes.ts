@@ -58,12 +58,24 @@ export interface RequiredCheck {
   source: "ruleset" | "branch protection";
 }
 
+/** What a branch requires, as far as the app can read it: `classicUnread` when it could not read all of it. */
+export interface BranchChecks {
+  checks: RequiredCheck[];
+  /**
+   * The branch is protected, no ruleset applies to it (so a classic rule protects it), and GitHub's
+   * branch summary shows that rule no status check: its full settings need the administration
+   * permission, which the app does not ask for, so whether it requires one is not known.
+   */
+  classicUnread: boolean;
+}
+
 /**
  * The status checks required on a branch, from rulesets (`GET …/rules/branches/{branch}`, what
- * applies to the branch from every level) and from classic branch protection (the summary in
- * `GET …/branches/{branch}`, readable without the administration permission). Null: no branch.
+ * applies to the branch from every level, readable with read access) and from classic branch
+ * protection (the summary in `GET …/branches/{branch}`, readable without the administration
+ * permission, and perhaps not all of it: `classicUnread`). Null: no branch.
  */
-export async function requiredChecks(octokit: CliOctokitInstance, owner: string, repo: string, branch: string): Promise<Probe<RequiredCheck[] | null>> {
+export async function requiredChecks(octokit: CliOctokitInstance, owner: string, repo: string, branch: string): Promise<Probe<BranchChecks | null>> {
   const found = await probe(() => octokit.rest.repos.getBranch({ owner, repo, branch }));
   if (!found.ok) return found.status === 404 ? { ok: true, data: null } : found;
   const checks: RequiredCheck[] = [];
@@ -77,5 +89,7 @@ export async function requiredChecks(octokit: CliOctokitInstance, owner: string,
     const params = (rule as { parameters?: { required_status_checks?: Array<{ context: string; integration_id?: number }> } }).parameters;
     for (const c of params?.required_status_checks ?? []) checks.push({ context: c.context, appId: c.integration_id, source: "ruleset" });
   }
-  return { ok: true, data: checks };
+  // A ruleset makes a branch `protected` too: only without one is a classic rule known to be there.
+  const classicUnread = found.data.protected && !checks.length && !rules.data.length;
+  return { ok: true, data: { checks, classicUnread } };
 }

@@ -1,5 +1,5 @@
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { validateConfig } from "../config/load-config.js";
+import { defaultConfig, validateConfig } from "../config/load-config.js";
 import { appOctokit, installationOctokit, type AppCredentials, type CliOctokitInstance } from "./cli-octokit.js";
 import { platformOf } from "../github/platform.js";
 import { getApp, getInstallation, getLabel, getRepo, getTeam, listTeamMembers, readRawConfig, requiredChecks, type AppInfo } from "./doctor-probes.js";
@@ -143,6 +143,26 @@ async function checkTeams(octokit: CliOctokitInstance, config: EmbargoConfig, li
   }
 }
 
+/**
+ * The product repo's own config, as the app reads it for that repo's PRs (the gate's name, whether
+ * unlinked PRs get the passing run); the defaults when it is broken, as the app then judges. Its
+ * problems are said: a broken config keeps every fix PR's gate at "Configuration needs a fix".
+ */
+async function productConfig(octokit: CliOctokitInstance, owner: string, repo: string, line: Line): Promise<EmbargoConfig> {
+  let raw: unknown;
+  try {
+    raw = await readRawConfig(octokit, owner, repo);
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    line("FAIL", `${owner}/${repo}'s .github/embargo.yml cannot be read (${typeof status === "number" ? `HTTP ${status}` : (error as Error).message.split("\n")[0]}): the app cannot read it either, for any PR there`, "fix the file (valid YAML, `_extends` pointing at a readable repository)");
+    return defaultConfig();
+  }
+  const result = validateConfig(raw);
+  if (result.ok) return result.config;
+  line("FAIL", `${owner}/${repo}'s .github/embargo.yml: ${result.problems[0] ?? "invalid"}: its fix PRs' gate says "Configuration needs a fix" and blocks`, `edit .github/embargo.yml on ${owner}/${repo}'s default branch`);
+  return defaultConfig();
+}
+
 async function checkGate(octokit: CliOctokitInstance, owner: string, repo: string, config: EmbargoConfig, app: AppInfo, line: Line): Promise<void> {
   const full = `${owner}/${repo}`;
   let branches = config.supported_branches;
@@ -151,7 +171,15 @@ async function checkGate(octokit: CliOctokitInstance, owner: string, repo: strin
     if (!info.ok) return line("FAIL", `${full} cannot be read (HTTP ${info.status})`, "grant the app access to it in its installation settings");
     branches = [info.data.default_branch];
   }
-  const name = config.public_pr.check_name;
+  // The gate on this repo's PRs is named, and given to unlinked PRs or not, by this repo's own config.
+  const own = await productConfig(octokit, owner, repo, line);
+  const name = own.public_pr.check_name;
+  const everyPr = own.public_pr.gate_every_pr;
+  const backfill = `npm run embargo -- backfill ${full}`;
+  // Making the gate required with `gate_every_pr: false` blocks every PR no response is linked to.
+  const offFirst = everyPr ? "" : `first remove \`public_pr.gate_every_pr: false\` from ${full}'s .github/embargo.yml (or its owner's), then `;
+  const required: string[] = [];
+  const unknown: string[] = [];
   for (const branch of branches) {
     const found = await requiredChecks(octokit, owner, repo, branch);
     if (!found.ok) {
@@ -162,11 +190,20 @@ async function checkGate(octokit: CliOctokitInstance, owner: string, repo: strin
       line("FAIL", `${full} has no branch \`${branch}\` (config \`supported_branches\`)`, "fix `supported_branches`, or create the branch");
       continue;
     }
-    const ours = found.data.filter((c) => c.context === name);
-    const fix = `add a ruleset (Settings → Rules → Rulesets) or a branch protection rule on \`${branch}\` with "Require status checks to pass": \`${name}\`, source: ${app.slug}`;
-    if (!ours.length) line("FAIL", `the check \`${name}\` is not required on ${full}@${branch}: a fix PR can merge before the security team approves`, fix);
+    const ours = found.data.checks.filter((c) => c.context === name);
+    const fix = `${offFirst}add a ruleset (Settings → Rules → Rulesets) or a branch protection rule on \`${branch}\` with "Require status checks to pass": \`${name}\`, source: ${app.slug}; then \`${backfill}\` gives the PRs already open their passing run`;
+    if (ours.length) required.push(branch);
+    if (!ours.length && found.data.classicUnread) {
+      unknown.push(branch);
+      line("WARN", `could not tell whether \`${name}\` is required on ${full}@${branch}: a branch protection rule protects it, and GitHub shows the app none of its status checks (their settings need the administration permission, which the app does not ask for)`, `look in ${full}'s Settings → Branches, or require the check with a ruleset (rulesets are readable): ${fix}`);
+    } else if (!ours.length) line("FAIL", `the check \`${name}\` is not required on ${full}@${branch}: a fix PR can merge before the security team approves`, fix);
     else if (ours.some((c) => c.appId === app.id)) line("PASS", `\`${name}\` is required on ${full}@${branch} (${ours.find((c) => c.appId === app.id)!.source}), from ${app.slug} only`);
     else if (ours.every((c) => c.appId !== undefined && c.appId !== app.id)) line("FAIL", `\`${name}\` is required on ${full}@${branch} from another app (id ${ours[0]!.appId}): ${app.slug}'s check can never satisfy it`, fix);
     else line("WARN", `\`${name}\` is required on ${full}@${branch} (${ours[0]!.source}), but from any source: anyone who can post a status named \`${name}\` can pass the gate`, `pick ${app.slug} as the check's source in the rule`);
   }
+  if (everyPr) return;
+  const off = `\`public_pr.gate_every_pr\` is false on ${full}`;
+  const allow = `remove \`public_pr.gate_every_pr: false\` from ${full}'s .github/embargo.yml (or its owner's), then run \`${backfill}\` so the PRs already open get their passing run`;
+  if (required.length) line("FAIL", `\`${name}\` is required on ${full} (${required.join(", ")}) but ${off}: every PR no response is linked to gets no run of the gate and waits for it for good`, allow);
+  else if (unknown.length) line("WARN", `${off}: if \`${name}\` is required on ${full} (${unknown.join(", ")}), every PR no response is linked to waits for it for good`, `if it is required there, ${allow}`);
 }

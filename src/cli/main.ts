@@ -1,5 +1,6 @@
 import { runGitHubAction } from "../adapters/github-action.js";
 import { credentialsFromEnv } from "./cli-octokit.js";
+import { runBackfillCommand } from "./backfill.js";
 import { runDoctor } from "./doctor.js";
 import { runExport } from "./export.js";
 import { runPreview } from "./preview.js";
@@ -19,6 +20,8 @@ const HELP = `embargo — the embargo GitHub App's command line (credentials fro
   embargo export <owner/repo#n> --format osv|cve5
                                           print a response's OSV or CVE JSON 5 record (its signed record, checked as the app does)
   embargo action                          in a GitHub Actions step: run the app on the workflow's event (see action.yml)
+  embargo backfill <owner/repo> [--from <n>]
+                                          give the open PRs the gate's passing run as their next event would (after making the gate required)
   embargo tick                            one tick: reminders, dashboards rebuilt, missed events caught up (for cron; see README)`;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -35,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   preview: (args, io) => runPreview(args, io),
   export: (args, io) => runExport(args, io),
   tick: (_args, io) => runTickCommand(io),
+  backfill: (args, io) => runBackfillCommand(args, io),
   action: async (_args, io) => {
     const outcome = await runGitHubAction({ env: io.env });
     io.out(outcome.message);

@@ -12,3 +12,15 @@ export async function appInstallations(app: Probot): Promise<TickInstallation[]>
   }
   return out;
 }
+
+/** An octokit for the installation that covers `owner/repo`; undefined when the app is not installed there. */
+export async function repoInstallation(app: Probot, owner: string, repo: string): Promise<TickInstallation["octokit"] | undefined> {
+  const appOctokit = await app.auth();
+  try {
+    const { data } = await appOctokit.rest.apps.getRepoInstallation({ owner, repo });
+    return await app.auth(data.id);
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
+  }
+}

@@ -95,7 +95,7 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const textChanged = ["opened", "edited", "reopened"].includes(payload.action);
   const candidates = !keys.length && textChanged ? selfLinkCandidates(facts, repository.html_url) : [];
   // No link: the PR still gets the gate's name, passing (src/handlers/unlinked-gate.ts).
-  const unlinked = (config: () => Promise<ConfigResult>) => gateUnlinked(deps, octokit, facts, runs, config);
+  const unlinked = async (config: () => Promise<ConfigResult>) => void (await gateUnlinked(deps, octokit, facts, runs, config));
   if (!keys.length && !candidates.length) return unlinked(() => readConfig(context, deps.store));
   const configResult = await readConfig(context, deps.store);
   // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.

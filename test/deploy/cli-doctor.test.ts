@@ -50,6 +50,7 @@ describe("embargo doctor", () => {
     gh.api.get("/orgs/acme/teams/security-team/members").query({ per_page: "1" }).reply(200, [{ login: "alice" }]);
     gh.api.get("/repos/acme/security/labels/security").reply(200, { name: "security" });
     gh.api.get("/repos/acme/product/installation").reply(200, { id: INSTALLATION_ID });
+    mockConfig(gh, "acme", "product", null);
     gh.api.get("/repos/acme/product/branches/main").reply(200, { name: "main", protected: false });
     gh.api.get("/repos/acme/product/rules/branches/main").query({ per_page: "100" }).reply(200, [statusRule("review gate", 1)]);
     gh.api.get("/repos/acme/product/branches/4.19").reply(200, {
@@ -82,6 +83,7 @@ describe("embargo doctor", () => {
     gh.api.get("/repos/acme/security/labels/security").reply(404, { message: "Not Found" });
     gh.api.get("/repos/acme/product/installation").reply(200, { id: 77 });
     mockInstallationToken(gh.api, 77);
+    mockConfig(gh, "acme", "product", "security_repo: acme/security\n");
     gh.api.get("/repos/acme/product/branches/main").reply(200, { name: "main", protected: false });
     gh.api.get("/repos/acme/product/rules/branches/main").query({ per_page: "100" }).reply(200, [statusRule("review gate")]);
     gh.api.get("/repos/acme/product/branches/4.19").reply(404, { message: "Branch not found" });
@@ -109,6 +111,7 @@ components:
     gh.api.get("/repos/acme/security/labels/security").reply(200, { name: "security" });
     gh.api.get("/repos/acme/product/installation").reply(200, { id: INSTALLATION_ID });
     gh.api.get("/repos/acme/product").reply(200, { private: false, visibility: "public", default_branch: "trunk" });
+    mockConfig(gh, "acme", "product", "security_repo: acme/security\n");
     gh.api.get("/repos/acme/product/branches/trunk").reply(200, { name: "trunk", protected: false });
     gh.api.get("/repos/acme/product/rules/branches/trunk").query({ per_page: "100" }).reply(200, [statusRule("ci")]);
     gh.api.get("/repos/other-org/web/installation").reply(404, { message: "Not Found" });
@@ -118,9 +121,68 @@ components:
     expect(code).toBe(1);
     expect(lines).toContain("FAIL  the app cannot read the members of `acme/security-team` (HTTP 403): every command would be refused");
     expect(lines).toContain("FAIL  the check `review gate` is not required on acme/product@trunk: a fix PR can merge before the security team approves");
-    expect(lines).toContain('      fix: add a ruleset (Settings → Rules → Rulesets) or a branch protection rule on `trunk` with "Require status checks to pass": `review gate`, source: embargo');
+    expect(lines).toContain('      fix: add a ruleset (Settings → Rules → Rulesets) or a branch protection rule on `trunk` with "Require status checks to pass": `review gate`, source: embargo; then `npm run embargo -- backfill acme/product` gives the PRs already open their passing run');
     expect(lines).toContain("FAIL  the app is not installed on other-org/web: fix PRs there get no gate and cannot be linked");
     expect(lines).toContain("      fix: install it on other-org/web: https://github.com/apps/embargo/installations/new");
+  });
+
+  /** acme/security with acme/product as its one component, the team and label sound: what `checkGate` says of acme/product. */
+  async function gateLines(productYaml: string | null, branches: { main: object; rules?: object[] }) {
+    mockSecurityRepo("team: acme/security-team\ncomponents:\n  api: { repo: acme/product }\nsupported_branches: [main]\n");
+    gh.api.get("/orgs/acme/teams/security-team").reply(200, { slug: "security-team" });
+    gh.api.get("/orgs/acme/teams/security-team/members").query({ per_page: "1" }).reply(200, [{ login: "alice" }]);
+    gh.api.get("/repos/acme/security/labels/security").reply(200, { name: "security" });
+    gh.api.get("/repos/acme/product/installation").reply(200, { id: INSTALLATION_ID });
+    mockConfig(gh, "acme", "product", productYaml);
+    gh.api.get("/repos/acme/product/branches/main").reply(200, { name: "main", ...branches.main });
+    gh.api.get("/repos/acme/product/rules/branches/main").query({ per_page: "100" }).reply(200, branches.rules ?? []);
+    const { code, lines } = await doctor();
+    return { code, lines: lines.slice(lines.indexOf("PASS  the app is installed on acme/product") + 1) };
+  }
+
+  it("fails a required gate on a product repo whose config turns off the passing run of unlinked PRs: every ordinary PR would wait for good", async () => {
+    const { code, lines } = await gateLines("security_repo: acme/security\npublic_pr:\n  gate_every_pr: false\n", { main: { protected: false }, rules: [statusRule("review gate", 1)] });
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      "PASS  `review gate` is required on acme/product@main (ruleset), from embargo only",
+      "FAIL  `review gate` is required on acme/product (main) but `public_pr.gate_every_pr` is false on acme/product: every PR no response is linked to gets no run of the gate and waits for it for good",
+      "      fix: remove `public_pr.gate_every_pr: false` from acme/product's .github/embargo.yml (or its owner's), then run `npm run embargo -- backfill acme/product` so the PRs already open get their passing run",
+      "1 check(s) failed.",
+    ]);
+  });
+
+  it("checks the gate under the product repo's own name for it, and says nothing of `gate_every_pr` where the gate is not required", async () => {
+    const { lines } = await gateLines("security_repo: acme/security\npublic_pr:\n  check_name: fix gate\n  gate_every_pr: false\n", { main: { protected: false }, rules: [statusRule("review gate", 1)] });
+    expect(lines).toEqual([
+      "FAIL  the check `fix gate` is not required on acme/product@main: a fix PR can merge before the security team approves",
+      '      fix: first remove `public_pr.gate_every_pr: false` from acme/product\'s .github/embargo.yml (or its owner\'s), then add a ruleset (Settings → Rules → Rulesets) or a branch protection rule on `main` with "Require status checks to pass": `fix gate`, source: embargo; then `npm run embargo -- backfill acme/product` gives the PRs already open their passing run',
+      "1 check(s) failed.",
+    ]);
+  });
+
+  it("says when it cannot tell whether a classic protection rule requires the gate (no administration permission), and warns of `gate_every_pr: false` there", async () => {
+    // GitHub's branch summary without the administration permission: protected, no status check shown.
+    const stub = { protected: true, protection: { enabled: true, required_status_checks: { enforcement_level: "off", contexts: [], checks: [] } } };
+    const { code, lines } = await gateLines("security_repo: acme/security\npublic_pr:\n  gate_every_pr: false\n", { main: stub });
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      "WARN  could not tell whether `review gate` is required on acme/product@main: a branch protection rule protects it, and GitHub shows the app none of its status checks (their settings need the administration permission, which the app does not ask for)",
+      '      fix: look in acme/product\'s Settings → Branches, or require the check with a ruleset (rulesets are readable): first remove `public_pr.gate_every_pr: false` from acme/product\'s .github/embargo.yml (or its owner\'s), then add a ruleset (Settings → Rules → Rulesets) or a branch protection rule on `main` with "Require status checks to pass": `review gate`, source: embargo; then `npm run embargo -- backfill acme/product` gives the PRs already open their passing run',
+      "WARN  `public_pr.gate_every_pr` is false on acme/product: if `review gate` is required on acme/product (main), every PR no response is linked to waits for it for good",
+      "      fix: if it is required there, remove `public_pr.gate_every_pr: false` from acme/product's .github/embargo.yml (or its owner's), then run `npm run embargo -- backfill acme/product` so the PRs already open get their passing run",
+      "All checks passed.",
+    ]);
+  });
+
+  it("a branch a ruleset protects (no classic rule needed for `protected`) and that does not require the gate: not required, no guess", async () => {
+    const { lines } = await gateLines(null, { main: { protected: true }, rules: [statusRule("ci", 1)] });
+    expect(lines[0]).toBe("FAIL  the check `review gate` is not required on acme/product@main: a fix PR can merge before the security team approves");
+  });
+
+  it("a product repo whose config is broken: said, and its gate checked under the defaults, as the app judges its PRs", async () => {
+    const { lines } = await gateLines("public_pr:\n  check_name: ''\n", { main: { protected: false }, rules: [statusRule("review gate", 1)] });
+    expect(lines[0]).toMatch(/^FAIL {2}acme\/product's \.github\/embargo\.yml: .*check_name.*: its fix PRs' gate says "Configuration needs a fix" and blocks$/);
+    expect(lines.slice(2)).toEqual(["PASS  `review gate` is required on acme/product@main (ruleset), from embargo only", "1 check(s) failed."]);
   });
 
   it("reports an invalid config line by line and stops there; and permissions an owner has not accepted", async () => {
