@@ -1260,6 +1260,26 @@ describe("lines GitHub's HTML hides, though no HTML comment holds them", () => {
   });
 });
 
+describe("a `<` in prose that is no complete tag hides nothing", () => {
+  it("a team member's command after `a<b and c=\"d` runs (GitHub shows it); one inside a complete tag's quoted value still does not", async () => {
+    const f = await fakeIssue();
+    const body = ['The filter lets a<b and c="d through.', "/triage reproduced yes", '<img alt="', "/triage no-action hidden in an alt text", '">'].join("\n");
+    await send(f, body);
+    expect(writes()).toEqual(APPLIED);
+    expect(f.reactions).toEqual(["eyes", "+1"]);
+    expect(f.record).toMatchObject({ state: "triage", reproduced: true });
+    expect(f.response).toContain("| **Reproduced** | yes |");
+    expect(f.closed).toEqual([]);
+  });
+
+  it("a command after an autolink holding `=\"` runs", async () => {
+    const f = await fakeIssue();
+    await send(f, 'Found via <https://example.com/search?q="x>\n/triage cwe CWE-79');
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record.cwes).toEqual(["CWE-79"]);
+  });
+});
+
 describe("issue 8: state labels follow GitHub's current labels", () => {
   it("the payload says `security: triage` but the issue now has `security: confirmed`: after /triage invalid exactly one state label", async () => {
     const f = await fakeIssue({ record: triageRecord({ state: "confirmed" }) });
