@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { hiddenAfter, isBlankLine, startsHtmlBlock, type Hidden, type Paragraph, type Rows } from "./hidden-html.js";
 
 export interface CommandLine {
   /** The line as typed, trimmed. */
@@ -89,100 +90,6 @@ function startsQuote(raw: string): boolean {
 }
 
 /**
- * What GitHub never shows, once opened, and what ends it: an HTML comment, and the constructs the
- * HTML parser reads as comments too (a processing instruction `<?…?>`, a declaration `<!X…>`,
- * `<![CDATA[…]]>`), each of which may span lines.
- */
-const HIDDEN_OPENERS: readonly [open: string, close: string][] = [["<!--", "-->"], ["<![CDATA[", "]]>"], ["<?", "?>"]];
-
-/** What closes a hidden construct still open; `inline`: opened inside a paragraph, which a blank line ends. */
-interface Hidden {
-  close: string;
-  inline: boolean;
-}
-
-/**
- * The backtick runs of a line, each with the end of the run of the same length that closes it as a
- * code span (-1: none, or escaped by `\\`, so it opens nothing). One pass each way: linear.
- */
-function codeSpans(raw: string): { start: number; end: number; closeEnd: number }[] {
-  const runs: { start: number; end: number; closeEnd: number }[] = [];
-  for (let i = raw.indexOf("`"); i >= 0; i = raw.indexOf("`", i)) {
-    let j = i;
-    while (raw[j] === "`") j++;
-    runs.push({ start: i, end: j, closeEnd: -1 });
-    i = j;
-  }
-  const later = new Map<number, number>();
-  for (let r = runs.length - 1; r >= 0; r--) {
-    const run = runs[r]!;
-    const len = run.end - run.start;
-    const close = later.get(len);
-    if (close !== undefined && raw[run.start - 1] !== "\\") run.closeEnd = close;
-    later.set(len, run.end);
-  }
-  return runs;
-}
-
-/**
- * Whether something hidden is still open at the end of `raw`, given what was open at its start:
- * the constructs above, and a quoted attribute value of a tag (`<img alt="…`), which may span
- * lines and is never shown as text. Opened at the start of a line they are HTML blocks, which a
- * blank line does not end (an HTML comment anywhere, as before); inside a paragraph they are
- * inline, and end with it. One pass over the line: each `<` is looked at once.
- */
-function hiddenAfter(raw: string, open: Hidden | null): Hidden | null {
-  let at = 0;
-  // A line that starts with `<` may be an HTML block, where backticks are no code spans.
-  const spans = /^ {0,3}</.test(raw) ? [] : codeSpans(raw);
-  let span = 0;
-  let lt = -1;
-  for (;;) {
-    if (open !== null) {
-      const end = raw.indexOf(open.close, at);
-      if (end < 0) return open;
-      at = end + open.close.length;
-      open = null;
-    }
-    // Looked for again only once passed, so a line of many backticks is still read once.
-    if (lt < at) lt = raw.indexOf("<", at);
-    if (lt < 0) return null;
-    while (span < spans.length && spans[span]!.start < at) span++;
-    // A code span that starts first wins (CommonMark): `<a href="` in backticks is shown as code.
-    if (span < spans.length && spans[span]!.start < lt) {
-      const { closeEnd, end } = spans[span]!;
-      at = closeEnd < 0 ? end : closeEnd;
-      continue;
-    }
-    const block = lt <= 3 && !raw.slice(0, lt).trim();
-    const opener = HIDDEN_OPENERS.find(([o]) => raw.startsWith(o, lt));
-    // `List<?>` in prose: no processing instruction can close where it opens.
-    if (opener && (block || opener[0] !== "<?" || raw[lt + 2] !== ">")) {
-      [at, open] = [lt + opener[0].length, { close: opener[1], inline: !block && opener[0] !== "<!--" }];
-      continue;
-    }
-    const next = raw[lt + 1] ?? "";
-    if (next === "!" && isLetter(raw[lt + 2] ?? "")) {
-      [at, open] = [lt + 2, { close: ">", inline: !block }];
-      continue;
-    }
-    at = lt + 1;
-    if (!isLetter(next)) continue;
-    // A tag: its attributes up to `>`; a value quoted and not closed on this line stays open.
-    while (at < raw.length && raw[at] !== ">" && raw[at] !== "<") {
-      const c = raw[at++]!;
-      if (c !== "=") continue;
-      while (at < raw.length && isBlank(raw[at]!)) at++;
-      const quote = raw[at];
-      if (quote !== '"' && quote !== "'") continue;
-      const close = raw.indexOf(quote, at + 1);
-      if (close < 0) return { close: quote, inline: true };
-      at = close + 1;
-    }
-  }
-}
-
-/**
  * Command lines of a comment: a line that starts with `/triage`, `/announce` or `/help`, outside
  * what GitHub does not show as a line of its own: fenced code blocks, HTML comments and what the
  * HTML parser hides as one (`<?…?>`, `<!X…>`, `<![CDATA[…]]>`) or inside a tag (a quoted attribute
@@ -199,12 +106,19 @@ export function parseCommands(body: string): CommandLine[] {
   let hidden: Hidden | null = null;
   let quote = false;
   const rows = body.split(/\r?\n/);
+  const comment: Rows = { rows, stops: [] };
+  const para: Paragraph = { block: false, ticks: false };
   for (let n = 0; n < rows.length; n++) {
     const raw = rows[n]!;
+    // A blank line ends the paragraph, and an HTML block of kind 6 or 7.
+    const blank = isBlankLine(raw);
+    if (blank) [para.block, para.ticks] = [false, false];
     if (hidden !== null) {
-      // A blank line ends the paragraph, and with it what opened inside it without closing.
-      if (hidden.inline && !raw.trim()) [hidden, quote] = [null, false];
-      else hidden = hiddenAfter(raw, hidden);
+      // A tag complete on a later row: hidden up to its end there.
+      if ("row" in hidden) hidden = n < hidden.row ? hidden : hiddenAfter(comment, n, null, hidden.at, para);
+      // The paragraph's end ends what opened inside it without closing.
+      else if (hidden.inline && blank) [hidden, quote] = [null, false];
+      else hidden = hiddenAfter(comment, n, hidden, 0, para);
       continue;
     }
     const fenceLine = readFence(raw);
@@ -212,13 +126,13 @@ export function parseCommands(body: string): CommandLine[] {
       // An opening fence may carry an info string ("```js"); a closing one carries nothing.
       if (fence === null) fence = fenceLine.marker;
       else if (fenceLine.marker[0] === fence[0] && fenceLine.marker.length >= fence.length && !fenceLine.rest.trim()) fence = null;
-      quote = false;
+      [quote, para.ticks] = [false, false];
       continue;
     }
     if (fence !== null) continue;
-    hidden = hiddenAfter(raw, null);
-    const trimmed = raw.trimStart();
-    if (!trimmed) {
+    if (!para.block && startsHtmlBlock(raw)) para.block = true;
+    hidden = hiddenAfter(comment, n, null, 0, para);
+    if (blank) {
       quote = false;
       continue;
     }

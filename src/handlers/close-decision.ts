@@ -4,7 +4,7 @@ import { applyEffects } from "../github/apply-effects.js";
 import { Gatekeepers } from "../github/gatekeepers.js";
 import { reportedClose } from "../github/close-event.js";
 import { reopenIssue, type IssueSummary } from "../github/pull-requests.js";
-import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
+import { CLOSED_STATES, DECISION, setAt, type ResponseRecord } from "../record/response-record.js";
 import { renderTemplate } from "../render/templates.js";
 import { closedByHand, reopenedByHand } from "../response/closed-by-hand.js";
 import { noEffects } from "../response/effects.js";
@@ -96,8 +96,11 @@ export async function recordHandClose(deps: Deps, change: StateChange, loaded: L
   if (change.sender.toLowerCase() === loaded.botLogin.toLowerCase()) return undefined;
   const now = deps.now();
   const before = loaded.record!;
-  const record = change.action === "closed" ? closedByHand(before, change.sender, now) : reopenedByHand(before);
-  if (record === before) return undefined;
+  const moved = change.action === "closed" ? closedByHand(before, change.sender, now) : reopenedByHand(before);
+  if (moved === before) return undefined;
+  // A decision too: a command comment written before it, delivered late, does not undo it (a reopen's time is the issue's last change).
+  const at = change.action === "closed" ? change.closedAt : change.updatedAt;
+  const record = at ? setAt(moved, DECISION, at) : moved;
   const issue = await current();
   // An old event redelivered after the issue was reopened or closed again: the issue has the last word.
   if (!issue || issue.open !== (change.action === "reopened")) return undefined;

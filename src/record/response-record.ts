@@ -201,3 +201,17 @@ export function newRecord(reportedAt: Date, now: Date): ResponseRecord {
 }
 
 export const CLOSED_STATES: readonly ResponseState[] = ["announced", "invalid", "no-action", "closed"];
+
+/**
+ * The `set_at` key of the triage decision: `/triage confirm`, `invalid` and `no-action` set it, and so
+ * does a close or reopen by hand. One key for all of them, so that an older decision delivered late
+ * (a confirm and an invalid disagree) never overrides a newer one of another kind.
+ */
+export const DECISION = "decision";
+
+/** `record` with `key` set at `at`, unless a later time is kept for it already (a late event never lowers it). */
+export function setAt(record: ResponseRecord, key: string, at: string): ResponseRecord {
+  const kept = record.set_at?.[key];
+  if (kept && !(Date.parse(at) > Date.parse(kept))) return record;
+  return { ...record, set_at: { ...record.set_at, [key]: at } };
+}

@@ -172,6 +172,44 @@ describe("parseCommands", () => {
     expect(parsed('A \\`<a title="\n/triage invalid hidden\n">` x\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
   });
 
+  it("takes a `<` in prose for a tag only when the tag is complete (CommonMark): else it is text, and the next lines are shown", () => {
+    // GitHub shows "a<b and c="d" as text, then the command on a line of its own.
+    expect(parsed('The check lets a<b and c="d through\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("Payload: x<img src='y\n/triage severity high\n\n/triage cwe CWE-79")).toEqual([["triage", "severity", "high"], ["triage", "cwe", "CWE-79"]]);
+    // The quote closes later, but no tag ends there: still text.
+    expect(parsed('a<b c="d\n/triage confirm\n" and more')).toEqual([["triage", "confirm", ""]]);
+    expect(parsed('a<b c="d" e\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    // Cut off by a block that ends the paragraph: a fence, a quote, an HTML comment; what those hide stays hidden.
+    expect(parsed('a<b c="d\n```\nx">\n/triage invalid in code\n```\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    expect(parsed('a<b c="d\n<!-- x">\n/triage invalid in a comment\n-->\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    expect(parsed('a<b c="d\n> x">\n/triage invalid lazily quoted\n\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("a<b c='d\n/triage confirm\n' e\n>")).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("still hides the lines inside a complete tag's quoted value, over any number of lines, with spaces and line ends between its parts", () => {
+    const hidden = [
+      'The fix escapes <img\n  src="x.png"\n  alt="\n/triage invalid in an alt text\n/triage no-action too\n"\n/>',
+      "a<b c='d\n/triage invalid in a value\n' e=f g\n/>",
+      '<span title="\n/triage invalid\n">x</span> and <a\nhref = "\n/triage invalid\n">',
+    ];
+    for (const body of hidden) expect(parsed(`${body}\n/triage confirm`)).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("takes an autolink for no tag, even with `=\"` in it; a backtick in one opens no code span", () => {
+    expect(parsed('See <https://example.com/search?q="x>\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    expect(parsed('See <https://example.com/?q="x\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("<http://x.test/`> <!-- `\n/triage invalid in a comment\n-->\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("<x`y@z.io> <!-- `\n/triage invalid in a comment\n-->\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("reads a quote in an HTML block as the HTML parser does, and in doubt hides", () => {
+    // Raw HTML until a blank line: an unclosed quote there hides what follows.
+    expect(parsed('<div>\na<b c="d\n/triage invalid in raw HTML\n\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    expect(parsed('<p class="x\n/triage invalid in raw HTML\n\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    // A backtick left open may start a code span over lines: what it covers is unknown, so the tag hides as before.
+    expect(parsed('Run `x\na<b c="d\n/triage invalid maybe in code\n\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+  });
+
   it("ignores lines that lazily continue a block quote, until a blank line ends it", () => {
     // GitHub renders these lines inside the quote: "> words" then "/triage confirm" is one quoted paragraph.
     const body = ["> the reporter wrote", "/triage invalid quoted by laziness", "/triage no-action still the quote", "", "/triage confirm"].join("\n");

@@ -925,6 +925,89 @@ describe("a comment delivered late", () => {
   });
 });
 
+describe("a triage decision delivered late", () => {
+  it("an older `/triage invalid` handled after a newer `/triage confirm` does not close the response, and says so", async () => {
+    const f = await fakeIssue();
+    const older = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage invalid Needs admin rights already." });
+    const newer = commentEvent({ commentId: COMMENT_ID + 1, commentBody: "/triage confirm" });
+    older.payload.comment.created_at = "2026-11-22T10:00:00Z";
+    newer.payload.comment.created_at = "2026-11-22T11:00:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(newer);
+    expect(f.record.state).toBe("confirmed");
+
+    // The older comment's delivery failed when it was sent; someone redelivers it now.
+    const mark = gh.requests.length;
+    const confirmed = { labels: ["security", "security: confirmed"] };
+    await expectReads(f, { role: "admin" }, "alice", true, confirmed, RESPONSE_ID);
+    await f.probot.receive(older);
+    expect(writes(mark)).toEqual(["react eyes", "reply"]);
+    expect(f.closed).toEqual([]);
+    expect(f.record.state).toBe("confirmed");
+    expect(f.record.reason).toBeUndefined();
+    expect(f.replies.at(-1)).toContain(quoted("/triage invalid Needs admin rights already."));
+    expect(f.replies.at(-1)).toContain("a newer command (2026-11-22T11:00:00Z) set this after this comment was written, and it stays; post the line again to apply it");
+    expect(f.replies.filter((r) => r.includes("thank you for your report"))).toEqual([]); // the reporter is told nothing
+
+    // Redelivered again: nothing more.
+    const again = gh.requests.length;
+    await expectReads(f, { role: "admin" }, "alice", true, confirmed, RESPONSE_ID);
+    await f.probot.receive(older);
+    expect(writes(again)).toEqual(["react eyes"]);
+    expect(f.record.state).toBe("confirmed");
+  });
+
+  it("an older `/triage no-action` handled after a newer `/triage confirm` does not close the response either", async () => {
+    const f = await fakeIssue();
+    const older = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage no-action We do not ship it." });
+    const newer = commentEvent({ commentId: COMMENT_ID + 1, commentBody: "/triage confirm" });
+    older.payload.comment.created_at = "2026-11-22T10:00:00Z";
+    newer.payload.comment.created_at = "2026-11-22T11:00:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(newer);
+    await expectReads(f, { role: "admin" }, "alice", true, { labels: ["security", "security: confirmed"] }, RESPONSE_ID);
+    await f.probot.receive(older);
+    expect(f.closed).toEqual([]);
+    expect(f.record.state).toBe("confirmed");
+    expect(f.replies.at(-1)).toContain("a newer command (2026-11-22T11:00:00Z) set this after this comment was written");
+  });
+
+  it("an older `/triage confirm` handled after a newer `/triage invalid` changes nothing", async () => {
+    const f = await fakeIssue();
+    const older = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage confirm" });
+    const newer = commentEvent({ commentId: COMMENT_ID + 1, commentBody: "/triage invalid Needs admin rights already." });
+    older.payload.comment.created_at = "2026-11-22T10:00:00Z";
+    newer.payload.comment.created_at = "2026-11-22T11:00:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(newer);
+    expect(f.closed).toEqual(["closed not_planned"]);
+    const mark = gh.requests.length;
+    await expectReads(f, { role: "admin" }, "alice", true, { labels: ["security", "security: invalid"], state: "closed" }, RESPONSE_ID);
+    await f.probot.receive(older);
+    expect(writes(mark)).toEqual(["react eyes", "reply"]);
+    expect(f.record.state).toBe("invalid");
+    expect(f.closed).toEqual(["closed not_planned"]);
+    expect(f.replies.at(-1)).toContain(quoted("/triage confirm"));
+  });
+
+  it("a newer decision delivered after an older one still applies", async () => {
+    const f = await fakeIssue();
+    const older = commentEvent({ commentId: COMMENT_ID, commentBody: "/triage confirm" });
+    const newer = commentEvent({ commentId: COMMENT_ID + 1, commentBody: "/triage invalid Needs admin rights already." });
+    older.payload.comment.created_at = "2026-11-22T10:00:00Z";
+    newer.payload.comment.created_at = "2026-11-22T11:00:00Z";
+    await expectReads(f, { role: "admin" }, "alice", true, {});
+    await f.probot.receive(older);
+    await expectReads(f, { role: "admin" }, "alice", true, { labels: ["security", "security: confirmed"] }, RESPONSE_ID);
+    // The reply to the reporter is looked for among all the issue's comments (its key is the response's).
+    gh.api.get(`${ISSUE}/comments`).query((q) => !("since" in q)).reply(200, () => commentList(f.comments));
+    await f.probot.receive(newer);
+    expect(f.record.state).toBe("invalid");
+    expect(f.replies.at(-1)).toContain("> Needs admin rights already.");
+    expect(f.closed).toEqual(["closed not_planned"]);
+  });
+});
+
 describe("two comments at the same moment", () => {
   it("are applied one after the other, so neither change is lost", async () => {
     const f = await fakeIssue();
@@ -1174,6 +1257,26 @@ describe("lines GitHub's HTML hides, though no HTML comment holds them", () => {
     expect(writes()).toEqual(APPLIED);
     expect(f.record).toMatchObject({ state: "triage", reproduced: true });
     expect(f.record.reason).toBeUndefined();
+  });
+});
+
+describe("a `<` in prose that is no complete tag hides nothing", () => {
+  it("a team member's command after `a<b and c=\"d` runs (GitHub shows it); one inside a complete tag's quoted value still does not", async () => {
+    const f = await fakeIssue();
+    const body = ['The filter lets a<b and c="d through.', "/triage reproduced yes", '<img alt="', "/triage no-action hidden in an alt text", '">'].join("\n");
+    await send(f, body);
+    expect(writes()).toEqual(APPLIED);
+    expect(f.reactions).toEqual(["eyes", "+1"]);
+    expect(f.record).toMatchObject({ state: "triage", reproduced: true });
+    expect(f.response).toContain("| **Reproduced** | yes |");
+    expect(f.closed).toEqual([]);
+  });
+
+  it("a command after an autolink holding `=\"` runs", async () => {
+    const f = await fakeIssue();
+    await send(f, 'Found via <https://example.com/search?q="x>\n/triage cwe CWE-79');
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record.cwes).toEqual(["CWE-79"]);
   });
 });
 

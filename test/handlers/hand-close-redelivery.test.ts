@@ -50,6 +50,28 @@ describe("issues.closed / issues.reopened redelivered", () => {
     expect(w.record.state).toBe("closed");
   });
 
+  it("a command comment written before a close and reopen by hand, delivered after them, does not close the response again", async () => {
+    w = await world(gh, { record: readyRecord({ state: "confirmed" }) });
+    const issue = w.fake.issues.find((i) => i.repo === "acme/security" && i.number === 7)!;
+    const probot = w.probot(BEFORE_END);
+    // Written on 2026-11-20 (the comment's created_at); its delivery failed, to be redelivered by hand.
+    const late = w.delivery("/triage invalid Not ours after all.");
+    issue.state = "closed";
+    w.fake.addEvent(issue, "closed", "alice");
+    await probot.receive(issueStateEvent("closed", "alice") as never);
+    const reopened = issueStateEvent("reopened", "alice");
+    reopened.payload.issue.updated_at = "2026-11-22T11:45:00Z";
+    issue.state = "open";
+    w.fake.addEvent(issue, "reopened", "alice");
+    await probot.receive(reopened as never);
+    expect(w.record.state).toBe("confirmed");
+    await late();
+    expect(issue.state).toBe("open");
+    expect(w.record.state).toBe("confirmed");
+    expect(w.replies().at(-1)).toContain("> /triage invalid Not ours after all.");
+    expect(w.replies().at(-1)).toContain("a newer command (2026-11-22T11:45:00Z) set this after this comment was written, and it stays; post the line again to apply it");
+  });
+
   it("a non-member's old close redelivered does not reopen the issue a team member closed since", async () => {
     w = await world(gh, { record: readyRecord({ state: "fixing" }) });
     w.fake.roles.set("mallory", "write");

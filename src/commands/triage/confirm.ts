@@ -1,9 +1,11 @@
 import { advisoryStateAction } from "../advisory-action.js";
+import { DECISION } from "../../record/response-record.js";
 import { done, type CommandDefinition } from "../command.js";
 
 export const confirm: CommandDefinition = {
   group: "triage",
   name: "confirm",
+  sets: DECISION,
   usage: "/triage confirm",
   summary: "It is a vulnerability: state → confirmed; release managers are told once. Rate it next.",
   examples: ["/triage confirm"],

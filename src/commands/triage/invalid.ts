@@ -1,3 +1,4 @@
+import { DECISION } from "../../record/response-record.js";
 import { done, fail, type CommandDefinition } from "../command.js";
 import { limitText } from "../validate-args.js";
 import { advisoryStateAction } from "../advisory-action.js";
@@ -5,6 +6,7 @@ import { advisoryStateAction } from "../advisory-action.js";
 export const invalid: CommandDefinition = {
   group: "triage",
   name: "invalid",
+  sets: DECISION,
   usage: "/triage invalid <reason>",
   summary: "Not a vulnerability: the reason is recorded, the reporter gets a reply, the issue closes as not planned.",
   examples: ["/triage invalid The endpoint requires admin rights, which already allow this."],
