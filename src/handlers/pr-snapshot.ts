@@ -17,23 +17,38 @@ const SEEN_TTL_MS = 60 * 24 * 3_600_000;
 const LINKED_TTL_MS = 400 * 24 * 3_600_000;
 
 /** A store key about one PR, by a MAC of its key, so the store does not list which public PRs are fixes. */
-const prKey = (kind: "pr-seen" | "pr-linked", keys: KeyRing, pr: PrFacts) => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}`)}`;
+const prKey = (kind: "pr-seen" | "pr-linked", keys: KeyRing, pr: PrFacts, scope = "") => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}${scope}`)}`;
 
 /**
- * A linked PR as GitHub has it now, when the event's copy (`updated_at`) is not newer than one the
- * app already handled: a redelivered or late delivery must not put back an old title (and open a gate
- * the wording check closed since), an open state after the merge, or old labels and requests.
- * Undefined when the event's copy is the newest seen: no read. One read of GitHub only then.
+ * The copy of a linked PR each of its responses is judged on: the event's, unless one as new was
+ * handled for that response already (redelivered, late, or handled at once elsewhere), then the PR
+ * as GitHub has it now (one `pulls/get`, only then, at most once per event): an old title must not
+ * open a gate the wording check closed since, nor a merged PR go back to open in the response.
+ * Asked under the response's lock, where the copy is written: asked before it, two deliveries
+ * handled at once (two instances, or one process) both pass, and the one that takes the lock last
+ * writes its copy, older or not. Remembered per response, so a PR linked to several is not read
+ * again for the second.
  */
-export async function newerPull(octokit: Octokit, store: Store, keys: KeyRing, facts: PrFacts, updatedAt: string | undefined, repository: Parameters<typeof prFacts>[1]): Promise<PrFacts | undefined> {
+export function prCopies(octokit: Octokit, store: Store, keys: KeyRing, event: PrFacts, updatedAt: string | undefined, repository: Parameters<typeof prFacts>[1]) {
+  let fresh: { facts: PrFacts; at: number } | undefined;
   const at = Date.parse(updatedAt ?? "");
-  if (!Number.isFinite(at)) return undefined;
-  const key = prKey("pr-seen", keys, facts);
-  // Equal is no proof of the same copy: `updated_at` has whole seconds, and an edit in the second
-  // of a review leaves that review's copy with the old title and the edit's time.
-  if (await store.setIfHigher(key, at, SEEN_TTL_MS)) return undefined;
-  const pull = await getPull(octokit, { owner: facts.owner, repo: facts.repo, pull_number: facts.number });
-  return pull ? { ...prFacts(pull as unknown as PullLike, repository), private: facts.private } : undefined;
+  return async (response: string): Promise<PrFacts> => {
+    if (!Number.isFinite(at)) return event;
+    const key = prKey("pr-seen", keys, event, `@${response}`);
+    // Read now: as new as any copy; remembered, so a later delivery of an older copy reads too.
+    if (fresh) {
+      if (Number.isFinite(fresh.at)) await store.setIfHigher(key, fresh.at, SEEN_TTL_MS);
+      return fresh.facts;
+    }
+    // Equal is no proof of the same copy: `updated_at` has whole seconds, and an edit in the second
+    // of a review leaves that review's copy with the old title and the edit's time.
+    if (await store.setIfHigher(key, at, SEEN_TTL_MS)) return event;
+    const pull = await getPull(octokit, { owner: event.owner, repo: event.repo, pull_number: event.number });
+    if (!pull) return event;
+    fresh = { facts: { ...prFacts(pull as unknown as PullLike, repository), private: event.private }, at: Date.parse((pull as { updated_at?: string }).updated_at ?? "") };
+    if (Number.isFinite(fresh.at)) await store.setIfHigher(key, fresh.at, SEEN_TTL_MS);
+    return fresh.facts;
+  };
 }
 
 /**
