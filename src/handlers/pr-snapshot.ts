@@ -17,7 +17,7 @@ const SEEN_TTL_MS = 60 * 24 * 3_600_000;
 const LINKED_TTL_MS = 400 * 24 * 3_600_000;
 
 /** A store key about one PR, by a MAC of its key, so the store does not list which public PRs are fixes. */
-const prKey = (kind: "pr-seen" | "pr-linked", keys: KeyRing, pr: PrFacts, scope = "") => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}${scope}`)}`;
+const prKey = (kind: "pr-seen" | "pr-linked" | "pr-reviewed", keys: KeyRing, pr: PrFacts, scope = "") => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}${scope}`)}`;
 
 /**
  * The copy of a linked PR each of its responses is judged on: the event's, unless one as new was
@@ -62,4 +62,20 @@ export async function rememberLinked(store: Store, keys: KeyRing, pr: PrFacts): 
 
 export async function wasLinked(store: Store, keys: KeyRing, pr: PrFacts): Promise<boolean> {
   return (await store.get(prKey("pr-linked", keys, pr))) !== undefined;
+}
+
+/** As long as a push's delivery may come after a review of the head it made (redelivered after an outage). */
+const REVIEWED_TTL_MS = 7 * 24 * 3_600_000;
+
+/**
+ * A review of a PR's head handled while that head had no run of the app's: the push that made it
+ * was not handled yet, so the review found no link and counted nowhere. The push, when it comes,
+ * reads the reviews (only then) to count it (src/handlers/pr-views.ts).
+ */
+export async function rememberReviewFirst(store: Store, keys: KeyRing, pr: PrFacts): Promise<void> {
+  await store.set(prKey("pr-reviewed", keys, pr, `@${pr.head_sha}`), "1", REVIEWED_TTL_MS);
+}
+
+export async function reviewedFirst(store: Store, keys: KeyRing, pr: PrFacts): Promise<boolean> {
+  return (await store.get(prKey("pr-reviewed", keys, pr, `@${pr.head_sha}`))) !== undefined;
 }

@@ -10,7 +10,7 @@ import { knowLinks, learnRepoId, responseKey } from "../github/repo-ids.js";
 import { parseIssueKey, prBinding } from "../pr/pr-link.js";
 import { syncPr } from "./sync-pr.js";
 import { prFacts, type PullLike } from "./pr-facts.js";
-import { prCopies } from "./pr-snapshot.js";
+import { prCopies, rememberReviewFirst, reviewedFirst } from "./pr-snapshot.js";
 import { readConfig, type Deps } from "./response-context.js";
 import { catchUpClose } from "./unhandled-close.js";
 import { gateUnlinked } from "./unlinked-gate.js";
@@ -96,6 +96,9 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const candidates = !keys.length && textChanged ? selfLinkCandidates(facts, repository.html_url) : [];
   // No link: the PR still gets the gate's name, passing (src/handlers/unlinked-gate.ts).
   const unlinked = (config: () => Promise<ConfigResult>) => gateUnlinked(deps, octokit, facts, runs, config);
+  // A review of a head without the app's run: a push not handled yet, whose links it cannot find. The push counts it.
+  const review = payload.action === "submitted" ? (payload as { review?: { commit_id?: string } }).review : undefined;
+  if (!runs.length && review?.commit_id === facts.head_sha) await rememberReviewFirst(deps.store, deps.keys, facts);
   if (!keys.length && !candidates.length) return unlinked(() => readConfig(context, deps.store));
   const configResult = await readConfig(context, deps.store);
   // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
@@ -126,7 +129,9 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
       // Only GitHub's word that the base changed (or a merge, which says where the PR went) moves the
       // record's base: a late review must not put the old one back.
       const baseSnapshot = !edited && !pr.merged;
-      return syncPr({ octokit, deps, sealer: deps.sealer, log, issueKey, pr, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize" && sameHead, retargeted, baseSnapshot, unhandledClose, ...(sealed ? { linked: unique } : {}), ...(i === 0 && sameHead ? { runs } : {}) });
+      const pushed = payload.action === "synchronize" && sameHead;
+      const reviewed = pushed && (await reviewedFirst(deps.store, deps.keys, pr));
+      return syncPr({ octokit, deps, sealer: deps.sealer, log, issueKey, pr, prConfig, prConfigProblem: !configResult.ok, pushed, reviewedFirst: reviewed, retargeted, baseSnapshot, unhandledClose, ...(sealed ? { linked: unique } : {}), ...(i === 0 && sameHead ? { runs } : {}) });
     });
   }
   for (const { issue, security } of unhandled.values()) await catchUpClose(deps, octokit, issue, security, log);

@@ -48,6 +48,8 @@ export interface SyncPrInput {
   known?: KnownResponse;
   /** The event is a push (`synchronize`). */
   pushed?: boolean;
+  /** A review of the pushed head was handled before this push (`reviewedFirst`): its reviews are read. */
+  reviewedFirst?: boolean;
   /** The event is GitHub's word that the PR was retargeted to another base commit (pull-request.ts). */
   retargeted?: boolean;
   /** The PR's base comes from an event's snapshot, not from GitHub now or a base change: the record keeps its own. */
@@ -105,6 +107,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
       prConfig,
       reads,
       pushed: input.pushed,
+      reviewedFirst: input.reviewedFirst,
       retargeted: input.retargeted,
       baseNow: input.retargeted === undefined, // only PR events say `retargeted`; every other caller read the PR now
       headHandled: gated,
