@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import type { ProbotOctokit } from "probot";
+import { gateRuns, gateRunNamed, type GateRun } from "../github/check-runs.js";
 import { getPull } from "../github/pull-requests.js";
-import type { PrFacts } from "../pr/decide-pr.js";
+import type { CheckRunDecision, PrFacts } from "../pr/decide-pr.js";
 import type { KeyRing } from "../security/key-ring.js";
 import type { Store } from "../store/store.js";
 import { prFacts, type PullLike } from "./pr-facts.js";
@@ -17,7 +19,7 @@ const SEEN_TTL_MS = 60 * 24 * 3_600_000;
 const LINKED_TTL_MS = 400 * 24 * 3_600_000;
 
 /** A store key about one PR, by a MAC of its key, so the store does not list which public PRs are fixes. */
-const prKey = (kind: "pr-seen" | "pr-linked" | "pr-reviewed", keys: KeyRing, pr: PrFacts, scope = "") => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}${scope}`)}`;
+const prKey = (kind: "pr-seen" | "pr-linked" | "pr-reviewed" | "pr-gate", keys: KeyRing, pr: PrFacts, scope = "") => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}${scope}`)}`;
 
 /**
  * The copy of a linked PR each of its responses is judged on: the event's, unless one as new was
@@ -78,4 +80,30 @@ export async function rememberReviewFirst(store: Store, keys: KeyRing, pr: PrFac
 
 export async function reviewedFirst(store: Store, keys: KeyRing, pr: PrFacts): Promise<boolean> {
   return (await store.get(prKey("pr-reviewed", keys, pr, `@${pr.head_sha}`))) !== undefined;
+}
+
+/** What a gate run says, in short: its state, its words and its seal. */
+const runMark = (status: string, conclusion: string | null | undefined, title: string | null, externalId: string | null) =>
+  createHash("sha256").update(JSON.stringify([status, conclusion ?? null, title, externalId ?? ""])).digest("base64url").slice(0, 16);
+
+const gateKey = (keys: KeyRing, pr: PrFacts) => prKey("pr-gate", keys, pr, `@${pr.head_sha}`);
+
+/**
+ * The app's gate runs on the PR's head, under the response's lock. A PR event reads them before it
+ * (they carry the links that say which locks to take): when the app has written the gate since
+ * (another delivery, handled at once), they are read again, one call, only then; deciding on the
+ * old run, a verdict equal to it would not be written, and the other delivery's older one would stay.
+ */
+export async function gateRunsNow(octokit: Octokit, deps: { store: Store; keys: KeyRing; appId: () => Promise<number> }, pr: PrFacts, name: string, read?: GateRun[]): Promise<GateRun[]> {
+  if (!read) return gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId);
+  const mark = await deps.store.get(gateKey(deps.keys, pr));
+  const run = gateRunNamed(read, name);
+  // Nothing remembered (written by an older version, or the store lost): taken as read.
+  if (mark === undefined || mark === (run ? runMark(run.status, run.conclusion, run.title, run.external_id) : "")) return read;
+  return gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId);
+}
+
+/** What the app has just written (or left, the same) on the PR's gate run on its head. */
+export async function rememberGate(store: Store, keys: KeyRing, pr: PrFacts, check: CheckRunDecision, externalId: string): Promise<void> {
+  await store.set(gateKey(keys, pr), runMark(check.status, check.status === "completed" ? check.conclusion : null, check.title, externalId), SEEN_TTL_MS);
 }

@@ -10,7 +10,7 @@ import type { Store } from "../../src/store/store.js";
 import { storeKinds, testRedis } from "../helpers/redis.js";
 import { createTestProbot, mockConfig, mockIdentity, mockNoOverrides, mockToken, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
-import { CVE, HEAD, mockSyncReads, prEvent, pull, PRODUCT_YAML, reviewEvent, SEALED, SECURITY_YAML, serveComments, serveResponseById, serveRuns, serveTeam, storeResponse } from "../pr/fixtures.js";
+import { CVE, HEAD, mockSyncReads, prEvent, pull, PRODUCT_YAML, reviewEvent, RUNS, runList, SEALED, SECURITY_YAML, serveComments, serveResponseById, serveRuns, serveTeam, storeResponse } from "../pr/fixtures.js";
 
 const redis = await testRedis();
 const opened: RedisStore[] = [];
@@ -69,7 +69,7 @@ describe.each(storeKinds(redis, opened, "one store shared in-process"))("an appr
     const two = createTestProbot(undefined, { store, shared: true });
     const stored = await storeResponse({ state: "fixing", prs: [waitingLine] });
     const updates: any[] = [];
-    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).times(2).reply(200, {});
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().times(2).reply(200, {});
     gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(2).reply(200, []);
 
     // Both deliveries reach their instance before either has written: each reads the gate waiting.
@@ -95,7 +95,8 @@ describe.each(storeKinds(redis, opened, "one store shared in-process"))("an appr
     await two.receive(prEvent("edited", leaky, { changes: { title: { from: "Tighten input handling" } } }));
     expect(updates.at(-1)).toMatchObject({ conclusion: "failure", output: { title: "Wording needs a change (2)" } });
 
-    // Then instance one gets the lock and goes on with the approval.
+    // Then instance one gets the lock and goes on with the approval; the gate as instance two left it.
+    gh.api.get(RUNS("acme/product", HEAD)).query(true).optionally().reply(200, runList([{ ...WAITING, external_id: updates.at(-1).external_id ?? SEALED, conclusion: "failure", title: "Wording needs a change (2)" }]));
     gh.api.get("/repos/acme/product/pulls/42").optionally().reply(200, leaky);
     mockConfig(gh, "acme", "security", SECURITY_YAML);
     serveResponseById(gh, stored);
@@ -106,6 +107,60 @@ describe.each(storeKinds(redis, opened, "one store shared in-process"))("an appr
 
     // What the public sees: the PR whose title names the CVE is never shown approved; the team's record says why.
     expect(updates.filter((u) => u.conclusion !== "failure")).toEqual([]);
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ leaks: 2 });
+  });
+});
+
+describe.each(storeKinds(redis, opened, "one store shared in-process"))("three title changes in moments, the last two handled at once by two instances (%s)", (_name, make, available) => {
+  it.skipIf(!available)("the newest copy, taking the lock last, fails the gate the older one opened meanwhile: the run it read before the lock is read again", async () => {
+    const store = make();
+    let open!: () => void;
+    let waiting!: () => void;
+    const atLock = new Promise<void>((r) => (waiting = r));
+    const one = createTestProbot(undefined, { store: lockLater(store, new Promise<void>((r) => (open = r)), waiting), shared: true });
+    const two = createTestProbot(undefined, { store, shared: true });
+    // 11:00 the title named the CVE: the gate failed (the approval of this head does not open it).
+    const leakyLine = { ...waitingLine, review: "approved" as const, leaks: 2 };
+    const stored = await storeResponse({ state: "fixing", prs: [leakyLine] });
+    const FAILED = { ...WAITING, conclusion: "failure", title: "Wording needs a change (2)" };
+    const updates: any[] = [];
+    gh.api.patch("/repos/acme/product/check-runs/77", (b) => (updates.push(b), true)).optionally().times(2).reply(200, {});
+    gh.api.post("/repos/acme/product/issues/42/labels").optionally().times(2).reply(200, []);
+    mockToken(gh);
+    mockToken(gh);
+    mockIdentity(gh);
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    serveRuns(gh, "acme/product", HEAD, [FAILED]);
+    serveRuns(gh, "acme/product", HEAD, [FAILED]);
+
+    // Instance one: 11:07, the author names the CVE again. It read the gate failed, and waits for the lock.
+    const again = at(pull({ title: `Fix ${CVE}` }), "2026-11-22T11:07:00Z");
+    const late = one.receive(prEvent("edited", again, { changes: { title: { from: "Tighten input handling" } } }));
+    await atLock;
+
+    // Instance two takes the lock first: 11:06, the title cleaned. The approval opens the gate.
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveComments(gh, stored);
+    serveTeam(gh, ["sec1"]);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { reviews: [APPROVAL], commits: [{ sha: HEAD, message: "Refactor" }], issueLabels: LABELS });
+    await two.receive(prEvent("edited", at(pull(), "2026-11-22T11:06:00Z"), { changes: { title: { from: `Fix ${CVE}` } } }));
+    expect(updates.at(-1)).toMatchObject({ conclusion: "success", output: { title: "Approved" } });
+
+    // Then instance one goes on with the newest copy.
+    // The gate as instance two left it: read again only when the app knows it changed since instance one read it.
+    gh.api.get(RUNS("acme/product", HEAD)).query(true).optionally().reply(200, runList([{ ...WAITING, external_id: updates.at(-1).external_id ?? SEALED, conclusion: "success", title: "Approved" }]));
+    mockConfig(gh, "acme", "security", SECURITY_YAML);
+    serveResponseById(gh, stored);
+    mockNoOverrides(gh, "acme", "security");
+    mockSyncReads(gh, { reviews: [APPROVAL], issueLabels: LABELS });
+    open();
+    await late;
+
+    // What the public sees last: the PR whose title names the CVE again is blocked, not left approved.
+    expect(updates.at(-1)).toMatchObject({ conclusion: "failure", output: { title: "Wording needs a change (2)" } });
     expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ leaks: 2 });
   });
 });
