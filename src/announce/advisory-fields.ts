@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord } from "../record/response-record.js";
+import { cut } from "../util/cut.js";
 import { githubEcosystem } from "./ecosystems.js";
 
 export interface AdvisoryVulnerability {
@@ -75,11 +76,29 @@ export function vulnerabilities(record: ResponseRecord, config: EmbargoConfig): 
   return out;
 }
 
+/** GitHub refuses an advisory description longer than this (its REST description's `maxLength`). */
+export const DESCRIPTION_MAX = 65_535;
+
+/** Where a description was cut: said in the advisory itself, which is what readers and the databases copying it see. */
+export const DESCRIPTION_CUT_NOTE = "\n\n…\n\n*The rest of this description did not fit GitHub's limit of 65,535 characters.*";
+
+/**
+ * The advisory's description: the text, then the app's hidden marker (how a draft whose creation
+ * answer was lost is found again), within GitHub's limit. A text too long is cut before the
+ * marker, never the marker: cut with it, the next run would not find the draft and make a second.
+ */
+export function fitDescription(text: string, marker: string): string {
+  const whole = `${text}\n\n${marker}`;
+  if (whole.length <= DESCRIPTION_MAX) return whole;
+  const tail = `${DESCRIPTION_CUT_NOTE}\n\n${marker}`;
+  return `${cut(text, DESCRIPTION_MAX - tail.length)}${tail}`;
+}
+
 export function advisoryFields(record: ResponseRecord, config: EmbargoConfig, description: string): AdvisoryFields {
   const vector = record.cvss && VECTOR_VERSIONS.includes(record.cvss.version) ? record.cvss.vector : null;
   const fields: AdvisoryFields = {
     summary: record.summary ?? "",
-    description: description.slice(0, 65535),
+    description: cut(description, DESCRIPTION_MAX),
     severity: vector ? null : (record.severity ?? null),
     cvss_vector_string: vector,
     cwe_ids: [...record.cwes],

@@ -1,4 +1,4 @@
-import { advisoryFields, advisoryRepo, changedFields, editedByHand, fieldHashes } from "../announce/advisory-fields.js";
+import { advisoryFields, advisoryRepo, changedFields, editedByHand, fieldHashes, fitDescription } from "../announce/advisory-fields.js";
 import { advisoryDescription, unescapeHtml } from "../announce/pack.js";
 import { issueKey } from "./issue-comments.js";
 import { replyMarker, REPLY_MARKER_PREFIX } from "../record/markers.js";
@@ -74,7 +74,7 @@ async function writeAdvisory(octokit: Octokit, ctx: AnnounceCtx, repo: string, p
   const overwritten = current ? editedByHand(record.advisory?.written, current) : [];
   // Published as written (the Advisory Database and OSV copy it as it is), not as escaped for a comment:
   // `&#x60;` breaks the team's code spans and shows in the copies.
-  const description = `${unescapeHtml(await advisoryDescription(record, ctx.config, ctx.facts, ctx.overrides))}\n\n${advisoryMarker(ctx)}`;
+  const description = fitDescription(unescapeHtml(await advisoryDescription(record, ctx.config, ctx.facts, ctx.overrides)), advisoryMarker(ctx));
   const fields = advisoryFields(record, ctx.config, description);
   let data = current;
   try {

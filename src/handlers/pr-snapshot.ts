@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import type { ProbotOctokit } from "probot";
+import { gateRuns, gateRunNamed, type GateRun } from "../github/check-runs.js";
 import { getPull } from "../github/pull-requests.js";
-import type { PrFacts } from "../pr/decide-pr.js";
+import type { CheckRunDecision, PrFacts } from "../pr/decide-pr.js";
 import type { KeyRing } from "../security/key-ring.js";
 import type { Store } from "../store/store.js";
 import { prFacts, type PullLike } from "./pr-facts.js";
@@ -17,23 +19,38 @@ const SEEN_TTL_MS = 60 * 24 * 3_600_000;
 const LINKED_TTL_MS = 400 * 24 * 3_600_000;
 
 /** A store key about one PR, by a MAC of its key, so the store does not list which public PRs are fixes. */
-const prKey = (kind: "pr-seen" | "pr-linked", keys: KeyRing, pr: PrFacts) => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}`)}`;
+const prKey = (kind: "pr-seen" | "pr-linked" | "pr-reviewed" | "pr-gate", keys: KeyRing, pr: PrFacts, scope = "") => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}${scope}`)}`;
 
 /**
- * A linked PR as GitHub has it now, when the event's copy (`updated_at`) is not newer than one the
- * app already handled: a redelivered or late delivery must not put back an old title (and open a gate
- * the wording check closed since), an open state after the merge, or old labels and requests.
- * Undefined when the event's copy is the newest seen: no read. One read of GitHub only then.
+ * The copy of a linked PR each of its responses is judged on: the event's, unless one as new was
+ * handled for that response already (redelivered, late, or handled at once elsewhere), then the PR
+ * as GitHub has it now (one `pulls/get`, only then, at most once per event): an old title must not
+ * open a gate the wording check closed since, nor a merged PR go back to open in the response.
+ * Asked under the response's lock, where the copy is written: asked before it, two deliveries
+ * handled at once (two instances, or one process) both pass, and the one that takes the lock last
+ * writes its copy, older or not. Remembered per response, so a PR linked to several is not read
+ * again for the second.
  */
-export async function newerPull(octokit: Octokit, store: Store, keys: KeyRing, facts: PrFacts, updatedAt: string | undefined, repository: Parameters<typeof prFacts>[1]): Promise<PrFacts | undefined> {
+export function prCopies(octokit: Octokit, store: Store, keys: KeyRing, event: PrFacts, updatedAt: string | undefined, repository: Parameters<typeof prFacts>[1]) {
+  let fresh: { facts: PrFacts; at: number } | undefined;
   const at = Date.parse(updatedAt ?? "");
-  if (!Number.isFinite(at)) return undefined;
-  const key = prKey("pr-seen", keys, facts);
-  // Equal is no proof of the same copy: `updated_at` has whole seconds, and an edit in the second
-  // of a review leaves that review's copy with the old title and the edit's time.
-  if (await store.setIfHigher(key, at, SEEN_TTL_MS)) return undefined;
-  const pull = await getPull(octokit, { owner: facts.owner, repo: facts.repo, pull_number: facts.number });
-  return pull ? { ...prFacts(pull as unknown as PullLike, repository), private: facts.private } : undefined;
+  return async (response: string): Promise<PrFacts> => {
+    if (!Number.isFinite(at)) return event;
+    const key = prKey("pr-seen", keys, event, `@${response}`);
+    // Read now: as new as any copy; remembered, so a later delivery of an older copy reads too.
+    if (fresh) {
+      if (Number.isFinite(fresh.at)) await store.setIfHigher(key, fresh.at, SEEN_TTL_MS);
+      return fresh.facts;
+    }
+    // Equal is no proof of the same copy: `updated_at` has whole seconds, and an edit in the second
+    // of a review leaves that review's copy with the old title and the edit's time.
+    if (await store.setIfHigher(key, at, SEEN_TTL_MS)) return event;
+    const pull = await getPull(octokit, { owner: event.owner, repo: event.repo, pull_number: event.number });
+    if (!pull) return event;
+    fresh = { facts: { ...prFacts(pull as unknown as PullLike, repository), private: event.private }, at: Date.parse((pull as { updated_at?: string }).updated_at ?? "") };
+    if (Number.isFinite(fresh.at)) await store.setIfHigher(key, fresh.at, SEEN_TTL_MS);
+    return fresh.facts;
+  };
 }
 
 /**
@@ -47,4 +64,46 @@ export async function rememberLinked(store: Store, keys: KeyRing, pr: PrFacts): 
 
 export async function wasLinked(store: Store, keys: KeyRing, pr: PrFacts): Promise<boolean> {
   return (await store.get(prKey("pr-linked", keys, pr))) !== undefined;
+}
+
+/** As long as a push's delivery may come after a review of the head it made (redelivered after an outage). */
+const REVIEWED_TTL_MS = 7 * 24 * 3_600_000;
+
+/**
+ * A review of a PR's head handled while that head had no run of the app's: the push that made it
+ * was not handled yet, so the review found no link and counted nowhere. The push, when it comes,
+ * reads the reviews (only then) to count it (src/handlers/pr-views.ts).
+ */
+export async function rememberReviewFirst(store: Store, keys: KeyRing, pr: PrFacts): Promise<void> {
+  await store.set(prKey("pr-reviewed", keys, pr, `@${pr.head_sha}`), "1", REVIEWED_TTL_MS);
+}
+
+export async function reviewedFirst(store: Store, keys: KeyRing, pr: PrFacts): Promise<boolean> {
+  return (await store.get(prKey("pr-reviewed", keys, pr, `@${pr.head_sha}`))) !== undefined;
+}
+
+/** What a gate run says, in short: its state, its words and its seal. */
+const runMark = (status: string, conclusion: string | null | undefined, title: string | null, externalId: string | null) =>
+  createHash("sha256").update(JSON.stringify([status, conclusion ?? null, title, externalId ?? ""])).digest("base64url").slice(0, 16);
+
+const gateKey = (keys: KeyRing, pr: PrFacts) => prKey("pr-gate", keys, pr, `@${pr.head_sha}`);
+
+/**
+ * The app's gate runs on the PR's head, under the response's lock. A PR event reads them before it
+ * (they carry the links that say which locks to take): when the app has written the gate since
+ * (another delivery, handled at once), they are read again, one call, only then; deciding on the
+ * old run, a verdict equal to it would not be written, and the other delivery's older one would stay.
+ */
+export async function gateRunsNow(octokit: Octokit, deps: { store: Store; keys: KeyRing; appId: () => Promise<number> }, pr: PrFacts, name: string, read?: GateRun[]): Promise<GateRun[]> {
+  if (!read) return gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId);
+  const mark = await deps.store.get(gateKey(deps.keys, pr));
+  const run = gateRunNamed(read, name);
+  // Nothing remembered (written by an older version, or the store lost): taken as read.
+  if (mark === undefined || mark === (run ? runMark(run.status, run.conclusion, run.title, run.external_id) : "")) return read;
+  return gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId);
+}
+
+/** What the app has just written (or left, the same) on the PR's gate run on its head. */
+export async function rememberGate(store: Store, keys: KeyRing, pr: PrFacts, check: CheckRunDecision, externalId: string): Promise<void> {
+  await store.set(gateKey(keys, pr), runMark(check.status, check.status === "completed" ? check.conclusion : null, check.title, externalId), SEEN_TTL_MS);
 }

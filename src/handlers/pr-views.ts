@@ -61,6 +61,8 @@ export function prReads(octokit: Octokit, pr: PrFacts) {
   let dismissals: Promise<Dismissal[]> | undefined;
   return {
     reviews: () => (reviews ??= listReviews(octokit, ref)),
+    /** The reviews if this sync read them already (no call). */
+    readReviews: () => reviews,
     dismissals: () => (dismissals ??= reviewDismissals(octokit, ref)),
     commits: () => (commits ??= prCommits(octokit, ref, pr)),
   };
@@ -79,6 +81,8 @@ export interface ViewInput {
   known?: KnownResponse;
   /** The event is a push (`synchronize`): no review of the new head can have been counted yet. */
   pushed?: boolean;
+  /** A review of the pushed head came (and was handled) before the push: the reviews can count. */
+  reviewedFirst?: boolean;
   /** The app's gate run is on the head already: an earlier event (or this one's first delivery) handled this head. */
   headHandled?: boolean;
   reads: ReturnType<typeof prReads>;
@@ -121,7 +125,7 @@ async function readGate(input: ViewInput, gatekeepers: Gatekeepers, previous: Li
   const sameHead = Boolean(previous?.head_sha) && previous!.head_sha === pr.head_sha;
   const newHead = Boolean(previous?.head_sha) && !sameHead;
   if (released || (!pr.open && sameHead)) return previous?.review ?? "pending";
-  if (input.pushed && newHead && previous!.review !== "changes_requested") return "pending";
+  if (input.pushed && newHead && previous!.review !== "changes_requested" && !input.reviewedFirst) return "pending";
   const reviews = await input.reads.reviews();
   const counted = new Set((await gatekeepers.filter([...new Set(reviews.map((r) => r.login))])).map((l) => l.toLowerCase()));
   const counts = (login: string) => counted.has(login.toLowerCase());
@@ -133,6 +137,18 @@ async function readGate(input: ViewInput, gatekeepers: Gatekeepers, previous: Li
     standing = reinstateDismissed(reviews, dismissals, (login) => lifters.has(login.toLowerCase()));
   }
   return gateState(standing, counts, pr.head_sha, retargetedAt);
+}
+
+/**
+ * Of those a push leaves to ask again, whoever has not reviewed its head already: a review handled
+ * before the push (GitHub dropped their request) is of this head, not an older one. Known from the
+ * reviews only when the gate read them: no call.
+ */
+async function notReviewedHead(input: ViewInput, reask: string[]): Promise<string[]> {
+  const known = reask.length ? input.reads.readReviews() : undefined;
+  if (!known) return reask;
+  const reviewed = new Set((await known).filter((r) => r.commit_id === input.pr.head_sha && r.state !== "PENDING").map((r) => r.login.toLowerCase()));
+  return reask.filter((who) => !reviewed.has(who.toLowerCase()));
 }
 
 /** At most this many commit findings are remembered; past it the commits are listed on each event. */
@@ -230,7 +246,7 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const missed = Boolean(input.baseNow && pr.open && previous && previous.base !== pr.base);
   const retargetedAt = (input.retargeted || missed) && previous && !seen ? input.now.toISOString() : previous?.retargeted_at;
   const gate = await readGate(input, gatekeepers, previous, released, retargetedAt);
-  const reask = released || !pr.open ? [] : reaskAfterPush(pr, previous, Boolean(input.headHandled));
+  const reask = released || !pr.open ? [] : await notReviewedHead(input, reaskAfterPush(pr, previous, Boolean(input.headHandled)));
   const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, reask });
   const { leaks, wording } = await readWording(input, security, record, summary, previous, released);
   return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous, ...(retargetedAt ? { retargetedAt } : {}), reask, ...(reopenPending ? { reopenPending } : {}) };

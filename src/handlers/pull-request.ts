@@ -10,7 +10,7 @@ import { knowLinks, learnRepoId, responseKey } from "../github/repo-ids.js";
 import { parseIssueKey, prBinding } from "../pr/pr-link.js";
 import { syncPr } from "./sync-pr.js";
 import { prFacts, type PullLike } from "./pr-facts.js";
-import { newerPull } from "./pr-snapshot.js";
+import { prCopies, rememberReviewFirst, reviewedFirst } from "./pr-snapshot.js";
 import { readConfig, type Deps } from "./response-context.js";
 import { catchUpClose } from "./unhandled-close.js";
 import { gateUnlinked } from "./unlinked-gate.js";
@@ -79,7 +79,7 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const pull = payload.pull_request as unknown as PullLike;
   const repository = payload.repository;
   const octokit = context.octokit;
-  let facts = prFacts(pull, repository);
+  const facts = prFacts(pull, repository);
   // A late event from before the repo was made public must not get a private PR's labels and reviewers.
   facts.private = await privateNow(octokit, repository);
   const self = prBinding(facts);
@@ -96,6 +96,9 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   const candidates = !keys.length && textChanged ? selfLinkCandidates(facts, repository.html_url) : [];
   // No link: the PR still gets the gate's name, passing (src/handlers/unlinked-gate.ts).
   const unlinked = async (config: () => Promise<ConfigResult>) => void (await gateUnlinked(deps, octokit, facts, runs, config));
+  // A review of a head without the app's run: a push not handled yet, whose links it cannot find. The push counts it.
+  const review = payload.action === "submitted" ? (payload as { review?: { commit_id?: string } }).review : undefined;
+  if (!runs.length && review?.commit_id === facts.head_sha) await rememberReviewFirst(deps.store, deps.keys, facts);
   if (!keys.length && !candidates.length) return unlinked(() => readConfig(context, deps.store));
   const configResult = await readConfig(context, deps.store);
   // A broken config must not open or hide the gate: its defaults find the run, and the gate says so.
@@ -106,27 +109,30 @@ export async function onPullRequest(deps: Deps, context: PrContext): Promise<voi
   // A PR whose text names an issue, judged under a broken config (no self-link tried): it may be a
   // fix PR, so it gets no passing run; a broken config must not open a gate.
   if (!keys.length) return configResult.ok ? unlinked(async () => configResult) : undefined;
-  // A linked PR's event handled after a newer one (redelivered, or late): GitHub's PR now, not its copy.
-  const snapshotHead = facts.head_sha;
-  facts = (await newerPull(octokit, deps.store, deps.keys, facts, pull.updated_at, repository)) ?? facts;
-  const sameHead = facts.head_sha === snapshotHead;
+  // A linked PR's event handled after a newer one (redelivered, late, or at once): judged, under each response's lock, on GitHub's PR now.
+  const copyFor = prCopies(octokit, deps.store, deps.keys, facts, pull.updated_at, repository);
   // One queue per response, by its repository's id: an issue event names a renamed security repo
   // by its new name, this PR's link by the old one. A link sealed before it carried the id: read once.
   for (const key of keys) await learnRepoId(octokit, parseIssueKey(key)!);
   const unique = [...new Map(keys.map((k) => [responseKey(parseIssueKey(k)!), k])).values()];
   const { edited, retargeted } = baseChange(payload);
-  // Only GitHub's word that the base changed (or a merge, which says where the PR went) moves the
-  // record's base: a late review must not put the old one back.
-  const baseSnapshot = !edited && !facts.merged;
   const log = (m: string) => context.log.info(m);
   // Closes not handled yet, by response: judged once this PR's gate is written (it waits on them).
   const unhandled = new Map<string, { issue: IssueRef; security: EmbargoConfig }>();
   const unhandledClose = (issue: IssueRef, security: EmbargoConfig) => unhandled.set(responseKey(issue), { issue, security });
   for (const [i, issueKey] of unique.entries()) {
     // Each response gets its own sync under its own queue; after the first, the run is read afresh.
-    await deps.queue.run(responseKey(parseIssueKey(issueKey)!), () =>
-      syncPr({ octokit, deps, sealer: deps.sealer, log, issueKey, pr: facts, prConfig, prConfigProblem: !configResult.ok, pushed: payload.action === "synchronize" && sameHead, retargeted, baseSnapshot, unhandledClose, ...(sealed ? { linked: unique } : {}), ...(i === 0 && sameHead ? { runs } : {}) }),
-    );
+    const response = responseKey(parseIssueKey(issueKey)!);
+    await deps.queue.run(response, async () => {
+      const pr = await copyFor(response);
+      const sameHead = pr.head_sha === facts.head_sha;
+      // Only GitHub's word that the base changed (or a merge, which says where the PR went) moves the
+      // record's base: a late review must not put the old one back.
+      const baseSnapshot = !edited && !pr.merged;
+      const pushed = payload.action === "synchronize" && sameHead;
+      const reviewed = pushed && (await reviewedFirst(deps.store, deps.keys, pr));
+      return syncPr({ octokit, deps, sealer: deps.sealer, log, issueKey, pr, prConfig, prConfigProblem: !configResult.ok, pushed, reviewedFirst: reviewed, retargeted, baseSnapshot, unhandledClose, ...(sealed ? { linked: unique } : {}), ...(i === 0 && sameHead ? { runs } : {}) });
+    });
   }
   for (const { issue, security } of unhandled.values()) await catchUpClose(deps, octokit, issue, security, log);
 }

@@ -23,7 +23,7 @@ import { RESPONSE_MARKER } from "../record/markers.js";
 import { reportConfigProblems, type Deps } from "./response-context.js";
 import { prReads, readResponseView, type KnownResponse, type ResponseView } from "./pr-views.js";
 import { previousHeadLinks } from "./previous-head.js";
-import { rememberLinked } from "./pr-snapshot.js";
+import { gateRunsNow, rememberGate, rememberLinked } from "./pr-snapshot.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -48,6 +48,8 @@ export interface SyncPrInput {
   known?: KnownResponse;
   /** The event is a push (`synchronize`). */
   pushed?: boolean;
+  /** A review of the pushed head was handled before this push (`reviewedFirst`): its reviews are read. */
+  reviewedFirst?: boolean;
   /** The event is GitHub's word that the PR was retargeted to another base commit (pull-request.ts). */
   retargeted?: boolean;
   /** The PR's base comes from an event's snapshot, not from GitHub now or a base change: the record keeps its own. */
@@ -73,7 +75,7 @@ const wantedBy = (d: { reviewers: string[]; teamReviewers: string[] }, who: stri
 export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefined> {
   const { octokit, deps, pr, prConfig } = input;
   const botLogin = await deps.botLogin();
-  const runs = input.runs ?? (await gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId));
+  const runs = await gateRunsNow(octokit, deps, pr, prConfig.public_pr.check_name, input.runs);
   const existing = gateRunNamed(runs, prConfig.public_pr.check_name);
   // An unlinked PR's passing run (empty external_id) is taken over, never duplicated; but it is no
   // gate: it neither says the head was handled nor carries any response's links forward.
@@ -105,6 +107,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
       prConfig,
       reads,
       pushed: input.pushed,
+      reviewedFirst: input.reviewedFirst,
       retargeted: input.retargeted,
       baseNow: input.retargeted === undefined, // only PR events say `retargeted`; every other caller read the PR now
       headHandled: gated,
@@ -162,6 +165,7 @@ export async function syncPr(input: SyncPrInput): Promise<"shared-head" | undefi
     decision.check,
     deps.now(),
   );
+  await rememberGate(deps.store, deps.keys, pr, decision.check, externalId);
   if (!sealed.length) await rememberLinked(deps.store, deps.keys, pr);
   // The PR shows only "waiting" (it must not say a response exists): each response it waits on
   // because the app cannot read it is told, once, in its own (private) issue.
