@@ -1,14 +1,8 @@
 import type { Options } from "probot";
-import { APP_CREDENTIALS, probotFromEnv, requireEnv, secretsFromEnv } from "../adapters/probot-from-env.js";
 import type { BackfillOptions, BackfillReport } from "../handlers/gate-backfill.js";
-import { createApp } from "../index.js";
-import { storeFromEnv } from "../store/store-from-env.js";
+import { withAppFromEnv, type AppIo } from "./app-from-env.js";
 
-export interface BackfillIo {
-  env: NodeJS.ProcessEnv;
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+export type BackfillIo = AppIo;
 
 const USAGE = "usage: embargo backfill <owner/repo> [--from <pr-number>]";
 const REPO = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/;
@@ -54,28 +48,12 @@ export async function runBackfillCommand(args: string[], io: BackfillIo, probotO
     io.err(USAGE);
     return 2;
   }
-  try {
-    requireEnv(io.env, APP_CREDENTIALS);
-  } catch (error) {
-    io.err((error as Error).message);
-    return 2;
-  }
-  const secrets = secretsFromEnv(io.env);
-  if (!secrets) {
-    io.err("embargo backfill needs the app's secret to read its gates and its memory of gated PRs: set EMBARGO_SECRET (or WEBHOOK_SECRET) as for npm start");
-    return 2;
-  }
-  const probot = probotFromEnv(io.env, { logLevel: "warn", ...probotOptions });
   let backfill: ((owner: string, repo: string, options?: BackfillOptions) => Promise<BackfillReport>) | undefined;
-  const store = storeFromEnv(io.env, io.err);
-  if (!store) io.err("without REDIS_URL the app's memory of the PRs it gated is its process's: here only the priority label tells a PR the app gated once (README, \"Making the gate required\")");
-  let report: BackfillReport;
-  try {
-    await probot.load(createApp({ ...secrets, env: io.env, ...(store ? { store } : {}), tickMinutes: 0, onBackfill: (b) => (backfill = b) }));
-    report = await backfill!(target.owner, target.repo, target.from ? { from: target.from } : {});
-  } finally {
-    await store?.close();
-  }
+  const report = await withAppFromEnv(io, "backfill", "read its gates and its memory of gated PRs", probotOptions, { onBackfill: (b) => (backfill = b) }, (store) => {
+    if (!store) io.err("without REDIS_URL the app's memory of the PRs it gated is its process's: here only the priority label tells a PR the app gated once (README, \"Making the gate required\")");
+    return backfill!(target.owner, target.repo, target.from ? { from: target.from } : {});
+  });
+  if (!report) return 2;
   io.out(describeBackfill(report));
   return report.stopped || report.refused?.length ? 1 : 0;
 }
