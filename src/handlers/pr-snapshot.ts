@@ -16,8 +16,10 @@ const SEEN_TTL_MS = 60 * 24 * 3_600_000;
  */
 const LINKED_TTL_MS = 400 * 24 * 3_600_000;
 
+const prName = (kind: "pr-seen" | "pr-linked", pr: PrFacts) => `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}`;
+
 /** A store key about one PR, by a MAC of its key, so the store does not list which public PRs are fixes. */
-const prKey = (kind: "pr-seen" | "pr-linked", keys: KeyRing, pr: PrFacts) => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}`)}`;
+const prKey = (kind: "pr-seen" | "pr-linked", keys: KeyRing, pr: PrFacts) => `${kind}:${keys.sign("record", prName(kind, pr))}`;
 
 /**
  * A linked PR as GitHub has it now, when the event's copy (`updated_at`) is not newer than one the
@@ -45,6 +47,11 @@ export async function rememberLinked(store: Store, keys: KeyRing, pr: PrFacts): 
   await store.set(prKey("pr-linked", keys, pr), "1", LINKED_TTL_MS);
 }
 
+/**
+ * During a rotation of EMBARGO_SECRET the PRs remembered before it are under the previous
+ * secret's MAC: without it, such a PR whose push the app missed would take the passing run.
+ */
 export async function wasLinked(store: Store, keys: KeyRing, pr: PrFacts): Promise<boolean> {
-  return (await store.get(prKey("pr-linked", keys, pr))) !== undefined;
+  for (const mac of keys.signAll("record", prName("pr-linked", pr))) if ((await store.get(`pr-linked:${mac}`)) !== undefined) return true;
+  return false;
 }

@@ -12,6 +12,7 @@ import { rememberLinked } from "../../src/handlers/pr-snapshot.js";
 import { prFacts } from "../../src/handlers/pr-facts.js";
 import type { BackfillOptions, BackfillReport } from "../../src/handlers/gate-backfill.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
+import { KeyRing } from "../../src/security/key-ring.js";
 import { createTestProbot, INSTALLATION_ID, mockConfig, mockIdentity, mockToken, TEST_KEYS, TEST_SECRET } from "../helpers/app.js";
 import { mockGitHub, testPrivateKey, type GitHubMock } from "../helpers/github-api.js";
 import { acceptUnlinkedRun, PRODUCT_YAML, pull, SEALED, serveRuns, UNLINKED_RUN, unlinkedRunBody } from "../pr/fixtures.js";
@@ -269,5 +270,26 @@ describe("embargo backfill: PRs that close while it runs", () => {
     expect(describeBackfill(report)).toBe(
       'embargo backfill acme/product: 100 open PR(s) judged, 100 given the gate\'s passing run ("No review needed"); stopped listing the open PRs from #201 on (Bad Gateway): run `embargo backfill acme/product --from 201` to go on',
     );
+  });
+});
+
+describe("embargo backfill during a rotation of EMBARGO_SECRET", () => {
+  it("a PR the app remembered gating under the previous secret still gets no passing run (its push missed, its label taken off)", async () => {
+    const store = new MemoryStore();
+    const fix = pull({ number: 44, head: sha("4") });
+    // Remembered before the rotation, under the secret that is now EMBARGO_SECRET_PREVIOUS.
+    await rememberLinked(store, new KeyRing("the-old-secret"), prFacts(fix, fix.base.repo));
+    let backfill!: (owner: string, repo: string, options?: BackfillOptions) => Promise<BackfillReport>;
+    createTestProbot(undefined, { store, secret: TEST_SECRET, previousSecret: "the-old-secret", onBackfill: (b) => (backfill = b) });
+    await new Promise((resolve) => setImmediate(resolve));
+    mockInstallation();
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    serveOpenPulls([fix]);
+    serveRuns(gh, "acme/product", sha("4"));
+    gh.api.post("/repos/acme/product/check-runs").optionally().reply(201, { id: 70 });
+
+    expect(await backfill("acme", "product")).toEqual({ repo: "acme/product", judged: 1, written: 0 });
+    expect(creates()).toEqual([]);
   });
 });
