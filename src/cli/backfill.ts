@@ -30,6 +30,7 @@ export function describeBackfill(report: BackfillReport): string {
   const stop = report.stopped;
   if (!stop) return `${head} ${done}${refused ? "" : "; every open PR now carries a run of the gate or was gated once"}`;
   const again = `embargo backfill ${report.repo} --from ${stop.at}`;
+  if (stop.error && stop.listing) return `${head} ${done}; stopped listing the open PRs from #${stop.at} on (${stop.error}): run \`${again}\` to go on`;
   if (stop.error) return `${head} ${done}; stopped at #${stop.at} (${stop.error}): run \`${again}\` to go on`;
   const when = stop.reset ? ` after ${stop.reset.toISOString().slice(11, 16)} UTC, when GitHub's limit resets` : " in an hour";
   return `${head} ${done}; stopped before #${stop.at} to leave the app's events their share of the rate limit: run \`${again}\`${when}`;

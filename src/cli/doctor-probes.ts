@@ -63,8 +63,10 @@ export interface BranchChecks {
   checks: RequiredCheck[];
   /**
    * The branch is protected, no ruleset applies to it (so a classic rule protects it), and GitHub's
-   * branch summary shows that rule no status check: its full settings need the administration
-   * permission, which the app does not ask for, so whether it requires one is not known.
+   * branch summary leaves out that rule's status checks altogether: its full settings need the
+   * administration permission, which the app does not ask for, so whether it requires one is not
+   * known. A summary that shows them (`enforcement_level` "off", none listed) is GitHub's word
+   * that the rule requires none.
    */
   classicUnread: boolean;
 }
@@ -90,6 +92,8 @@ export async function requiredChecks(octokit: CliOctokitInstance, owner: string,
     for (const c of params?.required_status_checks ?? []) checks.push({ context: c.context, appId: c.integration_id, source: "ruleset" });
   }
   // A ruleset makes a branch `protected` too: only without one is a classic rule known to be there.
-  const classicUnread = found.data.protected && !checks.length && !rules.data.length;
+  // The summary shows a classic rule's status checks to anyone who can read the branch ("off" and
+  // none listed: it requires none, a FAIL); only a summary without them leaves doctor guessing.
+  const classicUnread = found.data.protected && !classic && !checks.length && !rules.data.length;
   return { ok: true, data: { checks, classicUnread } };
 }

@@ -1,7 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import { gateRuns } from "../github/check-runs.js";
 import { httpStatus, isTransient } from "../github/http-status.js";
-import { openPulls, watchRateLimit } from "../github/open-pulls.js";
+import { openPulls, watchRateLimit, type ListedPull } from "../github/open-pulls.js";
 import { readConfigFrom } from "../github/read-config.js";
 import { prFacts } from "./pr-facts.js";
 import type { Deps } from "./response-context.js";
@@ -31,9 +31,15 @@ export interface BackfillReport {
   refused?: { number: number; status: number }[];
   /** `public_pr.gate_every_pr` is false there: no PR was listed. */
   off?: boolean;
-  /** Stopped before the PR `at` (go on with `from: at`): the rate limit's reserve was reached (`reset`), or `error`. */
-  stopped?: { at: number; reset?: Date; error?: string };
+  /**
+   * Stopped before the PR `at` (go on with `from: at`): the rate limit's reserve was reached
+   * (`reset`), or `error`; `listing` when it was reading the list of open PRs (`at` is then the
+   * number after the last PR it came to, not necessarily a PR).
+   */
+  stopped?: { at: number; reset?: Date; error?: string; listing?: boolean };
 }
+
+const firstLine = (error: unknown) => (error as Error).message.split("\n")[0] ?? "";
 
 /**
  * `embargo backfill owner/repo`: every open PR of a repository judged as a PR event that changes
@@ -42,7 +48,7 @@ export interface BackfillReport {
  * with a run of the app's (a linked PR's gate, a passing run already there) gets nothing more, nor
  * does a PR the app gated once (its witnesses), and a broken config judges by the defaults. No
  * self-link is tried and no linked PR is synced: the tick keeps those. Cost: the config (once),
- * one page per 100 open PRs, one read per PR's head, one create per PR given the run; a second
+ * two list pages per 100 open PRs (src/github/open-pulls.ts), one read per PR's head, one create per PR given the run; a second
  * run creates nothing. Stops before `reserve` requests are left of the rate limit.
  */
 export async function backfillGate(deps: Deps, octokit: Octokit, owner: string, repo: string, options: BackfillOptions = {}): Promise<BackfillReport> {
@@ -52,24 +58,35 @@ export async function backfillGate(deps: Deps, octokit: Octokit, owner: string, 
   if (!gateEveryPr(config)) return { ...report, off: true };
   const rate = watchRateLimit(octokit);
   const reserve = options.reserve ?? RATE_RESERVE;
-  for await (const page of openPulls(octokit, owner, repo)) {
-    for (const pull of page) {
-      if (pull.number < (options.from ?? 0)) continue;
-      const { remaining, reset } = rate();
-      if (remaining !== undefined && remaining < reserve) return { ...report, stopped: { at: pull.number, ...(reset ? { reset } : {}) } };
-      try {
-        const pr = prFacts(pull, pull.base.repo);
-        const runs = await gateRuns(octokit, owner, repo, pr.head_sha, deps.appId);
-        if (await gateUnlinked(deps, octokit, pr, runs, async () => config)) report.written++;
-      } catch (error) {
-        // A rate limit or an outage refuses the next PR too: stop there, to go on from it later.
-        if (isTransient(error)) return { ...report, stopped: { at: pull.number, error: (error as Error).message.split("\n")[0] ?? "" } };
-        // One PR refused (its head gone, a 422): stopping would stop every later run at it too.
-        (report.refused ??= []).push({ number: pull.number, status: httpStatus(error)! });
-        continue;
-      }
-      report.judged++;
+  const from = options.from ?? 1;
+  const pulls = openPulls(octokit, owner, repo, from - 1);
+  // The PR after the last one judged or refused: where a run stopped while listing goes on from.
+  let next = from;
+  for (;;) {
+    let listed: IteratorResult<ListedPull>;
+    try {
+      listed = await pulls.next();
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      return { ...report, stopped: { at: next, listing: true, error: firstLine(error) } };
     }
+    if (listed.done) break;
+    const pull = listed.value;
+    const { remaining, reset } = rate();
+    if (remaining !== undefined && remaining < reserve) return { ...report, stopped: { at: pull.number, ...(reset ? { reset } : {}) } };
+    next = pull.number + 1;
+    try {
+      const pr = prFacts(pull, pull.base.repo);
+      const runs = await gateRuns(octokit, owner, repo, pr.head_sha, deps.appId);
+      if (await gateUnlinked(deps, octokit, pr, runs, async () => config)) report.written++;
+    } catch (error) {
+      // A rate limit or an outage refuses the next PR too: stop there, to go on from it later.
+      if (isTransient(error)) return { ...report, stopped: { at: pull.number, error: firstLine(error) } };
+      // One PR refused (its head gone, a 422): stopping would stop every later run at it too.
+      (report.refused ??= []).push({ number: pull.number, status: httpStatus(error)! });
+      continue;
+    }
+    report.judged++;
   }
   return report;
 }

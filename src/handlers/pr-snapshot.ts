@@ -18,8 +18,11 @@ const SEEN_TTL_MS = 60 * 24 * 3_600_000;
  */
 const LINKED_TTL_MS = 400 * 24 * 3_600_000;
 
+type PrKind = "pr-seen" | "pr-linked" | "pr-reviewed" | "pr-gate";
+const prName = (kind: PrKind, pr: PrFacts, scope = "") => `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}${scope}`;
+
 /** A store key about one PR, by a MAC of its key, so the store does not list which public PRs are fixes. */
-const prKey = (kind: "pr-seen" | "pr-linked" | "pr-reviewed" | "pr-gate", keys: KeyRing, pr: PrFacts, scope = "") => `${kind}:${keys.sign("record", `${kind}:${pr.repo_id ?? `${pr.owner}/${pr.repo}`.toLowerCase()}#${pr.number}${scope}`)}`;
+const prKey = (kind: PrKind, keys: KeyRing, pr: PrFacts, scope = "") => `${kind}:${keys.sign("record", prName(kind, pr, scope))}`;
 
 /**
  * The copy of a linked PR each of its responses is judged on: the event's, unless one as new was
@@ -62,8 +65,13 @@ export async function rememberLinked(store: Store, keys: KeyRing, pr: PrFacts): 
   await store.set(prKey("pr-linked", keys, pr), "1", LINKED_TTL_MS);
 }
 
+/**
+ * During a rotation of EMBARGO_SECRET the PRs remembered before it are under the previous
+ * secret's MAC: without it, such a PR whose push the app missed would take the passing run.
+ */
 export async function wasLinked(store: Store, keys: KeyRing, pr: PrFacts): Promise<boolean> {
-  return (await store.get(prKey("pr-linked", keys, pr))) !== undefined;
+  for (const mac of keys.signAll("record", prName("pr-linked", pr))) if ((await store.get(`pr-linked:${mac}`)) !== undefined) return true;
+  return false;
 }
 
 /** As long as a push's delivery may come after a review of the head it made (redelivered after an outage). */

@@ -40,6 +40,11 @@ export class KeyRing {
     return createHmac("sha256", this.key(purpose)).update(data, "utf8").digest("base64url");
   }
 
+  /** `sign` under each secret a value may have been written with, newest first (a store key made before a rotation). */
+  signAll(purpose: KeyPurpose, data: string): string[] {
+    return this.keys(purpose).map((key) => createHmac("sha256", key).update(data, "utf8").digest("base64url"));
+  }
+
   /** True when `signature` was made by `sign` under the current or the previous secret. */
   verify(purpose: KeyPurpose, data: string, signature: string): boolean {
     const given = Buffer.from(signature, "base64url");

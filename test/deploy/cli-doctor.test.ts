@@ -160,9 +160,21 @@ components:
     ]);
   });
 
-  it("says when it cannot tell whether a classic protection rule requires the gate (no administration permission), and warns of `gate_every_pr: false` there", async () => {
-    // GitHub's branch summary without the administration permission: protected, no status check shown.
-    const stub = { protected: true, protection: { enabled: true, required_status_checks: { enforcement_level: "off", contexts: [], checks: [] } } };
+  it("a classic protection rule whose summary shows its status checks off (a rule for reviews only) does not require the gate: FAIL, not a guess", async () => {
+    // GitHub's branch summary, readable without the administration permission, of a rule that requires no status check.
+    const reviewsOnly = { protected: true, protection: { enabled: true, required_status_checks: { enforcement_level: "off", contexts: [], checks: [] } } };
+    const { code, lines } = await gateLines(null, { main: reviewsOnly });
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      "FAIL  the check `review gate` is not required on acme/product@main: a fix PR can merge before the security team approves",
+      '      fix: add a ruleset (Settings → Rules → Rulesets) or a branch protection rule on `main` with "Require status checks to pass": `review gate`, source: embargo; then `npm run embargo -- backfill acme/product` gives the PRs already open their passing run',
+      "1 check(s) failed.",
+    ]);
+  });
+
+  it("says when it cannot tell whether a classic protection rule requires the gate (its status checks left out of the summary), and warns of `gate_every_pr: false` there", async () => {
+    // A branch summary that says the branch is protected and leaves out the rule's settings.
+    const stub = { protected: true, protection: { enabled: true } };
     const { code, lines } = await gateLines("security_repo: acme/security\npublic_pr:\n  gate_every_pr: false\n", { main: stub });
     expect(code).toBe(0);
     expect(lines).toEqual([

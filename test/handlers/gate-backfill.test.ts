@@ -12,6 +12,7 @@ import { rememberLinked } from "../../src/handlers/pr-snapshot.js";
 import { prFacts } from "../../src/handlers/pr-facts.js";
 import type { BackfillOptions, BackfillReport } from "../../src/handlers/gate-backfill.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
+import { KeyRing } from "../../src/security/key-ring.js";
 import { createTestProbot, INSTALLATION_ID, mockConfig, mockIdentity, mockToken, TEST_KEYS, TEST_SECRET } from "../helpers/app.js";
 import { mockGitHub, testPrivateKey, type GitHubMock } from "../helpers/github-api.js";
 import { acceptUnlinkedRun, PRODUCT_YAML, pull, SEALED, serveRuns, UNLINKED_RUN, unlinkedRunBody } from "../pr/fixtures.js";
@@ -46,7 +47,7 @@ function mockInstallation(runs = 1, processes = 1) {
 
 /** GitHub's open PRs of acme/product, oldest first, in pages as asked; `headers` on each answer (the rate limit). */
 function serveOpenPulls(pulls: ReturnType<typeof pull>[], headers: Record<string, string> = {}) {
-  gh.api.get(PULLS).query({ state: "open", sort: "created", direction: "asc", per_page: "100" }).reply(200, pulls, headers);
+  gh.api.get(PULLS).query({ state: "open", sort: "created", direction: "asc", per_page: "100", page: "1" }).reply(200, pulls, headers);
 }
 
 describe("embargo backfill: the open PRs of a product repository", () => {
@@ -212,5 +213,83 @@ describe("the `embargo backfill` command", () => {
     const err: string[] = [];
     expect(await main(["backfill", "acme/product"], { env: {}, out: () => undefined, err: (t) => err.push(t) })).toBe(2);
     expect(err.join("\n")).toContain("APP_ID");
+  });
+});
+
+describe("embargo backfill: PRs that close while it runs", () => {
+  /** A PR's head, from its number: every head distinct. */
+  const headOf = (n: number) => n.toString(16).padStart(40, "0");
+  const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => pull({ number: from + i, head: headOf(from + i) }));
+  const LIST = { state: "open", sort: "created", direction: "asc", per_page: "100" };
+  /** GitHub's open PRs in pages of 100 as `open()` says they are at each request (a first request names no page), with the Link to the next page when full. */
+  const serveOpen = (open: () => ReturnType<typeof pull>[]) =>
+    gh.api
+      .get(PULLS)
+      .query((q) => Object.entries(LIST).every(([k, v]) => q[k] === v))
+      .times(20)
+      .optionally()
+      .reply((uri) => {
+        const page = Number(new URL(uri, "https://api.github.com").searchParams.get("page") ?? "1");
+        const pulls = open().slice((page - 1) * 100, page * 100);
+        const next = `<https://api.github.com${PULLS}?state=open&sort=created&direction=asc&per_page=100&page=${page + 1}>; rel="next"`;
+        return [200, pulls, pulls.length === 100 ? { link: next } : {}];
+      });
+
+  it("a PR closed on an earlier page moves the later ones up a page: the one moved onto the page already read is judged too", async () => {
+    const backfill = backfillApp();
+    mockInstallation();
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    // #101–#250 open; #101 is merged once page 1 is read, so GitHub's page 2 starts at #202 and #201 is now on page 1.
+    let listed = 0;
+    serveOpen(() => numbered(listed++ ? 102 : 101, 250));
+    gh.api.get(/^\/repos\/acme\/product\/commits\/[0-9a-f]{40}\/check-runs$/).query(true).times(150).reply(200, { total_count: 0, check_runs: [] });
+    const created: string[] = [];
+    gh.api.post("/repos/acme/product/check-runs", (b: { head_sha: string }) => (created.push(b.head_sha), true)).times(150).reply(201, { id: 70 });
+
+    const report = await backfill();
+    expect(created).toContain(headOf(201));
+    expect(new Set(created).size).toBe(created.length);
+    expect(report).toEqual({ repo: "acme/product", judged: 150, written: 150 });
+  });
+
+  it("an outage while listing the open PRs stops there, says how many were done and where to go on", async () => {
+    const backfill = backfillApp();
+    mockInstallation();
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    // Page 1 (#101–#200) is read and judged; GitHub then fails to give page 2.
+    const link = `<https://api.github.com${PULLS}?state=open&sort=created&direction=asc&per_page=100&page=2>; rel="next"`;
+    gh.api.get(PULLS).query((q) => q.page === undefined || q.page === "1").reply(200, numbered(101, 200), { link });
+    gh.api.get(PULLS).query((q) => q.page === "2").reply(502, { message: "Bad Gateway" });
+    gh.api.get(/^\/repos\/acme\/product\/commits\/[0-9a-f]{40}\/check-runs$/).query(true).times(100).reply(200, { total_count: 0, check_runs: [] });
+    gh.api.post("/repos/acme/product/check-runs").times(100).reply(201, { id: 70 });
+
+    const report = await backfill();
+    expect(report).toEqual({ repo: "acme/product", judged: 100, written: 100, stopped: { at: 201, listing: true, error: expect.stringContaining("Bad Gateway") } });
+    expect(describeBackfill(report)).toBe(
+      'embargo backfill acme/product: 100 open PR(s) judged, 100 given the gate\'s passing run ("No review needed"); stopped listing the open PRs from #201 on (Bad Gateway): run `embargo backfill acme/product --from 201` to go on',
+    );
+  });
+});
+
+describe("embargo backfill during a rotation of EMBARGO_SECRET", () => {
+  it("a PR the app remembered gating under the previous secret still gets no passing run (its push missed, its label taken off)", async () => {
+    const store = new MemoryStore();
+    const fix = pull({ number: 44, head: sha("4") });
+    // Remembered before the rotation, under the secret that is now EMBARGO_SECRET_PREVIOUS.
+    await rememberLinked(store, new KeyRing("the-old-secret"), prFacts(fix, fix.base.repo));
+    let backfill!: (owner: string, repo: string, options?: BackfillOptions) => Promise<BackfillReport>;
+    createTestProbot(undefined, { store, secret: TEST_SECRET, previousSecret: "the-old-secret", onBackfill: (b) => (backfill = b) });
+    await new Promise((resolve) => setImmediate(resolve));
+    mockInstallation();
+    mockIdentity(gh);
+    mockConfig(gh, "acme", "product", PRODUCT_YAML);
+    serveOpenPulls([fix]);
+    serveRuns(gh, "acme/product", sha("4"));
+    gh.api.post("/repos/acme/product/check-runs").optionally().reply(201, { id: 70 });
+
+    expect(await backfill("acme", "product")).toEqual({ repo: "acme/product", judged: 1, written: 0 });
+    expect(creates()).toEqual([]);
   });
 });
