@@ -27,32 +27,28 @@ const prKey = (kind: PrKind, keys: KeyRing, pr: PrFacts, scope = "") => `${kind}
 /**
  * The copy of a linked PR each of its responses is judged on: the event's, unless one as new was
  * handled for that response already (redelivered, late, or handled at once elsewhere), then the PR
- * as GitHub has it now (one `pulls/get`, only then, at most once per event): an old title must not
- * open a gate the wording check closed since, nor a merged PR go back to open in the response.
- * Asked under the response's lock, where the copy is written: asked before it, two deliveries
- * handled at once (two instances, or one process) both pass, and the one that takes the lock last
- * writes its copy, older or not. Remembered per response, so a PR linked to several is not read
- * again for the second.
+ * as GitHub has it now (one `pulls/get`, only then): an old title must not open a gate the wording
+ * check closed since, nor a merged PR go back to open in the response. Asked under the response's
+ * lock, where the copy is written: asked before it, two deliveries handled at once (two instances,
+ * or one process) both pass, and the one that takes the lock last writes its copy, older or not.
+ * A PR read for one response is the event's copy for the next, judged the same way: while this
+ * event waited for the next response's lock, another delivery may have handled a newer copy there
+ * (then it is read again; reused, it wrote the older copy's verdict last).
  */
 export function prCopies(octokit: Octokit, store: Store, keys: KeyRing, event: PrFacts, updatedAt: string | undefined, repository: Parameters<typeof prFacts>[1]) {
-  let fresh: { facts: PrFacts; at: number } | undefined;
-  const at = Date.parse(updatedAt ?? "");
+  let held = { facts: event, at: Date.parse(updatedAt ?? "") };
   return async (response: string): Promise<PrFacts> => {
-    if (!Number.isFinite(at)) return event;
+    if (!Number.isFinite(held.at)) return held.facts;
     const key = prKey("pr-seen", keys, event, `@${response}`);
-    // Read now: as new as any copy; remembered, so a later delivery of an older copy reads too.
-    if (fresh) {
-      if (Number.isFinite(fresh.at)) await store.setIfHigher(key, fresh.at, SEEN_TTL_MS);
-      return fresh.facts;
-    }
     // Equal is no proof of the same copy: `updated_at` has whole seconds, and an edit in the second
     // of a review leaves that review's copy with the old title and the edit's time.
-    if (await store.setIfHigher(key, at, SEEN_TTL_MS)) return event;
+    if (await store.setIfHigher(key, held.at, SEEN_TTL_MS)) return held.facts;
     const pull = await getPull(octokit, { owner: event.owner, repo: event.repo, pull_number: event.number });
-    if (!pull) return event;
-    fresh = { facts: { ...prFacts(pull as unknown as PullLike, repository), private: event.private }, at: Date.parse((pull as { updated_at?: string }).updated_at ?? "") };
-    if (Number.isFinite(fresh.at)) await store.setIfHigher(key, fresh.at, SEEN_TTL_MS);
-    return fresh.facts;
+    if (!pull) return held.facts;
+    // Read now, under this lock: as new as any copy handled here; remembered, so a later delivery of an older copy reads too.
+    held = { facts: { ...prFacts(pull as unknown as PullLike, repository), private: event.private }, at: Date.parse((pull as { updated_at?: string }).updated_at ?? "") };
+    if (Number.isFinite(held.at)) await store.setIfHigher(key, held.at, SEEN_TTL_MS);
+    return held.facts;
   };
 }
 
