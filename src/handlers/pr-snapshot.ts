@@ -86,9 +86,23 @@ export async function reviewedFirst(store: Store, keys: KeyRing, pr: PrFacts): P
   return (await store.get(prKey("pr-reviewed", keys, pr, `@${pr.head_sha}`))) !== undefined;
 }
 
-/** What a gate run says, in short: its state, its words and its seal. */
-const runMark = (status: string, conclusion: string | null | undefined, title: string | null, externalId: string | null) =>
-  createHash("sha256").update(JSON.stringify([status, conclusion ?? null, title, externalId ?? ""])).digest("base64url").slice(0, 16);
+const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("base64url").slice(0, 16);
+
+/**
+ * What a gate run says, in short: its state, its words and its seal, then its summary apart. The
+ * summary is part of what it says (a wording failure's title counts the places, its summary names
+ * them: the CVE moved from the title to the description keeps the title); a run listed without
+ * one (`null`) is compared without it, as the run's write does (src/github/check-runs.ts).
+ */
+const runMark = (status: string, conclusion: string | null | undefined, title: string | null, externalId: string | null, summary: string | null) =>
+  `${digest([status, conclusion ?? null, title, externalId ?? ""])}${summary === null ? "" : `.${digest(summary)}`}`;
+
+/** Whether the run as read is what the app remembers writing; a mark without a summary (an older version's) says nothing of it. */
+function sameMark(mark: string, run: GateRun): boolean {
+  const [state, summary] = mark.split(".");
+  const [readState, readSummary] = runMark(run.status, run.conclusion, run.title, run.external_id, run.summary).split(".");
+  return state === readState && (summary === undefined || readSummary === undefined || summary === readSummary);
+}
 
 const gateKey = (keys: KeyRing, pr: PrFacts) => prKey("pr-gate", keys, pr, `@${pr.head_sha}`);
 
@@ -103,11 +117,11 @@ export async function gateRunsNow(octokit: Octokit, deps: { store: Store; keys: 
   const mark = await deps.store.get(gateKey(deps.keys, pr));
   const run = gateRunNamed(read, name);
   // Nothing remembered (written by an older version, or the store lost): taken as read.
-  if (mark === undefined || mark === (run ? runMark(run.status, run.conclusion, run.title, run.external_id) : "")) return read;
+  if (mark === undefined || (run ? sameMark(mark, run) : mark === "")) return read;
   return gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId);
 }
 
 /** What the app has just written (or left, the same) on the PR's gate run on its head. */
 export async function rememberGate(store: Store, keys: KeyRing, pr: PrFacts, check: CheckRunDecision, externalId: string): Promise<void> {
-  await store.set(gateKey(keys, pr), runMark(check.status, check.status === "completed" ? check.conclusion : null, check.title, externalId), SEEN_TTL_MS);
+  await store.set(gateKey(keys, pr), runMark(check.status, check.status === "completed" ? check.conclusion : null, check.title, externalId, check.summary), SEEN_TTL_MS);
 }
