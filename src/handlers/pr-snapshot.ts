@@ -33,7 +33,7 @@ const prKey = (kind: PrKind, keys: KeyRing, pr: PrFacts, scope = "") => `${kind}
  * or one process) both pass, and the one that takes the lock last writes its copy, older or not.
  * A PR read for one response is the event's copy for the next, judged the same way: while this
  * event waited for the next response's lock, another delivery may have handled a newer copy there
- * (then it is read again; reused, it wrote the older copy's verdict last).
+ * (then it is read again, as for an equal time; reused, it wrote the older copy's verdict last).
  */
 export function prCopies(octokit: Octokit, store: Store, keys: KeyRing, event: PrFacts, updatedAt: string | undefined, repository: Parameters<typeof prFacts>[1]) {
   let held = { facts: event, at: Date.parse(updatedAt ?? "") };
