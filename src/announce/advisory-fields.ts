@@ -91,7 +91,35 @@ export function fitDescription(text: string, marker: string): string {
   const whole = `${text}\n\n${marker}`;
   if (whole.length <= DESCRIPTION_MAX) return whole;
   const tail = `${DESCRIPTION_CUT_NOTE}\n\n${marker}`;
-  return `${cut(text, DESCRIPTION_MAX - tail.length)}${tail}`;
+  // A cut inside a fenced code block would show the note and the marker as code: the block is
+  // closed first, in room kept for it (a shorter cut may leave another block open: tried again).
+  let room = 0;
+  for (;;) {
+    const kept = cut(text, DESCRIPTION_MAX - tail.length - room);
+    const fence = openFence(kept);
+    const close = fence === undefined ? "" : `\n${fence}`;
+    if (close.length <= room) return `${kept}${close}${tail}`;
+    room = close.length;
+  }
+}
+
+/**
+ * The line that closes the fenced code block a text ends inside, as CommonMark reads fences: up to
+ * three spaces, then three or more backticks (an info string without one) or tildes; closed by the
+ * same character, at least as many, and nothing but spaces after. Indented as its opening line, so
+ * a block in a list item is closed there.
+ */
+export function openFence(text: string): string | undefined {
+  let open: { indent: string; run: string } | undefined;
+  for (const line of text.split("\n")) {
+    const m = /^( {0,3})(`{3,}|~{3,})(.*?)\r?$/.exec(line);
+    if (!m) continue;
+    const [, indent, run, rest] = m as unknown as [string, string, string, string];
+    if (open) {
+      if (run[0] === open.run[0] && run.length >= open.run.length && /^[ \t]*$/.test(rest)) open = undefined;
+    } else if (!(run[0] === "`" && rest.includes("`"))) open = { indent, run };
+  }
+  return open && `${open.indent}${open.run}`;
 }
 
 export function advisoryFields(record: ResponseRecord, config: EmbargoConfig, description: string): AdvisoryFields {

@@ -27,32 +27,28 @@ const prKey = (kind: PrKind, keys: KeyRing, pr: PrFacts, scope = "") => `${kind}
 /**
  * The copy of a linked PR each of its responses is judged on: the event's, unless one as new was
  * handled for that response already (redelivered, late, or handled at once elsewhere), then the PR
- * as GitHub has it now (one `pulls/get`, only then, at most once per event): an old title must not
- * open a gate the wording check closed since, nor a merged PR go back to open in the response.
- * Asked under the response's lock, where the copy is written: asked before it, two deliveries
- * handled at once (two instances, or one process) both pass, and the one that takes the lock last
- * writes its copy, older or not. Remembered per response, so a PR linked to several is not read
- * again for the second.
+ * as GitHub has it now (one `pulls/get`, only then): an old title must not open a gate the wording
+ * check closed since, nor a merged PR go back to open in the response. Asked under the response's
+ * lock, where the copy is written: asked before it, two deliveries handled at once (two instances,
+ * or one process) both pass, and the one that takes the lock last writes its copy, older or not.
+ * A PR read for one response is the event's copy for the next, judged the same way: while this
+ * event waited for the next response's lock, another delivery may have handled a newer copy there
+ * (then it is read again, as for an equal time; reused, it wrote the older copy's verdict last).
  */
 export function prCopies(octokit: Octokit, store: Store, keys: KeyRing, event: PrFacts, updatedAt: string | undefined, repository: Parameters<typeof prFacts>[1]) {
-  let fresh: { facts: PrFacts; at: number } | undefined;
-  const at = Date.parse(updatedAt ?? "");
+  let held = { facts: event, at: Date.parse(updatedAt ?? "") };
   return async (response: string): Promise<PrFacts> => {
-    if (!Number.isFinite(at)) return event;
+    if (!Number.isFinite(held.at)) return held.facts;
     const key = prKey("pr-seen", keys, event, `@${response}`);
-    // Read now: as new as any copy; remembered, so a later delivery of an older copy reads too.
-    if (fresh) {
-      if (Number.isFinite(fresh.at)) await store.setIfHigher(key, fresh.at, SEEN_TTL_MS);
-      return fresh.facts;
-    }
     // Equal is no proof of the same copy: `updated_at` has whole seconds, and an edit in the second
     // of a review leaves that review's copy with the old title and the edit's time.
-    if (await store.setIfHigher(key, at, SEEN_TTL_MS)) return event;
+    if (await store.setIfHigher(key, held.at, SEEN_TTL_MS)) return held.facts;
     const pull = await getPull(octokit, { owner: event.owner, repo: event.repo, pull_number: event.number });
-    if (!pull) return event;
-    fresh = { facts: { ...prFacts(pull as unknown as PullLike, repository), private: event.private }, at: Date.parse((pull as { updated_at?: string }).updated_at ?? "") };
-    if (Number.isFinite(fresh.at)) await store.setIfHigher(key, fresh.at, SEEN_TTL_MS);
-    return fresh.facts;
+    if (!pull) return held.facts;
+    // Read now, under this lock: as new as any copy handled here; remembered, so a later delivery of an older copy reads too.
+    held = { facts: { ...prFacts(pull as unknown as PullLike, repository), private: event.private }, at: Date.parse((pull as { updated_at?: string }).updated_at ?? "") };
+    if (Number.isFinite(held.at)) await store.setIfHigher(key, held.at, SEEN_TTL_MS);
+    return held.facts;
   };
 }
 
@@ -90,9 +86,23 @@ export async function reviewedFirst(store: Store, keys: KeyRing, pr: PrFacts): P
   return (await store.get(prKey("pr-reviewed", keys, pr, `@${pr.head_sha}`))) !== undefined;
 }
 
-/** What a gate run says, in short: its state, its words and its seal. */
-const runMark = (status: string, conclusion: string | null | undefined, title: string | null, externalId: string | null) =>
-  createHash("sha256").update(JSON.stringify([status, conclusion ?? null, title, externalId ?? ""])).digest("base64url").slice(0, 16);
+const digest = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("base64url").slice(0, 16);
+
+/**
+ * What a gate run says, in short: its state, its words and its seal, then its summary apart. The
+ * summary is part of what it says (a wording failure's title counts the places, its summary names
+ * them: the CVE moved from the title to the description keeps the title); a run listed without
+ * one (`null`) is compared without it, as the run's write does (src/github/check-runs.ts).
+ */
+const runMark = (status: string, conclusion: string | null | undefined, title: string | null, externalId: string | null, summary: string | null) =>
+  `${digest([status, conclusion ?? null, title, externalId ?? ""])}${summary === null ? "" : `.${digest(summary)}`}`;
+
+/** Whether the run as read is what the app remembers writing; a mark without a summary (an older version's) says nothing of it. */
+function sameMark(mark: string, run: GateRun): boolean {
+  const [state, summary] = mark.split(".");
+  const [readState, readSummary] = runMark(run.status, run.conclusion, run.title, run.external_id, run.summary).split(".");
+  return state === readState && (summary === undefined || readSummary === undefined || summary === readSummary);
+}
 
 const gateKey = (keys: KeyRing, pr: PrFacts) => prKey("pr-gate", keys, pr, `@${pr.head_sha}`);
 
@@ -107,11 +117,11 @@ export async function gateRunsNow(octokit: Octokit, deps: { store: Store; keys: 
   const mark = await deps.store.get(gateKey(deps.keys, pr));
   const run = gateRunNamed(read, name);
   // Nothing remembered (written by an older version, or the store lost): taken as read.
-  if (mark === undefined || mark === (run ? runMark(run.status, run.conclusion, run.title, run.external_id) : "")) return read;
+  if (mark === undefined || (run ? sameMark(mark, run) : mark === "")) return read;
   return gateRuns(octokit, pr.owner, pr.repo, pr.head_sha, deps.appId);
 }
 
 /** What the app has just written (or left, the same) on the PR's gate run on its head. */
 export async function rememberGate(store: Store, keys: KeyRing, pr: PrFacts, check: CheckRunDecision, externalId: string): Promise<void> {
-  await store.set(gateKey(keys, pr), runMark(check.status, check.status === "completed" ? check.conclusion : null, check.title, externalId), SEEN_TTL_MS);
+  await store.set(gateKey(keys, pr), runMark(check.status, check.status === "completed" ? check.conclusion : null, check.title, externalId, check.summary), SEEN_TTL_MS);
 }

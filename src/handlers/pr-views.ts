@@ -141,13 +141,14 @@ async function readGate(input: ViewInput, gatekeepers: Gatekeepers, previous: Li
 
 /**
  * Of those a push leaves to ask again, whoever has not reviewed its head already: a review handled
- * before the push (GitHub dropped their request) is of this head, not an older one. Known from the
- * reviews only when the gate read them: no call.
+ * before the push (GitHub dropped their request) is of this head, not an older one; a dismissed
+ * one is no look (the gate waits for theirs, so they are asked). Known from the reviews only when
+ * the gate read them: no call.
  */
 async function notReviewedHead(input: ViewInput, reask: string[]): Promise<string[]> {
   const known = reask.length ? input.reads.readReviews() : undefined;
   if (!known) return reask;
-  const reviewed = new Set((await known).filter((r) => r.commit_id === input.pr.head_sha && r.state !== "PENDING").map((r) => r.login.toLowerCase()));
+  const reviewed = new Set((await known).filter((r) => r.commit_id === input.pr.head_sha && r.state !== "PENDING" && r.state !== "DISMISSED").map((r) => r.login.toLowerCase()));
   return reask.filter((who) => !reviewed.has(who.toLowerCase()));
 }
 

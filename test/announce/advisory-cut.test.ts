@@ -35,3 +35,21 @@ describe("/announce with a description longer than GitHub's limit", () => {
     expect(text.replace(/<!--[^>]*-->/, "").trimEnd().slice(-120)).toMatch(/…\n\n\*The rest of this description did not fit GitHub's limit of 65,535 characters\.\*$/);
   });
 });
+
+/** A reproduction whose code block runs past GitHub's limit: the cut falls inside it. */
+const LONG_CODE = `The upload endpoint joins user-supplied file names to the storage root.\n\n\`\`\`sh\n${"curl -F 'file=@../../etc/passwd;filename=../../etc/passwd' https://app.example.test/upload\n".repeat(800)}\`\`\`\n\nUpgrade to 2.4.1.`;
+
+describe("/announce with a description cut inside a code block", () => {
+  it("closes the block before the note: readers see the note as text and the marker stays hidden, not both shown as code", async () => {
+    w = await world(gh, { record: readyRecord({ description: LONG_CODE }) });
+    await w.send("/announce");
+    expect(w.fake.advisories).toHaveLength(1);
+    const text = w.fake.advisories[0]!.description as string;
+    expect(text.length).toBeLessThanOrEqual(65_535);
+    const [kept, after] = text.split("\n\n…\n\n");
+    // Every fence opened before the note is closed before it: the note and the marker are outside any code block.
+    expect(kept!.split("\n").filter((l) => /^ {0,3}```/.test(l))).toHaveLength(2);
+    expect(kept!.endsWith("\n```")).toBe(true);
+    expect(after).toMatch(/^\*The rest of this description did not fit GitHub's limit of 65,535 characters\.\*\n\n<!-- embargo:advisory [^>]+ -->$/);
+  });
+});

@@ -102,4 +102,28 @@ describe("an approval of the new head handled before the push that made it", () 
     expect(created[0]).toMatchObject({ head_sha: HEAD, conclusion: "action_required", output: { title: "Waiting for review" } });
     expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "pending", head_sha: HEAD });
   });
+
+  it("an approval of the new head dismissed before the push arrived opens nothing, and its author is asked again: the gate waits on someone asked", async () => {
+    const probot = createTestProbot(undefined, { store: await linkedBefore() });
+    const stored = await storeResponse({ state: "fixing", prs: [approvedLine] });
+    await reviewFirst(probot, "sec1");
+
+    const { asked, created } = servePush(stored, [
+      { login: "sec1", state: "APPROVED", commit_id: OLD },
+      { login: "sec1", state: "DISMISSED", commit_id: HEAD },
+    ]);
+    // Who dismissed it (the timeline is read: sec1's latest word is a dismissed review).
+    gh.api
+      .get("/repos/acme/product/issues/42/timeline")
+      .query(true)
+      .optionally()
+      .reply(200, [{ id: 9, node_id: "RDE9", url: "https://api.github.com/repos/acme/product/issues/events/9", event: "review_dismissed", actor: { login: "maint1" }, created_at: "2026-11-22T11:10:00Z", dismissed_review: { state: "approved", review_id: 1, dismissal_message: "Not this one" } }]);
+    await probot.receive(prEvent("synchronize", pushed(), { before: OLD, after: HEAD }));
+
+    // What sec1 and the PR's author see: the gate waiting, and sec1 asked for a new look.
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ head_sha: HEAD, conclusion: "action_required", output: { title: "Waiting for review" } });
+    expect(asked.flatMap((b) => b.reviewers ?? [])).toContain("sec1");
+    expect(recordOf(stored[0]!.body).prs[0]).toMatchObject({ review: "pending", head_sha: HEAD });
+  });
 });
