@@ -131,9 +131,11 @@ export function hiddenAfter(text: Rows, n: number, open: Open | null, from: numb
     const link = lenient ? -1 : autolinkEnd(raw, lt);
     at = link < 0 ? lt + 1 : link;
     if (link >= 0 || !isLetter(next)) continue;
-    const tag = lenient ? "unsure" : completeTag(text, n, lt);
-    if (tag === null) continue;
-    if (tag !== "unsure") {
+    // After a backtick left open the `<` may be code or a tag; a tag complete over rows
+    // (`<a b=` then `/triage …>`: an unquoted value on the next row) hides them all the same.
+    const tag = para.block ? "unsure" : completeTag(text, n, lt);
+    if (tag === null && !lenient) continue;
+    if (tag !== null && tag !== "unsure" && (!lenient || tag.row !== n)) {
       if (tag.row !== n) return tag;
       at = tag.at;
       continue;
