@@ -5,6 +5,7 @@
  */
 
 import { autolinkEnd, completeTag, isLetter, type Rows, type Until } from "./html-tags.js";
+import { isOpen, read as readHtml, type State } from "./raw-html.js";
 
 export { isBlankLine, startsHtmlBlock, type Rows } from "./html-tags.js";
 
@@ -12,6 +13,13 @@ export { isBlankLine, startsHtmlBlock, type Rows } from "./html-tags.js";
 export interface Open {
   close: string;
   inline: boolean;
+  /**
+   * In `<?…?>` and `<![CDATA[…]]>`, which cmark-gfm passes on whole: the browser's state. It ends
+   * them at the first `>` and reads what follows as HTML, so a tag or quote may open inside.
+   */
+  html?: State;
+  /** Never closes: what the browser left open reads on through the escaped text after it (`inline`: to the paragraph's end). */
+  rest?: boolean;
 }
 
 export type Hidden = Open | Until;
@@ -100,9 +108,14 @@ export function hiddenAfter(text: Rows, n: number, open: Open | null, from: numb
   let lt = -1;
   for (;;) {
     if (open !== null) {
+      if (open.rest) return open;
       const end = raw.indexOf(open.close, at);
-      if (end < 0) return open;
-      at = end + open.close.length;
+      if (end < 0) return open.html ? { ...open, html: readHtml(open.html, raw.slice(at)) } : open;
+      const after = end + open.close.length;
+      const html = open.html ? readHtml(open.html, raw.slice(at, after), false) : "data";
+      // A quote or comment opened inside reads on past the end; a tag, up to the paragraph's end (its `</p>`).
+      if (html !== "data") return { close: "", inline: !isOpen(html), rest: true };
+      at = after;
       open = null;
     }
     // Looked for again only once passed, so a line of many backticks is still read once.
@@ -119,7 +132,7 @@ export function hiddenAfter(text: Rows, n: number, open: Open | null, from: numb
     const opener = HIDDEN_OPENERS.find(([o]) => raw.startsWith(o, lt));
     // `List<?>` in prose: no processing instruction can close where it opens.
     if (opener && (block || opener[0] !== "<?" || raw[lt + 2] !== ">")) {
-      [at, open] = [lt + opener[0].length, { close: opener[1], inline: !block && opener[0] !== "<!--" }];
+      [at, open] = [lt + opener[0].length, { close: opener[1], inline: !block && opener[0] !== "<!--", ...(opener[0] === "<!--" ? {} : { html: "bogus" as const }) }];
       continue;
     }
     const next = raw[lt + 1] ?? "";

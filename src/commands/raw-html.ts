@@ -10,13 +10,18 @@
 import { completeTag, isBlankLine, isLetter } from "./html-tags.js";
 
 /** HTML5 tokenizer states: text; inside a tag; right after `=`; a quoted value; a comment; `<?`, `<!X`, `</ …` up to `>`. */
-type State = "data" | "tag" | "eq" | '"' | "'" | "comment" | "bogus";
+export type State = "data" | "tag" | "eq" | '"' | "'" | "comment" | "bogus";
 
 interface Block {
   /** What ends it: a blank line (kinds 6, 7) or a line holding one of these (kinds 1 to 5, lower-cased). */
   ends: readonly string[] | "blank";
   /** Opened behind a list marker, a `>` or an indent: it ends with its container too, at a line that starts with neither. */
   nested: boolean;
+  /**
+   * Taken for kind 6 or 7 and for the kind its `ends` are of (a line inside it starts one): it ends
+   * at the later of a blank line and a line holding one of them (which of the two was met).
+   */
+  union?: { blank: boolean; marker: boolean };
 }
 
 export interface RawHtml {
@@ -43,7 +48,7 @@ export function readFence(raw: string): { marker: string; rest: string } | null 
 }
 
 const RAW_ENDS = ["</script>", "</pre>", "</style>"];
-const BLOCK_TAG = /^<\/?(address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|section|source|search|summary|table|tbody|td|textarea|tfoot|th|thead|title|tr|track|ul)(?:[ \t>]|\/>|$)/i;
+const BLOCK_TAG = /^<\/?(address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|section|source|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?:[ \t>]|\/>|$)/i;
 // Paragraph text: not a heading, a thematic break or a table row, after which a kind 7 block may start.
 // An empty list item or quote leaves no paragraph either; in doubt a kind 7 block may start (more is read as HTML).
 const NOT_PARA = /^ {0,3}(?:\[|#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$|=+[ \t]*$|-+[ \t]*$|(?:[-*+]|\d{1,9}[.)]|>)[ \t]*$)|\|/;
@@ -86,9 +91,9 @@ function startsBlock(raw: string, para: boolean): Block | null {
 
 const isSpace = (c: string) => c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f";
 
-/** The tokenizer over one line of raw HTML, from `state`: the state at its end. One pass. */
-function read(state: State, raw: string): State {
-  const text = `${raw}\n`;
+/** The tokenizer over one line of raw HTML (or a part of one: `end` false), from `state`: the state at its end. One pass. */
+export function read(state: State, raw: string, end = true): State {
+  const text = end ? `${raw}\n` : raw;
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
@@ -128,7 +133,7 @@ function read(state: State, raw: string): State {
   return state;
 }
 
-const isOpen = (state: State) => state === '"' || state === "'" || state === "comment";
+export const isOpen = (state: State) => state === '"' || state === "'" || state === "comment";
 
 /**
  * Reads one row of a block; a block behind a container may end at any row (a list item's indent is
@@ -137,7 +142,9 @@ const isOpen = (state: State) => state === '"' || state === "'" || state === "co
 function readRow(html: RawHtml, block: Block, raw: string): void {
   html.state = read(html.state, raw);
   if (block.nested && isOpen(html.state)) html.rest = true;
-  if (block.ends !== "blank" && block.ends.some((end) => raw.toLowerCase().includes(end))) endBlock(html);
+  if (block.ends === "blank" || !block.ends.some((end) => raw.toLowerCase().includes(end))) return;
+  if (block.union) block.union.marker = true;
+  if (!block.union || block.union.blank) endBlock(html);
 }
 
 function endBlock(html: RawHtml): void {
@@ -155,10 +162,21 @@ export function rawHides(html: RawHtml, raw: string): boolean {
   if (html.rest) return true;
   const blank = isBlankLine(raw);
   if (html.block !== null) {
-    const { ends, nested } = html.block;
-    if (blank && ends === "blank") {
+    const { ends, nested, union } = html.block;
+    // Where a block may end (a blank line) what it leaves open reads on for good: the block may be
+    // one that ends there (taken for another kind, or `<textarea`) and its quote closes nothing after.
+    if (blank && isOpen(html.state)) html.rest = true;
+    if (blank && union) union.blank = true;
+    if (blank && (ends === "blank" || union?.marker)) {
       endBlock(html);
       return false;
+    }
+    // A line that starts a block of kinds 1 to 5 inside one taken for kind 6 or 7: it may be that
+    // block's start (the first was no block at all), so it is read on up to that block's end too.
+    const inner = (ends === "blank" || union) && !blank ? startsBlock(raw, true) : null;
+    if (inner !== null && inner.ends !== "blank") {
+      const before = ends === "blank" ? [] : ends;
+      html.block = { ends: [...before, ...inner.ends], nested: nested && inner.nested, union: { blank: union?.blank ?? false, marker: false } };
     }
     if (!(nested && !/^[ \t>]/.test(raw))) {
       const hides = html.state !== "data";

@@ -226,8 +226,11 @@ describe("parseCommands", () => {
       // `<pre>` (and `<script>`, `<style>`) is raw up to its end tag, blank lines and backticks included.
       '<pre>\n\n`<a title="`\n/triage invalid inside the quote\n">`\n</pre>',
       "<pre>\n\n<a\n/triage invalid inside the tag\n>\n</pre>",
-      // What follows an HTML comment's end on its line is still the block's raw HTML.
+      // What follows an HTML comment's end on its line is still the block's raw HTML, and a comment
+      // or declaration inside a block does not end it.
       '<!-- x --> <a b="\n\n/triage invalid inside the quote',
+      "<div>\n<!-- x --> <p\n/triage invalid inside the tag",
+      '<div>\n<!DOCTYPE x> <a b="\n\n/triage invalid inside the quote',
     ];
     for (const body of hidden) expect(parsed(`/triage cwe CWE-79\n\n${body}`), body).toEqual([["triage", "cwe", "CWE-79"]]);
     // Ordinary HTML blocks close what they open: the command after them runs.
@@ -236,6 +239,16 @@ describe("parseCommands", () => {
     // A tag left open closes at the next block's own first tag, before its text.
     expect(parsed("<div\n\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
     expect(parsed('<p\n/triage invalid inside the tag\n>\n\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("reads `<?…?>` as the browser does: it ends at the first `>`, and a quote opened after it reads on past `?>`", () => {
+    // cmark-gfm passes the whole `<?x > <b c="…?>` on; the browser's `<b c="` swallows the rest.
+    const body = 'The filter keeps <?x > <b c="\n/triage invalid inside the quote\n?>\n/triage invalid still inside it\n\n/triage invalid and here';
+    expect(parsed(`/triage cwe CWE-79\n${body}`)).toEqual([["triage", "cwe", "CWE-79"]]);
+    // A `</pre>` with prose after it starts no HTML block: the paragraph's `<?` is read, not a quote before it.
+    expect(parsed('/triage cwe CWE-79\n</pre> and\nsee <a href="<?x>\n<b c="\n/triage invalid inside the quote\n?>')).toEqual([["triage", "cwe", "CWE-79"]]);
+    // Closed in it, nothing more is hidden.
+    expect(parsed("a <?x > <b c\n/triage invalid inside the tag\n?>\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
   });
 
   it("reads a tag complete over lines after a backtick left open: an unquoted value on the next line hides it", () => {

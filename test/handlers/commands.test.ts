@@ -1281,6 +1281,18 @@ describe("lines an HTML block's raw HTML hides (the browser reads it, not Markdo
   });
 });
 
+describe("a processing instruction the browser ends at its first `>`", () => {
+  it("a quote opened after that `>` hides the command lines after `?>`: they never run", async () => {
+    const f = await fakeIssue();
+    const body = ["/triage reproduced yes", 'The filter keeps <?x > <b c="', "?>", "/triage invalid hidden after the ?>"].join("\n");
+    await send(f, body);
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record).toMatchObject({ state: "triage", reproduced: true });
+    expect(f.record.reason).toBeUndefined();
+    expect(f.closed).toEqual([]);
+  });
+});
+
 describe("a `<` in prose that is no complete tag hides nothing", () => {
   it("a team member's command after `a<b and c=\"d` runs (GitHub shows it); one inside a complete tag's quoted value still does not", async () => {
     const f = await fakeIssue();
