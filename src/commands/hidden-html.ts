@@ -154,7 +154,9 @@ export function hiddenAfter(text: Rows, n: number, open: Open | null, from: numb
       continue;
     }
     const read = lenientTag(raw, at);
-    if (typeof read !== "number") return read;
+    // After a backtick left open, a quote of a tag that is no tag for Markdown may pair with one of a
+    // tag on a later row that is (`<img alt="` … `<b c="` … `"/>`): in doubt the paragraph's rest hides.
+    if (typeof read !== "number") return para.ticks && !para.block ? { ...read, rest: true } : read;
     at = read;
   }
 }

@@ -253,6 +253,11 @@ describe("parseCommands", () => {
 
   it("reads a tag complete over lines after a backtick left open: an unquoted value on the next line hides it", () => {
     expect(parsed("Run `x\n<a b=\n/triage invalid inside the tag c>\n\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    // `<img alt="a` is no tag (it never ends), so its quote is text; `<b c="` … `"/>` is one.
+    expect(parsed('/triage cwe CWE-79\nRun `x <img alt="a\n<b c="\n/triage invalid inside the tag\n"/>\n\n/triage confirm')).toEqual([
+      ["triage", "cwe", "CWE-79"],
+      ["triage", "confirm", ""],
+    ]);
   });
 
   it("ends a line at a lone carriage return, as GitHub's Markdown does", () => {
