@@ -137,8 +137,14 @@ export function hiddenAfter(text: Rows, n: number, open: Open | null, from: numb
     }
     const next = raw[lt + 1] ?? "";
     if (next === "!" && isLetter(raw[lt + 2] ?? "")) {
-      [at, open] = [lt + 2, { close: ">", inline: !block }];
-      continue;
+      // In a paragraph cmark-gfm takes only `<!` capitals, then a space or line end, for a declaration;
+      // anything else is text, and must not swallow the `<` of a tag after it.
+      const name = /^[A-Z]+/.exec(raw.slice(lt + 2, lt + 2 + 64))?.[0] ?? "";
+      const after = raw[lt + 2 + name.length];
+      if (block || (name && (after === undefined || after === " " || after === "\t"))) {
+        [at, open] = [lt + 2, { close: ">", inline: !block }];
+        continue;
+      }
     }
     const lenient = para.block || para.ticks;
     const link = lenient ? -1 : autolinkEnd(raw, lt);

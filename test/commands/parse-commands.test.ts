@@ -249,6 +249,8 @@ describe("parseCommands", () => {
     expect(parsed('/triage cwe CWE-79\n</pre> and\nsee <a href="<?x>\n<b c="\n/triage invalid inside the quote\n?>')).toEqual([["triage", "cwe", "CWE-79"]]);
     // Closed in it, nothing more is hidden.
     expect(parsed("a <?x > <b c\n/triage invalid inside the tag\n?>\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    // `<!x'` is no declaration for cmark-gfm (capitals, then a space): text, whose `>` search must not eat a tag's `"`.
+    expect(parsed('/triage cwe CWE-79\nSee <!x\'\n<a href="a>b\n/triage invalid inside the tag\n">')).toEqual([["triage", "cwe", "CWE-79"]]);
   });
 
   it("reads a tag complete over lines after a backtick left open: an unquoted value on the next line hides it", () => {
