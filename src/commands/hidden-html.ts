@@ -5,6 +5,7 @@
  */
 
 import { autolinkEnd, completeTag, isLetter, type Rows, type Until } from "./html-tags.js";
+import { isOpen, read as readHtml, type State } from "./raw-html.js";
 
 export { isBlankLine, startsHtmlBlock, type Rows } from "./html-tags.js";
 
@@ -12,6 +13,13 @@ export { isBlankLine, startsHtmlBlock, type Rows } from "./html-tags.js";
 export interface Open {
   close: string;
   inline: boolean;
+  /**
+   * In `<?…?>` and `<![CDATA[…]]>`, which cmark-gfm passes on whole: the browser's state. It ends
+   * them at the first `>` and reads what follows as HTML, so a tag or quote may open inside.
+   */
+  html?: State;
+  /** Never closes: what the browser left open reads on through the escaped text after it (`inline`: to the paragraph's end). */
+  rest?: boolean;
 }
 
 export type Hidden = Open | Until;
@@ -100,9 +108,14 @@ export function hiddenAfter(text: Rows, n: number, open: Open | null, from: numb
   let lt = -1;
   for (;;) {
     if (open !== null) {
+      if (open.rest) return open;
       const end = raw.indexOf(open.close, at);
-      if (end < 0) return open;
-      at = end + open.close.length;
+      if (end < 0) return open.html ? { ...open, html: readHtml(open.html, raw.slice(at)) } : open;
+      const after = end + open.close.length;
+      const html = open.html ? readHtml(open.html, raw.slice(at, after), false) : "data";
+      // A quote or comment opened inside reads on past the end; a tag, up to the paragraph's end (its `</p>`).
+      if (html !== "data") return { close: "", inline: !isOpen(html), rest: true };
+      at = after;
       open = null;
     }
     // Looked for again only once passed, so a line of many backticks is still read once.
@@ -119,27 +132,37 @@ export function hiddenAfter(text: Rows, n: number, open: Open | null, from: numb
     const opener = HIDDEN_OPENERS.find(([o]) => raw.startsWith(o, lt));
     // `List<?>` in prose: no processing instruction can close where it opens.
     if (opener && (block || opener[0] !== "<?" || raw[lt + 2] !== ">")) {
-      [at, open] = [lt + opener[0].length, { close: opener[1], inline: !block && opener[0] !== "<!--" }];
+      [at, open] = [lt + opener[0].length, { close: opener[1], inline: !block && opener[0] !== "<!--", ...(opener[0] === "<!--" ? {} : { html: "bogus" as const }) }];
       continue;
     }
     const next = raw[lt + 1] ?? "";
     if (next === "!" && isLetter(raw[lt + 2] ?? "")) {
-      [at, open] = [lt + 2, { close: ">", inline: !block }];
-      continue;
+      // In a paragraph cmark-gfm takes only `<!` capitals, then a space or line end, for a declaration;
+      // anything else is text, and must not swallow the `<` of a tag after it.
+      const name = /^[A-Z]+/.exec(raw.slice(lt + 2, lt + 2 + 64))?.[0] ?? "";
+      const after = raw[lt + 2 + name.length];
+      if (block || (name && (after === undefined || after === " " || after === "\t"))) {
+        [at, open] = [lt + 2, { close: ">", inline: !block }];
+        continue;
+      }
     }
     const lenient = para.block || para.ticks;
     const link = lenient ? -1 : autolinkEnd(raw, lt);
     at = link < 0 ? lt + 1 : link;
     if (link >= 0 || !isLetter(next)) continue;
-    const tag = lenient ? "unsure" : completeTag(text, n, lt);
-    if (tag === null) continue;
-    if (tag !== "unsure") {
+    // After a backtick left open the `<` may be code or a tag; a tag complete over rows
+    // (`<a b=` then `/triage …>`: an unquoted value on the next row) hides them all the same.
+    const tag = para.block ? "unsure" : completeTag(text, n, lt);
+    if (tag === null && !lenient) continue;
+    if (tag !== null && tag !== "unsure" && (!lenient || tag.row !== n)) {
       if (tag.row !== n) return tag;
       at = tag.at;
       continue;
     }
     const read = lenientTag(raw, at);
-    if (typeof read !== "number") return read;
+    // After a backtick left open, a quote of a tag that is no tag for Markdown may pair with one of a
+    // tag on a later row that is (`<img alt="` … `<b c="` … `"/>`): in doubt the paragraph's rest hides.
+    if (typeof read !== "number") return para.ticks && !para.block ? { ...read, rest: true } : read;
     at = read;
   }
 }

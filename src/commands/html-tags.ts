@@ -77,9 +77,11 @@ export function startsHtmlBlock(raw: string): boolean {
   const lt = /^ {0,3}</.exec(raw);
   if (!lt) return false;
   const at = lt[0].length;
-  const name = tagNameAt(raw, raw[at] === "/" ? at + 1 : at);
+  const closing = raw[at] === "/";
+  const name = tagNameAt(raw, closing ? at + 1 : at);
   if (!name) return false;
-  if (endsName(raw, name.end) && (BLOCK_TAGS.has(name.name) || RAW_TAGS.has(name.name) || UNSURE_TAGS.has(name.name))) return true;
+  // `</pre>` starts no block of kind 1 (only an opening tag does): prose may follow it on its line.
+  if (endsName(raw, name.end) && (BLOCK_TAGS.has(name.name) || (!closing && RAW_TAGS.has(name.name)) || UNSURE_TAGS.has(name.name))) return true;
   const end = completeTag({ rows: [raw], stops: [] }, 0, at - 1);
   return end !== null && end !== "unsure" && isBlankLine(raw.slice(end.at));
 }

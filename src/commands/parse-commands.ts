@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { hiddenAfter, isBlankLine, startsHtmlBlock, type Hidden, type Paragraph, type Rows } from "./hidden-html.js";
+import { newRawHtml, rawHides, readFence } from "./raw-html.js";
 
 export interface CommandLine {
   /** The line as typed, trimmed. */
@@ -52,16 +53,6 @@ function readCommand(text: string): { group: string; name: string; args: string 
   return { group, name: "", args: text.slice(i).trim() };
 }
 
-/** A fence line (up to three spaces, then ``` or ~~~ at least three long): its marker and the rest. */
-function readFence(raw: string): { marker: string; rest: string } | null {
-  let i = 0;
-  while (i < 3 && raw[i] === " ") i++;
-  const c = raw[i];
-  if (c !== "`" && c !== "~") return null;
-  let j = i;
-  while (raw[j] === c) j++;
-  return j - i >= 3 ? { marker: raw.slice(i, j), rest: raw.slice(j) } : null;
-}
 
 /**
  * Whether a line opens or continues a block quote: `>` after at most three spaces, also behind list
@@ -105,11 +96,15 @@ export function parseCommands(body: string): CommandLine[] {
   // What closes the hidden construct (an HTML comment, a quoted attribute…) still open, if any.
   let hidden: Hidden | null = null;
   let quote = false;
-  const rows = body.split(/\r?\n/);
+  // A lone carriage return ends a line too (CommonMark), as GitHub's Markdown reads it.
+  const rows = body.split(/\r\n|\r|\n/);
+  // What the HTML parser hides of raw HTML blocks, read beside the rest: either hides a line.
+  const html = newRawHtml();
   const comment: Rows = { rows, stops: [] };
   const para: Paragraph = { block: false, ticks: false };
   for (let n = 0; n < rows.length; n++) {
     const raw = rows[n]!;
+    const rawHidden = rawHides(html, raw);
     // A blank line ends the paragraph, and an HTML block of kind 6 or 7.
     const blank = isBlankLine(raw);
     if (blank) [para.block, para.ticks] = [false, false];
@@ -137,7 +132,7 @@ export function parseCommands(body: string): CommandLine[] {
       continue;
     }
     if (startsQuote(raw)) quote = true;
-    if (quote || !raw.startsWith("/")) continue;
+    if (quote || rawHidden || !raw.startsWith("/")) continue;
     const text = raw.trim();
     const command = readCommand(text);
     if (!command) continue;
@@ -150,5 +145,5 @@ export function parseCommands(body: string): CommandLine[] {
 
 /** Cheap test before any API call: most comments carry no command at all. */
 export function mayHaveCommands(body: string | null | undefined): boolean {
-  return Boolean(body && /(^|\n)\/(triage|announce|help)\b/i.test(body));
+  return Boolean(body && /(^|[\r\n])\/(triage|announce|help)\b/i.test(body));
 }

@@ -204,10 +204,69 @@ describe("parseCommands", () => {
 
   it("reads a quote in an HTML block as the HTML parser does, and in doubt hides", () => {
     // Raw HTML until a blank line: an unclosed quote there hides what follows.
-    expect(parsed('<div>\na<b c="d\n/triage invalid in raw HTML\n\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
-    expect(parsed('<p class="x\n/triage invalid in raw HTML\n\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+    expect(parsed('<div>\na<b c="d\n/triage invalid in raw HTML\n\n/triage cwe CWE-79')).toEqual([]);
+    expect(parsed('<p class="x\n/triage invalid in raw HTML\n\n/triage cwe CWE-79')).toEqual([]);
     // A backtick left open may start a code span over lines: what it covers is unknown, so the tag hides as before.
     expect(parsed('Run `x\na<b c="d\n/triage invalid maybe in code\n\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("reads an HTML block's raw text as the browser does: a tag over lines hides them, and what the block leaves open reads on past it", () => {
+    const hidden = [
+      // A tag runs to its `>` over lines, quoted or not, and so does a closing one.
+      "<div>\n<img\n/triage invalid inside the tag\nsrc=x>\n</div>",
+      "<p\n/triage invalid inside the tag\n>",
+      "</div\n/triage invalid inside the closing tag\n>",
+      // The block ends at the blank line, but it went out with its quote or comment open: the
+      // browser reads the HTML of the next paragraph inside it, a `"` in its text being escaped.
+      '<div title="\n\nHe said "hi"\n/triage invalid inside the quote',
+      "<div>\n<!-- x\n\n/triage invalid inside the comment\n-->\n\n/triage invalid still inside it",
+      // Behind a list marker or a quote too.
+      '- <div title="\n\n/triage invalid inside the quote',
+      '> <div title="\n\n/triage invalid inside the quote',
+      // `<pre>` (and `<script>`, `<style>`) is raw up to its end tag, blank lines and backticks included.
+      '<pre>\n\n`<a title="`\n/triage invalid inside the quote\n">`\n</pre>',
+      "<pre>\n\n<a\n/triage invalid inside the tag\n>\n</pre>",
+      // What follows an HTML comment's end on its line is still the block's raw HTML, and a comment
+      // or declaration inside a block does not end it.
+      '<!-- x --> <a b="\n\n/triage invalid inside the quote',
+      "<div>\n<!-- x --> <p\n/triage invalid inside the tag",
+      '<div>\n<!DOCTYPE x> <a b="\n\n/triage invalid inside the quote',
+    ];
+    for (const body of hidden) expect(parsed(`/triage cwe CWE-79\n\n${body}`), body).toEqual([["triage", "cwe", "CWE-79"]]);
+    // Ordinary HTML blocks close what they open: the command after them runs.
+    const shown = '<details><summary>Logs</summary>\n\n```\nlog\n```\n\n</details>\n\n<img src="poc.png" alt="PoC">\n<br>\n<!-- note -->\n<p align="center">\n  <b>x</b>\n</p>\n\n/triage confirm';
+    expect(parsed(shown)).toEqual([["triage", "confirm", ""]]);
+    // A tag left open closes at the next block's own first tag, before its text.
+    expect(parsed("<div\n\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    expect(parsed('<p\n/triage invalid inside the tag\n>\n\n/triage confirm')).toEqual([["triage", "confirm", ""]]);
+  });
+
+  it("reads `<?…?>` as the browser does: it ends at the first `>`, and a quote opened after it reads on past `?>`", () => {
+    // cmark-gfm passes the whole `<?x > <b c="…?>` on; the browser's `<b c="` swallows the rest.
+    const body = 'The filter keeps <?x > <b c="\n/triage invalid inside the quote\n?>\n/triage invalid still inside it\n\n/triage invalid and here';
+    expect(parsed(`/triage cwe CWE-79\n${body}`)).toEqual([["triage", "cwe", "CWE-79"]]);
+    // A `</pre>` with prose after it starts no HTML block: the paragraph's `<?` is read, not a quote before it.
+    expect(parsed('/triage cwe CWE-79\n</pre> and\nsee <a href="<?x>\n<b c="\n/triage invalid inside the quote\n?>')).toEqual([["triage", "cwe", "CWE-79"]]);
+    // Closed in it, nothing more is hidden.
+    expect(parsed("a <?x > <b c\n/triage invalid inside the tag\n?>\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    // `<!x'` is no declaration for cmark-gfm (capitals, then a space): text, whose `>` search must not eat a tag's `"`.
+    expect(parsed('/triage cwe CWE-79\nSee <!x\'\n<a href="a>b\n/triage invalid inside the tag\n">')).toEqual([["triage", "cwe", "CWE-79"]]);
+  });
+
+  it("reads a tag complete over lines after a backtick left open: an unquoted value on the next line hides it", () => {
+    expect(parsed("Run `x\n<a b=\n/triage invalid inside the tag c>\n\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    // `<img alt="a` is no tag (it never ends), so its quote is text; `<b c="` … `"/>` is one.
+    expect(parsed('/triage cwe CWE-79\nRun `x <img alt="a\n<b c="\n/triage invalid inside the tag\n"/>\n\n/triage confirm')).toEqual([
+      ["triage", "cwe", "CWE-79"],
+      ["triage", "confirm", ""],
+    ]);
+  });
+
+  it("ends a line at a lone carriage return, as GitHub's Markdown does", () => {
+    // The `<?php` starts a line, so an HTML block that a blank line does not end.
+    expect(parsed("x\r<?php\n\n/triage invalid hidden\n?>\n/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    expect(parsed("Confirmed.\r/triage confirm")).toEqual([["triage", "confirm", ""]]);
+    expect(mayHaveCommands("Confirmed.\r/triage confirm")).toBe(true);
   });
 
   it("ignores lines that lazily continue a block quote, until a blank line ends it", () => {

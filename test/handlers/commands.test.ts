@@ -1260,6 +1260,39 @@ describe("lines GitHub's HTML hides, though no HTML comment holds them", () => {
   });
 });
 
+describe("lines an HTML block's raw HTML hides (the browser reads it, not Markdown)", () => {
+  it("a command inside a tag that runs over lines in an HTML block never runs; the visible one does", async () => {
+    const f = await fakeIssue();
+    const body = ["Pasted from the report:", "", "<div>", "<img", "/triage invalid hidden inside the tag", "src=poc.png>", "</div>", "", "/triage reproduced yes"].join("\n");
+    await send(f, body);
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record).toMatchObject({ state: "triage", reproduced: true });
+    expect(f.record.reason).toBeUndefined();
+    expect(f.closed).toEqual([]);
+  });
+
+  it("a quote an HTML block leaves open hides the paragraphs after its blank line: a command there never runs", async () => {
+    const f = await fakeIssue();
+    await send(f, ["/triage reproduced yes", '<p title="x', "", "/triage invalid hidden in the open quote"].join("\n"));
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record).toMatchObject({ state: "triage", reproduced: true });
+    expect(f.record.reason).toBeUndefined();
+    expect(f.closed).toEqual([]);
+  });
+});
+
+describe("a processing instruction the browser ends at its first `>`", () => {
+  it("a quote opened after that `>` hides the command lines after `?>`: they never run", async () => {
+    const f = await fakeIssue();
+    const body = ["/triage reproduced yes", 'The filter keeps <?x > <b c="', "?>", "/triage invalid hidden after the ?>"].join("\n");
+    await send(f, body);
+    expect(writes()).toEqual(APPLIED);
+    expect(f.record).toMatchObject({ state: "triage", reproduced: true });
+    expect(f.record.reason).toBeUndefined();
+    expect(f.closed).toEqual([]);
+  });
+});
+
 describe("a `<` in prose that is no complete tag hides nothing", () => {
   it("a team member's command after `a<b and c=\"d` runs (GitHub shows it); one inside a complete tag's quoted value still does not", async () => {
     const f = await fakeIssue();
