@@ -79,18 +79,23 @@ export function vulnerabilities(record: ResponseRecord, config: EmbargoConfig): 
 /** GitHub refuses an advisory description longer than this (its REST description's `maxLength`). */
 export const DESCRIPTION_MAX = 65_535;
 
-/** Where a description was cut: said in the advisory itself, which is what readers and the databases copying it see. */
-export const DESCRIPTION_CUT_NOTE = "\n\n…\n\n*The rest of this description did not fit GitHub's limit of 65,535 characters.*";
+/** GitHub's limit as readers write it, for the `advisory-cut` note. */
+export const DESCRIPTION_MAX_TEXT = DESCRIPTION_MAX.toLocaleString("en-US");
+
+/** Room the note saying where the description was cut may take (a repository's override of it is cut to it). */
+const NOTE_MAX = 1_000;
 
 /**
  * The advisory's description: the text, then the app's hidden marker (how a draft whose creation
  * answer was lost is found again), within GitHub's limit. A text too long is cut before the
  * marker, never the marker: cut with it, the next run would not find the draft and make a second.
+ * Where it was cut is said in the advisory itself (`note`, template `advisory-cut`), which is what
+ * readers and the databases copying it see.
  */
-export function fitDescription(text: string, marker: string): string {
+export function fitDescription(text: string, marker: string, note: string): string {
   const whole = `${text}\n\n${marker}`;
   if (whole.length <= DESCRIPTION_MAX) return whole;
-  const tail = `${DESCRIPTION_CUT_NOTE}\n\n${marker}`;
+  const tail = `\n\n…\n\n${cut(note, NOTE_MAX)}\n\n${marker}`;
   // A cut inside a fenced code block would show the note and the marker as code: the block is
   // closed first, in room kept for it (a shorter cut may leave another block open: tried again).
   let room = 0;

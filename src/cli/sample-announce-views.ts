@@ -1,4 +1,4 @@
-import { advisoryRepo } from "../announce/advisory-fields.js";
+import { advisoryRepo, DESCRIPTION_MAX_TEXT } from "../announce/advisory-fields.js";
 import { announceView, reporterInPackView, type AnnounceFacts } from "../announce/announce-view.js";
 import { fenced, unescapeHtml } from "../announce/pack.js";
 import { forcedGates, gatesPass, publishGates } from "../announce/publish-gates.js";
@@ -70,6 +70,9 @@ export async function sampleAnnounceView(name: string, record: ResponseRecord, c
       return { reporter: record.credits.find((c) => c.type === "reporter")?.login ?? facts.reporter, advisory_url: facts.advisoryUrl, cve: record.cve };
     case "cve-requested":
       return { ghsa: record.ghsa };
+    case "advisory-cut":
+      // As writeAdvisory (src/github/announce-advisory.ts): the line after a description cut to GitHub's limit.
+      return { limit: DESCRIPTION_MAX_TEXT };
     case "changelog-branch-taken":
       // As runPublish: someone else's open PR from the disclosure branch.
       return { repo: "acme/product", branch: "embargo/disclosure-GHSA-abcd-4q2w-9x8v", taken: ["https://github.com/acme/product/pull/46"], foreign: undefined };

@@ -1,4 +1,4 @@
-import { advisoryFields, advisoryRepo, changedFields, editedByHand, fieldHashes, fitDescription } from "../announce/advisory-fields.js";
+import { advisoryFields, advisoryRepo, changedFields, editedByHand, fieldHashes, fitDescription, DESCRIPTION_MAX_TEXT } from "../announce/advisory-fields.js";
 import { advisoryDescription, unescapeHtml } from "../announce/pack.js";
 import { issueKey } from "./issue-comments.js";
 import { replyMarker, REPLY_MARKER_PREFIX } from "../record/markers.js";
@@ -74,7 +74,8 @@ async function writeAdvisory(octokit: Octokit, ctx: AnnounceCtx, repo: string, p
   const overwritten = current ? editedByHand(record.advisory?.written, current) : [];
   // Published as written (the Advisory Database and OSV copy it as it is), not as escaped for a comment:
   // `&#x60;` breaks the team's code spans and shows in the copies.
-  const description = fitDescription(unescapeHtml(await advisoryDescription(record, ctx.config, ctx.facts, ctx.overrides)), advisoryMarker(ctx));
+  const note = unescapeHtml((await renderTemplate("advisory-cut", { limit: DESCRIPTION_MAX_TEXT }, ctx.overrides)).text);
+  const description = fitDescription(unescapeHtml(await advisoryDescription(record, ctx.config, ctx.facts, ctx.overrides)), advisoryMarker(ctx), note);
   const fields = advisoryFields(record, ctx.config, description);
   let data = current;
   try {

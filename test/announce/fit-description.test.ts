@@ -1,6 +1,10 @@
 /** The advisory description as published when cut: a fenced code block the cut falls in is closed before the note. */
 import { describe, expect, it } from "vitest";
-import { DESCRIPTION_CUT_NOTE, DESCRIPTION_MAX, fitDescription } from "../../src/announce/advisory-fields.js";
+import { DESCRIPTION_MAX, fitDescription as fit } from "../../src/announce/advisory-fields.js";
+
+const NOTE = "*The rest of this description did not fit GitHub's limit of 65,535 characters.*";
+const DESCRIPTION_CUT_NOTE = `\n\n…\n\n${NOTE}`;
+const fitDescription = (text: string, marker: string) => fit(text, marker, NOTE);
 
 const MARKER = "<!-- embargo:advisory abc -->";
 const filler = (n: number) => "x = 1\n".repeat(n);
