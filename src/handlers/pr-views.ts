@@ -9,7 +9,7 @@ import { recordScope } from "../github/repo-ids.js";
 import { getIssue, listReviews, prCommits, reviewDismissals, type IssueSummary } from "../github/pull-requests.js";
 import { reopenUnhandled, type PrFacts } from "../pr/decide-pr.js";
 import { findLeaks, wordingKey, type LeakFinding } from "../pr/leak-check.js";
-import { reaskAfterPush, type ReviewerFacts } from "../pr/pick-reviewers.js";
+import { notReviewedHead, reaskAfterPush, type ReviewerFacts } from "../pr/pick-reviewers.js";
 import { parseIssueKey } from "../pr/pr-link.js";
 import { gateState, latestDismissed, reinstateDismissed, type Dismissal, type GateState, type Review } from "../pr/review-gate.js";
 import { decodeRecord, RESPONSE_MARKER } from "../record/markers.js";
@@ -139,18 +139,8 @@ async function readGate(input: ViewInput, gatekeepers: Gatekeepers, previous: Li
   return gateState(standing, counts, pr.head_sha, retargetedAt);
 }
 
-/**
- * Of those a push leaves to ask again, whoever has not reviewed its head already: a review handled
- * before the push (GitHub dropped their request) is of this head, not an older one; a dismissed
- * one is no look (the gate waits for theirs, so they are asked). Known from the reviews only when
- * the gate read them: no call.
- */
-async function notReviewedHead(input: ViewInput, reask: string[]): Promise<string[]> {
-  const known = reask.length ? input.reads.readReviews() : undefined;
-  if (!known) return reask;
-  const reviewed = new Set((await known).filter((r) => r.commit_id === input.pr.head_sha && r.state !== "PENDING" && r.state !== "DISMISSED").map((r) => r.login.toLowerCase()));
-  return reask.filter((who) => !reviewed.has(who.toLowerCase()));
-}
+/** Whom a push asks again, judged with the reviews only when the gate read them already: no call. */
+const reaskNow = async (input: ViewInput, reask: string[]) => notReviewedHead(reask, reask.length ? await input.reads.readReviews() : undefined, input.pr.head_sha);
 
 /** At most this many commit findings are remembered; past it the commits are listed on each event. */
 const WORDING_MEMO_MAX = 10;
@@ -247,7 +237,7 @@ export async function readResponseView(input: ViewInput): Promise<ResponseView |
   const missed = Boolean(input.baseNow && pr.open && previous && previous.base !== pr.base);
   const retargetedAt = (input.retargeted || missed) && previous && !seen ? input.now.toISOString() : previous?.retargeted_at;
   const gate = await readGate(input, gatekeepers, previous, released, retargetedAt);
-  const reask = released || !pr.open ? [] : await notReviewedHead(input, reaskAfterPush(pr, previous, Boolean(input.headHandled)));
+  const reask = released || !pr.open ? [] : await reaskNow(input, reaskAfterPush(pr, previous, Boolean(input.headHandled)));
   const reviewerFacts = released || !pr.open ? { gatekeepers: [], pool: [] } : await readReviewerFacts(octokit, { pr, record, security, prConfig: input.prConfig, previous, gatekeepers, reask });
   const { leaks, wording } = await readWording(input, security, record, summary, previous, released);
   return { key: input.key, issue, security, loaded, record, summary, gate, leaks, wording, reviewerFacts, reviewerProblem: gatekeepers.problem, previous, ...(retargetedAt ? { retargetedAt } : {}), reask, ...(reopenPending ? { reopenPending } : {}) };

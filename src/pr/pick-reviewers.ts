@@ -1,3 +1,4 @@
+import type { Review } from "./review-gate.js";
 import type { EmbargoConfig } from "../config/config-schema.js";
 import type { ResponseRecord } from "../record/response-record.js";
 import type { PrFacts } from "./decide-pr.js";
@@ -68,4 +69,16 @@ export function reaskAfterPush(pr: PrFacts, previous: { head_sha?: string; reque
   const pending = new Set(pr.requested_reviewers.map(lower));
   const teams = new Set(pr.requested_teams.map(lower));
   return (previous.requested ?? []).filter((a) => (a.startsWith("team:") ? !teams.has(lower(a.slice(5))) : !pending.has(lower(a))));
+}
+
+/**
+ * Of those a push leaves to ask again, whoever has not reviewed its head already: a review handled
+ * before the push (GitHub dropped their request) is of this head, not an older one; a dismissed
+ * one is no look (the gate waits for theirs, so they are asked). `reviews`: undefined when this
+ * sync did not read them (none is read for this).
+ */
+export function notReviewedHead(reask: string[], reviews: readonly Review[] | undefined, headSha: string): string[] {
+  if (!reviews) return reask;
+  const reviewed = new Set(reviews.filter((r) => r.commit_id === headSha && r.state !== "PENDING" && r.state !== "DISMISSED").map((r) => lower(r.login)));
+  return reask.filter((who) => !reviewed.has(lower(who)));
 }
