@@ -27,22 +27,22 @@ function lastPage(link: string | undefined): number {
   return match ? Number(match[1]) : 1;
 }
 
+type IssueEvent = Awaited<ReturnType<Octokit["rest"]["issues"]["listEvents"]>>["data"][number];
+
 /**
- * How the issue was last closed, as its events tell: the `issues.closed` webhook does not say
- * whether a person closed it or a merged PR's `Fixes #n` did, and only the event's `commit_id`
- * does. Events come oldest first, so the newest page is read first (one call for an issue with up
- * to 100 events, two past that) and earlier pages only while no close is found. Undefined when
- * the issue cannot be read, null when it has no close event.
+ * The issue's newest event of one of `kinds`. Events come oldest first, so the newest page is read
+ * first (one call for an issue with up to 100 events, two past that) and earlier pages only while
+ * none is found. Undefined when the issue cannot be read, null when it has none.
  */
-async function latestClose(octokit: Octokit, issue: IssueRef): Promise<CloseEvent | null | undefined> {
+async function latestOf(octokit: Octokit, issue: IssueRef, kinds: string[]): Promise<IssueEvent | null | undefined> {
   const read = async (page: number) => octokit.rest.issues.listEvents({ ...issue, per_page: PER_PAGE, page });
   try {
     const first = await read(1);
     let page = lastPage(first.headers.link);
     let events = page === 1 ? first.data : (await read(page)).data;
     for (;;) {
-      const close = [...events].reverse().find((e) => e.event === "closed");
-      if (close) return { id: close.id, ...(close.commit_id ? { commit: close.commit_id } : {}), ...(close.created_at ? { at: close.created_at } : {}) };
+      const found = [...events].reverse().find((e) => kinds.includes(e.event));
+      if (found) return found;
       if (--page < 1) return null;
       events = page === 1 ? first.data : (await read(page)).data;
     }
@@ -50,6 +50,26 @@ async function latestClose(octokit: Octokit, issue: IssueRef): Promise<CloseEven
     if (isOutOfReach(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * How the issue was last closed, as its events tell: the `issues.closed` webhook does not say
+ * whether a person closed it or a merged PR's `Fixes #n` did, and only the event's `commit_id`
+ * does. Undefined when the issue cannot be read, null when it has no close event.
+ */
+async function latestClose(octokit: Octokit, issue: IssueRef): Promise<CloseEvent | null | undefined> {
+  const close = await latestOf(octokit, issue, ["closed"]);
+  return close && { id: close.id, ...(close.commit_id ? { commit: close.commit_id } : {}), ...(close.created_at ? { at: close.created_at } : {}) };
+}
+
+/**
+ * When the issue was last reopened (ISO), as its events tell: the issue itself does not say, and
+ * a reopen nobody handled has no webhook to give it. Only a reopen listed after the latest close
+ * listed is that reopen; undefined when none is (the listing may lag) or the issue cannot be read.
+ */
+export async function latestReopen(octokit: Octokit, issue: IssueRef): Promise<string | undefined> {
+  const last = await latestOf(octokit, issue, ["closed", "reopened"]);
+  return last?.event === "reopened" ? last.created_at : undefined;
 }
 
 /**

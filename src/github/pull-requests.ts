@@ -81,6 +81,8 @@ export interface IssueSummary {
   closedBy?: string;
   /** When it was last closed (ISO), when it is closed. */
   closedAt?: string;
+  /** Its last change of any kind (ISO): no earlier than its last close or reopen. */
+  updatedAt?: string;
 }
 
 /** The security issue as it is now (the event's copy may be stale); undefined when it is gone. */
@@ -97,6 +99,7 @@ export async function getIssue(octokit: Octokit, issue: { owner: string; repo: s
       url: data.url ?? "",
       ...(data.closed_by?.login ? { closedBy: data.closed_by.login } : {}),
       ...(data.state === "closed" && data.closed_at ? { closedAt: data.closed_at } : {}),
+      ...(data.updated_at ? { updatedAt: data.updated_at } : {}),
     };
   } catch (error) {
     if (isOutOfReach(error)) return undefined;

@@ -1,11 +1,11 @@
 import type { ProbotOctokit } from "probot";
 import type { EmbargoConfig } from "../config/config-schema.js";
-import { CloseNotListed } from "../github/close-event.js";
+import { CloseNotListed, latestReopen } from "../github/close-event.js";
 import { applyEffects } from "../github/apply-effects.js";
 import { getIssue, type IssueSummary } from "../github/pull-requests.js";
 import { renderTemplate } from "../render/templates.js";
 import { noEffects } from "../response/effects.js";
-import { CLOSED_STATES, type ResponseRecord } from "../record/response-record.js";
+import { CLOSED_STATES, DECISION, type ResponseRecord } from "../record/response-record.js";
 import { closeUnhandled, reopenUnhandled } from "../pr/decide-pr.js";
 import { closeCounts, recordHandClose, type StateChange } from "./close-decision.js";
 import { syncLinkedPrs } from "./sync-linked-prs.js";
@@ -40,7 +40,7 @@ export async function catchUpClose(deps: Deps, octokit: Octokit, issue: IssueRef
     const now = await current();
     if (now && reopenUnhandled(now.open, record)) {
       // Who reopened it GitHub does not say, and needs not: any reopen but the app's puts the state back (issues.reopened).
-      const written = await recordHandClose(deps, { octokit, action: "reopened", sender: "", closedAt: now.closedAt, log }, loaded, current);
+      const written = await recordHandClose(deps, { octokit, action: "reopened", sender: "", closedAt: now.closedAt, updatedAt: await reopenedAt(octokit, issue, record, now), log }, loaded, current);
       if (!written) return { record };
       log(`${issueKey(issue)} was reopened without the app hearing of it: the response goes on and its gates wait again`);
       return { record: written, ended: loaded };
@@ -72,6 +72,23 @@ export async function catchUpClose(deps: Deps, octokit: Octokit, issue: IssueRef
   });
   if (outcome.ended) await syncLinkedPrs(deps, octokit, outcome.ended, current, log);
   return outcome.record;
+}
+
+/**
+ * The reopen's time, for the decision it is: a command written while the issue was closed by hand
+ * and delivered after this catch-up must be refused, as it is after `issues.reopened`. A reopen
+ * listed but no later than the decision the record knows (the close) is an earlier one, the
+ * listing lagging. Without it, the issue's last change: never earlier than the reopen, so no such
+ * command closes what the team reopened; the price is that a command written after the reopen but
+ * before this catch-up, delivered after it, is refused too, and says to post the line again
+ * (delivered before it, it was refused already: the response was closed then). The close's time
+ * instead would refuse nothing written while it was closed.
+ */
+async function reopenedAt(octokit: Octokit, issue: IssueRef, record: ResponseRecord, now: IssueSummary): Promise<string | undefined> {
+  const listed = await latestReopen(octokit, issue);
+  const decided = record.set_at?.[DECISION];
+  if (listed && (!decided || Date.parse(listed) > Date.parse(decided))) return listed;
+  return now.updatedAt;
 }
 
 /** One reply per close (its time), however many ticks and PR events meet it. */

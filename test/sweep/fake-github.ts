@@ -39,6 +39,10 @@ export interface FakeIssue {
   closed_by?: string;
   /** The commit whose closing keyword closed it last (the close event's `commit_id`); unset: a close by hand. */
   close_commit?: string;
+  /** When a person reopened it after its close (listed among its events), when a test says. */
+  reopened_at?: string;
+  /** Its last change (GitHub's `updated_at`), when a test says; else the fake's time. */
+  updated_at?: string;
 }
 
 export interface FakeReview {

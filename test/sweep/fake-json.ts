@@ -40,7 +40,7 @@ export function issueJson(repo: FakeRepo, issue: FakeIssue) {
     locked: false,
     comments: issue.comments.length,
     created_at: "2026-11-20T09:30:00Z",
-    updated_at: NOW,
+    updated_at: issue.updated_at ?? NOW,
     closed_at: issue.state === "closed" ? NOW : null,
     ...(issue.state === "closed" && issue.closed_by ? { closed_by: user(issue.closed_by) } : {}),
     author_association: "NONE",

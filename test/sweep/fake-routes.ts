@@ -166,7 +166,9 @@ export function restRoutes(fake: FakeGitHub): Route[] {
           const close = { id: 1, node_id: "CE_1", event: "closed", created_at: NOW, actor: user(i.closed_by ?? "alice"), commit_id: commit, commit_url: commit ? `${API}/repos/${o}/${r}/commits/${commit}` : null };
           // Reopened since (by the app): its close is listed still, and the reopen after it.
           const reopen = { id: 2, node_id: "RE_2", event: "reopened", created_at: NOW, actor: user(BOT_LOGIN, "Bot"), commit_id: null, commit_url: null };
-          return [200, i.state === "closed" ? [close] : i.closed_by ? [close, reopen] : []];
+          // Reopened by a person, when a test says when: listed after the close.
+          const byHand = { ...reopen, id: 3, node_id: "RE_3", created_at: i.reopened_at, actor: user("alice") };
+          return [200, i.state === "closed" ? [close] : i.closed_by ? [close, reopen] : i.reopened_at ? [close, byHand] : []];
         }),
     ],
     // What the tick lists: the one installation, and the repositories it may see.

@@ -12,7 +12,7 @@ import type { TickReport } from "../../src/tick/run-tick.js";
 import { createTestProbot, recordOf } from "../helpers/app.js";
 import { mockGitHub, type GitHubMock } from "../helpers/github-api.js";
 import { BOT_LOGIN, type FakeGitHub } from "./fake-github.js";
-import { HEAD, ISSUE, issuesEvent, linkedWorld, PRODUCT, PUBLIC_PR, pullEvent, PUSHED, SECURITY, SECURITY_YAML, subscribedExamples } from "./sweep-world.js";
+import { commentEvent, HEAD, ISSUE, issuesEvent, linkedWorld, PRODUCT, PUBLIC_PR, pullEvent, PUSHED, SECURITY, SECURITY_YAML, subscribedExamples } from "./sweep-world.js";
 
 const example = (label: string) => subscribedExamples().find((e) => e.label === label)!.payload;
 const MERGE = "4f2a9c1d0b7e88aa5e1f3c2b9d0a7e6f5c4b3a21";
@@ -257,5 +257,47 @@ describe("a reopen whose issues.reopened was never handled, after a close by han
     const writes = w.gh.requests.filter((r) => r.method !== "GET").length;
     await w.tick();
     expect(w.gh.requests.filter((r) => r.method !== "GET").length).toBe(writes);
+  });
+
+  /** A member's `/triage invalid`, written at `at` (its delivery failed, to be redelivered by hand). */
+  const invalid = (w: World, at: string) => {
+    const p = commentEvent(example("issue_comment.created #1"), w.fake, SECURITY, ISSUE, "/triage invalid Not ours after all.");
+    p.comment.created_at = p.comment.updated_at = at;
+    return p;
+  };
+  const lastReply = (w: World) => w.fake.comments(SECURITY, ISSUE).filter((c) => c.login === BOT_LOGIN && !c.body.includes(RESPONSE_MARKER)).at(-1)?.body;
+
+  // The close by hand is at 12:00 (the fake's time); the command is written at 12:10, while #7 is closed; alice reopens it at 12:20.
+  it("a command written while #7 was closed by hand, delivered after the tick put the reopen back, is refused and #7 stays open; the line posted again applies", async () => {
+    const w = await world();
+    closeWithoutWebhook(w, "alice");
+    await w.tick();
+    const late = invalid(w, "2026-11-22T12:10:00Z");
+    Object.assign(seven(w), { state: "open", closed_by: null, reopened_at: "2026-11-22T12:20:00Z", updated_at: "2026-11-22T12:25:00Z" });
+    await w.tick();
+    expect(record(w).state).toBe("fixing");
+
+    await w.deliver("issue_comment", late);
+    expect(seven(w).state).toBe("open");
+    expect(record(w).state).toBe("fixing");
+    expect(lastReply(w)).toContain("a newer command (2026-11-22T12:20:00Z) set this after this comment was written, and it stays; post the line again to apply it");
+
+    await w.deliver("issue_comment", invalid(w, "2026-11-22T12:30:00Z"));
+    expect(seven(w).state).toBe("closed");
+    expect(record(w).state).toBe("invalid");
+  });
+
+  it("when GitHub does not list the reopen yet, the issue's last change stands for its time: the late command is refused all the same", async () => {
+    const w = await world();
+    closeWithoutWebhook(w, "alice");
+    await w.tick();
+    const late = invalid(w, "2026-11-22T12:10:00Z");
+    Object.assign(seven(w), { state: "open", closed_by: null, updated_at: "2026-11-22T12:25:00Z" });
+    await w.tick();
+
+    await w.deliver("issue_comment", late);
+    expect(seven(w).state).toBe("open");
+    expect(record(w).state).toBe("fixing");
+    expect(lastReply(w)).toContain("a newer command (2026-11-22T12:25:00Z) set this");
   });
 });
