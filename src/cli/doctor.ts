@@ -177,7 +177,8 @@ async function checkGate(octokit: CliOctokitInstance, owner: string, repo: strin
   const everyPr = own.public_pr.gate_every_pr;
   const backfill = `npm run embargo -- backfill ${full}`;
   // Making the gate required with `gate_every_pr: false` blocks every PR no response is linked to.
-  const offFirst = everyPr ? "" : `first remove \`public_pr.gate_every_pr: false\` from ${full}'s .github/embargo.yml (or its owner's), then `;
+  const removeOff = `remove \`public_pr.gate_every_pr: false\` from ${full}'s .github/embargo.yml (or its owner's)`;
+  const offFirst = everyPr ? "" : `first ${removeOff}, then `;
   const required: string[] = [];
   const unknown: string[] = [];
   for (const branch of branches) {
@@ -203,7 +204,7 @@ async function checkGate(octokit: CliOctokitInstance, owner: string, repo: strin
   }
   if (everyPr) return;
   const off = `\`public_pr.gate_every_pr\` is false on ${full}`;
-  const allow = `remove \`public_pr.gate_every_pr: false\` from ${full}'s .github/embargo.yml (or its owner's), then run \`${backfill}\` so the PRs already open get their passing run`;
+  const allow = `${removeOff}, then run \`${backfill}\` so the PRs already open get their passing run`;
   if (required.length) line("FAIL", `\`${name}\` is required on ${full} (${required.join(", ")}) but ${off}: every PR no response is linked to gets no run of the gate and waits for it for good`, allow);
   else if (unknown.length) line("WARN", `${off}: if \`${name}\` is required on ${full} (${unknown.join(", ")}), every PR no response is linked to waits for it for good`, `if it is required there, ${allow}`);
 }

@@ -4,7 +4,7 @@
  * and the quoted attribute values of raw HTML tags, all of which may span lines.
  */
 
-import { autolinkEnd, completeTag, isLetter, type Rows, type Until } from "./html-tags.js";
+import { autolinkEnd, completeTag, isBlank, isLetter, type Rows, type Until } from "./html-tags.js";
 import { isOpen, read as readHtml, type State } from "./raw-html.js";
 
 export { isBlankLine, startsHtmlBlock, type Rows } from "./html-tags.js";
@@ -39,7 +39,6 @@ export interface Paragraph {
  */
 const HIDDEN_OPENERS: readonly [open: string, close: string][] = [["<!--", "-->"], ["<![CDATA[", "]]>"], ["<?", "?>"]];
 
-const isBlankChar = (c: string) => c === " " || c === "\t" || (c > "\u007f" && /\s/.test(c));
 
 /**
  * The backtick runs of a line, each with the end of the run of the same length that closes it as a
@@ -72,7 +71,7 @@ function lenientTag(raw: string, at: number): number | Open {
   while (at < raw.length && raw[at] !== ">" && raw[at] !== "<") {
     const c = raw[at++]!;
     if (c !== "=") continue;
-    while (at < raw.length && isBlankChar(raw[at]!)) at++;
+    while (at < raw.length && isBlank(raw[at]!)) at++;
     const quote = raw[at];
     if (quote !== '"' && quote !== "'") continue;
     const close = raw.indexOf(quote, at + 1);

@@ -17,10 +17,15 @@ const BLOCK_TAGS = new Set(
     "h1 h2 h3 h4 h5 h6 head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option p param section summary table tbody td tfoot th thead title tr track ul").split(" "),
 );
 const RAW_TAGS = new Set(["script", "pre", "style"]);
+/** Whether `name` starts an HTML block of kind 6 as cmark-gfm (CommonMark 0.29) reads it: `source` does, `search` and `textarea` do not. */
+const cmarkBlockTag = (name: string) => BLOCK_TAGS.has(name) || name === "source";
 // `textarea` is of kind 1 in CommonMark 0.30 on, not in cmark-gfm's 0.29.
 const UNSURE_TAGS = new Set(["source", "search", "textarea"]);
 
 export const isLetter = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
+// A no-break or other Unicode space (text pasted from chat or a word processor) shows as a space,
+// so it separates words as one: else the line looks like a command and silently is none.
+export const isBlank = (c: string) => c === " " || c === "\t" || (c > "\u007f" && /\s/.test(c));
 const isDigit = (c: string) => c >= "0" && c <= "9";
 /** cmark's `spacechar`, less the line end, which is the end of a row here. */
 const isSpace = (c: string) => c === " " || c === "\t" || c === "\v" || c === "\f" || c === "\r";
@@ -67,6 +72,16 @@ function tagNameAt(raw: string, at: number): { name: string; end: number } | und
   let end = at + 1;
   while (end < raw.length && (isLetter(raw[end]!) || isDigit(raw[end]!) || raw[end] === "-")) end++;
   return { name: raw.slice(at, end).toLowerCase(), end };
+}
+
+/**
+ * Whether `raw` (a line from its `<`) opens or closes a tag that starts an HTML block of kind 6, as
+ * cmark-gfm reads them (for the browser's reader, src/commands/raw-html.ts).
+ */
+export function startsBlockTag(raw: string): boolean {
+  const at = raw[1] === "/" ? 2 : 1;
+  const name = raw[0] === "<" ? tagNameAt(raw, at) : undefined;
+  return name !== undefined && endsName(raw, name.end) && cmarkBlockTag(name.name);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { hiddenAfter, isBlankLine, startsHtmlBlock, type Hidden, type Paragraph, type Rows } from "./hidden-html.js";
+import { isBlank, isLetter } from "./html-tags.js";
 import { newRawHtml, rawHides, readFence } from "./raw-html.js";
 
 export interface CommandLine {
@@ -29,10 +30,6 @@ function lineHash(text: string, occurrence: number): string {
   return createHash("sha256").update(`${occurrence}\0${text}`).digest("base64url").slice(0, 10);
 }
 
-const isLetter = (c: string) => (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
-// A no-break or other Unicode space (text pasted from chat or a word processor) shows as a space,
-// so it separates words as one: else the line looks like a command and silently is none.
-const isBlank = (c: string) => c === " " || c === "\t" || (c > "\u007f" && /\s/.test(c));
 
 /**
  * `/group [name] [args]`, read by hand rather than by a regex: one pass over the line, so a line

@@ -7,7 +7,7 @@
  * a line runs only when neither hides it.
  */
 
-import { completeTag, isBlankLine, isLetter } from "./html-tags.js";
+import { completeTag, isBlankLine, isLetter, startsBlockTag } from "./html-tags.js";
 
 /** HTML5 tokenizer states: text; inside a tag; right after `=`; a quoted value; a comment; `<?`, `<!X`, `</ …` up to `>`. */
 export type State = "data" | "tag" | "eq" | '"' | "'" | "comment" | "bogus";
@@ -48,7 +48,6 @@ export function readFence(raw: string): { marker: string; rest: string } | null 
 }
 
 const RAW_ENDS = ["</script>", "</pre>", "</style>"];
-const BLOCK_TAG = /^<\/?(address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|section|source|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?:[ \t>]|\/>|$)/i;
 // Paragraph text: not a heading, a thematic break or a table row, after which a kind 7 block may start.
 // An empty list item or quote leaves no paragraph either; in doubt a kind 7 block may start (more is read as HTML).
 const NOT_PARA = /^ {0,3}(?:\[|#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$|=+[ \t]*$|-+[ \t]*$|(?:[-*+]|\d{1,9}[.)]|>)[ \t]*$)|\|/;
@@ -83,7 +82,7 @@ function startsBlock(raw: string, para: boolean): Block | null {
   if (rest.startsWith("<?")) return { ends: ["?>"], nested };
   if (rest.startsWith("<![CDATA[")) return { ends: ["]]>"], nested };
   if (rest[1] === "!" && isLetter(rest[2] ?? "")) return { ends: [">"], nested };
-  if (BLOCK_TAG.test(rest)) return { ends: "blank", nested };
+  if (startsBlockTag(rest)) return { ends: "blank", nested };
   if (para) return null;
   const tag = completeTag({ rows: [rest], stops: [] }, 0, 0);
   return tag !== null && tag !== "unsure" && isBlankLine(rest.slice(tag.at)) ? { ends: "blank", nested } : null;
